@@ -1,0 +1,48 @@
+"""The same jobs done safely: mcpgate must stay silent on this file."""
+
+import ast
+import json
+import subprocess
+
+import requests
+import yaml
+from mcp.server.fastmcp import FastMCP
+
+mcp = FastMCP("notes-safe")
+
+NOTES_DIR = "/srv/notes"
+
+
+@mcp.tool()
+def search_notes(pattern: str) -> str:
+    """Search the notes for a pattern, without a shell."""
+    return subprocess.run(["grep", "-r", "--", pattern, NOTES_DIR], capture_output=True, text=True).stdout
+
+
+@mcp.tool()
+def calculate(expression: str) -> str:
+    """Evaluate a literal expression."""
+    return str(ast.literal_eval(expression))
+
+
+@mcp.tool()
+def restore_session(blob: str) -> dict:
+    """Restore a saved session from JSON."""
+    return json.loads(blob)
+
+
+@mcp.tool()
+def import_settings(text: str) -> dict:
+    """Import settings from YAML."""
+    return yaml.safe_load(text)
+
+
+@mcp.tool()
+def fetch_page(url: str) -> str:
+    """Fetch a web page (certificates verified)."""
+    return requests.get(url, timeout=10).text
+
+
+def disk_usage() -> str:
+    """A constant shell command has nothing from outside in it."""
+    return subprocess.run("df -h", shell=True, capture_output=True, text=True).stdout

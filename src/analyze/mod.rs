@@ -1,0 +1,143 @@
+//! Analyzers: each turns one file's text into findings and notices. They never print and never
+//! decide the exit code.
+
+pub mod source;
+
+use crate::finding::{Finding, Location, Notice};
+use crate::fingerprint::{finding_fingerprint, line_hashes};
+use crate::rules::Rule;
+use std::collections::HashMap;
+
+/// What analyzing one file produced.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub findings: Vec<Finding>,
+    pub notices: Vec<Notice>,
+}
+
+/// A span in byte coordinates as parsers report it: 0-based row and byte column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub start_row: usize,
+    pub start_byte_col: usize,
+    pub end_row: usize,
+    pub end_byte_col: usize,
+}
+
+/// One file's text with the helpers every analyzer needs to turn spans into findings.
+pub struct FileContext<'a> {
+    pub rel_path: &'a str,
+    pub text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> FileContext<'a> {
+    pub fn new(rel_path: &'a str, text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        FileContext {
+            rel_path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Text of the 0-based `row`, without its line ending; empty past the end.
+    pub fn line(&self, row: usize) -> &'a str {
+        let Some(&start) = self.line_starts.get(row) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(row + 1)
+            .map_or(self.text.len(), |&next| next.saturating_sub(1));
+        let line = self.text.get(start..end).unwrap_or("");
+        line.strip_suffix('\r').unwrap_or(line)
+    }
+
+    /// 1-based UTF-16 column of a byte column in `row` (SARIF's default column unit).
+    fn utf16_column(&self, row: usize, byte_col: usize) -> usize {
+        let line = self.line(row);
+        let mut end = byte_col.min(line.len());
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        line[..end].encode_utf16().count() + 1
+    }
+
+    /// A finding of `rule` at `span`. A span over several lines is cut to its first line:
+    /// GitHub shows an alert in a pull request only when every line it covers is in the diff.
+    pub fn finding(&self, rule: &Rule, span: Span, message: String) -> Finding {
+        let line = self.line(span.start_row);
+        let end_byte = if span.end_row == span.start_row {
+            span.end_byte_col
+        } else {
+            line.trim_end().len()
+        };
+        let start_column = self.utf16_column(span.start_row, span.start_byte_col);
+        let end_column = self
+            .utf16_column(span.start_row, end_byte)
+            .max(start_column + 1);
+        Finding {
+            rule_id: rule.id.clone(),
+            severity: rule.severity,
+            confidence: rule.confidence,
+            cwe: rule.cwe.clone(),
+            message,
+            location: Location {
+                path: self.rel_path.to_string(),
+                start_line: span.start_row + 1,
+                start_column,
+                end_line: span.start_row + 1,
+                end_column,
+            },
+            snippet: line.trim().chars().take(400).collect(),
+            fingerprint: String::new(),
+            line_hash: String::new(),
+        }
+    }
+
+    /// Fills in both fingerprints of the findings of this file, in one pass over its text.
+    pub fn fingerprint(&self, findings: &mut [Finding]) {
+        if findings.is_empty() {
+            return;
+        }
+        let hashes = line_hashes(self.text);
+        findings.sort_by(|a, b| a.location.cmp(&b.location).then(a.rule_id.cmp(&b.rule_id)));
+        let mut seen: HashMap<(String, String), usize> = HashMap::new();
+        for f in findings.iter_mut() {
+            let row = f.location.start_line.saturating_sub(1);
+            let line = self.line(row);
+            let squeezed: String = line.split_whitespace().collect();
+            let n = seen.entry((f.rule_id.clone(), squeezed)).or_insert(0);
+            *n += 1;
+            f.fingerprint = finding_fingerprint(&f.rule_id, self.rel_path, line, *n);
+            f.line_hash = hashes.get(row).cloned().unwrap_or_default();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_handle_crlf_and_out_of_range() {
+        let ctx = FileContext::new("a.py", "one\r\ntwo\nthree");
+        assert_eq!(ctx.line(0), "one");
+        assert_eq!(ctx.line(1), "two");
+        assert_eq!(ctx.line(2), "three");
+        assert_eq!(ctx.line(9), "");
+    }
+
+    #[test]
+    fn columns_count_utf16_units() {
+        // "é" is two bytes in UTF-8 but one UTF-16 unit; "😀" is four bytes and two units.
+        let ctx = FileContext::new("a.py", "é😀x");
+        assert_eq!(ctx.utf16_column(0, 0), 1);
+        assert_eq!(ctx.utf16_column(0, 2), 2);
+        assert_eq!(ctx.utf16_column(0, 6), 4);
+        // A byte column inside a character falls back to the character's start.
+        assert_eq!(ctx.utf16_column(0, 1), 1);
+    }
+}

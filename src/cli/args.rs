@@ -1,0 +1,144 @@
+//! Command-line arguments (clap derive).
+
+use crate::gate::FailOn;
+use crate::report::Format;
+use crate::scan::parse_size;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mcpgate",
+    version,
+    about = "Security gate for MCP server repositories",
+    long_about = "Security gate for MCP server repositories: finds shell injection, code \
+                  injection, unsafe deserialization and more in MCP servers, writes SARIF for \
+                  GitHub code scanning, and fails the build above a severity threshold.",
+    after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above \
+                  --fail-on; 2 error (bad arguments, unreadable path, invalid rule file) or \
+                  some files could not be analyzed."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan directories or files and report findings.
+    Scan(ScanArgs),
+    /// List the rules or show one rule's documentation.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Directories or files to scan [default: the current directory].
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: FormatArg,
+
+    /// Write the --format output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also write a SARIF report to FILE (e.g. for GitHub code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_name = "LEVEL", default_value = "high", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+
+    /// Skip paths matching GLOB (a name like `*.min.js`, or a path like `tests/data/**`).
+    #[arg(long, short = 'e', value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Also scan node_modules, vendor, virtualenvs, build and dist directories.
+    #[arg(long)]
+    pub no_default_excludes: bool,
+
+    /// Add the rule files (*.toml) below DIR to the built-in rules.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+
+    /// Skip files larger than SIZE, with a notice (e.g. 500000, 512K, 8M).
+    #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
+    pub max_file_size: u64,
+
+    /// Number of worker threads [default: one per core].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Print nothing but errors; files named by --output and --sarif are still written.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// No colours in terminal output (NO_COLOR is respected too).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: id, severity, confidence, CWE, title.
+    List(RulesListArgs),
+    /// Show a rule's documentation: what it finds, why it matters, how to fix it, examples.
+    Show(RulesShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesListArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: RulesFormat,
+    /// Include the rule files below DIR.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesShowArgs {
+    /// The rule id (see `mcpgate rules list`).
+    pub id: String,
+    /// Include the rule files below DIR.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+            FormatArg::Markdown => Format::Markdown,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    s.parse()
+}

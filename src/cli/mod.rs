@@ -1,0 +1,108 @@
+//! The command line: parses arguments, calls the library, writes outputs, maps the verdict to
+//! an exit code. The only module that prints; it holds no analysis logic.
+
+mod args;
+mod rules_cmd;
+
+use crate::gate::{Verdict, verdict};
+use crate::report::{Format, RenderOptions, render};
+use crate::rules::RuleSet;
+use crate::scan::{ScanOptions, scan};
+use args::{Cli, Command, RulesCommand, ScanArgs};
+use clap::Parser;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Exit code for errors: bad arguments, unreadable root, invalid rule file.
+const EXIT_ERROR: u8 = 2;
+
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are errors to clap, with exit code 0.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_ERROR));
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(&args),
+        Command::Rules { command } => match command {
+            RulesCommand::List(a) => rules_cmd::list(&a),
+            RulesCommand::Show(a) => rules_cmd::show(&a),
+        },
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("mcpgate: error: {message}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run_scan(args: &ScanArgs) -> Result<u8, String> {
+    let rules = RuleSet::builtin_and(&args.rules).map_err(|e| e.to_string())?;
+    let options = ScanOptions {
+        paths: args.paths.clone(),
+        exclude: args.exclude.clone(),
+        default_excludes: !args.no_default_excludes,
+        max_file_size: args.max_file_size,
+        jobs: args.jobs.map(usize::from),
+        ..ScanOptions::default()
+    };
+    let report = scan(&options, &rules).map_err(|e| e.to_string())?;
+    let format: Format = args.format.into();
+
+    if let Some(path) = &args.sarif {
+        let sarif = render(Format::Sarif, &report, &rules, RenderOptions::default());
+        write_file(path, &sarif)?;
+    }
+    let to_stdout = args.output.is_none();
+    match &args.output {
+        Some(path) => {
+            let body = render(format, &report, &rules, RenderOptions::default());
+            write_file(path, &body)?;
+        }
+        None if !args.quiet => {
+            let stdout = std::io::stdout();
+            let color = format == Format::Text && stdout.is_terminal() && use_color(args.no_color);
+            let body = render(format, &report, &rules, RenderOptions { color });
+            let mut lock = stdout.lock();
+            // A closed pipe (`mcpgate scan | head`) is not an error worth reporting.
+            if let Err(e) = lock.write_all(body.as_bytes()).and_then(|()| lock.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(format!("cannot write to standard output: {e}"));
+            }
+        }
+        None => {}
+    }
+    // Text on the terminal ends with its own summary; otherwise say on stderr what happened.
+    let summary_already_shown = to_stdout && format == Format::Text;
+    if !args.quiet && !summary_already_shown {
+        eprintln!("mcpgate: {}", crate::report::summary_line(&report));
+    }
+
+    let verdict = verdict(&report, args.fail_on);
+    if let Verdict::Incomplete { files } = verdict
+        && !args.quiet
+    {
+        eprintln!(
+            "mcpgate: {files} file(s) could not be analyzed, so this result is incomplete (exit 2); \
+             fix or --exclude them"
+        );
+    }
+    Ok(verdict.exit_code())
+}
+
+/// Colour unless `--no-color` or a non-empty `NO_COLOR` (no-color.org) says otherwise.
+fn use_color(no_color_flag: bool) -> bool {
+    !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn write_file(path: &Path, body: &str) -> Result<(), String> {
+    std::fs::write(path, body).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

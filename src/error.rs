@@ -1,0 +1,59 @@
+//! Errors that stop a scan before it can produce a trustworthy report (exit code 2).
+//! Problems with single files inside a scan are not errors: they become `Notice`s.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: no such file or directory")]
+    PathNotFound { path: PathBuf },
+
+    #[error("{path}: cannot read: {source}")]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{path}: is outside the current directory; scan it on its own")]
+    OutsideWorkingDir { path: PathBuf },
+
+    #[error("{path}{}: {reason}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    RuleFile {
+        path: String,
+        line: Option<usize>,
+        reason: String,
+    },
+
+    #[error("rule id `{id}` is defined twice: {first} and {second}")]
+    DuplicateRule {
+        id: String,
+        first: String,
+        second: String,
+    },
+
+    #[error("{path}{}: {reason}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Config {
+        path: String,
+        line: Option<usize>,
+        reason: String,
+    },
+
+    #[error("invalid exclude pattern `{pattern}`: {reason}")]
+    InvalidGlob { pattern: String, reason: String },
+
+    #[error("cannot start worker threads: {0}")]
+    ThreadPool(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// 1-based line of a byte offset, for errors that point into a file.
+pub(crate) fn line_of_offset(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}

@@ -1,0 +1,226 @@
+//! The finding model every analyzer produces and every reporter consumes.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+
+    /// GitHub's `security-severity` score. GitHub labels over 9.0 critical, 7.0-8.9 high,
+    /// 4.0-6.9 medium and 0.1-3.9 low; it has no "info" label, so info sits at the bottom of low.
+    pub fn security_severity(self) -> &'static str {
+        match self {
+            Severity::Critical => "9.5",
+            Severity::High => "8.0",
+            Severity::Medium => "5.5",
+            Severity::Low => "2.0",
+            Severity::Info => "1.0",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "critical" => Ok(Severity::Critical),
+            "high" => Ok(Severity::High),
+            "medium" => Ok(Severity::Medium),
+            "low" => Ok(Severity::Low),
+            "info" => Ok(Severity::Info),
+            _ => Err(format!(
+                "unknown severity `{s}` (expected critical, high, medium, low or info)"
+            )),
+        }
+    }
+}
+
+/// How sure the rule is that a match is a real problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
+
+    /// The SARIF `precision` property GitHub sorts alerts by.
+    pub fn precision(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A region of a file. Lines and columns are 1-based; columns count UTF-16 code units (the
+/// SARIF default, and what GitHub expects); `end_column` is the column after the last character.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Location {
+    /// Path relative to the scan root, always with `/`.
+    pub path: String,
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub cwe: Vec<u32>,
+    pub message: String,
+    pub location: Location,
+    /// The first source line of the finding, trimmed (secrets are redacted by their analyzer).
+    pub snippet: String,
+    /// mcpgate's own fingerprint: rule, path and the whitespace-normalised line, not the line
+    /// number, so a finding keeps its identity when code above it moves.
+    pub fingerprint: String,
+    /// GitHub's `primaryLocationLineHash` for the start line (github/codeql-action algorithm).
+    pub line_hash: String,
+}
+
+/// How much a notice undermines the result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeLevel {
+    /// Skipped by policy (binary, over the size cap, symlink not followed).
+    Note,
+    /// Analyzed, but not completely (syntax errors the parser recovered from).
+    Warning,
+    /// Could not be analyzed at all, so the result is incomplete (unreadable, parse timed out).
+    Error,
+}
+
+impl NoticeLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeLevel::Note => "note",
+            NoticeLevel::Warning => "warning",
+            NoticeLevel::Error => "error",
+        }
+    }
+}
+
+/// Something the scan could not do, or chose not to do, for one file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Notice {
+    /// Path relative to the scan root, or the path as given when it is outside any root.
+    pub path: String,
+    pub level: NoticeLevel,
+    pub reason: String,
+}
+
+impl Notice {
+    pub fn new(path: impl Into<String>, level: NoticeLevel, reason: impl Into<String>) -> Self {
+        Notice {
+            path: path.into(),
+            level,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The result of one scan: sorted findings, sorted notices, and what was covered.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub notices: Vec<Notice>,
+    pub files_scanned: usize,
+    pub bytes_scanned: u64,
+}
+
+impl Report {
+    /// Puts findings and notices in the one order every output uses (path, line, column, rule),
+    /// and drops exact duplicates, so the same input always gives the same bytes.
+    pub fn normalize(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (&a.location, &a.rule_id, &a.message).cmp(&(&b.location, &b.rule_id, &b.message))
+        });
+        self.findings
+            .dedup_by(|a, b| a.location == b.location && a.rule_id == b.rule_id);
+        self.notices.sort();
+        self.notices.dedup();
+    }
+
+    /// Findings at or above `threshold`.
+    pub fn count_at_or_above(&self, threshold: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity >= threshold)
+            .count()
+    }
+
+    pub fn count_by_severity(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// True when some file could not be analyzed, so a clean result cannot be trusted.
+    pub fn has_errors(&self) -> bool {
+        self.notices.iter().any(|n| n.level == NoticeLevel::Error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_orders_from_info_to_critical() {
+        assert!(Severity::Critical > Severity::High);
+        assert!(Severity::Low > Severity::Info);
+        assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+        assert!("severe".parse::<Severity>().is_err());
+    }
+}

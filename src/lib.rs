@@ -1,0 +1,33 @@
+//! mcpgate: a security gate for MCP server repositories.
+//!
+//! The library scans (`scan::scan` with a `rules::RuleSet` gives a `finding::Report`), renders
+//! (`report::render`) and judges (`gate::verdict`); it never prints. `cli` is the one module
+//! that talks to the terminal.
+//!
+//! ```no_run
+//! use mcpgate::{RuleSet, ScanOptions, scan};
+//! let rules = RuleSet::builtin()?;
+//! let options = ScanOptions { paths: vec!["examples/vulnerable-server".into()], ..Default::default() };
+//! let report = scan(&options, &rules)?;
+//! for f in &report.findings {
+//!     let _ = (&f.rule_id, &f.location.path, f.location.start_line);
+//! }
+//! # Ok::<(), mcpgate::Error>(())
+//! ```
+
+pub mod analyze;
+pub mod cli;
+pub mod error;
+pub mod finding;
+pub mod fingerprint;
+pub mod gate;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod walk;
+
+pub use error::{Error, Result};
+pub use finding::{Confidence, Finding, Location, Notice, NoticeLevel, Report, Severity};
+pub use gate::{FailOn, Verdict, verdict};
+pub use rules::{Rule, RuleSet};
+pub use scan::{ScanOptions, scan};

@@ -1,0 +1,62 @@
+//! Reporters turn a finished `Report` into bytes. They never scan and never print: the CLI
+//! decides where the output goes.
+
+mod github;
+mod json;
+mod markdown;
+mod sarif;
+mod text;
+
+use crate::finding::Report;
+use crate::rules::RuleSet;
+
+pub use sarif::to_sarif;
+pub use text::summary_line;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    /// ANSI colours in text output (the CLI turns them on for terminals only).
+    pub color: bool,
+}
+
+/// Renders `report` in `format`. Same report, same bytes.
+pub fn render(format: Format, report: &Report, rules: &RuleSet, options: RenderOptions) -> String {
+    match format {
+        Format::Text => text::render(report, rules, options.color),
+        Format::Json => json::render(report, rules),
+        Format::Sarif => sarif::render(report, rules),
+        Format::Github => github::render(report, rules),
+        Format::Markdown => markdown::render(report, rules),
+    }
+}
+
+/// Makes untrusted text (file names, source lines) safe to show: control characters, which
+/// could move the cursor or recolour a terminal, become visible escapes.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn printable_escapes_terminal_controls() {
+        assert_eq!(super::printable("a\x1b[31mb\nc"), "a\\u{1b}[31mb\\nc");
+    }
+}

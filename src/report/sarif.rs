@@ -1,0 +1,275 @@
+//! SARIF 2.1.0 with everything GitHub code scanning reads (shared/github-sarif-facts.md): one
+//! run, rules with descriptions, help, CWE tags, `security-severity` and `precision`; results
+//! with a full region and `primaryLocationLineHash`; per-file problems as notifications.
+
+use crate::finding::{Finding, NoticeLevel, Report, Severity};
+use crate::rules::{Rule, RuleSet};
+use serde_json::{Value, json};
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
+};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/mcpgate/mcpgate";
+/// `automationDetails.id`: GitHub's category is the part before the last `/`.
+pub const DEFAULT_CATEGORY: &str = "mcpgate/";
+
+pub fn render(report: &Report, rules: &RuleSet) -> String {
+    let mut out = serde_json::to_string_pretty(&to_sarif(report, rules))
+        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize SARIF: {e}\"}}"));
+    out.push('\n');
+    out
+}
+
+pub fn to_sarif(report: &Report, rules: &RuleSet) -> Sarif {
+    let driver = ToolComponent::builder()
+        .name("mcpgate")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(INFORMATION_URI)
+        .rules(rules.rules().iter().map(descriptor).collect::<Vec<_>>())
+        .build();
+    let results: Vec<SarifResult> = report.findings.iter().map(|f| result(f, rules)).collect();
+    let notifications: Vec<Notification> = report.notices.iter().map(notification).collect();
+    let invocation = if notifications.is_empty() {
+        Invocation::builder()
+            .execution_successful(!report.has_errors())
+            .build()
+    } else {
+        Invocation::builder()
+            .execution_successful(!report.has_errors())
+            .tool_execution_notifications(notifications)
+            .build()
+    };
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation])
+        .automation_details(RunAutomationDetails::builder().id(DEFAULT_CATEGORY).build())
+        .column_kind(json!("utf16CodeUnits"))
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build()
+}
+
+fn level(severity: Severity) -> ResultLevel {
+    match severity {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low | Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn level_name(severity: Severity) -> &'static str {
+    match level(severity) {
+        ResultLevel::Error => "error",
+        ResultLevel::Warning => "warning",
+        ResultLevel::Note => "note",
+        ResultLevel::None => "none",
+    }
+}
+
+fn descriptor(rule: &Rule) -> ReportingDescriptor {
+    let mut tags = vec!["security".to_string()];
+    tags.extend(rule.cwe.iter().map(|c| format!("external/cwe/cwe-{c}")));
+    tags.extend(rule.languages.iter().map(|l| l.as_str().to_string()));
+    // GitHub rejects more than 20 tags per rule.
+    tags.truncate(20);
+    let mut props = BTreeMap::new();
+    props.insert(
+        "security-severity".to_string(),
+        Value::String(rule.severity.security_severity().to_string()),
+    );
+    props.insert(
+        "precision".to_string(),
+        Value::String(rule.confidence.precision().to_string()),
+    );
+    ReportingDescriptor::builder()
+        .id(rule.id.clone())
+        .name(pascal_case(&rule.id))
+        .short_description(text(&rule.title))
+        .full_description(text(rule.docs.what.trim()))
+        .help(
+            MultiformatMessageString::builder()
+                .text(help_text(rule))
+                .markdown(help_markdown(rule))
+                .build(),
+        )
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(json!(level_name(rule.severity)))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(tags)
+                .additional_properties(props)
+                .build(),
+        )
+        .build()
+}
+
+fn text(s: &str) -> MultiformatMessageString {
+    MultiformatMessageString::builder()
+        .text(s.to_string())
+        .build()
+}
+
+fn help_text(rule: &Rule) -> String {
+    let mut out = format!(
+        "{}\n\nWhy: {}\n\nFix: {}",
+        rule.docs.what.trim(),
+        rule.docs.why.trim(),
+        rule.docs.fix.trim()
+    );
+    if !rule.docs.references.is_empty() {
+        out.push_str("\n\nReferences:");
+        for r in &rule.docs.references {
+            let _ = write!(out, "\n- {r}");
+        }
+    }
+    out
+}
+
+fn help_markdown(rule: &Rule) -> String {
+    let mut out = format!(
+        "{}\n\n## Why it matters\n\n{}\n\n## How to fix\n\n{}\n",
+        rule.docs.what.trim(),
+        rule.docs.why.trim(),
+        rule.docs.fix.trim()
+    );
+    if let (Some(bad), Some(good)) = (rule.examples.bad.first(), rule.examples.good.first()) {
+        let _ = write!(
+            out,
+            "\n## Example\n\nFlagged:\n\n```python\n{}\n```\n\nNot flagged:\n\n```python\n{}\n```\n",
+            bad.trim_end(),
+            good.trim_end()
+        );
+    }
+    if !rule.docs.references.is_empty() {
+        out.push_str("\n## References\n\n");
+        for r in &rule.docs.references {
+            let _ = writeln!(out, "- {r}");
+        }
+    }
+    let cwe: Vec<String> = rule
+        .cwe
+        .iter()
+        .map(|c| format!("[CWE-{c}](https://cwe.mitre.org/data/definitions/{c}.html)"))
+        .collect();
+    let _ = write!(out, "\n{}\n", cwe.join(", "));
+    out
+}
+
+fn result(f: &Finding, rules: &RuleSet) -> SarifResult {
+    let region = Region::builder()
+        .start_line(to_i64(f.location.start_line))
+        .start_column(to_i64(f.location.start_column))
+        .end_line(to_i64(f.location.end_line))
+        .end_column(to_i64(f.location.end_column))
+        .build();
+    let location = Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(
+                    ArtifactLocation::builder()
+                        .uri(uri_path(&f.location.path))
+                        .build(),
+                )
+                .region(region)
+                .build(),
+        )
+        .build();
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert("primaryLocationLineHash".to_string(), f.line_hash.clone());
+    fingerprints.insert("mcpgate/v1".to_string(), f.fingerprint.clone());
+    let builder = SarifResult::builder()
+        .rule_id(f.rule_id.clone())
+        .level(level(f.severity))
+        .message(Message::builder().text(f.message.clone()).build())
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints);
+    match rules.index_of(&f.rule_id) {
+        Some(i) => builder.rule_index(to_i64(i)).build(),
+        None => builder.build(),
+    }
+}
+
+fn notification(n: &crate::finding::Notice) -> Notification {
+    let level = match n.level {
+        NoticeLevel::Error => "error",
+        NoticeLevel::Warning => "warning",
+        NoticeLevel::Note => "note",
+    };
+    let message = Message::builder()
+        .text(format!("{}: {}", n.path, n.reason))
+        .build();
+    let builder = Notification::builder().level(json!(level)).message(message);
+    if n.path == "." {
+        return builder.build();
+    }
+    let location = Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(uri_path(&n.path)).build())
+                .build(),
+        )
+        .build();
+    builder.locations(vec![location]).build()
+}
+
+/// A repository-relative path as a URI reference: bytes that are not allowed, or that would
+/// change its meaning (`%`, `#`, `?`, spaces, non-ASCII), are percent-encoded.
+pub(crate) fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b);
+        if keep {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+fn to_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// `python-eval-exec` -> `PythonEvalExec`, the rule's SARIF `name`.
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_are_percent_encoded() {
+        assert_eq!(uri_path("src/server.py"), "src/server.py");
+        assert_eq!(uri_path("a b/c#d?.py"), "a%20b/c%23d%3F.py");
+        assert_eq!(uri_path("100%/é.py"), "100%25/%C3%A9.py");
+    }
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(pascal_case("python-eval-exec"), "PythonEvalExec");
+    }
+}

@@ -1,0 +1,381 @@
+//! Rules are data: TOML files embedded at build time (`rules/`) plus any directory a user adds.
+//! Loading validates every field, so a bad rule file is an error naming the file, the line and
+//! the field, never a rule that silently matches nothing.
+
+mod index_doc;
+mod model;
+
+pub use index_doc::index_markdown;
+pub use model::{ArgCondition, ArgIs, Docs, Examples, Language, Matcher, Rule};
+
+use crate::error::{Error, Result, line_of_offset};
+use std::collections::HashMap;
+use std::path::Path;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+}
+
+/// The rules of one scan, sorted by id, with a lookup from canonical callee to rules.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    by_callee: HashMap<(Language, String), Vec<usize>>,
+    languages: Vec<Language>,
+}
+
+impl RuleSet {
+    /// The rules shipped inside the binary.
+    pub fn builtin() -> Result<RuleSet> {
+        let mut rules = Vec::with_capacity(builtin::BUILTIN_RULES.len());
+        for (origin, text) in builtin::BUILTIN_RULES {
+            rules.push(parse_rule(origin, text)?);
+        }
+        RuleSet::from_rules(rules)
+    }
+
+    /// The built-in rules plus every `*.toml` below each of `dirs`.
+    pub fn builtin_and(dirs: &[impl AsRef<Path>]) -> Result<RuleSet> {
+        let mut set = RuleSet::builtin()?;
+        let mut extra = Vec::new();
+        for dir in dirs {
+            load_dir(dir.as_ref(), &mut extra)?;
+        }
+        let mut rules = std::mem::take(&mut set.rules);
+        rules.extend(extra);
+        RuleSet::from_rules(rules)
+    }
+
+    /// Builds a set from parsed rules; two rules with one id is an error naming both files.
+    pub fn from_rules(mut rules: Vec<Rule>) -> Result<RuleSet> {
+        rules.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.origin.cmp(&b.origin)));
+        for pair in rules.windows(2) {
+            if let [a, b] = pair
+                && a.id == b.id
+            {
+                return Err(Error::DuplicateRule {
+                    id: a.id.clone(),
+                    first: a.origin.clone(),
+                    second: b.origin.clone(),
+                });
+            }
+        }
+        let mut by_callee: HashMap<(Language, String), Vec<usize>> = HashMap::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let Matcher::Call { callees, .. } = &rule.matcher;
+            for lang in &rule.languages {
+                for callee in callees {
+                    by_callee
+                        .entry((*lang, callee.clone()))
+                        .or_default()
+                        .push(i);
+                }
+            }
+        }
+        let mut languages: Vec<Language> = rules
+            .iter()
+            .flat_map(|r| r.languages.iter().copied())
+            .collect();
+        languages.sort();
+        languages.dedup();
+        Ok(RuleSet {
+            rules,
+            by_callee,
+            languages,
+        })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules
+            .binary_search_by(|r| r.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.rules.get(i))
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
+    }
+
+    /// Rules that match calls to `callee` in `lang`.
+    pub fn for_callee(&self, lang: Language, callee: &str) -> impl Iterator<Item = &Rule> {
+        self.by_callee
+            .get(&(lang, callee.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.rules.get(i))
+    }
+
+    /// True when some rule of `lang` matches calls to `callee`; the cheap test before matching.
+    pub fn has_callee(&self, lang: Language, callee: &str) -> bool {
+        self.by_callee.contains_key(&(lang, callee.to_string()))
+    }
+
+    /// Keeps only the rules `keep` accepts (used to test one rule in isolation).
+    pub fn filtered(&self, keep: impl Fn(&Rule) -> bool) -> Result<RuleSet> {
+        RuleSet::from_rules(self.rules.iter().filter(|r| keep(r)).cloned().collect())
+    }
+
+    /// The languages some rule applies to; files of other languages are not parsed.
+    pub fn languages(&self) -> &[Language] {
+        &self.languages
+    }
+}
+
+fn load_dir(dir: &Path, out: &mut Vec<Rule>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Unreadable {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            load_dir(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Unreadable {
+                path: path.clone(),
+                source,
+            })?;
+            out.push(parse_rule(&path.display().to_string(), &text)?);
+        }
+    }
+    Ok(())
+}
+
+/// Parses and validates one rule file. `origin` names the file in errors.
+pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
+    let mut rule: Rule = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of_offset(text, s.start));
+        let reason = e.message().trim().to_string();
+        // toml names the bad value but not always its key; the key is on the error's line.
+        let key = line
+            .and_then(|l| text.lines().nth(l - 1))
+            .and_then(|l| l.split_once('='))
+            .map(|(k, _)| k.trim())
+            .filter(|k| !k.is_empty() && !reason.contains(&format!("`{k}`")));
+        Error::RuleFile {
+            path: origin.to_string(),
+            line,
+            reason: match key {
+                Some(k) => format!("field `{k}`: {reason}"),
+                None => reason,
+            },
+        }
+    })?;
+    rule.origin = origin.to_string();
+    validate(&rule, text)?;
+    Ok(rule)
+}
+
+fn validate(rule: &Rule, text: &str) -> Result<()> {
+    let fail = |key: &str, reason: String| Error::RuleFile {
+        path: rule.origin.clone(),
+        line: line_of_key(text, key),
+        reason,
+    };
+    let kebab = !rule.id.is_empty()
+        && rule.id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if !kebab {
+        return Err(fail(
+            "id",
+            format!("field `id`: `{}` is not kebab-case", rule.id),
+        ));
+    }
+    let stem = Path::new(&rule.origin)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem != rule.id {
+        return Err(fail(
+            "id",
+            format!(
+                "field `id`: `{}` must match the file name `{stem}.toml`",
+                rule.id
+            ),
+        ));
+    }
+    for (key, value) in [
+        ("title", &rule.title),
+        ("message", &rule.message),
+        ("what", &rule.docs.what),
+        ("why", &rule.docs.why),
+        ("fix", &rule.docs.fix),
+    ] {
+        if value.trim().is_empty() {
+            return Err(fail(key, format!("field `{key}` is empty")));
+        }
+    }
+    // GitHub rejects short/full descriptions over 1024 characters; they come from these.
+    for (key, value) in [("title", &rule.title), ("what", &rule.docs.what)] {
+        if value.chars().count() > 1024 {
+            return Err(fail(key, format!("field `{key}` is over 1024 characters")));
+        }
+    }
+    if rule.cwe.is_empty() {
+        return Err(fail(
+            "cwe",
+            "field `cwe`: at least one CWE id is required".into(),
+        ));
+    }
+    if rule.languages.is_empty() {
+        return Err(fail("languages", "field `languages` is empty".into()));
+    }
+    if rule.examples.bad.is_empty() || rule.examples.good.is_empty() {
+        return Err(fail(
+            "examples",
+            "field `examples`: at least one `bad` and one `good` example are required".into(),
+        ));
+    }
+    let Matcher::Call { callees, args } = &rule.matcher;
+    if callees.is_empty() || callees.iter().any(|c| c.trim().is_empty()) {
+        return Err(fail(
+            "callees",
+            "field `callees`: list at least one callee name".into(),
+        ));
+    }
+    for cond in args {
+        if cond.position.is_none() && cond.keyword.is_none() {
+            return Err(fail(
+                "args",
+                "field `args`: each condition needs `position` or `keyword`".into(),
+            ));
+        }
+        if cond.is.is_some() == cond.not_one_of.is_some() {
+            return Err(fail(
+                "args",
+                "field `args`: each condition needs exactly one of `is` and `not_one_of`".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The line where `key = ...` (or `[key]`/`[[key]]`, `[x.key]`) first appears.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            let assigns = line
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='));
+            let table = line.starts_with('[')
+                && line
+                    .trim_matches(|c| c == '[' || c == ']')
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|last| last.trim() == key);
+            assigns || table
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+id = "demo-rule"
+title = "Demo"
+severity = "high"
+confidence = "high"
+cwe = [78]
+languages = ["python"]
+message = "call to {callee}"
+
+[match]
+kind = "call"
+callees = ["os.system"]
+
+[docs]
+what = "w"
+why = "y"
+fix = "f"
+
+[examples]
+bad = ["import os\nos.system(x)"]
+good = ["print(1)"]
+"#;
+
+    #[test]
+    fn builtin_rules_load() {
+        let set = RuleSet::builtin().expect("built-in rules are valid");
+        assert!(set.rules().len() >= 5);
+        assert!(set.get("python-eval-exec").is_some());
+    }
+
+    #[test]
+    fn minimal_rule_parses() {
+        let rule = parse_rule("x/demo-rule.toml", MINIMAL).expect("valid");
+        assert_eq!(rule.cwe, vec![78]);
+    }
+
+    #[test]
+    fn unknown_field_names_file_line_and_field() {
+        let text = MINIMAL.replace("cwe = [78]", "cwe = [78]\nseverty = \"low\"");
+        let err = parse_rule("x/demo-rule.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("x/demo-rule.toml:"), "{err}");
+        assert!(err.contains("severty"), "{err}");
+    }
+
+    #[test]
+    fn bad_severity_is_an_error_with_line() {
+        let text = MINIMAL.replace("severity = \"high\"", "severity = \"severe\"");
+        let err = parse_rule("x/demo-rule.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "x/demo-rule.toml:4: field `severity`: unknown variant `severe`, expected one of `info`, `low`, `medium`, `high`, `critical`"
+        );
+    }
+
+    #[test]
+    fn id_must_match_file_name() {
+        let err = parse_rule("x/other.toml", MINIMAL).unwrap_err().to_string();
+        assert!(err.contains("must match the file name"), "{err}");
+        assert!(err.starts_with("x/other.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn missing_examples_are_an_error() {
+        let text = MINIMAL.replace("good = [\"print(1)\"]", "good = []");
+        let err = parse_rule("x/demo-rule.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`good`"), "{err}");
+    }
+
+    #[test]
+    fn empty_cwe_is_an_error() {
+        let text = MINIMAL.replace("cwe = [78]", "cwe = []");
+        let err = parse_rule("x/demo-rule.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "x/demo-rule.toml:6: field `cwe`: at least one CWE id is required"
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_name_both_files() {
+        let a = parse_rule("a/demo-rule.toml", MINIMAL).expect("valid");
+        let b = parse_rule("b/demo-rule.toml", MINIMAL).expect("valid");
+        let err = RuleSet::from_rules(vec![a, b]).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "rule id `demo-rule` is defined twice: a/demo-rule.toml and b/demo-rule.toml"
+        );
+    }
+}

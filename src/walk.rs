@@ -1,0 +1,282 @@
+//! The parallel file walk: honours .gitignore (also outside a git checkout), skips `.git`,
+//! dependency, vendored and build directories by default, applies `--exclude` globs, and
+//! never follows a symlink. A symlink that leads out of the root, or nowhere, is a notice.
+
+use crate::error::{Error, Result};
+use crate::finding::{Notice, NoticeLevel};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Directories skipped unless `default_excludes` is off: dependencies, virtualenvs, caches and
+/// build output hold code the repository did not write (the dependency audit covers them).
+pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "vendor",
+    "third_party",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "site-packages",
+    "target",
+    "build",
+    "dist",
+    ".next",
+    ".nuxt",
+    ".turbo",
+    ".cache",
+];
+
+/// Never walked, whatever the options: git's own data is not the repository's content.
+const ALWAYS_EXCLUDED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
+
+#[derive(Clone, Debug)]
+pub struct WalkOptions {
+    pub exclude: Vec<String>,
+    pub default_excludes: bool,
+    pub threads: usize,
+}
+
+/// A regular file found by the walk.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkedFile {
+    /// Path relative to the scan root, with `/`.
+    pub rel: String,
+    pub abs: PathBuf,
+    pub size: u64,
+}
+
+/// Compiled `--exclude` patterns. A pattern without `/` matches a file or directory name at any
+/// depth (`*.min.js`, `fixtures`); one with `/` matches the path from the root (`tests/data/**`).
+#[derive(Clone, Debug)]
+pub struct Excludes {
+    by_name: GlobSet,
+    by_path: GlobSet,
+}
+
+impl Excludes {
+    pub fn new(patterns: &[String]) -> Result<Excludes> {
+        let mut by_name = GlobSetBuilder::new();
+        let mut by_path = GlobSetBuilder::new();
+        for pattern in patterns {
+            let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
+            let anchored = trimmed.strip_prefix('/').unwrap_or(trimmed);
+            let glob = Glob::new(anchored).map_err(|e| Error::InvalidGlob {
+                pattern: pattern.clone(),
+                reason: e.kind().to_string(),
+            })?;
+            if anchored.contains('/') || trimmed.starts_with('/') {
+                by_path.add(glob);
+            } else {
+                by_name.add(glob);
+            }
+        }
+        let build = |b: GlobSetBuilder| {
+            b.build().map_err(|e| Error::InvalidGlob {
+                pattern: patterns.join(" "),
+                reason: e.kind().to_string(),
+            })
+        };
+        Ok(Excludes {
+            by_name: build(by_name)?,
+            by_path: build(by_path)?,
+        })
+    }
+
+    pub fn matches(&self, rel: &str) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        self.by_name.is_match(name) || self.by_path.is_match(rel)
+    }
+}
+
+/// Walks `target` (a directory or a file inside `root`) and returns its files sorted by path.
+pub fn walk(
+    root: &Path,
+    target: &Path,
+    options: &WalkOptions,
+) -> Result<(Vec<WalkedFile>, Vec<Notice>)> {
+    let excludes = Arc::new(Excludes::new(&options.exclude)?);
+    let files = Arc::new(Mutex::new(Vec::new()));
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let root_buf = Arc::new(root.to_path_buf());
+
+    let mut builder = ignore::WalkBuilder::new(target);
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .git_global(false)
+        .git_exclude(false)
+        .require_git(false)
+        .threads(options.threads.max(1));
+    {
+        let root = Arc::clone(&root_buf);
+        let excludes = Arc::clone(&excludes);
+        let default_excludes = options.default_excludes;
+        builder.filter_entry(move |entry| {
+            // The target itself is always walked: the user named it.
+            if entry.depth() == 0 {
+                return true;
+            }
+            let name = entry.file_name().to_string_lossy();
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir
+                && (ALWAYS_EXCLUDED_DIRS.contains(&name.as_ref())
+                    || (default_excludes && DEFAULT_EXCLUDED_DIRS.contains(&name.as_ref())))
+            {
+                return false;
+            }
+            !excludes.matches(&relative(&root, entry.path()))
+        });
+    }
+
+    builder.build_parallel().run(|| {
+        let files = Arc::clone(&files);
+        let notices = Arc::clone(&notices);
+        let root = Arc::clone(&root_buf);
+        Box::new(move |result| {
+            match result {
+                Ok(entry) => {
+                    let Some(file_type) = entry.file_type() else {
+                        return ignore::WalkState::Continue;
+                    };
+                    let rel = relative(&root, entry.path());
+                    if file_type.is_symlink() {
+                        if let Some(notice) = symlink_notice(&root, entry.path(), &rel) {
+                            push(&notices, notice);
+                        }
+                    } else if file_type.is_file() {
+                        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                        push(
+                            &files,
+                            WalkedFile {
+                                rel,
+                                abs: entry.into_path(),
+                                size,
+                            },
+                        );
+                    }
+                }
+                Err(err) => push(&notices, walk_error_notice(&root, &err)),
+            }
+            ignore::WalkState::Continue
+        })
+    });
+
+    let mut files = take(&files);
+    files.sort();
+    let mut notices = take(&notices);
+    notices.sort();
+    Ok((files, notices))
+}
+
+fn push<T>(list: &Mutex<Vec<T>>, item: T) {
+    // A poisoned lock only means another walker thread panicked; the data is still usable.
+    match list.lock() {
+        Ok(mut guard) => guard.push(item),
+        Err(poisoned) => poisoned.into_inner().push(item),
+    }
+}
+
+fn take<T>(list: &Arc<Mutex<Vec<T>>>) -> Vec<T> {
+    match list.lock() {
+        Ok(mut guard) => std::mem::take(&mut *guard),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    }
+}
+
+/// A symlink is never followed. One that resolves inside the root is silent (its target is
+/// scanned under its own path); one that leads outside, or nowhere, is reported.
+fn symlink_notice(root: &Path, path: &Path, rel: &str) -> Option<Notice> {
+    match std::fs::canonicalize(path) {
+        Ok(target) if target.starts_with(root) => None,
+        Ok(_) => Some(Notice::new(
+            rel,
+            NoticeLevel::Note,
+            "symlink to a path outside the scan root; not followed",
+        )),
+        Err(_) => Some(Notice::new(
+            rel,
+            NoticeLevel::Note,
+            "broken symlink or symlink loop; not followed",
+        )),
+    }
+}
+
+fn walk_error_notice(root: &Path, err: &ignore::Error) -> Notice {
+    fn path_of(err: &ignore::Error) -> Option<&Path> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child),
+            _ => None,
+        }
+    }
+    let path = path_of(err).map_or_else(|| ".".to_string(), |p| relative(root, p));
+    // An unreadable directory hides files from the scan; a bad .gitignore line does not.
+    let level = if matches!(innermost(err), ignore::Error::Io(_)) {
+        NoticeLevel::Error
+    } else {
+        NoticeLevel::Warning
+    };
+    Notice::new(path, level, format!("cannot walk: {}", io_reason(err)))
+}
+
+fn innermost(err: &ignore::Error) -> &ignore::Error {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => innermost(err),
+        other => other,
+    }
+}
+
+fn io_reason(err: &ignore::Error) -> String {
+    match innermost(err) {
+        ignore::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// `path` relative to `root` with `/` separators; the path as given when it is not below root.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excludes_by_name_and_by_path() {
+        let ex = Excludes::new(&["*.min.js".into(), "tests/data/**".into(), "/docs".into()])
+            .expect("valid globs");
+        assert!(ex.matches("web/app.min.js"));
+        assert!(ex.matches("tests/data/x.py"));
+        assert!(!ex.matches("src/tests/data/x.py"));
+        assert!(ex.matches("docs"));
+        assert!(!ex.matches("src/app.js"));
+    }
+
+    #[test]
+    fn invalid_glob_is_an_error() {
+        let err = Excludes::new(&["a[".into()]).unwrap_err().to_string();
+        assert!(err.starts_with("invalid exclude pattern `a[`"), "{err}");
+    }
+}
