@@ -30,4 +30,4 @@ pub use error::{Error, Result};
 pub use finding::{Confidence, Finding, Location, Notice, NoticeLevel, Report, Severity};
 pub use gate::{FailOn, Verdict, verdict};
 pub use rules::{Rule, RuleSet};
-pub use scan::{ScanOptions, scan};
+pub use scan::{ScanOptions, analyze_text, scan};

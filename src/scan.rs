@@ -207,6 +207,16 @@ fn analyze_file(
     Some((text.len() as u64, outcome))
 }
 
+/// Analyzes one in-memory file as the scan would, choosing the analyzer by `rel_path`. For
+/// rule tests, editors and fuzzing: no walking, no file system.
+pub fn analyze_text(rel_path: &str, text: &str, rules: &RuleSet) -> FileOutcome {
+    let Some(lang) = language_for(Path::new(rel_path), text.as_bytes()) else {
+        return FileOutcome::default();
+    };
+    let ctx = FileContext::new(rel_path, text);
+    source::analyze(lang, &ctx, rules, DEFAULT_PARSE_TIMEOUT)
+}
+
 fn read_head(path: &Path) -> Vec<u8> {
     let mut head = vec![0; 256];
     let n = std::fs::File::open(path)

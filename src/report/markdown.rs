@@ -7,10 +7,14 @@ use std::fmt::Write;
 
 const MAX_ROWS: usize = 200;
 
+/// A table cell: a `|` or line break would end the cell or the table.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('`', "'")
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// A cell inside a code span: a backtick in a file name would end the span.
+fn code_cell(s: &str) -> String {
+    cell(s).replace('`', "'")
 }
 
 pub fn render(report: &Report, rules: &RuleSet) -> String {
@@ -39,7 +43,7 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
                 f.severity,
                 f.rule_id,
                 cell(title),
-                cell(&f.location.path),
+                code_cell(&f.location.path),
                 f.location.start_line,
                 cell(&f.message)
             );
@@ -64,7 +68,7 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
                 out,
                 "- {} `{}`: {}",
                 n.level.as_str(),
-                cell(&n.path),
+                code_cell(&n.path),
                 cell(&n.reason)
             );
         }

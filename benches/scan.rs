@@ -1,0 +1,105 @@
+//! Throughput and peak memory of a whole scan on a generated corpus of Python MCP servers.
+//!
+//! `cargo bench --bench scan` (or `-- FILES KIB_PER_FILE` to size the corpus). Prints files/s,
+//! MB/s, the findings count and the process's peak resident memory. Numbers, not asserts:
+//! compare runs on the same machine.
+
+use mcpgate::{RuleSet, ScanOptions, scan};
+use std::fmt::Write as _;
+use std::time::Instant;
+
+/// A small deterministic generator, so every run scans the same bytes.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+const HEADER: &str = "import os\nimport json\nimport subprocess as sp\nimport yaml\nimport requests\nfrom pathlib import Path\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"bench\")\n\n";
+
+fn tool(rng: &mut Lcg, i: usize) -> String {
+    let body = match rng.next() % 20 {
+        0 => format!(
+            "    return sp.run(f\"grep {{pattern}} {i}\", shell=True, capture_output=True).stdout\n"
+        ),
+        1 => "    return str(eval(pattern))\n".to_string(),
+        2 => "    return yaml.load(pattern)\n".to_string(),
+        3..=8 => format!(
+            "    result = sp.run([\"grep\", \"-r\", \"--\", pattern, \"/srv/{i}\"], capture_output=True, text=True)\n    lines = [l.strip() for l in result.stdout.splitlines() if l]\n    return json.dumps({{\"count\": len(lines), \"lines\": lines[:{i}]}})\n"
+        ),
+        9..=13 => format!(
+            "    path = Path(\"/srv/data\") / f\"{{pattern}}-{i}.json\"\n    with open(path) as f:\n        data = json.load(f)\n    return json.dumps(data.get(\"items\", [])[:{i}])\n"
+        ),
+        _ => format!(
+            "    response = requests.get(\"https://api.example.com/v1/items\", params={{\"q\": pattern, \"n\": {i}}}, timeout=10)\n    response.raise_for_status()\n    return response.text\n"
+        ),
+    };
+    format!(
+        "@mcp.tool()\ndef tool_{i}(pattern: str) -> str:\n    \"\"\"Tool number {i}: searches things for the pattern.\"\"\"\n{body}\n\n"
+    )
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let files: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(4000);
+    let kib: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut rng = Lcg(42);
+    let mut bytes = 0usize;
+    let mut n = 0usize;
+    for f in 0..files {
+        let sub = dir.path().join(format!("pkg{}", f % 50));
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        let mut text = String::from(HEADER);
+        while text.len() < kib * 1024 {
+            n += 1;
+            let _ = write!(text, "{}", tool(&mut rng, n));
+        }
+        bytes += text.len();
+        std::fs::write(sub.join(format!("server_{f}.py")), text).expect("write");
+    }
+
+    let rules = RuleSet::builtin().expect("rules");
+    let options = ScanOptions {
+        paths: vec![dir.path().to_path_buf()],
+        ..ScanOptions::default()
+    };
+    let mut best = f64::MAX;
+    let mut findings = 0;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let report = scan(&options, &rules).expect("scan");
+        best = best.min(start.elapsed().as_secs_f64());
+        findings = report.findings.len();
+        assert_eq!(report.files_scanned, files);
+    }
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "scan: {files} files, {mb:.1} MB, {findings} findings; best of 3: {best:.3} s = {:.0} files/s, {:.1} MB/s; threads {}; peak RSS {} MiB",
+        files as f64 / best,
+        mb / best,
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        peak_rss_kib().map_or_else(|| "?".to_string(), |k| (k / 1024).to_string()),
+    );
+}

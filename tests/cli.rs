@@ -1,0 +1,369 @@
+//! End-to-end tests of the `mcpgate` binary: exact findings, exit codes, outputs, bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn mcpgate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run mcpgate")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+/// `(rule_id, path, line)` of every finding in a JSON report.
+fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
+    doc["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["start_line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn expected_example_findings() -> Vec<(String, String, u64)> {
+    [
+        ("python-subprocess-shell-true", "server.py", 22),
+        ("python-shell-command", "server.py", 28),
+        ("python-eval-exec", "server.py", 34),
+        ("python-unsafe-deserialization", "server.py", 40),
+        ("python-yaml-unsafe-load", "server.py", 46),
+        ("python-tls-verify-disabled", "server.py", 52),
+        ("python-subprocess-shell-true", "tools/archive.py", 12),
+    ]
+    .into_iter()
+    .map(|(r, p, l)| (r.to_string(), p.to_string(), l))
+    .collect()
+}
+
+const EXAMPLE: &str = "examples/vulnerable-server";
+
+#[test]
+fn example_scan_finds_exactly_the_planted_bugs_and_exits_1() {
+    let out = mcpgate(&["scan", EXAMPLE, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    assert_eq!(findings(&doc), expected_example_findings());
+    assert_eq!(doc["summary"]["files_scanned"], 4);
+    assert_eq!(doc["summary"]["complete"], true);
+    assert_eq!(doc["notices"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let code = |level: &str| {
+        mcpgate(&["scan", EXAMPLE, "-q", "--fail-on", level])
+            .status
+            .code()
+    };
+    assert_eq!(
+        code("critical"),
+        Some(0),
+        "no critical finding in the example"
+    );
+    assert_eq!(code("high"), Some(1));
+    assert_eq!(code("medium"), Some(1));
+    assert_eq!(code("never"), Some(0));
+}
+
+#[test]
+fn a_clean_tree_exits_0() {
+    let out = mcpgate(&["scan", "examples/vulnerable-server/safe_tools.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("no findings; 1 file scanned"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn invalid_fail_on_is_exit_2_with_a_reason() {
+    let out = mcpgate(&["scan", EXAMPLE, "--fail-on", "severe"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown level `severe`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn missing_path_is_exit_2_naming_it() {
+    let out = mcpgate(&["scan", "does/not/exist"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim(),
+        "mcpgate: error: does/not/exist: no such file or directory"
+    );
+}
+
+#[test]
+fn invalid_rule_file_is_exit_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = dir.path().join("my-rule.toml");
+    std::fs::write(
+        &rule,
+        "id = \"my-rule\"\ntitle = \"x\"\nseverity = \"urgent\"\n",
+    )
+    .expect("write");
+    let out = mcpgate(&[
+        "scan",
+        EXAMPLE,
+        "--rules",
+        &dir.path().display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{}:3: field `severity`: unknown variant `urgent`",
+            rule.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn user_rules_are_added_to_the_builtin_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = std::fs::read_to_string("rules/python/python-shell-command.toml")
+        .expect("read rule")
+        .replace("id = \"python-shell-command\"", "id = \"my-print-rule\"")
+        .replace("\"os.system\",", "\"print\",");
+    std::fs::write(dir.path().join("my-print-rule.toml"), rule).expect("write");
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).expect("mkdir");
+    std::fs::write(src.join("a.py"), "print(user)\n").expect("write");
+    let out = mcpgate(&[
+        "scan",
+        &src.display().to_string(),
+        "--format",
+        "json",
+        "--rules",
+        &dir.path().display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        findings(&json(&out)),
+        vec![("my-print-rule".into(), "a.py".into(), 1)]
+    );
+}
+
+#[test]
+fn exclude_and_default_excludes() {
+    let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
+    let found = findings(&json(&out));
+    assert_eq!(found.len(), 6);
+    assert!(found.iter().all(|(_, p, _)| p == "server.py"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deps = dir.path().join("node_modules").join("pkg");
+    std::fs::create_dir_all(&deps).expect("mkdir");
+    std::fs::write(deps.join("x.py"), "eval(code)\n").expect("write");
+    let root = dir.path().display().to_string();
+    let out = mcpgate(&["scan", &root, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = mcpgate(&["scan", &root, "--format", "json", "--no-default-excludes"]);
+    assert_eq!(
+        findings(&json(&out)),
+        vec![("python-eval-exec".into(), "node_modules/pkg/x.py".into(), 1)]
+    );
+}
+
+#[test]
+fn gitignored_files_are_skipped_even_outside_git() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".gitignore"), "generated/\n").expect("write");
+    std::fs::create_dir(dir.path().join("generated")).expect("mkdir");
+    std::fs::write(dir.path().join("generated/x.py"), "eval(code)\n").expect("write");
+    std::fs::write(dir.path().join("y.py"), "eval(code)\n").expect("write");
+    let out = mcpgate(&[
+        "scan",
+        &dir.path().display().to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        findings(&json(&out)),
+        vec![("python-eval-exec".into(), "y.py".into(), 1)]
+    );
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_thread_counts() {
+    let one = mcpgate(&["scan", EXAMPLE, "--format", "sarif", "-j", "1"]);
+    let four = mcpgate(&["scan", EXAMPLE, "--format", "sarif", "-j", "4"]);
+    assert_eq!(one.stdout, four.stdout);
+    let again = mcpgate(&["scan", EXAMPLE, "--format", "sarif", "-j", "4"]);
+    assert_eq!(four.stdout, again.stdout);
+}
+
+#[test]
+fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sarif = dir.path().join("out.sarif");
+    let json_file = dir.path().join("out.json");
+    let out = mcpgate(&["scan", EXAMPLE, "--sarif", &sarif.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("7 findings (6 high, 1 medium) in 2 files; 4 files scanned"));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
+            .expect("json");
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(7));
+
+    let out = mcpgate(&[
+        "scan",
+        EXAMPLE,
+        "-f",
+        "json",
+        "-o",
+        &json_file.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("7 findings"), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(&json_file)
+            .expect("json written")
+            .contains("\"schema_version\": 1")
+    );
+}
+
+#[test]
+fn quiet_prints_nothing_but_keeps_the_exit_code() {
+    let out = mcpgate(&["scan", EXAMPLE, "-q"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+#[test]
+fn text_report_snapshot() {
+    let out = mcpgate(&["scan", EXAMPLE, "--no-color"]);
+    insta::assert_snapshot!("text_report", stdout(&out));
+}
+
+#[test]
+fn sarif_report_snapshot() {
+    let out = mcpgate(&["scan", EXAMPLE, "--format", "sarif"]);
+    insta::assert_snapshot!("sarif_report", stdout(&out));
+}
+
+#[test]
+fn github_annotations_snapshot() {
+    let out = mcpgate(&["scan", EXAMPLE, "--format", "github"]);
+    insta::assert_snapshot!("github_report", stdout(&out));
+}
+
+#[test]
+fn markdown_summary_snapshot() {
+    let out = mcpgate(&["scan", EXAMPLE, "--format", "markdown"]);
+    insta::assert_snapshot!("markdown_report", stdout(&out));
+}
+
+/// GitHub's primaryLocationLineHash for each result matches the hash of the source line.
+#[test]
+fn sarif_fingerprints_match_the_source() {
+    let out = mcpgate(&["scan", EXAMPLE, "--format", "sarif"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    for result in doc["runs"][0]["results"].as_array().expect("results") {
+        let loc = &result["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().expect("uri");
+        let line = loc["region"]["startLine"].as_u64().expect("line") as usize;
+        let text = std::fs::read_to_string(Path::new(EXAMPLE).join(uri)).expect("source");
+        let hashes = mcpgate::fingerprint::line_hashes(&text);
+        assert_eq!(
+            result["partialFingerprints"]["primaryLocationLineHash"].as_str(),
+            hashes.get(line - 1).map(String::as_str),
+            "{uri}:{line}"
+        );
+    }
+}
+
+/// The SARIF of the example passes the shared checker (schema, GitHub rules, fingerprints)
+/// when it is there (it lives beside the repository, in ../shared).
+#[test]
+fn sarif_passes_check_sarif_when_available() {
+    let checker = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-sarif");
+    if !checker.exists() {
+        eprintln!("skipped: {} not found", checker.display());
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sarif = dir.path().join("out.sarif");
+    mcpgate(&[
+        "scan",
+        EXAMPLE,
+        "-q",
+        "--sarif",
+        &sarif.display().to_string(),
+    ]);
+    let out = Command::new(&checker)
+        .arg(&sarif)
+        .arg("--root")
+        .arg(EXAMPLE)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run check-sarif");
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("ok: 7 results, 0 problems"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn rules_list_and_show() {
+    let out = mcpgate(&["rules", "list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let listed = stdout(&out);
+    for id in [
+        "python-eval-exec",
+        "python-yaml-unsafe-load",
+        "python-tls-verify-disabled",
+    ] {
+        assert!(listed.contains(id), "{listed}");
+    }
+    let out = mcpgate(&["rules", "show", "python-eval-exec"]);
+    assert_eq!(out.status.code(), Some(0));
+    let shown = stdout(&out);
+    assert!(
+        shown.starts_with("python-eval-exec: eval/exec of a non-constant string"),
+        "{shown}"
+    );
+    assert!(shown.contains("\nWhy\n") && shown.contains("\nFix\n") && shown.contains("CWE-95"));
+
+    let out = mcpgate(&["rules", "show", "no-such-rule"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown rule `no-such-rule`"));
+}
+
+#[test]
+fn version_prints_and_exits_0() {
+    let out = mcpgate(&["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("mcpgate {}", env!("CARGO_PKG_VERSION"))
+    );
+}

@@ -1,0 +1,81 @@
+//! Every rule's examples are its tests: each `bad` snippet fires the rule, each `good` snippet
+//! does not. And the generated rule index stays in sync with the rule files.
+
+use mcpgate::rules::index_markdown;
+use mcpgate::{RuleSet, analyze_text};
+
+#[test]
+fn every_bad_example_fires_and_every_good_example_is_silent() {
+    let rules = RuleSet::builtin().expect("built-in rules are valid");
+    assert!(rules.rules().len() >= 6, "the rule pack shrank");
+    let mut failures = Vec::new();
+    for rule in rules.rules() {
+        for (i, bad) in rule.examples.bad.iter().enumerate() {
+            let outcome = analyze_text("example.py", bad, &rules);
+            if !outcome.findings.iter().any(|f| f.rule_id == rule.id) {
+                failures.push(format!("{}: bad example {} does not fire", rule.id, i + 1));
+            }
+            if !outcome.notices.is_empty() {
+                failures.push(format!(
+                    "{}: bad example {} has notices {:?}",
+                    rule.id,
+                    i + 1,
+                    outcome.notices
+                ));
+            }
+        }
+        for (i, good) in rule.examples.good.iter().enumerate() {
+            let outcome = analyze_text("example.py", good, &rules);
+            let hits: Vec<_> = outcome
+                .findings
+                .iter()
+                .filter(|f| f.rule_id == rule.id)
+                .collect();
+            if !hits.is_empty() {
+                failures.push(format!(
+                    "{}: good example {} fires at line {}",
+                    rule.id,
+                    i + 1,
+                    hits[0].location.start_line
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_docs_cwe_and_examples() {
+    let rules = RuleSet::builtin().expect("built-in rules are valid");
+    for rule in rules.rules() {
+        assert!(!rule.cwe.is_empty(), "{}", rule.id);
+        assert!(
+            !rule.docs.references.is_empty(),
+            "{}: add references",
+            rule.id
+        );
+        assert!(
+            rule.origin.starts_with("rules/"),
+            "{}: {}",
+            rule.id,
+            rule.origin
+        );
+    }
+}
+
+/// `rules/README.md` is generated; `MCPGATE_BLESS=1 cargo test` rewrites it.
+#[test]
+fn rule_index_is_in_sync() {
+    let rules = RuleSet::builtin().expect("built-in rules are valid");
+    let want = index_markdown(&rules);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/README.md");
+    if std::env::var_os("MCPGATE_BLESS").is_some() {
+        std::fs::write(path, &want).expect("write rules/README.md");
+        return;
+    }
+    let have = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        have == want,
+        "rules/README.md is out of date: run `MCPGATE_BLESS=1 cargo test --test rules`"
+    );
+}
