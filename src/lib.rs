@@ -17,6 +17,7 @@
 
 pub mod analyze;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
@@ -26,6 +27,7 @@ pub mod rules;
 pub mod scan;
 pub mod walk;
 
+pub use config::Config;
 pub use error::{Error, Result};
 pub use finding::{Confidence, Finding, Location, Notice, NoticeLevel, Report, Severity};
 pub use gate::{FailOn, Verdict, verdict};

@@ -87,6 +87,11 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     Ok(report)
 }
 
+/// The directory report paths are relative to (and where `.mcpgate.toml` is looked for).
+pub fn scan_root(paths: &[PathBuf]) -> Result<PathBuf> {
+    resolve_targets(paths).map(|(root, _)| root)
+}
+
 /// The root that report paths are relative to, and the canonical targets below it.
 ///
 /// One directory: paths are relative to it. One file: relative to its directory. Several

@@ -367,3 +367,82 @@ fn version_prints_and_exits_0() {
         format!("mcpgate {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+fn repo_with_config(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("server.py"),
+        "import os\nimport requests\nos.system(cmd)\nrequests.get(url, verify=False)\n",
+    )
+    .expect("write");
+    std::fs::create_dir(dir.path().join("scripts")).expect("mkdir");
+    std::fs::write(dir.path().join("scripts/dev.py"), "eval(code)\n").expect("write");
+    std::fs::write(dir.path().join(".mcpgate.toml"), config).expect("write");
+    dir
+}
+
+#[test]
+fn config_file_sets_threshold_excludes_and_disabled_rules() {
+    let dir = repo_with_config(
+        "[scan]\nfail_on = \"critical\"\nexclude = [\"scripts\"]\ndisable = [\"python-tls-verify-disabled\"]\n",
+    );
+    let root = dir.path().display().to_string();
+    let out = mcpgate(&["scan", &root, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "fail_on = critical from the config"
+    );
+    assert_eq!(
+        findings(&json(&out)),
+        vec![("python-shell-command".into(), "server.py".into(), 3)]
+    );
+    // Flags override the file; --no-config ignores it.
+    let out = mcpgate(&["scan", &root, "-q", "--fail-on", "high"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = mcpgate(&["scan", &root, "--format", "json", "--no-config"]);
+    assert_eq!(findings(&json(&out)).len(), 3);
+}
+
+#[test]
+fn invalid_config_is_exit_2_naming_file_and_line() {
+    let dir = repo_with_config("[scan]\nfail_on = \"high\"\nexlude = [\"x\"]\n");
+    let out = mcpgate(&["scan", &dir.path().display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    let want = format!(
+        "{}:3: unknown field `exlude`",
+        dir.path().join(".mcpgate.toml").display()
+    );
+    assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+
+    let dir = repo_with_config("[scan]\ndisable = [\"python-no-such-rule\"]\n");
+    let out = mcpgate(&["scan", &dir.path().display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown rule `python-no-such-rule`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn explicit_config_file_is_used() {
+    let dir = repo_with_config("[scan]\n");
+    let other = dir.path().join("strict.toml");
+    std::fs::write(&other, "[scan]\nfail_on = \"never\"\n").expect("write");
+    let out = mcpgate(&[
+        "scan",
+        &dir.path().display().to_string(),
+        "-q",
+        "--config",
+        &other.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = mcpgate(&["scan", ".", "--config", "no/such/config.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no/such/config.toml: cannot read"),
+        "{}",
+        stderr(&out)
+    );
+}

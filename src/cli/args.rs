@@ -51,9 +51,9 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub sarif: Option<PathBuf>,
 
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_name = "LEVEL", default_value = "high", value_parser = parse_fail_on)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding is at or above this severity [default: high].
+    #[arg(long, value_name = "LEVEL", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
 
     /// Skip paths matching GLOB (a name like `*.min.js`, or a path like `tests/data/**`).
     #[arg(long, short = 'e', value_name = "GLOB")]
@@ -67,9 +67,17 @@ pub struct ScanArgs {
     #[arg(long, value_name = "DIR")]
     pub rules: Vec<PathBuf>,
 
-    /// Skip files larger than SIZE, with a notice (e.g. 500000, 512K, 8M).
-    #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
-    pub max_file_size: u64,
+    /// Skip files larger than SIZE, with a notice (e.g. 500000, 512K, 8M) [default: 8M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+
+    /// Read settings from FILE instead of `.mcpgate.toml` at the scan root.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore `.mcpgate.toml` (e.g. when scanning a change you do not trust).
+    #[arg(long)]
+    pub no_config: bool,
 
     /// Number of worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

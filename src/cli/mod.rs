@@ -4,7 +4,9 @@
 mod args;
 mod rules_cmd;
 
-use crate::gate::{Verdict, verdict};
+use crate::config::Config;
+use crate::finding::Severity;
+use crate::gate::{FailOn, Verdict, verdict};
 use crate::report::{Format, RenderOptions, render};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, scan};
@@ -44,15 +46,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 }
 
 fn run_scan(args: &ScanArgs) -> Result<u8, String> {
-    let rules = RuleSet::builtin_and(&args.rules).map_err(|e| e.to_string())?;
+    let config = load_config(args).map_err(|e| e.to_string())?;
+    let mut rule_dirs = config.rules.clone();
+    rule_dirs.extend(args.rules.iter().cloned());
+    let rules = RuleSet::builtin_and(&rule_dirs).map_err(|e| e.to_string())?;
+    let rules = config.apply_disable(&rules).map_err(|e| e.to_string())?;
+    let mut exclude = config.exclude.clone();
+    exclude.extend(args.exclude.iter().cloned());
     let options = ScanOptions {
         paths: args.paths.clone(),
-        exclude: args.exclude.clone(),
-        default_excludes: !args.no_default_excludes,
-        max_file_size: args.max_file_size,
+        exclude,
+        default_excludes: !args.no_default_excludes && config.default_excludes.unwrap_or(true),
+        max_file_size: args
+            .max_file_size
+            .or(config.max_file_size)
+            .unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
         jobs: args.jobs.map(usize::from),
         ..ScanOptions::default()
     };
+    let fail_on = args
+        .fail_on
+        .or(config.fail_on)
+        .unwrap_or(FailOn::AtLeast(Severity::High));
     let report = scan(&options, &rules).map_err(|e| e.to_string())?;
     let format: Format = args.format.into();
 
@@ -86,7 +101,7 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
         eprintln!("mcpgate: {}", crate::report::summary_line(&report));
     }
 
-    let verdict = verdict(&report, args.fail_on);
+    let verdict = verdict(&report, fail_on);
     if let Verdict::Incomplete { files } = verdict
         && !args.quiet
     {
@@ -96,6 +111,17 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
         );
     }
     Ok(verdict.exit_code())
+}
+
+/// `--config FILE`, else `.mcpgate.toml` at the scan root unless `--no-config`.
+fn load_config(args: &ScanArgs) -> crate::Result<Config> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    match &args.config {
+        Some(path) => Config::load(path),
+        None => Config::discover(&crate::scan::scan_root(&args.paths)?),
+    }
 }
 
 /// Colour unless `--no-color` or a non-empty `NO_COLOR` (no-color.org) says otherwise.
