@@ -2,7 +2,7 @@
 //! Every key is validated; a mistake is an error naming the file, line and key, never a
 //! setting silently ignored. Command-line flags override the file.
 
-use crate::error::{Error, Result, line_of_offset};
+use crate::error::{Error, Result, line_of_key, line_of_offset};
 use crate::gate::FailOn;
 use crate::rules::RuleSet;
 use crate::scan::parse_size;
@@ -136,16 +136,6 @@ impl Config {
         }
         rules.filtered(|r| !self.disable.contains(&r.id))
     }
-}
-
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
 }
 
 #[cfg(test)]

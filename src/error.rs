@@ -57,3 +57,22 @@ pub(crate) fn line_of_offset(text: &str, offset: usize) -> usize {
         .count()
         + 1
 }
+
+/// The line where `key = ...` (or `[key]`/`[[key]]`, `[x.key]`) first appears.
+pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            let assigns = line
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='));
+            let table = line.starts_with('[')
+                && line
+                    .trim_matches(|c| c == '[' || c == ']')
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|last| last.trim() == key);
+            assigns || table
+        })
+        .map(|i| i + 1)
+}

@@ -207,3 +207,36 @@ fn a_file_target_reports_paths_relative_to_its_directory() {
     let (_, doc) = scan_json(&dir.path().join("one.py"), &[]);
     assert_eq!(finding_lines(&doc, "one.py"), vec![1]);
 }
+
+/// A file name is attacker-controlled: it must not start a new workflow command in the
+/// `github` format, nor carry terminal escapes into the text report.
+#[cfg(unix)]
+#[test]
+fn crafted_file_names_cannot_inject_commands_or_escapes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "evil\n::error file=x::pwned,\u{1b}[2J.py";
+    std::fs::write(dir.path().join(name), "eval(code)\n").expect("write");
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--format", format])
+            .output()
+            .expect("run mcpgate")
+    };
+    let github = String::from_utf8_lossy(&run("github").stdout).into_owned();
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(lines.len(), 1, "{github}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=evil%0A%3A%3Aerror file=x%3A%3Apwned%2C\u{1b}[2J.py,line=1,"
+        ),
+        "{github}"
+    );
+    let text = String::from_utf8_lossy(&run("text").stdout).into_owned();
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(
+        text.starts_with("evil\\n::error file=x::pwned,\\u{1b}[2J.py\n"),
+        "{text}"
+    );
+}

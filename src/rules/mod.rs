@@ -8,7 +8,7 @@ mod model;
 pub use index_doc::index_markdown;
 pub use model::{ArgCondition, ArgIs, Docs, Examples, Language, Matcher, Rule};
 
-use crate::error::{Error, Result, line_of_offset};
+use crate::error::{Error, Result, line_of_key, line_of_offset};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -257,25 +257,6 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The line where `key = ...` (or `[key]`/`[[key]]`, `[x.key]`) first appears.
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start();
-            let assigns = line
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='));
-            let table = line.starts_with('[')
-                && line
-                    .trim_matches(|c| c == '[' || c == ']')
-                    .rsplit('.')
-                    .next()
-                    .is_some_and(|last| last.trim() == key);
-            assigns || table
-        })
-        .map(|i| i + 1)
 }
 
 #[cfg(test)]

@@ -179,6 +179,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn parse_gives_up_when_the_budget_is_spent() {
+        let rules = RuleSet::builtin().expect("rules");
+        let text = "x = [1, 2, 3]\n".repeat(10_000);
+        let ctx = FileContext::new("big.py", &text);
+        let outcome = analyze(Language::Python, &ctx, &rules, Duration::ZERO);
+        assert!(outcome.findings.is_empty());
+        assert_eq!(outcome.notices.len(), 1);
+        assert_eq!(outcome.notices[0].level, NoticeLevel::Error);
+        assert_eq!(
+            outcome.notices[0].reason,
+            "parse took longer than 0ns; not analyzed"
+        );
+        // The same file with time to spare parses.
+        let outcome = analyze(Language::Python, &ctx, &rules, Duration::from_secs(60));
+        assert!(outcome.notices.is_empty());
+    }
+
+    #[test]
     fn language_by_extension_and_shebang() {
         assert_eq!(language_for(Path::new("a.py"), b""), Some(Language::Python));
         assert_eq!(
