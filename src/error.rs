@@ -50,12 +50,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// 1-based line of a byte offset, for errors that point into a file.
 pub(crate) fn line_of_offset(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+    before.iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// The line where `key = ...` (or `[key]`/`[[key]]`, `[x.key]`) first appears.

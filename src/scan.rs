@@ -185,7 +185,7 @@ fn analyze_file(
             return Some((0, outcome));
         }
     };
-    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
+    let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
         outcome.notices.push(Notice::new(
             &file.rel,
