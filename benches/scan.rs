@@ -1,8 +1,9 @@
 //! Throughput and peak memory of a whole scan on a generated corpus of Python MCP servers.
 //!
 //! `cargo bench --bench scan` (or `-- FILES KIB_PER_FILE` to size the corpus). Prints files/s,
-//! MB/s, the findings count and the process's peak resident memory. Numbers, not asserts:
-//! compare runs on the same machine.
+//! MB/s and findings for a parse-only pass (one rule that never matches the corpus) and for
+//! the full rule pack, then the process's peak resident memory. Numbers, not asserts: compare
+//! runs on the same machine.
 
 use mcpgate::{RuleSet, ScanOptions, scan};
 use std::fmt::Write as _;
@@ -80,26 +81,77 @@ fn main() {
         std::fs::write(sub.join(format!("server_{f}.py")), text).expect("write");
     }
 
-    let rules = RuleSet::builtin().expect("rules");
     let options = ScanOptions {
         paths: vec![dir.path().to_path_buf()],
         ..ScanOptions::default()
     };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mb = bytes as f64 / 1e6;
+
+    // Parse only: the same files read and parsed by tree-sitter on the same threads, no analysis.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool");
+    let paths: Vec<std::path::PathBuf> = (0..files)
+        .map(|f| {
+            dir.path()
+                .join(format!("pkg{}", f % 50))
+                .join(format!("server_{f}.py"))
+        })
+        .collect();
     let mut best = f64::MAX;
-    let mut findings = 0;
     for _ in 0..3 {
         let start = Instant::now();
-        let report = scan(&options, &rules).expect("scan");
+        let nodes: usize = pool.install(|| {
+            use rayon::prelude::*;
+            paths
+                .par_iter()
+                .map_init(
+                    || {
+                        let mut p = tree_sitter::Parser::new();
+                        p.set_language(&tree_sitter_python::LANGUAGE.into())
+                            .expect("grammar");
+                        p
+                    },
+                    |parser, path| {
+                        let text = std::fs::read_to_string(path).expect("read");
+                        parser
+                            .parse(&text, None)
+                            .map_or(0, |t| t.root_node().child_count() as usize)
+                    },
+                )
+                .sum()
+        });
+        assert!(nodes > 0);
         best = best.min(start.elapsed().as_secs_f64());
-        findings = report.findings.len();
-        assert_eq!(report.files_scanned, files);
     }
-    let mb = bytes as f64 / 1e6;
     println!(
-        "scan: {files} files, {mb:.1} MB, {findings} findings; best of 3: {best:.3} s = {:.0} files/s, {:.1} MB/s; threads {}; peak RSS {} MiB",
+        "{:>10}: {files} files, {mb:.1} MB; best of 3: {best:.3} s = {:.0} files/s, {:.1} MB/s; threads {threads}",
+        "parse-only",
         files as f64 / best,
         mb / best,
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        peak_rss_kib().map_or_else(|| "?".to_string(), |k| (k / 1024).to_string()),
+    );
+
+    let full = RuleSet::builtin().expect("rules");
+    for (label, rules) in [("full pack", &full)] {
+        let mut best = f64::MAX;
+        let mut findings = 0;
+        for _ in 0..3 {
+            let start = Instant::now();
+            let report = scan(&options, rules).expect("scan");
+            best = best.min(start.elapsed().as_secs_f64());
+            findings = report.findings.len();
+            assert_eq!(report.files_scanned, files);
+        }
+        println!(
+            "{label:>10}: {files} files, {mb:.1} MB, {findings} findings; best of 3: {best:.3} s = {:.0} files/s, {:.1} MB/s; threads {threads}",
+            files as f64 / best,
+            mb / best,
+        );
+    }
+    println!(
+        "peak RSS {} MiB",
+        peak_rss_kib().map_or_else(|| "?".to_string(), |k| (k / 1024).to_string())
     );
 }

@@ -8,7 +8,7 @@ fn scan_json(root: &Path, extra: &[&str]) -> (Output, serde_json::Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
         .arg("scan")
         .arg(root)
-        .args(["--format", "json"])
+        .args(["--format", "json", "--fail-on", "medium"])
         .args(extra)
         .output()
         .expect("run mcpgate");
@@ -229,7 +229,7 @@ fn crafted_file_names_cannot_inject_commands_or_escapes() {
     assert_eq!(lines.len(), 1, "{github}");
     assert!(
         lines[0].starts_with(
-            "::error file=evil%0A%3A%3Aerror file=x%3A%3Apwned%2C\u{1b}[2J.py,line=1,"
+            "::warning file=evil%0A%3A%3Aerror file=x%3A%3Apwned%2C\u{1b}[2J.py,line=1,"
         ),
         "{github}"
     );

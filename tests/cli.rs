@@ -153,7 +153,11 @@ fn user_rules_are_added_to_the_builtin_ones() {
     std::fs::write(dir.path().join("my-print-rule.toml"), rule).expect("write");
     let src = dir.path().join("src");
     std::fs::create_dir(&src).expect("mkdir");
-    std::fs::write(src.join("a.py"), "print(user)\n").expect("write");
+    std::fs::write(
+        src.join("a.py"),
+        "@mcp.tool()\ndef greet(user: str):\n    print(user)\n",
+    )
+    .expect("write");
     let out = mcpgate(&[
         "scan",
         &src.display().to_string(),
@@ -165,7 +169,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         findings(&json(&out)),
-        vec![("my-print-rule".into(), "a.py".into(), 1)]
+        vec![("my-print-rule".into(), "a.py".into(), 3)]
     );
 }
 
@@ -225,7 +229,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     let json_file = dir.path().join("out.json");
     let out = mcpgate(&["scan", EXAMPLE, "--sarif", &sarif.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("7 findings (6 high, 1 medium) in 2 files; 4 files scanned"));
+    assert!(stdout(&out).contains("7 findings (5 high, 2 medium) in 2 files; 4 files scanned"));
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
@@ -372,7 +376,7 @@ fn repo_with_config(config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("server.py"),
-        "import os\nimport requests\nos.system(cmd)\nrequests.get(url, verify=False)\n",
+        "import os\nimport requests\n\n@mcp.tool()\ndef run(cmd: str):\n    os.system(cmd)\n    requests.get(cmd, verify=False)\n",
     )
     .expect("write");
     std::fs::create_dir(dir.path().join("scripts")).expect("mkdir");
@@ -395,7 +399,7 @@ fn config_file_sets_threshold_excludes_and_disabled_rules() {
     );
     assert_eq!(
         findings(&json(&out)),
-        vec![("python-shell-command".into(), "server.py".into(), 3)]
+        vec![("python-shell-command".into(), "server.py".into(), 6)]
     );
     // Flags override the file; --no-config ignores it.
     let out = mcpgate(&["scan", &root, "-q", "--fail-on", "high"]);

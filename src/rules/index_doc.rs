@@ -20,7 +20,23 @@ pub fn index_markdown(set: &RuleSet) -> String {
          `[[match.args]]` condition finds an argument by `keyword` or 0-based `position` and\n\
          requires `is = \"true\" | \"false\" | \"dynamic\" | \"present\"`, or fires when the\n\
          argument is missing or `not_one_of` the listed names. `dynamic` means not a constant:\n\
-         an f-string with a placeholder, a variable, a call.\n\n",
+         an f-string with a placeholder, a variable, a call. `sanitizers` name calls that make\n\
+         a value safe for the rule (`shlex.quote` for shell commands).\n\n\
+         ## How findings are graded\n\n\
+         Rules with an `is = \"dynamic\"` condition follow the value into the call. Parameters\n\
+         of MCP entry points (`@x.tool()`, `@x.resource(...)`, `@x.prompt()`,\n\
+         `@x.call_tool()`, functions passed to `x.add_tool`) are the sources; taint flows through\n\
+         assignments, f-strings, `+`, `%`, `.format`, `join`, containers, attributes, items,\n\
+         loops and `with` targets, and through helper functions of the same file.\n\n\
+         | where the value comes from | severity | confidence |\n\
+         |---|---|---|\n\
+         | a parameter of an MCP entry point | the rule's | high |\n\
+         | a parameter of a public function | one level lower | medium |\n\
+         | computed, not traced to a parameter | one level lower | low |\n\
+         | a constant, a number, a sanitized value | no finding | |\n\n\
+         Parameters typed `int`, `float`, `bool` or `Literal[...]`, and the injected\n\
+         `ctx: Context`, are not sources. Rules without a `dynamic` condition (such as\n\
+         `verify=False`) report at their own severity and confidence.\n\n",
     );
     let _ = writeln!(out, "## Index ({} rules)\n", set.rules().len());
     out.push_str("| id | title | severity | confidence | CWE | languages |\n");
@@ -49,9 +65,22 @@ pub fn index_markdown(set: &RuleSet) -> String {
             conf = rule.confidence,
             origin = rule.origin,
         );
-        let Matcher::Call { callees, .. } = &rule.matcher;
-        let callees: Vec<String> = callees.iter().map(|c| format!("`{c}`")).collect();
-        let _ = writeln!(out, "Matches calls to {}.\n", callees.join(", "));
+        let Matcher::Call {
+            callees,
+            sanitizers,
+            ..
+        } = &rule.matcher;
+        let quoted = |names: &[String]| -> String {
+            names
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(out, "Matches calls to {}.\n", quoted(callees));
+        if !sanitizers.is_empty() {
+            let _ = writeln!(out, "Sanitizers: {}.\n", quoted(sanitizers));
+        }
         let _ = writeln!(out, "**What.** {}\n", rule.docs.what.trim());
         let _ = writeln!(out, "**Why.** {}\n", rule.docs.why.trim());
         let _ = writeln!(out, "**Fix.** {}\n", rule.docs.fix.trim());

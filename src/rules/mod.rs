@@ -9,7 +9,7 @@ pub use index_doc::index_markdown;
 pub use model::{ArgCondition, ArgIs, Docs, Examples, Language, Matcher, Rule};
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 mod builtin {
@@ -22,6 +22,7 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     by_callee: HashMap<(Language, String), Vec<usize>>,
     languages: Vec<Language>,
+    sanitizers: HashSet<String>,
 }
 
 impl RuleSet {
@@ -61,8 +62,14 @@ impl RuleSet {
             }
         }
         let mut by_callee: HashMap<(Language, String), Vec<usize>> = HashMap::new();
+        let mut all_sanitizers = HashSet::new();
         for (i, rule) in rules.iter().enumerate() {
-            let Matcher::Call { callees, .. } = &rule.matcher;
+            let Matcher::Call {
+                callees,
+                sanitizers,
+                ..
+            } = &rule.matcher;
+            all_sanitizers.extend(sanitizers.iter().cloned());
             for lang in &rule.languages {
                 for callee in callees {
                     by_callee
@@ -82,6 +89,7 @@ impl RuleSet {
             rules,
             by_callee,
             languages,
+            sanitizers: all_sanitizers,
         })
     }
 
@@ -100,13 +108,18 @@ impl RuleSet {
         self.rules.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
     }
 
-    /// Rules that match calls to `callee` in `lang`.
-    pub fn for_callee(&self, lang: Language, callee: &str) -> impl Iterator<Item = &Rule> {
+    /// Rules (with their index) that match calls to `callee` in `lang`.
+    pub fn for_callee(&self, lang: Language, callee: &str) -> impl Iterator<Item = (usize, &Rule)> {
         self.by_callee
             .get(&(lang, callee.to_string()))
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.rules.get(i))
+            .filter_map(|&i| self.rules.get(i).map(|r| (i, r)))
+    }
+
+    /// True when some rule names `callee` as a sanitizer.
+    pub fn is_sanitizer(&self, callee: &str) -> bool {
+        self.sanitizers.contains(callee)
     }
 
     /// True when some rule of `lang` matches calls to `callee`; the cheap test before matching.
@@ -235,7 +248,7 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
             "field `examples`: at least one `bad` and one `good` example are required".into(),
         ));
     }
-    let Matcher::Call { callees, args } = &rule.matcher;
+    let Matcher::Call { callees, args, .. } = &rule.matcher;
     if callees.is_empty() || callees.iter().any(|c| c.trim().is_empty()) {
         return Err(fail(
             "callees",

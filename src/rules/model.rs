@@ -67,6 +67,10 @@ pub enum Matcher {
         callees: Vec<String>,
         #[serde(default)]
         args: Vec<ArgCondition>,
+        /// Calls that make a tainted value safe for this rule (`shlex.quote` for shell
+        /// commands); canonical names like `callees`.
+        #[serde(default)]
+        sanitizers: Vec<String>,
     },
 }
 

@@ -1,15 +1,140 @@
-//! The source engine: a language front end turns a syntax tree into language-neutral call
-//! sites (callee resolved to a canonical name, arguments classified), and the rules' `call`
-//! matchers run over those. One parse per file; every rule is evaluated in that one pass.
+//! The source engine. A language front end parses a file once, resolves names, finds the MCP
+//! entry points (the taint sources), propagates taint through each function and across
+//! functions of the file (summaries), and reports *sink hits*: calls that some rule matches,
+//! with the flow of the value that matters. This module holds the language-neutral parts: the
+//! flow lattice, the rule matcher and the policy that turns hits into findings.
 
 pub mod python;
 
 use super::{FileContext, FileOutcome, Span};
-use crate::finding::{Notice, NoticeLevel};
-use crate::rules::{ArgCondition, ArgIs, Language, Matcher, RuleSet};
+use crate::finding::{Confidence, Notice, NoticeLevel, Severity};
+use crate::rules::{ArgCondition, ArgIs, Language, Matcher, Rule, RuleSet};
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
+
+/// How many distinct origins a tainted value remembers; enough to name the source, bounded
+/// so hostile code cannot make flows grow without limit.
+const MAX_ORIGINS: usize = 4;
+
+/// What kind of MCP entry point a function is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    Tool,
+    Resource,
+    Prompt,
+    /// The low-level `call_tool` handler: its `arguments` mapping is the input.
+    CallTool,
+}
+
+impl EntryKind {
+    fn describe(self) -> &'static str {
+        match self {
+            EntryKind::Tool => "tool parameter",
+            EntryKind::Resource => "resource template parameter",
+            EntryKind::Prompt => "prompt argument",
+            EntryKind::CallTool => "call_tool argument",
+        }
+    }
+}
+
+/// How much a function's parameters are trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FnKind {
+    /// An MCP entry point: an LLM chooses every argument.
+    Entry(EntryKind),
+    /// A public function: callers outside this file may pass anything.
+    Public,
+    /// A private helper (`_name`) or module-level code.
+    Private,
+}
+
+/// Where a tainted value came from: a parameter of a function of this file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    /// Shared, because every read of a tainted variable copies its origin.
+    pub function: Rc<str>,
+    pub param: Rc<str>,
+    /// Position among the function's parameters (what callers' arguments map to).
+    pub index: usize,
+    pub kind: FnKind,
+}
+
+/// A tainted value: its origin, the last variable it was stored in, the sanitizers it went
+/// through, and the helper functions it passed through on its way to the sink.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Taint {
+    pub origin: Origin,
+    pub via: Option<String>,
+    pub sanitizers: Vec<String>,
+    pub through: Vec<String>,
+}
+
+/// What is known about a value, from least to most dangerous.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Flow {
+    /// A literal, or built only from literals and module constants.
+    Constant,
+    /// Computed, but of a harmless kind: a number, a boolean, a sanitized value.
+    Safe,
+    /// Computed at run time from something not traced to a parameter.
+    #[default]
+    Unknown,
+    /// Derived from one or more parameters.
+    Tainted(Vec<Taint>),
+}
+
+impl Flow {
+    fn rank(&self) -> u8 {
+        match self {
+            Flow::Constant => 0,
+            Flow::Safe => 1,
+            Flow::Unknown => 2,
+            Flow::Tainted(_) => 3,
+        }
+    }
+
+    /// The least upper bound: the more dangerous of the two; taints are merged.
+    pub fn join(self, other: Flow) -> Flow {
+        match (self, other) {
+            (Flow::Tainted(mut a), Flow::Tainted(b)) => {
+                for t in b {
+                    if a.len() >= MAX_ORIGINS {
+                        break;
+                    }
+                    if !a.iter().any(|x| x.origin == t.origin) {
+                        a.push(t);
+                    }
+                }
+                Flow::Tainted(a)
+            }
+            (a, b) => {
+                if b.rank() > a.rank() {
+                    b
+                } else {
+                    a
+                }
+            }
+        }
+    }
+
+    pub fn is_tainted(&self) -> bool {
+        matches!(self, Flow::Tainted(_))
+    }
+
+    /// Applies `f` to every taint (renaming `via`, adding a sanitizer or a helper).
+    pub fn map_taints(self, f: impl Fn(&mut Taint)) -> Flow {
+        match self {
+            Flow::Tainted(mut ts) => {
+                ts.iter_mut().for_each(f);
+                Flow::Tainted(ts)
+            }
+            other => other,
+        }
+    }
+}
 
 /// A call whose callee resolved to a name some rule cares about.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,16 +155,164 @@ pub struct Arg {
     pub position: Option<usize>,
     pub keyword: Option<String>,
     pub value: ArgValue,
+    pub flow: Flow,
 }
 
+/// The syntactic shape of an argument, for conditions that look at literals and names.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ArgValue {
-    /// A constant expression (literal, or built only from literals) and whether it is truthy.
+    /// A constant expression and whether it is truthy.
     Constant { truthy: bool, text: String },
     /// A name or attribute chain, resolved through imports where possible (`yaml.SafeLoader`).
     Name(String),
-    /// Anything computed at run time.
+    /// Anything else.
     Dynamic,
+}
+
+/// Why a rule matched a call.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Hit {
+    /// The rule only looks at the call's shape (e.g. `verify=False`).
+    Structural,
+    /// The rule is about a value (conditions with `is = "dynamic"`); this is its flow.
+    Value(Flow),
+}
+
+/// A call that a rule matched, possibly in a helper reached from another function.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SinkHit {
+    pub rule: usize,
+    pub callee: String,
+    pub span: Span,
+    pub hit: Hit,
+}
+
+/// Does `rule` match `site`, and with what flow? Sanitizers named by the rule clean a taint.
+pub fn match_rule(rule: &Rule, site: &CallSite) -> Option<Hit> {
+    let Matcher::Call {
+        args, sanitizers, ..
+    } = &rule.matcher;
+    if !args.iter().all(|cond| holds(cond, site)) {
+        return None;
+    }
+    let mut flow: Option<Flow> = None;
+    for cond in args.iter().filter(|c| c.is == Some(ArgIs::Dynamic)) {
+        let Some(arg) = find_arg(cond, site) else {
+            continue;
+        };
+        let arg_flow = match &arg.flow {
+            Flow::Tainted(ts) => {
+                let live: Vec<Taint> = ts
+                    .iter()
+                    .filter(|t| !t.sanitizers.iter().any(|s| sanitizers.contains(s)))
+                    .cloned()
+                    .collect();
+                if live.is_empty() {
+                    Flow::Safe
+                } else {
+                    Flow::Tainted(live)
+                }
+            }
+            other => other.clone(),
+        };
+        flow = Some(match flow {
+            Some(f) => f.join(arg_flow),
+            None => arg_flow,
+        });
+    }
+    Some(match flow {
+        Some(f) => Hit::Value(f),
+        None => Hit::Structural,
+    })
+}
+
+fn find_arg<'s>(cond: &ArgCondition, site: &'s CallSite) -> Option<&'s Arg> {
+    let by_keyword = cond
+        .keyword
+        .as_deref()
+        .and_then(|k| site.args.iter().find(|a| a.keyword.as_deref() == Some(k)));
+    by_keyword.or_else(|| {
+        cond.position
+            .and_then(|p| site.args.iter().find(|a| a.position == Some(p)))
+    })
+}
+
+fn holds(cond: &ArgCondition, site: &CallSite) -> bool {
+    let arg = find_arg(cond, site);
+    if let Some(values) = &cond.not_one_of {
+        return match arg {
+            // A spread mapping may carry the keyword; do not guess.
+            None => !site.keyword_splat,
+            Some(arg) => match &arg.value {
+                ArgValue::Name(name) => !values.iter().any(|v| v == name),
+                ArgValue::Constant { text, .. } => !values.iter().any(|v| v == text),
+                ArgValue::Dynamic => true,
+            },
+        };
+    }
+    let Some(arg) = arg else {
+        return false;
+    };
+    match cond.is {
+        Some(ArgIs::True) => matches!(arg.value, ArgValue::Constant { truthy: true, .. }),
+        Some(ArgIs::False) => matches!(arg.value, ArgValue::Constant { truthy: false, .. }),
+        Some(ArgIs::Dynamic) => matches!(arg.flow, Flow::Unknown | Flow::Tainted(_)),
+        Some(ArgIs::Present) => true,
+        None => false,
+    }
+}
+
+/// The finding policy. Traced to an MCP entry point: the rule's severity, high confidence.
+/// Traced to a public function's parameter: one level lower, medium confidence. Computed but
+/// not traced: one level lower, low confidence. Constant or sanitized: nothing.
+fn grade(rule: &Rule, hit: &Hit) -> Option<(Severity, Confidence, String)> {
+    let flow = match hit {
+        Hit::Structural => return Some((rule.severity, rule.confidence, String::new())),
+        Hit::Value(flow) => flow,
+    };
+    match flow {
+        Flow::Constant | Flow::Safe => None,
+        Flow::Unknown => Some((
+            lower(rule.severity),
+            Confidence::Low,
+            "; the value is computed at run time but not traced to a tool parameter".to_string(),
+        )),
+        Flow::Tainted(taints) => {
+            // Name the most dangerous origin: an entry point beats a public parameter.
+            let best = taints.iter().min_by_key(|t| match t.origin.kind {
+                FnKind::Entry(_) => 0,
+                FnKind::Public => 1,
+                FnKind::Private => 2,
+            })?;
+            let (severity, confidence, who) = match best.origin.kind {
+                FnKind::Entry(kind) => (rule.severity, Confidence::High, kind.describe()),
+                FnKind::Public => (lower(rule.severity), Confidence::Medium, "parameter"),
+                FnKind::Private => (lower(rule.severity), Confidence::Low, "parameter"),
+            };
+            let mut why = format!(
+                "; {who} `{}` of `{}` reaches it",
+                best.origin.param, best.origin.function
+            );
+            if let Some(via) = best.via.as_deref().filter(|v| **v != *best.origin.param) {
+                why.push_str(&format!(" via `{via}`"));
+            }
+            if !best.through.is_empty() {
+                let helpers: Vec<String> =
+                    best.through.iter().map(|h| format!("`{h}()`")).collect();
+                why.push_str(&format!(" through {}", helpers.join(", ")));
+            }
+            Some((severity, confidence, why))
+        }
+    }
+}
+
+fn lower(severity: Severity) -> Severity {
+    match severity {
+        Severity::Critical => Severity::High,
+        Severity::High => Severity::Medium,
+        Severity::Medium => Severity::Low,
+        Severity::Low | Severity::Info => Severity::Info,
+    }
 }
 
 /// Which language front end handles a file, by extension or shebang.
@@ -62,23 +335,11 @@ pub fn analyze(
     parse_budget: Duration,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    let sites = match lang {
-        Language::Python => python::call_sites(ctx.text, rules, parse_budget),
+    let parsed = match lang {
+        Language::Python => python::analyze(ctx.text, rules, parse_budget),
     };
-    let sites = match sites {
-        Ok(parsed) => {
-            if parsed.had_syntax_errors {
-                outcome.notices.push(Notice::new(
-                    ctx.rel_path,
-                    NoticeLevel::Warning,
-                    format!(
-                        "{} syntax errors; analyzed the parts that parsed",
-                        lang.as_str()
-                    ),
-                ));
-            }
-            parsed.sites
-        }
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
         Err(failure) => {
             outcome.notices.push(Notice::new(
                 ctx.rel_path,
@@ -88,49 +349,42 @@ pub fn analyze(
             return outcome;
         }
     };
-    for site in &sites {
-        for rule in rules.for_callee(lang, &site.callee) {
-            let Matcher::Call { args, .. } = &rule.matcher;
-            if args.iter().all(|cond| holds(cond, site)) {
-                let message = rule.message.replace("{callee}", &site.callee);
-                outcome.findings.push(ctx.finding(rule, site.span, message));
-            }
+    if parsed.had_syntax_errors {
+        outcome.notices.push(Notice::new(
+            ctx.rel_path,
+            NoticeLevel::Warning,
+            format!(
+                "{} syntax errors; analyzed the parts that parsed",
+                lang.as_str()
+            ),
+        ));
+    }
+    // One finding per (sink, rule): the best-graded hit wins, e.g. the helper's sink reached
+    // from a tool beats the same sink graded as a public function's parameter.
+    let mut best: HashMap<(usize, usize, usize), (Severity, Confidence, crate::finding::Finding)> =
+        HashMap::new();
+    for hit in &parsed.hits {
+        let Some(rule) = rules.rules().get(hit.rule) else {
+            continue;
+        };
+        let Some((severity, confidence, why)) = grade(rule, &hit.hit) else {
+            continue;
+        };
+        let message = format!("{}{why}", rule.message.replace("{callee}", &hit.callee));
+        let key = (hit.span.start_row, hit.span.start_byte_col, hit.rule);
+        let better = best
+            .get(&key)
+            .is_none_or(|(s, c, _)| (severity, confidence) > (*s, *c));
+        if better {
+            let mut finding = ctx.finding(rule, hit.span, message);
+            finding.severity = severity;
+            finding.confidence = confidence;
+            best.insert(key, (severity, confidence, finding));
         }
     }
+    outcome.findings = best.into_values().map(|(_, _, f)| f).collect();
     ctx.fingerprint(&mut outcome.findings);
     outcome
-}
-
-fn holds(cond: &ArgCondition, site: &CallSite) -> bool {
-    let by_keyword = cond
-        .keyword
-        .as_deref()
-        .and_then(|k| site.args.iter().find(|a| a.keyword.as_deref() == Some(k)));
-    let arg = by_keyword.or_else(|| {
-        cond.position
-            .and_then(|p| site.args.iter().find(|a| a.position == Some(p)))
-    });
-    if let Some(values) = &cond.not_one_of {
-        return match arg {
-            // A spread mapping may carry the keyword; do not guess.
-            None => !site.keyword_splat,
-            Some(arg) => match &arg.value {
-                ArgValue::Name(name) => !values.iter().any(|v| v == name),
-                ArgValue::Constant { text, .. } => !values.iter().any(|v| v == text),
-                ArgValue::Dynamic => true,
-            },
-        };
-    }
-    let Some(arg) = arg else {
-        return false;
-    };
-    match cond.is {
-        Some(ArgIs::True) => matches!(arg.value, ArgValue::Constant { truthy: true, .. }),
-        Some(ArgIs::False) => matches!(arg.value, ArgValue::Constant { truthy: false, .. }),
-        Some(ArgIs::Dynamic) => !matches!(arg.value, ArgValue::Constant { .. }),
-        Some(ArgIs::Present) => true,
-        None => false,
-    }
 }
 
 /// Why a file could not be parsed at all.
@@ -168,9 +422,9 @@ pub(crate) fn parse(
         .ok_or(ParseFailure::Timeout(budget))
 }
 
-/// Parsed call sites of one file.
+/// What a front end found in one file.
 pub struct Parsed {
-    pub sites: Vec<CallSite>,
+    pub hits: Vec<SinkHit>,
     pub had_syntax_errors: bool,
 }
 
@@ -208,5 +462,39 @@ mod tests {
             Some(Language::Python)
         );
         assert_eq!(language_for(Path::new("bin/tool"), b"#!/bin/sh\n"), None);
+    }
+
+    fn taint(function: &str, kind: FnKind) -> Taint {
+        Taint {
+            origin: Origin {
+                function: function.into(),
+                param: "p".into(),
+                index: 0,
+                kind,
+            },
+            via: None,
+            sanitizers: vec![],
+            through: vec![],
+        }
+    }
+
+    #[test]
+    fn join_keeps_the_more_dangerous_flow_and_merges_origins() {
+        assert_eq!(Flow::Constant.join(Flow::Safe), Flow::Safe);
+        assert_eq!(Flow::Unknown.join(Flow::Safe), Flow::Unknown);
+        let a = Flow::Tainted(vec![taint("a", FnKind::Public)]);
+        let b = Flow::Tainted(vec![taint("b", FnKind::Entry(EntryKind::Tool))]);
+        assert!(Flow::Unknown.join(a.clone()).is_tainted());
+        match a.join(b) {
+            Flow::Tainted(ts) => assert_eq!(ts.len(), 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn lowering_steps_one_level() {
+        assert_eq!(lower(Severity::Critical), Severity::High);
+        assert_eq!(lower(Severity::High), Severity::Medium);
+        assert_eq!(lower(Severity::Info), Severity::Info);
     }
 }

@@ -1,0 +1,124 @@
+//! Python front end: one tree-sitter parse, name resolution (`names`), then taint propagation
+//! from MCP entry points to the sinks named by the rules (`taint`).
+
+mod grammar;
+mod names;
+mod taint;
+
+use super::{ParseFailure, Parsed, parse};
+use crate::rules::RuleSet;
+use std::cell::RefCell;
+use std::time::Duration;
+use tree_sitter::Parser;
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses `text` and returns the sink hits of every rule in `rules`.
+pub fn analyze(text: &str, rules: &RuleSet, budget: Duration) -> Result<Parsed, ParseFailure> {
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .map_err(|e| ParseFailure::Grammar("python", e.to_string()))?;
+            *slot = Some(parser);
+        }
+        match slot.as_mut() {
+            Some(parser) => parse(parser, text, budget),
+            None => Err(ParseFailure::Grammar("python", "parser unavailable".into())),
+        }
+    })?;
+    let root = tree.root_node();
+    let module = names::Module::collect(root, text);
+    let hits = taint::sink_hits(&module, text, rules);
+    Ok(Parsed {
+        hits,
+        had_syntax_errors: root.has_error(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Canonical callees of the sink hits in `src` (module-level code counts).
+    fn callees(src: &str) -> Vec<String> {
+        let rules = RuleSet::builtin().expect("builtin rules");
+        analyze(src, &rules, Duration::from_secs(5))
+            .expect("parses")
+            .hits
+            .into_iter()
+            .map(|h| h.callee)
+            .collect()
+    }
+
+    #[test]
+    fn resolves_module_alias() {
+        assert_eq!(
+            callees("import subprocess as sp\nsp.run(cmd, shell=True)\n"),
+            ["subprocess.run"]
+        );
+    }
+
+    #[test]
+    fn resolves_from_import_alias() {
+        assert_eq!(
+            callees("from os import system as run\nrun(cmd)\n"),
+            ["os.system"]
+        );
+    }
+
+    #[test]
+    fn resolves_assignment_alias() {
+        assert_eq!(
+            callees("import pickle\nload = pickle.loads\nload(data)\n"),
+            ["pickle.loads"]
+        );
+    }
+
+    #[test]
+    fn resolves_star_import() {
+        assert_eq!(callees("from os import *\nsystem(cmd)\n"), ["os.system"]);
+    }
+
+    #[test]
+    fn dotted_import_binds_its_head() {
+        assert_eq!(callees("import os.path\nos.system(cmd)\n"), ["os.system"]);
+    }
+
+    #[test]
+    fn method_on_local_object_is_not_resolved() {
+        assert!(callees("class X:\n    pass\nx = X()\nx.system(cmd)\n").is_empty());
+    }
+
+    #[test]
+    fn shadowed_builtin_is_not_the_builtin() {
+        assert!(callees("def eval(x):\n    return x\neval(data)\n").is_empty());
+        assert_eq!(callees("eval(data)\n"), ["eval"]);
+    }
+
+    #[test]
+    fn relative_import_is_not_a_library() {
+        assert!(callees("from .os import system\nsystem(cmd)\n").is_empty());
+    }
+
+    #[test]
+    fn names_resolve_through_imports_for_conditions() {
+        // `Loader=S` resolves to yaml.SafeLoader, which the rule accepts.
+        let src = "import yaml\nfrom yaml import SafeLoader as S\nyaml.load(d, Loader=S)\n";
+        assert!(callees(src).is_empty());
+        assert_eq!(
+            callees("import yaml\nyaml.load(d, Loader=yaml.Loader)\n"),
+            ["yaml.load"]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let src = format!("eval({}x{})\n", "(".repeat(20_000), ")".repeat(20_000));
+        assert_eq!(callees(&src), ["eval"]);
+    }
+}

@@ -1,0 +1,834 @@
+//! Taint propagation for Python. Each function's variables get a `Flow` from a fixpoint over
+//! its assignments (flow-insensitive: a variable is as dangerous as anything ever stored in
+//! it). Calls that rules match become sink hits. Each function gets a summary: which of its
+//! parameters reach which sinks, and which reach its return value; callers apply the summary,
+//! so a tool that passes its argument to `run_git(args)` is reported at the `subprocess` call
+//! inside `run_git`. Functions are analyzed callees first.
+
+use super::grammar::{F, K, NodeExt};
+use super::names::{
+    Body, FunctionDef, Module, Names, Variadic, constant_truth, dotted_segments, squeeze, text,
+};
+use crate::analyze::Span;
+use crate::analyze::source::{
+    Arg, ArgValue, CallSite, Flow, Hit, Origin, SinkHit, Taint, match_rule,
+};
+use crate::rules::{Language, Matcher, RuleSet};
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use tree_sitter::Node;
+
+/// Rounds of the per-function fixpoint; flows only grow, so this bounds hostile input only.
+const MAX_ENV_ROUNDS: usize = 8;
+/// Rounds over all functions when helpers call each other recursively.
+const MAX_SUMMARY_ROUNDS: usize = 3;
+/// Expression nesting beyond this is `Unknown` rather than walked.
+const MAX_EXPR_DEPTH: usize = 64;
+
+/// Calls whose result is a number or a boolean, whatever their argument.
+const TYPE_CASTS: &[&str] = &[
+    "int",
+    "float",
+    "bool",
+    "len",
+    "abs",
+    "round",
+    "hash",
+    "ord",
+    "id",
+    "isinstance",
+    "issubclass",
+    "callable",
+    "hasattr",
+    "complex",
+];
+
+/// Methods that store their arguments in the object they are called on.
+const MUTATORS: &[&str] = &[
+    "append",
+    "extend",
+    "insert",
+    "add",
+    "update",
+    "appendleft",
+    "setdefault",
+];
+
+/// A module's sink hits, after every function has been analyzed with its callees' summaries.
+pub(super) fn sink_hits(module: &Module<'_>, src: &str, rules: &RuleSet) -> Vec<SinkHit> {
+    let analyzer = Analyzer::new(module, src, rules);
+    analyzer.run()
+}
+
+/// What callers need to know about a function.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Summary {
+    sinks: Vec<SummarySink>,
+    /// Parameters whose value reaches a `return`.
+    returns: Vec<usize>,
+    /// The rest of the return value's flow (`Constant` when it returns only literals).
+    returns_base: Flow,
+}
+
+/// "Parameter `param` reaches this sink", with the taint's path inside the function.
+#[derive(Clone, Debug, PartialEq)]
+struct SummarySink {
+    param: usize,
+    rule: usize,
+    callee: String,
+    span: Span,
+    via: Option<String>,
+    through: Vec<String>,
+    sanitizers: Vec<String>,
+}
+
+/// Index of the pseudo-function holding module-level code.
+const MODULE: usize = usize::MAX;
+
+struct Analyzer<'m, 't> {
+    module: &'m Module<'t>,
+    names: &'m Names,
+    src: &'m str,
+    rules: &'m RuleSet,
+    top_level: HashMap<String, usize>,
+    methods: HashMap<String, usize>,
+}
+
+impl<'m, 't> Analyzer<'m, 't> {
+    fn new(module: &'m Module<'t>, src: &'m str, rules: &'m RuleSet) -> Self {
+        let mut top_level = HashMap::new();
+        let mut methods = HashMap::new();
+        for (i, f) in module.functions.iter().enumerate() {
+            if f.class.is_some() {
+                methods.insert(f.qualified.clone(), i);
+            } else if !f.qualified.contains('.') {
+                top_level.insert(f.qualified.clone(), i);
+            }
+        }
+        Analyzer {
+            module,
+            names: &module.names,
+            src,
+            rules,
+            top_level,
+            methods,
+        }
+    }
+
+    fn run(&self) -> Vec<SinkHit> {
+        let n = self.module.functions.len();
+        let mut summaries = vec![Summary::default(); n];
+        let (order, recursive) = self.callee_first_order();
+        let rounds = if recursive { MAX_SUMMARY_ROUNDS } else { 1 };
+        let mut hits = vec![Vec::new(); n];
+        for _ in 0..rounds {
+            let mut changed = false;
+            for &f in &order {
+                let (found, summary) = self.analyze_function(f, &summaries);
+                if let Some(slot) = hits.get_mut(f) {
+                    *slot = found;
+                }
+                if let Some(old) = summaries.get_mut(f)
+                    && *old != summary
+                {
+                    *old = summary;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let (module_hits, _) = self.analyze_function(MODULE, &summaries);
+        let mut all: Vec<SinkHit> = hits.into_iter().flatten().collect();
+        all.extend(module_hits);
+        all
+    }
+
+    /// Functions ordered so that callees come before callers; `true` when there is a cycle.
+    fn callee_first_order(&self) -> (Vec<usize>, bool) {
+        let n = self.module.functions.len();
+        let edges: Vec<Vec<usize>> = (0..n)
+            .map(|f| {
+                self.module
+                    .bodies
+                    .get(f)
+                    .map(|b| {
+                        b.calls
+                            .iter()
+                            .filter_map(|c| c.field(F::Function))
+                            .filter_map(|callee| self.local_function(callee, f))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        // Iterative DFS post-order; 1 = on the stack, 2 = done.
+        let mut state = vec![0u8; n];
+        let mut order = Vec::with_capacity(n);
+        let mut recursive = false;
+        for start in 0..n {
+            if state.get(start) != Some(&0) {
+                continue;
+            }
+            let mut stack = vec![(start, 0usize)];
+            if let Some(s) = state.get_mut(start) {
+                *s = 1;
+            }
+            while let Some((node, next)) = stack.pop() {
+                let succ = edges.get(node).and_then(|e| e.get(next)).copied();
+                match succ {
+                    Some(m) => {
+                        stack.push((node, next + 1));
+                        match state.get(m) {
+                            Some(0) => {
+                                if let Some(s) = state.get_mut(m) {
+                                    *s = 1;
+                                }
+                                stack.push((m, 0));
+                            }
+                            Some(1) => recursive = true,
+                            _ => {}
+                        }
+                    }
+                    None => {
+                        if let Some(s) = state.get_mut(node) {
+                            *s = 2;
+                        }
+                        order.push(node);
+                    }
+                }
+            }
+        }
+        (order, recursive)
+    }
+
+    /// The function of this file that `callee` (a call's function expression) calls from
+    /// inside function `from`: `helper(...)`, `self.helper(...)` within the same class, or
+    /// `obj.method(...)` where `obj` holds an instance of a class of this file.
+    fn local_function(&self, callee: Node<'_>, from: usize) -> Option<usize> {
+        match callee.k() {
+            K::Identifier => {
+                let name = text(callee, self.src);
+                if self.names.bindings.contains_key(name) {
+                    return None;
+                }
+                self.top_level.get(name).copied()
+            }
+            K::Attribute => {
+                let object = callee.field(F::Object)?;
+                let receiver = text(object, self.src);
+                let class = if matches!(receiver, "self" | "cls") {
+                    self.module.functions.get(from)?.class.as_ref()?
+                } else {
+                    self.names.instances.get(receiver)?
+                };
+                let attr = text(callee.field(F::Attribute)?, self.src);
+                self.methods.get(&format!("{class}.{attr}")).copied()
+            }
+            _ => None,
+        }
+    }
+
+    fn analyze_function(&self, f: usize, summaries: &[Summary]) -> (Vec<SinkHit>, Summary) {
+        let (def, body) = if f == MODULE {
+            (None, &self.module.module_body)
+        } else {
+            match (self.module.functions.get(f), self.module.bodies.get(f)) {
+                (Some(def), Some(body)) => (Some(def), body),
+                _ => return (Vec::new(), Summary::default()),
+            }
+        };
+        let mut env: Env<'m> = HashMap::new();
+        if let Some(def) = def {
+            let function: Rc<str> = Rc::from(def.qualified.as_str());
+            for (index, p) in def.params.iter().enumerate() {
+                let flow = if p.receiver {
+                    Flow::Unknown
+                } else if p.injected || p.harmless_type {
+                    Flow::Safe
+                } else {
+                    Flow::Tainted(vec![Taint {
+                        origin: Origin {
+                            function: Rc::clone(&function),
+                            param: Rc::from(p.name.as_str()),
+                            index,
+                            kind: def.kind,
+                        },
+                        via: None,
+                        sanitizers: Vec::new(),
+                        through: Vec::new(),
+                    }])
+                };
+                env.insert(p.name.as_str(), flow);
+            }
+        }
+        let ctx = FnCtx {
+            index: f,
+            summaries,
+            reads: RefCell::new(HashSet::new()),
+            stale: Cell::new(false),
+        };
+        for _ in 0..MAX_ENV_ROUNDS {
+            ctx.reads.borrow_mut().clear();
+            ctx.stale.set(false);
+            let mut changed = false;
+            for &binding in &body.bindings {
+                changed |= self.bind(binding, &mut env, &ctx);
+            }
+            // Straight-line code converges in one round: another is needed only when a
+            // variable changed after this round had already read it.
+            if !changed || !ctx.stale.get() {
+                break;
+            }
+        }
+        let mut hits = Vec::new();
+        for &call in &body.calls {
+            self.call_hits(call, &env, &ctx, &mut hits);
+        }
+        let summary = match def {
+            Some(def) => self.summarize(def, body, &env, &ctx, &hits),
+            None => Summary::default(),
+        };
+        (hits, summary)
+    }
+
+    fn summarize(
+        &self,
+        def: &FunctionDef,
+        body: &Body<'_>,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+        hits: &[SinkHit],
+    ) -> Summary {
+        let own = |t: &Taint| *t.origin.function == *def.qualified;
+        let mut summary = Summary {
+            returns_base: Flow::Constant,
+            ..Summary::default()
+        };
+        for hit in hits {
+            if let Hit::Value(Flow::Tainted(taints)) = &hit.hit {
+                for t in taints.iter().filter(|t| own(t)) {
+                    let sink = SummarySink {
+                        param: t.origin.index,
+                        rule: hit.rule,
+                        callee: hit.callee.clone(),
+                        span: hit.span,
+                        via: t.via.clone(),
+                        through: t.through.clone(),
+                        sanitizers: t.sanitizers.clone(),
+                    };
+                    if !summary.sinks.contains(&sink) {
+                        summary.sinks.push(sink);
+                    }
+                }
+            }
+        }
+        for &ret in &body.returns {
+            let Some(value) = ret.named_child(0) else {
+                continue;
+            };
+            match self.flow(value, env, ctx, 0) {
+                Flow::Tainted(taints) => {
+                    for t in &taints {
+                        if own(t) {
+                            if !summary.returns.contains(&t.origin.index) {
+                                summary.returns.push(t.origin.index);
+                            }
+                        } else {
+                            summary.returns_base = std::mem::take(&mut summary.returns_base)
+                                .join(Flow::Tainted(vec![t.clone()]));
+                        }
+                    }
+                }
+                other => {
+                    summary.returns_base = std::mem::take(&mut summary.returns_base).join(other)
+                }
+            }
+        }
+        summary
+    }
+
+    /// Applies one binding statement; `true` when some variable's flow grew.
+    fn bind(&self, node: Node<'_>, env: &mut Env<'m>, ctx: &FnCtx<'_, 'm>) -> bool {
+        match node.k() {
+            K::Assignment | K::AugmentedAssignment => {
+                match (node.field(F::Left), node.field(F::Right)) {
+                    (Some(left), Some(right)) => {
+                        let flow = self.flow(right, env, ctx, 0);
+                        self.assign(left, flow, env, ctx)
+                    }
+                    _ => false,
+                }
+            }
+            K::ForStatement | K::ForInClause => match (node.field(F::Left), node.field(F::Right)) {
+                (Some(left), Some(right)) => {
+                    let flow = self.flow(right, env, ctx, 0);
+                    self.assign(left, flow, env, ctx)
+                }
+                _ => false,
+            },
+            K::NamedExpression => match (node.field(F::Name), node.field(F::Value)) {
+                (Some(name), Some(value)) => {
+                    let flow = self.flow(value, env, ctx, 0);
+                    self.assign(name, flow, env, ctx)
+                }
+                _ => false,
+            },
+            // `with open(p) as f`: the target holds what the expression produced.
+            K::AsPattern => match (node.named_child(0), node.field(F::Alias)) {
+                (Some(value), Some(alias)) => {
+                    let flow = self.flow(value, env, ctx, 0);
+                    let target = alias.named_child(0).unwrap_or(alias);
+                    self.assign(target, flow, env, ctx)
+                }
+                _ => false,
+            },
+            // `parts.append(x)`: the list now holds `x`.
+            K::Call => {
+                let Some(function) = node.field(F::Function) else {
+                    return false;
+                };
+                let (Some(object), Some(attr)) =
+                    (function.field(F::Object), function.field(F::Attribute))
+                else {
+                    return false;
+                };
+                if !MUTATORS.contains(&text(attr, self.src)) {
+                    return false;
+                }
+                let flow = node
+                    .field(F::Arguments)
+                    .map_or(Flow::Constant, |a| self.join_children(a, env, ctx, 0));
+                self.assign(object, flow, env, ctx)
+            }
+            _ => false,
+        }
+    }
+
+    /// Joins `flow` into every variable that `target` names.
+    fn assign(&self, target: Node<'_>, flow: Flow, env: &mut Env<'m>, ctx: &FnCtx<'_, 'm>) -> bool {
+        match target.k() {
+            K::Identifier => {
+                let name = text(target, self.src);
+                let flow = flow.map_taints(|t| t.via = Some(name.to_string()));
+                let new = match env.get(name) {
+                    Some(old) => old.clone().join(flow),
+                    None => flow,
+                };
+                let changed = env.get(name) != Some(&new);
+                if changed && ctx.reads.borrow().contains(name) {
+                    ctx.stale.set(true);
+                }
+                env.insert(name, new);
+                changed
+            }
+            // `obj.field = x` and `d[k] = x` store into `obj` / `d`, except on `self`, which
+            // would taint every attribute of the object.
+            K::Attribute | K::Subscript => {
+                let field = if target.k() == K::Attribute {
+                    F::Object
+                } else {
+                    F::Value
+                };
+                match target.field(field) {
+                    Some(base) if !matches!(text(base, self.src), "self" | "cls") => {
+                        self.assign(base, flow, env, ctx)
+                    }
+                    _ => false,
+                }
+            }
+            _ => {
+                let mut changed = false;
+                let mut cursor = target.walk();
+                let children: Vec<Node<'_>> = target.named_children(&mut cursor).collect();
+                for child in children {
+                    changed |= self.assign(child, flow.clone(), env, ctx);
+                }
+                changed
+            }
+        }
+    }
+
+    /// The flow of an expression.
+    fn flow(&self, node: Node<'_>, env: &Env<'m>, ctx: &FnCtx<'_, 'm>, depth: usize) -> Flow {
+        if depth > MAX_EXPR_DEPTH {
+            return Flow::Unknown;
+        }
+        match node.k() {
+            K::Integer | K::Float | K::True | K::False | K::None | K::Ellipsis => Flow::Constant,
+            K::String | K::ConcatenatedString => {
+                let mut flow = Flow::Constant;
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    let part = match child.k() {
+                        K::Interpolation => child
+                            .named_child(0)
+                            .map_or(Flow::Constant, |e| self.flow(e, env, ctx, depth + 1)),
+                        K::String => self.flow(child, env, ctx, depth + 1),
+                        _ => Flow::Constant,
+                    };
+                    flow = flow.join(part);
+                }
+                flow
+            }
+            K::Identifier => {
+                let name = text(node, self.src);
+                ctx.reads.borrow_mut().insert(name);
+                match env.get(name) {
+                    Some(flow) => flow.clone(),
+                    None if self.names.constants.contains(name) => Flow::Constant,
+                    None => Flow::Unknown,
+                }
+            }
+            K::Attribute => {
+                // `os.sep`, `os.environ`: module attributes are not caller input.
+                if self.names.resolve_through_imports(node, self.src).is_some() {
+                    return Flow::Unknown;
+                }
+                node.field(F::Object)
+                    .map_or(Flow::Unknown, |o| self.flow(o, env, ctx, depth + 1))
+            }
+            K::Subscript => node
+                .field(F::Value)
+                .map_or(Flow::Unknown, |v| self.flow(v, env, ctx, depth + 1)),
+            K::Call => self.call_flow(node, env, ctx, depth),
+            K::ComparisonOperator | K::NotOperator => Flow::Safe,
+            K::KeywordArgument => node
+                .field(F::Value)
+                .map_or(Flow::Constant, |v| self.flow(v, env, ctx, depth + 1)),
+            K::ConditionalExpression => {
+                // `a if cond else b`: the condition does not flow into the value.
+                let mut cursor = node.walk();
+                let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let mut flow = Flow::Constant;
+                for (i, part) in parts.iter().enumerate() {
+                    if i != 1 {
+                        flow = flow.join(self.flow(*part, env, ctx, depth + 1));
+                    }
+                }
+                flow
+            }
+            K::Lambda => Flow::Unknown,
+            _ => {
+                if node.named_child_count() == 0 {
+                    Flow::Unknown
+                } else {
+                    self.join_children(node, env, ctx, depth)
+                }
+            }
+        }
+    }
+
+    fn join_children(
+        &self,
+        node: Node<'_>,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+        depth: usize,
+    ) -> Flow {
+        let mut flow = Flow::Constant;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            if child.k() == K::Comment {
+                continue;
+            }
+            flow = flow.join(self.flow(child, env, ctx, depth + 1));
+        }
+        flow
+    }
+
+    /// The flow of a call's result.
+    fn call_flow(&self, call: Node<'_>, env: &Env<'m>, ctx: &FnCtx<'_, 'm>, depth: usize) -> Flow {
+        let Some(function) = call.field(F::Function) else {
+            return Flow::Unknown;
+        };
+        let args = call.field(F::Arguments).map_or(Flow::Constant, |a| {
+            self.join_children(a, env, ctx, depth + 1)
+        });
+        if let Some(g) = self.local_function(function, ctx.index) {
+            let Some(summary) = ctx.summaries.get(g) else {
+                return Flow::Unknown;
+            };
+            let helper = self
+                .module
+                .functions
+                .get(g)
+                .map(|d| d.qualified.clone())
+                .unwrap_or_default();
+            let mut flow = summary.returns_base.clone();
+            for &param in &summary.returns {
+                for arg in self.args_for_param(call, g, param) {
+                    let arg_flow = self
+                        .flow(arg, env, ctx, depth + 1)
+                        .map_taints(|t| t.through.push(helper.clone()));
+                    flow = flow.join(arg_flow);
+                }
+            }
+            return flow;
+        }
+        match self.names.callee(function, self.src, self.rules) {
+            Some(callee) => {
+                if TYPE_CASTS.contains(&callee.as_str()) {
+                    return if args == Flow::Constant {
+                        Flow::Constant
+                    } else {
+                        Flow::Safe
+                    };
+                }
+                if self.rules.is_sanitizer(&callee) {
+                    return args.map_taints(|t| t.sanitizers.push(callee.clone()));
+                }
+                if callee.contains('.') {
+                    // A library function: its result is computed, and carries its arguments.
+                    Flow::Unknown.join(args)
+                } else {
+                    // A builtin such as `str`, `repr`, `sorted`: the arguments' flow.
+                    args
+                }
+            }
+            None => match function.field(F::Object) {
+                // `x.strip()`, `"{}".format(x)`, `" ".join(parts)`: receiver and arguments.
+                Some(object) => self.flow(object, env, ctx, depth + 1).join(args),
+                None => Flow::Unknown.join(args),
+            },
+        }
+    }
+
+    /// The argument nodes that `call` passes for parameter `param` of local function `g`:
+    /// one for a plain parameter, every extra one for `*args`/`**kwargs`.
+    fn args_for_param<'n>(&self, call: Node<'n>, g: usize, param: usize) -> Vec<Node<'n>> {
+        let mut out = Vec::new();
+        let (Some(def), Some(arguments)) = (self.module.functions.get(g), call.field(F::Arguments))
+        else {
+            return out;
+        };
+        let Some(target) = def.params.get(param) else {
+            return out;
+        };
+        // Through `self.m(...)` the receiver is not among the call's arguments.
+        let skip = usize::from(def.params.first().is_some_and(|p| p.receiver));
+        let named: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
+        let mut position = 0usize;
+        let mut cursor = arguments.walk();
+        for arg in arguments.named_children(&mut cursor) {
+            match arg.k() {
+                K::KeywordArgument => {
+                    let name = arg.field(F::Name).map(|n| text(n, self.src));
+                    let value = arg.field(F::Value);
+                    let matches = match target.variadic {
+                        Some(Variadic::Keyword) => name.is_some_and(|n| !named.contains(&n)),
+                        _ => name == Some(target.name.as_str()),
+                    };
+                    if matches {
+                        out.extend(value);
+                    }
+                }
+                K::Comment => {}
+                // A spread may carry anything: treat it as the argument.
+                K::ListSplat | K::DictionarySplat => out.push(arg),
+                _ => {
+                    let index = position + skip;
+                    let matches = match target.variadic {
+                        Some(Variadic::Positional) => index >= param,
+                        Some(Variadic::Keyword) => false,
+                        None => index == param,
+                    };
+                    if matches {
+                        out.push(arg);
+                    }
+                    position += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Sink hits of one call: rules on its callee, and summaries of a local helper.
+    fn call_hits(
+        &self,
+        call: Node<'_>,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+        out: &mut Vec<SinkHit>,
+    ) {
+        let Some(function) = call.field(F::Function) else {
+            return;
+        };
+        if let Some(g) = self.local_function(function, ctx.index) {
+            self.helper_hits(call, g, env, ctx, out);
+            return;
+        }
+        let Some(callee) = self.names.callee(function, self.src, self.rules) else {
+            return;
+        };
+        if !self.rules.has_callee(Language::Python, &callee) {
+            return;
+        }
+        let site = self.call_site(call, callee, env, ctx);
+        for (index, rule) in self.rules.for_callee(Language::Python, &site.callee) {
+            if let Some(hit) = match_rule(rule, &site) {
+                out.push(SinkHit {
+                    rule: index,
+                    callee: site.callee.clone(),
+                    span: site.span,
+                    hit,
+                });
+            }
+        }
+    }
+
+    /// Sinks inside helper `g` that the arguments of `call` reach.
+    fn helper_hits(
+        &self,
+        call: Node<'_>,
+        g: usize,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+        out: &mut Vec<SinkHit>,
+    ) {
+        let Some(summary) = ctx.summaries.get(g) else {
+            return;
+        };
+        let helper = self
+            .module
+            .functions
+            .get(g)
+            .map(|d| d.qualified.clone())
+            .unwrap_or_default();
+        for sink in &summary.sinks {
+            let passed = self
+                .args_for_param(call, g, sink.param)
+                .into_iter()
+                .fold(Flow::Constant, |acc, arg| {
+                    acc.join(self.flow(arg, env, ctx, 0))
+                });
+            let Flow::Tainted(taints) = passed else {
+                continue;
+            };
+            let rule_sanitizers = match self.rules.rules().get(sink.rule).map(|r| &r.matcher) {
+                Some(Matcher::Call { sanitizers, .. }) => sanitizers.as_slice(),
+                None => &[],
+            };
+            let live: Vec<Taint> = taints
+                .into_iter()
+                .map(|mut t| {
+                    t.via = sink.via.clone().or(t.via);
+                    t.sanitizers.extend(sink.sanitizers.iter().cloned());
+                    let mut through = vec![helper.clone()];
+                    through.extend(sink.through.iter().cloned());
+                    t.through.extend(through);
+                    t
+                })
+                .filter(|t| !t.sanitizers.iter().any(|s| rule_sanitizers.contains(s)))
+                .collect();
+            if !live.is_empty() {
+                out.push(SinkHit {
+                    rule: sink.rule,
+                    callee: sink.callee.clone(),
+                    span: sink.span,
+                    hit: Hit::Value(Flow::Tainted(live)),
+                });
+            }
+        }
+    }
+
+    fn call_site(
+        &self,
+        call: Node<'_>,
+        callee: String,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+    ) -> CallSite {
+        let mut args = Vec::new();
+        let mut keyword_splat = false;
+        let mut position = Some(0usize);
+        if let Some(arguments) = call.field(F::Arguments) {
+            if arguments.k() == K::GeneratorExpression {
+                args.push(Arg {
+                    position: Some(0),
+                    keyword: None,
+                    value: ArgValue::Dynamic,
+                    flow: self.flow(arguments, env, ctx, 0),
+                });
+            } else {
+                let mut cursor = arguments.walk();
+                for arg in arguments.named_children(&mut cursor) {
+                    match arg.k() {
+                        K::KeywordArgument => {
+                            if let (Some(name), Some(value)) =
+                                (arg.field(F::Name), arg.field(F::Value))
+                            {
+                                args.push(Arg {
+                                    position: None,
+                                    keyword: Some(text(name, self.src).to_string()),
+                                    value: self.value(value),
+                                    flow: self.flow(value, env, ctx, 0),
+                                });
+                            }
+                        }
+                        K::DictionarySplat => keyword_splat = true,
+                        // After `*args` the positions of later arguments are unknown.
+                        K::ListSplat => position = None,
+                        K::Comment => {}
+                        _ => {
+                            args.push(Arg {
+                                position,
+                                keyword: None,
+                                value: self.value(arg),
+                                flow: self.flow(arg, env, ctx, 0),
+                            });
+                            position = position.map(|p| p + 1);
+                        }
+                    }
+                }
+            }
+        }
+        let start = call.start_position();
+        let end = call.end_position();
+        CallSite {
+            callee,
+            args,
+            keyword_splat,
+            span: Span {
+                start_row: start.row,
+                start_byte_col: start.column,
+                end_row: end.row,
+                end_byte_col: end.column,
+            },
+        }
+    }
+
+    /// The syntactic value of an argument: a resolved name, a constant, or dynamic.
+    fn value(&self, node: Node<'_>) -> ArgValue {
+        if matches!(node.k(), K::Identifier | K::Attribute)
+            && dotted_segments(node, self.src).is_some()
+        {
+            let name = self
+                .names
+                .resolve_through_imports(node, self.src)
+                .unwrap_or_else(|| squeeze(text(node, self.src)));
+            return ArgValue::Name(name);
+        }
+        match constant_truth(node, self.src, 0) {
+            Some(truthy) => ArgValue::Constant {
+                truthy,
+                text: text(node, self.src).to_string(),
+            },
+            None => ArgValue::Dynamic,
+        }
+    }
+}
+
+/// Which function is being analyzed, the summaries known so far, and which variables the
+/// current fixpoint round has read (a change to one of them means another round is needed).
+struct FnCtx<'s, 'm> {
+    index: usize,
+    summaries: &'s [Summary],
+    reads: RefCell<HashSet<&'m str>>,
+    stale: Cell<bool>,
+}
+
+/// Variables of one function and what flows into them; names borrow from the source.
+type Env<'m> = HashMap<&'m str, Flow>;

@@ -1,0 +1,404 @@
+//! The Python taint engine: sources, propagation, helpers, sanitizers and grading, each
+//! asserted as exact findings (rule, line, severity, confidence).
+
+use mcpgate::{Confidence, RuleSet, Severity, analyze_text};
+
+/// `(rule, line, severity, confidence)` of every finding in `src`.
+fn scan(src: &str) -> Vec<(String, usize, Severity, Confidence)> {
+    let rules = RuleSet::builtin().expect("rules");
+    let outcome = analyze_text("server.py", src, &rules);
+    assert!(outcome.notices.is_empty(), "{:?}", outcome.notices);
+    outcome
+        .findings
+        .into_iter()
+        .map(|f| (f.rule_id, f.location.start_line, f.severity, f.confidence))
+        .collect()
+}
+
+fn messages(src: &str) -> Vec<String> {
+    let rules = RuleSet::builtin().expect("rules");
+    analyze_text("server.py", src, &rules)
+        .findings
+        .into_iter()
+        .map(|f| f.message)
+        .collect()
+}
+
+fn one(
+    rule: &str,
+    line: usize,
+    severity: Severity,
+    confidence: Confidence,
+) -> Vec<(String, usize, Severity, Confidence)> {
+    vec![(rule.to_string(), line, severity, confidence)]
+}
+
+use Confidence::{High, Low, Medium};
+use Severity::{High as SevHigh, Medium as SevMedium};
+
+#[test]
+fn tool_parameter_is_a_source_whatever_the_server_is_called() {
+    let src = r#"
+import os
+from mcp.server.fastmcp import FastMCP
+
+app = FastMCP("x")
+
+@app.tool(name="ping", description="Ping a host")
+def ping(host: str) -> int:
+    return os.system("ping -c1 " + host)
+"#;
+    assert_eq!(scan(src), one("python-shell-command", 9, SevHigh, High));
+    assert_eq!(
+        messages(src),
+        vec![
+            "`os.system()` runs a command line built at run time through the shell; tool parameter `host` of `ping` reaches it"
+        ]
+    );
+}
+
+#[test]
+fn async_tool_with_propagation_through_variables_and_fstrings() {
+    let src = r#"
+import asyncio
+import mcp_instance as m
+
+@m.server.tool()
+async def convert(path: str, fmt: str = "pdf"):
+    base = path.strip()
+    cmd = f"pandoc {base} -o out.{fmt}"
+    proc = await asyncio.create_subprocess_shell(
+        cmd,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    return await proc.communicate()
+"#;
+    assert_eq!(scan(src), one("python-shell-command", 9, SevHigh, High));
+    let msg = messages(src).remove(0);
+    assert!(
+        msg.ends_with("tool parameter `path` of `convert` reaches it via `cmd`")
+            || msg.ends_with("tool parameter `fmt` of `convert` reaches it via `cmd`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn helper_functions_are_followed_to_the_sink() {
+    let src = r#"
+import subprocess
+
+def run_git(args, cwd="."):
+    command = "git " + args
+    return subprocess.run(command, shell=True, cwd=cwd, capture_output=True)
+
+def _log(ref):
+    return run_git("log " + ref)
+
+@mcp.tool()
+def git_log(ref: str) -> str:
+    return _log(ref).stdout
+"#;
+    assert_eq!(
+        scan(src),
+        one("python-subprocess-shell-true", 6, SevHigh, High)
+    );
+    assert_eq!(
+        messages(src),
+        vec![
+            "`subprocess.run(..., shell=True)` passes a command built at run time to the shell; tool parameter `ref` of `git_log` reaches it via `command` through `_log()`, `run_git()`"
+        ]
+    );
+}
+
+#[test]
+fn return_values_of_helpers_carry_taint() {
+    let src = r#"
+import os
+
+def build(name):
+    return "tar czf /tmp/out.tgz " + name
+
+@mcp.tool()
+def archive(name: str):
+    os.system(build(name))
+"#;
+    assert_eq!(scan(src), one("python-shell-command", 9, SevHigh, High));
+}
+
+#[test]
+fn call_tool_arguments_are_sources() {
+    let src = r#"
+import subprocess
+from mcp.server import Server
+
+server = Server("low-level")
+
+@server.call_tool()
+async def handle(name: str, arguments: dict):
+    if name == "run":
+        script = arguments.get("script", "")
+        out = subprocess.check_output(script, shell=True)
+        return [out]
+    query = arguments["query"]
+    return eval(query)
+"#;
+    assert_eq!(
+        scan(src),
+        vec![
+            (
+                "python-subprocess-shell-true".to_string(),
+                11,
+                SevHigh,
+                High
+            ),
+            ("python-eval-exec".to_string(), 14, SevHigh, High),
+        ]
+    );
+    assert!(
+        messages(src)[0]
+            .ends_with("call_tool argument `arguments` of `handle` reaches it via `script`")
+    );
+}
+
+#[test]
+fn resources_prompts_and_registered_tools_are_sources() {
+    let src = r#"
+import os, pickle, yaml
+
+@mcp.resource("notes://{name}")
+def note(name: str) -> str:
+    return os.popen("cat /srv/" + name).read()
+
+@mcp.prompt()
+def review(config: str) -> str:
+    return str(yaml.load(config))
+
+def restore(blob: bytes):
+    return pickle.loads(blob)
+
+mcp.add_tool(restore, name="restore")
+"#;
+    assert_eq!(
+        scan(src),
+        vec![
+            ("python-shell-command".to_string(), 6, SevHigh, High),
+            ("python-yaml-unsafe-load".to_string(), 10, SevHigh, High),
+            (
+                "python-unsafe-deserialization".to_string(),
+                13,
+                SevHigh,
+                High
+            ),
+        ]
+    );
+}
+
+#[test]
+fn kwargs_models_and_containers_stay_tainted() {
+    let src = r#"
+import subprocess
+
+@mcp.tool()
+def run(req: "RunRequest", **options):
+    argv = ["sh", "-c"]
+    argv.append(req.command)
+    subprocess.run(" ".join(argv), shell=True)
+    subprocess.run("echo %s" % options["msg"], shell=True)
+    for item in options.values():
+        subprocess.call("echo {}".format(item), shell=True)
+"#;
+    let found = scan(src);
+    assert_eq!(
+        found,
+        vec![
+            ("python-subprocess-shell-true".to_string(), 8, SevHigh, High),
+            ("python-subprocess-shell-true".to_string(), 9, SevHigh, High),
+            (
+                "python-subprocess-shell-true".to_string(),
+                11,
+                SevHigh,
+                High
+            ),
+        ]
+    );
+}
+
+#[test]
+fn constants_numbers_and_context_are_not_findings() {
+    let src = r#"
+import os
+import subprocess
+from mcp.server.fastmcp import Context
+
+LIST_CMD = "ls -la /srv"
+
+@mcp.tool()
+def listing(ctx: Context, pid: int, verbose: bool = False) -> str:
+    subprocess.run(LIST_CMD, shell=True)
+    subprocess.run("df -h", shell=True)
+    os.system(f"kill -9 {pid}")
+    os.system("echo " + str(int(ctx.request_id)))
+    flag = "-v" if verbose else ""
+    return os.popen("uptime " + flag).read()
+"#;
+    assert_eq!(scan(src), vec![]);
+}
+
+#[test]
+fn sanitizers_named_by_the_rule_clean_the_value() {
+    let src = r#"
+import os
+import shlex
+
+@mcp.tool()
+def grep(pattern: str) -> str:
+    safe = shlex.quote(pattern)
+    os.system("grep " + safe + " /srv/notes")
+    return eval(shlex.quote(pattern))
+"#;
+    // shlex.quote makes a shell argument safe, not Python code.
+    assert_eq!(scan(src), one("python-eval-exec", 9, SevHigh, High));
+}
+
+#[test]
+fn public_functions_and_untraced_values_are_graded_lower() {
+    let src = r#"
+import os
+
+def deploy(target):
+    os.system("scp build.tgz " + target)
+
+def _cleanup():
+    os.system("rm -rf " + os.environ["TMP_DIR"])
+"#;
+    assert_eq!(
+        scan(src),
+        vec![
+            ("python-shell-command".to_string(), 5, SevMedium, Medium),
+            ("python-shell-command".to_string(), 8, SevMedium, Low),
+        ]
+    );
+    let msgs = messages(src);
+    assert!(
+        msgs[0].ends_with("parameter `target` of `deploy` reaches it"),
+        "{}",
+        msgs[0]
+    );
+    assert!(
+        msgs[1].ends_with("not traced to a tool parameter"),
+        "{}",
+        msgs[1]
+    );
+}
+
+#[test]
+fn a_sink_reached_from_a_tool_and_from_elsewhere_is_reported_once_at_the_best_grade() {
+    let src = r#"
+import os
+
+def run(cmd):
+    os.system(cmd)
+
+@mcp.tool()
+def tool(cmd: str):
+    run(cmd)
+
+def main():
+    run("make")
+"#;
+    assert_eq!(scan(src), one("python-shell-command", 5, SevHigh, High));
+}
+
+#[test]
+fn methods_of_a_class_based_server() {
+    let src = r#"
+import subprocess
+
+class GitServer:
+    def __init__(self, root):
+        self.root = root
+
+    def _git(self, *args):
+        return subprocess.run("git " + " ".join(args), shell=True, cwd=self.root)
+
+    def register(self, mcp):
+        @mcp.tool()
+        def checkout(branch: str):
+            return branch
+        return checkout
+
+    def status(self, path):
+        return self._git("status", path)
+"#;
+    // `_git` is private, `status` public: the sink is graded by `status`'s parameter.
+    assert_eq!(
+        scan(src),
+        one("python-subprocess-shell-true", 9, SevMedium, Medium)
+    );
+}
+
+#[test]
+fn lookalikes_in_strings_comments_and_other_objects_are_silent() {
+    let src = r#"
+import subprocess
+
+@mcp.tool()
+def explain(topic: str) -> str:
+    # subprocess.run(topic, shell=True) would be dangerous
+    doc = "never call eval(topic) or os.system(topic)"
+    model.eval(topic)
+    runner.system(topic)
+    return doc + topic
+"#;
+    assert_eq!(scan(src), vec![]);
+}
+
+#[test]
+fn recursion_between_helpers_terminates() {
+    let src = r#"
+import os
+
+def a(x, n):
+    if n:
+        return b(x, n - 1)
+    os.system(x)
+
+def b(x, n):
+    return a(x, n)
+
+@mcp.tool()
+def t(x: str):
+    b(x, 3)
+"#;
+    assert_eq!(scan(src), one("python-shell-command", 7, SevHigh, High));
+}
+
+/// Regression (seen in a published shell server): the low-level handler, nested in `serve()`,
+/// passes an argument to a method of an instance of a class of the same file.
+#[test]
+fn methods_called_on_instances_of_local_classes_are_followed() {
+    let src = r#"
+import subprocess
+from mcp.server import Server
+
+class Runner:
+    def run(self, command: str):
+        return subprocess.run(command, shell=True, capture_output=True, text=True)
+
+async def serve():
+    server = Server("shell")
+    runner = Runner()
+
+    @server.call_tool()
+    async def call_tool(name: str, arguments: dict):
+        command = arguments.get("command")
+        return runner.run(command)
+"#;
+    assert_eq!(
+        scan(src),
+        one("python-subprocess-shell-true", 7, SevHigh, High)
+    );
+    assert!(messages(src)[0].ends_with(
+        "call_tool argument `arguments` of `serve.call_tool` reaches it via `command` through `Runner.run()`"
+    ), "{}", messages(src)[0]);
+}
