@@ -402,3 +402,24 @@ async def serve():
         "call_tool argument `arguments` of `serve.call_tool` reaches it via `command` through `Runner.run()`"
     ), "{}", messages(src)[0]);
 }
+
+/// A whole filesystem server: helpers that check, checks that are flawed, checking one path
+/// and using another, multi-line signatures, async tools, lookalikes in comments.
+#[test]
+fn filesystem_server_fixture() {
+    let src = include_str!("fixtures/python/filesystem_server.py");
+    assert_eq!(
+        scan(src),
+        vec![
+            ("python-path-traversal".to_string(), 30, SevHigh, High),
+            ("python-path-prefix-check".to_string(), 37, SevHigh, High),
+            ("python-path-traversal-copy".to_string(), 47, SevHigh, High),
+            (
+                "python-path-check-unresolved".to_string(),
+                57,
+                SevHigh,
+                High
+            ),
+        ]
+    );
+}

@@ -2,6 +2,7 @@
 
 import ast
 import json
+import os
 import subprocess
 
 import requests
@@ -41,6 +42,17 @@ def import_settings(text: str) -> dict:
 def fetch_page(url: str) -> str:
     """Fetch a web page (certificates verified)."""
     return requests.get(url, timeout=10).text
+
+
+@mcp.tool()
+def read_note(name: str) -> str:
+    """Read a note by name; the resolved path must stay inside the notes directory."""
+    base = os.path.realpath(NOTES_DIR)
+    full = os.path.realpath(os.path.join(base, name))
+    if os.path.commonpath([base, full]) != base:
+        raise ValueError("outside the notes directory")
+    with open(full) as f:
+        return f.read()
 
 
 def disk_usage() -> str:

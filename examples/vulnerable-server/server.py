@@ -53,6 +53,13 @@ def fetch_page(url: str) -> str:
 
 
 @mcp.tool()
+def read_note(name: str) -> str:
+    """Read a note by name."""
+    with open(os.path.join(NOTES_DIR, name)) as f:
+        return f.read()
+
+
+@mcp.tool()
 def unpack(path: str) -> str:
     """Unpack an archive into the notes directory."""
     return extract(path, NOTES_DIR)

@@ -2,7 +2,7 @@
 
 use super::args::{RulesFormat, RulesListArgs, RulesShowArgs};
 use crate::report::printable;
-use crate::rules::{Matcher, RuleSet, index_markdown};
+use crate::rules::{RuleSet, index_markdown};
 use serde::Serialize;
 
 pub fn list(args: &RulesListArgs) -> Result<u8, String> {
@@ -73,7 +73,7 @@ pub fn show(args: &RulesShowArgs) -> Result<u8, String> {
     })?;
     let cwe: Vec<String> = rule.cwe.iter().map(|c| format!("CWE-{c}")).collect();
     let langs: Vec<&str> = rule.languages.iter().map(|l| l.as_str()).collect();
-    let Matcher::Call { callees, .. } = &rule.matcher;
+    let callees = &rule.call().callees;
     let mut out = format!(
         "{id}: {title}\n\nseverity {sev} · confidence {conf} · {cwe} · {langs}\nmatches calls to: {callees}\ndefined in: {origin}\n\n",
         id = rule.id,

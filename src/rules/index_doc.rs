@@ -1,7 +1,7 @@
 //! Renders `rules/README.md` from the rule files, so the documentation cannot drift from the
 //! rules. A test fails when the committed file differs (`MCPGATE_BLESS=1 cargo test` rewrites it).
 
-use super::{Matcher, RuleSet};
+use super::RuleSet;
 use std::fmt::Write;
 
 pub fn index_markdown(set: &RuleSet) -> String {
@@ -65,11 +65,8 @@ pub fn index_markdown(set: &RuleSet) -> String {
             conf = rule.confidence,
             origin = rule.origin,
         );
-        let Matcher::Call {
-            callees,
-            sanitizers,
-            ..
-        } = &rule.matcher;
+        let call = rule.call();
+        let (callees, sanitizers) = (&call.callees, &call.sanitizers);
         let quoted = |names: &[String]| -> String {
             names
                 .iter()

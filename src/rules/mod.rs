@@ -6,7 +6,9 @@ mod index_doc;
 mod model;
 
 pub use index_doc::index_markdown;
-pub use model::{ArgCondition, ArgIs, Docs, Examples, Language, Matcher, Rule};
+pub use model::{
+    ArgCondition, ArgIs, CallMatch, Docs, Examples, Language, Matcher, MinSource, Rule,
+};
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
 use std::collections::{HashMap, HashSet};
@@ -23,6 +25,8 @@ pub struct RuleSet {
     by_callee: HashMap<(Language, String), Vec<usize>>,
     languages: Vec<Language>,
     sanitizers: HashSet<String>,
+    /// Method names of `*.name` sanitizers (`resolve` for `*.resolve`).
+    method_sanitizers: HashSet<String>,
 }
 
 impl RuleSet {
@@ -64,12 +68,15 @@ impl RuleSet {
         let mut by_callee: HashMap<(Language, String), Vec<usize>> = HashMap::new();
         let mut all_sanitizers = HashSet::new();
         for (i, rule) in rules.iter().enumerate() {
-            let Matcher::Call {
+            let CallMatch {
                 callees,
                 sanitizers,
+                requires,
                 ..
-            } = &rule.matcher;
+            } = rule.call();
+            // Both are calls whose passage the taint engine records on a value.
             all_sanitizers.extend(sanitizers.iter().cloned());
+            all_sanitizers.extend(requires.iter().cloned());
             for lang in &rule.languages {
                 for callee in callees {
                     by_callee
@@ -85,11 +92,17 @@ impl RuleSet {
             .collect();
         languages.sort();
         languages.dedup();
+        let method_sanitizers = all_sanitizers
+            .iter()
+            .filter_map(|s| s.strip_prefix("*."))
+            .map(str::to_string)
+            .collect();
         Ok(RuleSet {
             rules,
             by_callee,
             languages,
             sanitizers: all_sanitizers,
+            method_sanitizers,
         })
     }
 
@@ -115,6 +128,11 @@ impl RuleSet {
             .into_iter()
             .flatten()
             .filter_map(|&i| self.rules.get(i).map(|r| (i, r)))
+    }
+
+    /// True when some rule names the method `*.name` as a sanitizer.
+    pub fn is_method_sanitizer(&self, name: &str) -> bool {
+        self.method_sanitizers.contains(name)
     }
 
     /// True when some rule names `callee` as a sanitizer.
@@ -181,6 +199,24 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
     })?;
     rule.origin = origin.to_string();
     validate(&rule, text)?;
+    let Matcher::Call(call) = &mut rule.matcher;
+    for cond in &mut call.args {
+        if let Some(pattern) = cond.matches.as_ref().or(cond.not_matches.as_ref()) {
+            let compiled = regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
+                path: origin.to_string(),
+                line: line_of_key(
+                    text,
+                    if cond.matches.is_some() {
+                        "matches"
+                    } else {
+                        "not_matches"
+                    },
+                ),
+                reason: format!("invalid regex `{pattern}`: {e}"),
+            })?;
+            cond.regex = Some(compiled);
+        }
+    }
     Ok(rule)
 }
 
@@ -248,7 +284,7 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
             "field `examples`: at least one `bad` and one `good` example are required".into(),
         ));
     }
-    let Matcher::Call { callees, args, .. } = &rule.matcher;
+    let CallMatch { callees, args, .. } = rule.call();
     if callees.is_empty() || callees.iter().any(|c| c.trim().is_empty()) {
         return Err(fail(
             "callees",
@@ -256,16 +292,32 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
         ));
     }
     for cond in args {
-        if cond.position.is_none() && cond.keyword.is_none() {
+        if cond.position.is_none()
+            && cond.positions.is_empty()
+            && cond.keyword.is_none()
+            && !cond.receiver
+        {
             return Err(fail(
                 "args",
-                "field `args`: each condition needs `position` or `keyword`".into(),
+                "field `args`: each condition needs `position`, `positions`, `keyword` or \
+                 `receiver = true`"
+                    .into(),
             ));
         }
-        if cond.is.is_some() == cond.not_one_of.is_some() {
+
+        let tests = [
+            cond.is.is_some(),
+            cond.not_one_of.is_some(),
+            cond.one_of.is_some(),
+            cond.matches.is_some(),
+            cond.not_matches.is_some(),
+        ];
+        if tests.iter().filter(|t| **t).count() != 1 {
             return Err(fail(
                 "args",
-                "field `args`: each condition needs exactly one of `is` and `not_one_of`".into(),
+                "field `args`: each condition needs exactly one of `is`, `one_of`, `not_one_of`, \
+                 `matches` and `not_matches`"
+                    .into(),
             ));
         }
     }

@@ -25,6 +25,14 @@ pub struct Rule {
     pub origin: String,
 }
 
+impl Rule {
+    /// The call matcher (the only kind so far).
+    pub fn call(&self) -> &CallMatch {
+        let Matcher::Call(call) = &self.matcher;
+        call
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
@@ -59,31 +67,72 @@ pub struct Examples {
 
 /// What a rule matches. Tagged by `kind` so new engines add variants, not new file formats.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Matcher {
-    /// A call to one of `callees` (canonical names after import resolution) whose arguments
-    /// meet every condition in `args`.
-    Call {
-        callees: Vec<String>,
-        #[serde(default)]
-        args: Vec<ArgCondition>,
-        /// Calls that make a tainted value safe for this rule (`shlex.quote` for shell
-        /// commands); canonical names like `callees`.
-        #[serde(default)]
-        sanitizers: Vec<String>,
-    },
+    Call(CallMatch),
 }
 
-/// A condition on one argument, found by `keyword` name or by `position` (0-based).
+/// A call to one of `callees` whose arguments meet every condition in `args`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallMatch {
+    /// Canonical names after import resolution (`subprocess.run`, `eval`), or `*.name` for a
+    /// method of that name on any object that is not a module (`*.execute`, `*.read_text`).
+    pub callees: Vec<String>,
+    #[serde(default)]
+    pub args: Vec<ArgCondition>,
+    /// Calls that make a tainted value safe for this rule (`shlex.quote` for shell
+    /// commands); canonical names like `callees`. `path-containment` stands for a correct
+    /// containment check of the variable that holds the value.
+    #[serde(default)]
+    pub sanitizers: Vec<String>,
+    /// The least trusted source that is reported (default `any`). Sinks that ordinary code
+    /// uses all the time (`open`, `requests.get`) report only values traced to a source.
+    #[serde(default)]
+    pub min_source: MinSource,
+    /// The value must have gone through one of these calls (`os.path.abspath`), for rules
+    /// about a check done on the wrong kind of value.
+    #[serde(default)]
+    pub requires: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MinSource {
+    /// Also values computed at run time but not traced to a parameter.
+    #[default]
+    Any,
+    /// Parameters of MCP entry points and of public functions.
+    Parameter,
+    /// Only parameters of MCP entry points.
+    Entry,
+}
+
+/// A condition on one argument, found by `keyword` name or by `position` (0-based), or on
+/// the `receiver` (the object a method is called on).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArgCondition {
     pub position: Option<usize>,
+    /// Several positions: the condition holds for any of them (`shutil.move(src, dst)`).
+    #[serde(default)]
+    pub positions: Vec<usize>,
     pub keyword: Option<String>,
+    #[serde(default)]
+    pub receiver: bool,
     /// What the argument must be.
     pub is: Option<ArgIs>,
     /// Fires when the argument is missing or is none of these (canonical names or literals).
     pub not_one_of: Option<Vec<String>>,
+    /// Fires when the argument is one of these (canonical names or literals).
+    pub one_of: Option<Vec<String>>,
+    /// Fires when the argument's source text matches this regex (`regex` crate syntax).
+    pub matches: Option<String>,
+    /// Fires when the argument is present and its source text does not match this regex.
+    pub not_matches: Option<String>,
+    /// `matches` / `not_matches`, compiled when the rule is loaded.
+    #[serde(skip)]
+    pub regex: Option<regex::Regex>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -97,4 +146,6 @@ pub enum ArgIs {
     Dynamic,
     /// Present at all.
     Present,
+    /// Not passed (and no `**kwargs` spread that could pass it).
+    Absent,
 }

@@ -8,7 +8,7 @@ pub mod python;
 
 use super::{FileContext, FileOutcome, Span};
 use crate::finding::{Confidence, Notice, NoticeLevel, Severity};
-use crate::rules::{ArgCondition, ArgIs, Language, Matcher, Rule, RuleSet};
+use crate::rules::{ArgCondition, ArgIs, Language, MinSource, Rule, RuleSet};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -139,8 +139,13 @@ impl Flow {
 /// A call whose callee resolved to a name some rule cares about.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallSite {
-    /// Canonical dotted name (`subprocess.run`, `eval`).
+    /// Canonical dotted name (`subprocess.run`, `eval`), or `*.name` for a method on an
+    /// object that is not a module; the key rules are looked up by.
     pub callee: String,
+    /// How the call reads in the source (`cursor.execute`), for messages.
+    pub display: String,
+    /// The object of a method call, as a pseudo-argument.
+    pub receiver: Option<Arg>,
     pub args: Vec<Arg>,
     /// The call spreads a mapping into its keywords (`**kwargs`), so an absent keyword may
     /// still be passed.
@@ -156,6 +161,8 @@ pub struct Arg {
     pub keyword: Option<String>,
     pub value: ArgValue,
     pub flow: Flow,
+    /// The argument's source text (at most a few hundred bytes), for regex conditions.
+    pub text: String,
 }
 
 /// The syntactic shape of an argument, for conditions that look at literals and names.
@@ -189,32 +196,33 @@ pub struct SinkHit {
 
 /// Does `rule` match `site`, and with what flow? Sanitizers named by the rule clean a taint.
 pub fn match_rule(rule: &Rule, site: &CallSite) -> Option<Hit> {
-    let Matcher::Call {
-        args, sanitizers, ..
-    } = &rule.matcher;
-    if !args.iter().all(|cond| holds(cond, site)) {
+    let call = rule.call();
+    if !call.args.iter().all(|cond| holds(cond, site)) {
         return None;
     }
     let mut flow: Option<Flow> = None;
-    for cond in args.iter().filter(|c| c.is == Some(ArgIs::Dynamic)) {
-        let Some(arg) = find_arg(cond, site) else {
-            continue;
-        };
-        let arg_flow = match &arg.flow {
-            Flow::Tainted(ts) => {
-                let live: Vec<Taint> = ts
-                    .iter()
-                    .filter(|t| !t.sanitizers.iter().any(|s| sanitizers.contains(s)))
-                    .cloned()
-                    .collect();
-                if live.is_empty() {
-                    Flow::Safe
-                } else {
-                    Flow::Tainted(live)
+    for cond in call.args.iter().filter(|c| c.is == Some(ArgIs::Dynamic)) {
+        let cond_flow = find_args(cond, site)
+            .into_iter()
+            .fold(Flow::Constant, |acc, arg| acc.join(arg.flow.clone()));
+        let mut arg_flow = without_sanitized(cond_flow, &call.sanitizers);
+        if !call.requires.is_empty() {
+            arg_flow = match arg_flow {
+                Flow::Tainted(ts) => {
+                    let kept: Vec<Taint> = ts
+                        .into_iter()
+                        .filter(|t| t.sanitizers.iter().any(|s| call.requires.contains(s)))
+                        .collect();
+                    if kept.is_empty() {
+                        Flow::Safe
+                    } else {
+                        Flow::Tainted(kept)
+                    }
                 }
-            }
-            other => other.clone(),
-        };
+                // Whether an untraced value went through the required call is unknown.
+                _ => Flow::Safe,
+            };
+        }
         flow = Some(match flow {
             Some(f) => f.join(arg_flow),
             None => arg_flow,
@@ -226,38 +234,86 @@ pub fn match_rule(rule: &Rule, site: &CallSite) -> Option<Hit> {
     })
 }
 
-fn find_arg<'s>(cond: &ArgCondition, site: &'s CallSite) -> Option<&'s Arg> {
-    let by_keyword = cond
-        .keyword
-        .as_deref()
-        .and_then(|k| site.args.iter().find(|a| a.keyword.as_deref() == Some(k)));
-    by_keyword.or_else(|| {
-        cond.position
-            .and_then(|p| site.args.iter().find(|a| a.position == Some(p)))
-    })
+/// `flow` without the taints that went through one of `sanitizers`; `Safe` if none is left.
+pub fn without_sanitized(flow: Flow, sanitizers: &[String]) -> Flow {
+    match flow {
+        Flow::Tainted(ts) => {
+            let live: Vec<Taint> = ts
+                .into_iter()
+                .filter(|t| !t.sanitizers.iter().any(|s| sanitizers.contains(s)))
+                .collect();
+            if live.is_empty() {
+                Flow::Safe
+            } else {
+                Flow::Tainted(live)
+            }
+        }
+        other => other,
+    }
+}
+
+/// The arguments a condition is about: the receiver, the keyword, or the positions.
+fn find_args<'s>(cond: &ArgCondition, site: &'s CallSite) -> Vec<&'s Arg> {
+    if cond.receiver {
+        return site.receiver.iter().collect();
+    }
+    if let Some(k) = cond.keyword.as_deref()
+        && let Some(arg) = site.args.iter().find(|a| a.keyword.as_deref() == Some(k))
+    {
+        return vec![arg];
+    }
+    let wanted = |p: usize| cond.position == Some(p) || cond.positions.contains(&p);
+    site.args
+        .iter()
+        .filter(|a| a.position.is_some_and(wanted))
+        .collect()
+}
+
+/// `value` names `arg`: a resolved name, or a literal by its source text with or without
+/// quotes (`"0.0.0.0"` and `0.0.0.0` both match the string literal).
+fn names_value(arg: &Arg, values: &[String]) -> bool {
+    match &arg.value {
+        ArgValue::Name(name) => values.iter().any(|v| v == name),
+        ArgValue::Constant { text, .. } => {
+            let unquoted = text
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .trim_matches(|c| c == '"' || c == '\'');
+            values.iter().any(|v| v == text || v == unquoted)
+        }
+        ArgValue::Dynamic => false,
+    }
 }
 
 fn holds(cond: &ArgCondition, site: &CallSite) -> bool {
-    let arg = find_arg(cond, site);
+    let args = find_args(cond, site);
+    // A spread mapping may carry any keyword; do not guess that one is absent.
+    let may_be_spread = cond.keyword.is_some() && site.keyword_splat;
     if let Some(values) = &cond.not_one_of {
-        return match arg {
-            // A spread mapping may carry the keyword; do not guess.
-            None => !site.keyword_splat,
-            Some(arg) => match &arg.value {
-                ArgValue::Name(name) => !values.iter().any(|v| v == name),
-                ArgValue::Constant { text, .. } => !values.iter().any(|v| v == text),
-                ArgValue::Dynamic => true,
-            },
+        return match args.first() {
+            None => !may_be_spread,
+            Some(arg) => matches!(arg.value, ArgValue::Dynamic) || !names_value(arg, values),
         };
     }
-    let Some(arg) = arg else {
-        return false;
-    };
+    if let Some(values) = &cond.one_of {
+        return args.iter().any(|a| names_value(a, values));
+    }
+    if let Some(regex) = &cond.regex {
+        return args
+            .iter()
+            .any(|a| regex.is_match(&a.text) == cond.matches.is_some());
+    }
     match cond.is {
-        Some(ArgIs::True) => matches!(arg.value, ArgValue::Constant { truthy: true, .. }),
-        Some(ArgIs::False) => matches!(arg.value, ArgValue::Constant { truthy: false, .. }),
-        Some(ArgIs::Dynamic) => matches!(arg.flow, Flow::Unknown | Flow::Tainted(_)),
-        Some(ArgIs::Present) => true,
+        Some(ArgIs::Absent) => args.is_empty() && !may_be_spread,
+        Some(ArgIs::True) => args
+            .iter()
+            .any(|a| matches!(a.value, ArgValue::Constant { truthy: true, .. })),
+        Some(ArgIs::False) => args
+            .iter()
+            .any(|a| matches!(a.value, ArgValue::Constant { truthy: false, .. })),
+        Some(ArgIs::Dynamic) => args
+            .iter()
+            .any(|a| matches!(a.flow, Flow::Unknown | Flow::Tainted(_))),
+        Some(ArgIs::Present) => !args.is_empty(),
         None => false,
     }
 }
@@ -270,8 +326,10 @@ fn grade(rule: &Rule, hit: &Hit) -> Option<(Severity, Confidence, String)> {
         Hit::Structural => return Some((rule.severity, rule.confidence, String::new())),
         Hit::Value(flow) => flow,
     };
+    let min_source = rule.call().min_source;
     match flow {
         Flow::Constant | Flow::Safe => None,
+        Flow::Unknown if min_source != MinSource::Any => None,
         Flow::Unknown => Some((
             lower(rule.severity),
             Confidence::Low,
@@ -284,6 +342,14 @@ fn grade(rule: &Rule, hit: &Hit) -> Option<(Severity, Confidence, String)> {
                 FnKind::Public => 1,
                 FnKind::Private => 2,
             })?;
+            let reported = match best.origin.kind {
+                FnKind::Entry(_) => true,
+                FnKind::Public => min_source != MinSource::Entry,
+                FnKind::Private => min_source == MinSource::Any,
+            };
+            if !reported {
+                return None;
+            }
             let (severity, confidence, who) = match best.origin.kind {
                 FnKind::Entry(kind) => (rule.severity, Confidence::High, kind.describe()),
                 FnKind::Public => (lower(rule.severity), Confidence::Medium, "parameter"),

@@ -34,8 +34,9 @@ pub(super) struct Names {
     pub bindings: HashMap<String, String>,
     pub shadowed: HashSet<String>,
     pub star_modules: Vec<String>,
-    /// Module-level names only ever assigned constants (`NOTES_DIR = "/srv/notes"`).
-    pub constants: HashSet<String>,
+    /// Module-level names only ever assigned constants (`NOTES_DIR = "/srv/notes"`), with
+    /// the source text of the (last) constant.
+    pub constants: HashMap<String, String>,
 }
 
 /// A parameter of a function and what its declaration says about trust.
@@ -313,7 +314,7 @@ impl<'t> Facts<'t> {
             bindings: self.imports.clone(),
             shadowed: self.defined.clone(),
             star_modules: self.star_modules.clone(),
-            constants: HashSet::new(),
+            constants: HashMap::new(),
         };
         // `run = subprocess.run` makes `run` an alias; any other assignment shadows the name.
         for (name, right) in &self.assignments {
@@ -331,7 +332,9 @@ impl<'t> Facts<'t> {
         let mut not_constant = HashSet::new();
         for (name, right) in &self.module_assignments {
             if constant_truth(*right, src, 0).is_some() {
-                names.constants.insert(name.clone());
+                names
+                    .constants
+                    .insert(name.clone(), text(*right, src).to_string());
             } else {
                 not_constant.insert(name.clone());
             }
@@ -342,7 +345,7 @@ impl<'t> Facts<'t> {
                 not_constant.insert(name.clone());
             }
         }
-        names.constants.retain(|n| !not_constant.contains(n));
+        names.constants.retain(|n, _| !not_constant.contains(n));
         names
     }
 }

@@ -13,7 +13,7 @@ use crate::analyze::Span;
 use crate::analyze::source::{
     Arg, ArgValue, CallSite, Flow, Hit, Origin, SinkHit, Taint, match_rule,
 };
-use crate::rules::{Language, Matcher, RuleSet};
+use crate::rules::{Language, RuleSet};
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -66,9 +66,17 @@ pub(super) fn sink_hits(module: &Module<'_>, src: &str, rules: &RuleSet) -> Vec<
 struct Summary {
     sinks: Vec<SummarySink>,
     /// Parameters whose value reaches a `return`.
-    returns: Vec<usize>,
+    returns: Vec<ReturnPath>,
     /// The rest of the return value's flow (`Constant` when it returns only literals).
     returns_base: Flow,
+}
+
+/// "Parameter `param` reaches the return value", with the calls it went through on the way
+/// (a helper that resolves and checks a path returns a contained path).
+#[derive(Clone, Debug, PartialEq)]
+struct ReturnPath {
+    param: usize,
+    sanitizers: Vec<String>,
 }
 
 /// "Parameter `param` reaches this sink", with the taint's path inside the function.
@@ -241,6 +249,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
         };
         let mut env: Env<'m> = HashMap::new();
+        let contained = self.contained_variables(body);
         if let Some(def) = def {
             let function: Rc<str> = Rc::from(def.qualified.as_str());
             for (index, p) in def.params.iter().enumerate() {
@@ -257,7 +266,11 @@ impl<'m, 't> Analyzer<'m, 't> {
                             kind: def.kind,
                         },
                         via: None,
-                        sanitizers: Vec::new(),
+                        sanitizers: if contained.contains(p.name.as_str()) {
+                            vec![CONTAINMENT.to_string()]
+                        } else {
+                            Vec::new()
+                        },
                         through: Vec::new(),
                     }])
                 };
@@ -269,6 +282,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             summaries,
             reads: RefCell::new(HashSet::new()),
             stale: Cell::new(false),
+            contained,
         };
         for _ in 0..MAX_ENV_ROUNDS {
             ctx.reads.borrow_mut().clear();
@@ -333,8 +347,12 @@ impl<'m, 't> Analyzer<'m, 't> {
                 Flow::Tainted(taints) => {
                     for t in &taints {
                         if own(t) {
-                            if !summary.returns.contains(&t.origin.index) {
-                                summary.returns.push(t.origin.index);
+                            let path = ReturnPath {
+                                param: t.origin.index,
+                                sanitizers: t.sanitizers.clone(),
+                            };
+                            if !summary.returns.contains(&path) {
+                                summary.returns.push(path);
                             }
                         } else {
                             summary.returns_base = std::mem::take(&mut summary.returns_base)
@@ -348,6 +366,61 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
         }
         summary
+    }
+
+    /// Variables a containment check tests somewhere in `body`: `x.is_relative_to(base)`,
+    /// `x.relative_to(base)`, `x.startswith(prefix)` (also through `str(x)`), and the
+    /// variables in `os.path.commonpath([base, x])`. Whether the check itself is sound is
+    /// for the check rules to say.
+    fn contained_variables(&self, body: &Body<'_>) -> HashSet<&'m str> {
+        let mut out = HashSet::new();
+        for &call in &body.calls {
+            let Some(function) = call.field(F::Function) else {
+                continue;
+            };
+            if function.k() == K::Attribute {
+                let attr = function.field(F::Attribute).map(|a| text(a, self.src));
+                if matches!(attr, Some("is_relative_to" | "relative_to" | "startswith"))
+                    && let Some(var) = function.field(F::Object).and_then(|o| self.checked_name(o))
+                {
+                    out.insert(var);
+                }
+            }
+            let commonpath = self
+                .names
+                .resolve_through_imports(function, self.src)
+                .is_some_and(|c| {
+                    matches!(c.as_str(), "os.path.commonpath" | "posixpath.commonpath")
+                });
+            if commonpath
+                && let Some(list) = call.field(F::Arguments).and_then(|a| a.named_child(0))
+            {
+                let mut cursor = list.walk();
+                for item in list.named_children(&mut cursor) {
+                    if let Some(var) = self.checked_name(item) {
+                        out.insert(var);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// `x`, or `x` inside `str(x)` / `os.fspath(x)`.
+    fn checked_name(&self, node: Node<'_>) -> Option<&'m str> {
+        match node.k() {
+            K::Identifier => Some(text(node, self.src)),
+            K::Call => {
+                let function = node.field(F::Function)?;
+                let name = text(function, self.src);
+                if !matches!(name, "str" | "os.fspath") {
+                    return None;
+                }
+                let inner = node.field(F::Arguments)?.named_child(0)?;
+                (inner.k() == K::Identifier).then(|| text(inner, self.src))
+            }
+            _ => None,
+        }
     }
 
     /// Applies one binding statement; `true` when some variable's flow grew.
@@ -412,7 +485,13 @@ impl<'m, 't> Analyzer<'m, 't> {
         match target.k() {
             K::Identifier => {
                 let name = text(target, self.src);
-                let flow = flow.map_taints(|t| t.via = Some(name.to_string()));
+                let checked = ctx.contained.contains(name);
+                let flow = flow.map_taints(|t| {
+                    t.via = Some(name.to_string());
+                    if checked && !t.sanitizers.iter().any(|s| s == CONTAINMENT) {
+                        t.sanitizers.push(CONTAINMENT.to_string());
+                    }
+                });
                 let new = match env.get(name) {
                     Some(old) => old.clone().join(flow),
                     None => flow,
@@ -478,7 +557,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 ctx.reads.borrow_mut().insert(name);
                 match env.get(name) {
                     Some(flow) => flow.clone(),
-                    None if self.names.constants.contains(name) => Flow::Constant,
+                    None if self.names.constants.contains_key(name) => Flow::Constant,
                     None => Flow::Unknown,
                 }
             }
@@ -558,11 +637,16 @@ impl<'m, 't> Analyzer<'m, 't> {
                 .map(|d| d.qualified.clone())
                 .unwrap_or_default();
             let mut flow = summary.returns_base.clone();
-            for &param in &summary.returns {
-                for arg in self.args_for_param(call, g, param) {
-                    let arg_flow = self
-                        .flow(arg, env, ctx, depth + 1)
-                        .map_taints(|t| t.through.push(helper.clone()));
+            for path in &summary.returns {
+                for arg in self.args_for_param(call, g, path.param) {
+                    let arg_flow = self.flow(arg, env, ctx, depth + 1).map_taints(|t| {
+                        t.through.push(helper.clone());
+                        for s in &path.sanitizers {
+                            if !t.sanitizers.contains(s) {
+                                t.sanitizers.push(s.clone());
+                            }
+                        }
+                    });
                     flow = flow.join(arg_flow);
                 }
             }
@@ -588,10 +672,18 @@ impl<'m, 't> Analyzer<'m, 't> {
                     args
                 }
             }
-            None => match function.field(F::Object) {
+            None => match (function.field(F::Object), function.field(F::Attribute)) {
                 // `x.strip()`, `"{}".format(x)`, `" ".join(parts)`: receiver and arguments.
-                Some(object) => self.flow(object, env, ctx, depth + 1).join(args),
-                None => Flow::Unknown.join(args),
+                (Some(object), Some(attr)) => {
+                    let flow = self.flow(object, env, ctx, depth + 1).join(args);
+                    let method = text(attr, self.src);
+                    if self.rules.is_method_sanitizer(method) {
+                        flow.map_taints(|t| t.sanitizers.push(format!("*.{method}")))
+                    } else {
+                        flow
+                    }
+                }
+                _ => Flow::Unknown.join(args),
             },
         }
     }
@@ -660,18 +752,41 @@ impl<'m, 't> Analyzer<'m, 't> {
             self.helper_hits(call, g, env, ctx, out);
             return;
         }
-        let Some(callee) = self.names.callee(function, self.src, self.rules) else {
-            return;
+        // A module function (`subprocess.run`), or a method on some object (`*.execute`).
+        let (callee, receiver) = match self.names.callee(function, self.src, self.rules) {
+            Some(callee) => (callee, None),
+            None => match (function.field(F::Object), function.field(F::Attribute)) {
+                (Some(object), Some(attr)) => (format!("*.{}", text(attr, self.src)), Some(object)),
+                _ => return,
+            },
         };
         if !self.rules.has_callee(Language::Python, &callee) {
             return;
         }
-        let site = self.call_site(call, callee, env, ctx);
+        let display = if receiver.is_some() {
+            let full = squeeze(text(function, self.src));
+            if full.chars().count() > 60 {
+                callee.replacen('*', "…", 1)
+            } else {
+                full
+            }
+        } else {
+            callee.clone()
+        };
+        let mut site = self.call_site(call, callee, env, ctx);
+        site.display = display;
+        site.receiver = receiver.map(|object| Arg {
+            position: None,
+            keyword: None,
+            value: self.value(object),
+            flow: self.flow(object, env, ctx, 0),
+            text: arg_text(object, self.src, self.names),
+        });
         for (index, rule) in self.rules.for_callee(Language::Python, &site.callee) {
             if let Some(hit) = match_rule(rule, &site) {
                 out.push(SinkHit {
                     rule: index,
-                    callee: site.callee.clone(),
+                    callee: site.display.clone(),
                     span: site.span,
                     hit,
                 });
@@ -707,10 +822,11 @@ impl<'m, 't> Analyzer<'m, 't> {
             let Flow::Tainted(taints) = passed else {
                 continue;
             };
-            let rule_sanitizers = match self.rules.rules().get(sink.rule).map(|r| &r.matcher) {
-                Some(Matcher::Call { sanitizers, .. }) => sanitizers.as_slice(),
-                None => &[],
-            };
+            let rule_sanitizers = self
+                .rules
+                .rules()
+                .get(sink.rule)
+                .map_or(&[][..], |r| r.call().sanitizers.as_slice());
             let live: Vec<Taint> = taints
                 .into_iter()
                 .map(|mut t| {
@@ -751,6 +867,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                     keyword: None,
                     value: ArgValue::Dynamic,
                     flow: self.flow(arguments, env, ctx, 0),
+                    text: arg_text(arguments, self.src, self.names),
                 });
             } else {
                 let mut cursor = arguments.walk();
@@ -765,6 +882,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                                     keyword: Some(text(name, self.src).to_string()),
                                     value: self.value(value),
                                     flow: self.flow(value, env, ctx, 0),
+                                    text: arg_text(value, self.src, self.names),
                                 });
                             }
                         }
@@ -778,6 +896,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                                 keyword: None,
                                 value: self.value(arg),
                                 flow: self.flow(arg, env, ctx, 0),
+                                text: arg_text(arg, self.src, self.names),
                             });
                             position = position.map(|p| p + 1);
                         }
@@ -788,7 +907,9 @@ impl<'m, 't> Analyzer<'m, 't> {
         let start = call.start_position();
         let end = call.end_position();
         CallSite {
+            display: callee.clone(),
             callee,
+            receiver: None,
             args,
             keyword_splat,
             span: Span {
@@ -828,7 +949,33 @@ struct FnCtx<'s, 'm> {
     summaries: &'s [Summary],
     reads: RefCell<HashSet<&'m str>>,
     stale: Cell<bool>,
+    /// Variables that a containment check tests (`p.is_relative_to(base)`): what they hold
+    /// carries the `path-containment` mark.
+    contained: HashSet<&'m str>,
 }
+
+/// The mark a containment check puts on a value; path rules name it as a sanitizer.
+const CONTAINMENT: &str = "path-containment";
 
 /// Variables of one function and what flows into them; names borrow from the source.
 type Env<'m> = HashMap<&'m str, Flow>;
+
+/// The source text of an argument for regex conditions, capped so that a huge literal costs
+/// nothing extra. A module constant reads as `NAME = value`, so a regex can look at the name
+/// (`BASE_DIR`) and at how the value ends (`"/srv/data/"`).
+fn arg_text(node: Node<'_>, src: &str, names: &Names) -> String {
+    let name = text(node, src);
+    let joined;
+    let mut t = name;
+    if node.k() == K::Identifier
+        && let Some(value) = names.constants.get(name)
+    {
+        joined = format!("{name} = {value}");
+        t = &joined;
+    }
+    let mut end = t.len().min(512);
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    t.get(..end).unwrap_or("").to_string()
+}
