@@ -47,6 +47,7 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("python-eval-exec", "server.py", 34),
         ("python-unsafe-deserialization", "server.py", 40),
         ("python-yaml-unsafe-load", "server.py", 46),
+        ("python-ssrf", "server.py", 52),
         ("python-tls-verify-disabled", "server.py", 52),
         ("python-path-traversal", "server.py", 58),
         ("python-subprocess-shell-true", "tools/archive.py", 12),
@@ -178,7 +179,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 7);
+    assert_eq!(found.len(), 8);
     assert!(found.iter().all(|(_, p, _)| p == "server.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -230,11 +231,11 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     let json_file = dir.path().join("out.json");
     let out = mcpgate(&["scan", EXAMPLE, "--sarif", &sarif.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("8 findings (6 high, 2 medium) in 2 files; 4 files scanned"));
+    assert!(stdout(&out).contains("9 findings (7 high, 2 medium) in 2 files; 4 files scanned"));
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(8));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(9));
 
     let out = mcpgate(&[
         "scan",
@@ -246,7 +247,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("8 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("9 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -331,7 +332,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 8 results, 0 problems"),
+        stdout(&out).contains("ok: 9 results, 0 problems"),
         "{}",
         stdout(&out)
     );
@@ -377,7 +378,7 @@ fn repo_with_config(config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("server.py"),
-        "import os\nimport requests\n\n@mcp.tool()\ndef run(cmd: str):\n    os.system(cmd)\n    requests.get(cmd, verify=False)\n",
+        "import os\nimport requests\n\n@mcp.tool()\ndef run(cmd: str):\n    os.system(cmd)\n    requests.get(\"https://example.com\", verify=False, timeout=5)\n",
     )
     .expect("write");
     std::fs::create_dir(dir.path().join("scripts")).expect("mkdir");

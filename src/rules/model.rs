@@ -148,4 +148,7 @@ pub enum ArgIs {
     Present,
     /// Not passed (and no `**kwargs` spread that could pass it).
     Absent,
+    /// A list or tuple literal (an argv) with a non-constant element after the program name
+    /// and before any `--`, which could be read as an option (`["git", "log", ref]`).
+    ArgvInjection,
 }

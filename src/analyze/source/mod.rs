@@ -163,6 +163,39 @@ pub struct Arg {
     pub flow: Flow,
     /// The argument's source text (at most a few hundred bytes), for regex conditions.
     pub text: String,
+    /// For a list or tuple literal: its elements in order.
+    pub elements: Vec<Element>,
+}
+
+/// One element of a list or tuple literal argument.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Element {
+    /// The text of a constant string element without quotes (`--`), else `None`.
+    pub constant: Option<String>,
+    /// Written as an option with its value attached (`f"--depth={n}"`, `"-n" + x`): the
+    /// element starts with `-` whatever the value is, so it cannot become another option.
+    pub dash_prefixed: bool,
+    pub flow: Flow,
+}
+
+impl Arg {
+    /// The flow of the argv elements that could be read as options: after the program name,
+    /// before a `--`, not already written as an option. `None` when this is not a literal.
+    fn argv_option_flow(&self) -> Option<Flow> {
+        if self.elements.is_empty() {
+            return None;
+        }
+        let mut flow = Flow::Constant;
+        for element in self.elements.iter().skip(1) {
+            if element.constant.as_deref() == Some("--") {
+                break;
+            }
+            if !element.dash_prefixed {
+                flow = flow.join(element.flow.clone());
+            }
+        }
+        Some(flow)
+    }
 }
 
 /// The syntactic shape of an argument, for conditions that look at literals and names.
@@ -201,10 +234,22 @@ pub fn match_rule(rule: &Rule, site: &CallSite) -> Option<Hit> {
         return None;
     }
     let mut flow: Option<Flow> = None;
-    for cond in call.args.iter().filter(|c| c.is == Some(ArgIs::Dynamic)) {
+    for cond in call
+        .args
+        .iter()
+        .filter(|c| matches!(c.is, Some(ArgIs::Dynamic | ArgIs::ArgvInjection)))
+    {
+        let argv = cond.is == Some(ArgIs::ArgvInjection);
         let cond_flow = find_args(cond, site)
             .into_iter()
-            .fold(Flow::Constant, |acc, arg| acc.join(arg.flow.clone()));
+            .fold(Flow::Constant, |acc, arg| {
+                let f = if argv {
+                    arg.argv_option_flow().unwrap_or(Flow::Constant)
+                } else {
+                    arg.flow.clone()
+                };
+                acc.join(f)
+            });
         let mut arg_flow = without_sanitized(cond_flow, &call.sanitizers);
         if !call.requires.is_empty() {
             arg_flow = match arg_flow {
@@ -314,6 +359,10 @@ fn holds(cond: &ArgCondition, site: &CallSite) -> bool {
             .iter()
             .any(|a| matches!(a.flow, Flow::Unknown | Flow::Tainted(_))),
         Some(ArgIs::Present) => !args.is_empty(),
+        Some(ArgIs::ArgvInjection) => args.iter().any(|a| {
+            a.argv_option_flow()
+                .is_some_and(|f| matches!(f, Flow::Unknown | Flow::Tainted(_)))
+        }),
         None => false,
     }
 }

@@ -72,6 +72,8 @@ pub(super) struct Body<'t> {
     pub bindings: Vec<Node<'t>>,
     pub calls: Vec<Node<'t>>,
     pub returns: Vec<Node<'t>>,
+    /// Comparisons (`x in ALLOWED`), the guards that are not calls.
+    pub checks: Vec<Node<'t>>,
 }
 
 /// Everything the taint pass needs to know about a module.
@@ -136,6 +138,7 @@ impl<'t> Module<'t> {
                                 body.bindings.push(node);
                             }
                             K::ReturnStatement => body.returns.push(node),
+                            K::ComparisonOperator => body.checks.push(node),
                             _ => {}
                         }
                     }

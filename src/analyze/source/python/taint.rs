@@ -11,7 +11,7 @@ use super::names::{
 };
 use crate::analyze::Span;
 use crate::analyze::source::{
-    Arg, ArgValue, CallSite, Flow, Hit, Origin, SinkHit, Taint, match_rule,
+    Arg, ArgValue, CallSite, Element, Flow, Hit, Origin, SinkHit, Taint, match_rule,
 };
 use crate::rules::{Language, RuleSet};
 use std::cell::{Cell, RefCell};
@@ -249,7 +249,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
         };
         let mut env: Env<'m> = HashMap::new();
-        let contained = self.contained_variables(body);
+        let guarded = self.guarded_variables(body);
         if let Some(def) = def {
             let function: Rc<str> = Rc::from(def.qualified.as_str());
             for (index, p) in def.params.iter().enumerate() {
@@ -266,11 +266,10 @@ impl<'m, 't> Analyzer<'m, 't> {
                             kind: def.kind,
                         },
                         via: None,
-                        sanitizers: if contained.contains(p.name.as_str()) {
-                            vec![CONTAINMENT.to_string()]
-                        } else {
-                            Vec::new()
-                        },
+                        sanitizers: guarded
+                            .get(p.name.as_str())
+                            .map(|marks| marks.iter().map(|m| (*m).to_string()).collect())
+                            .unwrap_or_default(),
                         through: Vec::new(),
                     }])
                 };
@@ -282,7 +281,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             summaries,
             reads: RefCell::new(HashSet::new()),
             stale: Cell::new(false),
-            contained,
+            guarded,
         };
         for _ in 0..MAX_ENV_ROUNDS {
             ctx.reads.borrow_mut().clear();
@@ -368,12 +367,23 @@ impl<'m, 't> Analyzer<'m, 't> {
         summary
     }
 
-    /// Variables a containment check tests somewhere in `body`: `x.is_relative_to(base)`,
-    /// `x.relative_to(base)`, `x.startswith(prefix)` (also through `str(x)`), and the
-    /// variables in `os.path.commonpath([base, x])`. Whether the check itself is sound is
-    /// for the check rules to say.
-    fn contained_variables(&self, body: &Body<'_>) -> HashSet<&'m str> {
-        let mut out = HashSet::new();
+    /// Variables that a guard in `body` tests, with the mark each guard puts on what the
+    /// variable holds. Flow-insensitive: a guard anywhere in the function counts, which is what
+    /// `if not ok(x): raise` at the top of a tool means. Whether a check is sound is for the
+    /// check rules to say.
+    /// - `path-containment`: `x.is_relative_to(base)`, `x.relative_to(base)`,
+    ///   `x.startswith(prefix)` (also through `str(x)`), `os.path.commonpath([base, x])`;
+    /// - `option-check`: `x.startswith("-")`;
+    /// - `allowlist`: `x in ALLOWED`, `urlparse(x).hostname in ALLOWED`, also through a
+    ///   variable that holds `urlparse(x)`.
+    fn guarded_variables(&self, body: &Body<'_>) -> HashMap<&'m str, Vec<&'static str>> {
+        let mut out: HashMap<&'m str, Vec<&'static str>> = HashMap::new();
+        let mut mark = |var: &'m str, m: &'static str| {
+            let marks = out.entry(var).or_default();
+            if !marks.contains(&m) {
+                marks.push(m);
+            }
+        };
         for &call in &body.calls {
             let Some(function) = call.field(F::Function) else {
                 continue;
@@ -383,7 +393,13 @@ impl<'m, 't> Analyzer<'m, 't> {
                 if matches!(attr, Some("is_relative_to" | "relative_to" | "startswith"))
                     && let Some(var) = function.field(F::Object).and_then(|o| self.checked_name(o))
                 {
-                    out.insert(var);
+                    mark(var, PATH_CONTAINMENT);
+                    let first = call.field(F::Arguments).and_then(|a| a.named_child(0));
+                    if attr == Some("startswith")
+                        && first.is_some_and(|a| matches!(text(a, self.src), "\"-\"" | "'-'"))
+                    {
+                        mark(var, OPTION_CHECK);
+                    }
                 }
             }
             let commonpath = self
@@ -398,12 +414,71 @@ impl<'m, 't> Analyzer<'m, 't> {
                 let mut cursor = list.walk();
                 for item in list.named_children(&mut cursor) {
                     if let Some(var) = self.checked_name(item) {
-                        out.insert(var);
+                        mark(var, PATH_CONTAINMENT);
                     }
                 }
             }
         }
+        for &check in &body.checks {
+            let mut cursor = check.walk();
+            let membership = check
+                .children(&mut cursor)
+                .any(|c| !c.is_named() && matches!(c.kind(), "in" | "not in"));
+            if !membership {
+                continue;
+            }
+            if let Some(var) = check
+                .named_child(0)
+                .and_then(|left| self.allowlisted_name(left, body))
+            {
+                mark(var, ALLOWLIST);
+            }
+        }
         out
+    }
+
+    /// The variable an allowlist membership test is about: `x`, `urlparse(x).hostname`, or
+    /// `p.hostname` where `p = urlparse(x)` in the same function.
+    fn allowlisted_name(&self, left: Node<'_>, body: &Body<'_>) -> Option<&'m str> {
+        match left.k() {
+            K::Identifier => Some(text(left, self.src)),
+            K::Attribute => {
+                let object = left.field(F::Object)?;
+                match object.k() {
+                    K::Call => self.parsed_url_of(object),
+                    K::Identifier => {
+                        let holder = text(object, self.src);
+                        body.bindings.iter().find_map(|b| {
+                            let (l, r) = (b.field(F::Left)?, b.field(F::Right)?);
+                            (b.k() == K::Assignment && text(l, self.src) == holder)
+                                .then(|| self.parsed_url_of(r))
+                                .flatten()
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `x` of `urlparse(x)` / `urlsplit(x)` / `httpx.URL(x)`.
+    fn parsed_url_of(&self, call: Node<'_>) -> Option<&'m str> {
+        if call.k() != K::Call {
+            return None;
+        }
+        let function = call.field(F::Function)?;
+        let name = self
+            .names
+            .resolve_through_imports(function, self.src)
+            .unwrap_or_else(|| text(function, self.src).to_string());
+        let parser =
+            name.ends_with("urlparse") || name.ends_with("urlsplit") || name.ends_with("URL");
+        if !parser {
+            return None;
+        }
+        let arg = call.field(F::Arguments)?.named_child(0)?;
+        (arg.k() == K::Identifier).then(|| text(arg, self.src))
     }
 
     /// `x`, or `x` inside `str(x)` / `os.fspath(x)`.
@@ -485,11 +560,13 @@ impl<'m, 't> Analyzer<'m, 't> {
         match target.k() {
             K::Identifier => {
                 let name = text(target, self.src);
-                let checked = ctx.contained.contains(name);
+                let marks = ctx.guarded.get(name);
                 let flow = flow.map_taints(|t| {
                     t.via = Some(name.to_string());
-                    if checked && !t.sanitizers.iter().any(|s| s == CONTAINMENT) {
-                        t.sanitizers.push(CONTAINMENT.to_string());
+                    for m in marks.into_iter().flatten() {
+                        if !t.sanitizers.iter().any(|s| s == m) {
+                            t.sanitizers.push((*m).to_string());
+                        }
                     }
                 });
                 let new = match env.get(name) {
@@ -781,6 +858,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             value: self.value(object),
             flow: self.flow(object, env, ctx, 0),
             text: arg_text(object, self.src, self.names),
+            elements: Vec::new(),
         });
         for (index, rule) in self.rules.for_callee(Language::Python, &site.callee) {
             if let Some(hit) = match_rule(rule, &site) {
@@ -868,6 +946,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                     value: ArgValue::Dynamic,
                     flow: self.flow(arguments, env, ctx, 0),
                     text: arg_text(arguments, self.src, self.names),
+                    elements: Vec::new(),
                 });
             } else {
                 let mut cursor = arguments.walk();
@@ -883,6 +962,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                                     value: self.value(value),
                                     flow: self.flow(value, env, ctx, 0),
                                     text: arg_text(value, self.src, self.names),
+                                    elements: self.elements(value, env, ctx),
                                 });
                             }
                         }
@@ -897,6 +977,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                                 value: self.value(arg),
                                 flow: self.flow(arg, env, ctx, 0),
                                 text: arg_text(arg, self.src, self.names),
+                                elements: self.elements(arg, env, ctx),
                             });
                             position = position.map(|p| p + 1);
                         }
@@ -919,6 +1000,32 @@ impl<'m, 't> Analyzer<'m, 't> {
                 end_byte_col: end.column,
             },
         }
+    }
+
+    /// The elements of a list or tuple literal argument (an argv), else nothing.
+    fn elements(&self, node: Node<'_>, env: &Env<'m>, ctx: &FnCtx<'_, 'm>) -> Vec<Element> {
+        if !matches!(node.k(), K::List | K::Tuple) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut cursor = node.walk();
+        for item in node.named_children(&mut cursor) {
+            if item.k() == K::Comment {
+                continue;
+            }
+            let raw = text(item, self.src);
+            let unquoted = raw
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .trim_start_matches(['"', '\'']);
+            out.push(Element {
+                constant: (item.k() == K::String && constant_truth(item, self.src, 0).is_some())
+                    .then(|| unquoted.trim_end_matches(['"', '\'']).to_string()),
+                dash_prefixed: matches!(item.k(), K::String | K::BinaryOperator)
+                    && unquoted.starts_with('-'),
+                flow: self.flow(item, env, ctx, 0),
+            });
+        }
+        out
     }
 
     /// The syntactic value of an argument: a resolved name, a constant, or dynamic.
@@ -949,13 +1056,15 @@ struct FnCtx<'s, 'm> {
     summaries: &'s [Summary],
     reads: RefCell<HashSet<&'m str>>,
     stale: Cell<bool>,
-    /// Variables that a containment check tests (`p.is_relative_to(base)`): what they hold
-    /// carries the `path-containment` mark.
-    contained: HashSet<&'m str>,
+    /// Variables that guards test (`p.is_relative_to(base)`, `host in ALLOWED`), and the
+    /// marks the guards put on what they hold.
+    guarded: HashMap<&'m str, Vec<&'static str>>,
 }
 
-/// The mark a containment check puts on a value; path rules name it as a sanitizer.
-const CONTAINMENT: &str = "path-containment";
+/// Marks that guards put on values; rules name them as sanitizers.
+const PATH_CONTAINMENT: &str = "path-containment";
+const OPTION_CHECK: &str = "option-check";
+const ALLOWLIST: &str = "allowlist";
 
 /// Variables of one function and what flows into them; names borrow from the source.
 type Env<'m> = HashMap<&'m str, Flow>;
