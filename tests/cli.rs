@@ -50,6 +50,7 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("python-ssrf", "server.py", 52),
         ("python-tls-verify-disabled", "server.py", 52),
         ("python-path-traversal", "server.py", 58),
+        ("python-tool-poisoning", "server.py", 72),
         ("python-subprocess-shell-true", "tools/archive.py", 12),
     ]
     .into_iter()
@@ -179,7 +180,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 8);
+    assert_eq!(found.len(), 9);
     assert!(found.iter().all(|(_, p, _)| p == "server.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -231,11 +232,11 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     let json_file = dir.path().join("out.json");
     let out = mcpgate(&["scan", EXAMPLE, "--sarif", &sarif.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("9 findings (7 high, 2 medium) in 2 files; 4 files scanned"));
+    assert!(stdout(&out).contains("10 findings (8 high, 2 medium) in 2 files; 4 files scanned"));
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(9));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(10));
 
     let out = mcpgate(&[
         "scan",
@@ -247,7 +248,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("9 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("10 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -332,7 +333,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 9 results, 0 problems"),
+        stdout(&out).contains("ok: 10 results, 0 problems"),
         "{}",
         stdout(&out)
     );

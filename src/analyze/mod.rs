@@ -55,6 +55,26 @@ impl<'a> FileContext<'a> {
         line.strip_suffix('\r').unwrap_or(line)
     }
 
+    /// The span of the byte range `start..end` of the file.
+    pub fn span_of_bytes(&self, start: usize, end: usize) -> Span {
+        let locate = |offset: usize| {
+            let row = self
+                .line_starts
+                .partition_point(|&line_start| line_start <= offset)
+                .saturating_sub(1);
+            let line_start = self.line_starts.get(row).copied().unwrap_or(0);
+            (row, offset.saturating_sub(line_start))
+        };
+        let (start_row, start_byte_col) = locate(start);
+        let (end_row, end_byte_col) = locate(end);
+        Span {
+            start_row,
+            start_byte_col,
+            end_row,
+            end_byte_col,
+        }
+    }
+
     /// 1-based UTF-16 column of a byte column in `row` (SARIF's default column unit).
     fn utf16_column(&self, row: usize, byte_col: usize) -> usize {
         let line = self.line(row);

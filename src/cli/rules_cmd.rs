@@ -73,16 +73,15 @@ pub fn show(args: &RulesShowArgs) -> Result<u8, String> {
     })?;
     let cwe: Vec<String> = rule.cwe.iter().map(|c| format!("CWE-{c}")).collect();
     let langs: Vec<&str> = rule.languages.iter().map(|l| l.as_str()).collect();
-    let callees = &rule.call().callees;
     let mut out = format!(
-        "{id}: {title}\n\nseverity {sev} · confidence {conf} · {cwe} · {langs}\nmatches calls to: {callees}\ndefined in: {origin}\n\n",
+        "{id}: {title}\n\nseverity {sev} · confidence {conf} · {cwe} · {langs}\n{summary}\ndefined in: {origin}\n\n",
         id = rule.id,
         title = rule.title,
         sev = rule.severity,
         conf = rule.confidence,
         cwe = cwe.join(", "),
         langs = langs.join(", "),
-        callees = callees.join(", "),
+        summary = rule.match_summary(),
         origin = rule.origin,
     );
     out.push_str(&format!("What\n  {}\n\n", indent(&rule.docs.what)));

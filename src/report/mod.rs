@@ -39,12 +39,20 @@ pub fn render(format: Format, report: &Report, rules: &RuleSet, options: RenderO
     }
 }
 
+/// Zero-width, bidi-control and Unicode tag characters: invisible to a reviewer, read by a
+/// model (tag characters smuggle ASCII), able to reorder what a terminal shows.
+pub fn is_hidden_char(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}')
+}
+
 /// Makes untrusted text (file names, source lines) safe to show: control characters, which
-/// could move the cursor or recolour a terminal, become visible escapes.
+/// could move the cursor or recolour a terminal, and invisible or bidi characters become
+/// visible escapes.
 pub fn printable(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_control() && c != '\t' {
+        if (c.is_control() && c != '\t') || is_hidden_char(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -58,5 +66,14 @@ mod tests {
     #[test]
     fn printable_escapes_terminal_controls() {
         assert_eq!(super::printable("a\x1b[31mb\nc"), "a\\u{1b}[31mb\\nc");
+    }
+
+    #[test]
+    fn printable_shows_invisible_and_bidi_characters() {
+        assert_eq!(
+            super::printable("a\u{200b}b\u{202e}c"),
+            "a\\u{200b}b\\u{202e}c"
+        );
+        assert_eq!(super::printable("café °C"), "café °C");
     }
 }

@@ -65,19 +65,7 @@ pub fn index_markdown(set: &RuleSet) -> String {
             conf = rule.confidence,
             origin = rule.origin,
         );
-        let call = rule.call();
-        let (callees, sanitizers) = (&call.callees, &call.sanitizers);
-        let quoted = |names: &[String]| -> String {
-            names
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let _ = writeln!(out, "Matches calls to {}.\n", quoted(callees));
-        if !sanitizers.is_empty() {
-            let _ = writeln!(out, "Sanitizers: {}.\n", quoted(sanitizers));
-        }
+        let _ = writeln!(out, "{}\n", rule.match_summary());
         let _ = writeln!(out, "**What.** {}\n", rule.docs.what.trim());
         let _ = writeln!(out, "**Why.** {}\n", rule.docs.why.trim());
         let _ = writeln!(out, "**Fix.** {}\n", rule.docs.fix.trim());

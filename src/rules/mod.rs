@@ -7,7 +7,8 @@ mod model;
 
 pub use index_doc::index_markdown;
 pub use model::{
-    ArgCondition, ArgIs, CallMatch, Docs, Examples, Language, Matcher, MinSource, Rule,
+    ArgCondition, ArgIs, CallMatch, DescriptionMatch, Docs, Examples, Language, Matcher, MinSource,
+    Rule,
 };
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
@@ -68,12 +69,15 @@ impl RuleSet {
         let mut by_callee: HashMap<(Language, String), Vec<usize>> = HashMap::new();
         let mut all_sanitizers = HashSet::new();
         for (i, rule) in rules.iter().enumerate() {
-            let CallMatch {
+            let Some(CallMatch {
                 callees,
                 sanitizers,
                 requires,
                 ..
-            } = rule.call();
+            }) = rule.call()
+            else {
+                continue;
+            };
             // Both are calls whose passage the taint engine records on a value.
             all_sanitizers.extend(sanitizers.iter().cloned());
             all_sanitizers.extend(requires.iter().cloned());
@@ -199,7 +203,20 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
     })?;
     rule.origin = origin.to_string();
     validate(&rule, text)?;
-    let Matcher::Call(call) = &mut rule.matcher;
+    if let Matcher::ToolDescription(d) = &mut rule.matcher {
+        for pattern in &d.patterns {
+            let compiled = regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
+                path: origin.to_string(),
+                line: line_of_key(text, "patterns"),
+                reason: format!("invalid regex `{pattern}`: {e}"),
+            })?;
+            d.compiled.push(compiled);
+        }
+        return Ok(rule);
+    }
+    let Matcher::Call(call) = &mut rule.matcher else {
+        return Ok(rule);
+    };
     for cond in &mut call.args {
         if let Some(pattern) = cond.matches.as_ref().or(cond.not_matches.as_ref()) {
             let compiled = regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
@@ -284,7 +301,21 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
             "field `examples`: at least one `bad` and one `good` example are required".into(),
         ));
     }
-    let CallMatch { callees, args, .. } = rule.call();
+    let call = match &rule.matcher {
+        Matcher::Call(call) => call,
+        Matcher::ToolDescription(d) => {
+            if d.patterns.is_empty() && !d.hidden_characters && d.max_length.is_none() {
+                return Err(fail(
+                    "match",
+                    "field `match`: a tool-description rule needs `patterns`, `hidden_characters` \
+                     or `max_length`"
+                        .into(),
+                ));
+            }
+            return Ok(());
+        }
+    };
+    let CallMatch { callees, args, .. } = call;
     if callees.is_empty() || callees.iter().any(|c| c.trim().is_empty()) {
         return Err(fail(
             "callees",

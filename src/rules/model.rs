@@ -26,10 +26,49 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The call matcher (the only kind so far).
-    pub fn call(&self) -> &CallMatch {
-        let Matcher::Call(call) = &self.matcher;
-        call
+    /// The call matcher, for call rules.
+    pub fn call(&self) -> Option<&CallMatch> {
+        match &self.matcher {
+            Matcher::Call(call) => Some(call),
+            Matcher::ToolDescription(_) => None,
+        }
+    }
+
+    /// One sentence on what the rule looks at, for its documentation.
+    pub fn match_summary(&self) -> String {
+        let quoted = |names: &[String]| -> String {
+            names
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &self.matcher {
+            Matcher::Call(call) => {
+                let mut out = format!("Matches calls to {}.", quoted(&call.callees));
+                if !call.sanitizers.is_empty() {
+                    out.push_str(&format!(" Sanitizers: {}.", quoted(&call.sanitizers)));
+                }
+                out
+            }
+            Matcher::ToolDescription(d) => {
+                let mut parts = Vec::new();
+                if !d.patterns.is_empty() {
+                    parts.push(format!("{} patterns", d.patterns.len()));
+                }
+                if d.hidden_characters {
+                    parts.push("invisible and bidi characters".to_string());
+                }
+                if let Some(max) = d.max_length {
+                    parts.push(format!("length over {max} characters"));
+                }
+                format!(
+                    "Checks the descriptions of tools, prompts and resources (docstrings, \
+                     `description=`) for {}.",
+                    parts.join(", ")
+                )
+            }
+        }
     }
 }
 
@@ -70,6 +109,25 @@ pub struct Examples {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Matcher {
     Call(CallMatch),
+    ToolDescription(DescriptionMatch),
+}
+
+/// Checks on the text an MCP server shows the model about its tools: docstrings of entry
+/// points, `description=` arguments, low-level `Tool(description=...)` declarations.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DescriptionMatch {
+    /// Regexes (`regex` crate syntax) of instructions aimed at the model.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// Zero-width, bidi-control and Unicode tag characters, raw or as `\u` escapes.
+    #[serde(default)]
+    pub hidden_characters: bool,
+    /// Descriptions longer than this many characters.
+    pub max_length: Option<usize>,
+    /// `patterns`, compiled when the rule is loaded.
+    #[serde(skip)]
+    pub compiled: Vec<regex::Regex>,
 }
 
 /// A call to one of `callees` whose arguments meet every condition in `args`.

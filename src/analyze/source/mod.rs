@@ -229,7 +229,7 @@ pub struct SinkHit {
 
 /// Does `rule` match `site`, and with what flow? Sanitizers named by the rule clean a taint.
 pub fn match_rule(rule: &Rule, site: &CallSite) -> Option<Hit> {
-    let call = rule.call();
+    let call = rule.call()?;
     if !call.args.iter().all(|cond| holds(cond, site)) {
         return None;
     }
@@ -375,7 +375,7 @@ fn grade(rule: &Rule, hit: &Hit) -> Option<(Severity, Confidence, String)> {
         Hit::Structural => return Some((rule.severity, rule.confidence, String::new())),
         Hit::Value(flow) => flow,
     };
-    let min_source = rule.call().min_source;
+    let min_source = rule.call().map_or(MinSource::Any, |c| c.min_source);
     match flow {
         Flow::Constant | Flow::Safe => None,
         Flow::Unknown if min_source != MinSource::Any => None,
@@ -498,6 +498,28 @@ pub fn analyze(
         }
     }
     outcome.findings = best.into_values().map(|(_, _, f)| f).collect();
+    for (rule_index, rule) in rules.rules().iter().enumerate() {
+        let crate::rules::Matcher::ToolDescription(check) = &rule.matcher else {
+            continue;
+        };
+        if !rule.languages.contains(&lang) {
+            continue;
+        }
+        for d in &parsed.descriptions {
+            let Some((offset, matched)) = check_description(check, d) else {
+                continue;
+            };
+            let shown: String = matched.chars().take(60).collect();
+            let message = rule
+                .message
+                .replace("{tool}", &d.owner)
+                .replace("{match}", &crate::report::printable(&shown));
+            let start = d.start_byte + offset;
+            let span = ctx.span_of_bytes(start, start + matched.len().max(1));
+            let _ = rule_index;
+            outcome.findings.push(ctx.finding(rule, span, message));
+        }
+    }
     ctx.fingerprint(&mut outcome.findings);
     outcome
 }
@@ -540,7 +562,57 @@ pub(crate) fn parse(
 /// What a front end found in one file.
 pub struct Parsed {
     pub hits: Vec<SinkHit>,
+    /// Text the server shows the model about its tools, prompts and resources.
+    pub descriptions: Vec<Description>,
     pub had_syntax_errors: bool,
+}
+
+/// A tool, prompt or resource description as written in the source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Description {
+    /// The tool (or prompt, resource) it describes.
+    pub owner: String,
+    /// Where the literal starts in the file.
+    pub start_byte: usize,
+    /// The literal's source text, quotes and escapes included.
+    pub text: String,
+}
+
+/// The same characters written as escapes in a string literal.
+static HIDDEN_ESCAPE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\\u(200[b-f]|202[a-e]|206[0-9]|feff)|\\U000e00[0-7][0-9a-f]|\\N\{(zero width|right-to-left|left-to-right)")
+        .ok()
+});
+
+/// The first problem `rule` finds in `d`: the byte offset within the literal and what matched.
+fn check_description(
+    rule: &crate::rules::DescriptionMatch,
+    d: &Description,
+) -> Option<(usize, String)> {
+    for regex in &rule.compiled {
+        if let Some(m) = regex.find(&d.text) {
+            return Some((m.start(), m.as_str().to_string()));
+        }
+    }
+    if rule.hidden_characters {
+        if let Some((i, c)) = d
+            .text
+            .char_indices()
+            .find(|(_, c)| crate::report::is_hidden_char(*c))
+        {
+            return Some((i, format!("U+{:04X}", u32::from(c))));
+        }
+        if let Some(m) = HIDDEN_ESCAPE.as_ref().and_then(|r| r.find(&d.text)) {
+            return Some((m.start(), m.as_str().to_string()));
+        }
+    }
+    if let Some(max) = rule.max_length {
+        let length = d.text.chars().count();
+        if length > max {
+            return Some((0, format!("{length} characters")));
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ pub fn analyze(text: &str, rules: &RuleSet, budget: Duration) -> Result<Parsed, 
     let hits = taint::sink_hits(&module, text, rules);
     Ok(Parsed {
         hits,
+        descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
     })
 }

@@ -6,7 +6,7 @@
 //! everywhere. That is what a reader assumes, and it keeps the pass linear.
 
 use super::grammar::{F, K, NodeExt, field_id};
-use crate::analyze::source::{EntryKind, FnKind};
+use crate::analyze::source::{Description, EntryKind, FnKind};
 use crate::rules::{Language, RuleSet};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
@@ -78,6 +78,8 @@ pub(super) struct Body<'t> {
 
 /// Everything the taint pass needs to know about a module.
 pub(super) struct Module<'t> {
+    /// Descriptions of tools, prompts and resources, for the poisoning rules.
+    pub descriptions: Vec<Description>,
     pub names: Names,
     pub functions: Vec<FunctionDef>,
     /// `bodies[i]` belongs to `functions[i]`.
@@ -165,12 +167,23 @@ impl<'t> Module<'t> {
         }
         let names = facts.resolve(src);
         let registered: HashSet<&str> = facts.registered.iter().map(String::as_str).collect();
+        let mut descriptions = facts.declared_descriptions.clone();
         let functions = facts
             .functions
             .iter()
-            .map(|&node| function_def(node, src, &registered))
+            .map(|&node| {
+                let def = function_def(node, src, &registered);
+                if matches!(
+                    def.kind,
+                    FnKind::Entry(EntryKind::Tool | EntryKind::Prompt | EntryKind::Resource)
+                ) {
+                    descriptions.extend(entry_descriptions(node, &def.qualified, src));
+                }
+                def
+            })
             .collect();
         Module {
+            descriptions,
             names,
             functions,
             bodies,
@@ -192,6 +205,8 @@ struct Facts<'t> {
     /// Functions registered as tools by call (`mcp.add_tool(fn)`, `Tool.from_function(fn)`).
     registered: Vec<String>,
     classes: HashSet<String>,
+    /// Descriptions in low-level declarations: `Tool(name="x", description="...")`.
+    declared_descriptions: Vec<Description>,
 }
 
 impl<'t> Facts<'t> {
@@ -244,6 +259,7 @@ impl<'t> Facts<'t> {
                 }
             }
             K::Call => {
+                self.declared_description(node, src);
                 // `mcp.add_tool(fn)` and `Tool.from_function(fn)` make `fn` a tool.
                 let registers = node
                     .field(F::Function)
@@ -258,6 +274,28 @@ impl<'t> Facts<'t> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `types.Tool(name="x", description="...")` and the like in low-level servers.
+    fn declared_description(&mut self, call: Node<'t>, src: &str) {
+        let Some(function) = call.field(F::Function) else {
+            return;
+        };
+        let callee = text(function, src);
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        if !matches!(last, "Tool" | "Prompt" | "Resource" | "ResourceTemplate") {
+            return;
+        }
+        let Some(arguments) = call.field(F::Arguments) else {
+            return;
+        };
+        let owner = keyword_string(arguments, "name", src)
+            .map(|n| n.text.trim_matches(|c| c == '"' || c == '\'').to_string())
+            .unwrap_or_else(|| last.to_string());
+        if let Some(mut d) = keyword_string(arguments, "description", src) {
+            d.owner = owner;
+            self.declared_descriptions.push(d);
         }
     }
 
@@ -452,6 +490,61 @@ fn function_def(node: Node<'_>, src: &str, registered: &HashSet<&str>) -> Functi
         params,
         kind,
     }
+}
+
+/// The docstring of an entry point and the `description=` of its decorators.
+fn entry_descriptions(node: Node<'_>, owner: &str, src: &str) -> Vec<Description> {
+    let mut out = Vec::new();
+    let docstring = node
+        .field(F::Body)
+        .and_then(|b| b.named_child(0))
+        .filter(|s| s.kind() == "expression_statement")
+        .and_then(|s| s.named_child(0))
+        .filter(|s| matches!(s.k(), K::String | K::ConcatenatedString));
+    if let Some(doc) = docstring {
+        out.push(Description {
+            owner: owner.to_string(),
+            start_byte: doc.start_byte(),
+            text: text(doc, src).to_string(),
+        });
+    }
+    if let Some(wrapper) = node.parent().filter(|p| p.k() == K::DecoratedDefinition) {
+        let mut cursor = wrapper.walk();
+        for decorator in wrapper
+            .named_children(&mut cursor)
+            .filter(|c| c.k() == K::Decorator)
+        {
+            let arguments = decorator
+                .named_child(0)
+                .filter(|e| e.k() == K::Call)
+                .and_then(|call| call.field(F::Arguments));
+            if let Some(mut d) = arguments.and_then(|a| keyword_string(a, "description", src)) {
+                d.owner = owner.to_string();
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// The string literal passed as keyword `name` among `arguments`.
+fn keyword_string(arguments: Node<'_>, name: &str, src: &str) -> Option<Description> {
+    let mut cursor = arguments.walk();
+    let value = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.k() == K::KeywordArgument)
+        .find(|a| a.field(F::Name).is_some_and(|n| text(n, src) == name))
+        .and_then(|a| a.field(F::Value))?;
+    let value = if value.k() == K::ParenthesizedExpression {
+        value.named_child(0)?
+    } else {
+        value
+    };
+    matches!(value.k(), K::String | K::ConcatenatedString).then(|| Description {
+        owner: String::new(),
+        start_byte: value.start_byte(),
+        text: text(value, src).to_string(),
+    })
 }
 
 fn params(list: Node<'_>, src: &str, is_method: bool) -> Vec<Param> {

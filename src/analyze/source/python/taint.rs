@@ -904,7 +904,8 @@ impl<'m, 't> Analyzer<'m, 't> {
                 .rules
                 .rules()
                 .get(sink.rule)
-                .map_or(&[][..], |r| r.call().sanitizers.as_slice());
+                .and_then(|r| r.call())
+                .map_or(&[][..], |c| c.sanitizers.as_slice());
             let live: Vec<Taint> = taints
                 .into_iter()
                 .map(|mut t| {
