@@ -182,8 +182,14 @@ impl Report {
     /// Puts findings and notices in the one order every output uses (path, line, column, rule),
     /// and drops exact duplicates, so the same input always gives the same bytes.
     pub fn normalize(&mut self) {
+        // The same sink and rule can be reported twice (on its own and reached from another
+        // file); the best-graded one comes first in each group and is the one kept.
         self.findings.sort_by(|a, b| {
-            (&a.location, &a.rule_id, &a.message).cmp(&(&b.location, &b.rule_id, &b.message))
+            (&a.location, &a.rule_id)
+                .cmp(&(&b.location, &b.rule_id))
+                .then(b.severity.cmp(&a.severity))
+                .then(b.confidence.cmp(&a.confidence))
+                .then(a.message.cmp(&b.message))
         });
         self.findings
             .dedup_by(|a, b| a.location == b.location && a.rule_id == b.rule_id);

@@ -1,6 +1,7 @@
 //! The scan pipeline: resolve the targets, walk them, read and analyze every file in parallel
 //! (one parse per file, all rules in that pass), and gather one sorted `Report`.
 
+use crate::analyze::cross_file::{self, ModuleFacts};
 use crate::analyze::source::{self, language_for};
 use crate::analyze::{FileContext, FileOutcome};
 use crate::error::{Error, Result};
@@ -71,13 +72,24 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     files.sort();
     files.dedup();
 
-    let outcomes: Vec<(u64, FileOutcome)> = pool.install(|| {
+    let mut outcomes: Vec<(&WalkedFile, u64, FileOutcome)> = pool.install(|| {
         files
             .par_iter()
-            .filter_map(|file| analyze_file(file, rules, options))
+            .filter_map(|file| analyze_file(file, rules, options).map(|(b, o)| (file, b, o)))
             .collect()
     });
-    for (bytes, outcome) in outcomes {
+    // Sinks in one module reached from MCP entry points in another.
+    let modules: Vec<ModuleFacts<'_>> = outcomes
+        .iter()
+        .filter(|(_, _, o)| !o.exports.is_empty() || !o.external_calls.is_empty())
+        .map(|(file, _, o)| ModuleFacts {
+            path: &file.rel,
+            exports: &o.exports,
+            calls: &o.external_calls,
+        })
+        .collect();
+    report.findings.extend(cross_file::join(&modules, rules));
+    for (_, bytes, outcome) in outcomes.drain(..) {
         report.files_scanned += 1;
         report.bytes_scanned += bytes;
         report.findings.extend(outcome.findings);
@@ -209,6 +221,8 @@ fn analyze_file(
     let analyzed = source::analyze(lang, &ctx, rules, options.parse_timeout);
     outcome.findings.extend(analyzed.findings);
     outcome.notices.extend(analyzed.notices);
+    outcome.exports = analyzed.exports;
+    outcome.external_calls = analyzed.external_calls;
     Some((text.len() as u64, outcome))
 }
 

@@ -232,7 +232,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     let json_file = dir.path().join("out.json");
     let out = mcpgate(&["scan", EXAMPLE, "--sarif", &sarif.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("10 findings (8 high, 2 medium) in 2 files; 4 files scanned"));
+    assert!(stdout(&out).contains("10 findings (9 high, 1 medium) in 2 files; 4 files scanned"));
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");

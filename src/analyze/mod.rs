@@ -1,6 +1,7 @@
 //! Analyzers: each turns one file's text into findings and notices. They never print and never
 //! decide the exit code.
 
+pub mod cross_file;
 pub mod source;
 
 use crate::finding::{Finding, Location, Notice};
@@ -13,6 +14,9 @@ use std::collections::HashMap;
 pub struct FileOutcome {
     pub findings: Vec<Finding>,
     pub notices: Vec<Notice>,
+    /// For the cross-file pass: what this module offers callers, and what it calls.
+    pub exports: Vec<source::ExportedFunction>,
+    pub external_calls: Vec<source::ExternalCall>,
 }
 
 /// A span in byte coordinates as parsers report it: 0-based row and byte column.

@@ -370,7 +370,7 @@ fn holds(cond: &ArgCondition, site: &CallSite) -> bool {
 /// The finding policy. Traced to an MCP entry point: the rule's severity, high confidence.
 /// Traced to a public function's parameter: one level lower, medium confidence. Computed but
 /// not traced: one level lower, low confidence. Constant or sanitized: nothing.
-fn grade(rule: &Rule, hit: &Hit) -> Option<(Severity, Confidence, String)> {
+pub(crate) fn grade(rule: &Rule, hit: &Hit) -> Option<(Severity, Confidence, String)> {
     let flow = match hit {
         Hit::Structural => return Some((rule.severity, rule.confidence, String::new())),
         Hit::Value(flow) => flow,
@@ -521,6 +521,19 @@ pub fn analyze(
         }
     }
     ctx.fingerprint(&mut outcome.findings);
+    let mut exports = parsed.exports;
+    for function in &mut exports {
+        for sink in &mut function.sinks {
+            if let Some(rule) = rules.rules().get(sink.rule) {
+                let message = rule.message.replace("{callee}", &sink.callee);
+                let mut template = vec![ctx.finding(rule, sink.span, message)];
+                ctx.fingerprint(&mut template);
+                sink.template = template.pop();
+            }
+        }
+    }
+    outcome.exports = exports;
+    outcome.external_calls = parsed.external_calls;
     outcome
 }
 
@@ -559,9 +572,108 @@ pub(crate) fn parse(
         .ok_or(ParseFailure::Timeout(budget))
 }
 
+/// A taint as it leaves its file: owned data, so the cross-file pass can join files analyzed
+/// on different threads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalTaint {
+    pub function: String,
+    pub param: String,
+    pub kind: FnKind,
+    pub via: Option<String>,
+    pub sanitizers: Vec<String>,
+    pub through: Vec<String>,
+}
+
+impl ExternalTaint {
+    fn from_taint(t: &Taint) -> Self {
+        ExternalTaint {
+            function: t.origin.function.to_string(),
+            param: t.origin.param.to_string(),
+            kind: t.origin.kind,
+            via: t.via.clone(),
+            sanitizers: t.sanitizers.clone(),
+            through: t.through.clone(),
+        }
+    }
+
+    pub(crate) fn to_taint(&self) -> Taint {
+        Taint {
+            origin: Origin {
+                function: Rc::from(self.function.as_str()),
+                param: Rc::from(self.param.as_str()),
+                index: 0,
+                kind: self.kind,
+            },
+            via: self.via.clone(),
+            sanitizers: self.sanitizers.clone(),
+            through: self.through.clone(),
+        }
+    }
+}
+
+/// An argument of an external call that carries taint from an MCP entry point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalArg {
+    pub position: Option<usize>,
+    pub keyword: Option<String>,
+    pub taints: Vec<ExternalTaint>,
+}
+
+/// A call from an MCP entry point to a function of another module of the project, as
+/// written (`tools.archive.extract`, or `.archive.extract` for a relative import).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalCall {
+    pub callee: String,
+    pub args: Vec<ExternalArg>,
+}
+
+impl ExternalCall {
+    pub fn from_args(callee: String, args: &[(Option<usize>, Option<String>, Flow)]) -> Self {
+        let args = args
+            .iter()
+            .filter_map(|(position, keyword, flow)| match flow {
+                Flow::Tainted(ts) => Some(ExternalArg {
+                    position: *position,
+                    keyword: keyword.clone(),
+                    taints: ts.iter().map(ExternalTaint::from_taint).collect(),
+                }),
+                _ => None,
+            })
+            .collect();
+        ExternalCall { callee, args }
+    }
+}
+
+/// "Parameter `param` of this exported function reaches this sink."
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportedSink {
+    pub param: usize,
+    pub rule: usize,
+    pub callee: String,
+    pub span: Span,
+    pub via: Option<String>,
+    pub sanitizers: Vec<String>,
+    pub through: Vec<String>,
+    /// The finding at the sink at the rule's own grade, filled in by `analyze`: location,
+    /// snippet and fingerprints come from this file, the grade from the caller.
+    pub template: Option<crate::finding::Finding>,
+}
+
+/// A top-level function of a module, as other modules see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportedFunction {
+    pub name: String,
+    pub params: Vec<String>,
+    pub sinks: Vec<ExportedSink>,
+}
+
 /// What a front end found in one file.
 pub struct Parsed {
     pub hits: Vec<SinkHit>,
+    /// Summaries of the module's top-level functions, for callers in other files.
+    pub exports: Vec<ExportedFunction>,
+    /// Calls from MCP entry points into other modules with tainted arguments.
+    pub external_calls: Vec<ExternalCall>,
     /// Text the server shows the model about its tools, prompts and resources.
     pub descriptions: Vec<Description>,
     pub had_syntax_errors: bool,

@@ -33,9 +33,11 @@ pub fn analyze(text: &str, rules: &RuleSet, budget: Duration) -> Result<Parsed, 
     })?;
     let root = tree.root_node();
     let module = names::Module::collect(root, text);
-    let hits = taint::sink_hits(&module, text, rules);
+    let result = taint::analyze_module(&module, text, rules);
     Ok(Parsed {
-        hits,
+        hits: result.hits,
+        exports: result.exports,
+        external_calls: result.external_calls,
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
     })

@@ -303,10 +303,9 @@ impl<'t> Facts<'t> {
         let Some(module) = node.field(F::ModuleName) else {
             return;
         };
-        // Relative imports name this package's own modules, never a library sink.
-        if module.k() == K::RelativeImport {
-            return;
-        }
+        // A relative import (`from .tools import run`) names this package's own modules: it
+        // keeps its leading dots (`.tools.run`), which no rule names, and the cross-file pass
+        // resolves them against the importing file's package.
         let module = squeeze(text(module, src));
         let mut cursor = node.walk();
         let Some(name_field) = field_id(F::Name) else {
@@ -316,15 +315,14 @@ impl<'t> Facts<'t> {
             match child.k() {
                 K::DottedName => {
                     let name = squeeze(text(child, src));
-                    self.imports
-                        .insert(name.clone(), format!("{module}.{name}"));
+                    self.imports.insert(name.clone(), qualify(&module, &name));
                 }
                 K::AliasedImport => {
                     if let (Some(name), Some(alias)) = (child.field(F::Name), child.field(F::Alias))
                     {
                         let name = squeeze(text(name, src));
                         self.imports
-                            .insert(text(alias, src).to_string(), format!("{module}.{name}"));
+                            .insert(text(alias, src).to_string(), qualify(&module, &name));
                     }
                 }
                 _ => {}
@@ -334,6 +332,7 @@ impl<'t> Facts<'t> {
         if node
             .named_children(&mut cursor)
             .any(|c| c.k() == K::WildcardImport)
+            && !module.starts_with('.')
         {
             self.star_modules.push(module);
         }
@@ -705,6 +704,15 @@ pub(super) fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
 /// A dotted name with the whitespace that Python allows inside it removed.
 pub(super) fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// `module.name`; `.` + `x` is `.x` (a relative import of the current package).
+fn qualify(module: &str, name: &str) -> String {
+    if module.ends_with('.') {
+        format!("{module}{name}")
+    } else {
+        format!("{module}.{name}")
+    }
 }
 
 fn join(base: &str, rest: &[&str]) -> String {

@@ -11,7 +11,8 @@ use super::names::{
 };
 use crate::analyze::Span;
 use crate::analyze::source::{
-    Arg, ArgValue, CallSite, Element, Flow, Hit, Origin, SinkHit, Taint, match_rule,
+    Arg, ArgValue, CallSite, Element, ExportedFunction, ExportedSink, ExternalCall, Flow, FnKind,
+    Hit, Origin, SinkHit, Taint, match_rule,
 };
 use crate::rules::{Language, RuleSet};
 use std::cell::{Cell, RefCell};
@@ -56,9 +57,16 @@ const MUTATORS: &[&str] = &[
 ];
 
 /// A module's sink hits, after every function has been analyzed with its callees' summaries.
-pub(super) fn sink_hits(module: &Module<'_>, src: &str, rules: &RuleSet) -> Vec<SinkHit> {
+pub(super) fn analyze_module(module: &Module<'_>, src: &str, rules: &RuleSet) -> ModuleResult {
     let analyzer = Analyzer::new(module, src, rules);
     analyzer.run()
+}
+
+/// Sink hits of a module, plus what the cross-file pass needs.
+pub(super) struct ModuleResult {
+    pub hits: Vec<SinkHit>,
+    pub exports: Vec<ExportedFunction>,
+    pub external_calls: Vec<ExternalCall>,
 }
 
 /// What callers need to know about a function.
@@ -124,18 +132,22 @@ impl<'m, 't> Analyzer<'m, 't> {
         }
     }
 
-    fn run(&self) -> Vec<SinkHit> {
+    fn run(&self) -> ModuleResult {
         let n = self.module.functions.len();
         let mut summaries = vec![Summary::default(); n];
         let (order, recursive) = self.callee_first_order();
         let rounds = if recursive { MAX_SUMMARY_ROUNDS } else { 1 };
         let mut hits = vec![Vec::new(); n];
+        let mut external = vec![Vec::new(); n];
         for _ in 0..rounds {
             let mut changed = false;
             for &f in &order {
-                let (found, summary) = self.analyze_function(f, &summaries);
+                let (found, summary, calls) = self.analyze_function(f, &summaries);
                 if let Some(slot) = hits.get_mut(f) {
                     *slot = found;
+                }
+                if let Some(slot) = external.get_mut(f) {
+                    *slot = calls;
                 }
                 if let Some(old) = summaries.get_mut(f)
                     && *old != summary
@@ -148,10 +160,82 @@ impl<'m, 't> Analyzer<'m, 't> {
                 break;
             }
         }
-        let (module_hits, _) = self.analyze_function(MODULE, &summaries);
+        let (module_hits, _, _) = self.analyze_function(MODULE, &summaries);
         let mut all: Vec<SinkHit> = hits.into_iter().flatten().collect();
         all.extend(module_hits);
-        all
+        let exports = self
+            .module
+            .functions
+            .iter()
+            .zip(&summaries)
+            .filter(|(def, summary)| {
+                def.class.is_none() && !def.qualified.contains('.') && !summary.sinks.is_empty()
+            })
+            .map(|(def, summary)| ExportedFunction {
+                name: def.qualified.clone(),
+                params: def.params.iter().map(|p| p.name.clone()).collect(),
+                sinks: summary
+                    .sinks
+                    .iter()
+                    .map(|s| ExportedSink {
+                        param: s.param,
+                        rule: s.rule,
+                        callee: s.callee.clone(),
+                        span: s.span,
+                        via: s.via.clone(),
+                        sanitizers: s.sanitizers.clone(),
+                        through: s.through.clone(),
+                        template: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        ModuleResult {
+            hits: all,
+            exports,
+            external_calls: external.into_iter().flatten().collect(),
+        }
+    }
+
+    /// A call from an entry point to a function of another module of the project with a
+    /// tainted argument, for the cross-file pass.
+    fn external_call(
+        &self,
+        call: Node<'_>,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+    ) -> Option<ExternalCall> {
+        let function = call.field(F::Function)?;
+        if self.local_function(function, ctx.index).is_some() {
+            return None;
+        }
+        let callee = self.names.resolve_through_imports(function, self.src)?;
+        if self.rules.has_callee(Language::Python, &callee) {
+            return None;
+        }
+        let arguments = call.field(F::Arguments)?;
+        let mut args = Vec::new();
+        let mut position = Some(0usize);
+        let mut cursor = arguments.walk();
+        for arg in arguments.named_children(&mut cursor) {
+            match arg.k() {
+                K::KeywordArgument => {
+                    if let (Some(name), Some(value)) = (arg.field(F::Name), arg.field(F::Value)) {
+                        let keyword = Some(text(name, self.src).to_string());
+                        args.push((None, keyword, self.flow(value, env, ctx, 0)));
+                    }
+                }
+                K::Comment => {}
+                K::ListSplat | K::DictionarySplat => position = None,
+                _ => {
+                    args.push((position, None, self.flow(arg, env, ctx, 0)));
+                    position = position.map(|p| p + 1);
+                }
+            }
+        }
+        args.iter()
+            .any(|(_, _, f)| f.is_tainted())
+            .then(|| ExternalCall::from_args(callee, &args))
     }
 
     /// Functions ordered so that callees come before callers; `true` when there is a cycle.
@@ -239,13 +323,17 @@ impl<'m, 't> Analyzer<'m, 't> {
         }
     }
 
-    fn analyze_function(&self, f: usize, summaries: &[Summary]) -> (Vec<SinkHit>, Summary) {
+    fn analyze_function(
+        &self,
+        f: usize,
+        summaries: &[Summary],
+    ) -> (Vec<SinkHit>, Summary, Vec<ExternalCall>) {
         let (def, body) = if f == MODULE {
             (None, &self.module.module_body)
         } else {
             match (self.module.functions.get(f), self.module.bodies.get(f)) {
                 (Some(def), Some(body)) => (Some(def), body),
-                _ => return (Vec::new(), Summary::default()),
+                _ => return (Vec::new(), Summary::default(), Vec::new()),
             }
         };
         let mut env: Env<'m> = HashMap::new();
@@ -297,14 +385,19 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
         }
         let mut hits = Vec::new();
+        let mut external = Vec::new();
+        let is_entry = def.is_some_and(|d| matches!(d.kind, FnKind::Entry(_)));
         for &call in &body.calls {
             self.call_hits(call, &env, &ctx, &mut hits);
+            if is_entry && let Some(ext) = self.external_call(call, &env, &ctx) {
+                external.push(ext);
+            }
         }
         let summary = match def {
             Some(def) => self.summarize(def, body, &env, &ctx, &hits),
             None => Summary::default(),
         };
-        (hits, summary)
+        (hits, summary, external)
     }
 
     fn summarize(

@@ -1,0 +1,183 @@
+//! The cross-file pass: joins calls from MCP entry points in one module with the summaries
+//! of functions in another (`from tools.archive import extract; extract(path)`), after every
+//! file has been analyzed on its own. One hop: the callee's own calls into third modules are
+//! not followed.
+
+use super::source::{ExportedFunction, ExternalCall, Flow, Hit, grade};
+use crate::finding::Finding;
+use crate::rules::RuleSet;
+use std::collections::HashMap;
+
+/// What one analyzed file offers to and asks of the others.
+pub struct ModuleFacts<'a> {
+    /// Repository-relative path with `/`.
+    pub path: &'a str,
+    pub exports: &'a [ExportedFunction],
+    pub calls: &'a [ExternalCall],
+}
+
+/// Findings at sinks in one file reached from entry points in another.
+pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
+    // Every dotted suffix of a module's path names it (`src/pkg/tools/archive.py` is also
+    // `pkg.tools.archive` and `tools.archive`), since the import root is not known. A name
+    // two files share is ambiguous and resolves to neither.
+    let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
+    for (i, m) in modules.iter().enumerate() {
+        if m.exports.is_empty() {
+            continue;
+        }
+        for name in module_names(m.path) {
+            by_name
+                .entry(name)
+                .and_modify(|slot| {
+                    if *slot != Some(i) {
+                        *slot = None;
+                    }
+                })
+                .or_insert(Some(i));
+        }
+    }
+    let mut out = Vec::new();
+    for caller in modules {
+        for call in caller.calls {
+            let Some(target) = resolve(&call.callee, caller.path) else {
+                continue;
+            };
+            let Some((module, function)) = target.rsplit_once('.') else {
+                continue;
+            };
+            let Some(Some(index)) = by_name.get(module) else {
+                continue;
+            };
+            let Some(callee) = modules
+                .get(*index)
+                .and_then(|m| m.exports.iter().find(|f| f.name == function))
+            else {
+                continue;
+            };
+            out.extend(findings_for_call(call, callee, &target, rules));
+        }
+    }
+    out
+}
+
+fn findings_for_call(
+    call: &ExternalCall,
+    callee: &ExportedFunction,
+    target: &str,
+    rules: &RuleSet,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for sink in &callee.sinks {
+        let (Some(rule), Some(template)) = (rules.rules().get(sink.rule), sink.template.as_ref())
+        else {
+            continue;
+        };
+        let param_name = callee.params.get(sink.param).map(String::as_str);
+        let passed = call.args.iter().filter(|a| {
+            a.position == Some(sink.param)
+                || (a.keyword.is_some() && a.keyword.as_deref() == param_name)
+        });
+        let rule_sanitizers = rule.call().map_or(&[][..], |c| c.sanitizers.as_slice());
+        let taints: Vec<_> = passed
+            .flat_map(|a| a.taints.iter())
+            .map(|t| {
+                let mut taint = t.to_taint();
+                taint.via = sink.via.clone().or(taint.via);
+                taint.sanitizers.extend(sink.sanitizers.iter().cloned());
+                taint.through.push(target.to_string());
+                taint.through.extend(sink.through.iter().cloned());
+                taint
+            })
+            .filter(|t| !t.sanitizers.iter().any(|s| rule_sanitizers.contains(s)))
+            .collect();
+        if taints.is_empty() {
+            continue;
+        }
+        let Some((severity, confidence, why)) = grade(rule, &Hit::Value(Flow::Tainted(taints)))
+        else {
+            continue;
+        };
+        let mut finding = template.clone();
+        finding.severity = severity;
+        finding.confidence = confidence;
+        finding.message = format!("{}{why}", template.message);
+        out.push(finding);
+    }
+    out
+}
+
+/// The dotted names a module file can be imported by.
+fn module_names(path: &str) -> Vec<String> {
+    let Some(stem) = path.strip_suffix(".py") else {
+        return Vec::new();
+    };
+    let stem = stem.strip_suffix("/__init__").unwrap_or(stem);
+    let parts: Vec<&str> = stem.split('/').collect();
+    (0..parts.len()).map(|i| parts[i..].join(".")).collect()
+}
+
+/// The absolute dotted name of a callee; relative ones (`.archive.extract`) are resolved
+/// against the package of the calling file.
+fn resolve(callee: &str, caller_path: &str) -> Option<String> {
+    let rest = callee.trim_start_matches('.');
+    let level = callee.len() - rest.len();
+    if level == 0 {
+        return Some(callee.to_string());
+    }
+    let stem = caller_path.strip_suffix(".py")?;
+    let mut package: Vec<&str> = match stem.strip_suffix("/__init__") {
+        Some(pkg) => pkg.split('/').collect(),
+        None => {
+            let mut parts: Vec<&str> = stem.split('/').collect();
+            parts.pop();
+            parts
+        }
+    };
+    for _ in 1..level {
+        package.pop()?;
+    }
+    package.push(rest);
+    Some(package.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_names_are_every_suffix() {
+        assert_eq!(
+            module_names("src/pkg/tools/archive.py"),
+            [
+                "src.pkg.tools.archive",
+                "pkg.tools.archive",
+                "tools.archive",
+                "archive"
+            ]
+        );
+        assert_eq!(module_names("pkg/__init__.py"), ["pkg"]);
+        assert!(module_names("README.md").is_empty());
+    }
+
+    #[test]
+    fn relative_callees_resolve_against_the_package() {
+        assert_eq!(
+            resolve("tools.archive.extract", "server.py").as_deref(),
+            Some("tools.archive.extract")
+        );
+        assert_eq!(
+            resolve(".archive.extract", "pkg/server.py").as_deref(),
+            Some("pkg.archive.extract")
+        );
+        assert_eq!(
+            resolve("..util.run", "pkg/sub/x.py").as_deref(),
+            Some("pkg.util.run")
+        );
+        assert_eq!(
+            resolve(".helpers.f", "pkg/__init__.py").as_deref(),
+            Some("pkg.helpers.f")
+        );
+        assert_eq!(resolve("...x.f", "a.py"), None);
+    }
+}

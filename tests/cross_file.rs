@@ -1,0 +1,136 @@
+//! Sinks in one module reached from MCP entry points in another.
+
+use std::path::Path;
+use std::process::Command;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("mkdir");
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+/// `(rule, path, line, severity, confidence)` of every finding.
+fn scan(root: &Path) -> Vec<(String, String, u64, String, String)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .arg("scan")
+        .arg(root)
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .expect("run mcpgate");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["start_line"].as_u64().unwrap_or_default(),
+                f["severity"].as_str().unwrap_or_default().to_string(),
+                f["confidence"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+const SERVER: &str = r#"from mcp.server.fastmcp import FastMCP
+
+from .files import read_under
+from .shell import run
+
+mcp = FastMCP("pkg")
+
+
+@mcp.tool()
+def read(path: str) -> str:
+    return read_under("/srv/data", path)
+
+
+@mcp.tool()
+def status(target: str = ".") -> str:
+    return run(command="git status " + target)
+
+
+@mcp.tool()
+def version() -> str:
+    return run("git --version")
+"#;
+
+const FILES: &str = r#"import os
+
+
+def read_under(base, path):
+    with open(os.path.join(base, path)) as f:
+        return f.read()
+"#;
+
+const SHELL: &str = r#"import subprocess
+
+
+def run(command):
+    return subprocess.run(command, shell=True, capture_output=True, text=True).stdout
+"#;
+
+#[test]
+fn entry_point_taint_reaches_sinks_in_other_modules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "src/pkg/server.py", SERVER);
+    write(dir.path(), "src/pkg/files.py", FILES);
+    write(dir.path(), "src/pkg/shell.py", SHELL);
+    write(dir.path(), "src/pkg/__init__.py", "");
+    assert_eq!(
+        scan(dir.path()),
+        vec![
+            // Only reported through the tool: the path rule ignores library parameters.
+            (
+                "python-path-traversal".into(),
+                "src/pkg/files.py".into(),
+                5,
+                "high".into(),
+                "high".into()
+            ),
+            // The keyword argument `command=` maps to the parameter; the constant call in
+            // `version` adds nothing.
+            (
+                "python-subprocess-shell-true".into(),
+                "src/pkg/shell.py".into(),
+                5,
+                "high".into(),
+                "high".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn ambiguous_module_names_resolve_to_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "a/server.py",
+        &SERVER
+            .replace("from .files", "from files")
+            .replace("from .shell", "from shell"),
+    );
+    write(dir.path(), "a/files.py", FILES);
+    write(dir.path(), "b/files.py", FILES);
+    write(dir.path(), "a/shell.py", SHELL);
+    let found = scan(dir.path());
+    // `files` names two modules: no cross-file finding for it. `shell` is unique.
+    assert!(
+        found
+            .iter()
+            .all(|(rule, ..)| rule != "python-path-traversal"),
+        "{found:?}"
+    );
+    assert!(found.contains(&(
+        "python-subprocess-shell-true".into(),
+        "a/shell.py".into(),
+        5,
+        "high".into(),
+        "high".into()
+    )));
+}
