@@ -4,6 +4,10 @@
 //! MB/s and findings for a parse-only pass (one rule that never matches the corpus) and for
 //! the full rule pack, then the process's peak resident memory. Numbers, not asserts: compare
 //! runs on the same machine.
+//!
+//! Wall time on a shared 2-core machine is noisy; for a repeatable ratio count instructions:
+//! `MCPGATE_BENCH_MODE=parse MCPGATE_BENCH_ONCE=1 valgrind --tool=callgrind target/release/deps/scan-* 300 10`
+//! and the same with `MCPGATE_BENCH_MODE=full`.
 
 use mcpgate::{RuleSet, ScanOptions, scan};
 use std::fmt::Write as _;
@@ -24,18 +28,20 @@ impl Lcg {
 
 const HEADER: &str = "import os\nimport json\nimport subprocess as sp\nimport yaml\nimport requests\nfrom pathlib import Path\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"bench\")\n\n";
 
+/// One tool. About 3 in 100 are vulnerable (shell, eval, yaml), as in real servers; the rest
+/// do the same jobs safely, so the analysis runs over code it must stay quiet on.
 fn tool(rng: &mut Lcg, i: usize) -> String {
-    let body = match rng.next() % 20 {
+    let body = match rng.next() % 100 {
         0 => format!(
             "    return sp.run(f\"grep {{pattern}} {i}\", shell=True, capture_output=True).stdout\n"
         ),
         1 => "    return str(eval(pattern))\n".to_string(),
         2 => "    return yaml.load(pattern)\n".to_string(),
-        3..=8 => format!(
-            "    result = sp.run([\"grep\", \"-r\", \"--\", pattern, \"/srv/{i}\"], capture_output=True, text=True)\n    lines = [l.strip() for l in result.stdout.splitlines() if l]\n    return json.dumps({{\"count\": len(lines), \"lines\": lines[:{i}]}})\n"
+        3..=40 => format!(
+            "    result = sp.run([\"grep\", \"-r\", \"--\", pattern, \"/srv/{i}\"], capture_output=True, text=True, timeout=30)\n    lines = [l.strip() for l in result.stdout.splitlines() if l]\n    return json.dumps({{\"count\": len(lines), \"lines\": lines[:{i}]}})\n"
         ),
-        9..=13 => format!(
-            "    path = Path(\"/srv/data\") / f\"{{pattern}}-{i}.json\"\n    with open(path) as f:\n        data = json.load(f)\n    return json.dumps(data.get(\"items\", [])[:{i}])\n"
+        41..=70 => format!(
+            "    path = Path(\"/srv/data\") / f\"{{os.path.basename(pattern)}}-{i}.json\"\n    with open(path) as f:\n        data = json.load(f)\n    return json.dumps(data.get(\"items\", [])[:{i}])\n"
         ),
         _ => format!(
             "    response = requests.get(\"https://api.example.com/v1/items\", params={{\"q\": pattern, \"n\": {i}}}, timeout=10)\n    response.raise_for_status()\n    return response.text\n"
@@ -100,8 +106,24 @@ fn main() {
                 .join(format!("server_{f}.py"))
         })
         .collect();
+    let mode = std::env::var("MCPGATE_BENCH_MODE").unwrap_or_default();
+    let rounds = if std::env::var_os("MCPGATE_BENCH_ONCE").is_some() {
+        1
+    } else {
+        3
+    };
     let mut best = f64::MAX;
-    for _ in 0..3 {
+    let parse_rounds = if matches!(mode.as_str(), "full" | "none") {
+        0
+    } else {
+        rounds
+    };
+    let full_rounds = if matches!(mode.as_str(), "parse" | "none") {
+        0
+    } else {
+        rounds
+    };
+    for _ in 0..parse_rounds {
         let start = Instant::now();
         let nodes: usize = pool.install(|| {
             use rayon::prelude::*;
@@ -126,29 +148,33 @@ fn main() {
         assert!(nodes > 0);
         best = best.min(start.elapsed().as_secs_f64());
     }
-    println!(
-        "{:>10}: {files} files, {mb:.1} MB; best of 3: {best:.3} s = {:.0} files/s, {:.1} MB/s; threads {threads}",
-        "parse-only",
-        files as f64 / best,
-        mb / best,
-    );
+    if parse_rounds > 0 {
+        println!(
+            "{:>10}: {files} files, {mb:.1} MB; best of {parse_rounds}: {best:.3} s = {:.0} files/s, {:.1} MB/s; threads {threads}",
+            "parse-only",
+            files as f64 / best,
+            mb / best,
+        );
+    }
 
     let full = RuleSet::builtin().expect("rules");
     for (label, rules) in [("full pack", &full)] {
         let mut best = f64::MAX;
         let mut findings = 0;
-        for _ in 0..3 {
+        for _ in 0..full_rounds {
             let start = Instant::now();
             let report = scan(&options, rules).expect("scan");
             best = best.min(start.elapsed().as_secs_f64());
             findings = report.findings.len();
             assert_eq!(report.files_scanned, files);
         }
-        println!(
-            "{label:>10}: {files} files, {mb:.1} MB, {findings} findings; best of 3: {best:.3} s = {:.0} files/s, {:.1} MB/s; threads {threads}",
-            files as f64 / best,
-            mb / best,
-        );
+        if full_rounds > 0 {
+            println!(
+                "{label:>10}: {files} files, {mb:.1} MB, {findings} findings; best of {full_rounds}: {best:.3} s = {:.0} files/s, {:.1} MB/s; threads {threads}",
+                files as f64 / best,
+                mb / best,
+            );
+        }
     }
     println!(
         "peak RSS {} MiB",

@@ -4,7 +4,7 @@
 //! `src/fingerprints.ts`): GitHub's REST upload does not compute it, and without it every
 //! upload may duplicate alerts. `finding_fingerprint` is mcpgate's own, used for baselines.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 const BLOCK_SIZE: usize = 100;
 const MOD: u64 = 37;
@@ -15,6 +15,32 @@ const MOD: u64 = 37;
 /// units) that are not spaces or tabs, starting at the line's first such character, so it also
 /// covers the lines that follow. `\r\n`, `\r` and `\n` hash alike.
 pub fn line_hashes(text: &str) -> Vec<String> {
+    hashes_of(text, None)
+}
+
+/// The `primaryLocationLineHash` of the given 1-based lines only (occurrences are still counted
+/// over the whole file), in the order asked; an empty string for a line past the end.
+pub fn line_hashes_for(text: &str, lines: &[usize]) -> Vec<String> {
+    let mut wanted: Vec<usize> = lines.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let hashes = hashes_of(text, Some(&wanted));
+    lines
+        .iter()
+        .map(|l| {
+            wanted
+                .binary_search(l)
+                .ok()
+                .and_then(|i| hashes.get(i))
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Hashes of every line, or of the `wanted` (sorted) lines only: formatting a hash string is
+/// most of the cost, and a file usually has a finding on a handful of lines.
+fn hashes_of(text: &str, wanted: Option<&[usize]>) -> Vec<String> {
     let first_mod = MOD.wrapping_pow(BLOCK_SIZE as u32);
     let mut state = HashState {
         hash: 0,
@@ -24,9 +50,10 @@ pub fn line_hashes(text: &str) -> Vec<String> {
         prev_cr: false,
         window: [0; BLOCK_SIZE],
         line_numbers: [0; BLOCK_SIZE],
-        counts: HashMap::new(),
+        counts: HashMap::default(),
         result: Vec::new(),
         first_mod,
+        wanted,
     };
     for unit in text.encode_utf16() {
         state.process(u64::from(unit));
@@ -41,7 +68,7 @@ pub fn line_hashes(text: &str) -> Vec<String> {
     state.result
 }
 
-struct HashState {
+struct HashState<'w> {
     hash: u64,
     index: usize,
     line_number: usize,
@@ -53,9 +80,11 @@ struct HashState {
     counts: HashMap<u64, usize>,
     result: Vec<String>,
     first_mod: u64,
+    /// Lines whose hash string is wanted (sorted); `None` for all.
+    wanted: Option<&'w [usize]>,
 }
 
-impl HashState {
+impl HashState<'_> {
     fn process(&mut self, unit: u64) {
         if unit == u64::from(b' ') || unit == u64::from(b'\t') || (self.prev_cr && unit == 10) {
             self.prev_cr = false;
@@ -96,9 +125,11 @@ impl HashState {
         let count = self.counts.entry(self.hash).or_insert(0);
         *count += 1;
         let line = self.line_numbers[self.index];
-        // Lines complete in order, so the hash of line N is pushed as element N-1.
-        debug_assert_eq!(line, self.result.len() + 1);
-        self.result.push(format!("{:x}:{}", self.hash, count));
+        let keep = self.wanted.is_none_or(|w| w.binary_search(&line).is_ok());
+        if keep {
+            // Lines complete in order, so hashes come out in line order.
+            self.result.push(format!("{:x}:{}", self.hash, count));
+        }
         self.line_numbers[self.index] = 0;
     }
 }
@@ -168,6 +199,18 @@ mod tests {
             assert_eq!(line_hashes(&text.replace('\n', "\r\n")), want);
             assert_eq!(line_hashes(&text.replace('\n', "\r")), want);
         }
+    }
+
+    #[test]
+    fn selected_lines_match_all_lines() {
+        let text = "a = 1\nb = 2\na = 1\n".repeat(40);
+        let all = line_hashes(&text);
+        let picked = line_hashes_for(&text, &[100, 3, 1, 3, 999]);
+        assert_eq!(picked[0], all[99]);
+        assert_eq!(picked[1], all[2]);
+        assert_eq!(picked[2], all[0]);
+        assert_eq!(picked[3], all[2]);
+        assert_eq!(picked[4], "");
     }
 
     #[test]

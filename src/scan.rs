@@ -72,10 +72,13 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     files.sort();
     files.dedup();
 
+    let project = cross_file::project_modules(files.iter().map(|f| f.rel.as_str()));
     let mut outcomes: Vec<(&WalkedFile, u64, FileOutcome)> = pool.install(|| {
         files
             .par_iter()
-            .filter_map(|file| analyze_file(file, rules, options).map(|(b, o)| (file, b, o)))
+            .filter_map(|file| {
+                analyze_file(file, rules, options, &project).map(|(b, o)| (file, b, o))
+            })
             .collect()
     });
     // Sinks in one module reached from MCP entry points in another.
@@ -162,6 +165,7 @@ fn analyze_file(
     file: &WalkedFile,
     rules: &RuleSet,
     options: &ScanOptions,
+    project: &cross_file::ProjectModules,
 ) -> Option<(u64, FileOutcome)> {
     let needs_head = file.abs.extension().is_none();
     let head = if needs_head {
@@ -218,7 +222,7 @@ fn analyze_file(
         }
     };
     let ctx = FileContext::new(&file.rel, &text);
-    let analyzed = source::analyze(lang, &ctx, rules, options.parse_timeout);
+    let analyzed = source::analyze(lang, &ctx, rules, options.parse_timeout, project);
     outcome.findings.extend(analyzed.findings);
     outcome.notices.extend(analyzed.notices);
     outcome.exports = analyzed.exports;
@@ -233,7 +237,13 @@ pub fn analyze_text(rel_path: &str, text: &str, rules: &RuleSet) -> FileOutcome 
         return FileOutcome::default();
     };
     let ctx = FileContext::new(rel_path, text);
-    source::analyze(lang, &ctx, rules, DEFAULT_PARSE_TIMEOUT)
+    source::analyze(
+        lang,
+        &ctx,
+        rules,
+        DEFAULT_PARSE_TIMEOUT,
+        &cross_file::ProjectModules::new(),
+    )
 }
 
 fn read_head(path: &Path) -> Vec<u8> {

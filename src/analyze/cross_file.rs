@@ -8,6 +8,15 @@ use crate::finding::Finding;
 use crate::rules::RuleSet;
 use std::collections::HashMap;
 
+/// The dotted names of every module in the scan: a call through an import is only worth
+/// recording for the cross-file pass when it names one of them.
+pub type ProjectModules = std::collections::HashSet<String>;
+
+/// The module names of the Python files among `paths`.
+pub fn project_modules<'p>(paths: impl IntoIterator<Item = &'p str>) -> ProjectModules {
+    paths.into_iter().flat_map(module_names).collect()
+}
+
 /// What one analyzed file offers to and asks of the others.
 pub struct ModuleFacts<'a> {
     /// Repository-relative path with `/`.
@@ -108,7 +117,7 @@ fn findings_for_call(
 }
 
 /// The dotted names a module file can be imported by.
-fn module_names(path: &str) -> Vec<String> {
+pub fn module_names(path: &str) -> Vec<String> {
     let Some(stem) = path.strip_suffix(".py") else {
         return Vec::new();
     };

@@ -5,7 +5,7 @@ pub mod cross_file;
 pub mod source;
 
 use crate::finding::{Finding, Location, Notice};
-use crate::fingerprint::{finding_fingerprint, line_hashes};
+use crate::fingerprint::{finding_fingerprint, line_hashes_for};
 use crate::rules::Rule;
 use std::collections::HashMap;
 
@@ -121,22 +121,29 @@ impl<'a> FileContext<'a> {
         }
     }
 
-    /// Fills in both fingerprints of the findings of this file, in one pass over its text.
+    /// Fills in both fingerprints of the findings of this file, in one pass over its text,
+    /// after putting them in location order (the order occurrences are counted in).
     pub fn fingerprint(&self, findings: &mut [Finding]) {
+        findings.sort_by(|a, b| a.location.cmp(&b.location).then(a.rule_id.cmp(&b.rule_id)));
+        self.fingerprint_in_order(findings);
+    }
+
+    /// Fills in both fingerprints, counting repeated lines in the order given.
+    pub fn fingerprint_in_order(&self, findings: &mut [Finding]) {
         if findings.is_empty() {
             return;
         }
-        let hashes = line_hashes(self.text);
-        findings.sort_by(|a, b| a.location.cmp(&b.location).then(a.rule_id.cmp(&b.rule_id)));
+        let lines: Vec<usize> = findings.iter().map(|f| f.location.start_line).collect();
+        let hashes = line_hashes_for(self.text, &lines);
         let mut seen: HashMap<(String, String), usize> = HashMap::new();
-        for f in findings.iter_mut() {
+        for (i, f) in findings.iter_mut().enumerate() {
             let row = f.location.start_line.saturating_sub(1);
             let line = self.line(row);
             let squeezed: String = line.split_whitespace().collect();
             let n = seen.entry((f.rule_id.clone(), squeezed)).or_insert(0);
             *n += 1;
             f.fingerprint = finding_fingerprint(&f.rule_id, self.rel_path, line, *n);
-            f.line_hash = hashes.get(row).cloned().unwrap_or_default();
+            f.line_hash = hashes.get(i).cloned().unwrap_or_default();
         }
     }
 }

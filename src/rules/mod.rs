@@ -23,7 +23,11 @@ mod builtin {
 #[derive(Clone, Debug, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    by_callee: HashMap<(Language, String), Vec<usize>>,
+    /// Callee name to (language, rule index); keyed by name alone so lookups borrow a `&str`.
+    by_callee: HashMap<String, Vec<(Language, usize)>>,
+    /// Method names of `*.name` callees, so a method call is looked up without building the
+    /// `*.name` string.
+    methods: HashSet<String>,
     languages: Vec<Language>,
     sanitizers: HashSet<String>,
     /// Method names of `*.name` sanitizers (`resolve` for `*.resolve`).
@@ -66,7 +70,7 @@ impl RuleSet {
                 });
             }
         }
-        let mut by_callee: HashMap<(Language, String), Vec<usize>> = HashMap::new();
+        let mut by_callee: HashMap<String, Vec<(Language, usize)>> = HashMap::new();
         let mut all_sanitizers = HashSet::new();
         for (i, rule) in rules.iter().enumerate() {
             let Some(CallMatch {
@@ -84,9 +88,9 @@ impl RuleSet {
             for lang in &rule.languages {
                 for callee in callees {
                     by_callee
-                        .entry((*lang, callee.clone()))
+                        .entry(callee.clone())
                         .or_default()
-                        .push(i);
+                        .push((*lang, i));
                 }
             }
         }
@@ -101,9 +105,15 @@ impl RuleSet {
             .filter_map(|s| s.strip_prefix("*."))
             .map(str::to_string)
             .collect();
+        let methods = by_callee
+            .keys()
+            .filter_map(|c| c.strip_prefix("*."))
+            .map(str::to_string)
+            .collect();
         Ok(RuleSet {
             rules,
             by_callee,
+            methods,
             languages,
             sanitizers: all_sanitizers,
             method_sanitizers,
@@ -128,10 +138,23 @@ impl RuleSet {
     /// Rules (with their index) that match calls to `callee` in `lang`.
     pub fn for_callee(&self, lang: Language, callee: &str) -> impl Iterator<Item = (usize, &Rule)> {
         self.by_callee
-            .get(&(lang, callee.to_string()))
+            .get(callee)
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.rules.get(i).map(|r| (i, r)))
+            .filter(move |(l, _)| *l == lang)
+            .filter_map(|&(_, i)| self.rules.get(i).map(|r| (i, r)))
+    }
+
+    /// True when some rule of `lang` matches calls to `callee`; the cheap test before matching.
+    pub fn has_callee(&self, lang: Language, callee: &str) -> bool {
+        self.by_callee
+            .get(callee)
+            .is_some_and(|rules| rules.iter().any(|(l, _)| *l == lang))
+    }
+
+    /// True when some rule matches the method `name` on any object (`*.name`).
+    pub fn has_method(&self, name: &str) -> bool {
+        self.methods.contains(name)
     }
 
     /// True when some rule names the method `*.name` as a sanitizer.
@@ -142,11 +165,6 @@ impl RuleSet {
     /// True when some rule names `callee` as a sanitizer.
     pub fn is_sanitizer(&self, callee: &str) -> bool {
         self.sanitizers.contains(callee)
-    }
-
-    /// True when some rule of `lang` matches calls to `callee`; the cheap test before matching.
-    pub fn has_callee(&self, lang: Language, callee: &str) -> bool {
-        self.by_callee.contains_key(&(lang, callee.to_string()))
     }
 
     /// Keeps only the rules `keep` accepts (used to test one rule in isolation).

@@ -6,6 +6,7 @@
 
 pub mod python;
 
+use super::cross_file::ProjectModules;
 use super::{FileContext, FileOutcome, Span};
 use crate::finding::{Confidence, Notice, NoticeLevel, Severity};
 use crate::rules::{ArgCondition, ArgIs, Language, MinSource, Rule, RuleSet};
@@ -448,10 +449,11 @@ pub fn analyze(
     ctx: &FileContext<'_>,
     rules: &RuleSet,
     parse_budget: Duration,
+    project: &ProjectModules,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let parsed = match lang {
-        Language::Python => python::analyze(ctx.text, rules, parse_budget),
+        Language::Python => python::analyze(ctx.text, rules, parse_budget, project),
     };
     let parsed = match parsed {
         Ok(parsed) => parsed,
@@ -521,15 +523,23 @@ pub fn analyze(
         }
     }
     ctx.fingerprint(&mut outcome.findings);
+    // Templates of exported sinks, fingerprinted in one pass over the file.
     let mut exports = parsed.exports;
-    for function in &mut exports {
-        for sink in &mut function.sinks {
+    let mut slots = Vec::new();
+    let mut templates = Vec::new();
+    for (f, function) in exports.iter().enumerate() {
+        for (k, sink) in function.sinks.iter().enumerate() {
             if let Some(rule) = rules.rules().get(sink.rule) {
                 let message = rule.message.replace("{callee}", &sink.callee);
-                let mut template = vec![ctx.finding(rule, sink.span, message)];
-                ctx.fingerprint(&mut template);
-                sink.template = template.pop();
+                templates.push(ctx.finding(rule, sink.span, message));
+                slots.push((f, k));
             }
+        }
+    }
+    ctx.fingerprint_in_order(&mut templates);
+    for ((f, k), template) in slots.into_iter().zip(templates) {
+        if let Some(sink) = exports.get_mut(f).and_then(|e| e.sinks.get_mut(k)) {
+            sink.template = Some(template);
         }
     }
     outcome.exports = exports;
@@ -736,7 +746,13 @@ mod tests {
         let rules = RuleSet::builtin().expect("rules");
         let text = "x = [1, 2, 3]\n".repeat(10_000);
         let ctx = FileContext::new("big.py", &text);
-        let outcome = analyze(Language::Python, &ctx, &rules, Duration::ZERO);
+        let outcome = analyze(
+            Language::Python,
+            &ctx,
+            &rules,
+            Duration::ZERO,
+            &ProjectModules::new(),
+        );
         assert!(outcome.findings.is_empty());
         assert_eq!(outcome.notices.len(), 1);
         assert_eq!(outcome.notices[0].level, NoticeLevel::Error);
@@ -745,7 +761,13 @@ mod tests {
             "parse took longer than 0ns; not analyzed"
         );
         // The same file with time to spare parses.
-        let outcome = analyze(Language::Python, &ctx, &rules, Duration::from_secs(60));
+        let outcome = analyze(
+            Language::Python,
+            &ctx,
+            &rules,
+            Duration::from_secs(60),
+            &ProjectModules::new(),
+        );
         assert!(outcome.notices.is_empty());
     }
 

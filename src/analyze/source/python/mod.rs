@@ -6,6 +6,7 @@ mod names;
 mod taint;
 
 use super::{ParseFailure, Parsed, parse};
+use crate::analyze::cross_file::ProjectModules;
 use crate::rules::RuleSet;
 use std::cell::RefCell;
 use std::time::Duration;
@@ -16,7 +17,12 @@ thread_local! {
 }
 
 /// Parses `text` and returns the sink hits of every rule in `rules`.
-pub fn analyze(text: &str, rules: &RuleSet, budget: Duration) -> Result<Parsed, ParseFailure> {
+pub fn analyze(
+    text: &str,
+    rules: &RuleSet,
+    budget: Duration,
+    project: &ProjectModules,
+) -> Result<Parsed, ParseFailure> {
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -33,7 +39,7 @@ pub fn analyze(text: &str, rules: &RuleSet, budget: Duration) -> Result<Parsed, 
     })?;
     let root = tree.root_node();
     let module = names::Module::collect(root, text);
-    let result = taint::analyze_module(&module, text, rules);
+    let result = taint::analyze_module(&module, text, rules, project);
     Ok(Parsed {
         hits: result.hits,
         exports: result.exports,
@@ -50,7 +56,7 @@ mod tests {
     /// Canonical callees of the sink hits in `src` (module-level code counts).
     fn callees(src: &str) -> Vec<String> {
         let rules = RuleSet::builtin().expect("builtin rules");
-        analyze(src, &rules, Duration::from_secs(5))
+        analyze(src, &rules, Duration::from_secs(5), &ProjectModules::new())
             .expect("parses")
             .hits
             .into_iter()

@@ -129,10 +129,22 @@ impl<'t> Module<'t> {
                     };
                     if let Some(body) = body {
                         match kind {
+                            // A comprehension's variable is read in its body before the walk
+                            // reaches its `for` clause: bind the clause before the statement
+                            // that holds it, so one fixpoint round sees the variable set.
+                            K::ForInClause => {
+                                let range = node.byte_range();
+                                let holder = body.bindings.iter().rposition(|b| {
+                                    b.start_byte() <= range.start && range.end <= b.end_byte()
+                                });
+                                match holder {
+                                    Some(i) => body.bindings.insert(i, node),
+                                    None => body.bindings.push(node),
+                                }
+                            }
                             K::Assignment
                             | K::AugmentedAssignment
                             | K::ForStatement
-                            | K::ForInClause
                             | K::NamedExpression
                             | K::AsPattern => body.bindings.push(node),
                             K::Call => {

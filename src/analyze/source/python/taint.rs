@@ -10,13 +10,15 @@ use super::names::{
     Body, FunctionDef, Module, Names, Variadic, constant_truth, dotted_segments, squeeze, text,
 };
 use crate::analyze::Span;
+use crate::analyze::cross_file::ProjectModules;
 use crate::analyze::source::{
     Arg, ArgValue, CallSite, Element, ExportedFunction, ExportedSink, ExternalCall, Flow, FnKind,
     Hit, Origin, SinkHit, Taint, match_rule,
 };
 use crate::rules::{Language, RuleSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 use tree_sitter::Node;
 
@@ -57,8 +59,14 @@ const MUTATORS: &[&str] = &[
 ];
 
 /// A module's sink hits, after every function has been analyzed with its callees' summaries.
-pub(super) fn analyze_module(module: &Module<'_>, src: &str, rules: &RuleSet) -> ModuleResult {
-    let analyzer = Analyzer::new(module, src, rules);
+pub(super) fn analyze_module(
+    module: &Module<'_>,
+    src: &str,
+    rules: &RuleSet,
+    project: &ProjectModules,
+) -> ModuleResult {
+    let mut analyzer = Analyzer::new(module, src, rules);
+    analyzer.project = Some(project);
     analyzer.run()
 }
 
@@ -103,6 +111,8 @@ struct SummarySink {
 const MODULE: usize = usize::MAX;
 
 struct Analyzer<'m, 't> {
+    /// Module names of the scan, for recording calls into other modules.
+    project: Option<&'m ProjectModules>,
     module: &'m Module<'t>,
     names: &'m Names,
     src: &'m str,
@@ -123,6 +133,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
         }
         Analyzer {
+            project: None,
             module,
             names: &module.names,
             src,
@@ -168,8 +179,13 @@ impl<'m, 't> Analyzer<'m, 't> {
             .functions
             .iter()
             .zip(&summaries)
+            // Other modules call helpers, not tools: entry points are not exported (a tool's
+            // own sinks are already graded as reached from it).
             .filter(|(def, summary)| {
-                def.class.is_none() && !def.qualified.contains('.') && !summary.sinks.is_empty()
+                def.class.is_none()
+                    && !def.qualified.contains('.')
+                    && !matches!(def.kind, FnKind::Entry(_))
+                    && !summary.sinks.is_empty()
             })
             .map(|(def, summary)| ExportedFunction {
                 name: def.qualified.clone(),
@@ -210,7 +226,11 @@ impl<'m, 't> Analyzer<'m, 't> {
             return None;
         }
         let callee = self.names.resolve_through_imports(function, self.src)?;
-        if self.rules.has_callee(Language::Python, &callee) {
+        // Only calls into this project's own modules (or relative imports) can be joined.
+        let module = callee.rsplit_once('.').map_or("", |(m, _)| m);
+        let in_project =
+            callee.starts_with('.') || self.project.is_some_and(|p| p.contains(module));
+        if !in_project || self.rules.has_callee(Language::Python, &callee) {
             return None;
         }
         let arguments = call.field(F::Arguments)?;
@@ -336,7 +356,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 _ => return (Vec::new(), Summary::default(), Vec::new()),
             }
         };
-        let mut env: Env<'m> = HashMap::new();
+        let mut env: Env<'m> = FxHashMap::default();
         let guarded = self.guarded_variables(body);
         if let Some(def) = def {
             let function: Rc<str> = Rc::from(def.qualified.as_str());
@@ -367,7 +387,8 @@ impl<'m, 't> Analyzer<'m, 't> {
         let ctx = FnCtx {
             index: f,
             summaries,
-            reads: RefCell::new(HashSet::new()),
+            reads: RefCell::new(FxHashSet::default()),
+            tracking: Cell::new(true),
             stale: Cell::new(false),
             guarded,
         };
@@ -384,6 +405,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 break;
             }
         }
+        ctx.tracking.set(false);
         let mut hits = Vec::new();
         let mut external = Vec::new();
         let is_entry = def.is_some_and(|d| matches!(d.kind, FnKind::Entry(_)));
@@ -724,7 +746,9 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
             K::Identifier => {
                 let name = text(node, self.src);
-                ctx.reads.borrow_mut().insert(name);
+                if ctx.tracking.get() {
+                    ctx.reads.borrow_mut().insert(name);
+                }
                 match env.get(name) {
                     Some(flow) => flow.clone(),
                     None if self.names.constants.contains_key(name) => Flow::Constant,
@@ -926,7 +950,9 @@ impl<'m, 't> Analyzer<'m, 't> {
         let (callee, receiver) = match self.names.callee(function, self.src, self.rules) {
             Some(callee) => (callee, None),
             None => match (function.field(F::Object), function.field(F::Attribute)) {
-                (Some(object), Some(attr)) => (format!("*.{}", text(attr, self.src)), Some(object)),
+                (Some(object), Some(attr)) if self.rules.has_method(text(attr, self.src)) => {
+                    (format!("*.{}", text(attr, self.src)), Some(object))
+                }
                 _ => return,
             },
         };
@@ -1148,7 +1174,9 @@ impl<'m, 't> Analyzer<'m, 't> {
 struct FnCtx<'s, 'm> {
     index: usize,
     summaries: &'s [Summary],
-    reads: RefCell<HashSet<&'m str>>,
+    reads: RefCell<FxHashSet<&'m str>>,
+    /// Reads are recorded only while the fixpoint runs.
+    tracking: Cell<bool>,
     stale: Cell<bool>,
     /// Variables that guards test (`p.is_relative_to(base)`, `host in ALLOWED`), and the
     /// marks the guards put on what they hold.
@@ -1161,7 +1189,7 @@ const OPTION_CHECK: &str = "option-check";
 const ALLOWLIST: &str = "allowlist";
 
 /// Variables of one function and what flows into them; names borrow from the source.
-type Env<'m> = HashMap<&'m str, Flow>;
+type Env<'m> = FxHashMap<&'m str, Flow>;
 
 /// The source text of an argument for regex conditions, capped so that a huge literal costs
 /// nothing extra. A module constant reads as `NAME = value`, so a regex can look at the name
