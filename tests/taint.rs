@@ -423,3 +423,61 @@ fn filesystem_server_fixture() {
         ]
     );
 }
+
+/// Regressions from published servers: string and datetime `.replace()` are not file
+/// operations, and `executor.execute(...)` is not SQL.
+#[test]
+fn method_lookalikes_are_not_sinks() {
+    let src = r#"
+from datetime import datetime
+
+@mcp.tool()
+def convert(time: str, fmt: str, command: str) -> str:
+    parsed = datetime.fromisoformat(time)
+    shifted = parsed.replace(hour=0)
+    text = fmt.replace("%", "%%")
+    return executor.execute(command) + text + str(shifted)
+"#;
+    assert_eq!(scan(src), vec![]);
+}
+
+/// Regression (seen in a published git server): tools nested in `serve()` call a nested
+/// helper that runs a validator of the same file before using the path; the validator checks
+/// a variable derived from its parameter. Everything downstream is contained.
+#[test]
+fn validators_called_before_use_contain_the_path() {
+    let src = r#"
+from pathlib import Path
+import git
+
+def validate_repo(repo_path: Path, allowed: Path) -> None:
+    resolved = repo_path.resolve()
+    try:
+        resolved.relative_to(allowed.resolve())
+    except ValueError:
+        raise ValueError("outside the allowed repository")
+
+def commit(repo, message):
+    head = Path(repo.git_dir) / "MERGE_HEAD"
+    return head.read_text()
+
+def serve(server, allowed):
+    def open_repo(repo_path: str):
+        path = Path(repo_path)
+        validate_repo(path, allowed)
+        return git.Repo(path)
+
+    @server.tool()
+    def git_commit(repo_path: str, message: str) -> str:
+        return commit(open_repo(repo_path), message)
+
+    @server.tool()
+    def git_log(repo_path: str) -> str:
+        # no validation here: the path is used as given
+        return (Path(repo_path) / "HEAD").read_text()
+"#;
+    assert_eq!(
+        scan(src),
+        one("python-path-traversal-method", 29, SevHigh, High)
+    );
+}

@@ -21,7 +21,10 @@ pub fn index_markdown(set: &RuleSet) -> String {
          requires `is = \"true\" | \"false\" | \"dynamic\" | \"present\"`, or fires when the\n\
          argument is missing or `not_one_of` the listed names. `dynamic` means not a constant:\n\
          an f-string with a placeholder, a variable, a call. `sanitizers` name calls that make\n\
-         a value safe for the rule (`shlex.quote` for shell commands).\n\n\
+         a value safe for the rule (`shlex.quote` for shell commands). The pseudo-callee `<return>`\n\
+         is what an MCP entry point returns to the model, as argument 0. A `receiver = true`\n\
+         condition is about the object of a method call (`cur` in `cur.execute(q)`) and holds\n\
+         for plain function calls.\n\n\
          ## How findings are graded\n\n\
          Rules with an `is = \"dynamic\"` condition follow the value into the call. Parameters\n\
          of MCP entry points (`@x.tool()`, `@x.resource(...)`, `@x.prompt()`,\n\

@@ -331,6 +331,10 @@ fn names_value(arg: &Arg, values: &[String]) -> bool {
 }
 
 fn holds(cond: &ArgCondition, site: &CallSite) -> bool {
+    // A condition on the object of a method says nothing about a plain function call.
+    if cond.receiver && site.receiver.is_none() {
+        return true;
+    }
     let args = find_args(cond, site);
     // A spread mapping may carry any keyword; do not guess that one is absent.
     let may_be_spread = cond.keyword.is_some() && site.keyword_splat;

@@ -85,6 +85,9 @@ struct Summary {
     returns: Vec<ReturnPath>,
     /// The rest of the return value's flow (`Constant` when it returns only literals).
     returns_base: Flow,
+    /// Parameters a guard in the function checks, with the marks the guard gives: calling a
+    /// validator such as `validate_path(p)` marks the caller's `p`.
+    checks: Vec<(usize, Vec<&'static str>)>,
 }
 
 /// "Parameter `param` reaches the return value", with the calls it went through on the way
@@ -128,7 +131,8 @@ impl<'m, 't> Analyzer<'m, 't> {
         for (i, f) in module.functions.iter().enumerate() {
             if f.class.is_some() {
                 methods.insert(f.qualified.clone(), i);
-            } else if !f.qualified.contains('.') {
+            } else {
+                // `name`, or `outer.name` for a function defined inside `outer`.
                 top_level.insert(f.qualified.clone(), i);
             }
         }
@@ -326,6 +330,23 @@ impl<'m, 't> Analyzer<'m, 't> {
                 if self.names.bindings.contains_key(name) {
                     return None;
                 }
+                // Inside `outer` (or a function nested in it), `name` may be `outer.name`.
+                if let Some(from_def) = self
+                    .module
+                    .functions
+                    .get(from)
+                    .filter(|d| d.class.is_none())
+                {
+                    let own = format!("{}.{name}", from_def.qualified);
+                    if let Some(&g) = self.top_level.get(&own) {
+                        return Some(g);
+                    }
+                    if let Some((outer, _)) = from_def.qualified.rsplit_once('.')
+                        && let Some(&g) = self.top_level.get(&format!("{outer}.{name}"))
+                    {
+                        return Some(g);
+                    }
+                }
                 self.top_level.get(name).copied()
             }
             K::Attribute => {
@@ -357,7 +378,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
         };
         let mut env: Env<'m> = FxHashMap::default();
-        let guarded = self.guarded_variables(body);
+        let guarded = self.guarded_variables(body, f, summaries);
         if let Some(def) = def {
             let function: Rc<str> = Rc::from(def.qualified.as_str());
             for (index, p) in def.params.iter().enumerate() {
@@ -415,10 +436,34 @@ impl<'m, 't> Analyzer<'m, 't> {
                 external.push(ext);
             }
         }
-        let summary = match def {
+        // What an entry point returns goes to the model: rules on `<return>` see it.
+        if is_entry && self.rules.has_callee(Language::Python, RETURN_CALLEE) {
+            for &ret in &body.returns {
+                self.return_hits(ret, &env, &ctx, &mut hits);
+            }
+        }
+        let mut summary = match def {
             Some(def) => self.summarize(def, body, &env, &ctx, &hits),
             None => Summary::default(),
         };
+        // Which parameters the function's guards check: a guarded variable whose value comes
+        // from a parameter (`resolved = path.resolve(); resolved.relative_to(base)`).
+        if let Some(def) = def {
+            for (var, marks) in &ctx.guarded {
+                if let Some(Flow::Tainted(taints)) = env.get(var) {
+                    for t in taints
+                        .iter()
+                        .filter(|t| *t.origin.function == *def.qualified)
+                    {
+                        let entry = (t.origin.index, marks.clone());
+                        if !summary.checks.contains(&entry) {
+                            summary.checks.push(entry);
+                        }
+                    }
+                }
+            }
+            summary.checks.sort();
+        }
         (hits, summary, external)
     }
 
@@ -491,7 +536,12 @@ impl<'m, 't> Analyzer<'m, 't> {
     /// - `option-check`: `x.startswith("-")`;
     /// - `allowlist`: `x in ALLOWED`, `urlparse(x).hostname in ALLOWED`, also through a
     ///   variable that holds `urlparse(x)`.
-    fn guarded_variables(&self, body: &Body<'_>) -> HashMap<&'m str, Vec<&'static str>> {
+    fn guarded_variables(
+        &self,
+        body: &Body<'_>,
+        from: usize,
+        summaries: &[Summary],
+    ) -> HashMap<&'m str, Vec<&'static str>> {
         let mut out: HashMap<&'m str, Vec<&'static str>> = HashMap::new();
         let mut mark = |var: &'m str, m: &'static str| {
             let marks = out.entry(var).or_default();
@@ -503,6 +553,18 @@ impl<'m, 't> Analyzer<'m, 't> {
             let Some(function) = call.field(F::Function) else {
                 continue;
             };
+            // A call to a validator of this file marks what it was given.
+            if let Some(g) = self.local_function(function, from)
+                && let Some(summary) = summaries.get(g)
+            {
+                for (param, marks) in &summary.checks {
+                    for arg in self.args_for_param(call, g, *param) {
+                        if let Some(var) = self.checked_name(arg) {
+                            marks.iter().for_each(|m| mark(var, m));
+                        }
+                    }
+                }
+            }
             if function.k() == K::Attribute {
                 let attr = function.field(F::Attribute).map(|a| text(a, self.src));
                 if matches!(attr, Some("is_relative_to" | "relative_to" | "startswith"))
@@ -991,6 +1053,50 @@ impl<'m, 't> Analyzer<'m, 't> {
         }
     }
 
+    /// Rules on the pseudo-callee `<return>`, with the returned value as argument 0.
+    fn return_hits(
+        &self,
+        ret: Node<'_>,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+        out: &mut Vec<SinkHit>,
+    ) {
+        let Some(value) = ret.named_child(0) else {
+            return;
+        };
+        let (start, end) = (ret.start_position(), ret.end_position());
+        let site = CallSite {
+            callee: RETURN_CALLEE.to_string(),
+            display: "return".to_string(),
+            receiver: None,
+            args: vec![Arg {
+                position: Some(0),
+                keyword: None,
+                value: self.value(value),
+                flow: self.flow(value, env, ctx, 0),
+                text: arg_text(value, self.src, self.names),
+                elements: Vec::new(),
+            }],
+            keyword_splat: false,
+            span: Span {
+                start_row: start.row,
+                start_byte_col: start.column,
+                end_row: end.row,
+                end_byte_col: end.column,
+            },
+        };
+        for (index, rule) in self.rules.for_callee(Language::Python, RETURN_CALLEE) {
+            if let Some(hit) = match_rule(rule, &site) {
+                out.push(SinkHit {
+                    rule: index,
+                    callee: site.display.clone(),
+                    span: site.span,
+                    hit,
+                });
+            }
+        }
+    }
+
     /// Sinks inside helper `g` that the arguments of `call` reach.
     fn helper_hits(
         &self,
@@ -1182,6 +1288,9 @@ struct FnCtx<'s, 'm> {
     /// marks the guards put on what they hold.
     guarded: HashMap<&'m str, Vec<&'static str>>,
 }
+
+/// The pseudo-callee for what an MCP entry point returns to the model.
+const RETURN_CALLEE: &str = "<return>";
 
 /// Marks that guards put on values; rules name them as sanitizers.
 const PATH_CONTAINMENT: &str = "path-containment";
