@@ -43,6 +43,7 @@ fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
 fn expected_example_findings() -> Vec<(String, String, u64)> {
     [
         ("python-subprocess-shell-true", "server.py", 22),
+        ("python-subprocess-without-timeout", "server.py", 22),
         ("python-shell-command", "server.py", 28),
         ("python-eval-exec", "server.py", 34),
         ("python-unsafe-deserialization", "server.py", 40),
@@ -50,8 +51,10 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("python-ssrf", "server.py", 52),
         ("python-tls-verify-disabled", "server.py", 52),
         ("python-path-traversal", "server.py", 58),
+        ("python-unbounded-read", "server.py", 59),
         ("python-tool-poisoning", "server.py", 72),
         ("python-subprocess-shell-true", "tools/archive.py", 12),
+        ("python-subprocess-without-timeout", "tools/archive.py", 12),
     ]
     .into_iter()
     .map(|(r, p, l)| (r.to_string(), p.to_string(), l))
@@ -180,7 +183,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 9);
+    assert_eq!(found.len(), 11);
     assert!(found.iter().all(|(_, p, _)| p == "server.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -232,11 +235,13 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     let json_file = dir.path().join("out.json");
     let out = mcpgate(&["scan", EXAMPLE, "--sarif", &sarif.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("10 findings (9 high, 1 medium) in 2 files; 4 files scanned"));
+    assert!(
+        stdout(&out).contains("13 findings (9 high, 1 medium, 3 low) in 2 files; 4 files scanned")
+    );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(10));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(13));
 
     let out = mcpgate(&[
         "scan",
@@ -248,7 +253,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("10 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("13 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -333,7 +338,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 10 results, 0 problems"),
+        stdout(&out).contains("ok: 13 results, 0 problems"),
         "{}",
         stdout(&out)
     );

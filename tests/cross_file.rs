@@ -92,6 +92,13 @@ fn entry_point_taint_reaches_sinks_in_other_modules() {
                 "high".into(),
                 "high".into()
             ),
+            (
+                "python-unbounded-read".into(),
+                "src/pkg/files.py".into(),
+                6,
+                "low".into(),
+                "high".into()
+            ),
             // The keyword argument `command=` maps to the parameter; the constant call in
             // `version` adds nothing.
             (
@@ -99,6 +106,13 @@ fn entry_point_taint_reaches_sinks_in_other_modules() {
                 "src/pkg/shell.py".into(),
                 5,
                 "high".into(),
+                "high".into()
+            ),
+            (
+                "python-subprocess-without-timeout".into(),
+                "src/pkg/shell.py".into(),
+                5,
+                "low".into(),
                 "high".into()
             ),
         ]

@@ -18,7 +18,9 @@ NOTES_DIR = "/srv/notes"
 @mcp.tool()
 def search_notes(pattern: str) -> str:
     """Search the notes for a pattern, without a shell."""
-    return subprocess.run(["grep", "-r", "--", pattern, NOTES_DIR], capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["grep", "-r", "--", pattern, NOTES_DIR], capture_output=True, text=True, timeout=30
+    ).stdout
 
 
 @mcp.tool()
@@ -58,7 +60,7 @@ def read_note(name: str) -> str:
     if os.path.commonpath([base, full]) != base:
         raise ValueError("outside the notes directory")
     with open(full) as f:
-        return f.read()
+        return f.read(1_000_000)
 
 
 def disk_usage() -> str:

@@ -360,12 +360,13 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
             cond.one_of.is_some(),
             cond.matches.is_some(),
             cond.not_matches.is_some(),
+            cond.made_by.is_some(),
         ];
         if tests.iter().filter(|t| **t).count() != 1 {
             return Err(fail(
                 "args",
                 "field `args`: each condition needs exactly one of `is`, `one_of`, `not_one_of`, \
-                 `matches` and `not_matches`"
+                 `matches`, `not_matches` and `made_by`"
                     .into(),
             ));
         }

@@ -188,6 +188,9 @@ pub struct ArgCondition {
     pub matches: Option<String>,
     /// Fires when the argument is present and its source text does not match this regex.
     pub not_matches: Option<String>,
+    /// Fires when the argument is the result of a call to one of these, directly or through a
+    /// variable of the same function (`tf = tarfile.open(p)`, `with tarfile.open(p) as tf`).
+    pub made_by: Option<Vec<String>>,
     /// `matches` / `not_matches`, compiled when the rule is loaded.
     #[serde(skip)]
     pub regex: Option<regex::Regex>,

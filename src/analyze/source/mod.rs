@@ -166,6 +166,9 @@ pub struct Arg {
     pub text: String,
     /// For a list or tuple literal: its elements in order.
     pub elements: Vec<Element>,
+    /// The canonical name of the call that produced the value, when known
+    /// (`tarfile.open` for `tf` after `with tarfile.open(p) as tf`).
+    pub made_by: Option<String>,
 }
 
 /// One element of a list or tuple literal argument.
@@ -346,6 +349,11 @@ fn holds(cond: &ArgCondition, site: &CallSite) -> bool {
     }
     if let Some(values) = &cond.one_of {
         return args.iter().any(|a| names_value(a, values));
+    }
+    if let Some(makers) = &cond.made_by {
+        return args
+            .iter()
+            .any(|a| a.made_by.as_ref().is_some_and(|m| makers.contains(m)));
     }
     if let Some(regex) = &cond.regex {
         return args

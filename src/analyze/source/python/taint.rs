@@ -412,6 +412,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             tracking: Cell::new(true),
             stale: Cell::new(false),
             guarded,
+            makers: self.makers(body),
         };
         for _ in 0..MAX_ENV_ROUNDS {
             ctx.reads.borrow_mut().clear();
@@ -1040,6 +1041,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             flow: self.flow(object, env, ctx, 0),
             text: arg_text(object, self.src, self.names),
             elements: Vec::new(),
+            made_by: self.made_by(object, ctx),
         });
         for (index, rule) in self.rules.for_callee(Language::Python, &site.callee) {
             if let Some(hit) = match_rule(rule, &site) {
@@ -1076,6 +1078,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 flow: self.flow(value, env, ctx, 0),
                 text: arg_text(value, self.src, self.names),
                 elements: Vec::new(),
+                made_by: self.made_by(value, ctx),
             }],
             keyword_splat: false,
             span: Span {
@@ -1173,6 +1176,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                     flow: self.flow(arguments, env, ctx, 0),
                     text: arg_text(arguments, self.src, self.names),
                     elements: Vec::new(),
+                    made_by: None,
                 });
             } else {
                 let mut cursor = arguments.walk();
@@ -1189,6 +1193,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                                     flow: self.flow(value, env, ctx, 0),
                                     text: arg_text(value, self.src, self.names),
                                     elements: self.elements(value, env, ctx),
+                                    made_by: self.made_by(value, ctx),
                                 });
                             }
                         }
@@ -1204,6 +1209,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                                 flow: self.flow(arg, env, ctx, 0),
                                 text: arg_text(arg, self.src, self.names),
                                 elements: self.elements(arg, env, ctx),
+                                made_by: self.made_by(arg, ctx),
                             });
                             position = position.map(|p| p + 1);
                         }
@@ -1225,6 +1231,46 @@ impl<'m, 't> Analyzer<'m, 't> {
                 end_row: end.row,
                 end_byte_col: end.column,
             },
+        }
+    }
+
+    /// Variables assigned the result of a library call: `tf = tarfile.open(p)` and
+    /// `with tarfile.open(p) as tf`.
+    fn makers(&self, body: &Body<'_>) -> HashMap<&'m str, String> {
+        let mut out = HashMap::new();
+        for &binding in &body.bindings {
+            let (target, value) = match binding.k() {
+                K::Assignment => (binding.field(F::Left), binding.field(F::Right)),
+                K::AsPattern => (
+                    binding.field(F::Alias).and_then(|a| a.named_child(0)),
+                    binding.named_child(0),
+                ),
+                _ => continue,
+            };
+            let (Some(target), Some(value)) = (target, value) else {
+                continue;
+            };
+            if target.k() != K::Identifier || value.k() != K::Call {
+                continue;
+            }
+            if let Some(maker) = value
+                .field(F::Function)
+                .and_then(|f| self.names.callee(f, self.src, self.rules))
+            {
+                out.insert(text(target, self.src), maker);
+            }
+        }
+        out
+    }
+
+    /// The canonical call that produced `node`'s value, when known.
+    fn made_by(&self, node: Node<'_>, ctx: &FnCtx<'_, 'm>) -> Option<String> {
+        match node.k() {
+            K::Call => node
+                .field(F::Function)
+                .and_then(|f| self.names.callee(f, self.src, self.rules)),
+            K::Identifier => ctx.makers.get(text(node, self.src)).cloned(),
+            _ => None,
         }
     }
 
@@ -1287,6 +1333,8 @@ struct FnCtx<'s, 'm> {
     /// Variables that guards test (`p.is_relative_to(base)`, `host in ALLOWED`), and the
     /// marks the guards put on what they hold.
     guarded: HashMap<&'m str, Vec<&'static str>>,
+    /// Variables holding the result of a library call, by the call's canonical name.
+    makers: HashMap<&'m str, String>,
 }
 
 /// The pseudo-callee for what an MCP entry point returns to the model.
