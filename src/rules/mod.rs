@@ -32,6 +32,23 @@ pub struct RuleSet {
     sanitizers: HashSet<String>,
     /// Method names of `*.name` sanitizers (`resolve` for `*.resolve`).
     method_sanitizers: HashSet<String>,
+    /// Some rule has a `made_by` condition, so front ends track what built each variable.
+    uses_made_by: bool,
+    /// Per callee, what its rules look at, so front ends compute nothing more.
+    needs: HashMap<String, Needs>,
+}
+
+/// What the rules of one callee look at in a call's arguments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// Taint flows (`is = "dynamic"`).
+    pub flow: bool,
+    /// The elements of list literals (`is = "argv-injection"`).
+    pub elements: bool,
+    /// The call that built a value (`made_by`).
+    pub made_by: bool,
+    /// Source text (`matches` / `not_matches`).
+    pub text: bool,
 }
 
 impl RuleSet {
@@ -110,7 +127,28 @@ impl RuleSet {
             .filter_map(|c| c.strip_prefix("*."))
             .map(str::to_string)
             .collect();
+        let mut needs: HashMap<String, Needs> = HashMap::new();
+        for rule in &rules {
+            let Some(call) = rule.call() else { continue };
+            for callee in &call.callees {
+                let n = needs.entry(callee.clone()).or_default();
+                for cond in &call.args {
+                    n.flow |= cond.is == Some(ArgIs::Dynamic);
+                    n.elements |= cond.is == Some(ArgIs::ArgvInjection);
+                    n.made_by |= cond.made_by.is_some();
+                    n.text |= cond.regex.is_some()
+                        || cond.matches.is_some()
+                        || cond.not_matches.is_some();
+                }
+            }
+        }
+        let uses_made_by = rules
+            .iter()
+            .filter_map(|r| r.call())
+            .any(|c| c.args.iter().any(|a| a.made_by.is_some()));
         Ok(RuleSet {
+            needs,
+            uses_made_by,
             rules,
             by_callee,
             methods,
@@ -155,6 +193,16 @@ impl RuleSet {
     /// True when some rule matches the method `name` on any object (`*.name`).
     pub fn has_method(&self, name: &str) -> bool {
         self.methods.contains(name)
+    }
+
+    /// What the rules of `callee` look at.
+    pub fn needs(&self, callee: &str) -> Needs {
+        self.needs.get(callee).copied().unwrap_or_default()
+    }
+
+    /// True when some rule has a `made_by` condition.
+    pub fn uses_made_by(&self) -> bool {
+        self.uses_made_by
     }
 
     /// True when some rule names the method `*.name` as a sanitizer.

@@ -122,6 +122,8 @@ struct Analyzer<'m, 't> {
     rules: &'m RuleSet,
     top_level: HashMap<String, usize>,
     methods: HashMap<String, usize>,
+    /// Some function is defined inside another, so names may resolve to `outer.name`.
+    has_nested: bool,
 }
 
 impl<'m, 't> Analyzer<'m, 't> {
@@ -136,7 +138,9 @@ impl<'m, 't> Analyzer<'m, 't> {
                 top_level.insert(f.qualified.clone(), i);
             }
         }
+        let has_nested = top_level.keys().any(|k| k.contains('.'));
         Analyzer {
+            has_nested,
             project: None,
             module,
             names: &module.names,
@@ -335,7 +339,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                     .module
                     .functions
                     .get(from)
-                    .filter(|d| d.class.is_none())
+                    .filter(|d| self.has_nested && d.class.is_none())
                 {
                     let own = format!("{}.{name}", from_def.qualified);
                     if let Some(&g) = self.top_level.get(&own) {
@@ -412,7 +416,11 @@ impl<'m, 't> Analyzer<'m, 't> {
             tracking: Cell::new(true),
             stale: Cell::new(false),
             guarded,
-            makers: self.makers(body),
+            makers: if self.rules.uses_made_by() {
+                self.makers(body)
+            } else {
+                HashMap::new()
+            },
         };
         for _ in 0..MAX_ENV_ROUNDS {
             ctx.reads.borrow_mut().clear();
@@ -1034,14 +1042,15 @@ impl<'m, 't> Analyzer<'m, 't> {
         };
         let mut site = self.call_site(call, callee, env, ctx);
         site.display = display;
+        let needs = self.rules.needs(&site.callee);
         site.receiver = receiver.map(|object| Arg {
             position: None,
             keyword: None,
             value: self.value(object),
-            flow: self.flow(object, env, ctx, 0),
-            text: arg_text(object, self.src, self.names),
+            flow: self.flow_if(needs.flow, object, env, ctx),
+            text: self.text_if(needs.text, object),
             elements: Vec::new(),
-            made_by: self.made_by(object, ctx),
+            made_by: self.made_by_if(needs.made_by, object, ctx),
         });
         for (index, rule) in self.rules.for_callee(Language::Python, &site.callee) {
             if let Some(hit) = match_rule(rule, &site) {
@@ -1066,6 +1075,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         let Some(value) = ret.named_child(0) else {
             return;
         };
+        let needs = self.rules.needs(RETURN_CALLEE);
         let (start, end) = (ret.start_position(), ret.end_position());
         let site = CallSite {
             callee: RETURN_CALLEE.to_string(),
@@ -1075,10 +1085,10 @@ impl<'m, 't> Analyzer<'m, 't> {
                 position: Some(0),
                 keyword: None,
                 value: self.value(value),
-                flow: self.flow(value, env, ctx, 0),
-                text: arg_text(value, self.src, self.names),
+                flow: self.flow_if(needs.flow, value, env, ctx),
+                text: self.text_if(needs.text, value),
                 elements: Vec::new(),
-                made_by: self.made_by(value, ctx),
+                made_by: self.made_by_if(needs.made_by, value, ctx),
             }],
             keyword_splat: false,
             span: Span {
@@ -1164,6 +1174,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         env: &Env<'m>,
         ctx: &FnCtx<'_, 'm>,
     ) -> CallSite {
+        let needs = self.rules.needs(&callee);
         let mut args = Vec::new();
         let mut keyword_splat = false;
         let mut position = Some(0usize);
@@ -1173,8 +1184,8 @@ impl<'m, 't> Analyzer<'m, 't> {
                     position: Some(0),
                     keyword: None,
                     value: ArgValue::Dynamic,
-                    flow: self.flow(arguments, env, ctx, 0),
-                    text: arg_text(arguments, self.src, self.names),
+                    flow: self.flow_if(needs.flow, arguments, env, ctx),
+                    text: self.text_if(needs.text, arguments),
                     elements: Vec::new(),
                     made_by: None,
                 });
@@ -1190,10 +1201,10 @@ impl<'m, 't> Analyzer<'m, 't> {
                                     position: None,
                                     keyword: Some(text(name, self.src).to_string()),
                                     value: self.value(value),
-                                    flow: self.flow(value, env, ctx, 0),
-                                    text: arg_text(value, self.src, self.names),
-                                    elements: self.elements(value, env, ctx),
-                                    made_by: self.made_by(value, ctx),
+                                    flow: self.flow_if(needs.flow, value, env, ctx),
+                                    text: self.text_if(needs.text, value),
+                                    elements: self.elements_if(needs.elements, value, env, ctx),
+                                    made_by: self.made_by_if(needs.made_by, value, ctx),
                                 });
                             }
                         }
@@ -1206,10 +1217,10 @@ impl<'m, 't> Analyzer<'m, 't> {
                                 position,
                                 keyword: None,
                                 value: self.value(arg),
-                                flow: self.flow(arg, env, ctx, 0),
-                                text: arg_text(arg, self.src, self.names),
-                                elements: self.elements(arg, env, ctx),
-                                made_by: self.made_by(arg, ctx),
+                                flow: self.flow_if(needs.flow, arg, env, ctx),
+                                text: self.text_if(needs.text, arg),
+                                elements: self.elements_if(needs.elements, arg, env, ctx),
+                                made_by: self.made_by_if(needs.made_by, arg, ctx),
                             });
                             position = position.map(|p| p + 1);
                         }
@@ -1261,6 +1272,45 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
         }
         out
+    }
+
+    /// The flow of `node` when a rule looks at it; `Unknown` (never read) otherwise.
+    fn flow_if(&self, needed: bool, node: Node<'_>, env: &Env<'m>, ctx: &FnCtx<'_, 'm>) -> Flow {
+        if needed {
+            self.flow(node, env, ctx, 0)
+        } else {
+            Flow::Unknown
+        }
+    }
+
+    fn text_if(&self, needed: bool, node: Node<'_>) -> String {
+        if needed {
+            arg_text(node, self.src, self.names)
+        } else {
+            String::new()
+        }
+    }
+
+    fn elements_if(
+        &self,
+        needed: bool,
+        node: Node<'_>,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+    ) -> Vec<Element> {
+        if needed {
+            self.elements(node, env, ctx)
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn made_by_if(&self, needed: bool, node: Node<'_>, ctx: &FnCtx<'_, 'm>) -> Option<String> {
+        if needed {
+            self.made_by(node, ctx)
+        } else {
+            None
+        }
     }
 
     /// The canonical call that produced `node`'s value, when known.
