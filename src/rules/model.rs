@@ -152,6 +152,10 @@ pub struct CallMatch {
     /// about a check done on the wrong kind of value.
     #[serde(default)]
     pub requires: Vec<String>,
+    /// The rule does not apply in a file whose text contains any of these (for example auth
+    /// middleware that makes a network-facing server safe).
+    #[serde(default)]
+    pub unless_file_mentions: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]

@@ -496,6 +496,14 @@ pub fn analyze(
         let Some(rule) = rules.rules().get(hit.rule) else {
             continue;
         };
+        let excused = rule.call().is_some_and(|c| {
+            c.unless_file_mentions
+                .iter()
+                .any(|m| ctx.text.contains(m.as_str()))
+        });
+        if excused {
+            continue;
+        }
         let Some((severity, confidence, why)) = grade(rule, &hit.hit) else {
             continue;
         };

@@ -588,12 +588,22 @@ impl<'m, 't> Analyzer<'m, 't> {
                     }
                 }
             }
-            let commonpath = self
-                .names
-                .resolve_through_imports(function, self.src)
-                .is_some_and(|c| {
-                    matches!(c.as_str(), "os.path.commonpath" | "posixpath.commonpath")
-                });
+            // Resolving the host to check its address (`ipaddress.ip_address(
+            // socket.gethostbyname(host)).is_private`) validates the URL the host came from.
+            let canonical = self.names.resolve_through_imports(function, self.src);
+            if matches!(
+                canonical.as_deref(),
+                Some("ipaddress.ip_address" | "ipaddress.ip_network")
+            ) && let Some(var) = call
+                .field(F::Arguments)
+                .and_then(|a| a.named_child(0))
+                .and_then(|arg| self.host_source(arg, body, 0))
+            {
+                mark(var, ALLOWLIST);
+            }
+            let commonpath = canonical.is_some_and(|c| {
+                matches!(c.as_str(), "os.path.commonpath" | "posixpath.commonpath")
+            });
             if commonpath
                 && let Some(list) = call.field(F::Arguments).and_then(|a| a.named_child(0))
             {
@@ -643,6 +653,37 @@ impl<'m, 't> Analyzer<'m, 't> {
                     }
                     _ => None,
                 }
+            }
+            _ => None,
+        }
+    }
+
+    /// The variable a host expression comes from: through `socket.gethostbyname(...)`, then
+    /// `urlparse(url).hostname` (directly or through a variable), to `url`.
+    fn host_source(&self, node: Node<'_>, body: &Body<'_>, depth: usize) -> Option<&'m str> {
+        if depth > 4 {
+            return None;
+        }
+        match node.k() {
+            K::Call => {
+                let function = node.field(F::Function)?;
+                let name = text(function, self.src);
+                if !(name.ends_with("gethostbyname") || name.ends_with("getaddrinfo")) {
+                    return None;
+                }
+                let arg = node.field(F::Arguments)?.named_child(0)?;
+                self.host_source(arg, body, depth + 1)
+            }
+            K::Attribute => self.allowlisted_name(node, body),
+            K::Identifier => {
+                let holder = text(node, self.src);
+                let from_url = body.bindings.iter().find_map(|b| {
+                    let (l, r) = (b.field(F::Left)?, b.field(F::Right)?);
+                    (b.k() == K::Assignment && text(l, self.src) == holder && r.k() == K::Attribute)
+                        .then(|| self.allowlisted_name(r, body))
+                        .flatten()
+                });
+                Some(from_url.unwrap_or(holder))
             }
             _ => None,
         }
