@@ -123,7 +123,9 @@ pub fn module_names(path: &str) -> Vec<String> {
     };
     let stem = stem.strip_suffix("/__init__").unwrap_or(stem);
     let parts: Vec<&str> = stem.split('/').collect();
-    (0..parts.len()).map(|i| parts[i..].join(".")).collect()
+    (0..parts.len())
+        .filter_map(|i| parts.get(i..).map(|rest| rest.join(".")))
+        .collect()
 }
 
 /// The absolute dotted name of a callee; relative ones (`.archive.extract`) are resolved

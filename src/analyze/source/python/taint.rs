@@ -936,12 +936,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             let Some(summary) = ctx.summaries.get(g) else {
                 return Flow::Unknown;
             };
-            let helper = self
-                .module
-                .functions
-                .get(g)
-                .map(|d| d.qualified.clone())
-                .unwrap_or_default();
+            let helper = self.function_name(g);
             let mut flow = summary.returns_base.clone();
             for path in &summary.returns {
                 for arg in self.args_for_param(call, g, path.param) {
@@ -1117,7 +1112,6 @@ impl<'m, 't> Analyzer<'m, 't> {
             return;
         };
         let needs = self.rules.needs(RETURN_CALLEE);
-        let (start, end) = (ret.start_position(), ret.end_position());
         let site = CallSite {
             callee: RETURN_CALLEE.to_string(),
             display: "return".to_string(),
@@ -1132,12 +1126,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 made_by: self.made_by_if(needs.made_by, value, ctx),
             }],
             keyword_splat: false,
-            span: Span {
-                start_row: start.row,
-                start_byte_col: start.column,
-                end_row: end.row,
-                end_byte_col: end.column,
-            },
+            span: span_of(ret),
         };
         for (index, rule) in self.rules.for_callee(Language::Python, RETURN_CALLEE) {
             if let Some(hit) = match_rule(rule, &site) {
@@ -1163,12 +1152,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         let Some(summary) = ctx.summaries.get(g) else {
             return;
         };
-        let helper = self
-            .module
-            .functions
-            .get(g)
-            .map(|d| d.qualified.clone())
-            .unwrap_or_default();
+        let helper = self.function_name(g);
         for sink in &summary.sinks {
             let passed = self
                 .args_for_param(call, g, sink.param)
@@ -1269,20 +1253,13 @@ impl<'m, 't> Analyzer<'m, 't> {
                 }
             }
         }
-        let start = call.start_position();
-        let end = call.end_position();
         CallSite {
             display: callee.clone(),
             callee,
             receiver: None,
             args,
             keyword_splat,
-            span: Span {
-                start_row: start.row,
-                start_byte_col: start.column,
-                end_row: end.row,
-                end_byte_col: end.column,
-            },
+            span: span_of(call),
         }
     }
 
@@ -1313,6 +1290,15 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
         }
         out
+    }
+
+    /// The qualified name of function `g`, for "through `helper()`" in messages.
+    fn function_name(&self, g: usize) -> String {
+        self.module
+            .functions
+            .get(g)
+            .map(|d| d.qualified.clone())
+            .unwrap_or_default()
     }
 
     /// The flow of `node` when a rule looks at it; `Unknown` (never read) otherwise.
@@ -1457,4 +1443,15 @@ fn arg_text(node: Node<'_>, src: &str, names: &Names) -> String {
         end -= 1;
     }
     t.get(..end).unwrap_or("").to_string()
+}
+
+/// Where `node` is, as parsers report it.
+fn span_of(node: Node<'_>) -> Span {
+    let (start, end) = (node.start_position(), node.end_position());
+    Span {
+        start_row: start.row,
+        start_byte_col: start.column,
+        end_row: end.row,
+        end_byte_col: end.column,
+    }
 }
