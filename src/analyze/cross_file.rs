@@ -3,7 +3,7 @@
 //! file has been analyzed on its own. One hop: the callee's own calls into third modules are
 //! not followed.
 
-use super::source::{ExportedFunction, ExternalCall, Flow, Hit, grade};
+use super::source::{ExportedFunction, ExternalCall, Flow, Hit, grade, is_clean};
 use crate::finding::Finding;
 use crate::rules::RuleSet;
 use std::collections::HashMap;
@@ -87,7 +87,9 @@ fn findings_for_call(
             a.position == Some(sink.param)
                 || (a.keyword.is_some() && a.keyword.as_deref() == param_name)
         });
-        let rule_sanitizers = rule.call().map_or(&[][..], |c| c.sanitizers.as_slice());
+        let Some(rule_call) = rule.call() else {
+            continue;
+        };
         let taints: Vec<_> = passed
             .flat_map(|a| a.taints.iter())
             .map(|t| {
@@ -98,7 +100,7 @@ fn findings_for_call(
                 taint.through.extend(sink.through.iter().cloned());
                 taint
             })
-            .filter(|t| !t.sanitizers.iter().any(|s| rule_sanitizers.contains(s)))
+            .filter(|t| !is_clean(t, rule_call))
             .collect();
         if taints.is_empty() {
             continue;

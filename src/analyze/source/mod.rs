@@ -254,7 +254,7 @@ pub fn match_rule(rule: &Rule, site: &CallSite) -> Option<Hit> {
                 };
                 acc.join(f)
             });
-        let mut arg_flow = without_sanitized(cond_flow, &call.sanitizers);
+        let mut arg_flow = without_sanitized(cond_flow, call);
         if !call.requires.is_empty() {
             arg_flow = match arg_flow {
                 Flow::Tainted(ts) => {
@@ -283,14 +283,23 @@ pub fn match_rule(rule: &Rule, site: &CallSite) -> Option<Hit> {
     })
 }
 
-/// `flow` without the taints that went through one of `sanitizers`; `Safe` if none is left.
-pub fn without_sanitized(flow: Flow, sanitizers: &[String]) -> Flow {
+/// The mark a number-typed parameter carries: clean for every rule except the ones that
+/// `require` it (sizes and counts).
+pub const NUMERIC: &str = "numeric";
+
+/// A taint the rule need not report: it went through one of the rule's sanitizers, or it is
+/// a number and the rule is not about numbers.
+pub fn is_clean(t: &Taint, call: &crate::rules::CallMatch) -> bool {
+    t.sanitizers.iter().any(|s| call.sanitizers.contains(s))
+        || (t.sanitizers.iter().any(|s| s == NUMERIC)
+            && !call.requires.iter().any(|r| r == NUMERIC))
+}
+
+/// `flow` without the taints the rule need not report; `Safe` if none is left.
+pub fn without_sanitized(flow: Flow, call: &crate::rules::CallMatch) -> Flow {
     match flow {
         Flow::Tainted(ts) => {
-            let live: Vec<Taint> = ts
-                .into_iter()
-                .filter(|t| !t.sanitizers.iter().any(|s| sanitizers.contains(s)))
-                .collect();
+            let live: Vec<Taint> = ts.into_iter().filter(|t| !is_clean(t, call)).collect();
             if live.is_empty() {
                 Flow::Safe
             } else {

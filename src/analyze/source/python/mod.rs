@@ -127,6 +127,70 @@ mod tests {
         );
     }
 
+    /// `(rule, row, col, grade)` of the sink hits of `src`, in the given evaluation mode.
+    fn hits(src: &str, eager: bool, rules: &RuleSet) -> Vec<String> {
+        taint::FORCE_EAGER.with(|f| f.set(eager));
+        let parsed = analyze(src, rules, Duration::from_secs(5), &ProjectModules::new());
+        taint::FORCE_EAGER.with(|f| f.set(false));
+        let mut out: Vec<String> = parsed
+            .expect("parses")
+            .hits
+            .into_iter()
+            .map(|h| {
+                format!(
+                    "{} {}:{} {:?}",
+                    h.rule, h.span.start_row, h.span.start_byte_col, h.hit
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Demand-driven evaluation finds exactly what the fixpoint finds.
+    #[test]
+    fn demand_driven_flows_match_the_fixpoint() {
+        let rules = RuleSet::builtin().expect("builtin rules");
+        let mut sources: Vec<String> = rules
+            .rules()
+            .iter()
+            .flat_map(|r| r.examples.bad.iter().chain(&r.examples.good).cloned())
+            .collect();
+        sources.push(
+            include_str!("../../../../tests/fixtures/python/filesystem_server.py").to_string(),
+        );
+        sources.push(include_str!("../../../../examples/vulnerable-server/server.py").to_string());
+        for src in &sources {
+            assert_eq!(hits(src, false, &rules), hits(src, true, &rules), "{src}");
+        }
+    }
+
+    /// A cycle through two variables and a very long chain fall back to the fixpoint and
+    /// still find the flow.
+    #[test]
+    fn cycles_and_long_chains_fall_back_to_the_fixpoint() {
+        let rules = RuleSet::builtin().expect("builtin rules");
+        let cycle = "import os\n@mcp.tool()\ndef t(x: str):\n    a = ''\n    b = ''\n    for _ in range(3):\n        a = b + x\n        b = a + '!'\n    os.system(b)\n";
+        assert_eq!(hits(cycle, false, &rules), hits(cycle, true, &rules));
+        assert_eq!(
+            hits(cycle, false, &rules).len(),
+            1,
+            "{:?}",
+            hits(cycle, false, &rules)
+        );
+        let mut chain = String::from("import os\n@mcp.tool()\ndef t(x: str):\n    v0 = x\n");
+        for i in 1..300 {
+            chain.push_str(&format!("    v{i} = v{} + '-'\n", i - 1));
+        }
+        chain.push_str("    os.system(v299)\n");
+        assert_eq!(
+            hits(&chain, false, &rules).len(),
+            1,
+            "{:?}",
+            hits(&chain, false, &rules)
+        );
+    }
+
     #[test]
     fn deep_nesting_does_not_overflow() {
         let src = format!("eval({}x{})\n", "(".repeat(20_000), ")".repeat(20_000));

@@ -48,6 +48,8 @@ pub(super) struct Param {
     pub injected: bool,
     /// Declared as a number, boolean or literal choice: cannot carry an injection.
     pub harmless_type: bool,
+    /// Declared as a number: harmless as text, but a size or count the caller picks.
+    pub numeric: bool,
     /// `*args` (collects extra positionals) or `**kwargs` (collects extra keywords).
     pub variadic: Option<Variadic>,
 }
@@ -599,6 +601,7 @@ fn params(list: Node<'_>, src: &str, is_method: bool) -> Vec<Param> {
             receiver: is_method && out.is_empty() && matches!(name.as_str(), "self" | "cls"),
             injected: annotation.contains("Context"),
             harmless_type: harmless_type(&annotation),
+            numeric: harmless_type(&annotation) && numeric_type(&annotation),
             variadic,
             name,
         });
@@ -622,6 +625,18 @@ fn harmless_type(annotation: &str) -> bool {
         .skip(1)
         .all(|part| part.trim_end_matches(']') == "None");
     matches!(first, "int" | "float" | "bool" | "complex") && rest_is_none
+}
+
+/// `int`, `float`, `complex` (possibly optional): a quantity, unlike `bool` or a `Literal`.
+fn numeric_type(annotation: &str) -> bool {
+    let t = annotation
+        .trim_start_matches("typing.")
+        .trim_start_matches("Optional[")
+        .trim_start_matches("Annotated[");
+    ["int", "float", "complex"].iter().any(|n| {
+        t.strip_prefix(n)
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+    })
 }
 
 /// True for `f"..."`, `rf'...'` and friends: strings that can embed expressions.

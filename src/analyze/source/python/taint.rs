@@ -13,7 +13,7 @@ use crate::analyze::Span;
 use crate::analyze::cross_file::ProjectModules;
 use crate::analyze::source::{
     Arg, ArgValue, CallSite, Element, ExportedFunction, ExportedSink, ExternalCall, Flow, FnKind,
-    Hit, Origin, SinkHit, Taint, match_rule,
+    Hit, NUMERIC, Origin, SinkHit, Taint, is_clean, match_rule,
 };
 use crate::rules::{Language, RuleSet};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -154,14 +154,15 @@ impl<'m, 't> Analyzer<'m, 't> {
     fn run(&self) -> ModuleResult {
         let n = self.module.functions.len();
         let mut summaries = vec![Summary::default(); n];
-        let (order, recursive) = self.callee_first_order();
+        let (order, recursive, called) = self.callee_first_order();
         let rounds = if recursive { MAX_SUMMARY_ROUNDS } else { 1 };
         let mut hits = vec![Vec::new(); n];
         let mut external = vec![Vec::new(); n];
         for _ in 0..rounds {
             let mut changed = false;
             for &f in &order {
-                let (found, summary, calls) = self.analyze_function(f, &summaries);
+                let returns = called.get(f).copied().unwrap_or(true);
+                let (found, summary, calls) = self.analyze_function(f, &summaries, returns);
                 if let Some(slot) = hits.get_mut(f) {
                     *slot = found;
                 }
@@ -179,7 +180,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 break;
             }
         }
-        let (module_hits, _, _) = self.analyze_function(MODULE, &summaries);
+        let (module_hits, _, _) = self.analyze_function(MODULE, &summaries, false);
         let mut all: Vec<SinkHit> = hits.into_iter().flatten().collect();
         all.extend(module_hits);
         let exports = self
@@ -267,7 +268,7 @@ impl<'m, 't> Analyzer<'m, 't> {
     }
 
     /// Functions ordered so that callees come before callers; `true` when there is a cycle.
-    fn callee_first_order(&self) -> (Vec<usize>, bool) {
+    fn callee_first_order(&self) -> (Vec<usize>, bool, Vec<bool>) {
         let n = self.module.functions.len();
         let edges: Vec<Vec<usize>> = (0..n)
             .map(|f| {
@@ -284,6 +285,13 @@ impl<'m, 't> Analyzer<'m, 't> {
                     .unwrap_or_default()
             })
             .collect();
+        // Functions some other function of the file calls: only their return values matter.
+        let mut called = vec![false; n];
+        for &g in edges.iter().flatten() {
+            if let Some(c) = called.get_mut(g) {
+                *c = true;
+            }
+        }
         // Iterative DFS post-order; 1 = on the stack, 2 = done.
         let mut state = vec![0u8; n];
         let mut order = Vec::with_capacity(n);
@@ -321,7 +329,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 }
             }
         }
-        (order, recursive)
+        (order, recursive, called)
     }
 
     /// The function of this file that `callee` (a call's function expression) calls from
@@ -372,6 +380,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         &self,
         f: usize,
         summaries: &[Summary],
+        returns: bool,
     ) -> (Vec<SinkHit>, Summary, Vec<ExternalCall>) {
         let (def, body) = if f == MODULE {
             (None, &self.module.module_body)
@@ -388,7 +397,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             for (index, p) in def.params.iter().enumerate() {
                 let flow = if p.receiver {
                     Flow::Unknown
-                } else if p.injected || p.harmless_type {
+                } else if p.injected || (p.harmless_type && !p.numeric) {
                     Flow::Safe
                 } else {
                     Flow::Tainted(vec![Taint {
@@ -399,67 +408,121 @@ impl<'m, 't> Analyzer<'m, 't> {
                             kind: def.kind,
                         },
                         via: None,
-                        sanitizers: guarded
-                            .get(p.name.as_str())
-                            .map(|marks| marks.iter().map(|m| (*m).to_string()).collect())
-                            .unwrap_or_default(),
+                        sanitizers: {
+                            let mut marks: Vec<String> = guarded
+                                .get(p.name.as_str())
+                                .map(|marks| marks.iter().map(|m| (*m).to_string()).collect())
+                                .unwrap_or_default();
+                            // A number is clean for every rule but the size rules.
+                            if p.numeric {
+                                marks.push(NUMERIC.to_string());
+                            }
+                            marks
+                        },
                         through: Vec::new(),
                     }])
                 };
                 env.insert(p.name.as_str(), flow);
             }
         }
-        let ctx = FnCtx {
-            index: f,
-            summaries,
-            reads: RefCell::new(FxHashSet::default()),
-            tracking: Cell::new(true),
-            stale: Cell::new(false),
-            guarded,
-            makers: if self.rules.uses_made_by() {
-                self.makers(body)
-            } else {
-                HashMap::new()
-            },
+        let makers = if self.rules.uses_made_by() {
+            self.makers(body)
+        } else {
+            HashMap::new()
         };
-        for _ in 0..MAX_ENV_ROUNDS {
-            ctx.reads.borrow_mut().clear();
-            ctx.stale.set(false);
-            let mut changed = false;
-            for &binding in &body.bindings {
-                changed |= self.bind(binding, &mut env, &ctx);
+        // Demand-driven first; the fixpoint when that cannot be trusted (mutual recursion
+        // between variables, very long chains).
+        let mut guarded = Some(guarded);
+        let mut makers = Some(makers);
+        let modes: &[bool] = if force_eager() {
+            &[false]
+        } else {
+            &[true, false]
+        };
+        for &lazy in modes {
+            let ctx = FnCtx {
+                index: f,
+                summaries,
+                reads: RefCell::new(FxHashSet::default()),
+                tracking: Cell::new(!lazy),
+                stale: Cell::new(false),
+                guarded: if lazy {
+                    guarded.clone().unwrap_or_default()
+                } else {
+                    guarded.take().unwrap_or_default()
+                },
+                makers: if lazy {
+                    makers.clone().unwrap_or_default()
+                } else {
+                    makers.take().unwrap_or_default()
+                },
+                lazy: lazy.then(|| LazyEnv {
+                    assigns: self.assignment_index(body),
+                    memo: RefCell::new(FxHashMap::default()),
+                    in_progress: RefCell::new(Vec::new()),
+                    failed: Cell::new(false),
+                }),
+            };
+            let mut env = env.clone();
+            if !lazy {
+                for _ in 0..MAX_ENV_ROUNDS {
+                    ctx.reads.borrow_mut().clear();
+                    ctx.stale.set(false);
+                    let mut changed = false;
+                    for &binding in &body.bindings {
+                        changed |= self.bind(binding, &mut env, &ctx);
+                    }
+                    // Straight-line code converges in one round: another is needed only when a
+                    // variable changed after this round had already read it.
+                    if !changed || !ctx.stale.get() {
+                        break;
+                    }
+                }
+                ctx.tracking.set(false);
             }
-            // Straight-line code converges in one round: another is needed only when a
-            // variable changed after this round had already read it.
-            if !changed || !ctx.stale.get() {
-                break;
+            let result = self.evaluate(def, body, &env, &ctx, returns);
+            if ctx.lazy.as_ref().is_some_and(|l| l.failed.get()) {
+                continue;
             }
+            return result;
         }
-        ctx.tracking.set(false);
+        (Vec::new(), Summary::default(), Vec::new())
+    }
+
+    /// Sink hits, summary and external calls of a function, once its variables can be read
+    /// (eagerly from `env`, or on demand through `ctx.lazy`).
+    fn evaluate(
+        &self,
+        def: Option<&FunctionDef>,
+        body: &Body<'_>,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+        returns: bool,
+    ) -> (Vec<SinkHit>, Summary, Vec<ExternalCall>) {
         let mut hits = Vec::new();
         let mut external = Vec::new();
         let is_entry = def.is_some_and(|d| matches!(d.kind, FnKind::Entry(_)));
         for &call in &body.calls {
-            self.call_hits(call, &env, &ctx, &mut hits);
-            if is_entry && let Some(ext) = self.external_call(call, &env, &ctx) {
+            self.call_hits(call, env, ctx, &mut hits);
+            if is_entry && let Some(ext) = self.external_call(call, env, ctx) {
                 external.push(ext);
             }
         }
         // What an entry point returns goes to the model: rules on `<return>` see it.
         if is_entry && self.rules.has_callee(Language::Python, RETURN_CALLEE) {
             for &ret in &body.returns {
-                self.return_hits(ret, &env, &ctx, &mut hits);
+                self.return_hits(ret, env, ctx, &mut hits);
             }
         }
         let mut summary = match def {
-            Some(def) => self.summarize(def, body, &env, &ctx, &hits),
+            Some(def) => self.summarize(def, body, env, ctx, &hits, returns),
             None => Summary::default(),
         };
         // Which parameters the function's guards check: a guarded variable whose value comes
         // from a parameter (`resolved = path.resolve(); resolved.relative_to(base)`).
         if let Some(def) = def {
             for (var, marks) in &ctx.guarded {
-                if let Some(Flow::Tainted(taints)) = env.get(var) {
+                if let Some(Flow::Tainted(taints)) = self.lookup(var, env, ctx, 0) {
                     for t in taints
                         .iter()
                         .filter(|t| *t.origin.function == *def.qualified)
@@ -483,10 +546,17 @@ impl<'m, 't> Analyzer<'m, 't> {
         env: &Env<'m>,
         ctx: &FnCtx<'_, 'm>,
         hits: &[SinkHit],
+        returns: bool,
     ) -> Summary {
         let own = |t: &Taint| *t.origin.function == *def.qualified;
+        // Without local callers nobody reads the return summary: `Unknown` is what a caller
+        // would assume anyway, and the return expressions need not be evaluated.
         let mut summary = Summary {
-            returns_base: Flow::Constant,
+            returns_base: if returns {
+                Flow::Constant
+            } else {
+                Flow::Unknown
+            },
             ..Summary::default()
         };
         for hit in hits {
@@ -507,7 +577,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 }
             }
         }
-        for &ret in &body.returns {
+        for &ret in body.returns.iter().filter(|_| returns) {
             let Some(value) = ret.named_child(0) else {
                 continue;
             };
@@ -617,9 +687,24 @@ impl<'m, 't> Analyzer<'m, 't> {
         }
         for &check in &body.checks {
             let mut cursor = check.walk();
-            let membership = check
+            let operators: Vec<&str> = check
                 .children(&mut cursor)
-                .any(|c| !c.is_named() && matches!(c.kind(), "in" | "not in"));
+                .filter(|c| !c.is_named())
+                .map(|c| c.kind())
+                .collect();
+            // `if n > MAX_ITEMS: raise`: the number is bounded.
+            if operators
+                .iter()
+                .any(|o| matches!(*o, "<" | "<=" | ">" | ">="))
+            {
+                let mut cursor = check.walk();
+                for side in check.named_children(&mut cursor) {
+                    if side.k() == K::Identifier {
+                        mark(text(side, self.src), BOUNDED);
+                    }
+                }
+            }
+            let membership = operators.iter().any(|o| matches!(*o, "in" | "not in"));
             if !membership {
                 continue;
             }
@@ -722,6 +807,151 @@ impl<'m, 't> Analyzer<'m, 't> {
                 (inner.k() == K::Identifier).then(|| text(inner, self.src))
             }
             _ => None,
+        }
+    }
+
+    /// The flow of variable `name`: in the fixpoint, what `env` holds; on demand, the
+    /// parameter's own flow joined with every value any binding stores in the variable.
+    fn lookup(
+        &self,
+        name: &'m str,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+        depth: usize,
+    ) -> Option<Flow> {
+        let initial = env.get(name).cloned();
+        let Some(lazy) = &ctx.lazy else {
+            return initial;
+        };
+        if let Some(flow) = lazy.memo.borrow().get(name) {
+            return Some(flow.clone());
+        }
+        let Some(bindings) = lazy.assigns.get(name) else {
+            return initial;
+        };
+        if lazy.in_progress.borrow().contains(&name) {
+            // `acc += x` reads `acc` while `acc` is being computed: its own contribution adds
+            // nothing new. A cycle through another variable would leave that one incomplete.
+            if lazy.in_progress.borrow().last() != Some(&name) {
+                lazy.failed.set(true);
+            }
+            return Some(initial.unwrap_or(Flow::Constant));
+        }
+        if lazy.in_progress.borrow().len() > MAX_LAZY_DEPTH {
+            lazy.failed.set(true);
+            return Some(Flow::Unknown);
+        }
+        lazy.in_progress.borrow_mut().push(name);
+        let mut flow = initial.unwrap_or(Flow::Constant);
+        for &binding in bindings {
+            flow = flow.join(self.contribution(binding, name, env, ctx, depth + 1));
+        }
+        lazy.in_progress.borrow_mut().pop();
+        lazy.memo.borrow_mut().insert(name, flow.clone());
+        Some(flow)
+    }
+
+    /// What `binding` stores into variable `name`, with `via` and the guards' marks, as the
+    /// fixpoint's `assign` records it.
+    fn contribution(
+        &self,
+        binding: Node<'_>,
+        name: &'m str,
+        env: &Env<'m>,
+        ctx: &FnCtx<'_, 'm>,
+        depth: usize,
+    ) -> Flow {
+        let flow = match binding.k() {
+            K::Assignment | K::AugmentedAssignment | K::ForStatement | K::ForInClause => binding
+                .field(F::Right)
+                .map_or(Flow::Unknown, |v| self.flow(v, env, ctx, depth)),
+            K::NamedExpression => binding
+                .field(F::Value)
+                .map_or(Flow::Unknown, |v| self.flow(v, env, ctx, depth)),
+            K::AsPattern => binding
+                .named_child(0)
+                .map_or(Flow::Unknown, |v| self.flow(v, env, ctx, depth)),
+            K::Call => binding
+                .field(F::Arguments)
+                .map_or(Flow::Constant, |a| self.join_children(a, env, ctx, depth)),
+            _ => Flow::Unknown,
+        };
+        let marks = ctx.guarded.get(name);
+        flow.map_taints(|t| {
+            t.via = Some(name.to_string());
+            for m in marks.into_iter().flatten() {
+                if !t.sanitizers.iter().any(|s| s == m) {
+                    t.sanitizers.push((*m).to_string());
+                }
+            }
+        })
+    }
+
+    /// The bindings of each variable of `body`, for demand-driven evaluation: the same
+    /// targets the fixpoint's `bind`/`assign` write.
+    fn assignment_index(&self, body: &Body<'m>) -> FxHashMap<&'m str, Vec<Node<'m>>> {
+        let mut index: FxHashMap<&'m str, Vec<Node<'m>>> = FxHashMap::default();
+        for &binding in &body.bindings {
+            let target = match binding.k() {
+                K::Assignment | K::AugmentedAssignment | K::ForStatement | K::ForInClause => {
+                    binding.field(F::Left)
+                }
+                K::NamedExpression => binding.field(F::Name),
+                K::AsPattern => binding
+                    .field(F::Alias)
+                    .map(|a| a.named_child(0).unwrap_or(a)),
+                K::Call => {
+                    let function = binding.field(F::Function);
+                    let mutator = function
+                        .and_then(|f| f.field(F::Attribute))
+                        .is_some_and(|a| MUTATORS.contains(&text(a, self.src)));
+                    if mutator {
+                        function.and_then(|f| f.field(F::Object))
+                    } else {
+                        None
+                    }
+                }
+                _ => None,
+            };
+            let mut names = Vec::new();
+            if let Some(target) = target {
+                self.target_names(target, &mut names, 0);
+            }
+            for name in names {
+                let slot = index.entry(name).or_default();
+                if !slot.contains(&binding) {
+                    slot.push(binding);
+                }
+            }
+        }
+        index
+    }
+
+    /// The variables a binding target writes, as `assign` resolves them.
+    fn target_names(&self, target: Node<'_>, out: &mut Vec<&'m str>, depth: usize) {
+        if depth > MAX_EXPR_DEPTH {
+            return;
+        }
+        match target.k() {
+            K::Identifier => out.push(text(target, self.src)),
+            K::Attribute | K::Subscript => {
+                let field = if target.k() == K::Attribute {
+                    F::Object
+                } else {
+                    F::Value
+                };
+                if let Some(base) = target.field(field)
+                    && !matches!(text(base, self.src), "self" | "cls")
+                {
+                    self.target_names(base, out, depth + 1);
+                }
+            }
+            _ => {
+                let mut cursor = target.walk();
+                for child in target.named_children(&mut cursor) {
+                    self.target_names(child, out, depth + 1);
+                }
+            }
         }
     }
 
@@ -861,8 +1091,8 @@ impl<'m, 't> Analyzer<'m, 't> {
                 if ctx.tracking.get() {
                     ctx.reads.borrow_mut().insert(name);
                 }
-                match env.get(name) {
-                    Some(flow) => flow.clone(),
+                match self.lookup(name, env, ctx, depth) {
+                    Some(flow) => flow,
                     None if self.names.constants.contains_key(name) => Flow::Constant,
                     None => Flow::Unknown,
                 }
@@ -1163,12 +1393,9 @@ impl<'m, 't> Analyzer<'m, 't> {
             let Flow::Tainted(taints) = passed else {
                 continue;
             };
-            let rule_sanitizers = self
-                .rules
-                .rules()
-                .get(sink.rule)
-                .and_then(|r| r.call())
-                .map_or(&[][..], |c| c.sanitizers.as_slice());
+            let Some(rule_call) = self.rules.rules().get(sink.rule).and_then(|r| r.call()) else {
+                continue;
+            };
             let live: Vec<Taint> = taints
                 .into_iter()
                 .map(|mut t| {
@@ -1179,7 +1406,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                     t.through.extend(through);
                     t
                 })
-                .filter(|t| !t.sanitizers.iter().any(|s| rule_sanitizers.contains(s)))
+                .filter(|t| !is_clean(t, rule_call))
                 .collect();
             if !live.is_empty() {
                 out.push(SinkHit {
@@ -1412,7 +1639,41 @@ struct FnCtx<'s, 'm> {
     guarded: HashMap<&'m str, Vec<&'static str>>,
     /// Variables holding the result of a library call, by the call's canonical name.
     makers: HashMap<&'m str, String>,
+    /// Demand-driven evaluation: the bindings of each variable, the flows computed so far,
+    /// and the variables being computed (to cut cycles). `None` in the eager fixpoint.
+    lazy: Option<LazyEnv<'m>>,
 }
+
+/// A function's variables evaluated on demand: only those a sink, a helper call, a guard or a
+/// summary asks for. Most variables of a tool never reach a sink.
+struct LazyEnv<'m> {
+    assigns: FxHashMap<&'m str, Vec<Node<'m>>>,
+    memo: RefCell<FxHashMap<&'m str, Flow>>,
+    in_progress: RefCell<Vec<&'m str>>,
+    /// A cycle through two variables, or a chain too deep: the demand-driven result cannot be
+    /// trusted and the function is analyzed again with the fixpoint.
+    failed: Cell<bool>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests compare demand-driven results with the fixpoint's.
+    pub(super) static FORCE_EAGER: Cell<bool> = const { Cell::new(false) };
+}
+
+fn force_eager() -> bool {
+    #[cfg(test)]
+    {
+        FORCE_EAGER.with(Cell::get)
+    }
+    #[cfg(not(test))]
+    {
+        false
+    }
+}
+
+/// Chains of variables deeper than this are left to the fixpoint (and keep the stack small).
+const MAX_LAZY_DEPTH: usize = 128;
 
 /// The pseudo-callee for what an MCP entry point returns to the model.
 const RETURN_CALLEE: &str = "<return>";
@@ -1421,6 +1682,7 @@ const RETURN_CALLEE: &str = "<return>";
 const PATH_CONTAINMENT: &str = "path-containment";
 const OPTION_CHECK: &str = "option-check";
 const ALLOWLIST: &str = "allowlist";
+const BOUNDED: &str = "bounded";
 
 /// Variables of one function and what flows into them; names borrow from the source.
 type Env<'m> = FxHashMap<&'m str, Flow>;
