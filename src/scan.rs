@@ -3,7 +3,7 @@
 
 use crate::analyze::cross_file::{self, ModuleFacts};
 use crate::analyze::source::{self, language_for};
-use crate::analyze::{FileContext, FileOutcome};
+use crate::analyze::{FileContext, FileOutcome, secrets};
 use crate::error::{Error, Result};
 use crate::finding::{Notice, NoticeLevel, Report};
 use crate::rules::RuleSet;
@@ -173,8 +173,10 @@ fn analyze_file(
     } else {
         Vec::new()
     };
-    let lang = language_for(&file.abs, &head)?;
-    if !rules.languages().contains(&lang) {
+    // Source files go to their language front end; every text file goes to the secret rules.
+    let lang = language_for(&file.abs, &head).filter(|l| rules.languages().contains(l));
+    let secrets = rules.secret_prefilter().is_some();
+    if lang.is_none() && !secrets {
         return None;
     }
     let mut outcome = FileOutcome::default();
@@ -203,6 +205,10 @@ fn analyze_file(
     };
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
+        // Images and archives are expected; a binary where source was expected is worth a note.
+        if lang.is_none() {
+            return None;
+        }
         outcome.notices.push(Notice::new(
             &file.rel,
             NoticeLevel::Note,
@@ -222,28 +228,37 @@ fn analyze_file(
         }
     };
     let ctx = FileContext::new(&file.rel, &text);
-    let analyzed = source::analyze(lang, &ctx, rules, options.parse_timeout, project);
-    outcome.findings.extend(analyzed.findings);
-    outcome.notices.extend(analyzed.notices);
-    outcome.exports = analyzed.exports;
-    outcome.external_calls = analyzed.external_calls;
+    if let Some(lang) = lang {
+        let analyzed = source::analyze(lang, &ctx, rules, options.parse_timeout, project);
+        outcome.findings.extend(analyzed.findings);
+        outcome.notices.extend(analyzed.notices);
+        outcome.exports = analyzed.exports;
+        outcome.external_calls = analyzed.external_calls;
+    }
+    let mut secrets_found = secrets::scan(&ctx, rules);
+    ctx.fingerprint(&mut secrets_found);
+    outcome.findings.extend(secrets_found);
     Some((text.len() as u64, outcome))
 }
 
-/// Analyzes one in-memory file as the scan would, choosing the analyzer by `rel_path`. For
+/// Analyzes one in-memory file as the scan would, choosing the analyzers by `rel_path`. For
 /// rule tests, editors and fuzzing: no walking, no file system.
 pub fn analyze_text(rel_path: &str, text: &str, rules: &RuleSet) -> FileOutcome {
-    let Some(lang) = language_for(Path::new(rel_path), text.as_bytes()) else {
-        return FileOutcome::default();
-    };
     let ctx = FileContext::new(rel_path, text);
-    source::analyze(
-        lang,
-        &ctx,
-        rules,
-        DEFAULT_PARSE_TIMEOUT,
-        &cross_file::ProjectModules::new(),
-    )
+    let mut outcome = match language_for(Path::new(rel_path), text.as_bytes()) {
+        Some(lang) => source::analyze(
+            lang,
+            &ctx,
+            rules,
+            DEFAULT_PARSE_TIMEOUT,
+            &cross_file::ProjectModules::new(),
+        ),
+        None => FileOutcome::default(),
+    };
+    let mut secrets_found = secrets::scan(&ctx, rules);
+    ctx.fingerprint(&mut secrets_found);
+    outcome.findings.extend(secrets_found);
+    outcome
 }
 
 fn read_head(path: &Path) -> Vec<u8> {

@@ -42,6 +42,7 @@ fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
 
 fn expected_example_findings() -> Vec<(String, String, u64)> {
     [
+        ("github-token", "claude_desktop_config.json", 7),
         ("python-subprocess-shell-true", "server.py", 22),
         ("python-subprocess-without-timeout", "server.py", 22),
         ("python-shell-command", "server.py", 28),
@@ -69,7 +70,7 @@ fn example_scan_finds_exactly_the_planted_bugs_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let doc = json(&out);
     assert_eq!(findings(&doc), expected_example_findings());
-    assert_eq!(doc["summary"]["files_scanned"], 4);
+    assert_eq!(doc["summary"]["files_scanned"], 6);
     assert_eq!(doc["summary"]["complete"], true);
     assert_eq!(doc["notices"].as_array().map(Vec::len), Some(0));
 }
@@ -183,8 +184,8 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 11);
-    assert!(found.iter().all(|(_, p, _)| p == "server.py"));
+    assert_eq!(found.len(), 12);
+    assert!(found.iter().all(|(_, p, _)| p != "tools/archive.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
     let deps = dir.path().join("node_modules").join("pkg");
@@ -236,12 +237,12 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     let out = mcpgate(&["scan", EXAMPLE, "--sarif", &sarif.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("13 findings (9 high, 1 medium, 3 low) in 2 files; 4 files scanned")
+        stdout(&out).contains("14 findings (10 high, 1 medium, 3 low) in 3 files; 6 files scanned")
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(13));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(14));
 
     let out = mcpgate(&[
         "scan",
@@ -253,7 +254,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("13 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("14 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -338,7 +339,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 13 results, 0 problems"),
+        stdout(&out).contains("ok: 14 results, 0 problems"),
         "{}",
         stdout(&out)
     );

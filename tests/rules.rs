@@ -1,7 +1,7 @@
 //! Every rule's examples are its tests: each `bad` snippet fires the rule, each `good` snippet
 //! does not. And the generated rule index stays in sync with the rule files.
 
-use mcpgate::rules::index_markdown;
+use mcpgate::rules::{Matcher, expand_example, index_markdown};
 use mcpgate::{RuleSet, analyze_text};
 
 #[test]
@@ -10,8 +10,14 @@ fn every_bad_example_fires_and_every_good_example_is_silent() {
     assert!(rules.rules().len() >= 6, "the rule pack shrank");
     let mut failures = Vec::new();
     for rule in rules.rules() {
+        // Secret examples are text in any file; code examples are Python.
+        let path = match rule.matcher {
+            Matcher::Secret(_) => "example.txt",
+            _ => "example.py",
+        };
         for (i, bad) in rule.examples.bad.iter().enumerate() {
-            let outcome = analyze_text("example.py", bad, &rules);
+            let bad = expand_example(bad, i as u64);
+            let outcome = analyze_text(path, &bad, &rules);
             if !outcome.findings.iter().any(|f| f.rule_id == rule.id) {
                 failures.push(format!("{}: bad example {} does not fire", rule.id, i + 1));
             }
@@ -26,7 +32,8 @@ fn every_bad_example_fires_and_every_good_example_is_silent() {
         }
         // A good example is code to copy: no rule at all may fire on it.
         for (i, good) in rule.examples.good.iter().enumerate() {
-            let outcome = analyze_text("example.py", good, &rules);
+            let good = expand_example(good, i as u64);
+            let outcome = analyze_text(path, &good, &rules);
             if let Some(hit) = outcome.findings.first() {
                 failures.push(format!(
                     "{}: good example {} fires {} at line {}",
@@ -75,4 +82,24 @@ fn rule_index_is_in_sync() {
         have == want,
         "rules/README.md is out of date: run `MCPGATE_BLESS=1 cargo test --test rules`"
     );
+}
+
+/// The repository never holds a string shaped like a real credential: secret examples use
+/// `{{gen:...}}` templates, expanded only at test time.
+#[test]
+fn rule_files_hold_no_literal_secrets() {
+    let rules = RuleSet::builtin().expect("built-in rules are valid");
+    for rule in rules.rules() {
+        if !matches!(rule.matcher, Matcher::Secret(_)) {
+            continue;
+        }
+        for example in rule.examples.bad.iter().chain(&rule.examples.good) {
+            let outcome = analyze_text("example.txt", example, &rules);
+            assert!(
+                outcome.findings.is_empty(),
+                "{}: an example finds a secret before expansion: {example}",
+                rule.id
+            );
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! decide the exit code.
 
 pub mod cross_file;
+pub mod secrets;
 pub mod source;
 
 use crate::finding::{Finding, Location, Notice};

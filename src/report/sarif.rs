@@ -79,7 +79,12 @@ fn level_name(severity: Severity) -> &'static str {
 fn descriptor(rule: &Rule) -> ReportingDescriptor {
     let mut tags = vec!["security".to_string()];
     tags.extend(rule.cwe.iter().map(|c| format!("external/cwe/cwe-{c}")));
-    tags.extend(rule.languages.iter().map(|l| l.as_str().to_string()));
+    tags.extend(
+        rule.languages
+            .iter()
+            .filter(|l| **l != crate::rules::Language::Any)
+            .map(|l| l.as_str().to_string()),
+    );
     // GitHub rejects more than 20 tags per rule.
     tags.truncate(20);
     let mut props = BTreeMap::new();
@@ -146,9 +151,13 @@ fn help_markdown(rule: &Rule) -> String {
         rule.docs.fix.trim()
     );
     if let (Some(bad), Some(good)) = (rule.examples.bad.first(), rule.examples.good.first()) {
+        let fence = match rule.matcher {
+            crate::rules::Matcher::Secret(_) => "text",
+            _ => "python",
+        };
         let _ = write!(
             out,
-            "\n## Example\n\nFlagged:\n\n```python\n{}\n```\n\nNot flagged:\n\n```python\n{}\n```\n",
+            "\n## Example\n\nFlagged:\n\n```{fence}\n{}\n```\n\nNot flagged:\n\n```{fence}\n{}\n```\n",
             bad.trim_end(),
             good.trim_end()
         );

@@ -79,11 +79,19 @@ pub fn index_markdown(set: &RuleSet) -> String {
             }
             out.push('\n');
         }
+        let fence = match rule.matcher {
+            super::Matcher::Secret(_) => "text",
+            _ => "python",
+        };
         for bad in &rule.examples.bad {
-            let _ = writeln!(out, "Flagged:\n\n```python\n{}\n```\n", bad.trim_end());
+            let _ = writeln!(out, "Flagged:\n\n```{fence}\n{}\n```\n", bad.trim_end());
         }
         for good in &rule.examples.good {
-            let _ = writeln!(out, "Not flagged:\n\n```python\n{}\n```\n", good.trim_end());
+            let _ = writeln!(
+                out,
+                "Not flagged:\n\n```{fence}\n{}\n```\n",
+                good.trim_end()
+            );
         }
     }
     while out.ends_with("\n\n") {

@@ -8,7 +8,7 @@ mod model;
 pub use index_doc::index_markdown;
 pub use model::{
     ArgCondition, ArgIs, CallMatch, DescriptionMatch, Docs, Examples, Language, Matcher, MinSource,
-    Rule,
+    Rule, SecretMatch,
 };
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
@@ -36,6 +36,8 @@ pub struct RuleSet {
     uses_made_by: bool,
     /// Per callee, what its rules look at, so front ends compute nothing more.
     needs: HashMap<String, Needs>,
+    /// The keyword automaton of the secret rules, if any.
+    secret_prefilter: Option<crate::analyze::secrets::SecretPrefilter>,
 }
 
 /// What the rules of one callee look at in a call's arguments.
@@ -146,7 +148,9 @@ impl RuleSet {
             .iter()
             .filter_map(|r| r.call())
             .any(|c| c.args.iter().any(|a| a.made_by.is_some()));
+        let secret_prefilter = crate::analyze::secrets::SecretPrefilter::new(&rules);
         Ok(RuleSet {
+            secret_prefilter,
             needs,
             uses_made_by,
             rules,
@@ -193,6 +197,11 @@ impl RuleSet {
     /// True when some rule matches the method `name` on any object (`*.name`).
     pub fn has_method(&self, name: &str) -> bool {
         self.methods.contains(name)
+    }
+
+    /// The secret rules' keyword automaton; `None` without secret rules.
+    pub fn secret_prefilter(&self) -> Option<&crate::analyze::secrets::SecretPrefilter> {
+        self.secret_prefilter.as_ref()
     }
 
     /// What the rules of `callee` look at.
@@ -247,6 +256,51 @@ fn load_dir(dir: &Path, out: &mut Vec<Rule>) -> Result<()> {
     Ok(())
 }
 
+/// Expands `{{gen:PREFIX:LENGTH:CHARSET}}` in an example into PREFIX and LENGTH characters of
+/// CHARSET (`alnum`, `hex`, `upper`, `lower`, `digits`, `b64`, `urlsafe`), from a fixed seed.
+/// Secret-rule examples are written this way so that the repository never holds a string
+/// that looks like a real credential.
+pub fn expand_example(example: &str, seed: u64) -> String {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let mut out = String::with_capacity(example.len());
+    let mut rest = example;
+    while let Some(start) = rest.find("{{gen:") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 6..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let spec: Vec<&str> = after[..end].split(':').collect();
+        if let [prefix, len, charset] = spec.as_slice() {
+            let alphabet: &[u8] = match *charset {
+                "hex" => b"0123456789abcdef",
+                "upper" => b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+                "lower" => b"abcdefghijklmnopqrstuvwxyz",
+                "digits" => b"0123456789",
+                "b64" => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                "urlsafe" => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
+                _ => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            };
+            out.push_str(prefix);
+            for _ in 0..len.parse::<usize>().unwrap_or(0) {
+                out.push(char::from(alphabet[next() % alphabet.len()]));
+            }
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Parses and validates one rule file. `origin` names the file in errors.
 pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
     let mut rule: Rule = toml::from_str(text).map_err(|e| {
@@ -269,6 +323,31 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
     })?;
     rule.origin = origin.to_string();
     validate(&rule, text)?;
+    if let Matcher::Secret(sm) = &mut rule.matcher {
+        let compile = |pattern: &str, key: &str| {
+            regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
+                path: origin.to_string(),
+                line: line_of_key(text, key),
+                reason: format!("invalid regex `{pattern}`: {e}"),
+            })
+        };
+        let main = compile(&sm.regex, "regex")?;
+        if sm.secret_group > main.captures_len().saturating_sub(1) {
+            return Err(Error::RuleFile {
+                path: origin.to_string(),
+                line: line_of_key(text, "secret_group"),
+                reason: format!(
+                    "field `secret_group`: the regex has no group {}",
+                    sm.secret_group
+                ),
+            });
+        }
+        sm.compiled = Some(main);
+        for pattern in sm.allowlist.clone() {
+            sm.compiled_allowlist.push(compile(&pattern, "allowlist")?);
+        }
+        return Ok(rule);
+    }
     if let Matcher::ToolDescription(d) = &mut rule.matcher {
         for pattern in &d.patterns {
             let compiled = regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
@@ -369,6 +448,20 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
     }
     let call = match &rule.matcher {
         Matcher::Call(call) => call,
+        Matcher::Secret(sm) => {
+            if sm.keywords.is_empty()
+                || sm
+                    .keywords
+                    .iter()
+                    .any(|k| k.is_empty() || k.to_lowercase() != *k)
+            {
+                return Err(fail(
+                    "keywords",
+                    "field `keywords`: list at least one non-empty lowercase keyword".into(),
+                ));
+            }
+            return Ok(());
+        }
         Matcher::ToolDescription(d) => {
             if d.patterns.is_empty() && !d.hidden_characters && d.max_length.is_none() {
                 return Err(fail(

@@ -30,7 +30,7 @@ impl Rule {
     pub fn call(&self) -> Option<&CallMatch> {
         match &self.matcher {
             Matcher::Call(call) => Some(call),
-            Matcher::ToolDescription(_) => None,
+            Matcher::ToolDescription(_) | Matcher::Secret(_) => None,
         }
     }
 
@@ -51,6 +51,11 @@ impl Rule {
                 }
                 out
             }
+            Matcher::Secret(sm) => format!(
+                "Looks for {} in any text file (keywords {}).",
+                "a credential",
+                quoted(&sm.keywords)
+            ),
             Matcher::ToolDescription(d) => {
                 let mut parts = Vec::new();
                 if !d.patterns.is_empty() {
@@ -76,12 +81,15 @@ impl Rule {
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Python,
+    /// Any text file (secret rules).
+    Any,
 }
 
 impl Language {
     pub fn as_str(self) -> &'static str {
         match self {
             Language::Python => "python",
+            Language::Any => "any",
         }
     }
 }
@@ -110,6 +118,34 @@ pub struct Examples {
 pub enum Matcher {
     Call(CallMatch),
     ToolDescription(DescriptionMatch),
+    Secret(SecretMatch),
+}
+
+/// A credential in any text file: keywords (the prefilter), a regex whose `secret_group`
+/// captures the secret, an entropy floor and allowlists against placeholders.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretMatch {
+    /// Lowercase substrings, one of which must occur in the file for the regex to run.
+    pub keywords: Vec<String>,
+    pub regex: String,
+    /// The capture group that holds the secret (default 1).
+    #[serde(default = "default_secret_group")]
+    pub secret_group: usize,
+    /// Shannon entropy (bits per character) the secret must reach.
+    pub min_entropy: Option<f64>,
+    /// Regexes on the secret that mark it as a placeholder or test value.
+    #[serde(default)]
+    pub allowlist: Vec<String>,
+    /// Compiled `regex` and `allowlist`, filled in when the rule is loaded.
+    #[serde(skip)]
+    pub compiled: Option<regex::Regex>,
+    #[serde(skip)]
+    pub compiled_allowlist: Vec<regex::Regex>,
+}
+
+fn default_secret_group() -> usize {
+    1
 }
 
 /// Checks on the text an MCP server shows the model about its tools: docstrings of entry

@@ -1,0 +1,223 @@
+//! Secret scanning of any text file: one Aho-Corasick pass over the file finds the rules whose
+//! keywords occur, only those rules' regexes run, and each candidate must pass the rule's
+//! entropy floor and allowlist and not look like a placeholder. The secret never leaves this
+//! module: message and snippet carry a redacted form (at most four characters, then `…`).
+
+use super::FileContext;
+use crate::finding::Finding;
+use crate::rules::{Matcher, RuleSet, SecretMatch};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// The keyword automaton of a rule set, built once.
+#[derive(Clone, Debug)]
+pub struct SecretPrefilter {
+    automaton: AhoCorasick,
+    /// Keyword (pattern) index -> indices of the rules that listed it.
+    rules_of_keyword: Vec<Vec<usize>>,
+}
+
+impl SecretPrefilter {
+    /// `None` when the rule set has no secret rules.
+    pub fn new(rules: &[crate::rules::Rule]) -> Option<SecretPrefilter> {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut rules_of_keyword: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let Matcher::Secret(sm) = &rule.matcher else {
+                continue;
+            };
+            for k in &sm.keywords {
+                match keywords.iter().position(|x| x == k) {
+                    Some(p) => {
+                        if let Some(slot) = rules_of_keyword.get_mut(p) {
+                            slot.push(i);
+                        }
+                    }
+                    None => {
+                        keywords.push(k.clone());
+                        rules_of_keyword.push(vec![i]);
+                    }
+                }
+            }
+        }
+        if keywords.is_empty() {
+            return None;
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .ok()?;
+        Some(SecretPrefilter {
+            automaton,
+            rules_of_keyword,
+        })
+    }
+
+    /// Indices of the rules whose keywords occur in `text`, in rule order.
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        let mut seen = vec![false; self.rules_of_keyword.len()];
+        let mut out = Vec::new();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let k = m.pattern().as_usize();
+            if seen.get(k).copied().unwrap_or(true) {
+                continue;
+            }
+            if let Some(s) = seen.get_mut(k) {
+                *s = true;
+            }
+            out.extend(self.rules_of_keyword.get(k).into_iter().flatten().copied());
+            if seen.iter().all(|s| *s) {
+                break;
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The secrets in one file, as findings.
+pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> Vec<Finding> {
+    let Some(prefilter) = rules.secret_prefilter() else {
+        return Vec::new();
+    };
+    // (secret byte range, finding): one secret is one finding, from the most certain rule
+    // (a provider rule beats the generic one for the same value).
+    let mut found: Vec<(usize, usize, Finding)> = Vec::new();
+    for index in prefilter.candidates(ctx.text) {
+        let Some(rule) = rules.rules().get(index) else {
+            continue;
+        };
+        let Matcher::Secret(sm) = &rule.matcher else {
+            continue;
+        };
+        let Some(regex) = &sm.compiled else {
+            continue;
+        };
+        for caps in regex.captures_iter(ctx.text) {
+            let Some(secret) = caps.get(sm.secret_group) else {
+                continue;
+            };
+            if !is_secret(secret.as_str(), sm) {
+                continue;
+            }
+            let shown = redact(secret.as_str());
+            let span = ctx.span_of_bytes(secret.start(), secret.end());
+            let message = rule.message.replace("{secret}", &shown);
+            let mut finding = ctx.finding(rule, span, message);
+            finding.snippet = finding.snippet.replace(secret.as_str(), &shown);
+            found.push((secret.start(), secret.end(), finding));
+        }
+    }
+    found.sort_by(|a, b| {
+        (b.2.confidence, b.2.severity, a.0).cmp(&(a.2.confidence, a.2.severity, b.0))
+    });
+    let mut kept: Vec<(usize, usize, Finding)> = Vec::new();
+    for (start, end, finding) in found {
+        if !kept.iter().any(|(s, e, _)| start < *e && *s < end) {
+            kept.push((start, end, finding));
+        }
+    }
+    kept.into_iter().map(|(_, _, f)| f).collect()
+}
+
+fn is_secret(secret: &str, sm: &SecretMatch) -> bool {
+    if let Some(min) = sm.min_entropy
+        && shannon_entropy(secret) < min
+    {
+        return false;
+    }
+    !sm.compiled_allowlist.iter().any(|r| r.is_match(secret)) && !is_placeholder(secret)
+}
+
+/// Template syntax, environment lookups and the words people use for fake values.
+fn is_placeholder(secret: &str) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    let templated = ["${", "{{", "<", "%(", "$("]
+        .iter()
+        .any(|m| secret.contains(m))
+        || secret.starts_with('$');
+    let words = [
+        "xxxx",
+        "example",
+        "your_",
+        "your-",
+        "yourkey",
+        "changeme",
+        "placeholder",
+        "dummy",
+        "redacted",
+        "sample",
+        "****",
+        "insert",
+        "replace_me",
+        "todo",
+    ];
+    let monotone = secret.chars().all(|c| Some(c) == secret.chars().next());
+    templated || monotone || words.iter().any(|w| lower.contains(w))
+}
+
+/// Bits per character of `s`.
+pub fn shannon_entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut total = 0u32;
+    for b in s.bytes() {
+        if let Some(c) = counts.get_mut(usize::from(b)) {
+            *c += 1;
+        }
+        total += 1;
+    }
+    if total == 0 {
+        return 0.0;
+    }
+    let total = f64::from(total);
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / total;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// At most the first four characters (fewer for short secrets), then `…`.
+pub fn redact(secret: &str) -> String {
+    let keep = (secret.chars().count() / 4).min(4);
+    let mut out: String = secret.chars().take(keep).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_keeps_at_most_four_characters() {
+        assert_eq!(redact("ghp_abcdefghijklmnopqrstuvwxyz"), "ghp_…");
+        assert_eq!(redact("abcdefgh"), "ab…");
+        assert_eq!(redact("abc"), "…");
+    }
+
+    #[test]
+    fn entropy_of_random_and_repeated_text() {
+        assert!(shannon_entropy("aaaaaaaa") < 0.01);
+        assert!(shannon_entropy("q8Zr2Lk9Xw4Pm7Nb") > 3.5);
+    }
+
+    #[test]
+    fn placeholders_are_not_secrets() {
+        for p in [
+            "${GITHUB_TOKEN}",
+            "{{ secrets.KEY }}",
+            "<your-token>",
+            "your_api_key_here",
+            "xxxxxxxxxxxxxxxx",
+            "sk-EXAMPLE-123",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        assert!(!is_placeholder("q8Zr2Lk9Xw4Pm7Nb"));
+    }
+}

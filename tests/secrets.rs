@@ -1,0 +1,85 @@
+//! Secret findings are redacted in every output format: no full secret ever leaves mcpgate.
+
+use mcpgate::RuleSet;
+use mcpgate::rules::{Matcher, expand_example};
+use std::process::Command;
+
+#[test]
+fn no_output_format_contains_a_full_secret() {
+    let rules = RuleSet::builtin().expect("rules");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut secrets = Vec::new();
+    let mut files = 0;
+    for rule in rules.rules() {
+        let Matcher::Secret(sm) = &rule.matcher else {
+            continue;
+        };
+        let regex = sm.compiled.as_ref().expect("compiled regex");
+        for (i, bad) in rule.examples.bad.iter().enumerate() {
+            let text = expand_example(bad, 1000 + i as u64);
+            for caps in regex.captures_iter(&text) {
+                if let Some(m) = caps.get(sm.secret_group) {
+                    secrets.push(m.as_str().to_string());
+                }
+            }
+            std::fs::write(dir.path().join(format!("{}-{i}.txt", rule.id)), &text).expect("write");
+            files += 1;
+        }
+    }
+    assert!(secrets.len() >= files, "every example holds a secret");
+    for format in ["text", "json", "sarif", "github", "markdown"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--format", format, "--fail-on", "never", "--no-color"])
+            .output()
+            .expect("run mcpgate");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        for secret in &secrets {
+            if let Some(at) = stdout.find(secret.as_str()) {
+                let start = at.saturating_sub(80);
+                panic!(
+                    "{format} output contains a secret: ...{}...",
+                    stdout.get(start..at + 10).unwrap_or("")
+                );
+            }
+        }
+        if format == "json" {
+            let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+            let with_findings: std::collections::BTreeSet<&str> = doc["findings"]
+                .as_array()
+                .expect("findings")
+                .iter()
+                .filter_map(|f| f["path"].as_str())
+                .collect();
+            assert_eq!(
+                with_findings.len(),
+                files,
+                "every example file has a finding"
+            );
+        }
+    }
+}
+
+#[test]
+fn fingerprints_are_stable_for_the_same_secret_at_the_same_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = expand_example("GITHUB_TOKEN={{gen:ghp_:36:alnum}}\n", 9);
+    std::fs::write(dir.path().join(".env"), &text).expect("write");
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--format", "json", "--fail-on", "never"])
+            .output()
+            .expect("run mcpgate");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["findings"][0]["fingerprint"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let first = run();
+    assert_eq!(first.len(), 16);
+    assert_eq!(first, run());
+}
