@@ -206,9 +206,7 @@ fn analyze_file(
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
         // Images and archives are expected; a binary where source was expected is worth a note.
-        if lang.is_none() {
-            return None;
-        }
+        lang?;
         outcome.notices.push(Notice::new(
             &file.rel,
             NoticeLevel::Note,

@@ -153,7 +153,7 @@ fn is_placeholder(secret: &str) -> bool {
         "replace_me",
         "todo",
     ];
-    let monotone = secret.chars().all(|c| Some(c) == secret.chars().next());
+    let monotone = secret.chars().all(|c| secret.starts_with(c));
     templated || monotone || words.iter().any(|w| lower.contains(w))
 }
 
