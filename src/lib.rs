@@ -25,6 +25,7 @@ pub mod gate;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod suppress;
 pub mod walk;
 
 pub use config::Config;

@@ -7,6 +7,7 @@ use crate::analyze::{FileContext, FileOutcome, secrets};
 use crate::error::{Error, Result};
 use crate::finding::{Notice, NoticeLevel, Report};
 use crate::rules::RuleSet;
+use crate::suppress;
 use crate::walk::{WalkOptions, WalkedFile, walk};
 use rayon::prelude::*;
 use std::io::Read;
@@ -236,6 +237,8 @@ fn analyze_file(
     let mut secrets_found = secrets::scan(&ctx, rules);
     ctx.fingerprint(&mut secrets_found);
     outcome.findings.extend(secrets_found);
+    outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
+    ctx.fingerprint(&mut outcome.findings);
     Some((text.len() as u64, outcome))
 }
 
@@ -256,6 +259,8 @@ pub fn analyze_text(rel_path: &str, text: &str, rules: &RuleSet) -> FileOutcome 
     let mut secrets_found = secrets::scan(&ctx, rules);
     ctx.fingerprint(&mut secrets_found);
     outcome.findings.extend(secrets_found);
+    outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
+    ctx.fingerprint(&mut outcome.findings);
     outcome
 }
 

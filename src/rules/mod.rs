@@ -448,6 +448,7 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
     }
     let call = match &rule.matcher {
         Matcher::Call(call) => call,
+        Matcher::IgnoreComment(_) => return Ok(()),
         Matcher::Secret(sm) => {
             if sm.keywords.is_empty()
                 || sm

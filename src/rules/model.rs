@@ -30,7 +30,7 @@ impl Rule {
     pub fn call(&self) -> Option<&CallMatch> {
         match &self.matcher {
             Matcher::Call(call) => Some(call),
-            Matcher::ToolDescription(_) | Matcher::Secret(_) => None,
+            Matcher::ToolDescription(_) | Matcher::Secret(_) | Matcher::IgnoreComment(_) => None,
         }
     }
 
@@ -50,6 +50,9 @@ impl Rule {
                     out.push_str(&format!(" Sanitizers: {}.", quoted(&call.sanitizers)));
                 }
                 out
+            }
+            Matcher::IgnoreComment(_) => {
+                "Checks `mcpgate:ignore RULE-ID reason` comments in any file.".to_string()
             }
             Matcher::Secret(sm) => format!(
                 "Looks for {} in any text file (keywords {}).",
@@ -119,7 +122,14 @@ pub enum Matcher {
     Call(CallMatch),
     ToolDescription(DescriptionMatch),
     Secret(SecretMatch),
+    /// `mcpgate:ignore` comments without a reason (see `src/suppress.rs`).
+    IgnoreComment(IgnoreCommentMatch),
 }
+
+/// No parameters: the check is the suppression syntax itself.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreCommentMatch {}
 
 /// A credential in any text file: keywords (the prefilter), a regex whose `secret_group`
 /// captures the secret, an entropy floor and allowlists against placeholders.
