@@ -83,3 +83,30 @@ fn fingerprints_are_stable_for_the_same_secret_at_the_same_place() {
     assert_eq!(first.len(), 16);
     assert_eq!(first, run());
 }
+
+/// Notebooks are JSON text: a key in a code cell's source is found, and redacted.
+#[test]
+fn secrets_in_notebook_cells_are_found() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = expand_example("{{gen:sk-proj-:64:urlsafe}}", 3);
+    let notebook = format!(
+        r#"{{"cells": [{{"cell_type": "code", "source": ["import openai\n", "client = openai.OpenAI(api_key=\"{key}\")\n"]}}], "nbformat": 4}}"#
+    );
+    std::fs::write(dir.path().join("demo.ipynb"), notebook).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .expect("run mcpgate");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains(&key));
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule_id"].as_str())
+        .collect();
+    assert_eq!(rules, ["openai-api-key"]);
+}
