@@ -1318,16 +1318,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             elements: Vec::new(),
             made_by: self.made_by_if(needs.made_by, object, ctx),
         });
-        for (index, rule) in self.rules.for_callee(Language::Python, &site.callee) {
-            if let Some(hit) = match_rule(rule, &site) {
-                out.push(SinkHit {
-                    rule: index,
-                    callee: site.display.clone(),
-                    span: site.span,
-                    hit,
-                });
-            }
-        }
+        self.push_matches(&site, out);
     }
 
     /// Rules on the pseudo-callee `<return>`, with the returned value as argument 0.
@@ -1358,8 +1349,13 @@ impl<'m, 't> Analyzer<'m, 't> {
             keyword_splat: false,
             span: span_of(ret),
         };
-        for (index, rule) in self.rules.for_callee(Language::Python, RETURN_CALLEE) {
-            if let Some(hit) = match_rule(rule, &site) {
+        self.push_matches(&site, out);
+    }
+
+    /// The hits of every rule of the site's callee that matches it.
+    fn push_matches(&self, site: &CallSite, out: &mut Vec<SinkHit>) {
+        for (index, rule) in self.rules.for_callee(Language::Python, &site.callee) {
+            if let Some(hit) = match_rule(rule, site) {
                 out.push(SinkHit {
                     rule: index,
                     callee: site.display.clone(),
