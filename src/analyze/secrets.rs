@@ -154,7 +154,16 @@ fn is_placeholder(secret: &str) -> bool {
         "todo",
     ];
     let monotone = secret.chars().all(|c| secret.starts_with(c));
-    templated || monotone || words.iter().any(|w| lower.contains(w))
+    templated || monotone || is_uuid(secret) || words.iter().any(|w| lower.contains(w))
+}
+
+/// `8-4-4-4-12` hex digits: identifiers, not credentials.
+fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
 }
 
 /// Bits per character of `s`.
@@ -219,5 +228,6 @@ mod tests {
             assert!(is_placeholder(p), "{p}");
         }
         assert!(!is_placeholder("q8Zr2Lk9Xw4Pm7Nb"));
+        assert!(is_placeholder("123e4567-e89b-12d3-a456-426614174000"));
     }
 }
