@@ -22,6 +22,7 @@ pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod gate;
+pub mod history;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -31,6 +31,8 @@ pub struct ScanOptions {
     /// Worker threads; `None` means one per core.
     pub jobs: Option<usize>,
     pub parse_timeout: Duration,
+    /// Also scan the lines these commits added, for secrets.
+    pub history: Option<crate::history::HistoryRange>,
 }
 
 impl Default for ScanOptions {
@@ -42,6 +44,7 @@ impl Default for ScanOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             jobs: None,
             parse_timeout: DEFAULT_PARSE_TIMEOUT,
+            history: None,
         }
     }
 }
@@ -93,6 +96,11 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         })
         .collect();
     report.findings.extend(cross_file::join(&modules, rules));
+    if let Some(range) = &options.history {
+        let (found, notices) = crate::history::scan(&root, range, rules, options.max_file_size);
+        report.findings.extend(found);
+        report.notices.extend(notices);
+    }
     for (_, bytes, outcome) in outcomes.drain(..) {
         report.files_scanned += 1;
         report.bytes_scanned += bytes;

@@ -245,6 +245,14 @@ fn io_reason(err: &ignore::Error) -> String {
     }
 }
 
+/// A relative path with `/` separators.
+pub(crate) fn relative_to_root(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `path` relative to `root` with `/` separators; the path as given when it is not below root.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);

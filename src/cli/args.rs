@@ -79,6 +79,14 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_config: bool,
 
+    /// Also scan the lines added by the commits since REF (REF..HEAD) for secrets.
+    #[arg(long, value_name = "REF", conflicts_with = "git_range")]
+    pub since: Option<String>,
+
+    /// Also scan the lines added by the commits of BASE..HEAD for secrets.
+    #[arg(long, value_name = "BASE..HEAD")]
+    pub git_range: Option<String>,
+
     /// Number of worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,

@@ -62,6 +62,10 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
             .or(config.max_file_size)
             .unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
         jobs: args.jobs.map(usize::from),
+        history: match args.since.as_ref().or(args.git_range.as_ref()) {
+            Some(range) => Some(range.parse()?),
+            None => None,
+        },
         ..ScanOptions::default()
     };
     let fail_on = args
