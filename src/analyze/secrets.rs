@@ -101,8 +101,11 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> Vec<Finding> {
             if !is_secret(secret.as_str(), sm) {
                 continue;
             }
-            let shown = redact(secret.as_str());
             let span = ctx.span_of_bytes(secret.start(), secret.end());
+            if allowed_by_other_scanners(ctx.line(span.start_row)) {
+                continue;
+            }
+            let shown = redact(secret.as_str());
             let message = rule.message.replace("{secret}", &shown);
             let mut finding = ctx.finding(rule, span, message);
             finding.snippet = finding.snippet.replace(secret.as_str(), &shown);
@@ -128,6 +131,19 @@ fn is_secret(secret: &str, sm: &SecretMatch) -> bool {
         return false;
     }
     !sm.compiled_allowlist.iter().any(|r| r.is_match(secret)) && !is_placeholder(secret)
+}
+
+/// The allow comments of other secret scanners mark fixtures and documented fake values;
+/// honouring them keeps their test data out of the report.
+fn allowed_by_other_scanners(line: &str) -> bool {
+    [
+        "gitleaks:allow",
+        "pragma: allowlist secret",
+        "trufflehog:ignore",
+        "mcpgate:allow-secret",
+    ]
+    .iter()
+    .any(|marker| line.contains(marker))
 }
 
 /// Template syntax, environment lookups and the words people use for fake values.
@@ -213,6 +229,15 @@ mod tests {
     fn entropy_of_random_and_repeated_text() {
         assert!(shannon_entropy("aaaaaaaa") < 0.01);
         assert!(shannon_entropy("q8Zr2Lk9Xw4Pm7Nb") > 3.5);
+    }
+
+    #[test]
+    fn other_scanners_allow_comments_are_honoured() {
+        assert!(allowed_by_other_scanners("key = 'abc'  # gitleaks:allow"));
+        assert!(allowed_by_other_scanners(
+            "key = 'abc'  # pragma: allowlist secret"
+        ));
+        assert!(!allowed_by_other_scanners("key = 'abc'"));
     }
 
     #[test]
