@@ -10,13 +10,15 @@ fn no_output_format_contains_a_full_secret() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut secrets = Vec::new();
     let mut files = 0;
-    for rule in rules.rules() {
+    for (r, rule) in rules.rules().iter().enumerate() {
         let Matcher::Secret(sm) = &rule.matcher else {
             continue;
         };
         let regex = sm.compiled.as_ref().expect("compiled regex");
         for (i, bad) in rule.examples.bad.iter().enumerate() {
-            let text = expand_example(bad, 1000 + i as u64);
+            // A seed per rule and example: equal seeds would give two rules the same random
+            // characters, and one example's non-secret id would pass for another's secret.
+            let text = expand_example(bad, 1000 + (r * 16 + i) as u64);
             for caps in regex.captures_iter(&text) {
                 if let Some(m) = caps.get(sm.secret_group) {
                     secrets.push(m.as_str().to_string());
@@ -109,4 +111,33 @@ fn secrets_in_notebook_cells_are_found() {
         .filter_map(|f| f["rule_id"].as_str())
         .collect();
     assert_eq!(rules, ["openai-api-key"]);
+}
+
+/// Two secrets on one line: each finding's snippet hides both, not only its own.
+#[test]
+fn a_line_with_two_secrets_leaks_neither() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let github = expand_example("{{gen:ghp_:36:alnum}}", 11);
+    let slack = expand_example(
+        "xoxb-{{gen::12:digits}}-{{gen::12:digits}}-{{gen::24:alnum}}",
+        12,
+    );
+    std::fs::write(
+        dir.path().join("tokens.env"),
+        format!("TOKENS=\"{github} {slack}\"\n"),
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .expect("run mcpgate");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !stdout.contains(&github) && !stdout.contains(&slack),
+        "{stdout}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(doc["findings"].as_array().map(Vec::len), Some(2));
 }

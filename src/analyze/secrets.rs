@@ -115,9 +115,17 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> Vec<Finding> {
     found.sort_by(|a, b| {
         (b.2.confidence, b.2.severity, a.0).cmp(&(a.2.confidence, a.2.severity, b.0))
     });
+    // A line may hold several secrets (a key file's id and key): every snippet hides them all.
+    let all: Vec<&str> = found
+        .iter()
+        .filter_map(|(start, end, _)| ctx.text.get(*start..*end))
+        .collect();
     let mut kept: Vec<(usize, usize, Finding)> = Vec::new();
-    for (start, end, finding) in found {
+    for (start, end, mut finding) in found.iter().cloned() {
         if !kept.iter().any(|(s, e, _)| start < *e && *s < end) {
+            for secret in &all {
+                finding.snippet = finding.snippet.replace(secret, &redact(secret));
+            }
             kept.push((start, end, finding));
         }
     }

@@ -257,7 +257,8 @@ fn load_dir(dir: &Path, out: &mut Vec<Rule>) -> Result<()> {
 }
 
 /// Expands `{{gen:PREFIX:LENGTH:CHARSET}}` in an example into PREFIX and LENGTH characters of
-/// CHARSET (`alnum`, `hex`, `upper`, `lower`, `digits`, `b64`, `urlsafe`), from a fixed seed.
+/// CHARSET (`alnum`, `hex`, `upper`, `lower`, `digits`, `b64`, `urlsafe`, `bech32`), from a
+/// fixed seed.
 /// Secret-rule examples are written this way so that the repository never holds a string
 /// that looks like a real credential.
 pub fn expand_example(example: &str, seed: u64) -> String {
@@ -283,6 +284,7 @@ pub fn expand_example(example: &str, seed: u64) -> String {
         if let [prefix, len, charset] = spec.as_slice() {
             let alphabet: &[u8] = match *charset {
                 "hex" => b"0123456789abcdef",
+                "bech32" => b"QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
                 "upper" => b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
                 "lower" => b"abcdefghijklmnopqrstuvwxyz",
                 "digits" => b"0123456789",
