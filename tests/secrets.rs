@@ -4,6 +4,17 @@ use mcpgate::RuleSet;
 use mcpgate::rules::{Matcher, expand_example};
 use std::process::Command;
 
+/// The JSON report of `mcpgate scan DIR` (never failing on findings).
+fn scan_json(dir: &std::path::Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .arg("scan")
+        .arg(dir)
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .expect("run mcpgate");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn no_output_format_contains_a_full_secret() {
     let rules = RuleSet::builtin().expect("rules");
@@ -69,13 +80,7 @@ fn fingerprints_are_stable_for_the_same_secret_at_the_same_place() {
     let text = expand_example("GITHUB_TOKEN={{gen:ghp_:36:alnum}}\n", 9);
     std::fs::write(dir.path().join(".env"), &text).expect("write");
     let run = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
-            .arg("scan")
-            .arg(dir.path())
-            .args(["--format", "json", "--fail-on", "never"])
-            .output()
-            .expect("run mcpgate");
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let doc: serde_json::Value = serde_json::from_str(&scan_json(dir.path())).expect("json");
         doc["findings"][0]["fingerprint"]
             .as_str()
             .unwrap_or_default()
@@ -95,13 +100,7 @@ fn secrets_in_notebook_cells_are_found() {
         r#"{{"cells": [{{"cell_type": "code", "source": ["import openai\n", "client = openai.OpenAI(api_key=\"{key}\")\n"]}}], "nbformat": 4}}"#
     );
     std::fs::write(dir.path().join("demo.ipynb"), notebook).expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
-        .arg("scan")
-        .arg(dir.path())
-        .args(["--format", "json", "--fail-on", "never"])
-        .output()
-        .expect("run mcpgate");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = scan_json(dir.path());
     assert!(!stdout.contains(&key));
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     let rules: Vec<&str> = doc["findings"]
@@ -127,13 +126,7 @@ fn a_line_with_two_secrets_leaks_neither() {
         format!("TOKENS=\"{github} {slack}\"\n"),
     )
     .expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
-        .arg("scan")
-        .arg(dir.path())
-        .args(["--format", "json", "--fail-on", "never"])
-        .output()
-        .expect("run mcpgate");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = scan_json(dir.path());
     assert!(
         !stdout.contains(&github) && !stdout.contains(&slack),
         "{stdout}"
