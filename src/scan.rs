@@ -242,9 +242,8 @@ fn analyze_file(
         outcome.exports = analyzed.exports;
         outcome.external_calls = analyzed.external_calls;
     }
-    let mut secrets_found = secrets::scan(&ctx, rules);
-    ctx.fingerprint(&mut secrets_found);
-    outcome.findings.extend(secrets_found);
+    outcome.findings.extend(secrets::scan(&ctx, rules));
+    // Fingerprints once, after suppressions: occurrences are counted over what is reported.
     outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
     ctx.fingerprint(&mut outcome.findings);
     Some((text.len() as u64, outcome))
@@ -264,9 +263,8 @@ pub fn analyze_text(rel_path: &str, text: &str, rules: &RuleSet) -> FileOutcome 
         ),
         None => FileOutcome::default(),
     };
-    let mut secrets_found = secrets::scan(&ctx, rules);
-    ctx.fingerprint(&mut secrets_found);
-    outcome.findings.extend(secrets_found);
+    outcome.findings.extend(secrets::scan(&ctx, rules));
+    // Fingerprints once, after suppressions: occurrences are counted over what is reported.
     outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
     ctx.fingerprint(&mut outcome.findings);
     outcome

@@ -464,7 +464,8 @@ pub fn language_for(path: &Path, head: &[u8]) -> Option<Language> {
     (first_line.starts_with("#!") && first_line.contains("python")).then_some(Language::Python)
 }
 
-/// Analyzes one source file with every rule of its language.
+/// Analyzes one source file with every rule of its language. Findings are not fingerprinted
+/// yet: `scan` does that once per file.
 pub fn analyze(
     lang: Language,
     ctx: &FileContext<'_>,
@@ -553,7 +554,7 @@ pub fn analyze(
             outcome.findings.push(ctx.finding(rule, span, message));
         }
     }
-    ctx.fingerprint(&mut outcome.findings);
+    // The caller fingerprints the file's findings once, after all analyzers and suppressions.
     // Templates of exported sinks, fingerprinted in one pass over the file.
     let mut exports = parsed.exports;
     let mut slots = Vec::new();
