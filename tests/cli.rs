@@ -43,6 +43,10 @@ fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
 fn expected_example_findings() -> Vec<(String, String, u64)> {
     [
         ("github-token", "claude_desktop_config.json", 7),
+        ("ts-command-injection", "node-server/src/index.ts", 20),
+        ("ts-path-prefix-check", "node-server/src/index.ts", 28),
+        ("ts-ssrf", "node-server/src/index.ts", 44),
+        ("ts-code-injection", "node-server/src/index.ts", 49),
         ("python-subprocess-shell-true", "server.py", 22),
         ("python-subprocess-without-timeout", "server.py", 22),
         ("python-shell-command", "server.py", 28),
@@ -53,7 +57,7 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("python-tls-verify-disabled", "server.py", 52),
         ("python-path-traversal", "server.py", 58),
         ("python-unbounded-read", "server.py", 59),
-        ("python-tool-poisoning", "server.py", 72),
+        ("mcp-tool-poisoning", "server.py", 72),
         ("python-subprocess-shell-true", "tools/archive.py", 12),
         ("python-subprocess-without-timeout", "tools/archive.py", 12),
     ]
@@ -70,7 +74,7 @@ fn example_scan_finds_exactly_the_planted_bugs_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let doc = json(&out);
     assert_eq!(findings(&doc), expected_example_findings());
-    assert_eq!(doc["summary"]["files_scanned"], 6);
+    assert_eq!(doc["summary"]["files_scanned"], 9);
     assert_eq!(doc["summary"]["complete"], true);
     assert_eq!(doc["notices"].as_array().map(Vec::len), Some(0));
 }
@@ -94,10 +98,14 @@ fn fail_on_sets_the_threshold() {
 
 #[test]
 fn a_clean_tree_exits_0() {
-    let out = mcpgate(&["scan", "examples/vulnerable-server/safe_tools.py"]);
+    let out = mcpgate(&[
+        "scan",
+        "examples/vulnerable-server/safe_tools.py",
+        "examples/vulnerable-server/node-server/src/safe.ts",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("no findings; 1 file scanned"),
+        stdout(&out).contains("no findings; 2 files scanned"),
         "{}",
         stdout(&out)
     );
@@ -184,7 +192,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 12);
+    assert_eq!(found.len(), 16);
     assert!(found.iter().all(|(_, p, _)| p != "tools/archive.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -237,12 +245,12 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     let out = mcpgate(&["scan", EXAMPLE, "--sarif", &sarif.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("14 findings (10 high, 1 medium, 3 low) in 3 files; 6 files scanned")
+        stdout(&out).contains("18 findings (14 high, 1 medium, 3 low) in 4 files; 9 files scanned")
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(14));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(18));
 
     let out = mcpgate(&[
         "scan",
@@ -254,7 +262,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("14 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("18 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -339,7 +347,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 14 results, 0 problems"),
+        stdout(&out).contains("ok: 18 results, 0 problems"),
         "{}",
         stdout(&out)
     );

@@ -1,7 +1,7 @@
 //! Every rule's examples are its tests: each `bad` snippet fires the rule, each `good` snippet
 //! does not. And the generated rule index stays in sync with the rule files.
 
-use mcpgate::rules::{Matcher, expand_example, index_markdown};
+use mcpgate::rules::{Language, Matcher, expand_example, index_markdown};
 use mcpgate::{RuleSet, analyze_text};
 
 #[test]
@@ -10,9 +10,11 @@ fn every_bad_example_fires_and_every_good_example_is_silent() {
     assert!(rules.rules().len() >= 6, "the rule pack shrank");
     let mut failures = Vec::new();
     for rule in rules.rules() {
-        // Secret examples are text in any file; code examples are Python.
-        let path = match rule.matcher {
-            Matcher::Secret(_) => "example.txt",
+        // Secret examples are text in any file; code examples are in the rule's first language.
+        let path = match (&rule.matcher, rule.languages.first()) {
+            (Matcher::Secret(_), _) => "example.txt",
+            (_, Some(Language::TypeScript)) => "example.ts",
+            (_, Some(Language::JavaScript)) => "example.js",
             _ => "example.py",
         };
         for (i, bad) in rule.examples.bad.iter().enumerate() {

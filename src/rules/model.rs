@@ -71,8 +71,8 @@ impl Rule {
                     parts.push(format!("length over {max} characters"));
                 }
                 format!(
-                    "Checks the descriptions of tools, prompts and resources (docstrings, \
-                     `description=`) for {}.",
+                    "Checks the descriptions of tools, prompts and resources (docstrings, `description` \
+                     arguments and fields, zod `.describe()`) for {}.",
                     parts.join(", ")
                 )
             }
@@ -84,6 +84,8 @@ impl Rule {
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Python,
+    TypeScript,
+    JavaScript,
     /// Any text file (secret rules).
     Any,
 }
@@ -92,6 +94,8 @@ impl Language {
     pub fn as_str(self) -> &'static str {
         match self {
             Language::Python => "python",
+            Language::TypeScript => "typescript",
+            Language::JavaScript => "javascript",
             Language::Any => "any",
         }
     }

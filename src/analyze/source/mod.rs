@@ -4,6 +4,7 @@
 //! with the flow of the value that matters. This module holds the language-neutral parts: the
 //! flow lattice, the rule matcher and the policy that turns hits into findings.
 
+pub mod javascript;
 pub mod python;
 
 use super::cross_file::ProjectModules;
@@ -454,14 +455,36 @@ fn lower(severity: Severity) -> Severity {
 
 /// Which language front end handles a file, by extension or shebang.
 pub fn language_for(path: &Path, head: &[u8]) -> Option<Language> {
+    // Declaration files hold types only: nothing runs, nothing to trace.
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|s| name.ends_with(s))
+    {
+        return None;
+    }
     match path.extension().and_then(|e| e.to_str()) {
         Some("py" | "pyw") => return Some(Language::Python),
+        Some("ts" | "tsx" | "mts" | "cts") => return Some(Language::TypeScript),
+        Some("js" | "jsx" | "mjs" | "cjs") => return Some(Language::JavaScript),
         Some(_) => return None,
         None => {}
     }
     let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let first_line = String::from_utf8_lossy(first_line);
-    (first_line.starts_with("#!") && first_line.contains("python")).then_some(Language::Python)
+    if !first_line.starts_with("#!") {
+        return None;
+    }
+    if first_line.contains("python") {
+        Some(Language::Python)
+    } else if first_line.contains("node")
+        || first_line.contains("deno")
+        || first_line.contains("bun")
+    {
+        Some(Language::JavaScript)
+    } else {
+        None
+    }
 }
 
 /// Analyzes one source file with every rule of its language. Findings are not fingerprinted
@@ -476,6 +499,13 @@ pub fn analyze(
     let mut outcome = FileOutcome::default();
     let parsed = match lang {
         Language::Python => python::analyze(ctx.text, rules, parse_budget, project),
+        Language::TypeScript | Language::JavaScript => javascript::analyze(
+            ctx.text,
+            javascript::Dialect::for_path(ctx.rel_path),
+            lang,
+            rules,
+            parse_budget,
+        ),
         // No front end parses "any text"; those rules run in the secrets pass.
         Language::Any => return outcome,
     };
@@ -815,6 +845,23 @@ mod tests {
             Some(Language::Python)
         );
         assert_eq!(language_for(Path::new("bin/tool"), b"#!/bin/sh\n"), None);
+        assert_eq!(
+            language_for(Path::new("src/index.ts"), b""),
+            Some(Language::TypeScript)
+        );
+        assert_eq!(
+            language_for(Path::new("a.tsx"), b""),
+            Some(Language::TypeScript)
+        );
+        assert_eq!(
+            language_for(Path::new("a.mjs"), b""),
+            Some(Language::JavaScript)
+        );
+        assert_eq!(language_for(Path::new("dist/index.d.ts"), b""), None);
+        assert_eq!(
+            language_for(Path::new("bin/cli"), b"#!/usr/bin/env node\n"),
+            Some(Language::JavaScript)
+        );
     }
 
     fn taint(function: &str, kind: FnKind) -> Taint {

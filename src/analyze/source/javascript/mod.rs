@@ -1,0 +1,96 @@
+//! JavaScript and TypeScript front end: one tree-sitter parse (TypeScript, TSX or JavaScript
+//! grammar by extension), name resolution (`names`), then taint propagation from MCP entry
+//! points to the sinks named by the rules (`taint`).
+
+mod names;
+mod taint;
+
+use super::{ParseFailure, Parsed, parse};
+use crate::rules::{Language, RuleSet};
+use std::cell::RefCell;
+use std::time::Duration;
+use tree_sitter::Parser;
+
+/// Which grammar parses a file: TypeScript's type assertions (`<T>x`) and JSX cannot share one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    TypeScript,
+    Tsx,
+    JavaScript,
+}
+
+impl Dialect {
+    pub fn for_path(path: &str) -> Dialect {
+        let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+        match ext {
+            "ts" | "mts" | "cts" => Dialect::TypeScript,
+            "tsx" => Dialect::Tsx,
+            _ => Dialect::JavaScript,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Dialect::TypeScript => "typescript",
+            Dialect::Tsx => "tsx",
+            Dialect::JavaScript => "javascript",
+        }
+    }
+
+    fn language(self) -> tree_sitter::Language {
+        match self {
+            Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+        }
+    }
+}
+
+thread_local! {
+    /// One parser per dialect and thread, created on first use.
+    static PARSERS: RefCell<[Option<Parser>; 3]> = const { RefCell::new([None, None, None]) };
+}
+
+/// Parses `text` and returns the sink hits of the rules of `lang`.
+pub fn analyze(
+    text: &str,
+    dialect: Dialect,
+    lang: Language,
+    rules: &RuleSet,
+    budget: Duration,
+) -> Result<Parsed, ParseFailure> {
+    let slot = dialect as usize;
+    let tree = PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let Some(entry) = parsers.get_mut(slot) else {
+            return Err(ParseFailure::Grammar(
+                dialect.name(),
+                "no parser slot".into(),
+            ));
+        };
+        if entry.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&dialect.language())
+                .map_err(|e| ParseFailure::Grammar(dialect.name(), e.to_string()))?;
+            *entry = Some(parser);
+        }
+        match entry.as_mut() {
+            Some(parser) => parse(parser, text, budget),
+            None => Err(ParseFailure::Grammar(
+                dialect.name(),
+                "parser unavailable".into(),
+            )),
+        }
+    })?;
+    let root = tree.root_node();
+    let module = names::Module::collect(root, text);
+    let result = taint::analyze_module(&module, text, rules, lang, root);
+    Ok(Parsed {
+        hits: result.hits,
+        exports: Vec::new(),
+        external_calls: Vec::new(),
+        descriptions: module.descriptions,
+        had_syntax_errors: root.has_error(),
+    })
+}

@@ -1,0 +1,684 @@
+//! Name resolution for JavaScript and TypeScript, in one walk of the tree: imports and
+//! `require`s (with `promisify` and destructuring), the file's functions, the MCP
+//! registrations that make some of them entry points (with what their zod schemas allow), and
+//! the descriptions the server shows the model.
+
+use crate::analyze::source::{Description, EntryKind, FnKind};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::rc::Rc;
+use tree_sitter::Node;
+
+/// The source text of `node`; empty if the range is not valid UTF-8 boundaries.
+pub(super) fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+pub(super) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    node.child_by_field_name(name)
+}
+
+pub(super) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+pub(super) fn is_function(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "arrow_function"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+            | "function_declaration"
+            | "generator_function_declaration"
+            | "method_definition"
+    )
+}
+
+/// The contents of a string literal without quotes; `None` for anything else.
+pub(super) fn string_value<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    match node.kind() {
+        "string" => {
+            let t = text(node, src);
+            Some(t.get(1..t.len().saturating_sub(1)).unwrap_or(""))
+        }
+        "template_string" if !has_substitution(node) => {
+            let t = text(node, src);
+            Some(t.get(1..t.len().saturating_sub(1)).unwrap_or(""))
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn has_substitution(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .any(|c| c.kind() == "template_substitution")
+}
+
+/// `node:fs/promises` -> `fs`; relative specifiers are this project's own modules (`None`).
+pub(super) fn module_name(specifier: &str) -> Option<String> {
+    let s = specifier.strip_prefix("node:").unwrap_or(specifier);
+    if s.is_empty() || s.starts_with('.') || s.starts_with('/') {
+        return None;
+    }
+    if let Some(rest) = s.strip_prefix("@modelcontextprotocol/sdk")
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        return Some("@modelcontextprotocol/sdk".to_string());
+    }
+    Some(match s {
+        "fs/promises" => "fs".to_string(),
+        "child_process/promises" => "child_process".to_string(),
+        other => other.to_string(),
+    })
+}
+
+/// Canonical spellings: `fs.promises.readFile` is `fs.readFile`.
+pub(super) fn normalize(name: String) -> String {
+    match name.strip_prefix("fs.promises.") {
+        Some(rest) => format!("fs.{rest}"),
+        None => name,
+    }
+}
+
+/// Globals whose calls rules name directly.
+pub(super) const GLOBALS: &[&str] = &[
+    "eval",
+    "fetch",
+    "Function",
+    "setTimeout",
+    "setInterval",
+    "require",
+    "Number",
+    "parseInt",
+    "parseFloat",
+    "Boolean",
+    "String",
+    "encodeURIComponent",
+    "decodeURIComponent",
+    "encodeURI",
+    "JSON",
+    "Math",
+    "process",
+    "Buffer",
+    "URL",
+    "Object",
+    "Array",
+    "Promise",
+    "console",
+];
+
+/// What a tool's schema says about one of its properties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum PropKind {
+    /// One of a fixed set of values (`z.enum`, `z.literal`, `z.boolean`): not attacker text.
+    Fixed,
+    /// A number: clean for every rule that is not about sizes.
+    Numeric,
+}
+
+/// The constrained properties of an object schema; unconstrained ones are absent.
+pub(super) type Schema = FxHashMap<String, PropKind>;
+
+pub(super) struct Function<'t> {
+    /// Allocated once per function: taints compare their origin with `Rc::ptr_eq`.
+    pub name: Rc<str>,
+    pub params: Vec<Node<'t>>,
+    pub body: Option<Node<'t>>,
+    pub kind: FnKind,
+    pub schema: Option<Rc<Schema>>,
+}
+
+#[derive(Default)]
+pub(super) struct Module<'t> {
+    /// Local name -> canonical name (`run` -> `child_process.execSync`, `cp` -> `child_process`).
+    pub aliases: FxHashMap<String, String>,
+    pub functions: Vec<Function<'t>>,
+    pub by_name: FxHashMap<String, usize>,
+    pub methods: FxHashMap<String, usize>,
+    /// Function nodes analyzed on their own (by node id); other functions are callbacks,
+    /// analyzed where they are passed, with the variables they close over.
+    pub by_node: FxHashMap<usize, usize>,
+    /// Module-level `const`s bound to literals.
+    pub constants: FxHashSet<String>,
+    /// `const Args = z.object({...})`: what each named schema constrains.
+    pub schemas: FxHashMap<String, Rc<Schema>>,
+    pub descriptions: Vec<Description>,
+}
+
+/// Registration methods of the MCP SDK and the kind of entry point their handler is.
+fn registration(method: &str) -> Option<EntryKind> {
+    Some(match method {
+        "tool" | "registerTool" => EntryKind::Tool,
+        "resource" | "registerResource" => EntryKind::Resource,
+        "prompt" | "registerPrompt" => EntryKind::Prompt,
+        _ => return None,
+    })
+}
+
+/// Keys whose presence marks an object literal as a tool, prompt or schema definition, so its
+/// `description` is text the model reads.
+const DESCRIBED_OBJECT_KEYS: &[&str] = &[
+    "name",
+    "inputSchema",
+    "title",
+    "type",
+    "arguments",
+    "uriTemplate",
+    "mimeType",
+];
+
+impl<'t> Module<'t> {
+    pub fn collect(root: Node<'t>, src: &'t str) -> Module<'t> {
+        let mut m = Module::default();
+        let mut exported: FxHashSet<String> = FxHashSet::default();
+        let mut named_entries: Vec<(String, EntryKind, Option<Rc<Schema>>)> = Vec::new();
+        let mut entry_nodes: FxHashMap<usize, (EntryKind, String, Option<Rc<Schema>>)> =
+            FxHashMap::default();
+        // Iterative: hostile files nest deeper than the stack allows.
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "import_statement" => m.import(node, src),
+                "variable_declarator" => m.declarator(node, src, &mut exported),
+                "call_expression" => {
+                    m.call(node, src, &mut named_entries, &mut entry_nodes);
+                }
+                "pair" => m.described_pair(node, src),
+                "export_statement" => {
+                    if let Some(d) = field(node, "declaration")
+                        && let Some(name) = field(d, "name")
+                    {
+                        exported.insert(text(name, src).to_string());
+                    }
+                }
+                "assignment_expression" => {
+                    // `module.exports = { a, b }`, `exports.a = a`.
+                    if let (Some(left), Some(right)) = (field(node, "left"), field(node, "right")) {
+                        let target = text(left, src);
+                        if target == "module.exports" && right.kind() == "object" {
+                            for c in named_children(right) {
+                                let n = match c.kind() {
+                                    "shorthand_property_identifier" => Some(c),
+                                    "pair" => field(c, "value"),
+                                    _ => None,
+                                };
+                                if let Some(n) = n {
+                                    exported.insert(text(n, src).to_string());
+                                }
+                            }
+                        } else if target.starts_with("exports.")
+                            || target.starts_with("module.exports.")
+                        {
+                            exported.insert(text(right, src).to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if is_function(node) {
+                m.function(node, src, &entry_nodes);
+            }
+            let mut cursor = node.walk();
+            let children: Vec<Node<'t>> = node.children(&mut cursor).collect();
+            stack.extend(children.into_iter().rev());
+        }
+        for (name, kind, schema) in named_entries {
+            let index = m
+                .by_name
+                .get(&name)
+                .or_else(|| name.strip_prefix("this.").and_then(|n| m.methods.get(n)))
+                .copied();
+            if let Some(f) = index.and_then(|i| m.functions.get_mut(i)) {
+                f.kind = FnKind::Entry(kind);
+                if f.schema.is_none() {
+                    f.schema = schema;
+                }
+            }
+        }
+        for f in &mut m.functions {
+            if f.kind == FnKind::Private && exported.contains(&*f.name) {
+                f.kind = FnKind::Public;
+            }
+        }
+        m
+    }
+
+    fn import(&mut self, node: Node<'t>, src: &str) {
+        let Some(module) = field(node, "source")
+            .and_then(|s| string_value(s, src))
+            .and_then(module_name)
+        else {
+            return;
+        };
+        for clause in named_children(node) {
+            if clause.kind() != "import_clause" {
+                continue;
+            }
+            for part in named_children(clause) {
+                match part.kind() {
+                    "identifier" => {
+                        self.aliases.insert(text(part, src).into(), module.clone());
+                    }
+                    "namespace_import" => {
+                        if let Some(id) = named_children(part).first() {
+                            self.aliases.insert(text(*id, src).into(), module.clone());
+                        }
+                    }
+                    "named_imports" => {
+                        for spec in named_children(part) {
+                            let Some(name) = field(spec, "name") else {
+                                continue;
+                            };
+                            let name = string_value(name, src).unwrap_or(text(name, src));
+                            let local = field(spec, "alias").map_or(name, |a| text(a, src));
+                            let canonical = if name == "default" {
+                                module.clone()
+                            } else {
+                                normalize(format!("{module}.{name}"))
+                            };
+                            self.aliases.insert(local.to_string(), canonical);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// The canonical name an expression stands for when it is a module or a module member:
+    /// `require("x")`, `cp.exec`, `promisify(exec)`, `util.promisify(cp.exec)`.
+    pub fn alias_of(&self, node: Node<'_>, src: &str) -> Option<String> {
+        match node.kind() {
+            "identifier" => self.aliases.get(text(node, src)).cloned(),
+            "member_expression" => {
+                let base = self.alias_of(field(node, "object")?, src)?;
+                let prop = text(field(node, "property")?, src);
+                Some(normalize(format!("{base}.{prop}")))
+            }
+            "parenthesized_expression" | "await_expression" => {
+                self.alias_of(*named_children(node).first()?, src)
+            }
+            "call_expression" => {
+                let function = field(node, "function")?;
+                let args = field(node, "arguments")?;
+                let first = *named_children(args).first()?;
+                let callee = text(function, src);
+                if callee == "require" {
+                    return module_name(string_value(first, src)?);
+                }
+                let promisify = callee == "promisify"
+                    || self.alias_of(function, src).as_deref() == Some("util.promisify");
+                if promisify {
+                    return self.alias_of(first, src);
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn declarator(&mut self, node: Node<'t>, src: &str, exported: &mut FxHashSet<String>) {
+        let (Some(name), Some(value)) = (field(node, "name"), field(node, "value")) else {
+            return;
+        };
+        if let Some(canonical) = self.alias_of(value, src) {
+            match name.kind() {
+                "identifier" => {
+                    self.aliases.insert(text(name, src).into(), canonical);
+                }
+                "object_pattern" => {
+                    for (key, local) in pattern_properties(name, src) {
+                        self.aliases
+                            .insert(local.into(), normalize(format!("{canonical}.{key}")));
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
+        if name.kind() != "identifier" {
+            return;
+        }
+        let name_text = text(name, src);
+        let declaration = node.parent();
+        let top_level = declaration
+            .and_then(|d| d.parent())
+            .is_some_and(|p| p.kind() == "program" || p.kind() == "export_statement");
+        if top_level
+            && declaration.and_then(|d| d.parent()).map(|p| p.kind()) == Some("export_statement")
+        {
+            exported.insert(name_text.to_string());
+        }
+        if top_level && is_literal(value) {
+            self.constants.insert(name_text.to_string());
+        }
+        if let Some(schema) = object_schema(value, src, &self.schemas) {
+            self.schemas.insert(name_text.to_string(), Rc::new(schema));
+        }
+    }
+
+    /// A function node: named functions, methods, functions stored in variables or object
+    /// properties and MCP handlers are analyzed on their own; the rest are callbacks.
+    fn function(
+        &mut self,
+        node: Node<'t>,
+        src: &str,
+        entries: &FxHashMap<usize, (EntryKind, String, Option<Rc<Schema>>)>,
+    ) {
+        let parent = node.parent();
+        let (name, kind, schema) = if let Some((kind, name, schema)) = entries.get(&node.id()) {
+            (name.clone(), FnKind::Entry(*kind), schema.clone())
+        } else if let Some(n) = field(node, "name") {
+            (text(n, src).to_string(), FnKind::Private, None)
+        } else {
+            let named_by = parent.and_then(|p| match p.kind() {
+                "variable_declarator" => field(p, "name").filter(|n| n.kind() == "identifier"),
+                "pair" | "public_field_definition" => field(p, "key").or(field(p, "name")),
+                "assignment_expression" => field(p, "left"),
+                _ => None,
+            });
+            match named_by {
+                Some(n) => (text(n, src).to_string(), FnKind::Private, None),
+                None => return,
+            }
+        };
+        let index = self.functions.len();
+        let params = match field(node, "parameters") {
+            Some(p) => named_children(p),
+            None => field(node, "parameter").into_iter().collect(),
+        };
+        if node.kind() == "method_definition" {
+            self.methods.entry(name.clone()).or_insert(index);
+        } else if !matches!(kind, FnKind::Entry(_)) {
+            let key = name.rsplit('.').next().unwrap_or(&name).to_string();
+            self.by_name.entry(key).or_insert(index);
+        }
+        self.by_node.insert(node.id(), index);
+        self.functions.push(Function {
+            name: Rc::from(name.as_str()),
+            params,
+            body: field(node, "body"),
+            kind,
+            schema,
+        });
+    }
+
+    /// MCP registrations (`server.tool(...)`, `setRequestHandler(CallToolRequestSchema, ...)`)
+    /// and `.describe("...")` texts.
+    fn call(
+        &mut self,
+        node: Node<'t>,
+        src: &str,
+        named_entries: &mut Vec<(String, EntryKind, Option<Rc<Schema>>)>,
+        entry_nodes: &mut FxHashMap<usize, (EntryKind, String, Option<Rc<Schema>>)>,
+    ) {
+        let Some(function) = field(node, "function").filter(|f| f.kind() == "member_expression")
+        else {
+            return;
+        };
+        let Some(method) = field(function, "property").map(|p| text(p, src)) else {
+            return;
+        };
+        let args = field(node, "arguments")
+            .filter(|a| a.kind() == "arguments")
+            .map(named_children)
+            .unwrap_or_default();
+        if method == "describe" {
+            if let Some(first) = args.first().filter(|a| is_text_literal(**a)) {
+                self.describe(*first, "parameter", src);
+            }
+            return;
+        }
+        let (kind, owner) = if method == "setRequestHandler" {
+            let kind = match args.first().map(|a| text(*a, src)) {
+                Some("CallToolRequestSchema") => EntryKind::CallTool,
+                Some("ReadResourceRequestSchema") => EntryKind::Resource,
+                Some("GetPromptRequestSchema") => EntryKind::Prompt,
+                _ => return,
+            };
+            (kind, "call_tool".to_string())
+        } else {
+            let Some(kind) = registration(method) else {
+                return;
+            };
+            let Some(name) = args.first().and_then(|a| string_value(*a, src)) else {
+                return;
+            };
+            (kind, name.to_string())
+        };
+        let Some((&handler, middle)) = args.split_last() else {
+            return;
+        };
+        if middle.is_empty() {
+            return;
+        }
+        let middle = middle.get(1..).unwrap_or(&[]);
+        let mut schema = None;
+        for (i, arg) in middle.iter().enumerate() {
+            if is_text_literal(*arg) && i == 0 {
+                self.describe(*arg, &owner, src);
+            }
+            if arg.kind() == "object" {
+                // `registerTool(name, { description, inputSchema }, handler)`.
+                let mut config_schema = None;
+                for pair in named_children(*arg)
+                    .into_iter()
+                    .filter(|p| p.kind() == "pair")
+                {
+                    let (Some(key), Some(value)) = (field(pair, "key"), field(pair, "value"))
+                    else {
+                        continue;
+                    };
+                    match text(key, src) {
+                        "description" if is_text_literal(value) => {
+                            self.describe(value, &owner, src)
+                        }
+                        "inputSchema" | "argsSchema" => {
+                            config_schema = object_schema(value, src, &self.schemas)
+                                .map(Rc::new)
+                                .or_else(|| self.schemas.get(text(value, src)).cloned());
+                        }
+                        _ => {}
+                    }
+                }
+                schema = config_schema
+                    .or_else(|| object_schema(*arg, src, &self.schemas).map(Rc::new))
+                    .or(schema);
+            } else if let Some(named) = self.schemas.get(text(*arg, src)) {
+                schema = Some(named.clone());
+            }
+        }
+        let handler = unwrap_bind(handler, src);
+        if is_function(handler) {
+            entry_nodes.insert(handler.id(), (kind, owner, schema));
+        } else if matches!(handler.kind(), "identifier" | "member_expression") {
+            named_entries.push((text(handler, src).to_string(), kind, schema));
+        }
+    }
+
+    /// `description: "..."` in an object that defines a tool, a prompt or a schema property.
+    fn described_pair(&mut self, node: Node<'t>, src: &str) {
+        let (Some(key), Some(value)) = (field(node, "key"), field(node, "value")) else {
+            return;
+        };
+        if text(key, src).trim_matches(['"', '\'']) != "description" || !is_text_literal(value) {
+            return;
+        }
+        let Some(object) = node.parent() else { return };
+        let mut owner = None;
+        let mut described = false;
+        for sibling in named_children(object) {
+            if sibling.kind() != "pair" {
+                continue;
+            }
+            let Some(k) = field(sibling, "key") else {
+                continue;
+            };
+            let k = text(k, src).trim_matches(['"', '\'']);
+            described |= DESCRIBED_OBJECT_KEYS.contains(&k);
+            if k == "name" {
+                owner = field(sibling, "value").and_then(|v| string_value(v, src));
+            }
+        }
+        if described {
+            let owner = owner.unwrap_or("tool").to_string();
+            // Registration calls already recorded this literal.
+            if !self
+                .descriptions
+                .iter()
+                .any(|d| d.start_byte == value.start_byte())
+            {
+                self.describe(value, &owner, src);
+            }
+        }
+    }
+
+    fn describe(&mut self, node: Node<'_>, owner: &str, src: &str) {
+        if self
+            .descriptions
+            .iter()
+            .any(|d| d.start_byte == node.start_byte())
+        {
+            return;
+        }
+        self.descriptions.push(Description {
+            owner: owner.to_string(),
+            start_byte: node.start_byte(),
+            text: text(node, src).to_string(),
+        });
+    }
+}
+
+/// `this.handle.bind(this)` is the method `this.handle`.
+fn unwrap_bind<'t>(node: Node<'t>, src: &str) -> Node<'t> {
+    if node.kind() == "call_expression"
+        && let Some(f) = field(node, "function")
+        && f.kind() == "member_expression"
+        && field(f, "property").is_some_and(|p| text(p, src) == "bind")
+        && let Some(object) = field(f, "object")
+    {
+        return object;
+    }
+    node
+}
+
+fn is_text_literal(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "string" | "template_string" | "binary_expression"
+    ) && (node.kind() != "binary_expression" || {
+        let mut cursor = node.walk();
+        node.named_children(&mut cursor)
+            .all(|c| matches!(c.kind(), "string" | "template_string" | "binary_expression"))
+    })
+}
+
+pub(super) fn is_literal(node: Node<'_>) -> bool {
+    match node.kind() {
+        "string" | "number" | "true" | "false" | "null" | "undefined" | "regex" => true,
+        "template_string" => !has_substitution(node),
+        "array" | "object" => {
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor).all(|c| match c.kind() {
+                "pair" => field(c, "value").is_some_and(is_literal),
+                "comment" => true,
+                _ => is_literal(c),
+            })
+        }
+        "as_expression" | "satisfies_expression" | "parenthesized_expression" => {
+            let mut cursor = node.walk();
+            let first = node.named_children(&mut cursor).next();
+            first.is_some_and(is_literal)
+        }
+        _ => false,
+    }
+}
+
+/// `(key, local)` pairs of an object destructuring pattern: `{ exec, spawn: sp }`.
+pub(super) fn pattern_properties<'s>(pattern: Node<'_>, src: &'s str) -> Vec<(&'s str, &'s str)> {
+    let mut out = Vec::new();
+    for p in named_children(pattern) {
+        match p.kind() {
+            "shorthand_property_identifier_pattern" => {
+                let t = text(p, src);
+                out.push((t, t));
+            }
+            "pair_pattern" => {
+                if let (Some(k), Some(v)) = (field(p, "key"), field(p, "value")) {
+                    let v = match v.kind() {
+                        "assignment_pattern" => field(v, "left").unwrap_or(v),
+                        _ => v,
+                    };
+                    if v.kind() == "identifier" {
+                        out.push((text(k, src).trim_matches(['"', '\'']), text(v, src)));
+                    }
+                }
+            }
+            "object_assignment_pattern" => {
+                if let Some(l) = field(p, "left").filter(|l| l.kind() != "object_pattern") {
+                    let t = text(l, src);
+                    out.push((t, t));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What a zod object schema constrains: `{ mode: z.enum([...]), n: z.number() }` or
+/// `z.object({...})`, or a named schema.
+fn object_schema(
+    node: Node<'_>,
+    src: &str,
+    named: &FxHashMap<String, Rc<Schema>>,
+) -> Option<Schema> {
+    let object = match node.kind() {
+        "object" => node,
+        "call_expression" => {
+            let callee = text(field(node, "function")?, src);
+            if !callee.ends_with(".object") && !callee.ends_with(".strictObject") {
+                return None;
+            }
+            let first = *named_children(field(node, "arguments")?).first()?;
+            if first.kind() != "object" {
+                return named.get(text(first, src)).map(|s| (**s).clone());
+            }
+            first
+        }
+        _ => return None,
+    };
+    let mut schema = Schema::default();
+    let mut zod = false;
+    for pair in named_children(object) {
+        if pair.kind() != "pair" {
+            continue;
+        }
+        let (Some(key), Some(value)) = (field(pair, "key"), field(pair, "value")) else {
+            continue;
+        };
+        let v = text(value, src).trim_start();
+        zod |= v.starts_with("z.");
+        let kind = if ["z.enum(", "z.literal(", "z.nativeEnum(", "z.boolean("]
+            .iter()
+            .any(|p| v.starts_with(p))
+        {
+            Some(PropKind::Fixed)
+        } else if ["z.number(", "z.bigint(", "z.coerce.number("]
+            .iter()
+            .any(|p| v.starts_with(p))
+        {
+            Some(PropKind::Numeric)
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            schema.insert(text(key, src).trim_matches(['"', '\'']).to_string(), kind);
+        }
+    }
+    (zod || node.kind() == "call_expression").then_some(schema)
+}

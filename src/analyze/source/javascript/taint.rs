@@ -1,0 +1,1622 @@
+//! Taint propagation for JavaScript and TypeScript. Each function the file defines is walked
+//! once, statement by statement: branches are walked on copies of the variables and joined,
+//! loops twice, guards that throw or return mark the values they checked. Callbacks are
+//! walked where they are passed, with the variables they close over. Calls of the file's own
+//! functions use their summaries (sinks their parameters reach, what they return), computed
+//! on demand, callee first.
+
+use super::names::{
+    GLOBALS, Module, PropKind, Schema, field, has_substitution, is_function, named_children,
+    normalize, pattern_properties, string_value, text,
+};
+use crate::analyze::Span;
+use crate::analyze::source::{
+    Arg, ArgValue, CallSite, Element, EntryKind, Flow, FnKind, Hit, NUMERIC, Origin, SinkHit,
+    Taint, match_rule, without_sanitized,
+};
+use crate::rules::{Language, RuleSet};
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+use tree_sitter::Node;
+
+/// Deeper expressions and statements are not followed: hostile files nest without limit.
+const MAX_DEPTH: usize = 200;
+/// How deep summaries may be computed on demand (a call chain within one file).
+const MAX_SUMMARY_NESTING: usize = 48;
+/// Argument text kept for regex conditions.
+const MAX_ARG_TEXT: usize = 2000;
+
+const RETURN_CALLEE: &str = "<return>";
+const PATH_CONTAINMENT: &str = "path-containment";
+const OPTION_CHECK: &str = "option-check";
+const ALLOWLIST: &str = "allowlist";
+
+/// Array and promise methods whose callback receives the receiver's elements or value.
+const CALLBACK_METHODS: &[&str] = &[
+    "map",
+    "forEach",
+    "filter",
+    "some",
+    "every",
+    "find",
+    "findIndex",
+    "flatMap",
+    "reduce",
+    "then",
+    "sort",
+    "findLast",
+];
+
+/// Methods whose result is a boolean or a number, whatever they are called on.
+const PREDICATES: &[&str] = &[
+    "includes",
+    "startsWith",
+    "endsWith",
+    "test",
+    "has",
+    "indexOf",
+    "lastIndexOf",
+    "localeCompare",
+    "isFile",
+    "isDirectory",
+    "isSymbolicLink",
+];
+
+/// Conversions whose result cannot carry text.
+const CASTS: &[&str] = &[
+    "Number",
+    "parseInt",
+    "parseFloat",
+    "Boolean",
+    "Number.parseInt",
+    "Number.parseFloat",
+    "Math.min",
+    "Math.max",
+    "Math.floor",
+    "Math.ceil",
+    "Math.round",
+    "Math.abs",
+];
+
+#[derive(Clone, Debug, Default)]
+struct Var {
+    flow: Flow,
+    /// The schema that constrains the properties of this object (a tool's arguments).
+    schema: Option<Rc<Schema>>,
+    /// Variables this one was computed from: a guard on it vouches for them too.
+    derived: Vec<String>,
+    /// Bound to a module or module member (`const run = promisify(exec)`).
+    alias: bool,
+    /// The byte range of the expression it was last assigned, for conditions on the text of
+    /// arguments (`prefix` in `p.startsWith(prefix)` ends with a separator).
+    init: Option<(usize, usize)>,
+}
+
+type Env = FxHashMap<String, Var>;
+
+fn join_env(a: Env, b: Env) -> Env {
+    let mut out = a;
+    for (k, v) in b {
+        match out.get_mut(&k) {
+            Some(existing) => {
+                existing.flow = std::mem::take(&mut existing.flow).join(v.flow);
+                for d in v.derived {
+                    if !existing.derived.contains(&d) {
+                        existing.derived.push(d);
+                    }
+                }
+            }
+            None => {
+                out.insert(k, v);
+            }
+        }
+    }
+    out
+}
+
+struct SummarySink {
+    param: usize,
+    rule: usize,
+    callee: String,
+    span: Span,
+    via: Option<String>,
+    sanitizers: Vec<String>,
+    through: Vec<String>,
+}
+
+#[derive(Default)]
+struct Summary {
+    sinks: Vec<SummarySink>,
+    /// `(param, sanitizers)` of each parameter that reaches the return value.
+    returns: Vec<(usize, Vec<String>)>,
+    /// The return value's flow apart from the parameters.
+    returns_base: Flow,
+}
+
+/// One walk of one function.
+struct Frame {
+    kind: FnKind,
+    hits: Vec<SinkHit>,
+    returns: Flow,
+    depth: usize,
+    /// Inside a callback: its `return` is not the function's.
+    callback: usize,
+}
+
+pub(super) struct Result {
+    pub hits: Vec<SinkHit>,
+}
+
+pub(super) fn analyze_module<'t>(
+    module: &Module<'t>,
+    src: &'t str,
+    rules: &RuleSet,
+    lang: Language,
+    root: Node<'t>,
+) -> Result {
+    let mut a = Analyzer {
+        root,
+        module,
+        src,
+        rules,
+        lang,
+        summaries: (0..module.functions.len()).map(|_| None).collect(),
+        in_progress: vec![false; module.functions.len()],
+        nesting: 0,
+        hits: Vec::new(),
+    };
+    for g in 0..module.functions.len() {
+        a.ensure_summary(g);
+    }
+    // Module-level code: a private pseudo-function without parameters.
+    let mut frame = Frame {
+        kind: FnKind::Private,
+        hits: Vec::new(),
+        returns: Flow::Constant,
+        depth: 0,
+        callback: 0,
+    };
+    let mut env = Env::default();
+    a.block(root, &mut env, &mut frame);
+    a.hits.append(&mut frame.hits);
+    Result { hits: a.hits }
+}
+
+struct Analyzer<'m, 't> {
+    root: Node<'t>,
+    module: &'m Module<'t>,
+    src: &'t str,
+    rules: &'m RuleSet,
+    lang: Language,
+    summaries: Vec<Option<Rc<Summary>>>,
+    in_progress: Vec<bool>,
+    nesting: usize,
+    hits: Vec<SinkHit>,
+}
+
+fn span(node: Node<'_>) -> Span {
+    let (s, e) = (node.start_position(), node.end_position());
+    Span {
+        start_row: s.row,
+        start_byte_col: s.column,
+        end_row: e.row,
+        end_byte_col: e.column,
+    }
+}
+
+fn mark(flow: Flow, sanitizer: &str) -> Flow {
+    flow.map_taints(|t| {
+        if !t.sanitizers.iter().any(|s| s == sanitizer) {
+            t.sanitizers.push(sanitizer.to_string());
+        }
+    })
+}
+
+/// The flow of a computed value of a harmless kind.
+fn harmless(flow: &Flow) -> Flow {
+    if *flow == Flow::Constant {
+        Flow::Constant
+    } else {
+        Flow::Safe
+    }
+}
+
+impl<'m, 't> Analyzer<'m, 't> {
+    fn text(&self, node: Node<'_>) -> &'t str {
+        text(node, self.src)
+    }
+
+    fn ensure_summary(&mut self, g: usize) -> Option<Rc<Summary>> {
+        if let Some(Some(s)) = self.summaries.get(g) {
+            return Some(s.clone());
+        }
+        if self.in_progress.get(g).copied().unwrap_or(true) || self.nesting >= MAX_SUMMARY_NESTING {
+            return None;
+        }
+        let f = self.module.functions.get(g)?;
+        if let Some(p) = self.in_progress.get_mut(g) {
+            *p = true;
+        }
+        self.nesting += 1;
+        let mut frame = Frame {
+            kind: f.kind,
+            hits: Vec::new(),
+            returns: Flow::Constant,
+            depth: 0,
+            callback: 0,
+        };
+        let mut env = Env::default();
+        for (i, p) in f.params.iter().enumerate() {
+            let tainted = match f.kind {
+                FnKind::Entry(EntryKind::Resource) => i <= 1,
+                FnKind::Entry(_) => i == 0,
+                _ => true,
+            };
+            let schema = if matches!(f.kind, FnKind::Entry(_)) && i == 0 {
+                f.schema.clone()
+            } else {
+                None
+            };
+            self.bind_param(*p, i, tainted, schema, &f.name, f.kind, &mut env);
+        }
+        if let Some(body) = f.body {
+            if body.kind() == "statement_block" {
+                self.block(body, &mut env, &mut frame);
+            } else {
+                // `(x) => expr`: the expression is the return value.
+                self.returned(body, &mut env, &mut frame);
+            }
+        }
+        self.nesting -= 1;
+        let summary = Rc::new(summarize(&frame, &f.name));
+        self.hits.append(&mut frame.hits);
+        if let Some(slot) = self.summaries.get_mut(g) {
+            *slot = Some(summary.clone());
+        }
+        Some(summary)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn bind_param(
+        &self,
+        pattern: Node<'_>,
+        index: usize,
+        tainted: bool,
+        schema: Option<Rc<Schema>>,
+        function: &Rc<str>,
+        kind: FnKind,
+        env: &mut Env,
+    ) {
+        // TypeScript wraps the pattern: `required_parameter { pattern, type }`.
+        let pattern = match pattern.kind() {
+            "required_parameter" | "optional_parameter" => match field(pattern, "pattern") {
+                Some(p) => p,
+                None => return,
+            },
+            "assignment_pattern" => match field(pattern, "left") {
+                Some(p) => p,
+                None => return,
+            },
+            _ => pattern,
+        };
+        let taint_of = |name: &str| -> Flow {
+            if !tainted {
+                return Flow::Safe;
+            }
+            let flow = Flow::Tainted(vec![Taint {
+                origin: Origin {
+                    function: function.clone(),
+                    param: Rc::from(name),
+                    index,
+                    kind,
+                },
+                via: None,
+                sanitizers: Vec::new(),
+                through: Vec::new(),
+            }]);
+            match schema.as_ref().and_then(|s| s.get(name)) {
+                Some(PropKind::Fixed) => Flow::Safe,
+                Some(PropKind::Numeric) => mark(flow, NUMERIC),
+                None => flow,
+            }
+        };
+        match pattern.kind() {
+            "identifier" => {
+                let name = self.text(pattern);
+                let mut flow = if tainted {
+                    Flow::Tainted(vec![Taint {
+                        origin: Origin {
+                            function: function.clone(),
+                            param: Rc::from(name),
+                            index,
+                            kind,
+                        },
+                        via: None,
+                        sanitizers: Vec::new(),
+                        through: Vec::new(),
+                    }])
+                } else {
+                    Flow::Safe
+                };
+                if !tainted && !matches!(kind, FnKind::Entry(_)) {
+                    flow = Flow::Unknown;
+                }
+                env.insert(
+                    name.to_string(),
+                    Var {
+                        flow,
+                        schema,
+                        ..Var::default()
+                    },
+                );
+            }
+            "object_pattern" => {
+                for (key, local) in pattern_properties(pattern, self.src) {
+                    let mut flow = taint_of(key);
+                    if key != local {
+                        flow = flow.map_taints(|t| t.via = Some(local.to_string()));
+                    }
+                    env.insert(
+                        local.to_string(),
+                        Var {
+                            flow,
+                            ..Var::default()
+                        },
+                    );
+                }
+                for p in named_children(pattern) {
+                    if p.kind() == "rest_pattern"
+                        && let Some(id) = named_children(p).first()
+                    {
+                        let name = self.text(*id);
+                        env.insert(
+                            name.to_string(),
+                            Var {
+                                flow: taint_of(name),
+                                schema: schema.clone(),
+                                ..Var::default()
+                            },
+                        );
+                    }
+                }
+            }
+            _ => {
+                for id in identifiers(pattern) {
+                    let name = self.text(id);
+                    env.insert(
+                        name.to_string(),
+                        Var {
+                            flow: taint_of(name),
+                            ..Var::default()
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    // ---- statements ----
+
+    /// Walks the statements of a block; true when it always returns or throws.
+    fn block(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> bool {
+        for s in named_children(node) {
+            if self.stmt(s, env, fr) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn stmt(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> bool {
+        if fr.depth >= MAX_DEPTH {
+            return false;
+        }
+        fr.depth += 1;
+        let exits = self.stmt_inner(node, env, fr);
+        fr.depth -= 1;
+        exits
+    }
+
+    fn stmt_inner(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> bool {
+        match node.kind() {
+            "statement_block" | "program" | "else_clause" | "finally_clause" => {
+                self.block(node, env, fr)
+            }
+            "expression_statement" => {
+                for c in named_children(node) {
+                    self.expr(c, env, fr);
+                }
+                false
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for d in named_children(node) {
+                    if d.kind() == "variable_declarator" {
+                        self.declarator(d, env, fr);
+                    }
+                }
+                false
+            }
+            "return_statement" => {
+                if let Some(value) = named_children(node).first() {
+                    self.returned(*value, env, fr);
+                }
+                true
+            }
+            "throw_statement" => {
+                for c in named_children(node) {
+                    self.expr(c, env, fr);
+                }
+                true
+            }
+            "if_statement" => self.if_stmt(node, env, fr),
+            "for_statement" => {
+                if let Some(init) = field(node, "initializer") {
+                    self.stmt(init, env, fr);
+                }
+                if let Some(c) = field(node, "condition") {
+                    self.stmt(c, env, fr);
+                }
+                self.loop_body(node, env, fr, |a, env, fr| {
+                    if let Some(inc) = field(node, "increment") {
+                        a.expr(inc, env, fr);
+                    }
+                });
+                false
+            }
+            "for_in_statement" => {
+                let right = field(node, "right").map_or(Flow::Unknown, |r| self.expr(r, env, fr));
+                let of = field(node, "operator").is_some_and(|o| self.text(o) == "of");
+                // `for (k in obj)` iterates over keys: attacker objects choose them too.
+                let element = if of { right } else { right.join(Flow::Safe) };
+                if let Some(left) = field(node, "left") {
+                    self.bind_value(left, element, None, Vec::new(), false, env);
+                }
+                self.loop_body(node, env, fr, |_, _, _| {});
+                false
+            }
+            "while_statement" | "do_statement" => {
+                if let Some(c) = field(node, "condition") {
+                    self.expr(c, env, fr);
+                }
+                self.loop_body(node, env, fr, |_, _, _| {});
+                false
+            }
+            "try_statement" => {
+                let before = env.clone();
+                let body_exits = field(node, "body").is_some_and(|b| self.stmt(b, env, fr));
+                if let Some(handler) = field(node, "handler") {
+                    let mut caught = join_env(before, env.clone());
+                    if let Some(p) = field(handler, "parameter") {
+                        for id in identifiers(p) {
+                            caught.insert(self.text(id).to_string(), Var::default());
+                        }
+                    }
+                    let catch_exits =
+                        field(handler, "body").is_some_and(|b| self.stmt(b, &mut caught, fr));
+                    *env = match (body_exits, catch_exits) {
+                        (true, false) => caught,
+                        (false, true) => std::mem::take(env),
+                        _ => join_env(std::mem::take(env), caught),
+                    };
+                }
+                if let Some(f) = field(node, "finalizer") {
+                    self.stmt(f, env, fr);
+                }
+                false
+            }
+            "switch_statement" => {
+                if let Some(v) = field(node, "value") {
+                    self.expr(v, env, fr);
+                }
+                let mut out = env.clone();
+                if let Some(body) = field(node, "body") {
+                    for case in named_children(body) {
+                        let mut branch = env.clone();
+                        for s in named_children(case) {
+                            if field(case, "value") == Some(s) {
+                                self.expr(s, &mut branch, fr);
+                            } else if self.stmt(s, &mut branch, fr) {
+                                break;
+                            }
+                        }
+                        out = join_env(out, branch);
+                    }
+                }
+                *env = out;
+                false
+            }
+            "labeled_statement" => field(node, "body").is_some_and(|b| self.stmt(b, env, fr)),
+            "export_statement" => {
+                if let Some(d) = field(node, "declaration") {
+                    self.stmt(d, env, fr);
+                } else if let Some(v) = field(node, "value") {
+                    self.expr(v, env, fr);
+                }
+                false
+            }
+            // Analyzed on their own.
+            "function_declaration"
+            | "generator_function_declaration"
+            | "class_declaration"
+            | "abstract_class_declaration"
+            | "import_statement"
+            | "interface_declaration"
+            | "type_alias_declaration"
+            | "enum_declaration"
+            | "ambient_declaration"
+            | "comment"
+            | "empty_statement"
+            | "break_statement"
+            | "continue_statement"
+            | "debugger_statement" => false,
+            _ => {
+                for c in named_children(node) {
+                    self.expr(c, env, fr);
+                }
+                false
+            }
+        }
+    }
+
+    fn loop_body(
+        &mut self,
+        node: Node<'_>,
+        env: &mut Env,
+        fr: &mut Frame,
+        after: impl Fn(&mut Self, &mut Env, &mut Frame),
+    ) {
+        let Some(body) = field(node, "body") else {
+            return;
+        };
+        // Twice: what one iteration assigns, the next one reads.
+        for _ in 0..2 {
+            let mut inner = env.clone();
+            self.stmt(body, &mut inner, fr);
+            after(self, &mut inner, fr);
+            *env = join_env(std::mem::take(env), inner);
+        }
+    }
+
+    fn if_stmt(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> bool {
+        let Some(cond) = field(node, "condition") else {
+            return false;
+        };
+        self.expr(cond, env, fr);
+        let marks = self.guard_marks(cond, env);
+        let negated = self
+            .text(cond)
+            .trim_start_matches('(')
+            .trim_start()
+            .starts_with('!');
+        let mut then_env = env.clone();
+        if !negated {
+            self.apply_marks(&mut then_env, &marks);
+        }
+        let then_exits =
+            field(node, "consequence").is_some_and(|c| self.stmt(c, &mut then_env, fr));
+        let mut else_env = std::mem::take(env);
+        let else_exits =
+            field(node, "alternative").is_some_and(|a| self.stmt(a, &mut else_env, fr));
+        *env = match (then_exits, else_exits) {
+            (true, true) => {
+                *env = else_env;
+                return true;
+            }
+            (true, false) => {
+                // `if (!inside(p)) throw ...`: what follows runs only when the check passed.
+                self.apply_marks(&mut else_env, &marks);
+                else_env
+            }
+            (false, true) => then_env,
+            (false, false) => join_env(then_env, else_env),
+        };
+        false
+    }
+
+    /// What a condition vouches for: `(variable, mark)` pairs.
+    fn guard_marks(&self, cond: Node<'_>, env: &Env) -> Vec<(String, &'static str)> {
+        let mut out = Vec::new();
+        let mut stack = vec![cond];
+        let mut budget = 256;
+        let mut followed = 0;
+        while let Some(node) = stack.pop() {
+            budget -= 1;
+            if budget == 0 {
+                break;
+            }
+            match node.kind() {
+                "call_expression" => self.guard_call(node, env, &mut out),
+                // `const ok = dirs.some((d) => p.startsWith(d)); if (!ok) throw`: the check is
+                // where the flag was computed.
+                "identifier" if followed < 4 => {
+                    if let Some((start, end)) = env.get(self.text(node)).and_then(|v| v.init)
+                        && let Some(init) = self.root.descendant_for_byte_range(start, end)
+                    {
+                        followed += 1;
+                        stack.push(init);
+                    }
+                }
+                "binary_expression" => {
+                    let op = field(node, "operator").map(|o| self.text(o));
+                    if matches!(op, Some("===" | "!==" | "==" | "!=")) {
+                        let (l, r) = (field(node, "left"), field(node, "right"));
+                        for (a, b) in [(l, r), (r, l)] {
+                            if let (Some(a), Some(b)) = (a, b)
+                                && string_value(b, self.src).is_some()
+                            {
+                                self.vars_in(a, env, ALLOWLIST, &mut out);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        out
+    }
+
+    fn guard_call(&self, call: Node<'_>, env: &Env, out: &mut Vec<(String, &'static str)>) {
+        let Some(function) = field(call, "function") else {
+            return;
+        };
+        let args = field(call, "arguments")
+            .map(named_children)
+            .unwrap_or_default();
+        let first = args.first().copied();
+        if function.kind() == "identifier" {
+            // `if (!isPathAllowed(p, dirs)) throw`: a local check by its name.
+            let name = self.text(function).to_ascii_lowercase();
+            let checks = [
+                "allow", "valid", "safe", "within", "inside", "contain", "permit",
+            ];
+            if checks.iter().any(|c| name.contains(c)) {
+                for a in &args {
+                    self.vars_in(*a, env, PATH_CONTAINMENT, out);
+                    self.vars_in(*a, env, ALLOWLIST, out);
+                }
+            }
+            return;
+        }
+        if function.kind() != "member_expression" {
+            return;
+        }
+        let (Some(object), Some(prop)) = (field(function, "object"), field(function, "property"))
+        else {
+            return;
+        };
+        match self.text(prop) {
+            "startsWith" => {
+                let dash = first.and_then(|f| string_value(f, self.src)) == Some("-");
+                let mark = if dash { OPTION_CHECK } else { PATH_CONTAINMENT };
+                self.vars_in(object, env, mark, out);
+            }
+            "isAbsolute" => {
+                if let Some(f) = first {
+                    self.vars_in(f, env, PATH_CONTAINMENT, out);
+                }
+            }
+            "includes" | "has" | "indexOf" | "test" => {
+                if let Some(f) = first {
+                    self.vars_in(f, env, ALLOWLIST, out);
+                }
+            }
+            "match" => self.vars_in(object, env, ALLOWLIST, out),
+            _ => {}
+        }
+    }
+
+    /// The variables an expression reads, each with `mark`.
+    fn vars_in(
+        &self,
+        node: Node<'_>,
+        env: &Env,
+        mark: &'static str,
+        out: &mut Vec<(String, &'static str)>,
+    ) {
+        for id in identifiers(node) {
+            let name = self.text(id);
+            if env.contains_key(name) {
+                out.push((name.to_string(), mark));
+            }
+        }
+    }
+
+    fn apply_marks(&self, env: &mut Env, marks: &[(String, &'static str)]) {
+        for (name, m) in marks {
+            let mut pending = vec![(name.clone(), 0usize)];
+            while let Some((n, depth)) = pending.pop() {
+                let Some(var) = env.get_mut(&n) else { continue };
+                var.flow = mark(std::mem::take(&mut var.flow), m);
+                if depth < 4 {
+                    pending.extend(var.derived.iter().map(|d| (d.clone(), depth + 1)));
+                }
+            }
+        }
+    }
+
+    fn declarator(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) {
+        let Some(name) = field(node, "name") else {
+            return;
+        };
+        let Some(value) = field(node, "value") else {
+            for id in identifiers(name) {
+                env.insert(
+                    self.text(id).to_string(),
+                    Var {
+                        flow: Flow::Constant,
+                        ..Var::default()
+                    },
+                );
+            }
+            return;
+        };
+        let alias = self.module.alias_of(value, self.src).is_some();
+        let flow = self.expr(value, env, fr);
+        let schema = self.schema_of(value, env);
+        let derived = identifiers(value)
+            .into_iter()
+            .map(|id| self.text(id))
+            .filter(|n| env.contains_key(*n))
+            .take(8)
+            .map(str::to_string)
+            .collect();
+        self.bind_value(name, flow, schema, derived, alias, env);
+        if name.kind() == "identifier"
+            && let Some(var) = env.get_mut(self.text(name))
+        {
+            var.init = Some((value.start_byte(), value.end_byte()));
+        }
+    }
+
+    /// The schema constraining the object `value` evaluates to: a tool's arguments, or
+    /// `Schema.parse(x)` of a named zod schema.
+    fn schema_of(&self, value: Node<'_>, env: &Env) -> Option<Rc<Schema>> {
+        let value = unwrap(value);
+        match value.kind() {
+            "identifier" => env.get(self.text(value)).and_then(|v| v.schema.clone()),
+            "call_expression" => {
+                let f = field(value, "function")?;
+                let method = self.text(field(f, "property")?);
+                if !matches!(method, "parse" | "parseAsync") {
+                    return None;
+                }
+                self.module
+                    .schemas
+                    .get(self.text(field(f, "object")?))
+                    .cloned()
+            }
+            _ => None,
+        }
+    }
+
+    fn bind_value(
+        &self,
+        pattern: Node<'_>,
+        flow: Flow,
+        schema: Option<Rc<Schema>>,
+        derived: Vec<String>,
+        alias: bool,
+        env: &mut Env,
+    ) {
+        match pattern.kind() {
+            "identifier" => {
+                let name = self.text(pattern);
+                env.insert(
+                    name.to_string(),
+                    Var {
+                        flow: flow.map_taints(|t| t.via = Some(name.to_string())),
+                        schema,
+                        derived,
+                        alias,
+                        init: None,
+                    },
+                );
+            }
+            "object_pattern" => {
+                for (key, local) in pattern_properties(pattern, self.src) {
+                    let f = match schema.as_ref().and_then(|s| s.get(key)) {
+                        Some(PropKind::Fixed) => harmless(&flow),
+                        Some(PropKind::Numeric) => mark(flow.clone(), NUMERIC),
+                        None => flow.clone(),
+                    };
+                    env.insert(
+                        local.to_string(),
+                        Var {
+                            flow: f.map_taints(|t| t.via = Some(local.to_string())),
+                            derived: derived.clone(),
+                            alias,
+                            ..Var::default()
+                        },
+                    );
+                }
+                for p in named_children(pattern) {
+                    if p.kind() == "rest_pattern" {
+                        for id in identifiers(p) {
+                            env.insert(
+                                self.text(id).to_string(),
+                                Var {
+                                    flow: flow.clone(),
+                                    schema: schema.clone(),
+                                    ..Var::default()
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {
+                for id in identifiers(pattern) {
+                    let name = self.text(id);
+                    env.insert(
+                        name.to_string(),
+                        Var {
+                            flow: flow.clone().map_taints(|t| t.via = Some(name.to_string())),
+                            derived: derived.clone(),
+                            ..Var::default()
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// A value the function returns: joined into its summary, and in an entry point checked
+    /// by the rules on what tools give back to the model.
+    fn returned(&mut self, value: Node<'_>, env: &mut Env, fr: &mut Frame) {
+        let flow = self.expr(value, env, fr);
+        if fr.callback > 0 {
+            return;
+        }
+        if matches!(fr.kind, FnKind::Entry(_)) && self.rules.has_callee(self.lang, RETURN_CALLEE) {
+            let site = CallSite {
+                callee: RETURN_CALLEE.to_string(),
+                display: "return value".to_string(),
+                receiver: None,
+                args: vec![Arg {
+                    position: Some(0),
+                    keyword: None,
+                    value: ArgValue::Dynamic,
+                    flow: flow.clone(),
+                    text: capped(self.text(value)),
+                    elements: Vec::new(),
+                    made_by: None,
+                }],
+                keyword_splat: false,
+                span: span(value),
+            };
+            self.match_site(&site, "return value", fr);
+        }
+        fr.returns = std::mem::take(&mut fr.returns).join(flow);
+    }
+
+    // ---- expressions ----
+
+    fn expr(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> Flow {
+        if fr.depth >= MAX_DEPTH {
+            return Flow::Unknown;
+        }
+        fr.depth += 1;
+        let flow = self.expr_inner(node, env, fr);
+        fr.depth -= 1;
+        flow
+    }
+
+    fn expr_inner(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> Flow {
+        match node.kind() {
+            "string" | "number" | "true" | "false" | "null" | "undefined" | "regex" | "comment"
+            | "class" | "import" => Flow::Constant,
+            "template_string" => {
+                let mut flow = Flow::Constant;
+                for c in named_children(node) {
+                    if c.kind() == "template_substitution" {
+                        for e in named_children(c) {
+                            flow = flow.join(self.expr(e, env, fr));
+                        }
+                    }
+                }
+                flow
+            }
+            "identifier" | "shorthand_property_identifier" => {
+                let name = self.text(node);
+                match env.get(name) {
+                    Some(v) => v.flow.clone(),
+                    None if self.module.constants.contains(name)
+                        || self.module.aliases.contains_key(name)
+                        || self.module.by_name.contains_key(name)
+                        || name == "undefined" =>
+                    {
+                        Flow::Constant
+                    }
+                    None => Flow::Unknown,
+                }
+            }
+            "member_expression" => {
+                let Some(object) = field(node, "object") else {
+                    return Flow::Unknown;
+                };
+                let prop = field(node, "property").map_or("", |p| self.text(p));
+                let flow = self.expr(object, env, fr);
+                if prop == "length" || prop == "size" {
+                    return harmless(&flow);
+                }
+                let schema = (object.kind() == "identifier")
+                    .then(|| env.get(self.text(object)).and_then(|v| v.schema.clone()))
+                    .flatten();
+                match schema.as_ref().and_then(|s| s.get(prop)) {
+                    Some(PropKind::Fixed) => harmless(&flow),
+                    Some(PropKind::Numeric) => mark(flow, NUMERIC),
+                    None => flow,
+                }
+            }
+            "subscript_expression" => {
+                let flow = field(node, "object").map_or(Flow::Unknown, |o| self.expr(o, env, fr));
+                if let Some(i) = field(node, "index") {
+                    self.expr(i, env, fr);
+                }
+                flow
+            }
+            "call_expression" | "new_expression" => self.call(node, env, fr),
+            "await_expression"
+            | "parenthesized_expression"
+            | "as_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
+            | "type_assertion"
+            | "spread_element"
+            | "template_substitution" => {
+                let mut flow = Flow::Constant;
+                for c in named_children(node) {
+                    if !c.kind().ends_with("type") && !c.kind().starts_with("type_") {
+                        flow = flow.join(self.expr(c, env, fr));
+                    }
+                }
+                flow
+            }
+            "binary_expression" => {
+                let l = field(node, "left").map_or(Flow::Constant, |l| self.expr(l, env, fr));
+                let r = field(node, "right").map_or(Flow::Constant, |r| self.expr(r, env, fr));
+                match field(node, "operator").map(|o| self.text(o)) {
+                    Some("+" | "||" | "&&" | "??") => l.join(r),
+                    _ => harmless(&l.join(r)),
+                }
+            }
+            "unary_expression" | "update_expression" => {
+                let f = field(node, "argument").map_or(Flow::Constant, |a| self.expr(a, env, fr));
+                harmless(&f)
+            }
+            "ternary_expression" => {
+                if let Some(c) = field(node, "condition") {
+                    self.expr(c, env, fr);
+                }
+                let a =
+                    field(node, "consequence").map_or(Flow::Constant, |c| self.expr(c, env, fr));
+                let b =
+                    field(node, "alternative").map_or(Flow::Constant, |c| self.expr(c, env, fr));
+                a.join(b)
+            }
+            "assignment_expression" => {
+                let flow = field(node, "right").map_or(Flow::Unknown, |r| self.expr(r, env, fr));
+                if let Some(left) = field(node, "left") {
+                    self.assign(left, flow.clone(), false, env, fr);
+                }
+                flow
+            }
+            "augmented_assignment_expression" => {
+                let flow = field(node, "right").map_or(Flow::Unknown, |r| self.expr(r, env, fr));
+                if let Some(left) = field(node, "left") {
+                    self.assign(left, flow.clone(), true, env, fr);
+                }
+                flow
+            }
+            "object" => {
+                let mut flow = Flow::Constant;
+                for c in named_children(node) {
+                    let f = match c.kind() {
+                        "pair" => {
+                            if let Some(k) =
+                                field(c, "key").filter(|k| k.kind() == "computed_property_name")
+                            {
+                                self.expr(k, env, fr);
+                            }
+                            field(c, "value").map_or(Flow::Constant, |v| self.expr(v, env, fr))
+                        }
+                        "method_definition" => Flow::Constant,
+                        _ => self.expr(c, env, fr),
+                    };
+                    flow = flow.join(f);
+                }
+                flow
+            }
+            "array" | "sequence_expression" | "computed_property_name" => {
+                let mut flow = Flow::Constant;
+                for c in named_children(node) {
+                    flow = flow.join(self.expr(c, env, fr));
+                }
+                flow
+            }
+            _ if is_function(node) => {
+                if !self.module.by_node.contains_key(&node.id()) {
+                    self.callback(node, &[], env, fr);
+                }
+                Flow::Constant
+            }
+            _ => {
+                let mut flow = Flow::Constant;
+                for c in named_children(node) {
+                    flow = flow.join(self.expr(c, env, fr));
+                }
+                if flow == Flow::Constant && node.named_child_count() == 0 {
+                    Flow::Unknown
+                } else {
+                    flow
+                }
+            }
+        }
+    }
+
+    fn assign(
+        &mut self,
+        left: Node<'_>,
+        flow: Flow,
+        augmented: bool,
+        env: &mut Env,
+        fr: &mut Frame,
+    ) {
+        match left.kind() {
+            "identifier" => {
+                let name = self.text(left);
+                let var = env.entry(name.to_string()).or_default();
+                let flow = flow.map_taints(|t| t.via = Some(name.to_string()));
+                var.flow = if augmented {
+                    std::mem::take(&mut var.flow).join(flow)
+                } else {
+                    flow
+                };
+            }
+            "member_expression" | "subscript_expression" => {
+                // `obj.x = tainted` taints `obj` (weakly: its other fields stay).
+                if let Some(index) = field(left, "index") {
+                    self.expr(index, env, fr);
+                }
+                let mut object = field(left, "object");
+                while let Some(o) = object.filter(|o| o.kind() != "identifier") {
+                    object = field(o, "object");
+                }
+                if let Some(o) = object
+                    && let Some(var) = env.get_mut(self.text(o))
+                {
+                    var.flow = std::mem::take(&mut var.flow).join(flow);
+                }
+            }
+            _ => {
+                self.bind_value(left, flow, None, Vec::new(), false, env);
+            }
+        }
+    }
+
+    /// Walks a function passed as an argument, where it is passed: it sees the variables of
+    /// the enclosing function, and its parameters get `param_flows` (the elements of the
+    /// array it maps over, the value of the promise it continues).
+    fn callback(&mut self, node: Node<'_>, param_flows: &[Flow], env: &Env, fr: &mut Frame) {
+        let mut inner = env.clone();
+        let params = match field(node, "parameters") {
+            Some(p) => named_children(p),
+            None => field(node, "parameter").into_iter().collect(),
+        };
+        for (i, p) in params.iter().enumerate() {
+            let flow = param_flows.get(i).cloned().unwrap_or(Flow::Unknown);
+            let p = match p.kind() {
+                "required_parameter" | "optional_parameter" => field(*p, "pattern").unwrap_or(*p),
+                _ => *p,
+            };
+            self.bind_value(p, flow, None, Vec::new(), false, &mut inner);
+        }
+        fr.callback += 1;
+        if let Some(body) = field(node, "body") {
+            if body.kind() == "statement_block" {
+                self.block(body, &mut inner, fr);
+            } else {
+                self.expr(body, &mut inner, fr);
+            }
+        }
+        fr.callback -= 1;
+    }
+
+    /// The local function a callee names: `helper(...)`, `this.method(...)`.
+    fn local_function(&self, function: Node<'_>, env: &Env) -> Option<usize> {
+        match function.kind() {
+            "identifier" => {
+                let name = self.text(function);
+                if env.contains_key(name) {
+                    return None;
+                }
+                self.module.by_name.get(name).copied()
+            }
+            "member_expression" => {
+                let object = field(function, "object")?;
+                if object.kind() != "this" {
+                    return None;
+                }
+                self.module
+                    .methods
+                    .get(self.text(field(function, "property")?))
+                    .copied()
+            }
+            _ => None,
+        }
+    }
+
+    /// The canonical name of a callee through imports, requires and globals.
+    fn resolve(&self, node: Node<'_>, env: &Env) -> Option<String> {
+        match node.kind() {
+            "identifier" => {
+                let name = self.text(node);
+                if let Some(var) = env.get(name)
+                    && !var.alias
+                {
+                    return None;
+                }
+                if let Some(alias) = self.module.aliases.get(name) {
+                    return Some(alias.clone());
+                }
+                GLOBALS.contains(&name).then(|| name.to_string())
+            }
+            "member_expression" => {
+                let object = field(node, "object")?;
+                let prop = self.text(field(node, "property")?);
+                if matches!(self.text(object), "globalThis" | "window" | "global") {
+                    return GLOBALS.contains(&prop).then(|| prop.to_string());
+                }
+                let base = self.resolve(object, env)?;
+                Some(normalize(format!("{base}.{prop}")))
+            }
+            "import" => Some("import".to_string()),
+            "parenthesized_expression" | "non_null_expression" | "as_expression" => {
+                self.resolve(*named_children(node).first()?, env)
+            }
+            "call_expression" => self.module.alias_of(node, self.src),
+            _ => None,
+        }
+    }
+
+    fn call(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> Flow {
+        let is_new = node.kind() == "new_expression";
+        let Some(function) = field(node, if is_new { "constructor" } else { "function" }) else {
+            return Flow::Unknown;
+        };
+        let local = self.local_function(function, env);
+        let canonical = match local {
+            Some(_) => None,
+            None => self.resolve(function, env),
+        };
+        // A method on an object that is not a module: `db.query(...)`, `list.map(...)`.
+        let (method, receiver) = match (local, &canonical, function.kind()) {
+            (None, None, "member_expression") => (
+                field(function, "property").map(|p| self.text(p)),
+                field(function, "object"),
+            ),
+            _ => (None, None),
+        };
+        let receiver_flow = match receiver {
+            Some(r) => self.expr(r, env, fr),
+            None => {
+                if canonical.is_none() && local.is_none() && function.kind() != "identifier" {
+                    // `(await getClient()).query(...)`, an IIFE: walk the callee.
+                    self.expr(function, env, fr);
+                }
+                Flow::Constant
+            }
+        };
+        let arg_nodes = match field(node, "arguments") {
+            Some(a) if a.kind() == "arguments" => named_children(a),
+            // A tagged template: the template is the one argument.
+            Some(a) => vec![a],
+            None => Vec::new(),
+        };
+        let mut args: Vec<Arg> = Vec::with_capacity(arg_nodes.len());
+        let mut keyword_splat = false;
+        let mut callbacks = Vec::new();
+        for (position, arg) in arg_nodes.iter().enumerate() {
+            if is_function(*arg) && !self.module.by_node.contains_key(&arg.id()) {
+                callbacks.push(*arg);
+                args.push(self.arg(*arg, Some(position), Flow::Constant, env));
+                continue;
+            }
+            if arg.kind() == "spread_element" {
+                keyword_splat = true;
+            }
+            if arg.kind() == "object" {
+                let (flow, keywords, splat) = self.object_arg(*arg, env, fr);
+                keyword_splat |= splat;
+                args.push(self.arg(*arg, Some(position), flow, env));
+                args.extend(keywords);
+                continue;
+            }
+            let flow = self.expr(*arg, env, fr);
+            let mut a = self.arg(*arg, Some(position), flow, env);
+            if arg.kind() == "array" {
+                a.elements = named_children(*arg)
+                    .into_iter()
+                    .map(|e| self.element(e, env, fr))
+                    .collect();
+            }
+            args.push(a);
+        }
+        // An options object in a variable may carry any key.
+        if arg_nodes.len() >= 2
+            && arg_nodes.last().is_some_and(|a| {
+                !matches!(
+                    a.kind(),
+                    "object" | "string" | "number" | "true" | "false" | "template_string" | "array"
+                ) && !is_function(*a)
+            })
+        {
+            keyword_splat = true;
+        }
+        let args_flow = args
+            .iter()
+            .filter(|a| a.keyword.is_none())
+            .fold(Flow::Constant, |acc, a| acc.join(a.flow.clone()));
+        for cb in callbacks {
+            let feeds = method.is_some_and(|m| CALLBACK_METHODS.contains(&m));
+            let flows = if method == Some("reduce") {
+                vec![Flow::Unknown, receiver_flow.clone()]
+            } else if feeds {
+                vec![receiver_flow.clone()]
+            } else {
+                Vec::new()
+            };
+            self.callback(cb, &flows, env, fr);
+        }
+        let site_span = span(node);
+        if let Some(g) = local {
+            return self.local_call(g, &args, site_span, fr);
+        }
+        // Sinks.
+        let display = self.text(function);
+        let key = match (&canonical, method) {
+            (Some(c), _) => Some(c.clone()),
+            (None, Some(m)) => Some(format!("*.{m}")),
+            _ => None,
+        };
+        if let Some(key) = &key
+            && self.rules.has_callee(self.lang, key)
+        {
+            let receiver_arg = receiver.map(|r| self.arg(r, None, receiver_flow.clone(), env));
+            let site = CallSite {
+                callee: key.clone(),
+                display: display.to_string(),
+                receiver: receiver_arg,
+                args,
+                keyword_splat,
+                span: site_span,
+            };
+            self.match_site(&site, display, fr);
+        }
+        // The call's value.
+        if let Some(c) = canonical {
+            if CASTS.contains(&c.as_str()) {
+                return harmless(&args_flow);
+            }
+            if self.rules.is_sanitizer(&c) {
+                return mark(args_flow, &c);
+            }
+            if c == "require" || c == "import" || c.ends_with("promisify") {
+                return Flow::Constant;
+            }
+            return if c.contains('.') || self.module.aliases.values().any(|v| *v == c) {
+                Flow::Unknown.join(args_flow)
+            } else {
+                args_flow
+            };
+        }
+        if let Some(m) = method {
+            if PREDICATES.contains(&m) {
+                return harmless(&receiver_flow.join(args_flow));
+            }
+            let flow = receiver_flow.join(args_flow);
+            if self.rules.is_method_sanitizer(m) {
+                return mark(flow, &format!("*.{m}"));
+            }
+            return flow;
+        }
+        let flow = Flow::Unknown.join(args_flow);
+        if function.kind() == "identifier" && is_validator_name(self.text(function)) {
+            // `validatePath(p)` from another module of the project: its result is the checked
+            // value. Local functions are judged by their summaries instead.
+            return mark(mark(flow, PATH_CONTAINMENT), ALLOWLIST);
+        }
+        flow
+    }
+
+    fn match_site(&mut self, site: &CallSite, display: &str, fr: &mut Frame) {
+        let _ = display;
+        for (i, rule) in self.rules.for_callee(self.lang, &site.callee) {
+            if let Some(hit) = match_rule(rule, site) {
+                fr.hits.push(SinkHit {
+                    rule: i,
+                    callee: site.display.clone(),
+                    span: site.span,
+                    hit,
+                });
+            }
+        }
+    }
+
+    /// A call of a function of this file: the sinks its parameters reach, with the caller's
+    /// taints, and its return value.
+    fn local_call(&mut self, g: usize, args: &[Arg], at: Span, fr: &mut Frame) -> Flow {
+        let _ = at;
+        let Some(summary) = self.ensure_summary(g) else {
+            return args
+                .iter()
+                .filter(|a| a.keyword.is_none())
+                .fold(Flow::Unknown, |acc, a| acc.join(a.flow.clone()));
+        };
+        let helper = self
+            .module
+            .functions
+            .get(g)
+            .map_or_else(String::new, |f| f.name.to_string());
+        let arg_flow = |param: usize| -> Flow {
+            args.iter()
+                .filter(|a| a.keyword.is_none() && a.position == Some(param))
+                .fold(Flow::Constant, |acc, a| acc.join(a.flow.clone()))
+        };
+        for sink in &summary.sinks {
+            let Flow::Tainted(ts) = arg_flow(sink.param) else {
+                continue;
+            };
+            let Some(rule) = self.rules.rules().get(sink.rule) else {
+                continue;
+            };
+            let flow = Flow::Tainted(ts).map_taints(|t| {
+                for s in &sink.sanitizers {
+                    if !t.sanitizers.contains(s) {
+                        t.sanitizers.push(s.clone());
+                    }
+                }
+                t.through.push(helper.clone());
+                t.through.extend(sink.through.iter().cloned());
+                if sink.via.is_some() {
+                    t.via = sink.via.clone();
+                }
+            });
+            let flow = match rule.call() {
+                Some(call) => without_sanitized(flow, call),
+                None => flow,
+            };
+            if flow.is_tainted() {
+                fr.hits.push(SinkHit {
+                    rule: sink.rule,
+                    callee: sink.callee.clone(),
+                    span: sink.span,
+                    hit: Hit::Value(flow),
+                });
+            }
+        }
+        let mut flow = summary.returns_base.clone();
+        for (param, sanitizers) in &summary.returns {
+            let f = arg_flow(*param).map_taints(|t| {
+                for s in sanitizers {
+                    if !t.sanitizers.contains(s) {
+                        t.sanitizers.push(s.clone());
+                    }
+                }
+                t.through.push(helper.clone());
+            });
+            flow = flow.join(f);
+        }
+        flow
+    }
+
+    fn object_arg(
+        &mut self,
+        node: Node<'_>,
+        env: &mut Env,
+        fr: &mut Frame,
+    ) -> (Flow, Vec<Arg>, bool) {
+        let mut flow = Flow::Constant;
+        let mut keywords = Vec::new();
+        let mut splat = false;
+        for c in named_children(node) {
+            match c.kind() {
+                "pair" => {
+                    let Some(key) = field(c, "key") else { continue };
+                    let Some(value) = field(c, "value") else {
+                        continue;
+                    };
+                    let f = self.expr(value, env, fr);
+                    flow = flow.join(f.clone());
+                    let mut a = self.arg(value, None, f, env);
+                    a.keyword = Some(self.text(key).trim_matches(['"', '\'']).to_string());
+                    keywords.push(a);
+                }
+                "shorthand_property_identifier" => {
+                    let f = self.expr(c, env, fr);
+                    flow = flow.join(f.clone());
+                    let mut a = self.arg(c, None, f, env);
+                    a.keyword = Some(self.text(c).to_string());
+                    keywords.push(a);
+                }
+                "spread_element" => {
+                    splat = true;
+                    flow = flow.join(self.expr(c, env, fr));
+                }
+                _ => {}
+            }
+        }
+        (flow, keywords, splat)
+    }
+
+    fn arg(&self, node: Node<'_>, position: Option<usize>, flow: Flow, env: &Env) -> Arg {
+        let t = self.text(node);
+        // A variable reads as what it was assigned: `dir = base.endsWith("/") ? base : base + "/"`.
+        let init = (node.kind() == "identifier")
+            .then(|| env.get(t).and_then(|v| v.init))
+            .flatten()
+            .and_then(|(start, end)| self.src.get(start..end));
+        let text = match init {
+            Some(init) => capped(&format!("{t} = {init}")),
+            None => capped(t),
+        };
+        Arg {
+            position,
+            keyword: None,
+            value: self.value_of(node),
+            flow,
+            text,
+            elements: Vec::new(),
+            made_by: None,
+        }
+    }
+
+    fn value_of(&self, node: Node<'_>) -> ArgValue {
+        let node = unwrap(node);
+        let t = self.text(node);
+        match node.kind() {
+            "true" => ArgValue::Constant {
+                truthy: true,
+                text: t.into(),
+            },
+            "false" | "null" | "undefined" => ArgValue::Constant {
+                truthy: false,
+                text: t.into(),
+            },
+            "number" => ArgValue::Constant {
+                truthy: t
+                    .trim_start_matches(['0', '.', 'x', 'X'])
+                    .chars()
+                    .any(|c| c != '0'),
+                text: t.into(),
+            },
+            "string" | "template_string" if !has_substitution(node) => ArgValue::Constant {
+                truthy: t.len() > 2,
+                text: t.into(),
+            },
+            "identifier" | "member_expression" => ArgValue::Name(t.to_string()),
+            _ => ArgValue::Dynamic,
+        }
+    }
+
+    fn element(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> Element {
+        let flow = self.expr(node, env, fr);
+        let constant = string_value(node, self.src).map(str::to_string);
+        let t = self.text(node);
+        let dash_prefixed = match node.kind() {
+            "template_string" => t.get(1..).is_some_and(|s| s.starts_with('-')),
+            "binary_expression" => field(node, "left")
+                .and_then(|l| string_value(l, self.src))
+                .is_some_and(|s| s.starts_with('-')),
+            _ => false,
+        };
+        Element {
+            constant,
+            dash_prefixed,
+            flow,
+        }
+    }
+}
+
+/// What callers need to know of a walked function.
+fn summarize(frame: &Frame, own: &Rc<str>) -> Summary {
+    let mine = |t: &Taint| Rc::ptr_eq(&t.origin.function, own);
+    let mut summary = Summary::default();
+    for hit in &frame.hits {
+        let Hit::Value(Flow::Tainted(ts)) = &hit.hit else {
+            continue;
+        };
+        for t in ts.iter().filter(|t| mine(t)) {
+            summary.sinks.push(SummarySink {
+                param: t.origin.index,
+                rule: hit.rule,
+                callee: hit.callee.clone(),
+                span: hit.span,
+                via: t.via.clone(),
+                sanitizers: t.sanitizers.clone(),
+                through: t.through.clone(),
+            });
+        }
+    }
+    match &frame.returns {
+        Flow::Tainted(ts) => {
+            for t in ts.iter().filter(|t| mine(t)) {
+                summary.returns.push((t.origin.index, t.sanitizers.clone()));
+            }
+            summary.returns_base = Flow::Constant;
+        }
+        other => summary.returns_base = other.clone(),
+    }
+    summary
+}
+
+/// Names of functions that check a value and return it (`validatePath`, `sanitizeUrl`,
+/// `ensureWithinRoot`): the convention of checks imported from another module.
+fn is_validator_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "validate", "sanitize", "secure", "ensure", "assert", "verify", "check",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        || ["allowed", "within", "inside", "contained"]
+            .iter()
+            .any(|p| lower.contains(p))
+}
+
+fn unwrap(node: Node<'_>) -> Node<'_> {
+    let mut node = node;
+    while matches!(
+        node.kind(),
+        "await_expression"
+            | "parenthesized_expression"
+            | "as_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
+    ) {
+        let mut cursor = node.walk();
+        let first = node.named_children(&mut cursor).next();
+        match first {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node
+}
+
+/// Identifiers an expression or pattern reads or binds (not property names), bounded. Also
+/// inside callbacks: `dirs.some((d) => p.startsWith(d))` reads `p`.
+fn identifiers(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    let mut budget = 128;
+    while let Some(n) = stack.pop() {
+        budget -= 1;
+        if budget == 0 {
+            break;
+        }
+        match n.kind() {
+            "identifier"
+            | "shorthand_property_identifier_pattern"
+            | "shorthand_property_identifier" => out.push(n),
+            _ => {
+                let mut cursor = n.walk();
+                stack.extend(n.named_children(&mut cursor));
+            }
+        }
+    }
+    out
+}
+
+fn capped(text: &str) -> String {
+    if text.len() <= MAX_ARG_TEXT {
+        return text.to_string();
+    }
+    let mut end = MAX_ARG_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_string()
+}
