@@ -520,6 +520,13 @@ pub fn analyze(
             return outcome;
         }
     };
+    if let Some(budget) = parsed.analysis_truncated {
+        outcome.notices.push(Notice::new(
+            ctx.rel_path,
+            NoticeLevel::Warning,
+            format!("analysis stopped after {budget:?}; findings in this file may be incomplete"),
+        ));
+    }
     if parsed.had_syntax_errors {
         outcome.notices.push(Notice::new(
             ctx.rel_path,
@@ -749,6 +756,8 @@ pub struct Parsed {
     /// Text the server shows the model about its tools, prompts and resources.
     pub descriptions: Vec<Description>,
     pub had_syntax_errors: bool,
+    /// The analysis ran out of its time budget: what was found stands, more may be missing.
+    pub analysis_truncated: Option<Duration>,
 }
 
 /// A tool, prompt or resource description as written in the source.

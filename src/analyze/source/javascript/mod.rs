@@ -85,12 +85,14 @@ pub fn analyze(
     })?;
     let root = tree.root_node();
     let module = names::Module::collect(root, text);
-    let result = taint::analyze_module(&module, text, rules, lang, root);
+    let deadline = std::time::Instant::now() + budget;
+    let result = taint::analyze_module(&module, text, rules, lang, root, deadline);
     Ok(Parsed {
         hits: result.hits,
         exports: Vec::new(),
         external_calls: Vec::new(),
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
+        analysis_truncated: result.out_of_time.then_some(budget),
     })
 }

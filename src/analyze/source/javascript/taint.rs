@@ -17,6 +17,7 @@ use crate::analyze::source::{
 use crate::rules::{Language, RuleSet};
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
+use std::time::Instant;
 use tree_sitter::Node;
 
 /// Deeper expressions and statements are not followed: hostile files nest without limit.
@@ -141,10 +142,15 @@ struct Frame {
     depth: usize,
     /// Inside a callback: its `return` is not the function's.
     callback: usize,
+    /// Loops being walked: only the outermost walks its body twice, so nested loops cost a
+    /// constant factor, not two to the power of their depth.
+    loops: usize,
 }
 
 pub(super) struct Result {
     pub hits: Vec<SinkHit>,
+    /// The deadline passed before every function was walked.
+    pub out_of_time: bool,
 }
 
 pub(super) fn analyze_module<'t>(
@@ -153,9 +159,13 @@ pub(super) fn analyze_module<'t>(
     rules: &RuleSet,
     lang: Language,
     root: Node<'t>,
+    deadline: Instant,
 ) -> Result {
     let mut a = Analyzer {
         root,
+        deadline,
+        steps: 0,
+        out_of_time: false,
         module,
         src,
         rules,
@@ -175,15 +185,23 @@ pub(super) fn analyze_module<'t>(
         returns: Flow::Constant,
         depth: 0,
         callback: 0,
+        loops: 0,
     };
     let mut env = Env::default();
     a.block(root, &mut env, &mut frame);
     a.hits.append(&mut frame.hits);
-    Result { hits: a.hits }
+    dedup_hits(&mut a.hits);
+    Result {
+        hits: a.hits,
+        out_of_time: a.out_of_time,
+    }
 }
 
 struct Analyzer<'m, 't> {
     root: Node<'t>,
+    deadline: Instant,
+    steps: usize,
+    out_of_time: bool,
     module: &'m Module<'t>,
     src: &'t str,
     rules: &'m RuleSet,
@@ -244,6 +262,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             returns: Flow::Constant,
             depth: 0,
             callback: 0,
+            loops: 0,
         };
         let mut env = Env::default();
         for (i, p) in f.params.iter().enumerate() {
@@ -268,6 +287,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
         }
         self.nesting -= 1;
+        dedup_hits(&mut frame.hits);
         let summary = Rc::new(summarize(&frame, &f.name));
         self.hits.append(&mut frame.hits);
         if let Some(slot) = self.summaries.get_mut(g) {
@@ -407,8 +427,17 @@ impl<'m, 't> Analyzer<'m, 't> {
         false
     }
 
+    /// Counts a step of the walk; false once the file's time budget is spent.
+    fn step(&mut self) -> bool {
+        self.steps += 1;
+        if self.steps.is_multiple_of(4096) && Instant::now() > self.deadline {
+            self.out_of_time = true;
+        }
+        !self.out_of_time
+    }
+
     fn stmt(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> bool {
-        if fr.depth >= MAX_DEPTH {
+        if fr.depth >= MAX_DEPTH || !self.step() {
             return false;
         }
         fr.depth += 1;
@@ -569,12 +598,15 @@ impl<'m, 't> Analyzer<'m, 't> {
             return;
         };
         // Twice: what one iteration assigns, the next one reads.
-        for _ in 0..2 {
+        let passes = if fr.loops == 0 { 2 } else { 1 };
+        fr.loops += 1;
+        for _ in 0..passes {
             let mut inner = env.clone();
             self.stmt(body, &mut inner, fr);
             after(self, &mut inner, fr);
             *env = join_env(std::mem::take(env), inner);
         }
+        fr.loops -= 1;
     }
 
     fn if_stmt(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> bool {
@@ -894,7 +926,7 @@ impl<'m, 't> Analyzer<'m, 't> {
     // ---- expressions ----
 
     fn expr(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> Flow {
-        if fr.depth >= MAX_DEPTH {
+        if fr.depth >= MAX_DEPTH || !self.step() {
             return Flow::Unknown;
         }
         fr.depth += 1;
@@ -1518,6 +1550,60 @@ impl<'m, 't> Analyzer<'m, 't> {
             flow,
         }
     }
+}
+
+/// How much a hit matters to grading: a taint from an entry point beats one from a public
+/// function's parameter, and so on down to a structural match.
+fn hit_rank(hit: &Hit) -> u8 {
+    match hit {
+        Hit::Structural => 1,
+        Hit::Value(Flow::Constant | Flow::Safe) => 0,
+        Hit::Value(Flow::Unknown) => 2,
+        Hit::Value(Flow::Tainted(ts)) => ts
+            .iter()
+            .map(|t| match t.origin.kind {
+                FnKind::Entry(_) => 6,
+                FnKind::Public => 5,
+                FnKind::Private => 4,
+            })
+            .max()
+            .unwrap_or(3),
+    }
+}
+
+/// One hit per (rule, sink, own origin): a function that calls a helper ten times reaches the
+/// helper's sinks ten times, and without this, summaries multiply along call chains.
+fn dedup_hits(hits: &mut Vec<SinkHit>) {
+    let mut best: FxHashMap<(usize, usize, usize, Option<*const u8>), usize> = FxHashMap::default();
+    let mut keep: Vec<SinkHit> = Vec::with_capacity(hits.len());
+    for hit in hits.drain(..) {
+        let origin = match &hit.hit {
+            Hit::Value(Flow::Tainted(ts)) => ts
+                .first()
+                .map(|t| Rc::as_ptr(&t.origin.function) as *const u8),
+            _ => None,
+        };
+        let key = (
+            hit.rule,
+            hit.span.start_row,
+            hit.span.start_byte_col,
+            origin,
+        );
+        match best.get(&key) {
+            Some(&i) => {
+                if let Some(existing) = keep.get_mut(i)
+                    && hit_rank(&hit.hit) > hit_rank(&existing.hit)
+                {
+                    *existing = hit;
+                }
+            }
+            None => {
+                best.insert(key, keep.len());
+                keep.push(hit);
+            }
+        }
+    }
+    *hits = keep;
 }
 
 /// What callers need to know of a walked function.

@@ -46,6 +46,7 @@ pub fn analyze(
         external_calls: result.external_calls,
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
+        analysis_truncated: None,
     })
 }
 
