@@ -1,4 +1,5 @@
-//! Throughput and peak memory of a whole scan on a generated corpus of Python MCP servers.
+//! Throughput and peak memory of a whole scan on a generated corpus of Python MCP servers, or
+//! of TypeScript ones with `MCPGATE_BENCH_LANG=ts`.
 //!
 //! `cargo bench --bench scan` (or `-- FILES KIB_PER_FILE` to size the corpus). Prints files/s,
 //! MB/s and findings for a parse-only pass (one rule that never matches the corpus) and for
@@ -52,6 +53,29 @@ fn tool(rng: &mut Lcg, i: usize) -> String {
     )
 }
 
+const HEADER_TS: &str = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { exec, execFile } from \"node:child_process\";\nimport fs from \"node:fs/promises\";\nimport path from \"node:path\";\nimport { z } from \"zod\";\n\nconst server = new McpServer({ name: \"bench\", version: \"1.0.0\" });\nconst root = \"/srv/data\";\n\n";
+
+/// The TypeScript counterpart of `tool`: the same mix of vulnerable and safe handlers.
+fn tool_ts(rng: &mut Lcg, i: usize) -> String {
+    let body = match rng.next() % 100 {
+        0 => format!("  exec(`grep ${{pattern}} {i}`);\n  return {{ content: [] }};\n"),
+        1 => "  return { content: [{ type: \"text\", text: String(eval(pattern)) }] };\n".to_string(),
+        2 => "  const res = await fetch(pattern, { signal: AbortSignal.timeout(5000) });\n  return { content: [{ type: \"text\", text: await res.text() }] };\n".to_string(),
+        3..=40 => format!(
+            "  const lines: string[] = [];\n  await new Promise((resolve) => execFile(\"grep\", [\"-r\", \"--\", pattern, \"/srv/{i}\"], {{ timeout: 30000 }}, (err, out) => {{\n    for (const l of out.split(\"\\n\")) {{\n      if (l) lines.push(l.trim());\n    }}\n    resolve(null);\n  }}));\n  return {{ content: [{{ type: \"text\", text: JSON.stringify({{ count: lines.length, lines: lines.slice(0, {i}) }}) }}] }};\n"
+        ),
+        41..=70 => format!(
+            "  const file = path.join(root, `${{path.basename(pattern)}}-{i}.json`);\n  const data = JSON.parse(await fs.readFile(file, \"utf8\"));\n  return {{ content: [{{ type: \"text\", text: JSON.stringify((data.items ?? []).slice(0, {i})) }}] }};\n"
+        ),
+        _ => format!(
+            "  const url = new URL(\"https://api.example.com/v1/items\");\n  url.searchParams.set(\"q\", pattern);\n  url.searchParams.set(\"n\", \"{i}\");\n  const res = await fetch(url, {{ signal: AbortSignal.timeout(10000) }});\n  if (!res.ok) {{\n    throw new Error(`status ${{res.status}}`);\n  }}\n  return {{ content: [{{ type: \"text\", text: await res.text() }}] }};\n"
+        ),
+    };
+    format!(
+        "server.tool(\"tool_{i}\", \"Tool number {i}: searches things for the pattern.\", {{ pattern: z.string() }}, async ({{ pattern }}) => {{\n{body}}});\n\n"
+    )
+}
+
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
@@ -71,6 +95,12 @@ fn main() {
     let files: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(4000);
     let kib: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10);
 
+    let typescript = std::env::var("MCPGATE_BENCH_LANG").is_ok_and(|l| l == "ts");
+    let (header, ext) = if typescript {
+        (HEADER_TS, "ts")
+    } else {
+        (HEADER, "py")
+    };
     let dir = tempfile::tempdir().expect("tempdir");
     let mut rng = Lcg(42);
     let mut bytes = 0usize;
@@ -78,13 +108,18 @@ fn main() {
     for f in 0..files {
         let sub = dir.path().join(format!("pkg{}", f % 50));
         std::fs::create_dir_all(&sub).expect("mkdir");
-        let mut text = String::from(HEADER);
+        let mut text = String::from(header);
         while text.len() < kib * 1024 {
             n += 1;
-            let _ = write!(text, "{}", tool(&mut rng, n));
+            let t = if typescript {
+                tool_ts(&mut rng, n)
+            } else {
+                tool(&mut rng, n)
+            };
+            let _ = write!(text, "{t}");
         }
         bytes += text.len();
-        std::fs::write(sub.join(format!("server_{f}.py")), text).expect("write");
+        std::fs::write(sub.join(format!("server_{f}.{ext}")), text).expect("write");
     }
 
     let options = ScanOptions {
@@ -103,7 +138,7 @@ fn main() {
         .map(|f| {
             dir.path()
                 .join(format!("pkg{}", f % 50))
-                .join(format!("server_{f}.py"))
+                .join(format!("server_{f}.{ext}"))
         })
         .collect();
     let mode = std::env::var("MCPGATE_BENCH_MODE").unwrap_or_default();
@@ -132,8 +167,12 @@ fn main() {
                 .map_init(
                     || {
                         let mut p = tree_sitter::Parser::new();
-                        p.set_language(&tree_sitter_python::LANGUAGE.into())
-                            .expect("grammar");
+                        let grammar: tree_sitter::Language = if typescript {
+                            tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()
+                        } else {
+                            tree_sitter_python::LANGUAGE.into()
+                        };
+                        p.set_language(&grammar).expect("grammar");
                         p
                     },
                     |parser, path| {
@@ -161,12 +200,17 @@ fn main() {
     for (label, rules) in [("full pack", &full)] {
         let mut best = f64::MAX;
         let mut findings = 0;
+        let mut by_rule = std::collections::BTreeMap::new();
         for _ in 0..full_rounds {
             let start = Instant::now();
             let report = scan(&options, rules).expect("scan");
             best = best.min(start.elapsed().as_secs_f64());
             findings = report.findings.len();
             assert_eq!(report.files_scanned, files);
+            by_rule.clear();
+            for f in &report.findings {
+                *by_rule.entry(f.rule_id.clone()).or_insert(0usize) += 1;
+            }
         }
         if full_rounds > 0 {
             println!(
@@ -174,9 +218,10 @@ fn main() {
                 files as f64 / best,
                 mb / best,
             );
+            println!("{:>10}: {by_rule:?}", "by rule");
         }
     }
-    if mode.is_empty() || mode == "secrets" {
+    if (mode.is_empty() && !typescript) || mode == "secrets" {
         secrets_bench(files / 4, kib, rounds);
     }
     println!(

@@ -2,6 +2,7 @@
 //! grammar by extension), name resolution (`names`), then taint propagation from MCP entry
 //! points to the sinks named by the rules (`taint`).
 
+mod grammar;
 mod names;
 mod taint;
 
@@ -84,6 +85,7 @@ pub fn analyze(
         }
     })?;
     let root = tree.root_node();
+    grammar::enter(dialect);
     let module = names::Module::collect(root, text);
     let deadline = std::time::Instant::now() + budget;
     let result = taint::analyze_module(&module, text, rules, lang, root, deadline);

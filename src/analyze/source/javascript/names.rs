@@ -13,20 +13,18 @@ pub(super) fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
 }
 
-pub(super) fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
-    node.child_by_field_name(name)
-}
+pub(super) use super::grammar::{F, field, kind_of};
 
 pub(super) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| kind_of(c) != "comment")
         .collect()
 }
 
 pub(super) fn is_function(node: Node<'_>) -> bool {
     matches!(
-        node.kind(),
+        kind_of(node),
         "arrow_function"
             | "function_expression"
             | "function"
@@ -39,7 +37,7 @@ pub(super) fn is_function(node: Node<'_>) -> bool {
 
 /// The contents of a string literal without quotes; `None` for anything else.
 pub(super) fn string_value<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
-    match node.kind() {
+    match kind_of(node) {
         "string" => {
             let t = text(node, src);
             Some(t.get(1..t.len().saturating_sub(1)).unwrap_or(""))
@@ -55,7 +53,7 @@ pub(super) fn string_value<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> 
 pub(super) fn has_substitution(node: Node<'_>) -> bool {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .any(|c| c.kind() == "template_substitution")
+        .any(|c| kind_of(c) == "template_substitution")
 }
 
 /// `node:fs/promises` -> `fs`; relative specifiers are this project's own modules (`None`).
@@ -178,32 +176,43 @@ impl<'t> Module<'t> {
         let mut named_entries: Vec<(String, EntryKind, Option<Rc<Schema>>)> = Vec::new();
         let mut entry_nodes: FxHashMap<usize, (EntryKind, String, Option<Rc<Schema>>)> =
             FxHashMap::default();
-        // Iterative: hostile files nest deeper than the stack allows.
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            match node.kind() {
+        // A cursor walk in document order: iterative (hostile files nest deeper than the
+        // stack allows) and without allocating per node.
+        let mut cursor = root.walk();
+        // `Node::parent` searches down from the root; the walk knows the ancestors already.
+        let mut ancestors: Vec<Node<'t>> = Vec::new();
+        loop {
+            let node = cursor.node();
+            let parent = ancestors.last().copied();
+            let grandparent = ancestors
+                .len()
+                .checked_sub(2)
+                .and_then(|i| ancestors.get(i))
+                .copied();
+            match kind_of(node) {
                 "import_statement" => m.import(node, src),
-                "variable_declarator" => m.declarator(node, src, &mut exported),
+                "variable_declarator" => m.declarator(node, grandparent, src, &mut exported),
                 "call_expression" => {
                     m.call(node, src, &mut named_entries, &mut entry_nodes);
                 }
-                "pair" => m.described_pair(node, src),
+                "pair" => m.described_pair(node, parent, src),
                 "export_statement" => {
-                    if let Some(d) = field(node, "declaration")
-                        && let Some(name) = field(d, "name")
+                    if let Some(d) = field(node, F::Declaration)
+                        && let Some(name) = field(d, F::Name)
                     {
                         exported.insert(text(name, src).to_string());
                     }
                 }
                 "assignment_expression" => {
                     // `module.exports = { a, b }`, `exports.a = a`.
-                    if let (Some(left), Some(right)) = (field(node, "left"), field(node, "right")) {
+                    if let (Some(left), Some(right)) = (field(node, F::Left), field(node, F::Right))
+                    {
                         let target = text(left, src);
-                        if target == "module.exports" && right.kind() == "object" {
+                        if target == "module.exports" && kind_of(right) == "object" {
                             for c in named_children(right) {
-                                let n = match c.kind() {
+                                let n = match kind_of(c) {
                                     "shorthand_property_identifier" => Some(c),
-                                    "pair" => field(c, "value"),
+                                    "pair" => field(c, F::Value),
                                     _ => None,
                                 };
                                 if let Some(n) = n {
@@ -220,11 +229,24 @@ impl<'t> Module<'t> {
                 _ => {}
             }
             if is_function(node) {
-                m.function(node, src, &entry_nodes);
+                m.function(node, parent, src, &entry_nodes);
             }
-            let mut cursor = node.walk();
-            let children: Vec<Node<'t>> = node.children(&mut cursor).collect();
-            stack.extend(children.into_iter().rev());
+            if cursor.goto_first_child() {
+                ancestors.push(node);
+                continue;
+            }
+            // Up until a node has a next sibling; done when back at the root.
+            let mut done = false;
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    done = true;
+                    break;
+                }
+                ancestors.pop();
+            }
+            if done {
+                break;
+            }
         }
         for (name, kind, schema) in named_entries {
             let index = m
@@ -248,18 +270,18 @@ impl<'t> Module<'t> {
     }
 
     fn import(&mut self, node: Node<'t>, src: &str) {
-        let Some(module) = field(node, "source")
+        let Some(module) = field(node, F::Source)
             .and_then(|s| string_value(s, src))
             .and_then(module_name)
         else {
             return;
         };
         for clause in named_children(node) {
-            if clause.kind() != "import_clause" {
+            if kind_of(clause) != "import_clause" {
                 continue;
             }
             for part in named_children(clause) {
-                match part.kind() {
+                match kind_of(part) {
                     "identifier" => {
                         self.aliases.insert(text(part, src).into(), module.clone());
                     }
@@ -270,11 +292,11 @@ impl<'t> Module<'t> {
                     }
                     "named_imports" => {
                         for spec in named_children(part) {
-                            let Some(name) = field(spec, "name") else {
+                            let Some(name) = field(spec, F::Name) else {
                                 continue;
                             };
                             let name = string_value(name, src).unwrap_or(text(name, src));
-                            let local = field(spec, "alias").map_or(name, |a| text(a, src));
+                            let local = field(spec, F::Alias).map_or(name, |a| text(a, src));
                             let canonical = if name == "default" {
                                 module.clone()
                             } else {
@@ -292,19 +314,19 @@ impl<'t> Module<'t> {
     /// The canonical name an expression stands for when it is a module or a module member:
     /// `require("x")`, `cp.exec`, `promisify(exec)`, `util.promisify(cp.exec)`.
     pub fn alias_of(&self, node: Node<'_>, src: &str) -> Option<String> {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => self.aliases.get(text(node, src)).cloned(),
             "member_expression" => {
-                let base = self.alias_of(field(node, "object")?, src)?;
-                let prop = text(field(node, "property")?, src);
+                let base = self.alias_of(field(node, F::Object)?, src)?;
+                let prop = text(field(node, F::Property)?, src);
                 Some(normalize(format!("{base}.{prop}")))
             }
             "parenthesized_expression" | "await_expression" => {
                 self.alias_of(*named_children(node).first()?, src)
             }
             "call_expression" => {
-                let function = field(node, "function")?;
-                let args = field(node, "arguments")?;
+                let function = field(node, F::Function)?;
+                let args = field(node, F::Arguments)?;
                 let first = *named_children(args).first()?;
                 let callee = text(function, src);
                 if callee == "require" {
@@ -321,12 +343,19 @@ impl<'t> Module<'t> {
         }
     }
 
-    fn declarator(&mut self, node: Node<'t>, src: &str, exported: &mut FxHashSet<String>) {
-        let (Some(name), Some(value)) = (field(node, "name"), field(node, "value")) else {
+    fn declarator(
+        &mut self,
+        node: Node<'t>,
+        // The declaration's parent: the program, an export, or a block.
+        statement: Option<Node<'t>>,
+        src: &str,
+        exported: &mut FxHashSet<String>,
+    ) {
+        let (Some(name), Some(value)) = (field(node, F::Name), field(node, F::Value)) else {
             return;
         };
         if let Some(canonical) = self.alias_of(value, src) {
-            match name.kind() {
+            match kind_of(name) {
                 "identifier" => {
                     self.aliases.insert(text(name, src).into(), canonical);
                 }
@@ -340,17 +369,13 @@ impl<'t> Module<'t> {
             }
             return;
         }
-        if name.kind() != "identifier" {
+        if kind_of(name) != "identifier" {
             return;
         }
         let name_text = text(name, src);
-        let declaration = node.parent();
-        let top_level = declaration
-            .and_then(|d| d.parent())
-            .is_some_and(|p| p.kind() == "program" || p.kind() == "export_statement");
-        if top_level
-            && declaration.and_then(|d| d.parent()).map(|p| p.kind()) == Some("export_statement")
-        {
+        let top_level =
+            statement.is_some_and(|p| kind_of(p) == "program" || kind_of(p) == "export_statement");
+        if top_level && statement.map(kind_of) == Some("export_statement") {
             exported.insert(name_text.to_string());
         }
         if top_level && is_literal(value) {
@@ -366,19 +391,19 @@ impl<'t> Module<'t> {
     fn function(
         &mut self,
         node: Node<'t>,
+        parent: Option<Node<'t>>,
         src: &str,
         entries: &FxHashMap<usize, (EntryKind, String, Option<Rc<Schema>>)>,
     ) {
-        let parent = node.parent();
         let (name, kind, schema) = if let Some((kind, name, schema)) = entries.get(&node.id()) {
             (name.clone(), FnKind::Entry(*kind), schema.clone())
-        } else if let Some(n) = field(node, "name") {
+        } else if let Some(n) = field(node, F::Name) {
             (text(n, src).to_string(), FnKind::Private, None)
         } else {
-            let named_by = parent.and_then(|p| match p.kind() {
-                "variable_declarator" => field(p, "name").filter(|n| n.kind() == "identifier"),
-                "pair" | "public_field_definition" => field(p, "key").or(field(p, "name")),
-                "assignment_expression" => field(p, "left"),
+            let named_by = parent.and_then(|p| match kind_of(p) {
+                "variable_declarator" => field(p, F::Name).filter(|n| kind_of(n) == "identifier"),
+                "pair" | "public_field_definition" => field(p, F::Key).or(field(p, F::Name)),
+                "assignment_expression" => field(p, F::Left),
                 _ => None,
             });
             match named_by {
@@ -387,11 +412,11 @@ impl<'t> Module<'t> {
             }
         };
         let index = self.functions.len();
-        let params = match field(node, "parameters") {
+        let params = match field(node, F::Parameters) {
             Some(p) => named_children(p),
-            None => field(node, "parameter").into_iter().collect(),
+            None => field(node, F::Parameter).into_iter().collect(),
         };
-        if node.kind() == "method_definition" {
+        if kind_of(node) == "method_definition" {
             self.methods.entry(name.clone()).or_insert(index);
         } else if !matches!(kind, FnKind::Entry(_)) {
             let key = name.rsplit('.').next().unwrap_or(&name).to_string();
@@ -401,7 +426,7 @@ impl<'t> Module<'t> {
         self.functions.push(Function {
             name: Rc::from(name.as_str()),
             params,
-            body: field(node, "body"),
+            body: field(node, F::Body),
             kind,
             schema,
         });
@@ -416,15 +441,15 @@ impl<'t> Module<'t> {
         named_entries: &mut Vec<(String, EntryKind, Option<Rc<Schema>>)>,
         entry_nodes: &mut FxHashMap<usize, (EntryKind, String, Option<Rc<Schema>>)>,
     ) {
-        let Some(function) = field(node, "function").filter(|f| f.kind() == "member_expression")
+        let Some(function) = field(node, F::Function).filter(|f| kind_of(f) == "member_expression")
         else {
             return;
         };
-        let Some(method) = field(function, "property").map(|p| text(p, src)) else {
+        let Some(method) = field(function, F::Property).map(|p| text(p, src)) else {
             return;
         };
-        let args = field(node, "arguments")
-            .filter(|a| a.kind() == "arguments")
+        let args = field(node, F::Arguments)
+            .filter(|a| kind_of(a) == "arguments")
             .map(named_children)
             .unwrap_or_default();
         if method == "describe" {
@@ -462,14 +487,14 @@ impl<'t> Module<'t> {
             if is_text_literal(*arg) && i == 0 {
                 self.describe(*arg, &owner, src);
             }
-            if arg.kind() == "object" {
+            if kind_of(arg) == "object" {
                 // `registerTool(name, { description, inputSchema }, handler)`.
                 let mut config_schema = None;
                 for pair in named_children(*arg)
                     .into_iter()
-                    .filter(|p| p.kind() == "pair")
+                    .filter(|p| kind_of(p) == "pair")
                 {
-                    let (Some(key), Some(value)) = (field(pair, "key"), field(pair, "value"))
+                    let (Some(key), Some(value)) = (field(pair, F::Key), field(pair, F::Value))
                     else {
                         continue;
                     };
@@ -495,33 +520,33 @@ impl<'t> Module<'t> {
         let handler = unwrap_bind(handler, src);
         if is_function(handler) {
             entry_nodes.insert(handler.id(), (kind, owner, schema));
-        } else if matches!(handler.kind(), "identifier" | "member_expression") {
+        } else if matches!(kind_of(handler), "identifier" | "member_expression") {
             named_entries.push((text(handler, src).to_string(), kind, schema));
         }
     }
 
     /// `description: "..."` in an object that defines a tool, a prompt or a schema property.
-    fn described_pair(&mut self, node: Node<'t>, src: &str) {
-        let (Some(key), Some(value)) = (field(node, "key"), field(node, "value")) else {
+    fn described_pair(&mut self, node: Node<'t>, object: Option<Node<'t>>, src: &str) {
+        let (Some(key), Some(value)) = (field(node, F::Key), field(node, F::Value)) else {
             return;
         };
         if text(key, src).trim_matches(['"', '\'']) != "description" || !is_text_literal(value) {
             return;
         }
-        let Some(object) = node.parent() else { return };
+        let Some(object) = object else { return };
         let mut owner = None;
         let mut described = false;
         for sibling in named_children(object) {
-            if sibling.kind() != "pair" {
+            if kind_of(sibling) != "pair" {
                 continue;
             }
-            let Some(k) = field(sibling, "key") else {
+            let Some(k) = field(sibling, F::Key) else {
                 continue;
             };
             let k = text(k, src).trim_matches(['"', '\'']);
             described |= DESCRIBED_OBJECT_KEYS.contains(&k);
             if k == "name" {
-                owner = field(sibling, "value").and_then(|v| string_value(v, src));
+                owner = field(sibling, F::Value).and_then(|v| string_value(v, src));
             }
         }
         if described {
@@ -555,11 +580,11 @@ impl<'t> Module<'t> {
 
 /// `this.handle.bind(this)` is the method `this.handle`.
 fn unwrap_bind<'t>(node: Node<'t>, src: &str) -> Node<'t> {
-    if node.kind() == "call_expression"
-        && let Some(f) = field(node, "function")
-        && f.kind() == "member_expression"
-        && field(f, "property").is_some_and(|p| text(p, src) == "bind")
-        && let Some(object) = field(f, "object")
+    if kind_of(node) == "call_expression"
+        && let Some(f) = field(node, F::Function)
+        && kind_of(f) == "member_expression"
+        && field(f, F::Property).is_some_and(|p| text(p, src) == "bind")
+        && let Some(object) = field(f, F::Object)
     {
         return object;
     }
@@ -568,23 +593,27 @@ fn unwrap_bind<'t>(node: Node<'t>, src: &str) -> Node<'t> {
 
 fn is_text_literal(node: Node<'_>) -> bool {
     matches!(
-        node.kind(),
+        kind_of(node),
         "string" | "template_string" | "binary_expression"
-    ) && (node.kind() != "binary_expression" || {
+    ) && (kind_of(node) != "binary_expression" || {
         let mut cursor = node.walk();
-        node.named_children(&mut cursor)
-            .all(|c| matches!(c.kind(), "string" | "template_string" | "binary_expression"))
+        node.named_children(&mut cursor).all(|c| {
+            matches!(
+                kind_of(c),
+                "string" | "template_string" | "binary_expression"
+            )
+        })
     })
 }
 
 pub(super) fn is_literal(node: Node<'_>) -> bool {
-    match node.kind() {
+    match kind_of(node) {
         "string" | "number" | "true" | "false" | "null" | "undefined" | "regex" => true,
         "template_string" => !has_substitution(node),
         "array" | "object" => {
             let mut cursor = node.walk();
-            node.named_children(&mut cursor).all(|c| match c.kind() {
-                "pair" => field(c, "value").is_some_and(is_literal),
+            node.named_children(&mut cursor).all(|c| match kind_of(c) {
+                "pair" => field(c, F::Value).is_some_and(is_literal),
                 "comment" => true,
                 _ => is_literal(c),
             })
@@ -602,24 +631,24 @@ pub(super) fn is_literal(node: Node<'_>) -> bool {
 pub(super) fn pattern_properties<'s>(pattern: Node<'_>, src: &'s str) -> Vec<(&'s str, &'s str)> {
     let mut out = Vec::new();
     for p in named_children(pattern) {
-        match p.kind() {
+        match kind_of(p) {
             "shorthand_property_identifier_pattern" => {
                 let t = text(p, src);
                 out.push((t, t));
             }
             "pair_pattern" => {
-                if let (Some(k), Some(v)) = (field(p, "key"), field(p, "value")) {
-                    let v = match v.kind() {
-                        "assignment_pattern" => field(v, "left").unwrap_or(v),
+                if let (Some(k), Some(v)) = (field(p, F::Key), field(p, F::Value)) {
+                    let v = match kind_of(v) {
+                        "assignment_pattern" => field(v, F::Left).unwrap_or(v),
                         _ => v,
                     };
-                    if v.kind() == "identifier" {
+                    if kind_of(v) == "identifier" {
                         out.push((text(k, src).trim_matches(['"', '\'']), text(v, src)));
                     }
                 }
             }
             "object_assignment_pattern" => {
-                if let Some(l) = field(p, "left").filter(|l| l.kind() != "object_pattern") {
+                if let Some(l) = field(p, F::Left).filter(|l| kind_of(l) != "object_pattern") {
                     let t = text(l, src);
                     out.push((t, t));
                 }
@@ -637,15 +666,15 @@ fn object_schema(
     src: &str,
     named: &FxHashMap<String, Rc<Schema>>,
 ) -> Option<Schema> {
-    let object = match node.kind() {
+    let object = match kind_of(node) {
         "object" => node,
         "call_expression" => {
-            let callee = text(field(node, "function")?, src);
+            let callee = text(field(node, F::Function)?, src);
             if !callee.ends_with(".object") && !callee.ends_with(".strictObject") {
                 return None;
             }
-            let first = *named_children(field(node, "arguments")?).first()?;
-            if first.kind() != "object" {
+            let first = *named_children(field(node, F::Arguments)?).first()?;
+            if kind_of(first) != "object" {
                 return named.get(text(first, src)).map(|s| (**s).clone());
             }
             first
@@ -655,10 +684,10 @@ fn object_schema(
     let mut schema = Schema::default();
     let mut zod = false;
     for pair in named_children(object) {
-        if pair.kind() != "pair" {
+        if kind_of(pair) != "pair" {
             continue;
         }
-        let (Some(key), Some(value)) = (field(pair, "key"), field(pair, "value")) else {
+        let (Some(key), Some(value)) = (field(pair, F::Key), field(pair, F::Value)) else {
             continue;
         };
         let v = text(value, src).trim_start();
@@ -680,5 +709,5 @@ fn object_schema(
             schema.insert(text(key, src).trim_matches(['"', '\'']).to_string(), kind);
         }
     }
-    (zod || node.kind() == "call_expression").then_some(schema)
+    (zod || kind_of(node) == "call_expression").then_some(schema)
 }

@@ -6,8 +6,8 @@
 //! on demand, callee first.
 
 use super::names::{
-    GLOBALS, Module, PropKind, Schema, field, has_substitution, is_function, named_children,
-    normalize, pattern_properties, string_value, text,
+    F, GLOBALS, Module, PropKind, Schema, field, has_substitution, is_function, kind_of,
+    named_children, normalize, pattern_properties, string_value, text,
 };
 use crate::analyze::Span;
 use crate::analyze::source::{
@@ -279,7 +279,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             self.bind_param(*p, i, tainted, schema, &f.name, f.kind, &mut env);
         }
         if let Some(body) = f.body {
-            if body.kind() == "statement_block" {
+            if kind_of(body) == "statement_block" {
                 self.block(body, &mut env, &mut frame);
             } else {
                 // `(x) => expr`: the expression is the return value.
@@ -308,12 +308,12 @@ impl<'m, 't> Analyzer<'m, 't> {
         env: &mut Env,
     ) {
         // TypeScript wraps the pattern: `required_parameter { pattern, type }`.
-        let pattern = match pattern.kind() {
-            "required_parameter" | "optional_parameter" => match field(pattern, "pattern") {
+        let pattern = match kind_of(pattern) {
+            "required_parameter" | "optional_parameter" => match field(pattern, F::Pattern) {
                 Some(p) => p,
                 None => return,
             },
-            "assignment_pattern" => match field(pattern, "left") {
+            "assignment_pattern" => match field(pattern, F::Left) {
                 Some(p) => p,
                 None => return,
             },
@@ -340,7 +340,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 None => flow,
             }
         };
-        match pattern.kind() {
+        match kind_of(pattern) {
             "identifier" => {
                 let name = self.text(pattern);
                 let mut flow = if tainted {
@@ -385,7 +385,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                     );
                 }
                 for p in named_children(pattern) {
-                    if p.kind() == "rest_pattern"
+                    if kind_of(p) == "rest_pattern"
                         && let Some(id) = named_children(p).first()
                     {
                         let name = self.text(*id);
@@ -447,7 +447,7 @@ impl<'m, 't> Analyzer<'m, 't> {
     }
 
     fn stmt_inner(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> bool {
-        match node.kind() {
+        match kind_of(node) {
             "statement_block" | "program" | "else_clause" | "finally_clause" => {
                 self.block(node, env, fr)
             }
@@ -459,7 +459,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
             "lexical_declaration" | "variable_declaration" => {
                 for d in named_children(node) {
-                    if d.kind() == "variable_declarator" {
+                    if kind_of(d) == "variable_declarator" {
                         self.declarator(d, env, fr);
                     }
                 }
@@ -479,32 +479,32 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
             "if_statement" => self.if_stmt(node, env, fr),
             "for_statement" => {
-                if let Some(init) = field(node, "initializer") {
+                if let Some(init) = field(node, F::Initializer) {
                     self.stmt(init, env, fr);
                 }
-                if let Some(c) = field(node, "condition") {
+                if let Some(c) = field(node, F::Condition) {
                     self.stmt(c, env, fr);
                 }
                 self.loop_body(node, env, fr, |a, env, fr| {
-                    if let Some(inc) = field(node, "increment") {
+                    if let Some(inc) = field(node, F::Increment) {
                         a.expr(inc, env, fr);
                     }
                 });
                 false
             }
             "for_in_statement" => {
-                let right = field(node, "right").map_or(Flow::Unknown, |r| self.expr(r, env, fr));
-                let of = field(node, "operator").is_some_and(|o| self.text(o) == "of");
+                let right = field(node, F::Right).map_or(Flow::Unknown, |r| self.expr(r, env, fr));
+                let of = field(node, F::Operator).is_some_and(|o| self.text(o) == "of");
                 // `for (k in obj)` iterates over keys: attacker objects choose them too.
                 let element = if of { right } else { right.join(Flow::Safe) };
-                if let Some(left) = field(node, "left") {
+                if let Some(left) = field(node, F::Left) {
                     self.bind_value(left, element, None, Vec::new(), false, env);
                 }
                 self.loop_body(node, env, fr, |_, _, _| {});
                 false
             }
             "while_statement" | "do_statement" => {
-                if let Some(c) = field(node, "condition") {
+                if let Some(c) = field(node, F::Condition) {
                     self.expr(c, env, fr);
                 }
                 self.loop_body(node, env, fr, |_, _, _| {});
@@ -512,37 +512,37 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
             "try_statement" => {
                 let before = env.clone();
-                let body_exits = field(node, "body").is_some_and(|b| self.stmt(b, env, fr));
-                if let Some(handler) = field(node, "handler") {
+                let body_exits = field(node, F::Body).is_some_and(|b| self.stmt(b, env, fr));
+                if let Some(handler) = field(node, F::Handler) {
                     let mut caught = join_env(before, env.clone());
-                    if let Some(p) = field(handler, "parameter") {
+                    if let Some(p) = field(handler, F::Parameter) {
                         for id in identifiers(p) {
                             caught.insert(self.text(id).to_string(), Var::default());
                         }
                     }
                     let catch_exits =
-                        field(handler, "body").is_some_and(|b| self.stmt(b, &mut caught, fr));
+                        field(handler, F::Body).is_some_and(|b| self.stmt(b, &mut caught, fr));
                     *env = match (body_exits, catch_exits) {
                         (true, false) => caught,
                         (false, true) => std::mem::take(env),
                         _ => join_env(std::mem::take(env), caught),
                     };
                 }
-                if let Some(f) = field(node, "finalizer") {
+                if let Some(f) = field(node, F::Finalizer) {
                     self.stmt(f, env, fr);
                 }
                 false
             }
             "switch_statement" => {
-                if let Some(v) = field(node, "value") {
+                if let Some(v) = field(node, F::Value) {
                     self.expr(v, env, fr);
                 }
                 let mut out = env.clone();
-                if let Some(body) = field(node, "body") {
+                if let Some(body) = field(node, F::Body) {
                     for case in named_children(body) {
                         let mut branch = env.clone();
                         for s in named_children(case) {
-                            if field(case, "value") == Some(s) {
+                            if field(case, F::Value) == Some(s) {
                                 self.expr(s, &mut branch, fr);
                             } else if self.stmt(s, &mut branch, fr) {
                                 break;
@@ -554,11 +554,11 @@ impl<'m, 't> Analyzer<'m, 't> {
                 *env = out;
                 false
             }
-            "labeled_statement" => field(node, "body").is_some_and(|b| self.stmt(b, env, fr)),
+            "labeled_statement" => field(node, F::Body).is_some_and(|b| self.stmt(b, env, fr)),
             "export_statement" => {
-                if let Some(d) = field(node, "declaration") {
+                if let Some(d) = field(node, F::Declaration) {
                     self.stmt(d, env, fr);
-                } else if let Some(v) = field(node, "value") {
+                } else if let Some(v) = field(node, F::Value) {
                     self.expr(v, env, fr);
                 }
                 false
@@ -594,7 +594,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         fr: &mut Frame,
         after: impl Fn(&mut Self, &mut Env, &mut Frame),
     ) {
-        let Some(body) = field(node, "body") else {
+        let Some(body) = field(node, F::Body) else {
             return;
         };
         // Twice: what one iteration assigns, the next one reads.
@@ -610,7 +610,7 @@ impl<'m, 't> Analyzer<'m, 't> {
     }
 
     fn if_stmt(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> bool {
-        let Some(cond) = field(node, "condition") else {
+        let Some(cond) = field(node, F::Condition) else {
             return false;
         };
         self.expr(cond, env, fr);
@@ -625,10 +625,10 @@ impl<'m, 't> Analyzer<'m, 't> {
             self.apply_marks(&mut then_env, &marks);
         }
         let then_exits =
-            field(node, "consequence").is_some_and(|c| self.stmt(c, &mut then_env, fr));
+            field(node, F::Consequence).is_some_and(|c| self.stmt(c, &mut then_env, fr));
         let mut else_env = std::mem::take(env);
         let else_exits =
-            field(node, "alternative").is_some_and(|a| self.stmt(a, &mut else_env, fr));
+            field(node, F::Alternative).is_some_and(|a| self.stmt(a, &mut else_env, fr));
         *env = match (then_exits, else_exits) {
             (true, true) => {
                 *env = else_env;
@@ -656,7 +656,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             if budget == 0 {
                 break;
             }
-            match node.kind() {
+            match kind_of(node) {
                 "call_expression" => self.guard_call(node, env, &mut out),
                 // `const ok = dirs.some((d) => p.startsWith(d)); if (!ok) throw`: the check is
                 // where the flag was computed.
@@ -669,9 +669,9 @@ impl<'m, 't> Analyzer<'m, 't> {
                     }
                 }
                 "binary_expression" => {
-                    let op = field(node, "operator").map(|o| self.text(o));
+                    let op = field(node, F::Operator).map(|o| self.text(o));
                     if matches!(op, Some("===" | "!==" | "==" | "!=")) {
-                        let (l, r) = (field(node, "left"), field(node, "right"));
+                        let (l, r) = (field(node, F::Left), field(node, F::Right));
                         for (a, b) in [(l, r), (r, l)] {
                             if let (Some(a), Some(b)) = (a, b)
                                 && string_value(b, self.src).is_some()
@@ -690,14 +690,14 @@ impl<'m, 't> Analyzer<'m, 't> {
     }
 
     fn guard_call(&self, call: Node<'_>, env: &Env, out: &mut Vec<(String, &'static str)>) {
-        let Some(function) = field(call, "function") else {
+        let Some(function) = field(call, F::Function) else {
             return;
         };
-        let args = field(call, "arguments")
+        let args = field(call, F::Arguments)
             .map(named_children)
             .unwrap_or_default();
         let first = args.first().copied();
-        if function.kind() == "identifier" {
+        if kind_of(function) == "identifier" {
             // `if (!isPathAllowed(p, dirs)) throw`: a local check by its name.
             let name = self.text(function).to_ascii_lowercase();
             let checks = [
@@ -711,10 +711,10 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
             return;
         }
-        if function.kind() != "member_expression" {
+        if kind_of(function) != "member_expression" {
             return;
         }
-        let (Some(object), Some(prop)) = (field(function, "object"), field(function, "property"))
+        let (Some(object), Some(prop)) = (field(function, F::Object), field(function, F::Property))
         else {
             return;
         };
@@ -769,10 +769,10 @@ impl<'m, 't> Analyzer<'m, 't> {
     }
 
     fn declarator(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) {
-        let Some(name) = field(node, "name") else {
+        let Some(name) = field(node, F::Name) else {
             return;
         };
-        let Some(value) = field(node, "value") else {
+        let Some(value) = field(node, F::Value) else {
             for id in identifiers(name) {
                 env.insert(
                     self.text(id).to_string(),
@@ -795,7 +795,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             .map(str::to_string)
             .collect();
         self.bind_value(name, flow, schema, derived, alias, env);
-        if name.kind() == "identifier"
+        if kind_of(name) == "identifier"
             && let Some(var) = env.get_mut(self.text(name))
         {
             var.init = Some((value.start_byte(), value.end_byte()));
@@ -806,17 +806,17 @@ impl<'m, 't> Analyzer<'m, 't> {
     /// `Schema.parse(x)` of a named zod schema.
     fn schema_of(&self, value: Node<'_>, env: &Env) -> Option<Rc<Schema>> {
         let value = unwrap(value);
-        match value.kind() {
+        match kind_of(value) {
             "identifier" => env.get(self.text(value)).and_then(|v| v.schema.clone()),
             "call_expression" => {
-                let f = field(value, "function")?;
-                let method = self.text(field(f, "property")?);
+                let f = field(value, F::Function)?;
+                let method = self.text(field(f, F::Property)?);
                 if !matches!(method, "parse" | "parseAsync") {
                     return None;
                 }
                 self.module
                     .schemas
-                    .get(self.text(field(f, "object")?))
+                    .get(self.text(field(f, F::Object)?))
                     .cloned()
             }
             _ => None,
@@ -832,7 +832,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         alias: bool,
         env: &mut Env,
     ) {
-        match pattern.kind() {
+        match kind_of(pattern) {
             "identifier" => {
                 let name = self.text(pattern);
                 env.insert(
@@ -864,7 +864,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                     );
                 }
                 for p in named_children(pattern) {
-                    if p.kind() == "rest_pattern" {
+                    if kind_of(p) == "rest_pattern" {
                         for id in identifiers(p) {
                             env.insert(
                                 self.text(id).to_string(),
@@ -936,13 +936,13 @@ impl<'m, 't> Analyzer<'m, 't> {
     }
 
     fn expr_inner(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> Flow {
-        match node.kind() {
+        match kind_of(node) {
             "string" | "number" | "true" | "false" | "null" | "undefined" | "regex" | "comment"
             | "class" | "import" => Flow::Constant,
             "template_string" => {
                 let mut flow = Flow::Constant;
                 for c in named_children(node) {
-                    if c.kind() == "template_substitution" {
+                    if kind_of(c) == "template_substitution" {
                         for e in named_children(c) {
                             flow = flow.join(self.expr(e, env, fr));
                         }
@@ -965,15 +965,15 @@ impl<'m, 't> Analyzer<'m, 't> {
                 }
             }
             "member_expression" => {
-                let Some(object) = field(node, "object") else {
+                let Some(object) = field(node, F::Object) else {
                     return Flow::Unknown;
                 };
-                let prop = field(node, "property").map_or("", |p| self.text(p));
+                let prop = field(node, F::Property).map_or("", |p| self.text(p));
                 let flow = self.expr(object, env, fr);
                 if prop == "length" || prop == "size" {
                     return harmless(&flow);
                 }
-                let schema = (object.kind() == "identifier")
+                let schema = (kind_of(object) == "identifier")
                     .then(|| env.get(self.text(object)).and_then(|v| v.schema.clone()))
                     .flatten();
                 match schema.as_ref().and_then(|s| s.get(prop)) {
@@ -983,8 +983,8 @@ impl<'m, 't> Analyzer<'m, 't> {
                 }
             }
             "subscript_expression" => {
-                let flow = field(node, "object").map_or(Flow::Unknown, |o| self.expr(o, env, fr));
-                if let Some(i) = field(node, "index") {
+                let flow = field(node, F::Object).map_or(Flow::Unknown, |o| self.expr(o, env, fr));
+                if let Some(i) = field(node, F::Index) {
                     self.expr(i, env, fr);
                 }
                 flow
@@ -1000,44 +1000,44 @@ impl<'m, 't> Analyzer<'m, 't> {
             | "template_substitution" => {
                 let mut flow = Flow::Constant;
                 for c in named_children(node) {
-                    if !c.kind().ends_with("type") && !c.kind().starts_with("type_") {
+                    if !kind_of(c).ends_with("type") && !kind_of(c).starts_with("type_") {
                         flow = flow.join(self.expr(c, env, fr));
                     }
                 }
                 flow
             }
             "binary_expression" => {
-                let l = field(node, "left").map_or(Flow::Constant, |l| self.expr(l, env, fr));
-                let r = field(node, "right").map_or(Flow::Constant, |r| self.expr(r, env, fr));
-                match field(node, "operator").map(|o| self.text(o)) {
+                let l = field(node, F::Left).map_or(Flow::Constant, |l| self.expr(l, env, fr));
+                let r = field(node, F::Right).map_or(Flow::Constant, |r| self.expr(r, env, fr));
+                match field(node, F::Operator).map(|o| self.text(o)) {
                     Some("+" | "||" | "&&" | "??") => l.join(r),
                     _ => harmless(&l.join(r)),
                 }
             }
             "unary_expression" | "update_expression" => {
-                let f = field(node, "argument").map_or(Flow::Constant, |a| self.expr(a, env, fr));
+                let f = field(node, F::Argument).map_or(Flow::Constant, |a| self.expr(a, env, fr));
                 harmless(&f)
             }
             "ternary_expression" => {
-                if let Some(c) = field(node, "condition") {
+                if let Some(c) = field(node, F::Condition) {
                     self.expr(c, env, fr);
                 }
                 let a =
-                    field(node, "consequence").map_or(Flow::Constant, |c| self.expr(c, env, fr));
+                    field(node, F::Consequence).map_or(Flow::Constant, |c| self.expr(c, env, fr));
                 let b =
-                    field(node, "alternative").map_or(Flow::Constant, |c| self.expr(c, env, fr));
+                    field(node, F::Alternative).map_or(Flow::Constant, |c| self.expr(c, env, fr));
                 a.join(b)
             }
             "assignment_expression" => {
-                let flow = field(node, "right").map_or(Flow::Unknown, |r| self.expr(r, env, fr));
-                if let Some(left) = field(node, "left") {
+                let flow = field(node, F::Right).map_or(Flow::Unknown, |r| self.expr(r, env, fr));
+                if let Some(left) = field(node, F::Left) {
                     self.assign(left, flow.clone(), false, env, fr);
                 }
                 flow
             }
             "augmented_assignment_expression" => {
-                let flow = field(node, "right").map_or(Flow::Unknown, |r| self.expr(r, env, fr));
-                if let Some(left) = field(node, "left") {
+                let flow = field(node, F::Right).map_or(Flow::Unknown, |r| self.expr(r, env, fr));
+                if let Some(left) = field(node, F::Left) {
                     self.assign(left, flow.clone(), true, env, fr);
                 }
                 flow
@@ -1045,14 +1045,14 @@ impl<'m, 't> Analyzer<'m, 't> {
             "object" => {
                 let mut flow = Flow::Constant;
                 for c in named_children(node) {
-                    let f = match c.kind() {
+                    let f = match kind_of(c) {
                         "pair" => {
                             if let Some(k) =
-                                field(c, "key").filter(|k| k.kind() == "computed_property_name")
+                                field(c, F::Key).filter(|k| kind_of(k) == "computed_property_name")
                             {
                                 self.expr(k, env, fr);
                             }
-                            field(c, "value").map_or(Flow::Constant, |v| self.expr(v, env, fr))
+                            field(c, F::Value).map_or(Flow::Constant, |v| self.expr(v, env, fr))
                         }
                         "method_definition" => Flow::Constant,
                         _ => self.expr(c, env, fr),
@@ -1096,7 +1096,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         env: &mut Env,
         fr: &mut Frame,
     ) {
-        match left.kind() {
+        match kind_of(left) {
             "identifier" => {
                 let name = self.text(left);
                 let var = env.entry(name.to_string()).or_default();
@@ -1109,12 +1109,12 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
             "member_expression" | "subscript_expression" => {
                 // `obj.x = tainted` taints `obj` (weakly: its other fields stay).
-                if let Some(index) = field(left, "index") {
+                if let Some(index) = field(left, F::Index) {
                     self.expr(index, env, fr);
                 }
-                let mut object = field(left, "object");
-                while let Some(o) = object.filter(|o| o.kind() != "identifier") {
-                    object = field(o, "object");
+                let mut object = field(left, F::Object);
+                while let Some(o) = object.filter(|o| kind_of(o) != "identifier") {
+                    object = field(o, F::Object);
                 }
                 if let Some(o) = object
                     && let Some(var) = env.get_mut(self.text(o))
@@ -1133,21 +1133,21 @@ impl<'m, 't> Analyzer<'m, 't> {
     /// array it maps over, the value of the promise it continues).
     fn callback(&mut self, node: Node<'_>, param_flows: &[Flow], env: &Env, fr: &mut Frame) {
         let mut inner = env.clone();
-        let params = match field(node, "parameters") {
+        let params = match field(node, F::Parameters) {
             Some(p) => named_children(p),
-            None => field(node, "parameter").into_iter().collect(),
+            None => field(node, F::Parameter).into_iter().collect(),
         };
         for (i, p) in params.iter().enumerate() {
             let flow = param_flows.get(i).cloned().unwrap_or(Flow::Unknown);
-            let p = match p.kind() {
-                "required_parameter" | "optional_parameter" => field(*p, "pattern").unwrap_or(*p),
+            let p = match kind_of(p) {
+                "required_parameter" | "optional_parameter" => field(*p, F::Pattern).unwrap_or(*p),
                 _ => *p,
             };
             self.bind_value(p, flow, None, Vec::new(), false, &mut inner);
         }
         fr.callback += 1;
-        if let Some(body) = field(node, "body") {
-            if body.kind() == "statement_block" {
+        if let Some(body) = field(node, F::Body) {
+            if kind_of(body) == "statement_block" {
                 self.block(body, &mut inner, fr);
             } else {
                 self.expr(body, &mut inner, fr);
@@ -1158,7 +1158,7 @@ impl<'m, 't> Analyzer<'m, 't> {
 
     /// The local function a callee names: `helper(...)`, `this.method(...)`.
     fn local_function(&self, function: Node<'_>, env: &Env) -> Option<usize> {
-        match function.kind() {
+        match kind_of(function) {
             "identifier" => {
                 let name = self.text(function);
                 if env.contains_key(name) {
@@ -1167,13 +1167,13 @@ impl<'m, 't> Analyzer<'m, 't> {
                 self.module.by_name.get(name).copied()
             }
             "member_expression" => {
-                let object = field(function, "object")?;
-                if object.kind() != "this" {
+                let object = field(function, F::Object)?;
+                if kind_of(object) != "this" {
                     return None;
                 }
                 self.module
                     .methods
-                    .get(self.text(field(function, "property")?))
+                    .get(self.text(field(function, F::Property)?))
                     .copied()
             }
             _ => None,
@@ -1182,7 +1182,7 @@ impl<'m, 't> Analyzer<'m, 't> {
 
     /// The canonical name of a callee through imports, requires and globals.
     fn resolve(&self, node: Node<'_>, env: &Env) -> Option<String> {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => {
                 let name = self.text(node);
                 if let Some(var) = env.get(name)
@@ -1196,8 +1196,8 @@ impl<'m, 't> Analyzer<'m, 't> {
                 GLOBALS.contains(&name).then(|| name.to_string())
             }
             "member_expression" => {
-                let object = field(node, "object")?;
-                let prop = self.text(field(node, "property")?);
+                let object = field(node, F::Object)?;
+                let prop = self.text(field(node, F::Property)?);
                 if matches!(self.text(object), "globalThis" | "window" | "global") {
                     return GLOBALS.contains(&prop).then(|| prop.to_string());
                 }
@@ -1214,8 +1214,8 @@ impl<'m, 't> Analyzer<'m, 't> {
     }
 
     fn call(&mut self, node: Node<'_>, env: &mut Env, fr: &mut Frame) -> Flow {
-        let is_new = node.kind() == "new_expression";
-        let Some(function) = field(node, if is_new { "constructor" } else { "function" }) else {
+        let is_new = kind_of(node) == "new_expression";
+        let Some(function) = field(node, if is_new { F::Constructor } else { F::Function }) else {
             return Flow::Unknown;
         };
         let local = self.local_function(function, env);
@@ -1224,25 +1224,25 @@ impl<'m, 't> Analyzer<'m, 't> {
             None => self.resolve(function, env),
         };
         // A method on an object that is not a module: `db.query(...)`, `list.map(...)`.
-        let (method, receiver) = match (local, &canonical, function.kind()) {
+        let (method, receiver) = match (local, &canonical, kind_of(function)) {
             (None, None, "member_expression") => (
-                field(function, "property").map(|p| self.text(p)),
-                field(function, "object"),
+                field(function, F::Property).map(|p| self.text(p)),
+                field(function, F::Object),
             ),
             _ => (None, None),
         };
         let receiver_flow = match receiver {
             Some(r) => self.expr(r, env, fr),
             None => {
-                if canonical.is_none() && local.is_none() && function.kind() != "identifier" {
+                if canonical.is_none() && local.is_none() && kind_of(function) != "identifier" {
                     // `(await getClient()).query(...)`, an IIFE: walk the callee.
                     self.expr(function, env, fr);
                 }
                 Flow::Constant
             }
         };
-        let arg_nodes = match field(node, "arguments") {
-            Some(a) if a.kind() == "arguments" => named_children(a),
+        let arg_nodes = match field(node, F::Arguments) {
+            Some(a) if kind_of(a) == "arguments" => named_children(a),
             // A tagged template: the template is the one argument.
             Some(a) => vec![a],
             None => Vec::new(),
@@ -1256,10 +1256,10 @@ impl<'m, 't> Analyzer<'m, 't> {
                 args.push(self.arg(*arg, Some(position), Flow::Constant, env));
                 continue;
             }
-            if arg.kind() == "spread_element" {
+            if kind_of(arg) == "spread_element" {
                 keyword_splat = true;
             }
-            if arg.kind() == "object" {
+            if kind_of(arg) == "object" {
                 let (flow, keywords, splat) = self.object_arg(*arg, env, fr);
                 keyword_splat |= splat;
                 args.push(self.arg(*arg, Some(position), flow, env));
@@ -1268,7 +1268,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
             let flow = self.expr(*arg, env, fr);
             let mut a = self.arg(*arg, Some(position), flow, env);
-            if arg.kind() == "array" {
+            if kind_of(arg) == "array" {
                 a.elements = named_children(*arg)
                     .into_iter()
                     .map(|e| self.element(e, env, fr))
@@ -1280,7 +1280,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         if arg_nodes.len() >= 2
             && arg_nodes.last().is_some_and(|a| {
                 !matches!(
-                    a.kind(),
+                    kind_of(a),
                     "object" | "string" | "number" | "true" | "false" | "template_string" | "array"
                 ) && !is_function(*a)
             })
@@ -1355,7 +1355,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             return flow;
         }
         let flow = Flow::Unknown.join(args_flow);
-        if function.kind() == "identifier" && is_validator_name(self.text(function)) {
+        if kind_of(function) == "identifier" && is_validator_name(self.text(function)) {
             // `validatePath(p)` from another module of the project: its result is the checked
             // value. Local functions are judged by their summaries instead.
             return mark(mark(flow, PATH_CONTAINMENT), ALLOWLIST);
@@ -1454,10 +1454,12 @@ impl<'m, 't> Analyzer<'m, 't> {
         let mut keywords = Vec::new();
         let mut splat = false;
         for c in named_children(node) {
-            match c.kind() {
+            match kind_of(c) {
                 "pair" => {
-                    let Some(key) = field(c, "key") else { continue };
-                    let Some(value) = field(c, "value") else {
+                    let Some(key) = field(c, F::Key) else {
+                        continue;
+                    };
+                    let Some(value) = field(c, F::Value) else {
                         continue;
                     };
                     let f = self.expr(value, env, fr);
@@ -1486,7 +1488,7 @@ impl<'m, 't> Analyzer<'m, 't> {
     fn arg(&self, node: Node<'_>, position: Option<usize>, flow: Flow, env: &Env) -> Arg {
         let t = self.text(node);
         // A variable reads as what it was assigned: `dir = base.endsWith("/") ? base : base + "/"`.
-        let init = (node.kind() == "identifier")
+        let init = (kind_of(node) == "identifier")
             .then(|| env.get(t).and_then(|v| v.init))
             .flatten()
             .and_then(|(start, end)| self.src.get(start..end));
@@ -1508,7 +1510,7 @@ impl<'m, 't> Analyzer<'m, 't> {
     fn value_of(&self, node: Node<'_>) -> ArgValue {
         let node = unwrap(node);
         let t = self.text(node);
-        match node.kind() {
+        match kind_of(node) {
             "true" => ArgValue::Constant {
                 truthy: true,
                 text: t.into(),
@@ -1537,9 +1539,9 @@ impl<'m, 't> Analyzer<'m, 't> {
         let flow = self.expr(node, env, fr);
         let constant = string_value(node, self.src).map(str::to_string);
         let t = self.text(node);
-        let dash_prefixed = match node.kind() {
+        let dash_prefixed = match kind_of(node) {
             "template_string" => t.get(1..).is_some_and(|s| s.starts_with('-')),
-            "binary_expression" => field(node, "left")
+            "binary_expression" => field(node, F::Left)
                 .and_then(|l| string_value(l, self.src))
                 .is_some_and(|s| s.starts_with('-')),
             _ => false,
@@ -1655,7 +1657,7 @@ fn is_validator_name(name: &str) -> bool {
 fn unwrap(node: Node<'_>) -> Node<'_> {
     let mut node = node;
     while matches!(
-        node.kind(),
+        kind_of(node),
         "await_expression"
             | "parenthesized_expression"
             | "as_expression"
@@ -1683,7 +1685,7 @@ fn identifiers(node: Node<'_>) -> Vec<Node<'_>> {
         if budget == 0 {
             break;
         }
-        match n.kind() {
+        match kind_of(n) {
             "identifier"
             | "shorthand_property_identifier_pattern"
             | "shorthand_property_identifier" => out.push(n),
