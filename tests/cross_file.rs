@@ -148,3 +148,70 @@ fn ambiguous_module_names_resolve_to_nothing() {
         "high".into()
     )));
 }
+
+#[test]
+fn typescript_tools_reach_sinks_in_imported_modules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "src/index.ts",
+        r#"import { runCommand, safeRun } from "./tools/exec.js";
+import * as files from "./tools/files";
+import { z } from "zod";
+
+server.tool("run", { cmd: z.string() }, async ({ cmd }) => {
+  return { content: [{ type: "text", text: runCommand(`sh -c ${cmd}`) }] };
+});
+server.tool("version", {}, async () => {
+  return { content: [{ type: "text", text: runCommand("git --version") + safeRun(["status"]) }] };
+});
+server.tool("read", { path: z.string() }, async ({ path }) => {
+  return { content: [{ type: "text", text: await files.readUnder(path) }] };
+});
+"#,
+    );
+    write(
+        dir.path(),
+        "src/tools/exec.ts",
+        r#"import { execSync, execFileSync } from "node:child_process";
+
+export function runCommand(command: string): string {
+  return execSync(command).toString();
+}
+
+export function safeRun(args: string[]): string {
+  return execFileSync("git", args).toString();
+}
+"#,
+    );
+    write(
+        dir.path(),
+        "src/tools/files/index.ts",
+        r#"import fs from "node:fs/promises";
+import path from "node:path";
+
+export async function readUnder(name: string): Promise<string> {
+  return fs.readFile(path.join("/srv/data", name), "utf8");
+}
+"#,
+    );
+    assert_eq!(
+        scan(dir.path()),
+        vec![
+            (
+                "ts-command-injection".to_string(),
+                "src/tools/exec.ts".to_string(),
+                4,
+                "high".to_string(),
+                "high".to_string()
+            ),
+            (
+                "ts-path-traversal".to_string(),
+                "src/tools/files/index.ts".to_string(),
+                5,
+                "high".to_string(),
+                "high".to_string()
+            ),
+        ]
+    );
+}

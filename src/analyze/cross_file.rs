@@ -118,8 +118,19 @@ fn findings_for_call(
     out
 }
 
-/// The dotted names a module file can be imported by.
+/// Extensions of JavaScript and TypeScript modules: an import of `./x.js` finds `x.ts`.
+const JS_EXTENSIONS: &[&str] = &[".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+
+/// The names a module file can be imported by: dotted suffixes for Python; for JavaScript and
+/// TypeScript the path without its extension (also the directory, for an `index` file).
 pub fn module_names(path: &str) -> Vec<String> {
+    if let Some(stem) = js_stem(path) {
+        let mut names = vec![stem.to_string()];
+        if let Some(dir) = stem.strip_suffix("/index") {
+            names.push(dir.to_string());
+        }
+        return names;
+    }
     let Some(stem) = path.strip_suffix(".py") else {
         return Vec::new();
     };
@@ -128,6 +139,38 @@ pub fn module_names(path: &str) -> Vec<String> {
     (0..parts.len())
         .filter_map(|i| parts.get(i..).map(|rest| rest.join(".")))
         .collect()
+}
+
+/// `src/a.ts` -> `src/a`; `None` for other files and declaration files.
+fn js_stem(path: &str) -> Option<&str> {
+    if [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|d| path.ends_with(d))
+    {
+        return None;
+    }
+    JS_EXTENSIONS.iter().find_map(|ext| path.strip_suffix(ext))
+}
+
+/// The module a relative import names, as `module_names` spells it: `./util/exec.js` imported
+/// by `src/index.ts` is `src/util/exec`. `None` for packages and paths leaving the root.
+pub fn js_import_target(importer: &str, specifier: &str) -> Option<String> {
+    if !specifier.starts_with("./") && !specifier.starts_with("../") {
+        return None;
+    }
+    let mut parts: Vec<&str> = importer.split('/').collect();
+    parts.pop();
+    for part in specifier.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    Some(js_stem(&joined).unwrap_or(&joined).to_string())
 }
 
 /// The absolute dotted name of a callee; relative ones (`.archive.extract`) are resolved
@@ -171,6 +214,26 @@ mod tests {
         );
         assert_eq!(module_names("pkg/__init__.py"), ["pkg"]);
         assert!(module_names("README.md").is_empty());
+        assert_eq!(module_names("src/tools/exec.ts"), ["src/tools/exec"]);
+        assert_eq!(
+            module_names("src/util/index.mjs"),
+            ["src/util/index", "src/util"]
+        );
+        assert!(module_names("dist/index.d.ts").is_empty());
+    }
+
+    #[test]
+    fn relative_js_imports_resolve_against_the_importer() {
+        assert_eq!(
+            js_import_target("src/index.ts", "./tools/exec.js").as_deref(),
+            Some("src/tools/exec")
+        );
+        assert_eq!(
+            js_import_target("src/tools/a.ts", "../util").as_deref(),
+            Some("src/util")
+        );
+        assert_eq!(js_import_target("index.ts", "../x.js"), None);
+        assert_eq!(js_import_target("src/index.ts", "zod"), None);
     }
 
     #[test]

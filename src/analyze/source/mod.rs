@@ -501,6 +501,8 @@ pub fn analyze(
         Language::Python => python::analyze(ctx.text, rules, parse_budget, project),
         Language::TypeScript | Language::JavaScript => javascript::analyze(
             ctx.text,
+            ctx.rel_path,
+            project,
             javascript::Dialect::for_path(ctx.rel_path),
             lang,
             rules,

@@ -7,6 +7,7 @@ mod names;
 mod taint;
 
 use super::{ParseFailure, Parsed, parse};
+use crate::analyze::cross_file::ProjectModules;
 use crate::rules::{Language, RuleSet};
 use std::cell::RefCell;
 use std::time::Duration;
@@ -55,6 +56,8 @@ thread_local! {
 /// Parses `text` and returns the sink hits of the rules of `lang`.
 pub fn analyze(
     text: &str,
+    rel_path: &str,
+    project: &ProjectModules,
     dialect: Dialect,
     lang: Language,
     rules: &RuleSet,
@@ -86,13 +89,13 @@ pub fn analyze(
     })?;
     let root = tree.root_node();
     grammar::enter(dialect);
-    let module = names::Module::collect(root, text);
+    let module = names::Module::collect(root, text, rel_path, project);
     let deadline = std::time::Instant::now() + budget;
     let result = taint::analyze_module(&module, text, rules, lang, root, deadline);
     Ok(Parsed {
         hits: result.hits,
-        exports: Vec::new(),
-        external_calls: Vec::new(),
+        exports: result.exports,
+        external_calls: result.external_calls,
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
         analysis_truncated: result.out_of_time.then_some(budget),

@@ -145,6 +145,9 @@ pub(super) struct Module<'t> {
     /// `const Args = z.object({...})`: what each named schema constrains.
     pub schemas: FxHashMap<String, Rc<Schema>>,
     pub descriptions: Vec<Description>,
+    /// Local name -> function of another module of the scan (`src/tools/exec.runCommand`), or
+    /// the module itself for a namespace import.
+    pub project_imports: FxHashMap<String, String>,
 }
 
 /// Registration methods of the MCP SDK and the kind of entry point their handler is.
@@ -170,7 +173,12 @@ const DESCRIBED_OBJECT_KEYS: &[&str] = &[
 ];
 
 impl<'t> Module<'t> {
-    pub fn collect(root: Node<'t>, src: &'t str) -> Module<'t> {
+    pub fn collect(
+        root: Node<'t>,
+        src: &'t str,
+        rel_path: &str,
+        project: &crate::analyze::cross_file::ProjectModules,
+    ) -> Module<'t> {
         let mut m = Module::default();
         let mut exported: FxHashSet<String> = FxHashSet::default();
         let mut named_entries: Vec<(String, EntryKind, Option<Rc<Schema>>)> = Vec::new();
@@ -190,7 +198,7 @@ impl<'t> Module<'t> {
                 .and_then(|i| ancestors.get(i))
                 .copied();
             match kind_of(node) {
-                "import_statement" => m.import(node, src),
+                "import_statement" => m.import(node, src, rel_path, project),
                 "variable_declarator" => m.declarator(node, grandparent, src, &mut exported),
                 "call_expression" => {
                     m.call(node, src, &mut named_entries, &mut entry_nodes);
@@ -269,11 +277,22 @@ impl<'t> Module<'t> {
         m
     }
 
-    fn import(&mut self, node: Node<'t>, src: &str) {
-        let Some(module) = field(node, F::Source)
-            .and_then(|s| string_value(s, src))
-            .and_then(module_name)
-        else {
+    fn import(
+        &mut self,
+        node: Node<'t>,
+        src: &str,
+        rel_path: &str,
+        project: &crate::analyze::cross_file::ProjectModules,
+    ) {
+        let Some(specifier) = field(node, F::Source).and_then(|s| string_value(s, src)) else {
+            return;
+        };
+        let Some(module) = module_name(specifier) else {
+            if let Some(target) = crate::analyze::cross_file::js_import_target(rel_path, specifier)
+                && project.contains(&target)
+            {
+                self.project_import(node, src, &target);
+            }
             return;
         };
         for clause in named_children(node) {
@@ -303,6 +322,41 @@ impl<'t> Module<'t> {
                                 normalize(format!("{module}.{name}"))
                             };
                             self.aliases.insert(local.to_string(), canonical);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Names bound by an import of another module of the project.
+    fn project_import(&mut self, node: Node<'t>, src: &str, target: &str) {
+        for clause in named_children(node)
+            .into_iter()
+            .filter(|c| kind_of(c) == "import_clause")
+        {
+            for part in named_children(clause) {
+                match kind_of(part) {
+                    "identifier" => {
+                        self.project_imports
+                            .insert(text(part, src).into(), format!("{target}.default"));
+                    }
+                    "namespace_import" => {
+                        if let Some(id) = named_children(part).first() {
+                            self.project_imports
+                                .insert(text(*id, src).into(), target.to_string());
+                        }
+                    }
+                    "named_imports" => {
+                        for spec in named_children(part) {
+                            let Some(name) = field(spec, F::Name) else {
+                                continue;
+                            };
+                            let name = text(name, src);
+                            let local = field(spec, F::Alias).map_or(name, |a| text(a, src));
+                            self.project_imports
+                                .insert(local.to_string(), format!("{target}.{name}"));
                         }
                     }
                     _ => {}

@@ -11,8 +11,8 @@ use super::names::{
 };
 use crate::analyze::Span;
 use crate::analyze::source::{
-    Arg, ArgValue, CallSite, Element, EntryKind, Flow, FnKind, Hit, NUMERIC, Origin, SinkHit,
-    Taint, match_rule, without_sanitized,
+    Arg, ArgValue, CallSite, Element, EntryKind, ExportedFunction, ExportedSink, ExternalCall,
+    Flow, FnKind, Hit, NUMERIC, Origin, SinkHit, Taint, match_rule, without_sanitized,
 };
 use crate::rules::{Language, RuleSet};
 use rustc_hash::FxHashMap;
@@ -149,6 +149,10 @@ struct Frame {
 
 pub(super) struct Result {
     pub hits: Vec<SinkHit>,
+    /// Summaries of the exported functions, for callers in other files.
+    pub exports: Vec<ExportedFunction>,
+    /// Calls from MCP entry points into other modules of the scan, with tainted arguments.
+    pub external_calls: Vec<ExternalCall>,
     /// The deadline passed before every function was walked.
     pub out_of_time: bool,
 }
@@ -166,6 +170,7 @@ pub(super) fn analyze_module<'t>(
         deadline,
         steps: 0,
         out_of_time: false,
+        external_calls: Vec::new(),
         module,
         src,
         rules,
@@ -191,7 +196,10 @@ pub(super) fn analyze_module<'t>(
     a.block(root, &mut env, &mut frame);
     a.hits.append(&mut frame.hits);
     dedup_hits(&mut a.hits);
+    let exports = a.exports();
     Result {
+        exports,
+        external_calls: a.external_calls,
         hits: a.hits,
         out_of_time: a.out_of_time,
     }
@@ -202,6 +210,7 @@ struct Analyzer<'m, 't> {
     deadline: Instant,
     steps: usize,
     out_of_time: bool,
+    external_calls: Vec<ExternalCall>,
     module: &'m Module<'t>,
     src: &'t str,
     rules: &'m RuleSet,
@@ -412,6 +421,63 @@ impl<'m, 't> Analyzer<'m, 't> {
                     );
                 }
             }
+        }
+    }
+
+    /// What other modules may call: the exported functions and the sinks their parameters
+    /// reach.
+    fn exports(&self) -> Vec<ExportedFunction> {
+        let mut out = Vec::new();
+        for (f, summary) in self.module.functions.iter().zip(&self.summaries) {
+            let Some(summary) = summary.as_ref().filter(|_| f.kind == FnKind::Public) else {
+                continue;
+            };
+            if summary.sinks.is_empty() {
+                continue;
+            }
+            out.push(ExportedFunction {
+                name: f.name.to_string(),
+                params: f.params.iter().map(|p| self.text(*p).to_string()).collect(),
+                sinks: summary
+                    .sinks
+                    .iter()
+                    .map(|s| ExportedSink {
+                        param: s.param,
+                        rule: s.rule,
+                        callee: s.callee.clone(),
+                        span: s.span,
+                        via: s.via.clone(),
+                        sanitizers: s.sanitizers.clone(),
+                        through: s.through.clone(),
+                        template: None,
+                    })
+                    .collect(),
+            });
+        }
+        out
+    }
+
+    /// The function of another module a callee names: `runCommand(...)` imported from
+    /// `./tools/exec.js`, or `exec.runCommand(...)` through a namespace import.
+    fn project_callee(&self, function: Node<'_>, env: &Env) -> Option<String> {
+        match kind_of(function) {
+            "identifier" => {
+                let name = self.text(function);
+                if env.contains_key(name) {
+                    return None;
+                }
+                self.module.project_imports.get(name).cloned()
+            }
+            "member_expression" => {
+                let object = field(function, F::Object).filter(|o| kind_of(*o) == "identifier")?;
+                if env.contains_key(self.text(object)) {
+                    return None;
+                }
+                let module = self.module.project_imports.get(self.text(object))?;
+                let prop = self.text(field(function, F::Property)?);
+                Some(format!("{module}.{prop}"))
+            }
+            _ => None,
         }
     }
 
@@ -1305,6 +1371,23 @@ impl<'m, 't> Analyzer<'m, 't> {
         let site_span = span(node);
         if let Some(g) = local {
             return self.local_call(g, &args, site_span, fr);
+        }
+        if canonical.is_none()
+            && let Some(target) = self.project_callee(function, env)
+        {
+            let from_entry = |f: &Flow| match f {
+                Flow::Tainted(ts) => ts.iter().any(|t| matches!(t.origin.kind, FnKind::Entry(_))),
+                _ => false,
+            };
+            let passed: Vec<(Option<usize>, Option<String>, Flow)> = args
+                .iter()
+                .filter(|a| a.keyword.is_none() && from_entry(&a.flow))
+                .map(|a| (a.position, None, a.flow.clone()))
+                .collect();
+            if !passed.is_empty() {
+                self.external_calls
+                    .push(ExternalCall::from_args(target, &passed));
+            }
         }
         // Sinks.
         let display = self.text(function);
