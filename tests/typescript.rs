@@ -405,6 +405,34 @@ app.listen(8080, "0.0.0.0");
             ("ts-bind-all-interfaces".to_string(), 7, SevMedium, Medium),
         ]
     );
+    // No host: Node listens on every interface.
+    let no_host = src.replace(
+        "app.listen(8080, \"0.0.0.0\");",
+        "app.listen(8080, () => console.error(\"up\"));",
+    );
+    assert_eq!(
+        scan(&no_host),
+        vec![
+            (
+                "ts-dns-rebinding-protection".to_string(),
+                6,
+                SevMedium,
+                Medium
+            ),
+            (
+                "ts-listen-all-interfaces-default".to_string(),
+                7,
+                SevMedium,
+                Medium
+            ),
+        ]
+    );
+    // With authentication in front of the routes, neither is reported.
+    let with_auth = format!("{no_host}\napp.use(\"/mcp\", requireBearerAuth({{ verifier }}));\n");
+    assert_eq!(
+        scan(&with_auth),
+        one("ts-dns-rebinding-protection", 6, SevMedium, Medium)
+    );
 }
 
 #[test]

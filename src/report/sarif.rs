@@ -151,10 +151,7 @@ fn help_markdown(rule: &Rule) -> String {
         rule.docs.fix.trim()
     );
     if let (Some(bad), Some(good)) = (rule.examples.bad.first(), rule.examples.good.first()) {
-        let fence = match rule.matcher {
-            crate::rules::Matcher::Secret(_) => "text",
-            _ => "python",
-        };
+        let fence = rule.example_fence();
         let _ = write!(
             out,
             "\n## Example\n\nFlagged:\n\n```{fence}\n{}\n```\n\nNot flagged:\n\n```{fence}\n{}\n```\n",

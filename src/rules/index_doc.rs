@@ -24,7 +24,11 @@ pub fn index_markdown(set: &RuleSet) -> String {
          a value safe for the rule (`shlex.quote` for shell commands). The pseudo-callee `<return>`\n\
          is what an MCP entry point returns to the model, as argument 0. A `receiver = true`\n\
          condition is about the object of a method call (`cur` in `cur.execute(q)`) and holds\n\
-         for plain function calls.\n\n\
+         for plain function calls. In TypeScript and JavaScript the properties of an object\n\
+         literal argument are keywords (`shell` in `spawn(cmd, args, { shell: true })`), and\n\
+         `is = \"not-string\"` holds for a missing argument, a number or a function. A rule\n\
+         skips files whose text contains one of `unless_file_mentions`, and applies only to\n\
+         files that contain one of `only_if_file_mentions` when that list is given.\n\n\
          ## How findings are graded\n\n\
          Rules with an `is = \"dynamic\"` condition follow the value into the call. Parameters\n\
          of MCP entry points (`@x.tool()`, `@x.resource(...)`, `@x.prompt()`,\n\
@@ -79,10 +83,7 @@ pub fn index_markdown(set: &RuleSet) -> String {
             }
             out.push('\n');
         }
-        let fence = match rule.matcher {
-            super::Matcher::Secret(_) => "text",
-            _ => "python",
-        };
+        let fence = rule.example_fence();
         for bad in &rule.examples.bad {
             let _ = writeln!(out, "Flagged:\n\n```{fence}\n{}\n```\n", bad.trim_end());
         }

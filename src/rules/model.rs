@@ -34,6 +34,19 @@ impl Rule {
         }
     }
 
+    /// The code fence language of the rule's examples in generated docs.
+    pub fn example_fence(&self) -> &'static str {
+        if matches!(self.matcher, Matcher::Secret(_)) {
+            return "text";
+        }
+        match self.languages.first() {
+            Some(Language::Python) => "python",
+            Some(Language::TypeScript) => "typescript",
+            Some(Language::JavaScript) => "javascript",
+            Some(Language::Any) | None => "text",
+        }
+    }
+
     /// One sentence on what the rule looks at, for its documentation.
     pub fn match_summary(&self) -> String {
         let quoted = |names: &[String]| -> String {
@@ -206,6 +219,10 @@ pub struct CallMatch {
     /// middleware that makes a network-facing server safe).
     #[serde(default)]
     pub unless_file_mentions: Vec<String>,
+    /// The rule applies only in a file whose text contains one of these (for example an MCP
+    /// HTTP transport, for rules about how a web server is exposed). Empty: every file.
+    #[serde(default)]
+    pub only_if_file_mentions: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -263,6 +280,9 @@ pub enum ArgIs {
     Present,
     /// Not passed (and no `**kwargs` spread that could pass it).
     Absent,
+    /// Not a string literal: missing, or a function, a number, a variable
+    /// (`app.listen(3000, () => ...)` has no host).
+    NotString,
     /// A list or tuple literal (an argv) with a non-constant element after the program name
     /// and before any `--`, which could be read as an option (`["git", "log", ref]`).
     ArgvInjection,

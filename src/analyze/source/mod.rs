@@ -382,6 +382,18 @@ fn holds(cond: &ArgCondition, site: &CallSite) -> bool {
             .iter()
             .any(|a| matches!(a.flow, Flow::Unknown | Flow::Tainted(_))),
         Some(ArgIs::Present) => !args.is_empty(),
+        // Missing, or a literal that is not a string, or a function: a variable may hold one.
+        Some(ArgIs::NotString) => {
+            !may_be_spread
+                && args.iter().all(|a| match &a.value {
+                    ArgValue::Constant { text, .. } => !text.starts_with(['"', '\'', '`']),
+                    ArgValue::Name(_) => false,
+                    ArgValue::Dynamic => {
+                        let t = a.text.trim_start();
+                        t.starts_with("function") || t.starts_with("async") || t.contains("=>")
+                    }
+                })
+        }
         Some(ArgIs::ArgvInjection) => args.iter().any(|a| {
             a.argv_option_flow()
                 .is_some_and(|f| matches!(f, Flow::Unknown | Flow::Tainted(_)))
@@ -551,6 +563,11 @@ pub fn analyze(
             c.unless_file_mentions
                 .iter()
                 .any(|m| ctx.text.contains(m.as_str()))
+                || (!c.only_if_file_mentions.is_empty()
+                    && !c
+                        .only_if_file_mentions
+                        .iter()
+                        .any(|m| ctx.text.contains(m.as_str())))
         });
         if excused {
             continue;
