@@ -343,6 +343,19 @@ server.tool("get2", { url: z.string() }, async ({ url }) => {
 });
 "#;
     assert_eq!(scan(src), one("ts-ssrf", 6, SevHigh, High));
+    // After a fixed scheme and host, input only chooses the path.
+    let fixed = r#"
+const API = process.env.API_URL || "https://gitlab.com/api/v4";
+server.tool("file", { project: z.string(), ref: z.string() }, async ({ project, ref }) => {
+  let url = `${API}/projects/${encodeURIComponent(project)}/files`;
+  url += `?ref=${ref}`;
+  const a = await fetch(url + "&raw=" + ref, { signal: AbortSignal.timeout(5000) });
+  const b = await fetch("https://api.example.com/v1/" + ref, { signal: AbortSignal.timeout(5000) });
+  const c = await fetch(`${ref}/v1`, { signal: AbortSignal.timeout(5000) });
+  return { content: [] };
+});
+"#;
+    assert_eq!(scan(fixed), one("ts-ssrf", 8, SevHigh, High));
 }
 
 #[test]

@@ -96,7 +96,10 @@ fn findings_for_call(
                 let mut taint = t.to_taint();
                 taint.via = sink.via.clone().or(taint.via);
                 taint.sanitizers.extend(sink.sanitizers.iter().cloned());
-                taint.through.push(target.to_string());
+                // `src/tools/exec.runCommand` reads as `exec.runCommand`.
+                taint
+                    .through
+                    .push(target.rsplit('/').next().unwrap_or(target).to_string());
                 taint.through.extend(sink.through.iter().cloned());
                 taint
             })

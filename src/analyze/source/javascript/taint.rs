@@ -31,6 +31,8 @@ const RETURN_CALLEE: &str = "<return>";
 const PATH_CONTAINMENT: &str = "path-containment";
 const OPTION_CHECK: &str = "option-check";
 const ALLOWLIST: &str = "allowlist";
+/// A value placed after the scheme and host of a URL: it cannot choose where a request goes.
+const FIXED_HOST: &str = "fixed-host";
 
 /// Array and promise methods whose callback receives the receiver's elements or value.
 const CALLBACK_METHODS: &[&str] = &[
@@ -421,6 +423,56 @@ impl<'m, 't> Analyzer<'m, 't> {
                     );
                 }
             }
+        }
+    }
+
+    /// The left side of `a + b` fixes a URL's host: `"https://x.com/" + ...`,
+    /// `BASE_URL + "/items/" + ...`, or a template that does.
+    fn prefix_fixes_host(&self, left: Node<'_>, env: &Env) -> bool {
+        match kind_of(left) {
+            "string" | "template_string" => fixes_host(self.text(left)),
+            // `const url = `${BASE}/projects/${id}`; fetch(url + query)`.
+            "identifier" => self.var_fixes_host(self.text(left), env),
+            "binary_expression" => {
+                let (Some(l), Some(r)) = (field(left, F::Left), field(left, F::Right)) else {
+                    return false;
+                };
+                if self.prefix_fixes_host(l, env) {
+                    return true;
+                }
+                let base_untainted = match kind_of(l) {
+                    "identifier" => env.get(self.text(l)).is_none_or(|v| !v.flow.is_tainted()),
+                    "member_expression" => true,
+                    _ => false,
+                };
+                base_untainted && string_value(r, self.src).is_some_and(|t| t.starts_with('/'))
+            }
+            _ => false,
+        }
+    }
+
+    /// The variable was initialized with a URL whose host is fixed.
+    fn var_fixes_host(&self, name: &str, env: &Env) -> bool {
+        let Some((start, end)) = env.get(name).and_then(|v| v.init) else {
+            return false;
+        };
+        let Some(init) = self.root.descendant_for_byte_range(start, end) else {
+            return false;
+        };
+        match kind_of(init) {
+            "template_string" => {
+                let children = named_children(init);
+                let text = self.text(init);
+                fixes_host(text)
+                    || (children
+                        .first()
+                        .is_some_and(|c| kind_of(*c) == "template_substitution")
+                        && children
+                            .get(1)
+                            .is_some_and(|c| self.text(*c).starts_with('/')))
+            }
+            "identifier" => false,
+            _ => self.prefix_fixes_host(init, env),
         }
     }
 
@@ -1006,12 +1058,29 @@ impl<'m, 't> Analyzer<'m, 't> {
             "string" | "number" | "true" | "false" | "null" | "undefined" | "regex" | "comment"
             | "class" | "import" => Flow::Constant,
             "template_string" => {
+                // `https://api.x.com/${id}` or `${BASE_URL}/items/${id}`: once the text has fixed
+                // the host, what follows cannot move the request elsewhere.
                 let mut flow = Flow::Constant;
-                for c in named_children(node) {
+                let mut prefix = String::new();
+                let mut host_fixed = false;
+                let mut leading_base = false;
+                for (i, c) in named_children(node).into_iter().enumerate() {
                     if kind_of(c) == "template_substitution" {
+                        let mut part = Flow::Constant;
                         for e in named_children(c) {
-                            flow = flow.join(self.expr(e, env, fr));
+                            part = part.join(self.expr(e, env, fr));
                         }
+                        leading_base = i == 0 && !part.is_tainted();
+                        if host_fixed {
+                            part = mark(part, FIXED_HOST);
+                        }
+                        flow = flow.join(part);
+                    } else {
+                        let t = self.text(c);
+                        host_fixed |= leading_base && prefix.is_empty() && t.starts_with('/');
+                        prefix.push_str(t);
+                        host_fixed |= fixes_host(&prefix);
+                        leading_base = false;
                     }
                 }
                 flow
@@ -1074,8 +1143,14 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
             "binary_expression" => {
                 let l = field(node, F::Left).map_or(Flow::Constant, |l| self.expr(l, env, fr));
-                let r = field(node, F::Right).map_or(Flow::Constant, |r| self.expr(r, env, fr));
-                match field(node, F::Operator).map(|o| self.text(o)) {
+                let mut r = field(node, F::Right).map_or(Flow::Constant, |r| self.expr(r, env, fr));
+                let op = field(node, F::Operator).map(|o| self.text(o));
+                if op == Some("+")
+                    && field(node, F::Left).is_some_and(|l| self.prefix_fixes_host(l, env))
+                {
+                    r = mark(r, FIXED_HOST);
+                }
+                match op {
                     Some("+" | "||" | "&&" | "??") => l.join(r),
                     _ => harmless(&l.join(r)),
                 }
@@ -1165,6 +1240,12 @@ impl<'m, 't> Analyzer<'m, 't> {
         match kind_of(left) {
             "identifier" => {
                 let name = self.text(left);
+                // `url += `?ref=${ref}`` after `url = `${BASE}/files``: the host stays.
+                let flow = if augmented && self.var_fixes_host(name, env) {
+                    mark(flow, FIXED_HOST)
+                } else {
+                    flow
+                };
                 let var = env.entry(name.to_string()).or_default();
                 let flow = flow.map_taints(|t| t.via = Some(name.to_string()));
                 var.flow = if augmented {
@@ -1721,6 +1802,15 @@ fn summarize(frame: &Frame, own: &Rc<str>) -> Summary {
         other => summary.returns_base = other.clone(),
     }
     summary
+}
+
+/// `https://host/...`: the text fixes the scheme and host of a URL.
+fn fixes_host(text: &str) -> bool {
+    text.find("://").is_some_and(|i| {
+        text.get(i + 3..)
+            .and_then(|rest| rest.find(['/', '?', '#']))
+            .is_some_and(|j| j > 0)
+    })
 }
 
 /// Names of functions that check a value and return it (`validatePath`, `sanitizeUrl`,
