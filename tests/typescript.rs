@@ -588,3 +588,46 @@ const c = await fetch("https://example.com/c", options);
         .collect();
     assert_eq!(found, [("ts-request-without-timeout".to_string(), 2)]);
 }
+
+#[test]
+fn tools_declared_as_objects_are_sources() {
+    let src = r#"
+import { FastMCP } from "fastmcp";
+import { execSync } from "child_process";
+import fs from "fs";
+
+const server = new FastMCP({ name: "x", version: "1.0.0" });
+server.addTool({
+  name: "run",
+  description: "Runs a command",
+  parameters: z.object({ cmd: z.string(), mode: z.enum(["a", "b"]) }),
+  execute: async (args) => {
+    execSync(`run --mode ${args.mode}`);
+    return execSync(args.cmd).toString();
+  },
+});
+server.addResourceTemplate({
+  uriTemplate: "file:///logs/{name}.log",
+  name: "Logs",
+  arguments: [{ name: "name", required: true }],
+  async load({ name }) {
+    return { text: fs.readFileSync(`/var/log/${name}.log`, "utf8") };
+  },
+});
+
+async function handleDelete({ path }: { path: string }) {
+  fs.unlinkSync(path);
+}
+const TOOLS = [
+  { name: "delete", description: "Delete a file", inputSchema: { type: "object" }, handler: handleDelete },
+];
+"#;
+    assert_eq!(
+        scan(src),
+        vec![
+            ("ts-command-injection".to_string(), 13, SevHigh, High),
+            ("ts-path-traversal".to_string(), 21, SevHigh, High),
+            ("ts-path-traversal".to_string(), 26, SevHigh, High),
+        ]
+    );
+}

@@ -204,6 +204,7 @@ impl<'t> Module<'t> {
                     m.call(node, src, &mut named_entries, &mut entry_nodes);
                 }
                 "pair" => m.described_pair(node, parent, src),
+                "object" => m.tool_object(node, src, &mut named_entries, &mut entry_nodes),
                 "export_statement" => {
                     if let Some(d) = field(node, F::Declaration)
                         && let Some(name) = field(d, F::Name)
@@ -576,6 +577,77 @@ impl<'t> Module<'t> {
             entry_nodes.insert(handler.id(), (kind, owner, schema));
         } else if matches!(kind_of(handler), "identifier" | "member_expression") {
             named_entries.push((text(handler, src).to_string(), kind, schema));
+        }
+    }
+
+    /// Tools declared as objects: `{ name, inputSchema, handler }` in a tool table, FastMCP's
+    /// `addTool({ name, parameters, execute })`, `addResourceTemplate({ uriTemplate, load })`
+    /// and `addPrompt({ name, arguments, load })`.
+    fn tool_object(
+        &mut self,
+        node: Node<'t>,
+        src: &str,
+        named_entries: &mut Vec<(String, EntryKind, Option<Rc<Schema>>)>,
+        entry_nodes: &mut FxHashMap<usize, (EntryKind, String, Option<Rc<Schema>>)>,
+    ) {
+        let mut name = None;
+        let mut schema_node = None;
+        let mut resource = false;
+        let mut prompt_arguments = false;
+        let mut handlers = Vec::new();
+        for pair in named_children(node) {
+            let (key, value) = match kind_of(pair) {
+                "pair" => match (field(pair, F::Key), field(pair, F::Value)) {
+                    (Some(k), Some(v)) => (text(k, src).trim_matches(['"', '\'']), v),
+                    _ => continue,
+                },
+                // `{ name, handler }` with a function declared elsewhere.
+                "shorthand_property_identifier" => (text(pair, src), pair),
+                "method_definition" => match field(pair, F::Name) {
+                    Some(k) => (text(k, src), pair),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            match key {
+                "name" => name = string_value(value, src),
+                "inputSchema" | "parameters" | "argsSchema" => schema_node = Some(value),
+                "uriTemplate" => resource = true,
+                "arguments" => prompt_arguments = true,
+                "handler" | "execute" | "run" | "callback" | "call" | "load" => {
+                    handlers.push((key, value))
+                }
+                _ => {}
+            }
+        }
+        let kind = if resource {
+            EntryKind::Resource
+        } else if schema_node.is_some() {
+            EntryKind::Tool
+        } else if prompt_arguments && name.is_some() {
+            EntryKind::Prompt
+        } else {
+            return;
+        };
+        let owner = name.unwrap_or("tool").to_string();
+        let schema = schema_node.and_then(|v| {
+            object_schema(v, src, &self.schemas)
+                .map(Rc::new)
+                .or_else(|| self.schemas.get(text(v, src)).cloned())
+        });
+        for (key, value) in handlers {
+            // `load` is FastMCP's handler of resources and prompts, not of tools.
+            if key == "load" && kind == EntryKind::Tool {
+                continue;
+            }
+            if is_function(value) {
+                entry_nodes.insert(value.id(), (kind, owner.clone(), schema.clone()));
+            } else if matches!(
+                kind_of(value),
+                "identifier" | "shorthand_property_identifier"
+            ) {
+                named_entries.push((text(value, src).to_string(), kind, schema.clone()));
+            }
         }
     }
 
