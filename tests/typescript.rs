@@ -320,7 +320,14 @@ server.tool("read", { path: z.string() }, async ({ path: p }) => {
   return { content: [{ type: "text", text: await fs.readFile(valid, "utf8") }] };
 });
 "#;
-    assert_eq!(scan(bad), one("ts-path-prefix-check", 8, SevHigh, High));
+    // It also checks a path that was never resolved with `realpath` (CVE-2025-53109).
+    assert_eq!(
+        scan(bad),
+        vec![
+            ("ts-path-check-unresolved".to_string(), 8, SevMedium, High),
+            ("ts-path-prefix-check".to_string(), 8, SevHigh, High),
+        ]
+    );
 }
 
 #[test]
