@@ -212,6 +212,13 @@ export async function readUnder(name: string): Promise<string> {
                 "high".to_string(),
                 "high".to_string()
             ),
+            (
+                "ts-unbounded-read".to_string(),
+                "src/tools/files/index.ts".to_string(),
+                5,
+                "low".to_string(),
+                "high".to_string()
+            ),
         ]
     );
 }

@@ -4,12 +4,17 @@
 
 use mcpgate::{Confidence, RuleSet, Severity, analyze_text};
 
-/// Every rule but the request-timeout one, which fires on much of the same code and has a
-/// test of its own.
+/// Every rule but the resource-limit ones (no timeout, whole-file reads), which fire on much
+/// of the same code and have tests of their own.
 fn rules() -> RuleSet {
     RuleSet::builtin()
         .expect("rules")
-        .filtered(|r| r.id != "ts-request-without-timeout")
+        .filtered(|r| {
+            !matches!(
+                r.id.as_str(),
+                "ts-request-without-timeout" | "ts-unbounded-read"
+            )
+        })
         .expect("filtered rules")
 }
 
@@ -637,4 +642,31 @@ const TOOLS = [
             ("ts-path-traversal".to_string(), 26, SevHigh, High),
         ]
     );
+}
+
+#[test]
+fn whole_file_reads_need_a_size_check_first() {
+    let rules = RuleSet::builtin().expect("rules");
+    let src = r#"
+import fs from "node:fs/promises";
+server.tool("read", { name: z.string() }, async ({ name }) => {
+  if (!/^[a-z]+$/.test(name)) {
+    throw new Error("bad name");
+  }
+  const a = await fs.readFile(`/srv/${name}.txt`, "utf8");
+  const file = `/srv/${name}.md`;
+  const stats = await fs.stat(file);
+  if (stats.size > 1_000_000) {
+    throw new Error("too large");
+  }
+  const b = await fs.readFile(file, "utf8");
+  return { content: [{ type: "text", text: a + b }] };
+});
+"#;
+    let found: Vec<(String, usize)> = analyze_text("x.ts", src, &rules)
+        .findings
+        .into_iter()
+        .map(|f| (f.rule_id, f.location.start_line))
+        .collect();
+    assert_eq!(found, [("ts-unbounded-read".to_string(), 7)]);
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 const execFileAsync = promisify(execFile);
 const allowedDirectory = path.resolve(process.env.DATA_DIR ?? "/srv/data");
 const ALLOWED_HOSTS = new Set(["api.github.com", "pypi.org"]);
+const MAX_BYTES = 1_000_000;
 
 export const server = new McpServer({ name: "safe-node", version: "0.1.0" });
 
@@ -40,6 +41,10 @@ server.registerTool(
   { description: "Read a file below the data directory", inputSchema: { path: z.string() } },
   async (args) => {
     const file = await resolveInside(args.path);
+    const stats = await fs.stat(file);
+    if (!stats.isFile() || stats.size > MAX_BYTES) {
+      throw new Error("not a regular file, or too large");
+    }
     return { content: [{ type: "text", text: await fs.readFile(file, "utf-8") }] };
   },
 );

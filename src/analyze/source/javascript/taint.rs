@@ -31,6 +31,7 @@ const RETURN_CALLEE: &str = "<return>";
 const PATH_CONTAINMENT: &str = "path-containment";
 const OPTION_CHECK: &str = "option-check";
 const ALLOWLIST: &str = "allowlist";
+const BOUNDED: &str = "bounded";
 /// A value placed after the scheme and host of a URL: it cannot choose where a request goes.
 const FIXED_HOST: &str = "fixed-host";
 
@@ -788,6 +789,15 @@ impl<'m, 't> Analyzer<'m, 't> {
                 }
                 "binary_expression" => {
                     let op = field(node, F::Operator).map(|o| self.text(o));
+                    // `if (stats.size > MAX) throw`: the value it was measured from is bounded.
+                    if matches!(op, Some(">" | ">=" | "<" | "<=")) {
+                        for side in [field(node, F::Left), field(node, F::Right)]
+                            .into_iter()
+                            .flatten()
+                        {
+                            self.vars_in(side, env, BOUNDED, &mut out);
+                        }
+                    }
                     if matches!(op, Some("===" | "!==" | "==" | "!=")) {
                         let (l, r) = (field(node, F::Left), field(node, F::Right));
                         for (a, b) in [(l, r), (r, l)] {
