@@ -670,3 +670,61 @@ server.tool("read", { name: z.string() }, async ({ name }) => {
         .collect();
     assert_eq!(found, [("ts-unbounded-read".to_string(), 7)]);
 }
+
+/// Each snippet is the shape of a false positive met in a published MCP server or library;
+/// none may come back.
+#[test]
+fn shapes_of_false_positives_found_in_published_servers_stay_silent() {
+    let cases = [
+        // server-filesystem: the check lives in another module, named as a validator.
+        r#"
+import fs from "node:fs/promises";
+import { validatePath } from "./lib.js";
+server.registerTool("list", { inputSchema: { path: z.string() } }, async (args) => {
+  const validPath = await validatePath(args.path);
+  return { content: [{ type: "text", text: (await fs.readdir(validPath)).join("\n") }] };
+});
+"#,
+        // server-gitlab: the host is fixed before the tool argument.
+        r#"
+const GITLAB_API_URL = process.env.GITLAB_API_URL || "https://gitlab.com/api/v4";
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const { project_id } = request.params.arguments;
+  const url = `${GITLAB_API_URL}/projects/${encodeURIComponent(project_id)}/fork`;
+  const response = await fetch(url + "?x=1", { signal: AbortSignal.timeout(5000) });
+  return { content: [{ type: "text", text: await response.text() }] };
+});
+"#,
+        // The MCP SDK: a URL pathname compared with a configured one ending in "/".
+        r#"
+export function checkResourceAllowed(requested: URL, configured: URL): boolean {
+  const requestedPath = requested.pathname.endsWith("/") ? requested.pathname : requested.pathname + "/";
+  const configuredPath = configured.pathname.endsWith("/") ? configured.pathname : configured.pathname + "/";
+  return requestedPath.startsWith(configuredPath);
+}
+"#,
+        // The MCP SDK: a timer given a callback parameter.
+        r#"
+export function armKeepAlive(onTick: () => void, ms: number) {
+  return setInterval(onTick, ms);
+}
+"#,
+        // effect: `RegExp.exec` and a task runner's `run` are not SQL.
+        r#"
+export function parse(input: string) {
+  const match = /^(\d+)\s*(ms|s)$/.exec(input);
+  const issue = check.run(input, ast);
+  return [match, issue];
+}
+"#,
+        // effect: a constant whose name starts like "base" is not a directory.
+        r#"
+export function decode(value: string) {
+  return value.startsWith(BASE64_SENTINEL_PREFIX) ? value.slice(7) : value;
+}
+"#,
+    ];
+    for src in cases {
+        assert_eq!(scan(src), vec![], "{src}");
+    }
+}
