@@ -585,6 +585,35 @@ fn deep_nesting_and_long_chains_are_bounded() {
     );
 }
 
+/// Hostile shapes that once crashed or stalled the walk: a 50,000-deep array literal and a
+/// 100,000-term concatenation overflowed the stack in name resolution; thousands of `if`s
+/// made every branch copy all variables.
+#[test]
+fn hostile_shapes_neither_crash_nor_stall() {
+    let deep = format!("const x = {}{};\n", "[".repeat(50_000), "]".repeat(50_000));
+    assert_eq!(scan_as("deep.js", &deep), vec![]);
+    let terms = vec!["x"; 100_000].join(" + ");
+    let concat = format!(
+        "const {{ exec }} = require(\"child_process\");\nserver.tool(\"t\", {{}}, async ({{ x }}) => {{ exec({terms}); }});\n"
+    );
+    assert_eq!(
+        scan_as("concat.js", &concat),
+        one("ts-command-injection", 2, SevHigh, High)
+    );
+    let chain = format!("const v = a{};\n", ".b".repeat(50_000));
+    assert_eq!(scan_as("chain.js", &chain), vec![]);
+    let mut ifs = String::from(
+        "import { exec } from \"child_process\";\nserver.tool(\"t\", {}, async ({ x }) => {\n",
+    );
+    for i in 0..3000 {
+        ifs.push_str(&format!(
+            "  let v{i} = x;\n  if (x === \"{i}\") {{ v{i} = \"a\"; }}\n"
+        ));
+    }
+    ifs.push_str("  exec(v2999);\n});\n");
+    assert_eq!(scan(&ifs), one("ts-command-injection", 6003, SevHigh, High));
+}
+
 #[test]
 fn fetch_without_a_signal_is_reported_once_per_call() {
     let rules = RuleSet::builtin().expect("rules");

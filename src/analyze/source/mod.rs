@@ -103,11 +103,12 @@ impl Flow {
         match (self, other) {
             (Flow::Tainted(mut a), Flow::Tainted(b)) => {
                 for t in b {
-                    if a.len() >= MAX_ORIGINS {
-                        break;
-                    }
-                    if !a.iter().any(|x| x.origin == t.origin) {
-                        a.push(t);
+                    let full = a.len() >= MAX_ORIGINS;
+                    match a.iter_mut().find(|x| x.origin == t.origin) {
+                        // The same value on two paths: sanitized only by what both applied.
+                        Some(x) => x.sanitizers.retain(|s| t.sanitizers.contains(s)),
+                        None if !full => a.push(t),
+                        None => {}
                     }
                 }
                 Flow::Tainted(a)
@@ -915,6 +916,21 @@ mod tests {
         assert!(Flow::Unknown.join(a.clone()).is_tainted());
         match a.join(b) {
             Flow::Tainted(ts) => assert_eq!(ts.len(), 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn join_keeps_only_the_sanitizers_both_paths_applied() {
+        let mut checked = taint("a", FnKind::Public);
+        checked.sanitizers = vec!["allowlist".into(), "numeric".into()];
+        let mut other = taint("a", FnKind::Public);
+        other.sanitizers = vec!["numeric".into()];
+        match Flow::Tainted(vec![checked]).join(Flow::Tainted(vec![other])) {
+            Flow::Tainted(ts) => {
+                assert_eq!(ts.len(), 1);
+                assert_eq!(ts[0].sanitizers, ["numeric"]);
+            }
             other => panic!("{other:?}"),
         }
     }

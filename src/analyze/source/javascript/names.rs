@@ -82,6 +82,10 @@ pub(super) fn normalize(name: String) -> String {
     }
 }
 
+/// How deep name resolution and literal checks look: real code nests a few levels, hostile
+/// code tens of thousands (and would exhaust the stack).
+pub(super) const MAX_NAME_DEPTH: usize = 32;
+
 /// Globals whose calls rules name directly.
 pub(super) const GLOBALS: &[&str] = &[
     "eval",
@@ -369,15 +373,23 @@ impl<'t> Module<'t> {
     /// The canonical name an expression stands for when it is a module or a module member:
     /// `require("x")`, `cp.exec`, `promisify(exec)`, `util.promisify(cp.exec)`.
     pub fn alias_of(&self, node: Node<'_>, src: &str) -> Option<String> {
+        self.alias_at(node, src, 0)
+    }
+
+    fn alias_at(&self, node: Node<'_>, src: &str, depth: usize) -> Option<String> {
+        // Module paths are short; hostile member chains are not followed.
+        if depth > MAX_NAME_DEPTH {
+            return None;
+        }
         match kind_of(node) {
             "identifier" => self.aliases.get(text(node, src)).cloned(),
             "member_expression" => {
-                let base = self.alias_of(field(node, F::Object)?, src)?;
+                let base = self.alias_at(field(node, F::Object)?, src, depth + 1)?;
                 let prop = text(field(node, F::Property)?, src);
                 Some(normalize(format!("{base}.{prop}")))
             }
             "parenthesized_expression" | "await_expression" => {
-                self.alias_of(*named_children(node).first()?, src)
+                self.alias_at(*named_children(node).first()?, src, depth + 1)
             }
             "call_expression" => {
                 let function = field(node, F::Function)?;
@@ -388,9 +400,9 @@ impl<'t> Module<'t> {
                     return module_name(string_value(first, src)?);
                 }
                 let promisify = callee == "promisify"
-                    || self.alias_of(function, src).as_deref() == Some("util.promisify");
+                    || self.alias_at(function, src, depth + 1).as_deref() == Some("util.promisify");
                 if promisify {
-                    return self.alias_of(first, src);
+                    return self.alias_at(first, src, depth + 1);
                 }
                 None
             }
@@ -733,21 +745,28 @@ fn is_text_literal(node: Node<'_>) -> bool {
 }
 
 pub(super) fn is_literal(node: Node<'_>) -> bool {
+    is_literal_at(node, 0)
+}
+
+fn is_literal_at(node: Node<'_>, depth: usize) -> bool {
+    if depth > MAX_NAME_DEPTH {
+        return false;
+    }
     match kind_of(node) {
         "string" | "number" | "true" | "false" | "null" | "undefined" | "regex" => true,
         "template_string" => !has_substitution(node),
         "array" | "object" => {
             let mut cursor = node.walk();
             node.named_children(&mut cursor).all(|c| match kind_of(c) {
-                "pair" => field(c, F::Value).is_some_and(is_literal),
+                "pair" => field(c, F::Value).is_some_and(|v| is_literal_at(v, depth + 1)),
                 "comment" => true,
-                _ => is_literal(c),
+                _ => is_literal_at(c, depth + 1),
             })
         }
         "as_expression" | "satisfies_expression" | "parenthesized_expression" => {
             let mut cursor = node.walk();
             let first = node.named_children(&mut cursor).next();
-            first.is_some_and(is_literal)
+            first.is_some_and(|f| is_literal_at(f, depth + 1))
         }
         _ => false,
     }

@@ -6,8 +6,8 @@
 //! on demand, callee first.
 
 use super::names::{
-    F, GLOBALS, Module, PropKind, Schema, field, has_substitution, is_function, kind_of,
-    named_children, normalize, pattern_properties, string_value, text,
+    F, GLOBALS, MAX_NAME_DEPTH, Module, PropKind, Schema, field, has_substitution, is_function,
+    kind_of, named_children, normalize, pattern_properties, string_value, text,
 };
 use crate::analyze::Span;
 use crate::analyze::source::{
@@ -96,25 +96,90 @@ struct Var {
     init: Option<(usize, usize)>,
 }
 
-type Env = FxHashMap<String, Var>;
+/// The variables of one walk. Branches fork it in O(1) (a persistent map) and record which
+/// names they change, so joining two branches costs what they changed, not the number of
+/// variables: a function of 20,000 `if`s stays linear.
+#[derive(Clone, Default)]
+struct Env {
+    vars: imbl::HashMap<String, Var>,
+    /// Names changed since the fork this copy comes from (repeats allowed).
+    dirty: Vec<String>,
+}
 
+impl Env {
+    fn get(&self, name: &str) -> Option<&Var> {
+        self.vars.get(name)
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.vars.contains_key(name)
+    }
+
+    fn insert(&mut self, name: String, var: Var) {
+        self.dirty.push(name.clone());
+        self.vars.insert(name, var);
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Var> {
+        if self.vars.contains_key(name) {
+            self.dirty.push(name.to_string());
+        }
+        self.vars.get_mut(name)
+    }
+
+    fn entry_or_default(&mut self, name: &str) -> &mut Var {
+        self.dirty.push(name.to_string());
+        self.vars.entry(name.to_string()).or_default()
+    }
+
+    /// A copy to walk a branch on; its `dirty` starts empty.
+    fn fork(&self) -> Env {
+        Env {
+            vars: self.vars.clone(),
+            dirty: Vec::new(),
+        }
+    }
+
+    /// Takes the names changed so far, so that the copies forked next start from here.
+    fn take_dirty(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Puts back names taken with `take_dirty`, after the branches are joined.
+    fn restore_dirty(&mut self, earlier: Vec<String>) {
+        self.dirty.extend(earlier);
+    }
+}
+
+/// Joins two copies forked from the same point: each name either changed gets the join of
+/// both values (the other copy still holds the value from before the fork).
 fn join_env(a: Env, b: Env) -> Env {
     let mut out = a;
-    for (k, v) in b {
-        match out.get_mut(&k) {
+    let mut changed: Vec<String> = std::mem::take(&mut out.dirty);
+    changed.extend(b.dirty.iter().cloned());
+    let mut seen = rustc_hash::FxHashSet::default();
+    for name in &changed {
+        if !seen.insert(name.as_str()) {
+            continue;
+        }
+        let Some(theirs) = b.vars.get(name) else {
+            continue;
+        };
+        match out.vars.get_mut(name) {
             Some(existing) => {
-                existing.flow = std::mem::take(&mut existing.flow).join(v.flow);
-                for d in v.derived {
-                    if !existing.derived.contains(&d) {
-                        existing.derived.push(d);
+                existing.flow = std::mem::take(&mut existing.flow).join(theirs.flow.clone());
+                for d in &theirs.derived {
+                    if !existing.derived.contains(d) {
+                        existing.derived.push(d.clone());
                     }
                 }
             }
             None => {
-                out.insert(k, v);
+                out.vars.insert(name.clone(), theirs.clone());
             }
         }
     }
+    out.dirty = seen.into_iter().map(str::to_string).collect();
     out
 }
 
@@ -430,6 +495,13 @@ impl<'m, 't> Analyzer<'m, 't> {
     /// The left side of `a + b` fixes a URL's host: `"https://x.com/" + ...`,
     /// `BASE_URL + "/items/" + ...`, or a template that does.
     fn prefix_fixes_host(&self, left: Node<'_>, env: &Env) -> bool {
+        self.prefix_fixes_host_at(left, env, 0)
+    }
+
+    fn prefix_fixes_host_at(&self, left: Node<'_>, env: &Env, depth: usize) -> bool {
+        if depth > MAX_NAME_DEPTH {
+            return false;
+        }
         match kind_of(left) {
             "string" | "template_string" => fixes_host(self.text(left)),
             // `const url = `${BASE}/projects/${id}`; fetch(url + query)`.
@@ -438,7 +510,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 let (Some(l), Some(r)) = (field(left, F::Left), field(left, F::Right)) else {
                     return false;
                 };
-                if self.prefix_fixes_host(l, env) {
+                if self.prefix_fixes_host_at(l, env, depth + 1) {
                     return true;
                 }
                 let base_untainted = match kind_of(l) {
@@ -630,9 +702,11 @@ impl<'m, 't> Analyzer<'m, 't> {
                 false
             }
             "try_statement" => {
-                let before = env.clone();
+                let earlier = env.take_dirty();
+                let before = env.fork();
                 let body_exits = field(node, F::Body).is_some_and(|b| self.stmt(b, env, fr));
                 if let Some(handler) = field(node, F::Handler) {
+                    // The handler may start anywhere in the body: before or after its changes.
                     let mut caught = join_env(before, env.clone());
                     if let Some(p) = field(handler, F::Parameter) {
                         for id in identifiers(p) {
@@ -647,6 +721,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                         _ => join_env(std::mem::take(env), caught),
                     };
                 }
+                env.restore_dirty(earlier);
                 if let Some(f) = field(node, F::Finalizer) {
                     self.stmt(f, env, fr);
                 }
@@ -656,10 +731,11 @@ impl<'m, 't> Analyzer<'m, 't> {
                 if let Some(v) = field(node, F::Value) {
                     self.expr(v, env, fr);
                 }
-                let mut out = env.clone();
+                let earlier = env.take_dirty();
+                let mut out = env.fork();
                 if let Some(body) = field(node, F::Body) {
                     for case in named_children(body) {
-                        let mut branch = env.clone();
+                        let mut branch = env.fork();
                         for s in named_children(case) {
                             if field(case, F::Value) == Some(s) {
                                 self.expr(s, &mut branch, fr);
@@ -671,6 +747,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                     }
                 }
                 *env = out;
+                env.restore_dirty(earlier);
                 false
             }
             "labeled_statement" => field(node, F::Body).is_some_and(|b| self.stmt(b, env, fr)),
@@ -719,12 +796,14 @@ impl<'m, 't> Analyzer<'m, 't> {
         // Twice: what one iteration assigns, the next one reads.
         let passes = if fr.loops == 0 { 2 } else { 1 };
         fr.loops += 1;
+        let earlier = env.take_dirty();
         for _ in 0..passes {
-            let mut inner = env.clone();
+            let mut inner = env.fork();
             self.stmt(body, &mut inner, fr);
             after(self, &mut inner, fr);
             *env = join_env(std::mem::take(env), inner);
         }
+        env.restore_dirty(earlier);
         fr.loops -= 1;
     }
 
@@ -739,7 +818,8 @@ impl<'m, 't> Analyzer<'m, 't> {
             .trim_start_matches('(')
             .trim_start()
             .starts_with('!');
-        let mut then_env = env.clone();
+        let earlier = env.take_dirty();
+        let mut then_env = env.fork();
         if !negated {
             self.apply_marks(&mut then_env, &marks);
         }
@@ -751,6 +831,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         *env = match (then_exits, else_exits) {
             (true, true) => {
                 *env = else_env;
+                env.restore_dirty(earlier);
                 return true;
             }
             (true, false) => {
@@ -761,6 +842,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             (false, true) => then_env,
             (false, false) => join_env(then_env, else_env),
         };
+        env.restore_dirty(earlier);
         false
     }
 
@@ -918,7 +1000,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         let derived = identifiers(value)
             .into_iter()
             .map(|id| self.text(id))
-            .filter(|n| env.contains_key(*n))
+            .filter(|n| env.contains_key(n))
             .take(8)
             .map(str::to_string)
             .collect();
@@ -1256,7 +1338,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 } else {
                     flow
                 };
-                let var = env.entry(name.to_string()).or_default();
+                let var = env.entry_or_default(name);
                 let flow = flow.map_taints(|t| t.via = Some(name.to_string()));
                 var.flow = if augmented {
                     std::mem::take(&mut var.flow).join(flow)
@@ -1289,7 +1371,7 @@ impl<'m, 't> Analyzer<'m, 't> {
     /// the enclosing function, and its parameters get `param_flows` (the elements of the
     /// array it maps over, the value of the promise it continues).
     fn callback(&mut self, node: Node<'_>, param_flows: &[Flow], env: &Env, fr: &mut Frame) {
-        let mut inner = env.clone();
+        let mut inner = env.fork();
         let params = match field(node, F::Parameters) {
             Some(p) => named_children(p),
             None => field(node, F::Parameter).into_iter().collect(),
@@ -1339,6 +1421,13 @@ impl<'m, 't> Analyzer<'m, 't> {
 
     /// The canonical name of a callee through imports, requires and globals.
     fn resolve(&self, node: Node<'_>, env: &Env) -> Option<String> {
+        self.resolve_at(node, env, 0)
+    }
+
+    fn resolve_at(&self, node: Node<'_>, env: &Env, depth: usize) -> Option<String> {
+        if depth > MAX_NAME_DEPTH {
+            return None;
+        }
         match kind_of(node) {
             "identifier" => {
                 let name = self.text(node);
@@ -1358,12 +1447,12 @@ impl<'m, 't> Analyzer<'m, 't> {
                 if matches!(self.text(object), "globalThis" | "window" | "global") {
                     return GLOBALS.contains(&prop).then(|| prop.to_string());
                 }
-                let base = self.resolve(object, env)?;
+                let base = self.resolve_at(object, env, depth + 1)?;
                 Some(normalize(format!("{base}.{prop}")))
             }
             "import" => Some("import".to_string()),
             "parenthesized_expression" | "non_null_expression" | "as_expression" => {
-                self.resolve(*named_children(node).first()?, env)
+                self.resolve_at(*named_children(node).first()?, env, depth + 1)
             }
             "call_expression" => self.module.alias_of(node, self.src),
             _ => None,
