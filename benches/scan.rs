@@ -65,7 +65,7 @@ fn tool_ts(rng: &mut Lcg, i: usize) -> String {
             "  const lines: string[] = [];\n  await new Promise((resolve) => execFile(\"grep\", [\"-r\", \"--\", pattern, \"/srv/{i}\"], {{ timeout: 30000 }}, (err, out) => {{\n    for (const l of out.split(\"\\n\")) {{\n      if (l) lines.push(l.trim());\n    }}\n    resolve(null);\n  }}));\n  return {{ content: [{{ type: \"text\", text: JSON.stringify({{ count: lines.length, lines: lines.slice(0, {i}) }}) }}] }};\n"
         ),
         41..=70 => format!(
-            "  const file = path.join(root, `${{path.basename(pattern)}}-{i}.json`);\n  const data = JSON.parse(await fs.readFile(file, \"utf8\"));\n  return {{ content: [{{ type: \"text\", text: JSON.stringify((data.items ?? []).slice(0, {i})) }}] }};\n"
+            "  const file = path.join(root, `${{path.basename(pattern)}}-{i}.json`);\n  if ((await fs.stat(file)).size > 1000000) {{\n    throw new Error(\"too large\");\n  }}\n  const data = JSON.parse(await fs.readFile(file, \"utf8\"));\n  return {{ content: [{{ type: \"text\", text: JSON.stringify((data.items ?? []).slice(0, {i})) }}] }};\n"
         ),
         _ => format!(
             "  const url = new URL(\"https://api.example.com/v1/items\");\n  url.searchParams.set(\"q\", pattern);\n  url.searchParams.set(\"n\", \"{i}\");\n  const res = await fetch(url, {{ signal: AbortSignal.timeout(10000) }});\n  if (!res.ok) {{\n    throw new Error(`status ${{res.status}}`);\n  }}\n  return {{ content: [{{ type: \"text\", text: await res.text() }}] }};\n"
