@@ -743,6 +743,35 @@ impl ExternalCall {
     }
 }
 
+/// "Parameter `param` reaches this sink", with the taint's path inside the function: what a
+/// front end's function summary records for callers.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SummarySink {
+    pub param: usize,
+    pub rule: usize,
+    pub callee: String,
+    pub span: Span,
+    pub via: Option<String>,
+    pub through: Vec<String>,
+    pub sanitizers: Vec<String>,
+}
+
+impl SummarySink {
+    /// The sink as other modules see it; `analyze` fills in the template.
+    pub(crate) fn exported(&self) -> ExportedSink {
+        ExportedSink {
+            param: self.param,
+            rule: self.rule,
+            callee: self.callee.clone(),
+            span: self.span,
+            via: self.via.clone(),
+            sanitizers: self.sanitizers.clone(),
+            through: self.through.clone(),
+            template: None,
+        }
+    }
+}
+
 /// "Parameter `param` of this exported function reaches this sink."
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportedSink {

@@ -11,8 +11,8 @@ use super::names::{
 };
 use crate::analyze::Span;
 use crate::analyze::source::{
-    Arg, ArgValue, CallSite, Element, EntryKind, ExportedFunction, ExportedSink, ExternalCall,
-    Flow, FnKind, Hit, NUMERIC, Origin, SinkHit, Taint, match_rule, without_sanitized,
+    Arg, ArgValue, CallSite, Element, EntryKind, ExportedFunction, ExternalCall, Flow, FnKind, Hit,
+    NUMERIC, Origin, SinkHit, SummarySink, Taint, match_rule, without_sanitized,
 };
 use crate::rules::{Language, RuleSet};
 use rustc_hash::FxHashMap;
@@ -181,16 +181,6 @@ fn join_env(a: Env, b: Env) -> Env {
     }
     out.dirty = seen.into_iter().map(str::to_string).collect();
     out
-}
-
-struct SummarySink {
-    param: usize,
-    rule: usize,
-    callee: String,
-    span: Span,
-    via: Option<String>,
-    sanitizers: Vec<String>,
-    through: Vec<String>,
 }
 
 #[derive(Default)]
@@ -563,20 +553,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             out.push(ExportedFunction {
                 name: f.name.to_string(),
                 params: f.params.iter().map(|p| self.text(*p).to_string()).collect(),
-                sinks: summary
-                    .sinks
-                    .iter()
-                    .map(|s| ExportedSink {
-                        param: s.param,
-                        rule: s.rule,
-                        callee: s.callee.clone(),
-                        span: s.span,
-                        via: s.via.clone(),
-                        sanitizers: s.sanitizers.clone(),
-                        through: s.through.clone(),
-                        template: None,
-                    })
-                    .collect(),
+                sinks: summary.sinks.iter().map(SummarySink::exported).collect(),
             });
         }
         out

@@ -12,8 +12,8 @@ use super::names::{
 use crate::analyze::Span;
 use crate::analyze::cross_file::ProjectModules;
 use crate::analyze::source::{
-    Arg, ArgValue, CallSite, Element, ExportedFunction, ExportedSink, ExternalCall, Flow, FnKind,
-    Hit, NUMERIC, Origin, SinkHit, Taint, is_clean, match_rule,
+    Arg, ArgValue, CallSite, Element, ExportedFunction, ExternalCall, Flow, FnKind, Hit, NUMERIC,
+    Origin, SinkHit, SummarySink, Taint, is_clean, match_rule,
 };
 use crate::rules::{Language, RuleSet};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -95,18 +95,6 @@ struct Summary {
 #[derive(Clone, Debug, PartialEq)]
 struct ReturnPath {
     param: usize,
-    sanitizers: Vec<String>,
-}
-
-/// "Parameter `param` reaches this sink", with the taint's path inside the function.
-#[derive(Clone, Debug, PartialEq)]
-struct SummarySink {
-    param: usize,
-    rule: usize,
-    callee: String,
-    span: Span,
-    via: Option<String>,
-    through: Vec<String>,
     sanitizers: Vec<String>,
 }
 
@@ -199,20 +187,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             .map(|(def, summary)| ExportedFunction {
                 name: def.qualified.clone(),
                 params: def.params.iter().map(|p| p.name.clone()).collect(),
-                sinks: summary
-                    .sinks
-                    .iter()
-                    .map(|s| ExportedSink {
-                        param: s.param,
-                        rule: s.rule,
-                        callee: s.callee.clone(),
-                        span: s.span,
-                        via: s.via.clone(),
-                        sanitizers: s.sanitizers.clone(),
-                        through: s.through.clone(),
-                        template: None,
-                    })
-                    .collect(),
+                sinks: summary.sinks.iter().map(SummarySink::exported).collect(),
             })
             .collect();
         ModuleResult {
