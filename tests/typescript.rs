@@ -757,3 +757,24 @@ export function decode(value: string) {
         assert_eq!(scan(src), vec![], "{src}");
     }
 }
+
+/// A filesystem server shaped like the reference one before CVE-2025-53109/53110: every
+/// flawed check and the unchecked destination are found, and nothing else.
+#[test]
+fn filesystem_server_fixture() {
+    let src = include_str!("fixtures/typescript/filesystem_server.ts");
+    assert_eq!(
+        scan(src),
+        vec![
+            ("ts-path-check-unresolved".to_string(), 24, SevMedium, High),
+            ("ts-path-prefix-check".to_string(), 24, SevHigh, High),
+            ("ts-path-prefix-check".to_string(), 30, SevHigh, High),
+            ("ts-path-traversal-copy".to_string(), 67, SevHigh, High),
+        ]
+    );
+    let m = messages(src);
+    assert!(
+        m[3].contains("call_tool argument `request` of `call_tool` reaches it via `parsed`"),
+        "{m:?}"
+    );
+}

@@ -246,6 +246,8 @@ pub fn match_rule(rule: &Rule, site: &CallSite) -> Option<Hit> {
         .filter(|c| matches!(c.is, Some(ArgIs::Dynamic | ArgIs::ArgvInjection)))
     {
         let argv = cond.is == Some(ArgIs::ArgvInjection);
+        // Each argument is cleaned on its own first, so that a checked source next to an
+        // unchecked destination neither hides nor names the wrong one.
         let cond_flow = find_args(cond, site)
             .into_iter()
             .fold(Flow::Constant, |acc, arg| {
@@ -254,7 +256,7 @@ pub fn match_rule(rule: &Rule, site: &CallSite) -> Option<Hit> {
                 } else {
                     arg.flow.clone()
                 };
-                acc.join(f)
+                acc.join(without_sanitized(f, call))
             });
         let mut arg_flow = without_sanitized(cond_flow, call);
         if !call.requires.is_empty() {
