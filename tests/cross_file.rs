@@ -222,3 +222,61 @@ export async function readUnder(name: string): Promise<string> {
         ]
     );
 }
+
+#[test]
+fn commonjs_requires_of_project_modules_are_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "index.js",
+        r#"const { runCommand } = require("./lib/exec");
+const files = require("./lib/files.js");
+
+server.tool("run", { cmd: z.string() }, async ({ cmd }) => {
+  return { content: [{ type: "text", text: runCommand(cmd) }] };
+});
+server.tool("rm", { path: z.string() }, async ({ path }) => {
+  files.remove(path);
+  return { content: [] };
+});
+"#,
+    );
+    write(
+        dir.path(),
+        "lib/exec.js",
+        r#"const { execSync } = require("child_process");
+function runCommand(command) {
+  return execSync(command).toString();
+}
+module.exports = { runCommand };
+"#,
+    );
+    write(
+        dir.path(),
+        "lib/files.js",
+        r#"const fs = require("fs");
+exports.remove = function remove(p) {
+  fs.unlinkSync(p);
+};
+"#,
+    );
+    assert_eq!(
+        scan(dir.path()),
+        vec![
+            (
+                "ts-command-injection".to_string(),
+                "lib/exec.js".to_string(),
+                3,
+                "high".to_string(),
+                "high".to_string()
+            ),
+            (
+                "ts-path-traversal".to_string(),
+                "lib/files.js".to_string(),
+                3,
+                "high".to_string(),
+                "high".to_string()
+            ),
+        ]
+    );
+}

@@ -201,6 +201,21 @@ server.tool("log", { ref: z.string() }, async ({ ref }) => {
     // Without the `--`, the value may be read as an option.
     let bad = src.replace("\"--\", ref]);", "ref]);");
     assert_eq!(scan(&bad), one("ts-argument-injection", 5, SevMedium, High));
+    // The argv array in a variable.
+    let in_variable = r#"
+import { execFileSync } from "child_process";
+server.tool("show", { rev: z.string() }, async ({ rev }) => {
+  const args = ["show", "--stat", rev];
+  const safe = ["show", "--", rev];
+  execFileSync("git", args);
+  execFileSync("git", safe);
+  return { content: [] };
+});
+"#;
+    assert_eq!(
+        scan(in_variable),
+        one("ts-argument-injection", 6, SevMedium, High)
+    );
 }
 
 #[test]

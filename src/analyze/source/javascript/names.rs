@@ -203,7 +203,10 @@ impl<'t> Module<'t> {
                 .copied();
             match kind_of(node) {
                 "import_statement" => m.import(node, src, rel_path, project),
-                "variable_declarator" => m.declarator(node, grandparent, src, &mut exported),
+                "variable_declarator" => {
+                    m.declarator(node, grandparent, src, &mut exported);
+                    m.project_require(node, src, rel_path, project);
+                }
                 "call_expression" => {
                     m.call(node, src, &mut named_entries, &mut entry_nodes);
                 }
@@ -232,10 +235,16 @@ impl<'t> Module<'t> {
                                     exported.insert(text(n, src).to_string());
                                 }
                             }
-                        } else if target.starts_with("exports.")
-                            || target.starts_with("module.exports.")
+                        } else if let Some(key) = target
+                            .strip_prefix("exports.")
+                            .or_else(|| target.strip_prefix("module.exports."))
                         {
-                            exported.insert(text(right, src).to_string());
+                            // `exports.run = run` or `exports.run = function (...) {...}`: the
+                            // function is known by the key.
+                            exported.insert(key.to_string());
+                            if kind_of(right) == "identifier" {
+                                exported.insert(text(right, src).to_string());
+                            }
                         }
                     }
                 }
@@ -332,6 +341,49 @@ impl<'t> Module<'t> {
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// `const { run } = require("./exec")`, `const exec = require("./exec")`: CommonJS imports
+    /// of another module of the project.
+    fn project_require(
+        &mut self,
+        node: Node<'t>,
+        src: &str,
+        rel_path: &str,
+        project: &crate::analyze::cross_file::ProjectModules,
+    ) {
+        let (Some(name), Some(value)) = (field(node, F::Name), field(node, F::Value)) else {
+            return;
+        };
+        if kind_of(value) != "call_expression"
+            || field(value, F::Function).map(|f| text(f, src)) != Some("require")
+        {
+            return;
+        }
+        let Some(specifier) = field(value, F::Arguments)
+            .and_then(|a| named_children(a).first().copied())
+            .and_then(|a| string_value(a, src))
+        else {
+            return;
+        };
+        let Some(target) = crate::analyze::cross_file::js_import_target(rel_path, specifier)
+            .filter(|t| project.contains(t))
+        else {
+            return;
+        };
+        match kind_of(name) {
+            "identifier" => {
+                self.project_imports
+                    .insert(text(name, src).to_string(), target);
+            }
+            "object_pattern" => {
+                for (key, local) in pattern_properties(name, src) {
+                    self.project_imports
+                        .insert(local.to_string(), format!("{target}.{key}"));
+                }
+            }
+            _ => {}
         }
     }
 
@@ -464,6 +516,16 @@ impl<'t> Module<'t> {
     ) {
         let (name, kind, schema) = if let Some((kind, name, schema)) = entries.get(&node.id()) {
             (name.clone(), FnKind::Entry(*kind), schema.clone())
+        } else if let Some(key) = parent
+            .filter(|p| kind_of(*p) == "assignment_expression")
+            .and_then(|p| field(p, F::Left))
+            .map(|l| text(l, src))
+            .and_then(|l| {
+                l.strip_prefix("exports.")
+                    .or_else(|| l.strip_prefix("module.exports."))
+            })
+        {
+            (key.to_string(), FnKind::Private, None)
         } else if let Some(n) = field(node, F::Name) {
             (text(n, src).to_string(), FnKind::Private, None)
         } else {

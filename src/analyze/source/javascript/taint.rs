@@ -1491,8 +1491,18 @@ impl<'m, 't> Analyzer<'m, 't> {
             }
             let flow = self.expr(*arg, env, fr);
             let mut a = self.arg(*arg, Some(position), flow, env);
-            if kind_of(arg) == "array" {
-                a.elements = named_children(*arg)
+            // An argv array, written in place or in a variable (`const args = ["log", ref]`).
+            let array = match kind_of(arg) {
+                "array" => Some(*arg),
+                "identifier" => env
+                    .get(self.text(*arg))
+                    .and_then(|v| v.init)
+                    .and_then(|(start, end)| self.root.descendant_for_byte_range(start, end))
+                    .filter(|n| kind_of(*n) == "array"),
+                _ => None,
+            };
+            if let Some(array) = array {
+                a.elements = named_children(array)
                     .into_iter()
                     .map(|e| self.element(e, env, fr))
                     .collect();
