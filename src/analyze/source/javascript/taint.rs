@@ -1965,5 +1965,5 @@ fn capped(text: &str) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    text[..end].to_string()
+    text.get(..end).unwrap_or("").to_string()
 }
