@@ -793,3 +793,41 @@ fn filesystem_server_fixture() {
         "{m:?}"
     );
 }
+
+/// The class-based server layout most TypeScript MCP servers use: the handler is registered
+/// in a method and dispatches to other methods through `this`.
+#[test]
+fn class_based_servers_dispatch_through_this() {
+    let src = r#"
+import { exec } from "child_process";
+import { promisify } from "util";
+const execAsync = promisify(exec);
+
+class ShellServer {
+  constructor() {
+    this.server = new Server({ name: "shell", version: "1.0.0" }, { capabilities: { tools: {} } });
+    this.setupHandlers();
+  }
+  private setupHandlers() {
+    this.server.setRequestHandler(CallToolRequestSchema, async (request) => {
+      switch (request.params.name) {
+        case "run":
+          return this.handleRun(request.params.arguments as { command: string });
+        default:
+          throw new Error("unknown tool");
+      }
+    });
+  }
+  private async handleRun(args: { command: string }) {
+    const { stdout } = await execAsync(args.command, { timeout: 10000 });
+    return { content: [{ type: "text", text: stdout }] };
+  }
+}
+"#;
+    assert_eq!(scan(src), one("ts-command-injection", 22, SevHigh, High));
+    assert!(
+        messages(src)[0].contains(
+            "call_tool argument `request` of `call_tool` reaches it through `handleRun()`"
+        )
+    );
+}
