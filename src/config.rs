@@ -125,9 +125,12 @@ impl Config {
                         .as_ref()
                         .map_or_else(|| FILE_NAME.to_string(), |p| p.display().to_string()),
                     line: None,
-                    reason: format!(
-                        "`disable`: unknown rule `{id}` (`mcpgate rules list` shows the ids)"
-                    ),
+                    reason: match crate::rules::renamed(id) {
+                        Some(new) => format!("`disable`: rule `{id}` was renamed to `{new}`"),
+                        None => format!(
+                            "`disable`: unknown rule `{id}` (`mcpgate rules list` shows the ids)"
+                        ),
+                    },
                 });
             }
         }
@@ -190,5 +193,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown rule `nope`"), "{err}");
+        let c = Config::parse(
+            Path::new("c.toml"),
+            "[scan]\ndisable = [\"python-tool-poisoning\"]\n",
+        )
+        .expect("parses");
+        let err = c
+            .apply_disable(&RuleSet::builtin().expect("rules"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("rule `python-tool-poisoning` was renamed to `mcp-tool-poisoning`"),
+            "{err}"
+        );
     }
 }

@@ -29,8 +29,10 @@ pub fn apply(ctx: &FileContext<'_>, rules: &RuleSet, findings: Vec<Finding>) -> 
         .into_iter()
         .filter(|f| {
             !ignores.iter().any(|i| {
-                i.rule_id == f.rule_id
-                    && (i.line == f.location.start_line || i.line + 1 == f.location.start_line)
+                // An ignore that names a rule by its old id still holds after a rename.
+                let names = i.rule_id == f.rule_id
+                    || crate::rules::renamed(&i.rule_id) == Some(f.rule_id.as_str());
+                names && (i.line == f.location.start_line || i.line + 1 == f.location.start_line)
             })
         })
         .collect();

@@ -235,6 +235,24 @@ impl RuleSet {
     }
 }
 
+/// Rule ids that changed, old to new, so configs that name an old id get told the new one.
+const RENAMED: &[(&str, &str)] = &[
+    ("python-tool-poisoning", "mcp-tool-poisoning"),
+    (
+        "python-tool-description-hidden-characters",
+        "mcp-tool-description-hidden-characters",
+    ),
+    (
+        "python-tool-description-too-long",
+        "mcp-tool-description-too-long",
+    ),
+];
+
+/// The current id of a rule that was renamed.
+pub fn renamed(old: &str) -> Option<&'static str> {
+    RENAMED.iter().find(|(o, _)| *o == old).map(|(_, n)| *n)
+}
+
 fn load_dir(dir: &Path, out: &mut Vec<Rule>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Unreadable {
         path: dir.to_path_buf(),
