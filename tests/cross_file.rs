@@ -280,3 +280,58 @@ exports.remove = function remove(p) {
         ]
     );
 }
+
+/// A check imported from another module, named as one, vouches for its result (Python and
+/// TypeScript alike); the same code without it is a finding.
+#[test]
+fn validators_imported_from_other_modules_count_as_checks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "pkg/server.py",
+        r#"from mcp.server.fastmcp import FastMCP
+from .validation import validate_path
+
+mcp = FastMCP("x")
+
+
+@mcp.tool()
+def read(path: str) -> str:
+    safe = validate_path(path)
+    with open(safe) as f:
+        return f.read(100_000)
+
+
+@mcp.tool()
+def read_raw(path: str) -> str:
+    with open(path) as f:
+        return f.read(100_000)
+"#,
+    );
+    write(
+        dir.path(),
+        "pkg/validation.py",
+        r#"import os
+
+ROOT = "/srv/data"
+
+
+def validate_path(p: str) -> str:
+    real = os.path.realpath(os.path.join(ROOT, p))
+    if os.path.commonpath([ROOT, real]) != ROOT:
+        raise ValueError("outside")
+    return real
+"#,
+    );
+    write(dir.path(), "pkg/__init__.py", "");
+    assert_eq!(
+        scan(dir.path()),
+        vec![(
+            "python-path-traversal".to_string(),
+            "pkg/server.py".to_string(),
+            16,
+            "high".to_string(),
+            "high".to_string()
+        )]
+    );
+}

@@ -12,7 +12,7 @@ use super::names::{
 use crate::analyze::Span;
 use crate::analyze::source::{
     Arg, ArgValue, CallSite, Element, EntryKind, ExportedFunction, ExternalCall, Flow, FnKind, Hit,
-    NUMERIC, Origin, SinkHit, SummarySink, Taint, match_rule, without_sanitized,
+    NUMERIC, Origin, SinkHit, SummarySink, Taint, is_validator_name, match_rule, without_sanitized,
 };
 use crate::rules::{Language, RuleSet};
 use rustc_hash::FxHashMap;
@@ -1897,20 +1897,6 @@ fn fixes_host(text: &str) -> bool {
             .and_then(|rest| rest.find(['/', '?', '#']))
             .is_some_and(|j| j > 0)
     })
-}
-
-/// Names of functions that check a value and return it (`validatePath`, `sanitizeUrl`,
-/// `ensureWithinRoot`): the convention of checks imported from another module.
-fn is_validator_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [
-        "validate", "sanitize", "secure", "ensure", "assert", "verify", "check",
-    ]
-    .iter()
-    .any(|p| lower.starts_with(p))
-        || ["allowed", "within", "inside", "contained"]
-            .iter()
-            .any(|p| lower.contains(p))
 }
 
 fn unwrap(node: Node<'_>) -> Node<'_> {

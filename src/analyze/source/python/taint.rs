@@ -13,7 +13,7 @@ use crate::analyze::Span;
 use crate::analyze::cross_file::ProjectModules;
 use crate::analyze::source::{
     Arg, ArgValue, CallSite, Element, ExportedFunction, ExternalCall, Flow, FnKind, Hit, NUMERIC,
-    Origin, SinkHit, SummarySink, Taint, is_clean, match_rule,
+    Origin, SinkHit, SummarySink, Taint, is_clean, is_validator_name, match_rule,
 };
 use crate::rules::{Language, RuleSet};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -1170,7 +1170,18 @@ impl<'m, 't> Analyzer<'m, 't> {
                 if self.rules.is_sanitizer(&callee) {
                     return args.map_taints(|t| t.sanitizers.push(callee.clone()));
                 }
-                if callee.contains('.') {
+                let module = callee.rsplit_once('.').map_or("", |(m, _)| m);
+                let in_project =
+                    callee.starts_with('.') || self.project.is_some_and(|p| p.contains(module));
+                let name = callee.rsplit('.').next().unwrap_or(&callee);
+                if in_project && is_validator_name(name) {
+                    // `validate_path(p)` from another module of the project: its result is the
+                    // checked value.
+                    Flow::Unknown.join(args).map_taints(|t| {
+                        t.sanitizers.push(PATH_CONTAINMENT.to_string());
+                        t.sanitizers.push(ALLOWLIST.to_string());
+                    })
+                } else if callee.contains('.') {
                     // A library function: its result is computed, and carries its arguments.
                     Flow::Unknown.join(args)
                 } else {
@@ -1188,6 +1199,16 @@ impl<'m, 't> Analyzer<'m, 't> {
                     } else {
                         flow
                     }
+                }
+                // `validate_path(p)` from another module of the project: its result is the
+                // checked value. Local functions are judged by their summaries instead.
+                _ if function.k() == K::Identifier
+                    && is_validator_name(text(function, self.src)) =>
+                {
+                    Flow::Unknown.join(args).map_taints(|t| {
+                        t.sanitizers.push(PATH_CONTAINMENT.to_string());
+                        t.sanitizers.push(ALLOWLIST.to_string());
+                    })
                 }
                 _ => Flow::Unknown.join(args),
             },
