@@ -88,11 +88,14 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     // Sinks in one module reached from MCP entry points in another.
     let modules: Vec<ModuleFacts<'_>> = outcomes
         .iter()
-        .filter(|(_, _, o)| !o.exports.is_empty() || !o.external_calls.is_empty())
+        .filter(|(_, _, o)| {
+            !o.exports.is_empty() || !o.external_calls.is_empty() || !o.reexports.is_empty()
+        })
         .map(|(file, _, o)| ModuleFacts {
             path: &file.rel,
             exports: &o.exports,
             calls: &o.external_calls,
+            reexports: &o.reexports,
         })
         .collect();
     report.findings.extend(cross_file::join(&modules, rules));
@@ -241,6 +244,7 @@ fn analyze_file(
         outcome.notices.extend(analyzed.notices);
         outcome.exports = analyzed.exports;
         outcome.external_calls = analyzed.external_calls;
+        outcome.reexports = analyzed.reexports;
     }
     outcome.findings.extend(secrets::scan(&ctx, rules));
     // Fingerprints once, after suppressions: occurrences are counted over what is reported.

@@ -335,3 +335,66 @@ def validate_path(p: str) -> str:
         )]
     );
 }
+
+/// Barrel files: `export * from` and `export { x as y } from` lead to the module that defines
+/// the function.
+#[test]
+fn typescript_reexports_lead_to_the_defining_module() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "src/index.ts",
+        r#"import { runCommand, remove } from "./tools/index.js";
+
+server.tool("run", { cmd: z.string() }, async ({ cmd }) => {
+  return { content: [{ type: "text", text: runCommand(cmd) }] };
+});
+server.tool("rm", { path: z.string() }, async ({ path }) => {
+  remove(path);
+  return { content: [] };
+});
+"#,
+    );
+    write(
+        dir.path(),
+        "src/tools/index.ts",
+        "export * from \"./exec.js\";\nexport { unlinkFile as remove } from \"./files.js\";\n",
+    );
+    write(
+        dir.path(),
+        "src/tools/exec.ts",
+        r#"import { execSync } from "node:child_process";
+export function runCommand(command: string): string {
+  return execSync(command).toString();
+}
+"#,
+    );
+    write(
+        dir.path(),
+        "src/tools/files.ts",
+        r#"import fs from "node:fs";
+export function unlinkFile(p: string) {
+  fs.unlinkSync(p);
+}
+"#,
+    );
+    assert_eq!(
+        scan(dir.path()),
+        vec![
+            (
+                "ts-command-injection".to_string(),
+                "src/tools/exec.ts".to_string(),
+                3,
+                "high".to_string(),
+                "high".to_string()
+            ),
+            (
+                "ts-path-traversal".to_string(),
+                "src/tools/files.ts".to_string(),
+                3,
+                "high".to_string(),
+                "high".to_string()
+            ),
+        ]
+    );
+}

@@ -3,7 +3,7 @@
 //! file has been analyzed on its own. One hop: the callee's own calls into third modules are
 //! not followed.
 
-use super::source::{ExportedFunction, ExternalCall, Flow, Hit, grade, is_clean};
+use super::source::{ExportedFunction, ExternalCall, Flow, Hit, Reexport, grade, is_clean};
 use crate::finding::Finding;
 use crate::rules::RuleSet;
 use std::collections::HashMap;
@@ -23,7 +23,12 @@ pub struct ModuleFacts<'a> {
     pub path: &'a str,
     pub exports: &'a [ExportedFunction],
     pub calls: &'a [ExternalCall],
+    /// Functions of other modules exported as this one's (JavaScript barrels).
+    pub reexports: &'a [Reexport],
 }
+
+/// How many re-export hops (`index.ts` -> `tools/index.ts` -> `tools/exec.ts`) are followed.
+const MAX_REEXPORT_HOPS: usize = 4;
 
 /// Findings at sinks in one file reached from entry points in another.
 pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
@@ -32,7 +37,7 @@ pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
     // two files share is ambiguous and resolves to neither.
     let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
     for (i, m) in modules.iter().enumerate() {
-        if m.exports.is_empty() {
+        if m.exports.is_empty() && m.reexports.is_empty() {
             continue;
         }
         for name in module_names(m.path) {
@@ -58,16 +63,41 @@ pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
             let Some(Some(index)) = by_name.get(module) else {
                 continue;
             };
-            let Some(callee) = modules
-                .get(*index)
-                .and_then(|m| m.exports.iter().find(|f| f.name == function))
-            else {
+            let Some(callee) = find_export(modules, &by_name, *index, function, 0) else {
                 continue;
             };
             out.extend(findings_for_call(call, callee, &target, rules));
         }
     }
     out
+}
+
+/// The function `name` that module `index` exports, directly or through its re-exports.
+fn find_export<'m>(
+    modules: &'m [ModuleFacts<'_>],
+    by_name: &HashMap<String, Option<usize>>,
+    index: usize,
+    name: &str,
+    hops: usize,
+) -> Option<&'m ExportedFunction> {
+    let m = modules.get(index)?;
+    if let Some(f) = m.exports.iter().find(|f| f.name == name) {
+        return Some(f);
+    }
+    if hops >= MAX_REEXPORT_HOPS {
+        return None;
+    }
+    m.reexports.iter().find_map(|r| {
+        let original = match (&r.name, &r.original) {
+            (Some(exported), Some(original)) if exported == name => original.as_str(),
+            (None, _) => name,
+            _ => return None,
+        };
+        let Some(Some(target)) = by_name.get(&r.module) else {
+            return None;
+        };
+        find_export(modules, by_name, *target, original, hops + 1)
+    })
 }
 
 fn findings_for_call(

@@ -18,6 +18,7 @@ pub struct FileOutcome {
     /// For the cross-file pass: what this module offers callers, and what it calls.
     pub exports: Vec<source::ExportedFunction>,
     pub external_calls: Vec<source::ExternalCall>,
+    pub reexports: Vec<source::Reexport>,
 }
 
 /// A span in byte coordinates as parsers report it: 0-based row and byte column.

@@ -649,6 +649,7 @@ pub fn analyze(
     }
     outcome.exports = exports;
     outcome.external_calls = parsed.external_calls;
+    outcome.reexports = parsed.reexports;
     outcome
 }
 
@@ -818,11 +819,22 @@ pub struct Parsed {
     pub exports: Vec<ExportedFunction>,
     /// Calls from MCP entry points into other modules with tainted arguments.
     pub external_calls: Vec<ExternalCall>,
+    /// Functions of other modules this one exports as its own (`export * from "./x.js"`).
+    pub reexports: Vec<Reexport>,
     /// Text the server shows the model about its tools, prompts and resources.
     pub descriptions: Vec<Description>,
     pub had_syntax_errors: bool,
     /// The analysis ran out of its time budget: what was found stands, more may be missing.
     pub analysis_truncated: Option<Duration>,
+}
+
+/// `export { run as exec } from "./tools/exec.js"` (`name` and `original` given) or
+/// `export * from "./tools/exec.js"` (both `None`); `module` as `module_names` spells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reexport {
+    pub name: Option<String>,
+    pub original: Option<String>,
+    pub module: String,
 }
 
 /// A tool, prompt or resource description as written in the source.

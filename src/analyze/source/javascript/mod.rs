@@ -96,6 +96,7 @@ pub fn analyze(
         hits: result.hits,
         exports: result.exports,
         external_calls: result.external_calls,
+        reexports: module.reexports,
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
         analysis_truncated: result.out_of_time.then_some(budget),

@@ -152,6 +152,7 @@ pub(super) struct Module<'t> {
     /// Local name -> function of another module of the scan (`src/tools/exec.runCommand`), or
     /// the module itself for a namespace import.
     pub project_imports: FxHashMap<String, String>,
+    pub reexports: Vec<crate::analyze::source::Reexport>,
 }
 
 /// Registration methods of the MCP SDK and the kind of entry point their handler is.
@@ -213,6 +214,7 @@ impl<'t> Module<'t> {
                 "pair" => m.described_pair(node, parent, src),
                 "object" => m.tool_object(node, src, &mut named_entries, &mut entry_nodes),
                 "export_statement" => {
+                    m.reexport(node, src, rel_path, project);
                     if let Some(d) = field(node, F::Declaration)
                         && let Some(name) = field(d, F::Name)
                     {
@@ -384,6 +386,51 @@ impl<'t> Module<'t> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `export * from "./x.js"`, `export { a, b as c } from "./x.js"`.
+    fn reexport(
+        &mut self,
+        node: Node<'t>,
+        src: &str,
+        rel_path: &str,
+        project: &crate::analyze::cross_file::ProjectModules,
+    ) {
+        let Some(module) = field(node, F::Source)
+            .and_then(|s| string_value(s, src))
+            .and_then(|spec| crate::analyze::cross_file::js_import_target(rel_path, spec))
+            .filter(|t| project.contains(t))
+        else {
+            return;
+        };
+        let clause = named_children(node)
+            .into_iter()
+            .find(|c| kind_of(*c) == "export_clause");
+        let Some(clause) = clause else {
+            // `export * from`, also `export * as ns from` (which callers reach as `ns.f`, not
+            // followed).
+            if !text(node, src).contains(" as ") {
+                self.reexports.push(crate::analyze::source::Reexport {
+                    name: None,
+                    original: None,
+                    module,
+                });
+            }
+            return;
+        };
+        for spec in named_children(clause) {
+            let Some(name) = field(spec, F::Name) else {
+                continue;
+            };
+            let original = text(name, src).to_string();
+            let exported =
+                field(spec, F::Alias).map_or(original.clone(), |a| text(a, src).to_string());
+            self.reexports.push(crate::analyze::source::Reexport {
+                name: Some(exported),
+                original: Some(original),
+                module: module.clone(),
+            });
         }
     }
 

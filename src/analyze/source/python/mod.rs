@@ -47,6 +47,7 @@ pub fn analyze(
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
         analysis_truncated: None,
+        reexports: Vec::new(),
     })
 }
 
