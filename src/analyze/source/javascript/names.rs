@@ -588,10 +588,7 @@ impl<'t> Module<'t> {
             }
         };
         let index = self.functions.len();
-        let params = match field(node, F::Parameters) {
-            Some(p) => named_children(p),
-            None => field(node, F::Parameter).into_iter().collect(),
-        };
+        let params = parameters(node);
         if kind_of(node) == "method_definition" {
             self.methods.entry(name.clone()).or_insert(index);
         } else if !matches!(kind, FnKind::Entry(_)) {
@@ -823,6 +820,86 @@ impl<'t> Module<'t> {
             text: text(node, src).to_string(),
         });
     }
+}
+
+/// The parameters of a function node: `(a, { b })`, or the one of `a => ...`.
+pub(super) fn parameters<'t>(function: Node<'t>) -> Vec<Node<'t>> {
+    match field(function, F::Parameters) {
+        Some(p) => named_children(p),
+        None => field(function, F::Parameter).into_iter().collect(),
+    }
+}
+
+/// The pattern a parameter binds, without TypeScript's wrapper (`required_parameter { pattern,
+/// type }`) or a default value (`x = 1`).
+pub(super) fn param_pattern(param: Node<'_>) -> Option<Node<'_>> {
+    match kind_of(param) {
+        "required_parameter" | "optional_parameter" => field(param, F::Pattern),
+        "assignment_pattern" => field(param, F::Left),
+        _ => Some(param),
+    }
+}
+
+/// How a destructuring pattern binds one name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Bound<'s> {
+    /// The whole value: `x`.
+    Whole,
+    /// A property: `{ key: local }` or `{ key }`.
+    Property(&'s str),
+    /// The other properties: `{ ...rest }`.
+    Rest,
+    /// An element of an array pattern, or a name deeper inside one.
+    Element,
+}
+
+/// The names `pattern` binds, each with how it is bound.
+pub(super) fn bindings<'s>(pattern: Node<'_>, src: &'s str) -> Vec<(Bound<'s>, &'s str)> {
+    match kind_of(pattern) {
+        "identifier" => vec![(Bound::Whole, text(pattern, src))],
+        "object_pattern" => {
+            let mut out: Vec<(Bound<'s>, &'s str)> = pattern_properties(pattern, src)
+                .into_iter()
+                .map(|(key, local)| (Bound::Property(key), local))
+                .collect();
+            for p in named_children(pattern) {
+                if kind_of(p) == "rest_pattern"
+                    && let Some(id) = named_children(p).first()
+                {
+                    out.push((Bound::Rest, text(*id, src)));
+                }
+            }
+            out
+        }
+        _ => pattern_identifiers(pattern)
+            .into_iter()
+            .map(|id| (Bound::Element, text(id, src)))
+            .collect(),
+    }
+}
+
+/// Identifiers a pattern or expression mentions (not property names), bounded. Also inside
+/// callbacks: `dirs.some((d) => p.startsWith(d))` reads `p`.
+pub(super) fn pattern_identifiers(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    let mut budget = 128;
+    while let Some(n) = stack.pop() {
+        budget -= 1;
+        if budget == 0 {
+            break;
+        }
+        match kind_of(n) {
+            "identifier"
+            | "shorthand_property_identifier_pattern"
+            | "shorthand_property_identifier" => out.push(n),
+            _ => {
+                let mut cursor = n.walk();
+                stack.extend(n.named_children(&mut cursor));
+            }
+        }
+    }
+    out
 }
 
 /// `this.handle.bind(this)` is the method `this.handle`.

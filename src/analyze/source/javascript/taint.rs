@@ -6,8 +6,9 @@
 //! on demand, callee first.
 
 use super::names::{
-    F, GLOBALS, MAX_NAME_DEPTH, Module, PropKind, Schema, field, has_substitution, is_function,
-    kind_of, named_children, normalize, pattern_properties, string_value, text,
+    Bound, F, GLOBALS, MAX_NAME_DEPTH, Module, PropKind, Schema, bindings, field, has_substitution,
+    is_function, kind_of, named_children, normalize, param_pattern, parameters,
+    pattern_identifiers, string_value, text,
 };
 use crate::analyze::Span;
 use crate::analyze::source::{
@@ -366,7 +367,7 @@ impl<'m, 't> Analyzer<'m, 't> {
     #[allow(clippy::too_many_arguments)]
     fn bind_param(
         &self,
-        pattern: Node<'_>,
+        param: Node<'_>,
         index: usize,
         tainted: bool,
         schema: Option<Rc<Schema>>,
@@ -374,23 +375,15 @@ impl<'m, 't> Analyzer<'m, 't> {
         kind: FnKind,
         env: &mut Env,
     ) {
-        // TypeScript wraps the pattern: `required_parameter { pattern, type }`.
-        let pattern = match kind_of(pattern) {
-            "required_parameter" | "optional_parameter" => match field(pattern, F::Pattern) {
-                Some(p) => p,
-                None => return,
-            },
-            "assignment_pattern" => match field(pattern, F::Left) {
-                Some(p) => p,
-                None => return,
-            },
-            _ => pattern,
+        let Some(pattern) = param_pattern(param) else {
+            return;
         };
-        let taint_of = |name: &str| -> Flow {
+        // A taint named after the parameter, or after the property a destructuring takes.
+        let fresh = |name: &str| -> Flow {
             if !tainted {
                 return Flow::Safe;
             }
-            let flow = Flow::Tainted(vec![Taint {
+            Flow::Tainted(vec![Taint {
                 origin: Origin {
                     function: function.clone(),
                     param: Rc::from(name),
@@ -400,85 +393,46 @@ impl<'m, 't> Analyzer<'m, 't> {
                 via: None,
                 sanitizers: Vec::new(),
                 through: Vec::new(),
-            }]);
+            }])
+        };
+        // What the tool's schema says about a property.
+        let constrained = |name: &str| -> Flow {
+            let flow = fresh(name);
             match schema.as_ref().and_then(|s| s.get(name)) {
-                Some(PropKind::Fixed) => Flow::Safe,
+                Some(PropKind::Fixed) if tainted => Flow::Safe,
                 Some(PropKind::Numeric) => mark(flow, NUMERIC),
-                None => flow,
+                _ => flow,
             }
         };
-        match kind_of(pattern) {
-            "identifier" => {
-                let name = self.text(pattern);
-                let mut flow = if tainted {
-                    Flow::Tainted(vec![Taint {
-                        origin: Origin {
-                            function: function.clone(),
-                            param: Rc::from(name),
-                            index,
-                            kind,
-                        },
-                        via: None,
-                        sanitizers: Vec::new(),
-                        through: Vec::new(),
-                    }])
-                } else {
-                    Flow::Safe
-                };
-                if !tainted && !matches!(kind, FnKind::Entry(_)) {
-                    flow = Flow::Unknown;
-                }
-                env.insert(
-                    name.to_string(),
-                    Var {
-                        flow,
-                        schema,
-                        ..Var::default()
-                    },
-                );
-            }
-            "object_pattern" => {
-                for (key, local) in pattern_properties(pattern, self.src) {
-                    let mut flow = taint_of(key);
+        for (bound, local) in bindings(pattern, self.src) {
+            let var = match bound {
+                // The arguments object: its properties are judged by the schema when read.
+                Bound::Whole => Var {
+                    flow: fresh(local),
+                    schema: schema.clone(),
+                    ..Var::default()
+                },
+                Bound::Property(key) => {
+                    let mut flow = constrained(key);
                     if key != local {
                         flow = flow.map_taints(|t| t.via = Some(local.to_string()));
                     }
-                    env.insert(
-                        local.to_string(),
-                        Var {
-                            flow,
-                            ..Var::default()
-                        },
-                    );
-                }
-                for p in named_children(pattern) {
-                    if kind_of(p) == "rest_pattern"
-                        && let Some(id) = named_children(p).first()
-                    {
-                        let name = self.text(*id);
-                        env.insert(
-                            name.to_string(),
-                            Var {
-                                flow: taint_of(name),
-                                schema: schema.clone(),
-                                ..Var::default()
-                            },
-                        );
+                    Var {
+                        flow,
+                        ..Var::default()
                     }
                 }
-            }
-            _ => {
-                for id in identifiers(pattern) {
-                    let name = self.text(id);
-                    env.insert(
-                        name.to_string(),
-                        Var {
-                            flow: taint_of(name),
-                            ..Var::default()
-                        },
-                    );
-                }
-            }
+                Bound::Rest => Var {
+                    flow: constrained(local),
+                    schema: schema.clone(),
+                    ..Var::default()
+                },
+                Bound::Element => Var {
+                    flow: constrained(local),
+                    ..Var::default()
+                },
+            };
+            env.insert(local.to_string(), var);
         }
     }
 
@@ -686,7 +640,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                     // The handler may start anywhere in the body: before or after its changes.
                     let mut caught = join_env(before, env.clone());
                     if let Some(p) = field(handler, F::Parameter) {
-                        for id in identifiers(p) {
+                        for id in pattern_identifiers(p) {
                             caught.insert(self.text(id).to_string(), Var::default());
                         }
                     }
@@ -934,7 +888,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         mark: &'static str,
         out: &mut Vec<(String, &'static str)>,
     ) {
-        for id in identifiers(node) {
+        for id in pattern_identifiers(node) {
             let name = self.text(id);
             if env.contains_key(name) {
                 out.push((name.to_string(), mark));
@@ -960,7 +914,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             return;
         };
         let Some(value) = field(node, F::Value) else {
-            for id in identifiers(name) {
+            for id in pattern_identifiers(name) {
                 env.insert(
                     self.text(id).to_string(),
                     Var {
@@ -974,7 +928,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         let alias = self.module.alias_of(value, self.src).is_some();
         let flow = self.expr(value, env, fr);
         let schema = self.schema_of(value, env);
-        let derived = identifiers(value)
+        let derived = pattern_identifiers(value)
             .into_iter()
             .map(|id| self.text(id))
             .filter(|n| env.contains_key(n))
@@ -1019,65 +973,41 @@ impl<'m, 't> Analyzer<'m, 't> {
         alias: bool,
         env: &mut Env,
     ) {
-        match kind_of(pattern) {
-            "identifier" => {
-                let name = self.text(pattern);
-                env.insert(
-                    name.to_string(),
-                    Var {
-                        flow: flow.map_taints(|t| t.via = Some(name.to_string())),
-                        schema,
-                        derived,
-                        alias,
-                        init: None,
-                    },
-                );
-            }
-            "object_pattern" => {
-                for (key, local) in pattern_properties(pattern, self.src) {
+        let named = |flow: Flow, name: &str| flow.map_taints(|t| t.via = Some(name.to_string()));
+        for (bound, local) in bindings(pattern, self.src) {
+            let var = match bound {
+                Bound::Whole => Var {
+                    flow: named(flow.clone(), local),
+                    schema: schema.clone(),
+                    derived: derived.clone(),
+                    alias,
+                    init: None,
+                },
+                Bound::Property(key) => {
                     let f = match schema.as_ref().and_then(|s| s.get(key)) {
                         Some(PropKind::Fixed) => harmless(&flow),
                         Some(PropKind::Numeric) => mark(flow.clone(), NUMERIC),
                         None => flow.clone(),
                     };
-                    env.insert(
-                        local.to_string(),
-                        Var {
-                            flow: f.map_taints(|t| t.via = Some(local.to_string())),
-                            derived: derived.clone(),
-                            alias,
-                            ..Var::default()
-                        },
-                    );
-                }
-                for p in named_children(pattern) {
-                    if kind_of(p) == "rest_pattern" {
-                        for id in identifiers(p) {
-                            env.insert(
-                                self.text(id).to_string(),
-                                Var {
-                                    flow: flow.clone(),
-                                    schema: schema.clone(),
-                                    ..Var::default()
-                                },
-                            );
-                        }
+                    Var {
+                        flow: named(f, local),
+                        derived: derived.clone(),
+                        alias,
+                        ..Var::default()
                     }
                 }
-            }
-            _ => {
-                for id in identifiers(pattern) {
-                    let name = self.text(id);
-                    env.insert(
-                        name.to_string(),
-                        Var {
-                            flow: flow.clone().map_taints(|t| t.via = Some(name.to_string())),
-                            derived: derived.clone(),
-                            ..Var::default()
-                        },
-                    );
-                }
-            }
+                Bound::Rest => Var {
+                    flow: flow.clone(),
+                    schema: schema.clone(),
+                    ..Var::default()
+                },
+                Bound::Element => Var {
+                    flow: named(flow.clone(), local),
+                    derived: derived.clone(),
+                    ..Var::default()
+                },
+            };
+            env.insert(local.to_string(), var);
         }
     }
 
@@ -1105,7 +1035,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 keyword_splat: false,
                 span: span(value),
             };
-            self.match_site(&site, "return value", fr);
+            self.match_site(&site, fr);
         }
         fr.returns = std::mem::take(&mut fr.returns).join(flow);
     }
@@ -1349,17 +1279,11 @@ impl<'m, 't> Analyzer<'m, 't> {
     /// array it maps over, the value of the promise it continues).
     fn callback(&mut self, node: Node<'_>, param_flows: &[Flow], env: &Env, fr: &mut Frame) {
         let mut inner = env.fork();
-        let params = match field(node, F::Parameters) {
-            Some(p) => named_children(p),
-            None => field(node, F::Parameter).into_iter().collect(),
-        };
-        for (i, p) in params.iter().enumerate() {
+        for (i, p) in parameters(node).into_iter().enumerate() {
             let flow = param_flows.get(i).cloned().unwrap_or(Flow::Unknown);
-            let p = match kind_of(p) {
-                "required_parameter" | "optional_parameter" => field(*p, F::Pattern).unwrap_or(*p),
-                _ => *p,
-            };
-            self.bind_value(p, flow, None, Vec::new(), false, &mut inner);
+            if let Some(pattern) = param_pattern(p) {
+                self.bind_value(pattern, flow, None, Vec::new(), false, &mut inner);
+            }
         }
         fr.callback += 1;
         if let Some(body) = field(node, F::Body) {
@@ -1537,7 +1461,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         }
         let site_span = span(node);
         if let Some(g) = local {
-            return self.local_call(g, &args, site_span, fr);
+            return self.local_call(g, &args, fr);
         }
         if canonical.is_none()
             && let Some(target) = self.project_callee(function, env)
@@ -1575,7 +1499,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 keyword_splat,
                 span: site_span,
             };
-            self.match_site(&site, display, fr);
+            self.match_site(&site, fr);
         }
         // The call's value.
         if let Some(c) = canonical {
@@ -1588,7 +1512,9 @@ impl<'m, 't> Analyzer<'m, 't> {
             if c == "require" || c == "import" || c.ends_with("promisify") {
                 return Flow::Constant;
             }
-            return if c.contains('.') || self.module.aliases.values().any(|v| *v == c) {
+            // A bare name is a builtin (`String`, `encodeURIComponent`) or a package's default
+            // export (`axios`, `got`): only the latter computes something new.
+            return if c.contains('.') || !GLOBALS.contains(&c.as_str()) {
                 Flow::Unknown.join(args_flow)
             } else {
                 args_flow
@@ -1613,8 +1539,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         flow
     }
 
-    fn match_site(&mut self, site: &CallSite, display: &str, fr: &mut Frame) {
-        let _ = display;
+    fn match_site(&mut self, site: &CallSite, fr: &mut Frame) {
         for (i, rule) in self.rules.for_callee(self.lang, &site.callee) {
             if let Some(hit) = match_rule(rule, site) {
                 fr.hits.push(SinkHit {
@@ -1629,8 +1554,7 @@ impl<'m, 't> Analyzer<'m, 't> {
 
     /// A call of a function of this file: the sinks its parameters reach, with the caller's
     /// taints, and its return value.
-    fn local_call(&mut self, g: usize, args: &[Arg], at: Span, fr: &mut Frame) -> Flow {
-        let _ = at;
+    fn local_call(&mut self, g: usize, args: &[Arg], fr: &mut Frame) -> Flow {
         let Some(summary) = self.ensure_summary(g) else {
             return args
                 .iter()
@@ -1917,30 +1841,6 @@ fn unwrap(node: Node<'_>) -> Node<'_> {
         }
     }
     node
-}
-
-/// Identifiers an expression or pattern reads or binds (not property names), bounded. Also
-/// inside callbacks: `dirs.some((d) => p.startsWith(d))` reads `p`.
-fn identifiers(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut stack = vec![node];
-    let mut budget = 128;
-    while let Some(n) = stack.pop() {
-        budget -= 1;
-        if budget == 0 {
-            break;
-        }
-        match kind_of(n) {
-            "identifier"
-            | "shorthand_property_identifier_pattern"
-            | "shorthand_property_identifier" => out.push(n),
-            _ => {
-                let mut cursor = n.walk();
-                stack.extend(n.named_children(&mut cursor));
-            }
-        }
-    }
-    out
 }
 
 fn capped(text: &str) -> String {
