@@ -11,8 +11,21 @@ fn write(root: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+type Found = (String, String, u64, String, String);
+
+/// An expected finding: `(rule, path, line, severity, confidence)`.
+fn at(rule: &str, path: &str, line: u64, severity: &str, confidence: &str) -> Found {
+    (
+        rule.to_string(),
+        path.to_string(),
+        line,
+        severity.to_string(),
+        confidence.to_string(),
+    )
+}
+
 /// `(rule, path, line, severity, confidence)` of every finding.
-fn scan(root: &Path) -> Vec<(String, String, u64, String, String)> {
+fn scan(root: &Path) -> Vec<Found> {
     let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
         .arg("scan")
         .arg(root)
@@ -85,35 +98,35 @@ fn entry_point_taint_reaches_sinks_in_other_modules() {
         scan(dir.path()),
         vec![
             // Only reported through the tool: the path rule ignores library parameters.
-            (
-                "python-path-traversal".into(),
-                "src/pkg/files.py".into(),
+            at(
+                "python-path-traversal",
+                "src/pkg/files.py",
                 5,
-                "high".into(),
-                "high".into()
+                "high",
+                "high"
             ),
-            (
-                "python-unbounded-read".into(),
-                "src/pkg/files.py".into(),
+            at(
+                "python-unbounded-read",
+                "src/pkg/files.py",
                 6,
-                "low".into(),
-                "high".into()
+                "low",
+                "high"
             ),
             // The keyword argument `command=` maps to the parameter; the constant call in
             // `version` adds nothing.
-            (
-                "python-subprocess-shell-true".into(),
-                "src/pkg/shell.py".into(),
+            at(
+                "python-subprocess-shell-true",
+                "src/pkg/shell.py",
                 5,
-                "high".into(),
-                "high".into()
+                "high",
+                "high"
             ),
-            (
-                "python-subprocess-without-timeout".into(),
-                "src/pkg/shell.py".into(),
+            at(
+                "python-subprocess-without-timeout",
+                "src/pkg/shell.py",
                 5,
-                "low".into(),
-                "high".into()
+                "low",
+                "high"
             ),
         ]
     );
@@ -140,12 +153,12 @@ fn ambiguous_module_names_resolve_to_nothing() {
             .all(|(rule, ..)| rule != "python-path-traversal"),
         "{found:?}"
     );
-    assert!(found.contains(&(
-        "python-subprocess-shell-true".into(),
-        "a/shell.py".into(),
+    assert!(found.contains(&at(
+        "python-subprocess-shell-true",
+        "a/shell.py",
         5,
-        "high".into(),
-        "high".into()
+        "high",
+        "high"
     )));
 }
 
@@ -198,26 +211,26 @@ export async function readUnder(name: string): Promise<string> {
     assert_eq!(
         scan(dir.path()),
         vec![
-            (
-                "ts-command-injection".to_string(),
-                "src/tools/exec.ts".to_string(),
+            at(
+                "ts-command-injection",
+                "src/tools/exec.ts",
                 4,
-                "high".to_string(),
-                "high".to_string()
+                "high",
+                "high"
             ),
-            (
-                "ts-path-traversal".to_string(),
-                "src/tools/files/index.ts".to_string(),
+            at(
+                "ts-path-traversal",
+                "src/tools/files/index.ts",
                 5,
-                "high".to_string(),
-                "high".to_string()
+                "high",
+                "high"
             ),
-            (
-                "ts-unbounded-read".to_string(),
-                "src/tools/files/index.ts".to_string(),
+            at(
+                "ts-unbounded-read",
+                "src/tools/files/index.ts",
                 5,
-                "low".to_string(),
-                "high".to_string()
+                "low",
+                "high"
             ),
         ]
     );
@@ -263,20 +276,8 @@ exports.remove = function remove(p) {
     assert_eq!(
         scan(dir.path()),
         vec![
-            (
-                "ts-command-injection".to_string(),
-                "lib/exec.js".to_string(),
-                3,
-                "high".to_string(),
-                "high".to_string()
-            ),
-            (
-                "ts-path-traversal".to_string(),
-                "lib/files.js".to_string(),
-                3,
-                "high".to_string(),
-                "high".to_string()
-            ),
+            at("ts-command-injection", "lib/exec.js", 3, "high", "high"),
+            at("ts-path-traversal", "lib/files.js", 3, "high", "high"),
         ]
     );
 }
@@ -326,12 +327,12 @@ def validate_path(p: str) -> str:
     write(dir.path(), "pkg/__init__.py", "");
     assert_eq!(
         scan(dir.path()),
-        vec![(
-            "python-path-traversal".to_string(),
-            "pkg/server.py".to_string(),
+        vec![at(
+            "python-path-traversal",
+            "pkg/server.py",
             16,
-            "high".to_string(),
-            "high".to_string()
+            "high",
+            "high"
         )]
     );
 }
@@ -381,20 +382,14 @@ export function unlinkFile(p: string) {
     assert_eq!(
         scan(dir.path()),
         vec![
-            (
-                "ts-command-injection".to_string(),
-                "src/tools/exec.ts".to_string(),
+            at(
+                "ts-command-injection",
+                "src/tools/exec.ts",
                 3,
-                "high".to_string(),
-                "high".to_string()
+                "high",
+                "high"
             ),
-            (
-                "ts-path-traversal".to_string(),
-                "src/tools/files.ts".to_string(),
-                3,
-                "high".to_string(),
-                "high".to_string()
-            ),
+            at("ts-path-traversal", "src/tools/files.ts", 3, "high", "high"),
         ]
     );
 }

@@ -44,8 +44,18 @@ fn messages(src: &str) -> Vec<String> {
         .collect()
 }
 
+/// An expected finding.
+fn at(
+    rule: &str,
+    line: usize,
+    severity: Severity,
+    confidence: Confidence,
+) -> (String, usize, Severity, Confidence) {
+    (rule.to_string(), line, severity, confidence)
+}
+
 fn one(rule: &str, line: usize, severity: Severity, confidence: Confidence) -> Found {
-    vec![(rule.to_string(), line, severity, confidence)]
+    vec![at(rule, line, severity, confidence)]
 }
 
 use Confidence::{High, Low, Medium};
@@ -95,9 +105,9 @@ server.prompt("explain", { topic: z.string() }, ({ topic }) => {
     assert_eq!(
         scan(src),
         vec![
-            ("ts-command-injection".to_string(), 6, SevHigh, High),
-            ("ts-command-injection".to_string(), 10, SevHigh, High),
-            ("ts-command-injection".to_string(), 14, SevHigh, High),
+            at("ts-command-injection", 6, SevHigh, High),
+            at("ts-command-injection", 10, SevHigh, High),
+            at("ts-command-injection", 14, SevHigh, High),
         ]
     );
     let m = messages(src);
@@ -274,8 +284,8 @@ server.tool("many", { files: z.array(z.string()), tag: z.string() }, async ({ fi
     assert_eq!(
         scan(src),
         vec![
-            ("ts-path-traversal".to_string(), 6, SevHigh, High),
-            ("ts-command-injection".to_string(), 8, SevHigh, High),
+            at("ts-path-traversal", 6, SevHigh, High),
+            at("ts-command-injection", 8, SevHigh, High),
         ]
     );
 }
@@ -344,8 +354,8 @@ server.tool("read", { path: z.string() }, async ({ path: p }) => {
     assert_eq!(
         scan(bad),
         vec![
-            ("ts-path-check-unresolved".to_string(), 8, SevMedium, High),
-            ("ts-path-prefix-check".to_string(), 8, SevHigh, High),
+            at("ts-path-check-unresolved", 8, SevMedium, High),
+            at("ts-path-prefix-check", 8, SevHigh, High),
         ]
     );
 }
@@ -417,8 +427,8 @@ function internal() {
     assert_eq!(
         scan(src),
         vec![
-            ("ts-command-injection".to_string(), 5, SevMedium, Medium),
-            ("ts-command-injection".to_string(), 9, SevMedium, Low),
+            at("ts-command-injection", 5, SevMedium, Medium),
+            at("ts-command-injection", 9, SevMedium, Low),
         ]
     );
 }
@@ -436,13 +446,8 @@ app.listen(8080, "0.0.0.0");
     assert_eq!(
         scan(src),
         vec![
-            (
-                "ts-dns-rebinding-protection".to_string(),
-                6,
-                SevMedium,
-                Medium
-            ),
-            ("ts-bind-all-interfaces".to_string(), 7, SevMedium, Medium),
+            at("ts-dns-rebinding-protection", 6, SevMedium, Medium),
+            at("ts-bind-all-interfaces", 7, SevMedium, Medium),
         ]
     );
     // No host: Node listens on every interface.
@@ -453,18 +458,8 @@ app.listen(8080, "0.0.0.0");
     assert_eq!(
         scan(&no_host),
         vec![
-            (
-                "ts-dns-rebinding-protection".to_string(),
-                6,
-                SevMedium,
-                Medium
-            ),
-            (
-                "ts-listen-all-interfaces-default".to_string(),
-                7,
-                SevMedium,
-                Medium
-            ),
+            at("ts-dns-rebinding-protection", 6, SevMedium, Medium),
+            at("ts-listen-all-interfaces-default", 7, SevMedium, Medium),
         ]
     );
     // With authentication in front of the routes, neither is reported.
@@ -492,13 +487,8 @@ server.tool("x", { p: z.string() }, async ({ p }) => {
     assert_eq!(
         scan(src),
         vec![
-            ("ts-environment-returned".to_string(), 2, SevHigh, High),
-            (
-                "ts-exception-details-returned".to_string(),
-                9,
-                SevMedium,
-                Medium
-            ),
+            at("ts-environment-returned", 2, SevHigh, High),
+            at("ts-exception-details-returned", 9, SevMedium, Medium),
         ]
     );
 }
@@ -518,15 +508,10 @@ const TOOLS = [{ name: "hidden", description: "Lists files\u200b", inputSchema: 
     assert_eq!(
         scan(src),
         vec![
-            ("mcp-tool-poisoning".to_string(), 4, SevHigh, Medium),
-            ("mcp-tool-poisoning".to_string(), 5, SevHigh, Medium),
-            ("mcp-tool-poisoning".to_string(), 8, SevHigh, Medium),
-            (
-                "mcp-tool-description-hidden-characters".to_string(),
-                9,
-                SevHigh,
-                High
-            ),
+            at("mcp-tool-poisoning", 4, SevHigh, Medium),
+            at("mcp-tool-poisoning", 5, SevHigh, Medium),
+            at("mcp-tool-poisoning", 8, SevHigh, Medium),
+            at("mcp-tool-description-hidden-characters", 9, SevHigh, High),
         ]
     );
 }
@@ -681,9 +666,9 @@ const TOOLS = [
     assert_eq!(
         scan(src),
         vec![
-            ("ts-command-injection".to_string(), 13, SevHigh, High),
-            ("ts-path-traversal".to_string(), 21, SevHigh, High),
-            ("ts-path-traversal".to_string(), 26, SevHigh, High),
+            at("ts-command-injection", 13, SevHigh, High),
+            at("ts-path-traversal", 21, SevHigh, High),
+            at("ts-path-traversal", 26, SevHigh, High),
         ]
     );
 }
@@ -781,10 +766,10 @@ fn filesystem_server_fixture() {
     assert_eq!(
         scan(src),
         vec![
-            ("ts-path-check-unresolved".to_string(), 24, SevMedium, High),
-            ("ts-path-prefix-check".to_string(), 24, SevHigh, High),
-            ("ts-path-prefix-check".to_string(), 30, SevHigh, High),
-            ("ts-path-traversal-copy".to_string(), 67, SevHigh, High),
+            at("ts-path-check-unresolved", 24, SevMedium, High),
+            at("ts-path-prefix-check", 24, SevHigh, High),
+            at("ts-path-prefix-check", 30, SevHigh, High),
+            at("ts-path-traversal-copy", 67, SevHigh, High),
         ]
     );
     let m = messages(src);
