@@ -301,6 +301,27 @@ pub(crate) fn is_validator_name(name: &str) -> bool {
             .any(|p| lower.contains(p))
 }
 
+/// The pseudo-callee for what an MCP entry point returns to the model.
+pub(crate) const RETURN_CALLEE: &str = "<return>";
+
+/// Marks that guards put on values; rules name them as sanitizers.
+pub(crate) const PATH_CONTAINMENT: &str = "path-containment";
+pub(crate) const OPTION_CHECK: &str = "option-check";
+pub(crate) const ALLOWLIST: &str = "allowlist";
+pub(crate) const BOUNDED: &str = "bounded";
+
+/// The result of a call to a validator known only by its name (`validatePath(p)` from another
+/// module): the checked value, contained and allowlisted.
+pub(crate) fn validated(flow: Flow) -> Flow {
+    flow.map_taints(|t| {
+        for mark in [PATH_CONTAINMENT, ALLOWLIST] {
+            if !t.sanitizers.iter().any(|s| s == mark) {
+                t.sanitizers.push(mark.to_string());
+            }
+        }
+    })
+}
+
 /// The mark a number-typed parameter carries: clean for every rule except the ones that
 /// `require` it (sizes and counts).
 pub const NUMERIC: &str = "numeric";

@@ -12,8 +12,10 @@ use super::names::{
 };
 use crate::analyze::Span;
 use crate::analyze::source::{
-    Arg, ArgValue, CallSite, Element, EntryKind, ExportedFunction, ExternalCall, Flow, FnKind, Hit,
-    NUMERIC, Origin, SinkHit, SummarySink, Taint, is_validator_name, match_rule, without_sanitized,
+    ALLOWLIST, Arg, ArgValue, BOUNDED, CallSite, Element, EntryKind, ExportedFunction,
+    ExternalCall, Flow, FnKind, Hit, NUMERIC, OPTION_CHECK, Origin, PATH_CONTAINMENT,
+    RETURN_CALLEE, SinkHit, SummarySink, Taint, is_validator_name, match_rule, validated,
+    without_sanitized,
 };
 use crate::rules::{Language, RuleSet};
 use rustc_hash::FxHashMap;
@@ -28,11 +30,6 @@ const MAX_SUMMARY_NESTING: usize = 48;
 /// Argument text kept for regex conditions.
 const MAX_ARG_TEXT: usize = 2000;
 
-const RETURN_CALLEE: &str = "<return>";
-const PATH_CONTAINMENT: &str = "path-containment";
-const OPTION_CHECK: &str = "option-check";
-const ALLOWLIST: &str = "allowlist";
-const BOUNDED: &str = "bounded";
 /// A value placed after the scheme and host of a URL: it cannot choose where a request goes.
 const FIXED_HOST: &str = "fixed-host";
 
@@ -1534,7 +1531,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         if kind_of(function) == "identifier" && is_validator_name(self.text(function)) {
             // `validatePath(p)` from another module of the project: its result is the checked
             // value. Local functions are judged by their summaries instead.
-            return mark(mark(flow, PATH_CONTAINMENT), ALLOWLIST);
+            return validated(flow);
         }
         flow
     }

@@ -12,8 +12,9 @@ use super::names::{
 use crate::analyze::Span;
 use crate::analyze::cross_file::ProjectModules;
 use crate::analyze::source::{
-    Arg, ArgValue, CallSite, Element, ExportedFunction, ExternalCall, Flow, FnKind, Hit, NUMERIC,
-    Origin, SinkHit, SummarySink, Taint, is_clean, is_validator_name, match_rule,
+    ALLOWLIST, Arg, ArgValue, BOUNDED, CallSite, Element, ExportedFunction, ExternalCall, Flow,
+    FnKind, Hit, NUMERIC, OPTION_CHECK, Origin, PATH_CONTAINMENT, RETURN_CALLEE, SinkHit,
+    SummarySink, Taint, is_clean, is_validator_name, match_rule, validated,
 };
 use crate::rules::{Language, RuleSet};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -197,6 +198,12 @@ impl<'m, 't> Analyzer<'m, 't> {
         }
     }
 
+    /// `callee` is a function of another module of this project, or of a relative import.
+    fn in_project(&self, callee: &str) -> bool {
+        let module = callee.rsplit_once('.').map_or("", |(m, _)| m);
+        callee.starts_with('.') || self.project.is_some_and(|p| p.contains(module))
+    }
+
     /// A call from an entry point to a function of another module of the project with a
     /// tainted argument, for the cross-file pass.
     fn external_call(
@@ -211,10 +218,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         }
         let callee = self.names.resolve_through_imports(function, self.src)?;
         // Only calls into this project's own modules (or relative imports) can be joined.
-        let module = callee.rsplit_once('.').map_or("", |(m, _)| m);
-        let in_project =
-            callee.starts_with('.') || self.project.is_some_and(|p| p.contains(module));
-        if !in_project || self.rules.has_callee(Language::Python, &callee) {
+        if !self.in_project(&callee) || self.rules.has_callee(Language::Python, &callee) {
             return None;
         }
         let arguments = call.field(F::Arguments)?;
@@ -1170,17 +1174,11 @@ impl<'m, 't> Analyzer<'m, 't> {
                 if self.rules.is_sanitizer(&callee) {
                     return args.map_taints(|t| t.sanitizers.push(callee.clone()));
                 }
-                let module = callee.rsplit_once('.').map_or("", |(m, _)| m);
-                let in_project =
-                    callee.starts_with('.') || self.project.is_some_and(|p| p.contains(module));
                 let name = callee.rsplit('.').next().unwrap_or(&callee);
-                if in_project && is_validator_name(name) {
+                if self.in_project(&callee) && is_validator_name(name) {
                     // `validate_path(p)` from another module of the project: its result is the
                     // checked value.
-                    Flow::Unknown.join(args).map_taints(|t| {
-                        t.sanitizers.push(PATH_CONTAINMENT.to_string());
-                        t.sanitizers.push(ALLOWLIST.to_string());
-                    })
+                    validated(Flow::Unknown.join(args))
                 } else if callee.contains('.') {
                     // A library function: its result is computed, and carries its arguments.
                     Flow::Unknown.join(args)
@@ -1205,10 +1203,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 _ if function.k() == K::Identifier
                     && is_validator_name(text(function, self.src)) =>
                 {
-                    Flow::Unknown.join(args).map_taints(|t| {
-                        t.sanitizers.push(PATH_CONTAINMENT.to_string());
-                        t.sanitizers.push(ALLOWLIST.to_string());
-                    })
+                    validated(Flow::Unknown.join(args))
                 }
                 _ => Flow::Unknown.join(args),
             },
@@ -1666,15 +1661,6 @@ fn force_eager() -> bool {
 
 /// Chains of variables deeper than this are left to the fixpoint (and keep the stack small).
 const MAX_LAZY_DEPTH: usize = 128;
-
-/// The pseudo-callee for what an MCP entry point returns to the model.
-const RETURN_CALLEE: &str = "<return>";
-
-/// Marks that guards put on values; rules name them as sanitizers.
-const PATH_CONTAINMENT: &str = "path-containment";
-const OPTION_CHECK: &str = "option-check";
-const ALLOWLIST: &str = "allowlist";
-const BOUNDED: &str = "bounded";
 
 /// Variables of one function and what flows into them; names borrow from the source.
 type Env<'m> = FxHashMap<&'m str, Flow>;
