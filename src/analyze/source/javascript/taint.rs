@@ -6,8 +6,8 @@
 //! on demand, callee first.
 
 use super::names::{
-    Bound, F, GLOBALS, MAX_NAME_DEPTH, Module, PropKind, Schema, bindings, field, has_substitution,
-    is_function, kind_of, named_children, normalize, param_pattern, parameters,
+    Bound, F, Function, GLOBALS, MAX_NAME_DEPTH, Module, PropKind, Schema, bindings, field,
+    has_substitution, is_function, kind_of, named_children, normalize, param_pattern, parameters,
     pattern_identifiers, string_value, text,
 };
 use crate::analyze::Span;
@@ -331,17 +331,7 @@ impl<'m, 't> Analyzer<'m, 't> {
         };
         let mut env = Env::default();
         for (i, p) in f.params.iter().enumerate() {
-            let tainted = match f.kind {
-                FnKind::Entry(EntryKind::Resource) => i <= 1,
-                FnKind::Entry(_) => i == 0,
-                _ => true,
-            };
-            let schema = if matches!(f.kind, FnKind::Entry(_)) && i == 0 {
-                f.schema.clone()
-            } else {
-                None
-            };
-            self.bind_param(*p, i, tainted, schema, &f.name, f.kind, &mut env);
+            self.bind_param(f, *p, i, &mut env);
         }
         if let Some(body) = f.body {
             if kind_of(body) == "statement_block" {
@@ -361,19 +351,23 @@ impl<'m, 't> Analyzer<'m, 't> {
         Some(summary)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn bind_param(
-        &self,
-        param: Node<'_>,
-        index: usize,
-        tainted: bool,
-        schema: Option<Rc<Schema>>,
-        function: &Rc<str>,
-        kind: FnKind,
-        env: &mut Env,
-    ) {
+    /// Binds parameter `index` of `f`. Every parameter of an ordinary function is a source of
+    /// its own; of an MCP handler only the arguments (for resources, the URI and the template
+    /// variables), judged by the handler's schema.
+    fn bind_param(&self, f: &Function<'_>, param: Node<'_>, index: usize, env: &mut Env) {
         let Some(pattern) = param_pattern(param) else {
             return;
+        };
+        let (function, kind) = (&f.name, f.kind);
+        let tainted = match kind {
+            FnKind::Entry(EntryKind::Resource) => index <= 1,
+            FnKind::Entry(_) => index == 0,
+            _ => true,
+        };
+        let schema = if matches!(kind, FnKind::Entry(_)) && index == 0 {
+            f.schema.clone()
+        } else {
+            None
         };
         // A taint named after the parameter, or after the property a destructuring takes.
         let fresh = |name: &str| -> Flow {
