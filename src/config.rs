@@ -16,6 +16,17 @@ pub const FILE_NAME: &str = ".mcpgate.toml";
 struct File {
     #[serde(default)]
     scan: ScanSection,
+    #[serde(default)]
+    audit: AuditSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditSection {
+    db: Option<PathBuf>,
+    max_age_days: Option<u64>,
+    #[serde(default)]
+    ignore: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -52,6 +63,12 @@ pub struct Config {
     pub rules: Vec<PathBuf>,
     /// Rule ids turned off.
     pub disable: Vec<String>,
+    /// `[audit] db`: the advisory store or directory, resolved against the config's directory.
+    pub audit_db: Option<PathBuf>,
+    /// `[audit] max_age_days`: warn when the store is older.
+    pub audit_max_age_days: Option<u64>,
+    /// `[audit] ignore`: advisory ids (or aliases) accepted for now.
+    pub audit_ignore: Vec<String>,
 }
 
 impl Config {
@@ -87,6 +104,17 @@ impl Config {
             reason: e.message().trim().to_string(),
         })?;
         let scan = file.scan;
+        if let Some(bad) = file
+            .audit
+            .ignore
+            .iter()
+            .find(|id| id.trim().is_empty() || id.contains(char::is_whitespace))
+        {
+            return Err(fail(
+                "ignore",
+                format!("`ignore`: `{bad}` is not an advisory id (like GHSA-w48q-cv73-mx4w)"),
+            ));
+        }
         let max_file_size = match scan.max_file_size {
             None => None,
             Some(SizeValue::Bytes(n)) => Some(n),
@@ -111,6 +139,9 @@ impl Config {
             fail_on,
             rules: scan.rules.iter().map(|r| base.join(r)).collect(),
             disable: scan.disable,
+            audit_db: file.audit.db.map(|db| base.join(db)),
+            audit_max_age_days: file.audit.max_age_days,
+            audit_ignore: file.audit.ignore,
         })
     }
 
@@ -148,13 +179,16 @@ mod tests {
 
     #[test]
     fn parses_every_key() {
-        let text = "[scan]\nexclude = [\"tests/**\"]\ndefault_excludes = false\nmax_file_size = \"1M\"\nfail_on = \"medium\"\nrules = [\"my-rules\"]\ndisable = [\"python-eval-exec\"]\n";
+        let text = "[scan]\nexclude = [\"tests/**\"]\ndefault_excludes = false\nmax_file_size = \"1M\"\nfail_on = \"medium\"\nrules = [\"my-rules\"]\ndisable = [\"python-eval-exec\"]\n\n[audit]\ndb = \"advisories\"\nmax_age_days = 3\nignore = [\"GHSA-w48q-cv73-mx4w\"]\n";
         let c = Config::parse(Path::new("/repo/.mcpgate.toml"), text).expect("valid");
         assert_eq!(c.exclude, vec!["tests/**".to_string()]);
         assert_eq!(c.default_excludes, Some(false));
         assert_eq!(c.max_file_size, Some(1024 * 1024));
         assert_eq!(c.fail_on, Some(FailOn::AtLeast(Severity::Medium)));
         assert_eq!(c.rules, vec![PathBuf::from("/repo/my-rules")]);
+        assert_eq!(c.audit_db, Some(PathBuf::from("/repo/advisories")));
+        assert_eq!(c.audit_max_age_days, Some(3));
+        assert_eq!(c.audit_ignore, vec!["GHSA-w48q-cv73-mx4w".to_string()]);
         let rules = RuleSet::builtin().expect("rules");
         let kept = c.apply_disable(&rules).expect("known id");
         assert!(kept.get("python-eval-exec").is_none());

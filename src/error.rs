@@ -44,6 +44,9 @@ pub enum Error {
 
     #[error("cannot start worker threads: {0}")]
     ThreadPool(String),
+
+    #[error(transparent)]
+    AdvisoryDb(#[from] crate::deps::DbError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

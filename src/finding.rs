@@ -126,7 +126,30 @@ pub struct Finding {
     pub fingerprint: String,
     /// GitHub's `primaryLocationLineHash` for the start line (github/codeql-action algorithm).
     pub line_hash: String,
+    /// For dependency findings: the advisory and the package it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advisory: Option<Box<AdvisoryRef>>,
 }
+
+/// The advisory behind a dependency finding, for reports that show it in full.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdvisoryRef {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    pub summary: String,
+    pub ecosystem: String,
+    pub package: String,
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Eq for AdvisoryRef {}
 
 /// How much a notice undermines the result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -18,6 +18,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod config;
+pub mod deps;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
@@ -34,4 +35,4 @@ pub use error::{Error, Result};
 pub use finding::{Confidence, Finding, Location, Notice, NoticeLevel, Report, Severity};
 pub use gate::{FailOn, Verdict, verdict};
 pub use rules::{Rule, RuleSet};
-pub use scan::{ScanOptions, analyze_text, scan};
+pub use scan::{ScanOptions, analyze_text, analyze_text_with, scan};

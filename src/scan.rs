@@ -4,6 +4,9 @@
 use crate::analyze::cross_file::{self, ModuleFacts};
 use crate::analyze::source::{self, language_for};
 use crate::analyze::{FileContext, FileOutcome, secrets};
+use crate::deps::audit::{DepsContext, audit_file, parent_dir};
+use crate::deps::lockfile::{Family, LockfileKind};
+use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
 use crate::error::{Error, Result};
 use crate::finding::{Notice, NoticeLevel, Report};
 use crate::rules::RuleSet;
@@ -20,6 +23,9 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 pub const DEFAULT_PARSE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A NUL byte in this many leading bytes marks a file as binary (what git and ripgrep do).
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+/// Lockfiles of large monorepos pass the source size cap; skipping one would hide every
+/// vulnerable package in it, so they have a cap of their own.
+const MAX_DEPENDENCY_FILE_SIZE: u64 = 256 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct ScanOptions {
@@ -33,6 +39,8 @@ pub struct ScanOptions {
     pub parse_timeout: Duration,
     /// Also scan the lines these commits added, for secrets.
     pub history: Option<crate::history::HistoryRange>,
+    /// The dependency audit: where the advisories are, and what to skip.
+    pub audit: AuditOptions,
 }
 
 impl Default for ScanOptions {
@@ -45,6 +53,7 @@ impl Default for ScanOptions {
             jobs: None,
             parse_timeout: DEFAULT_PARSE_TIMEOUT,
             history: None,
+            audit: AuditOptions::default(),
         }
     }
 }
@@ -77,11 +86,13 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     files.dedup();
 
     let project = cross_file::project_modules(files.iter().map(|f| f.rel.as_str()));
+    let db = open_advisories(&files, options, rules, &mut report)?;
+    let deps = deps_context(&files, options, db.as_ref());
     let mut outcomes: Vec<(&WalkedFile, u64, FileOutcome)> = pool.install(|| {
         files
             .par_iter()
             .filter_map(|file| {
-                analyze_file(file, rules, options, &project).map(|(b, o)| (file, b, o))
+                analyze_file(file, rules, options, &project, &deps).map(|(b, o)| (file, b, o))
             })
             .collect()
     });
@@ -112,6 +123,143 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     }
     report.normalize();
     Ok(report)
+}
+
+/// The advisory checks that need the store.
+const ADVISORY_CHECKS: [DepCheck; 4] = [
+    DepCheck::Vulnerable,
+    DepCheck::Malicious,
+    DepCheck::Unmaintained,
+    DepCheck::Informational,
+];
+
+/// Opens the advisory store when some lockfile will be matched against it. No store where one
+/// is needed is an error: a dependency audit that silently checks nothing would pass.
+fn open_advisories(
+    files: &[WalkedFile],
+    options: &ScanOptions,
+    rules: &RuleSet,
+    report: &mut Report,
+) -> Result<Option<AdvisoryDb>> {
+    let wanted = options.audit.advisories
+        && ADVISORY_CHECKS
+            .iter()
+            .any(|c| rules.dependency_rule(*c).is_some())
+        && files
+            .iter()
+            .any(|f| LockfileKind::for_path(&f.rel).is_some_and(|k| k.wants_lock().is_none()));
+    if !wanted {
+        return Ok(None);
+    }
+    let db = AdvisoryDb::open(&options.audit.db)?;
+    let status = db.status();
+    let shown = status.path.display().to_string();
+    if let Some(age) = status.age() {
+        let days = age.as_secs() / 86_400;
+        if days > options.audit.max_age_days {
+            report.notices.push(Notice::new(
+                &shown,
+                NoticeLevel::Warning,
+                format!(
+                    "the advisory database is {days} days old (over {}); run `mcpgate db update`",
+                    options.audit.max_age_days
+                ),
+            ));
+        }
+    }
+    if status.skipped > 0 {
+        report.notices.push(Notice::new(
+            &shown,
+            NoticeLevel::Note,
+            format!(
+                "{} advisory files could not be read and were left out (`mcpgate db status` lists them)",
+                status.skipped
+            ),
+        ));
+    }
+    Ok(Some(db))
+}
+
+/// What every file's audit needs to know of the others: where lockfiles are, and which
+/// requirements files are included by others under names that do not say so.
+fn deps_context<'a>(
+    files: &[WalkedFile],
+    options: &ScanOptions,
+    db: Option<&'a AdvisoryDb>,
+) -> DepsContext<'a> {
+    let mut ctx = DepsContext {
+        db,
+        ignore: options
+            .audit
+            .ignore
+            .iter()
+            .map(|id| id.trim().to_ascii_uppercase())
+            .collect(),
+        ..DepsContext::default()
+    };
+    let by_rel: std::collections::HashMap<&str, &WalkedFile> =
+        files.iter().map(|f| (f.rel.as_str(), f)).collect();
+    let mut pending: Vec<&WalkedFile> = Vec::new();
+    for file in files {
+        let Some(kind) = LockfileKind::for_path(&file.rel) else {
+            continue;
+        };
+        if let Some(family) = kind.locks() {
+            ctx.lock_dirs
+                .entry(family)
+                .or_default()
+                .insert(parent_dir(&file.rel).to_string());
+        }
+        if kind == LockfileKind::Requirements {
+            pending.push(file);
+        }
+    }
+    // `-r`/`-c` targets, followed to a fixed point; a cycle ends when nothing new is found.
+    while let Some(file) = pending.pop() {
+        let Ok(bytes) = read_capped(&file.abs, 1024 * 1024) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let Ok(inventory) = LockfileKind::Requirements.parse(&file.rel, &text) else {
+            continue;
+        };
+        for include in inventory.includes {
+            let Some(target) = join_rel(parent_dir(&file.rel), &include) else {
+                continue;
+            };
+            let Some(found) = by_rel.get(target.as_str()) else {
+                continue;
+            };
+            if LockfileKind::for_path(&target).is_none()
+                && ctx.included_requirements.insert(target.clone())
+            {
+                ctx.lock_dirs
+                    .entry(Family::Python)
+                    .or_default()
+                    .insert(parent_dir(&target).to_string());
+                pending.push(found);
+            }
+        }
+    }
+    ctx
+}
+
+/// `dir` joined with a relative path, normalized; `None` when it leaves the root.
+fn join_rel(dir: &str, path: &str) -> Option<String> {
+    if path.starts_with('/') || path.contains("://") {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// The directory report paths are relative to (and where `.mcpgate.toml` is looked for).
@@ -178,6 +326,7 @@ fn analyze_file(
     rules: &RuleSet,
     options: &ScanOptions,
     project: &cross_file::ProjectModules,
+    deps: &DepsContext<'_>,
 ) -> Option<(u64, FileOutcome)> {
     let needs_head = file.abs.extension().is_none();
     let head = if needs_head {
@@ -188,23 +337,31 @@ fn analyze_file(
     // Source files go to their language front end; every text file goes to the secret rules.
     let lang = language_for(&file.abs, &head).filter(|l| rules.languages().contains(l));
     let secrets = rules.secret_prefilter().is_some();
-    if lang.is_none() && !secrets {
+    let dependency_file = deps
+        .kind_of(&file.rel)
+        .filter(|_| rules.has_dependency_rules());
+    if lang.is_none() && !secrets && dependency_file.is_none() {
         return None;
     }
     let mut outcome = FileOutcome::default();
-    if file.size > options.max_file_size {
+    let cap = if dependency_file.is_some() {
+        options.max_file_size.max(MAX_DEPENDENCY_FILE_SIZE)
+    } else {
+        options.max_file_size
+    };
+    if file.size > cap {
         outcome.notices.push(Notice::new(
             &file.rel,
             NoticeLevel::Note,
             format!(
                 "skipped: {} is over the {} limit (--max-file-size)",
                 human_size(file.size),
-                human_size(options.max_file_size)
+                human_size(cap)
             ),
         ));
         return Some((0, outcome));
     }
-    let bytes = match read_capped(&file.abs, options.max_file_size) {
+    let bytes = match read_capped(&file.abs, cap) {
         Ok(bytes) => bytes,
         Err(e) => {
             outcome.notices.push(Notice::new(
@@ -218,7 +375,9 @@ fn analyze_file(
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
         // Images and archives are expected; a binary where source was expected is worth a note.
-        lang?;
+        if lang.is_none() && dependency_file.is_none() {
+            return None;
+        }
         outcome.notices.push(Notice::new(
             &file.rel,
             NoticeLevel::Note,
@@ -247,15 +406,83 @@ fn analyze_file(
         outcome.reexports = analyzed.reexports;
     }
     outcome.findings.extend(secrets::scan(&ctx, rules));
+    if let Some(kind) = dependency_file {
+        audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
+    }
     // Fingerprints once, after suppressions: occurrences are counted over what is reported.
     outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
     ctx.fingerprint(&mut outcome.findings);
     Some((text.len() as u64, outcome))
 }
 
+/// The dependency audit of one lockfile or manifest, as findings of the rules that name its
+/// checks. A file that does not parse is an error notice; the other files go on.
+fn audit_dependencies(
+    kind: LockfileKind,
+    ctx: &FileContext<'_>,
+    rules: &RuleSet,
+    deps: &DepsContext<'_>,
+    outcome: &mut FileOutcome,
+) {
+    let audit = match audit_file(kind, ctx.rel_path, ctx.text, deps) {
+        Ok(audit) => audit,
+        Err(e) => {
+            let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            outcome.notices.push(Notice::new(
+                ctx.rel_path,
+                NoticeLevel::Error,
+                format!("cannot read as a dependency file: {at}{}", e.reason),
+            ));
+            return;
+        }
+    };
+    for hit in audit.hits {
+        let Some(rule) = rules.dependency_rule(hit.check) else {
+            continue;
+        };
+        let span = ctx.line_span(hit.line.saturating_sub(1));
+        let mut finding = ctx.finding(rule, span, hit.message);
+        if let Some(severity) = hit.severity {
+            finding.severity = severity;
+        }
+        finding.advisory = hit.advisory.map(Box::new);
+        outcome.findings.push(finding);
+    }
+    if !audit.undecided.is_empty() {
+        let shown: Vec<&str> = audit.undecided.iter().take(5).map(String::as_str).collect();
+        outcome.notices.push(Notice::new(
+            ctx.rel_path,
+            NoticeLevel::Note,
+            format!(
+                "{} package version(s) could not be compared with their advisories: {}",
+                audit.undecided.len(),
+                shown.join(", ")
+            ),
+        ));
+    }
+    if let Some(e) = audit.db_error {
+        outcome.notices.push(Notice::new(
+            ctx.rel_path,
+            NoticeLevel::Error,
+            format!("advisory lookup failed: {e}"),
+        ));
+    }
+}
+
 /// Analyzes one in-memory file as the scan would, choosing the analyzers by `rel_path`. For
 /// rule tests, editors and fuzzing: no walking, no file system.
 pub fn analyze_text(rel_path: &str, text: &str, rules: &RuleSet) -> FileOutcome {
+    analyze_text_with(rel_path, text, rules, &DepsContext::default())
+}
+
+/// `analyze_text` with what the dependency audit knows of the rest of the project: the
+/// advisory store and where lockfiles are.
+pub fn analyze_text_with(
+    rel_path: &str,
+    text: &str,
+    rules: &RuleSet,
+    deps: &DepsContext<'_>,
+) -> FileOutcome {
     let ctx = FileContext::new(rel_path, text);
     let mut outcome = match language_for(Path::new(rel_path), text.as_bytes()) {
         Some(lang) => source::analyze(
@@ -268,6 +495,9 @@ pub fn analyze_text(rel_path: &str, text: &str, rules: &RuleSet) -> FileOutcome 
         None => FileOutcome::default(),
     };
     outcome.findings.extend(secrets::scan(&ctx, rules));
+    if let Some(kind) = deps.kind_of(rel_path) {
+        audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
+    }
     // Fingerprints once, after suppressions: occurrences are counted over what is reported.
     outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
     ctx.fingerprint(&mut outcome.findings);

@@ -43,12 +43,15 @@ fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
 fn expected_example_findings() -> Vec<(String, String, u64)> {
     [
         ("github-token", "claude_desktop_config.json", 7),
+        ("dep-vulnerable", "node-server/package-lock.json", 15),
         ("ts-command-injection", "node-server/src/index.ts", 20),
         ("ts-path-check-unresolved", "node-server/src/index.ts", 28),
         ("ts-path-prefix-check", "node-server/src/index.ts", 28),
         ("ts-unbounded-read", "node-server/src/index.ts", 39),
         ("ts-ssrf", "node-server/src/index.ts", 44),
         ("ts-code-injection", "node-server/src/index.ts", 49),
+        ("dep-vulnerable", "requirements.txt", 2),
+        ("dep-unpinned", "requirements.txt", 4),
         ("python-subprocess-shell-true", "server.py", 22),
         ("python-subprocess-without-timeout", "server.py", 22),
         ("python-shell-command", "server.py", 28),
@@ -76,7 +79,7 @@ fn example_scan_finds_exactly_the_planted_bugs_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let doc = json(&out);
     assert_eq!(findings(&doc), expected_example_findings());
-    assert_eq!(doc["summary"]["files_scanned"], 9);
+    assert_eq!(doc["summary"]["files_scanned"], 12);
     assert_eq!(doc["summary"]["complete"], true);
     assert_eq!(doc["notices"].as_array().map(Vec::len), Some(0));
 }
@@ -194,7 +197,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 18);
+    assert_eq!(found.len(), 21);
     assert!(found.iter().all(|(_, p, _)| p != "tools/archive.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -247,12 +250,13 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     let out = mcpgate(&["scan", EXAMPLE, "--sarif", &sarif.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("20 findings (14 high, 2 medium, 4 low) in 4 files; 9 files scanned")
+        stdout(&out)
+            .contains("23 findings (16 high, 2 medium, 5 low) in 6 files; 12 files scanned")
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(20));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(23));
 
     let out = mcpgate(&[
         "scan",
@@ -264,7 +268,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("20 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("23 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -349,7 +353,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 20 results, 0 problems"),
+        stdout(&out).contains("ok: 23 results, 0 problems"),
         "{}",
         stdout(&out)
     );

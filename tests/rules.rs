@@ -1,25 +1,49 @@
 //! Every rule's examples are its tests: each `bad` snippet fires the rule, each `good` snippet
 //! does not. And the generated rule index stays in sync with the rule files.
 
+use mcpgate::deps::lockfile::Family;
+use mcpgate::deps::{AdvisoryDb, DepCheck, DepsContext};
 use mcpgate::rules::{Language, Matcher, expand_example, index_markdown};
-use mcpgate::{RuleSet, analyze_text};
+use mcpgate::{RuleSet, analyze_text, analyze_text_with};
+use std::path::Path;
 
 #[test]
 fn every_bad_example_fires_and_every_good_example_is_silent() {
     let rules = RuleSet::builtin().expect("built-in rules are valid");
     assert!(rules.rules().len() >= 6, "the rule pack shrank");
+    let db =
+        AdvisoryDb::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/advisories"))
+            .expect("the advisory fixtures load");
     let mut failures = Vec::new();
     for rule in rules.rules() {
-        // Secret examples are text in any file; code examples are in the rule's first language.
-        let path = match (&rule.matcher, rule.languages.first()) {
-            (Matcher::Secret(_), _) => "example.txt",
-            (_, Some(Language::TypeScript)) => "example.ts",
-            (_, Some(Language::JavaScript)) => "example.js",
+        // Secret examples are text in any file; code examples are in the rule's first language;
+        // dependency examples name their file.
+        let path = match (&rule.matcher, rule.languages.first(), &rule.examples.file) {
+            (_, _, Some(file)) => file.as_str(),
+            (Matcher::Secret(_), _, _) => "example.txt",
+            (_, Some(Language::TypeScript), _) => "example.ts",
+            (_, Some(Language::JavaScript), _) => "example.js",
             _ => "example.py",
         };
+        // Examples stand for a project with lockfiles, but for the rule about their absence.
+        let mut deps = DepsContext {
+            db: Some(&db),
+            ..DepsContext::default()
+        };
+        if !matches!(&rule.matcher, Matcher::Dependency(d) if d.check == DepCheck::MissingLockfile)
+        {
+            for family in [Family::Node, Family::Python] {
+                deps.lock_dirs
+                    .entry(family)
+                    .or_default()
+                    .insert(String::new());
+            }
+        }
+        let analyze =
+            |path: &str, text: &str, rules: &RuleSet| analyze_text_with(path, text, rules, &deps);
         for (i, bad) in rule.examples.bad.iter().enumerate() {
             let bad = expand_example(bad, i as u64);
-            let outcome = analyze_text(path, &bad, &rules);
+            let outcome = analyze(path, &bad, &rules);
             if !outcome.findings.iter().any(|f| f.rule_id == rule.id) {
                 failures.push(format!("{}: bad example {} does not fire", rule.id, i + 1));
             }
@@ -35,7 +59,7 @@ fn every_bad_example_fires_and_every_good_example_is_silent() {
         // A good example is code to copy: no rule at all may fire on it.
         for (i, good) in rule.examples.good.iter().enumerate() {
             let good = expand_example(good, i as u64);
-            let outcome = analyze_text(path, &good, &rules);
+            let outcome = analyze(path, &good, &rules);
             if let Some(hit) = outcome.findings.first() {
                 failures.push(format!(
                     "{}: good example {} fires {} at line {}",

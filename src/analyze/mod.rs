@@ -81,6 +81,18 @@ impl<'a> FileContext<'a> {
         }
     }
 
+    /// The span of the 0-based `row` without its indentation and trailing blanks.
+    pub fn line_span(&self, row: usize) -> Span {
+        let line = self.line(row);
+        let start = line.len() - line.trim_start().len();
+        Span {
+            start_row: row,
+            start_byte_col: start,
+            end_row: row,
+            end_byte_col: line.trim_end().len().max(start + 1),
+        }
+    }
+
     /// 1-based UTF-16 column of a byte column in `row` (SARIF's default column unit).
     fn utf16_column(&self, row: usize, byte_col: usize) -> usize {
         let line = self.line(row);
@@ -120,6 +132,7 @@ impl<'a> FileContext<'a> {
             snippet: line.trim().chars().take(400).collect(),
             fingerprint: String::new(),
             line_hash: String::new(),
+            advisory: None,
         }
     }
 
@@ -142,9 +155,14 @@ impl<'a> FileContext<'a> {
             let row = f.location.start_line.saturating_sub(1);
             let line = self.line(row);
             let squeezed: String = line.split_whitespace().collect();
-            let n = seen.entry((f.rule_id.clone(), squeezed)).or_insert(0);
+            // Two advisories of one package share a line; each keeps its own identity.
+            let key = match &f.advisory {
+                Some(a) => format!("{}/{}", f.rule_id, a.id),
+                None => f.rule_id.clone(),
+            };
+            let n = seen.entry((key.clone(), squeezed)).or_insert(0);
             *n += 1;
-            f.fingerprint = finding_fingerprint(&f.rule_id, self.rel_path, line, *n);
+            f.fingerprint = finding_fingerprint(&key, self.rel_path, line, *n);
             f.line_hash = hashes.get(i).cloned().unwrap_or_default();
         }
     }

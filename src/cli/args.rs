@@ -32,6 +32,65 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Manage the advisory database the dependency audit reads.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download OSV's advisories (npm, PyPI, crates.io with RustSec, Go) and build the store.
+    Update(DbUpdateArgs),
+    /// Build the store from local OSV records, OSV all.zip files or a RustSec advisory-db.
+    Import(DbImportArgs),
+    /// Show the store: where it is, its sources, advisories per ecosystem, its age.
+    Status(DbStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbLocation {
+    /// The advisory store [default: the user's cache directory, e.g. ~/.cache/mcpgate/advisories].
+    #[arg(long, value_name = "DIR", env = "MCPGATE_DB")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    #[command(flatten)]
+    pub location: DbLocation,
+    /// Download from this mirror of OSV's bucket ({URL}/{ecosystem}/all.zip).
+    #[arg(long, value_name = "URL", default_value = crate::deps::update::OSV_BASE_URL)]
+    pub source: String,
+    /// Only these ecosystems (npm, PyPI, crates.io, Go) [default: all four].
+    #[arg(long, value_name = "NAME", value_delimiter = ',', value_parser = parse_ecosystem)]
+    pub ecosystem: Vec<crate::deps::Ecosystem>,
+    /// Give up on a download after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct DbImportArgs {
+    #[command(flatten)]
+    pub location: DbLocation,
+    /// Directories or files: OSV .json/.yaml records, OSV all.zip, RUSTSEC-*.md advisories.
+    #[arg(required = true)]
+    pub sources: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbStatusArgs {
+    #[command(flatten)]
+    pub location: DbLocation,
+}
+
+fn parse_ecosystem(s: &str) -> Result<crate::deps::Ecosystem, String> {
+    crate::deps::Ecosystem::ALL
+        .into_iter()
+        .find(|e| e.osv_name().eq_ignore_ascii_case(s))
+        .ok_or_else(|| format!("unknown ecosystem `{s}` (expected npm, PyPI, crates.io or Go)"))
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +145,15 @@ pub struct ScanArgs {
     /// Also scan the lines added by the commits of BASE..HEAD for secrets.
     #[arg(long, value_name = "BASE..HEAD")]
     pub git_range: Option<String>,
+
+    /// The advisory store or directory for the dependency audit [default: the user's cache
+    /// directory; `mcpgate db update` fills it].
+    #[arg(long, value_name = "DIR", env = "MCPGATE_DB")]
+    pub db: Option<PathBuf>,
+
+    /// Skip matching lockfiles against advisories (the pinning checks still run).
+    #[arg(long)]
+    pub no_audit: bool,
 
     /// Number of worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

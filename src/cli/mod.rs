@@ -2,15 +2,17 @@
 //! an exit code. The only module that prints; it holds no analysis logic.
 
 mod args;
+mod db_cmd;
 mod rules_cmd;
 
 use crate::config::Config;
+use crate::deps::AuditOptions;
 use crate::finding::Severity;
 use crate::gate::{FailOn, Verdict, verdict};
 use crate::report::{Format, RenderOptions, render};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, scan};
-use args::{Cli, Command, RulesCommand, ScanArgs};
+use args::{Cli, Command, DbCommand, RulesCommand, ScanArgs};
 use clap::Parser;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -34,6 +36,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Rules { command } => match command {
             RulesCommand::List(a) => rules_cmd::list(&a),
             RulesCommand::Show(a) => rules_cmd::show(&a),
+        },
+        Command::Db { command } => match command {
+            DbCommand::Update(a) => db_cmd::update(&a),
+            DbCommand::Import(a) => db_cmd::import(&a),
+            DbCommand::Status(a) => db_cmd::status(&a),
         },
     };
     match result {
@@ -65,6 +72,18 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
         history: match args.since.as_ref().or(args.git_range.as_ref()) {
             Some(range) => Some(range.parse()?),
             None => None,
+        },
+        audit: AuditOptions {
+            db: args
+                .db
+                .clone()
+                .or_else(|| config.audit_db.clone())
+                .unwrap_or_else(crate::deps::store::default_dir),
+            advisories: !args.no_audit,
+            max_age_days: config
+                .audit_max_age_days
+                .unwrap_or(AuditOptions::default().max_age_days),
+            ignore: config.audit_ignore.clone(),
         },
         ..ScanOptions::default()
     };

@@ -7,8 +7,8 @@ mod model;
 
 pub use index_doc::index_markdown;
 pub use model::{
-    ArgCondition, ArgIs, CallMatch, DescriptionMatch, Docs, Examples, Language, Matcher, MinSource,
-    Rule, SecretMatch,
+    ArgCondition, ArgIs, CallMatch, DependencyMatch, DescriptionMatch, Docs, Examples, Language,
+    Matcher, MinSource, Rule, SecretMatch,
 };
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
@@ -164,6 +164,20 @@ impl RuleSet {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The rule that reports a dependency-audit check, if it is enabled.
+    pub fn dependency_rule(&self, check: crate::deps::DepCheck) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| matches!(&r.matcher, Matcher::Dependency(d) if d.check == check))
+    }
+
+    /// Whether any dependency rule is enabled.
+    pub fn has_dependency_rules(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| matches!(r.matcher, Matcher::Dependency(_)))
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -469,6 +483,15 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
     let call = match &rule.matcher {
         Matcher::Call(call) => call,
         Matcher::IgnoreComment(_) => return Ok(()),
+        Matcher::Dependency(_) => {
+            if rule.examples.file.is_none() {
+                return Err(fail(
+                    "examples",
+                    "field `examples`: a dependency rule names the `file` its examples are".into(),
+                ));
+            }
+            return Ok(());
+        }
         Matcher::Secret(sm) => {
             if sm.keywords.is_empty()
                 || sm

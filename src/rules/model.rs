@@ -30,7 +30,10 @@ impl Rule {
     pub fn call(&self) -> Option<&CallMatch> {
         match &self.matcher {
             Matcher::Call(call) => Some(call),
-            Matcher::ToolDescription(_) | Matcher::Secret(_) | Matcher::IgnoreComment(_) => None,
+            Matcher::ToolDescription(_)
+            | Matcher::Secret(_)
+            | Matcher::IgnoreComment(_)
+            | Matcher::Dependency(_) => None,
         }
     }
 
@@ -38,6 +41,17 @@ impl Rule {
     pub fn example_fence(&self) -> &'static str {
         if matches!(self.matcher, Matcher::Secret(_)) {
             return "text";
+        }
+        if let Some(file) = &self.examples.file {
+            return if file.ends_with(".json") {
+                "json"
+            } else if file.ends_with(".toml")
+                || file.ends_with(".lock") && !file.starts_with("yarn")
+            {
+                "toml"
+            } else {
+                "text"
+            };
         }
         match self.languages.first() {
             Some(Language::Python) => "python",
@@ -67,6 +81,13 @@ impl Rule {
             Matcher::IgnoreComment(_) => {
                 "Checks `mcpgate:ignore RULE-ID reason` comments in any file.".to_string()
             }
+            Matcher::Dependency(d) => format!(
+                "Dependency audit check `{}`: lockfiles (Cargo.lock, package-lock.json, \
+                 npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, requirements*.txt, poetry.lock, \
+                 uv.lock, Pipfile.lock, pylock.toml, go.mod) and manifests (package.json, \
+                 pyproject.toml).",
+                d.check.as_str()
+            ),
             Matcher::Secret(sm) => format!(
                 "Looks for {} in any text file (keywords {}).",
                 "a credential",
@@ -130,6 +151,10 @@ pub struct Docs {
 pub struct Examples {
     pub bad: Vec<String>,
     pub good: Vec<String>,
+    /// The file name the examples are tested as, when the language does not give it
+    /// (`package-lock.json` for a dependency rule).
+    #[serde(default)]
+    pub file: Option<String>,
 }
 
 /// What a rule matches. Tagged by `kind` so new engines add variants, not new file formats.
@@ -141,6 +166,15 @@ pub enum Matcher {
     Secret(SecretMatch),
     /// `mcpgate:ignore` comments without a reason (see `src/suppress.rs`).
     IgnoreComment(IgnoreCommentMatch),
+    /// A check of the dependency audit (`src/deps/`).
+    Dependency(DependencyMatch),
+}
+
+/// One check of the dependency audit; the audit reports it under this rule's id.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DependencyMatch {
+    pub check: crate::deps::DepCheck,
 }
 
 /// No parameters: the check is the suppression syntax itself.
