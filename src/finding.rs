@@ -207,15 +207,18 @@ impl Report {
     pub fn normalize(&mut self) {
         // The same sink and rule can be reported twice (on its own and reached from another
         // file); the best-graded one comes first in each group and is the one kept.
+        // Two advisories of one package are two findings on one line.
+        let advisory = |f: &Finding| f.advisory.as_ref().map(|a| a.id.clone());
         self.findings.sort_by(|a, b| {
-            (&a.location, &a.rule_id)
-                .cmp(&(&b.location, &b.rule_id))
+            (&a.location, &a.rule_id, advisory(a))
+                .cmp(&(&b.location, &b.rule_id, advisory(b)))
                 .then(b.severity.cmp(&a.severity))
                 .then(b.confidence.cmp(&a.confidence))
                 .then(a.message.cmp(&b.message))
         });
-        self.findings
-            .dedup_by(|a, b| a.location == b.location && a.rule_id == b.rule_id);
+        self.findings.dedup_by(|a, b| {
+            a.location == b.location && a.rule_id == b.rule_id && advisory(a) == advisory(b)
+        });
         self.notices.sort();
         self.notices.dedup();
     }

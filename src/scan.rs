@@ -516,7 +516,9 @@ fn read_head(path: &Path) -> Vec<u8> {
 /// Reads at most `cap` bytes, so a file that grows after the walk cannot exhaust memory.
 fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
+    // Sized from the metadata, so the buffer is not grown by doubling (nor sized by the cap).
+    let size = file.metadata().map_or(0, |m| m.len()).min(cap);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     file.take(cap).read_to_end(&mut bytes)?;
     Ok(bytes)
 }

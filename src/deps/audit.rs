@@ -245,10 +245,7 @@ fn advisory_hits(
     }
     let mut applying: Vec<&Advisory> = Vec::new();
     for advisory in &advisories {
-        let ignored = std::iter::once(&advisory.id)
-            .chain(&advisory.aliases)
-            .any(|id| ctx.ignore.contains(&id.to_ascii_uppercase()));
-        if ignored || advisory.withdrawn {
+        if advisory.withdrawn {
             continue;
         }
         match advisory.affects(&package.version) {
@@ -262,8 +259,16 @@ fn advisory_hits(
             }
         }
     }
+    // An ignore names one id of a vulnerability; it covers every record of it.
+    let ignored = |a: &&Advisory| {
+        std::iter::once(&a.id)
+            .chain(&a.aliases)
+            .any(|id| ctx.ignore.contains(&id.to_ascii_uppercase()))
+    };
     for group in group_aliases(applying) {
-        audit.hits.push(advisory_hit(package, &group));
+        if !group.iter().any(ignored) {
+            audit.hits.push(advisory_hit(package, &group));
+        }
     }
     Ok(())
 }
@@ -397,7 +402,7 @@ mod tests {
     #[test]
     fn userinfo_is_redacted() {
         assert_eq!(
-            redact_url("git+https://user:ghp_secret@github.com/x/y.git"),
+            redact_url("git+https://user:${GITHUB_TOKEN}@github.com/x/y.git"),
             "git+https://***@github.com/x/y.git"
         );
         assert_eq!(

@@ -125,7 +125,7 @@ fn convert(record: Record) -> Vec<Advisory> {
         .summary
         .as_deref()
         .filter(|s| !s.trim().is_empty())
-        .or_else(|| record.details.as_deref().and_then(|d| d.lines().next()))
+        .or_else(|| record.details.as_deref().map(first_sentence))
         .map(|s| truncate(s.trim(), 200))
         .unwrap_or_default();
     let url = record
@@ -239,6 +239,15 @@ fn best_score(entries: &[SeverityEntry]) -> Option<f64> {
             })
     };
     scored(&["CVSS_V3", "CVSS_V4"]).or_else(|| scored(&["CVSS_V2"]))
+}
+
+/// The first sentence of a description (PyPA records have no summary, only details).
+fn first_sentence(details: &str) -> &str {
+    let line = details.trim().lines().next().unwrap_or("");
+    match line.find(". ") {
+        Some(at) => &line[..=at],
+        None => line,
+    }
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -379,7 +379,12 @@ fn read_source_file(path: &Path) -> Result<Vec<Advisory>, (String, String)> {
         return read_zip(path).map_err(fail);
     }
     let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
-    let mut text = String::new();
+    let size = file.metadata().map_or(0, |m| m.len());
+    if size > MAX_RECORD_BYTES {
+        return Err(fail("larger than 16 MiB".into()));
+    }
+    // Sized from the metadata: a `Take` alone makes `read_to_string` reserve its whole limit.
+    let mut text = String::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(MAX_RECORD_BYTES + 1)
         .read_to_string(&mut text)
         .map_err(|e| fail(e.to_string()))?;
@@ -411,7 +416,11 @@ fn read_zip(path: &Path) -> Result<Vec<Advisory>, String> {
         if !entry.is_file() || !is_record {
             continue;
         }
-        let mut text = String::new();
+        // The declared size sizes the buffer; `take` still bounds what a lying header yields.
+        if entry.size() > MAX_RECORD_BYTES {
+            continue;
+        }
+        let mut text = String::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
         let read = (&mut entry)
             .take(MAX_RECORD_BYTES + 1)
             .read_to_string(&mut text);

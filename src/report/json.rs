@@ -48,6 +48,9 @@ struct FindingOut<'a> {
     end_column: usize,
     snippet: &'a str,
     fingerprint: &'a str,
+    /// Dependency findings: the advisory, package, version and fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    advisory: Option<&'a crate::finding::AdvisoryRef>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +96,7 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
                 end_column: f.location.end_column,
                 snippet: &f.snippet,
                 fingerprint: &f.fingerprint,
+                advisory: f.advisory.as_deref(),
             })
             .collect(),
         notices: report

@@ -26,14 +26,21 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
 }
 
 pub fn to_sarif(report: &Report, rules: &RuleSet) -> Sarif {
+    let advisories = AdvisoryRules::of(report, rules);
+    let mut descriptors: Vec<ReportingDescriptor> = rules.rules().iter().map(descriptor).collect();
+    descriptors.extend(advisories.descriptors());
     let driver = ToolComponent::builder()
         .name("mcpgate")
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .information_uri(INFORMATION_URI)
-        .rules(rules.rules().iter().map(descriptor).collect::<Vec<_>>())
+        .rules(descriptors)
         .build();
-    let results: Vec<SarifResult> = report.findings.iter().map(|f| result(f, rules)).collect();
+    let results: Vec<SarifResult> = report
+        .findings
+        .iter()
+        .map(|f| result(f, rules, &advisories))
+        .collect();
     let notifications: Vec<Notification> = report.notices.iter().map(notification).collect();
     let invocation = if notifications.is_empty() {
         Invocation::builder()
@@ -174,7 +181,109 @@ fn help_markdown(rule: &Rule) -> String {
     out
 }
 
-fn result(f: &Finding, rules: &RuleSet) -> SarifResult {
+/// Dependency findings get one SARIF rule per advisory (`dep-vulnerable/GHSA-...`), as
+/// osv-scanner and trivy do: GitHub takes an alert's severity label from its rule's
+/// `security-severity`, and one rule for every advisory would label them all alike.
+struct AdvisoryRules<'a> {
+    /// Synthetic rule id to (base rule, the first finding of that advisory), sorted by id.
+    rules: BTreeMap<String, (&'a Rule, &'a Finding)>,
+    /// Index of the first synthetic rule in `tool.driver.rules`.
+    offset: usize,
+}
+
+impl<'a> AdvisoryRules<'a> {
+    fn of(report: &'a Report, rules: &'a RuleSet) -> AdvisoryRules<'a> {
+        let mut out = BTreeMap::new();
+        for f in &report.findings {
+            if let (Some(id), Some(rule)) = (advisory_rule_id(f), rules.get(&f.rule_id)) {
+                out.entry(id).or_insert((rule, f));
+            }
+        }
+        AdvisoryRules {
+            rules: out,
+            offset: rules.rules().len(),
+        }
+    }
+
+    fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules
+            .keys()
+            .position(|k| k == id)
+            .map(|i| self.offset + i)
+    }
+
+    fn descriptors(&self) -> Vec<ReportingDescriptor> {
+        self.rules
+            .iter()
+            .filter_map(|(id, (rule, f))| {
+                let advisory = f.advisory.as_ref()?;
+                let mut d = descriptor(rule);
+                let title: String = format!("{}: {}", advisory.id, advisory.summary)
+                    .chars()
+                    .take(1000)
+                    .collect();
+                let mut full = format!("{} {}", rule.title, advisory.id);
+                if !advisory.aliases.is_empty() {
+                    let _ = write!(full, " ({})", advisory.aliases.join(", "));
+                }
+                let _ = write!(
+                    full,
+                    " in the {} package `{}`.",
+                    advisory.ecosystem, advisory.package
+                );
+                if !advisory.summary.is_empty() {
+                    let _ = write!(full, " {}", advisory.summary);
+                }
+                let full: String = full.chars().take(1000).collect();
+                let mut help = String::new();
+                let mut help_md = String::new();
+                if let Some(url) = &advisory.url {
+                    let _ = write!(help, "Advisory: {url}\n\n");
+                    let _ = write!(help_md, "Advisory: <{url}>\n\n");
+                }
+                if let Some(text) = d.help.as_ref() {
+                    help.push_str(&text.text);
+                    help_md.push_str(text.markdown.as_deref().unwrap_or(&text.text));
+                }
+                d.id = id.clone();
+                d.short_description = Some(text(&title));
+                d.full_description = Some(text(&full));
+                d.help = Some(
+                    MultiformatMessageString::builder()
+                        .text(help)
+                        .markdown(help_md)
+                        .build(),
+                );
+                d.default_configuration = Some(
+                    ReportingConfiguration::builder()
+                        .level(json!(level_name(f.severity)))
+                        .build(),
+                );
+                let score = advisory
+                    .score
+                    .filter(|s| *s > 0.0 && *s <= 10.0)
+                    .map_or_else(
+                        || f.severity.security_severity().to_string(),
+                        |s| format!("{s:.1}"),
+                    );
+                if let Some(props) = d.properties.as_mut() {
+                    props
+                        .additional_properties
+                        .insert("security-severity".to_string(), Value::String(score));
+                }
+                Some(d)
+            })
+            .collect()
+    }
+}
+
+fn advisory_rule_id(f: &Finding) -> Option<String> {
+    f.advisory
+        .as_ref()
+        .map(|a| format!("{}/{}", f.rule_id, a.id))
+}
+
+fn result(f: &Finding, rules: &RuleSet, advisories: &AdvisoryRules<'_>) -> SarifResult {
     let region = Region::builder()
         .start_line(to_i64(f.location.start_line))
         .start_column(to_i64(f.location.start_column))
@@ -196,13 +305,20 @@ fn result(f: &Finding, rules: &RuleSet) -> SarifResult {
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("primaryLocationLineHash".to_string(), f.line_hash.clone());
     fingerprints.insert("mcpgate/v1".to_string(), f.fingerprint.clone());
+    let (rule_id, index) = match advisory_rule_id(f) {
+        Some(id) => {
+            let index = advisories.index_of(&id);
+            (id, index)
+        }
+        None => (f.rule_id.clone(), rules.index_of(&f.rule_id)),
+    };
     let builder = SarifResult::builder()
-        .rule_id(f.rule_id.clone())
+        .rule_id(rule_id)
         .level(level(f.severity))
         .message(Message::builder().text(f.message.clone()).build())
         .locations(vec![location])
         .partial_fingerprints(fingerprints);
-    match rules.index_of(&f.rule_id) {
+    match index {
         Some(i) => builder.rule_index(to_i64(i)).build(),
         None => builder.build(),
     }

@@ -14,9 +14,9 @@ fn json(text: &str) -> Result<Value, ParseError> {
 
 pub(super) fn package_lock(text: &str) -> Result<Inventory, ParseError> {
     let root = json(text)?;
-    let lines = Lines::new(text);
     let mut packages = Vec::new();
     if let Some(entries) = root.get("packages").and_then(Value::as_object) {
+        let key_lines = quoted_key_lines(text);
         // v2 and v3: one flat map keyed by install path.
         let direct: HashSet<&str> = entries
             .get("")
@@ -45,9 +45,7 @@ pub(super) fn package_lock(text: &str) -> Result<Inventory, ParseError> {
                 .and_then(Value::as_str)
                 .unwrap_or(installed_as);
             let nested = key[..at].contains("node_modules/");
-            let line = lines
-                .find_from(&format!("\"{key}\""), 0)
-                .map_or(1, |(l, _)| l);
+            let line = key_lines.get(key.as_str()).copied().unwrap_or(1);
             packages.push(Package {
                 ecosystem: Ecosystem::Npm,
                 name: name.to_string(),
@@ -60,7 +58,7 @@ pub(super) fn package_lock(text: &str) -> Result<Inventory, ParseError> {
         // v1: nested `dependencies` maps, written in key order, so one forward cursor finds
         // each entry's line.
         let mut cursor = 0;
-        walk_v1(deps, &lines, &mut cursor, 0, &mut packages);
+        walk_v1(deps, &Lines::new(text), &mut cursor, 0, &mut packages);
     } else if root.get("lockfileVersion").is_none() {
         return Err(ParseError::new(
             Some(1),
@@ -71,6 +69,22 @@ pub(super) fn package_lock(text: &str) -> Result<Inventory, ParseError> {
         packages,
         ..Inventory::default()
     })
+}
+
+/// The line of every `"key": {` that opens a line, in one pass (a 10,000-package lockfile
+/// must not be searched once per package).
+pub(super) fn quoted_key_lines(text: &str) -> HashMap<&str, usize> {
+    let mut out = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(rest) = line.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = rest.find('"') else { continue };
+        if rest[end + 1..].trim_start().starts_with(':') {
+            out.entry(&rest[..end]).or_insert(i + 1);
+        }
+    }
+    out
 }
 
 fn walk_v1(

@@ -230,16 +230,14 @@ pub(super) fn pipfile_lock(text: &str) -> Result<Inventory, ParseError> {
         let Some(map) = root.get(section).and_then(|s| s.as_object()) else {
             continue;
         };
-        let start = lines
-            .find_from(&format!("\"{section}\""), 0)
-            .map_or(0, |(_, end)| end);
+        let (start, end) = section_bounds(&lines, text, section);
+        let keys = super::npm::quoted_key_lines(text.get(start..end).unwrap_or(""));
+        let first_line = lines.line_of(start);
         for (name, entry) in map {
             let Some(version) = entry.get("version").and_then(|v| v.as_str()) else {
                 continue;
             };
-            let line = lines
-                .find_from(&format!("\"{name}\""), start)
-                .map_or(1, |(l, _)| l);
+            let line = keys.get(name.as_str()).map_or(1, |l| first_line + l - 1);
             packages.push(Package {
                 ecosystem: Ecosystem::PyPi,
                 name: name.clone(),
@@ -253,6 +251,21 @@ pub(super) fn pipfile_lock(text: &str) -> Result<Inventory, ParseError> {
         packages,
         ..Inventory::default()
     })
+}
+
+/// The byte range of a top-level Pipfile.lock section: from its key to the next section.
+fn section_bounds(lines: &super::Lines<'_>, text: &str, section: &str) -> (usize, usize) {
+    let start = lines
+        .find_from(&format!("\"{section}\""), 0)
+        .map_or(0, |(_, end)| end);
+    let end = ["default", "develop", "_meta"]
+        .iter()
+        .filter(|s| **s != section)
+        .filter_map(|s| lines.find_from(&format!("\"{s}\": {{"), start))
+        .map(|(_, end)| end)
+        .min()
+        .unwrap_or(text.len());
+    (start, end)
 }
 
 /// pyproject.toml: only whether it declares dependencies, and where (for the
