@@ -172,7 +172,7 @@ fn open_advisories(
             &shown,
             NoticeLevel::Note,
             format!(
-                "{} advisory files could not be read and were left out (`mcpgate db status` lists them)",
+                "{} advisory files could not be read and were left out (`mcpgate db import` names them)",
                 status.skipped
             ),
         ));

@@ -475,3 +475,79 @@ fn sarif_has_one_rule_per_advisory_with_its_score() {
         );
     }
 }
+
+#[test]
+fn hostile_lockfiles_are_refused_with_a_notice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deep = dir.path().join("deep");
+    let deep_json = dir.path().join("json");
+    std::fs::create_dir_all(&deep).expect("mkdir");
+    std::fs::create_dir_all(&deep_json).expect("mkdir");
+    std::fs::write(
+        deep.join("pnpm-lock.yaml"),
+        format!(
+            "lockfileVersion: '9.0'\npackages: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        deep_json.join("package-lock.json"),
+        format!(
+            "{{\"lockfileVersion\":1,\"dependencies\":{}{{}}{}}}",
+            "{\"a\":{\"version\":\"1.0.0\",\"dependencies\":".repeat(5000),
+            "}}".repeat(5000)
+        ),
+    )
+    .expect("write");
+    let report = audit(dir.path(), &advisories(), &[]);
+    let reasons: Vec<(&str, &str)> = report
+        .notices
+        .iter()
+        .map(|n| (n.path.as_str(), n.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons[0].0 == "deep/pnpm-lock.yaml" && reasons[0].1.contains("nested deeper than 64"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].0 == "json/package-lock.json" && reasons[1].1.contains("recursion limit"),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn a_damaged_store_is_an_error_notice_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let out = mcpgate(&[
+        "db",
+        "import",
+        "--db",
+        &store.to_string_lossy(),
+        &advisories().join("npm").to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let index = store.join("npm.idx");
+    let damaged: String = std::fs::read_to_string(&index)
+        .expect("index")
+        .lines()
+        .map(|l| {
+            let name = l.split('\t').next().unwrap_or("");
+            format!("{name}\t0\t99999999999\n")
+        })
+        .collect();
+    std::fs::write(&index, damaged).expect("write");
+    let report = audit(&project().join("web"), &store, &[]);
+    assert!(
+        report.notices.iter().any(|n| n.level == NoticeLevel::Error
+            && n.path == "package-lock.json"
+            && n.reason.contains("claims 99999999999 bytes")),
+        "{:?}",
+        report.notices
+    );
+    // The pinning checks of the other files still ran.
+    assert_eq!(at(&report), vec![row("dep-unpinned", "package.json", 5)]);
+}

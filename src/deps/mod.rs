@@ -44,3 +44,44 @@ pub enum DbError {
     #[error("download of {url} failed: {reason}")]
     Download { url: String, reason: String },
 }
+
+/// YAML parsers recurse on flow collections before any depth limit applies, so a file of
+/// 100,000 `[` takes libyaml tens of seconds to reject. Lockfiles and advisories nest a few
+/// levels; text nested deeper than `max` is refused before it reaches the parser.
+pub(crate) fn yaml_nesting_within(text: &str, max: usize) -> bool {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for &b in text.as_bytes() {
+        match (quote, b) {
+            // Quoted scalars in lockfiles stay on one line; an unclosed quote hides nothing
+            // past its line.
+            (_, b'\n') => quote = None,
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > max {
+                    return false;
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// How deep YAML flow collections may nest in a lockfile or an advisory.
+pub(crate) const MAX_YAML_NESTING: usize = 64;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn yaml_nesting_is_bounded_outside_quotes() {
+        assert!(super::yaml_nesting_within("a: {b: [1, {c: 2}]}\n", 3));
+        assert!(!super::yaml_nesting_within("a: {b: [1, {c: 2}]}\n", 2));
+        assert!(super::yaml_nesting_within("a: '[[[['\n", 1));
+        assert!(!super::yaml_nesting_within("a: it's\nb: [[[[\n", 3));
+    }
+}

@@ -22,6 +22,8 @@ pub const META_FILE: &str = "mcpgate-db.json";
 const FORMAT: u32 = 1;
 /// One advisory record larger than this is not an advisory.
 const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+/// All records of one archive together (OSV's largest, npm, is well under 1 GiB unpacked).
+const MAX_ARCHIVE_BYTES: u64 = 4 << 30;
 /// Directory depth of a source tree (advisory-db nests three levels).
 const MAX_DEPTH: usize = 16;
 
@@ -224,6 +226,12 @@ impl StoreDb {
             path: data_path.clone(),
             reason,
         };
+        // A damaged or hand-made index must not size an allocation.
+        if len as u64 > MAX_RECORD_BYTES {
+            return Err(corrupt(format!(
+                "index entry of `{name}` claims {len} bytes; rebuild with `mcpgate db update`"
+            )));
+        }
         let mut line = vec![0; len];
         {
             let mut file = data.lock().map_err(|_| corrupt("reader poisoned".into()))?;
@@ -407,7 +415,8 @@ fn parse_record(kind: SourceKind, text: &str) -> Result<Vec<Advisory>, String> {
 fn read_zip(path: &Path) -> Result<Vec<Advisory>, String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let mut archive = zip::ZipArchive::new(file).map_err(|e| format!("not a zip archive: {e}"))?;
-    let mut texts = Vec::with_capacity(archive.len());
+    let mut texts = Vec::with_capacity(archive.len().min(1 << 20));
+    let mut total = 0u64;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| e.to_string())?;
         let is_record = entry
@@ -425,6 +434,13 @@ fn read_zip(path: &Path) -> Result<Vec<Advisory>, String> {
             .take(MAX_RECORD_BYTES + 1)
             .read_to_string(&mut text);
         if read.is_ok() && text.len() as u64 <= MAX_RECORD_BYTES {
+            total += text.len() as u64;
+            if total > MAX_ARCHIVE_BYTES {
+                return Err(format!(
+                    "more than {} GiB of records: not an advisory archive",
+                    MAX_ARCHIVE_BYTES >> 30
+                ));
+            }
             texts.push(text);
         }
     }

@@ -118,6 +118,15 @@ fn walk_v1(
 }
 
 pub(super) fn pnpm_lock(text: &str) -> Result<Inventory, ParseError> {
+    if !crate::deps::yaml_nesting_within(text, crate::deps::MAX_YAML_NESTING) {
+        return Err(ParseError::new(
+            None,
+            format!(
+                "`[`/`{{` nested deeper than {} levels: not a pnpm lockfile",
+                crate::deps::MAX_YAML_NESTING
+            ),
+        ));
+    }
     let root: serde_yaml_ng::Value = serde_yaml_ng::from_str(text)
         .map_err(|e| ParseError::new(e.location().map(|l| l.line()), e.to_string()))?;
     let version = match root.get("lockfileVersion") {
