@@ -13,7 +13,7 @@ use super::{DbError, Ecosystem, osv, rustsec_db};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -87,10 +87,48 @@ pub struct StoreDb {
     ecosystems: [OnceLock<Result<EcosystemIndex, String>>; 4],
 }
 
+/// One ecosystem's index, `name\toffset\tlen` lines sorted by name, kept as read: a lookup
+/// is a binary search over line starts, so opening it costs one read and one newline scan,
+/// not a map of every package name.
 struct EcosystemIndex {
-    lines: HashMap<String, (u64, usize)>,
+    text: String,
+    starts: Vec<usize>,
     /// `None` when the store has no advisories of this ecosystem.
     data: Option<Mutex<std::fs::File>>,
+}
+
+impl EcosystemIndex {
+    fn line(&self, i: usize) -> &str {
+        let start = self.starts.get(i).copied().unwrap_or(self.text.len());
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.text.len(), |next| next.saturating_sub(1));
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+
+    /// (offset, len) of `name`'s line in the data file; `Err` for a malformed index line.
+    fn find(&self, name: &str) -> Result<Option<(u64, usize)>, String> {
+        let found = self.starts.binary_search_by(|&start| {
+            let rest = self.text.get(start..).unwrap_or("");
+            let key = rest.split(['\t', '\n']).next().unwrap_or("");
+            key.cmp(name)
+        });
+        let Ok(i) = found else {
+            return Ok(None);
+        };
+        let line = self.line(i);
+        let mut parts = line.split('\t').skip(1);
+        let offset = parts.next().and_then(|o| o.parse::<u64>().ok());
+        let len = parts.next().and_then(|l| l.parse::<usize>().ok());
+        match (offset, len) {
+            (Some(offset), Some(len)) => Ok(Some((offset, len))),
+            _ => Err(format!("index line {} is not `name\toffset\tlen`", i + 1)),
+        }
+    }
 }
 
 impl AdvisoryDb {
@@ -218,7 +256,14 @@ impl StoreDb {
                 path: self.dir.clone(),
                 reason: reason.clone(),
             })?;
-        let (Some(&(offset, len)), Some(data)) = (index.lines.get(name), &index.data) else {
+        let Some(data) = &index.data else {
+            return Ok(Vec::new());
+        };
+        let found = index.find(name).map_err(|reason| DbError::Corrupt {
+            path: self.dir.join(format!("{}.idx", ecosystem.file_stem())),
+            reason,
+        })?;
+        let Some((offset, len)) = found else {
             return Ok(Vec::new());
         };
         let data_path = self.dir.join(format!("{}.jsonl", ecosystem.file_stem()));
@@ -253,35 +298,24 @@ impl EcosystemIndex {
             // An ecosystem the store has no advisories for.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(EcosystemIndex {
-                    lines: HashMap::new(),
+                    text: String::new(),
+                    starts: Vec::new(),
                     data: None,
                 });
             }
             Err(e) => return Err(format!("{}: {e}", data_path.display())),
         };
-        let index = std::fs::File::open(&index_path)
+        let text = std::fs::read_to_string(&index_path)
             .map_err(|e| format!("{}: {e}", index_path.display()))?;
-        let mut lines = HashMap::new();
-        for (n, line) in BufReader::new(index).lines().enumerate() {
-            let line = line.map_err(|e| format!("{}: {e}", index_path.display()))?;
-            let mut parts = line.split('\t');
-            let parsed = (|| {
-                let name = parts.next()?;
-                let offset = parts.next()?.parse::<u64>().ok()?;
-                let len = parts.next()?.parse::<usize>().ok()?;
-                Some((name.to_string(), (offset, len)))
-            })();
-            let Some((name, at)) = parsed else {
-                return Err(format!(
-                    "{}:{}: not an index line",
-                    index_path.display(),
-                    n + 1
-                ));
-            };
-            lines.insert(name, at);
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        // A final newline starts no line.
+        if starts.last() == Some(&text.len()) {
+            starts.pop();
         }
         Ok(EcosystemIndex {
-            lines,
+            text,
+            starts,
             data: Some(Mutex::new(data)),
         })
     }
