@@ -442,6 +442,7 @@ fn audit_dependencies(
         };
         let span = ctx.line_span(hit.line.saturating_sub(1));
         let mut finding = ctx.finding(rule, span, hit.message);
+        finding.snippet = crate::deps::audit::redact_urls(&finding.snippet);
         if let Some(severity) = hit.severity {
             finding.severity = severity;
         }

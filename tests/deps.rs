@@ -551,3 +551,44 @@ fn a_damaged_store_is_an_error_notice_not_a_crash() {
     // The pinning checks of the other files still ran.
     assert_eq!(at(&report), vec![row("dep-unpinned", "package.json", 5)]);
 }
+
+#[test]
+fn credentials_in_dependency_urls_never_reach_any_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "git+https://deploy:s3cr3tTOKENvalue42@github.com/x/y.git#egg=y\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("package.json"),
+        "{\n  \"dependencies\": {\n    \"h\": \"git+https://user:tok3nS3cretValue99@github.com/x/h.git\"\n  }\n}\n",
+    )
+    .expect("write");
+    let target = dir.path().to_string_lossy().into_owned();
+    let mut rules_seen = Vec::new();
+    for format in ["text", "json", "sarif", "github", "markdown"] {
+        let out = mcpgate(&["scan", &target, "--no-audit", "-f", format]);
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(!all.contains("s3cr3tTOKENvalue42"), "{format}: {all}");
+        assert!(!all.contains("tok3nS3cretValue99"), "{format}: {all}");
+        if format == "json" {
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+            for f in doc["findings"].as_array().expect("findings") {
+                rules_seen.push(format!(
+                    "{}:{}",
+                    f["rule_id"].as_str().unwrap_or_default(),
+                    f["path"].as_str().unwrap_or_default()
+                ));
+            }
+        }
+    }
+    assert!(
+        rules_seen.contains(&"dep-remote-source:requirements.txt".to_string()),
+        "{rules_seen:?}"
+    );
+    assert!(
+        rules_seen.contains(&"dep-remote-source:package.json".to_string()),
+        "{rules_seen:?}"
+    );
+}

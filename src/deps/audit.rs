@@ -204,8 +204,8 @@ fn spec_hits(inventory: &Inventory, hits: &mut Vec<DepHit>) {
                 format!(
                     "`{}` comes from `{}`, outside a package registry: no advisory covers it and its \
                      content can change under the same spec",
-                    issue.name,
-                    redact_url(&issue.spec)
+                    redact_urls(&issue.name),
+                    redact_urls(&issue.spec)
                 ),
             ),
         };
@@ -219,17 +219,29 @@ fn spec_hits(inventory: &Inventory, hits: &mut Vec<DepHit>) {
     }
 }
 
-/// Userinfo in a URL (`https://user:token@host`) is a credential; it never reaches a report.
-fn redact_url(spec: &str) -> String {
-    let Some(scheme_end) = spec.find("://") else {
-        return spec.to_string();
-    };
-    let rest = &spec[scheme_end + 3..];
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..host_end].rfind('@') {
-        Some(at) => format!("{}://***@{}", &spec[..scheme_end], &rest[at + 1..]),
-        None => spec.to_string(),
+/// Userinfo in URLs (`https://user:token@host`) is a credential; it never reaches a report.
+/// Every URL in `text` is redacted, so a whole source line can be shown.
+pub fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(scheme_end) = rest.find("://") {
+        let (before, after) = rest.split_at(scheme_end + 3);
+        out.push_str(before);
+        let authority_end = after
+            .find(['/', '"', '\'', ' ', '#', '?', '`'])
+            .unwrap_or(after.len());
+        let authority = &after[..authority_end];
+        match authority.rfind('@') {
+            Some(at) => {
+                out.push_str("***@");
+                out.push_str(&authority[at + 1..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[authority_end..];
     }
+    out.push_str(rest);
+    out
 }
 
 fn advisory_hits(
@@ -402,12 +414,16 @@ mod tests {
     #[test]
     fn userinfo_is_redacted() {
         assert_eq!(
-            redact_url("git+https://user:${GITHUB_TOKEN}@github.com/x/y.git"),
+            redact_urls("git+https://user:${GITHUB_TOKEN}@github.com/x/y.git"),
             "git+https://***@github.com/x/y.git"
         );
         assert_eq!(
-            redact_url("https://example.org/a@b"),
+            redact_urls("https://example.org/a@b"),
             "https://example.org/a@b"
+        );
+        assert_eq!(
+            redact_urls(r#""a": "git+https://u:p@h.org/x", "b": "https://k@i.org""#),
+            r#""a": "git+https://***@h.org/x", "b": "https://***@i.org""#
         );
     }
 

@@ -18,18 +18,11 @@ pub fn parse(text: &str) -> Result<Option<Advisory>, String> {
         Some(_) => AdvisoryKind::Informational,
     };
     let score = meta.cvss.as_ref().map(|c| c.score());
-    let patched: Vec<String> = advisory
-        .versions
-        .patched()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let unaffected: Vec<String> = advisory
-        .versions
-        .unaffected()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let strings = |reqs: &[rustsec::VersionReq]| -> Vec<String> {
+        reqs.iter().map(ToString::to_string).collect()
+    };
+    let patched = strings(advisory.versions.patched());
+    let unaffected = strings(advisory.versions.unaffected());
     let fixed = patched
         .iter()
         .filter_map(|req| lowest_version(req))

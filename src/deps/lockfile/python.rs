@@ -55,23 +55,13 @@ fn requirement_line(line: &str, at: usize, inventory: &mut Inventory) {
         {
             let target = rest.trim();
             if is_url(target) {
-                inventory.issues.push(SpecIssue {
-                    problem: SpecProblem::RemoteSource,
-                    name: target.to_string(),
-                    spec: target.to_string(),
-                    line: at,
-                });
+                inventory.issues.push(url_requirement(target, at));
             }
         }
         return;
     }
     if is_url(line) {
-        inventory.issues.push(SpecIssue {
-            problem: SpecProblem::RemoteSource,
-            name: line.to_string(),
-            spec: line.to_string(),
-            line: at,
-        });
+        inventory.issues.push(url_requirement(line, at));
         return;
     }
     // name[extras] specifiers ; marker  --hash=...
@@ -117,6 +107,16 @@ fn requirement_line(line: &str, at: usize, inventory: &mut Inventory) {
             spec: spec.to_string(),
             line: at,
         }),
+    }
+}
+
+/// A requirement that is only a URL (`git+https://...#egg=x`): named by the URL itself.
+fn url_requirement(url: &str, line: usize) -> SpecIssue {
+    SpecIssue {
+        problem: SpecProblem::RemoteSource,
+        name: url.to_string(),
+        spec: url.to_string(),
+        line,
     }
 }
 
