@@ -3,7 +3,7 @@
 
 use crate::analyze::cross_file::{self, ModuleFacts};
 use crate::analyze::source::{self, language_for};
-use crate::analyze::{FileContext, FileOutcome, secrets};
+use crate::analyze::{FileContext, FileOutcome, mcp_config, secrets};
 use crate::deps::audit::{DepsContext, audit_file, parent_dir};
 use crate::deps::lockfile::{Family, LockfileKind};
 use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
@@ -340,7 +340,8 @@ fn analyze_file(
     let dependency_file = deps
         .kind_of(&file.rel)
         .filter(|_| rules.has_dependency_rules());
-    if lang.is_none() && !secrets && dependency_file.is_none() {
+    let client_config = rules.has_mcp_config_rules() && mcp_config::is_client_config(&file.rel);
+    if lang.is_none() && !secrets && dependency_file.is_none() && !client_config {
         return None;
     }
     let mut outcome = FileOutcome::default();
@@ -375,7 +376,7 @@ fn analyze_file(
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
         // Images and archives are expected; a binary where source was expected is worth a note.
-        if lang.is_none() && dependency_file.is_none() {
+        if lang.is_none() && dependency_file.is_none() && !client_config {
             return None;
         }
         outcome.notices.push(Notice::new(
@@ -406,6 +407,9 @@ fn analyze_file(
         outcome.reexports = analyzed.reexports;
     }
     outcome.findings.extend(secrets::scan(&ctx, rules));
+    if client_config {
+        check_client_config(&ctx, rules, &mut outcome);
+    }
     if let Some(kind) = dependency_file {
         audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
     }
@@ -413,6 +417,30 @@ fn analyze_file(
     outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
     ctx.fingerprint(&mut outcome.findings);
     Some((text.len() as u64, outcome))
+}
+
+/// The checks of an MCP client configuration. A credential a secret rule already reported on
+/// the same line is not reported twice.
+fn check_client_config(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
+    let (found, notices) = mcp_config::scan(ctx, rules);
+    let secret_lines: Vec<usize> = outcome
+        .findings
+        .iter()
+        .filter(|f| {
+            rules
+                .get(&f.rule_id)
+                .is_some_and(|r| matches!(r.matcher, crate::rules::Matcher::Secret(_)))
+        })
+        .map(|f| f.location.start_line)
+        .collect();
+    outcome.findings.extend(found.into_iter().filter(|f| {
+        let is_credential = rules.get(&f.rule_id).is_some_and(|r| {
+            matches!(&r.matcher, crate::rules::Matcher::McpConfig(m)
+                if m.check == mcp_config::ConfigCheck::HardcodedCredential)
+        });
+        !(is_credential && secret_lines.contains(&f.location.start_line))
+    }));
+    outcome.notices.extend(notices);
 }
 
 /// The dependency audit of one lockfile or manifest, as findings of the rules that name its
@@ -496,6 +524,9 @@ pub fn analyze_text_with(
         None => FileOutcome::default(),
     };
     outcome.findings.extend(secrets::scan(&ctx, rules));
+    if rules.has_mcp_config_rules() && mcp_config::is_client_config(rel_path) {
+        check_client_config(&ctx, rules, &mut outcome);
+    }
     if let Some(kind) = deps.kind_of(rel_path) {
         audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
     }

@@ -43,6 +43,16 @@ fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
 fn expected_example_findings() -> Vec<(String, String, u64)> {
     [
         ("github-token", "claude_desktop_config.json", 7),
+        (
+            "mcp-config-unpinned-launch",
+            "claude_desktop_config.json",
+            12,
+        ),
+        (
+            "mcp-config-broad-filesystem",
+            "claude_desktop_config.json",
+            12,
+        ),
         ("dep-vulnerable", "node-server/package-lock.json", 15),
         ("ts-command-injection", "node-server/src/index.ts", 20),
         ("ts-path-check-unresolved", "node-server/src/index.ts", 28),
@@ -197,7 +207,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 21);
+    assert_eq!(found.len(), 23);
     assert!(found.iter().all(|(_, p, _)| p != "tools/archive.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -251,12 +261,12 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out)
-            .contains("23 findings (16 high, 2 medium, 5 low) in 6 files; 12 files scanned")
+            .contains("25 findings (17 high, 3 medium, 5 low) in 6 files; 12 files scanned")
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(23));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(25));
 
     let out = mcpgate(&[
         "scan",
@@ -268,7 +278,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("23 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("25 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -353,7 +363,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 23 results, 0 problems"),
+        stdout(&out).contains("ok: 25 results, 0 problems"),
         "{}",
         stdout(&out)
     );

@@ -8,7 +8,7 @@ mod model;
 pub use index_doc::index_markdown;
 pub use model::{
     ArgCondition, ArgIs, CallMatch, DependencyMatch, DescriptionMatch, Docs, Examples, Language,
-    Matcher, MinSource, Rule, SecretMatch,
+    Matcher, McpConfigMatch, MinSource, Rule, SecretMatch,
 };
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
@@ -171,6 +171,13 @@ impl RuleSet {
         self.rules
             .iter()
             .find(|r| matches!(&r.matcher, Matcher::Dependency(d) if d.check == check))
+    }
+
+    /// Whether any MCP client-configuration rule is enabled.
+    pub fn has_mcp_config_rules(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| matches!(r.matcher, Matcher::McpConfig(_)))
     }
 
     /// Whether any dependency rule is enabled.
@@ -483,11 +490,12 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
     let call = match &rule.matcher {
         Matcher::Call(call) => call,
         Matcher::IgnoreComment(_) => return Ok(()),
-        Matcher::Dependency(_) => {
+        Matcher::Dependency(_) | Matcher::McpConfig(_) => {
             if rule.examples.file.is_none() {
                 return Err(fail(
                     "examples",
-                    "field `examples`: a dependency rule names the `file` its examples are".into(),
+                    "field `examples`: a dependency or MCP config rule names the `file` its examples are"
+                        .into(),
                 ));
             }
             return Ok(());

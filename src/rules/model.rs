@@ -33,7 +33,8 @@ impl Rule {
             Matcher::ToolDescription(_)
             | Matcher::Secret(_)
             | Matcher::IgnoreComment(_)
-            | Matcher::Dependency(_) => None,
+            | Matcher::Dependency(_)
+            | Matcher::McpConfig(_) => None,
         }
     }
 
@@ -81,6 +82,11 @@ impl Rule {
             Matcher::IgnoreComment(_) => {
                 "Checks `mcpgate:ignore RULE-ID reason` comments in any file.".to_string()
             }
+            Matcher::McpConfig(_) => "Checks the servers of MCP client configurations \
+                 (claude_desktop_config.json, .cursor/mcp.json, .vscode/mcp.json, .mcp.json, \
+                 mcp_config.json, cline_mcp_settings.json, .zed/settings.json, \
+                 .gemini/settings.json), JSON with comments included."
+                .to_string(),
             Matcher::Dependency(d) => format!(
                 "Dependency audit check `{}`: lockfiles (Cargo.lock, package-lock.json, \
                  npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, requirements*.txt, poetry.lock, \
@@ -168,6 +174,15 @@ pub enum Matcher {
     IgnoreComment(IgnoreCommentMatch),
     /// A check of the dependency audit (`src/deps/`).
     Dependency(DependencyMatch),
+    /// A check of MCP client configuration files (`src/analyze/mcp_config/`).
+    McpConfig(McpConfigMatch),
+}
+
+/// One check of MCP client configurations; findings are reported under this rule's id.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct McpConfigMatch {
+    pub check: crate::analyze::mcp_config::ConfigCheck,
 }
 
 /// One check of the dependency audit; the audit reports it under this rule's id.

@@ -1,0 +1,93 @@
+//! MCP client configuration files (Claude Desktop, Cursor, VS Code, Windsurf, Cline, Roo,
+//! Zed, Gemini CLI and the project-level `.mcp.json`): which files they are, the servers they
+//! launch or connect to, and the checks on each server. JSON with comments and trailing
+//! commas is accepted wherever a client accepts it; positions come from the parser, so every
+//! finding points at the value it is about.
+
+mod checks;
+mod model;
+
+pub use checks::ConfigCheck;
+pub use model::{Server, Spanned};
+
+use crate::analyze::FileContext;
+use crate::finding::{Finding, Notice, NoticeLevel};
+use crate::rules::{Matcher, RuleSet};
+
+/// Whether `rel_path` names a client configuration file mcpgate reads.
+pub fn is_client_config(rel_path: &str) -> bool {
+    let mut parts = rel_path.rsplit('/');
+    let name = parts.next().unwrap_or("");
+    let parent = parts.next().unwrap_or("");
+    match name {
+        "claude_desktop_config.json"
+        | "mcp.json"
+        | ".mcp.json"
+        | "mcp_config.json"
+        | "mcp_settings.json"
+        | "cline_mcp_settings.json" => true,
+        "settings.json" => matches!(parent, ".zed" | ".gemini" | ".vscode"),
+        _ => false,
+    }
+}
+
+/// One problem in a configuration file, before it becomes a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigHit {
+    pub check: ConfigCheck,
+    /// Byte range of the value the finding is about.
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+    /// A literal secret in the range: shown redacted in the snippet.
+    pub secret: Option<String>,
+}
+
+/// Checks one client configuration file. A file that does not parse is an error notice.
+pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice>) {
+    let wanted: Vec<(ConfigCheck, &crate::rules::Rule)> = rules
+        .rules()
+        .iter()
+        .filter_map(|r| match &r.matcher {
+            Matcher::McpConfig(m) => Some((m.check, r)),
+            _ => None,
+        })
+        .collect();
+    if wanted.is_empty() || ctx.text.trim().is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let servers = match model::servers(ctx.text) {
+        Ok(servers) => servers,
+        Err(e) => {
+            let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            return (
+                Vec::new(),
+                vec![Notice::new(
+                    ctx.rel_path,
+                    NoticeLevel::Error,
+                    format!(
+                        "cannot read as an MCP client configuration: {at}{}",
+                        e.reason
+                    ),
+                )],
+            );
+        }
+    };
+    let mut findings = Vec::new();
+    for server in &servers {
+        for hit in checks::check(server) {
+            let Some((_, rule)) = wanted.iter().find(|(c, _)| *c == hit.check) else {
+                continue;
+            };
+            let span = ctx.span_of_bytes(hit.start, hit.end);
+            let mut finding = ctx.finding(rule, span, hit.message);
+            if let Some(secret) = &hit.secret {
+                finding.snippet = finding
+                    .snippet
+                    .replace(secret.as_str(), &crate::analyze::secrets::redact(secret));
+            }
+            findings.push(finding);
+        }
+    }
+    (findings, Vec::new())
+}

@@ -1,0 +1,175 @@
+//! The servers of a client configuration, with the byte range of every value.
+//!
+//! Formats: `mcpServers` (Claude Desktop, Cursor, Windsurf, Cline, Roo, Gemini CLI,
+//! `.mcp.json`), `servers` (VS Code's `mcp.json`) and `mcp.servers` (its `settings.json`),
+//! `context_servers` (Zed: `command` as a string, or an object with `path`/`args`/`env`).
+
+use jsonc_parser::ast::{Object, Value};
+use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+
+/// A string value and where it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Spanned {
+    pub value: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One configured server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Server {
+    pub name: Spanned,
+    pub command: Option<Spanned>,
+    pub args: Vec<Spanned>,
+    /// `env` entries: (key, value).
+    pub env: Vec<(Spanned, Spanned)>,
+    pub headers: Vec<(Spanned, Spanned)>,
+    pub url: Option<Spanned>,
+    /// `autoApprove` / `alwaysAllow` entries.
+    pub auto_approve: Vec<Spanned>,
+}
+
+#[derive(Debug)]
+pub struct ConfigError {
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+pub fn servers(text: &str) -> Result<Vec<Server>, ConfigError> {
+    let parsed =
+        parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()).map_err(|e| {
+            ConfigError {
+                line: Some(crate::error::line_of_offset(text, e.range().start)),
+                reason: e.kind().to_string(),
+            }
+        })?;
+    let Some(Value::Object(root)) = parsed.value else {
+        return Err(ConfigError {
+            line: Some(1),
+            reason: "the top level is not an object".into(),
+        });
+    };
+    let mut out = Vec::new();
+    let mut tables: Vec<&Object<'_>> = Vec::new();
+    for key in ["mcpServers", "servers", "context_servers"] {
+        if let Some(Value::Object(o)) = root.get(key).map(|p| &p.value) {
+            tables.push(o);
+        }
+    }
+    if let Some(Value::Object(mcp)) = root.get("mcp").map(|p| &p.value)
+        && let Some(Value::Object(o)) = mcp.get("servers").map(|p| &p.value)
+    {
+        tables.push(o);
+    }
+    for table in tables {
+        for prop in &table.properties {
+            let Value::Object(entry) = &prop.value else {
+                continue;
+            };
+            let name = Spanned {
+                value: prop.name.as_str().to_string(),
+                start: prop.range.start,
+                end: prop.range.start + prop.name.as_str().len() + 2,
+            };
+            out.push(server(name, entry));
+        }
+    }
+    Ok(out)
+}
+
+fn string(value: &Value<'_>) -> Option<Spanned> {
+    match value {
+        Value::StringLit(s) => Some(Spanned {
+            value: s.value.to_string(),
+            start: s.range.start,
+            end: s.range.end,
+        }),
+        _ => None,
+    }
+}
+
+fn strings(value: Option<&Value<'_>>) -> Vec<Spanned> {
+    match value {
+        Some(Value::Array(a)) => a.elements.iter().filter_map(string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn pairs(value: Option<&Value<'_>>) -> Vec<(Spanned, Spanned)> {
+    let Some(Value::Object(o)) = value else {
+        return Vec::new();
+    };
+    o.properties
+        .iter()
+        .filter_map(|p| {
+            let value = string(&p.value)?;
+            let key = Spanned {
+                value: p.name.as_str().to_string(),
+                start: p.range.start,
+                end: value.start,
+            };
+            Some((key, value))
+        })
+        .collect()
+}
+
+fn server(name: Spanned, entry: &Object<'_>) -> Server {
+    let get = |key: &str| entry.get(key).map(|p| &p.value);
+    let mut server = Server {
+        name,
+        command: get("command").and_then(string),
+        args: strings(get("args")),
+        env: pairs(get("env")),
+        headers: pairs(get("headers")),
+        url: get("url")
+            .or_else(|| get("serverUrl"))
+            .or_else(|| get("httpUrl"))
+            .and_then(string),
+        auto_approve: strings(get("autoApprove")),
+    };
+    server.auto_approve.extend(strings(get("alwaysAllow")));
+    // Zed: `"command": { "path": ..., "args": [...], "env": {...} }`.
+    if let Some(Value::Object(command)) = get("command") {
+        let inner = |key: &str| command.get(key).map(|p| &p.value);
+        server.command = inner("path").and_then(string);
+        server.args = strings(inner("args"));
+        server.env = pairs(inner("env"));
+    }
+    server
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_jsonc() {
+        let text = r#"{
+  // Claude Desktop
+  "mcpServers": {
+    "fs": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/"], },
+  },
+  "context_servers": { "zed": { "command": { "path": "uvx", "args": ["x"], "env": { "K": "v" } } } },
+  "mcp": { "servers": { "remote": { "type": "http", "url": "http://example.org/mcp" } } },
+}"#;
+        let servers = servers(text).unwrap_or_default();
+        let names: Vec<&str> = servers.iter().map(|s| s.name.value.as_str()).collect();
+        assert_eq!(names, vec!["fs", "zed", "remote"]);
+        assert_eq!(servers[0].args.len(), 3);
+        assert_eq!(
+            &text[servers[0].args[2].start..servers[0].args[2].end],
+            "\"/\""
+        );
+        assert_eq!(
+            servers[1].command.as_ref().map(|c| c.value.as_str()),
+            Some("uvx")
+        );
+        assert_eq!(servers[1].env[0].1.value, "v");
+        assert_eq!(
+            servers[2].url.as_ref().map(|u| u.value.as_str()),
+            Some("http://example.org/mcp")
+        );
+        assert!(super::servers("{ \"mcpServers\": { ").is_err());
+        assert!(super::servers("[1]").is_err());
+    }
+}

@@ -1,0 +1,129 @@
+//! MCP client configurations: every check on fixtures of each client's format (JSONC,
+//! Windows paths, Zed's command object), exact positions, redaction, and bad files.
+
+use mcpgate::{NoticeLevel, RuleSet, ScanOptions, analyze_text, scan};
+use std::path::Path;
+
+fn at(findings: &[mcpgate::Finding]) -> Vec<(String, String, usize, usize)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule_id.clone(),
+                f.location.path.clone(),
+                f.location.start_line,
+                f.location.start_column,
+            )
+        })
+        .collect()
+}
+
+fn row(rule: &str, path: &str, line: usize, column: usize) -> (String, String, usize, usize) {
+    (rule.to_string(), path.to_string(), line, column)
+}
+
+#[test]
+fn every_client_format_is_checked_at_the_value() {
+    let options = ScanOptions {
+        paths: vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mcp-config")],
+        ..ScanOptions::default()
+    };
+    let report = scan(&options, &RuleSet::builtin().expect("rules")).expect("scan");
+    assert_eq!(
+        at(&report.findings),
+        vec![
+            row("mcp-config-dangerous-container", ".cursor/mcp.json", 5, 37),
+            row("mcp-config-dangerous-container", ".cursor/mcp.json", 5, 59),
+            row("mcp-config-unpinned-launch", ".cursor/mcp.json", 5, 104),
+            row("mcp-config-shell-command", ".cursor/mcp.json", 14, 22),
+            row("mcp-config-auto-approve", ".cursor/mcp.json", 19, 23),
+            row("mcp-config-plaintext-http", ".vscode/mcp.json", 9, 14),
+            row("mcp-config-unpinned-launch", ".vscode/mcp.json", 16, 16),
+            // The provider-neutral secret rule reports the key; the config rule stays quiet.
+            row("generic-secret-assignment", ".vscode/mcp.json", 17, 36),
+            row("mcp-config-unpinned-launch", ".zed/settings.json", 5, 44),
+            row("mcp-config-broad-filesystem", ".zed/settings.json", 5, 94),
+            row(
+                "mcp-config-broad-filesystem",
+                "win/claude_desktop_config.json",
+                5,
+                88
+            ),
+        ]
+    );
+    // The malformed file is an error naming it and the line; the empty one is nothing.
+    assert_eq!(report.notices.len(), 1, "{:?}", report.notices);
+    let notice = &report.notices[0];
+    assert_eq!(notice.path, "broken/mcp.json");
+    assert_eq!(notice.level, NoticeLevel::Error);
+    assert!(notice.reason.contains("line 3"), "{}", notice.reason);
+}
+
+#[test]
+fn credentials_are_reported_redacted_and_placeholders_are_not() {
+    let rules = RuleSet::builtin().expect("rules");
+    let text = r#"{
+  "mcpServers": {
+    "crm": {
+      "command": "node",
+      "args": ["crm.js", "--api-key", "crm-live-Q7w2E9r4T6y8U1i3"],
+      "env": {
+        "CRM_PASSWORD": "hunter2-but-longer-Zx81",
+        "CRM_TOKEN": "${env:CRM_TOKEN}",
+        "CRM_SECRET": "",
+        "CRM_REGION": "eu-west-1"
+      }
+    }
+  }
+}"#;
+    let outcome = analyze_text("mcp.json", text, &rules);
+    let credential: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "mcp-config-hardcoded-credential")
+        .collect();
+    let lines: Vec<usize> = credential.iter().map(|f| f.location.start_line).collect();
+    // Line 7's password is reported once, by the secret rule that also knows it.
+    assert_eq!(lines, vec![5], "{:#?}", outcome.findings);
+    assert_eq!(
+        at(&outcome.findings),
+        vec![
+            row("mcp-config-hardcoded-credential", "mcp.json", 5, 39),
+            row("generic-secret-assignment", "mcp.json", 7, 26),
+        ]
+    );
+    assert!(
+        credential[0].message.contains("`${env:API_KEY}`"),
+        "{}",
+        credential[0].message
+    );
+    for f in &outcome.findings {
+        assert!(!f.snippet.contains("Q7w2E9r4T6y8U1i3"), "{}", f.snippet);
+        assert!(!f.snippet.contains("hunter2-but-longer"), "{}", f.snippet);
+        assert!(!f.message.contains("Q7w2E9r4T6y8U1i3"), "{}", f.message);
+    }
+    assert!(
+        credential[0].snippet.contains("\"crm-…\""),
+        "{}",
+        credential[0].snippet
+    );
+}
+
+#[test]
+fn pinned_local_and_read_only_setups_are_silent() {
+    let rules = RuleSet::builtin().expect("rules");
+    let text = r#"{
+  "mcpServers": {
+    "fs": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "/work/site", "C:\\work\\repo"] },
+    "git": { "command": "uvx", "args": ["--from", "mcp-server-git==2025.7.1", "mcp-server-git"], "autoApprove": ["git_status", "git_log"] },
+    "time": { "command": "pipx", "args": ["run", "--spec", "mcp-server-time==2025.8.4", "mcp-server-time"] },
+    "img": { "command": "podman", "args": ["run", "-i", "--rm", "--network", "none", "-v", "/work/site:/data:ro", "docker.io/mcp/fetch:1.4.0"] },
+    "local": { "url": "http://127.0.0.1:3000/sse" },
+    "remote": { "url": "https://mcp.example.org/mcp", "headers": { "Authorization": "Bearer ${env:MCP_TOKEN}" } },
+    "bridge": { "command": "npx", "args": ["-y", "mcp-remote@0.1.29", "https://mcp.example.org/sse"] }
+  }
+}"#;
+    let outcome = analyze_text("mcp.json", text, &rules);
+    assert!(outcome.findings.is_empty(), "{:#?}", outcome.findings);
+    assert!(outcome.notices.is_empty(), "{:#?}", outcome.notices);
+}
