@@ -3,7 +3,7 @@
 
 use crate::analyze::cross_file::{self, ModuleFacts};
 use crate::analyze::source::{self, language_for};
-use crate::analyze::{FileContext, FileOutcome, mcp_config, secrets};
+use crate::analyze::{FileContext, FileOutcome, dockerfile, mcp_config, secrets};
 use crate::deps::audit::{DepsContext, audit_file, parent_dir};
 use crate::deps::lockfile::{Family, LockfileKind};
 use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
@@ -341,7 +341,8 @@ fn analyze_file(
         .kind_of(&file.rel)
         .filter(|_| rules.has_dependency_rules());
     let client_config = rules.has_mcp_config_rules() && mcp_config::is_client_config(&file.rel);
-    if lang.is_none() && !secrets && dependency_file.is_none() && !client_config {
+    let docker = rules.has_dockerfile_rules() && dockerfile::is_dockerfile(&file.rel);
+    if lang.is_none() && !secrets && dependency_file.is_none() && !client_config && !docker {
         return None;
     }
     let mut outcome = FileOutcome::default();
@@ -376,7 +377,7 @@ fn analyze_file(
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
         // Images and archives are expected; a binary where source was expected is worth a note.
-        if lang.is_none() && dependency_file.is_none() && !client_config {
+        if lang.is_none() && dependency_file.is_none() && !client_config && !docker {
             return None;
         }
         outcome.notices.push(Notice::new(
@@ -410,6 +411,9 @@ fn analyze_file(
     if client_config {
         check_client_config(&ctx, rules, &mut outcome);
     }
+    if docker {
+        check_dockerfile(&ctx, rules, &mut outcome);
+    }
     if let Some(kind) = dependency_file {
         audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
     }
@@ -419,12 +423,24 @@ fn analyze_file(
     Some((text.len() as u64, outcome))
 }
 
-/// The checks of an MCP client configuration. A credential a secret rule already reported on
-/// the same line is not reported twice.
-fn check_client_config(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
-    let (found, notices) = mcp_config::scan(ctx, rules);
-    let secret_lines: Vec<usize> = outcome
-        .findings
+/// The checks of a Dockerfile; a credential a secret rule already reported on the same line
+/// is not reported twice.
+fn check_dockerfile(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
+    let (found, notices) = dockerfile::scan(ctx, rules);
+    let secret_lines = secret_finding_lines(&outcome.findings, rules);
+    outcome.findings.extend(found.into_iter().filter(|f| {
+        let is_credential = rules.get(&f.rule_id).is_some_and(|r| {
+            matches!(&r.matcher, crate::rules::Matcher::Dockerfile(m)
+                if m.check == dockerfile::DockerCheck::SecretInImage)
+        });
+        !(is_credential && secret_lines.contains(&f.location.start_line))
+    }));
+    outcome.notices.extend(notices);
+}
+
+/// Lines where a secret rule reported something.
+fn secret_finding_lines(findings: &[crate::finding::Finding], rules: &RuleSet) -> Vec<usize> {
+    findings
         .iter()
         .filter(|f| {
             rules
@@ -432,7 +448,14 @@ fn check_client_config(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut Fil
                 .is_some_and(|r| matches!(r.matcher, crate::rules::Matcher::Secret(_)))
         })
         .map(|f| f.location.start_line)
-        .collect();
+        .collect()
+}
+
+/// The checks of an MCP client configuration. A credential a secret rule already reported on
+/// the same line is not reported twice.
+fn check_client_config(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
+    let (found, notices) = mcp_config::scan(ctx, rules);
+    let secret_lines = secret_finding_lines(&outcome.findings, rules);
     outcome.findings.extend(found.into_iter().filter(|f| {
         let is_credential = rules.get(&f.rule_id).is_some_and(|r| {
             matches!(&r.matcher, crate::rules::Matcher::McpConfig(m)
@@ -526,6 +549,9 @@ pub fn analyze_text_with(
     outcome.findings.extend(secrets::scan(&ctx, rules));
     if rules.has_mcp_config_rules() && mcp_config::is_client_config(rel_path) {
         check_client_config(&ctx, rules, &mut outcome);
+    }
+    if rules.has_dockerfile_rules() && dockerfile::is_dockerfile(rel_path) {
+        check_dockerfile(&ctx, rules, &mut outcome);
     }
     if let Some(kind) = deps.kind_of(rel_path) {
         audit_dependencies(kind, &ctx, rules, deps, &mut outcome);

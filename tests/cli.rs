@@ -42,6 +42,8 @@ fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
 
 fn expected_example_findings() -> Vec<(String, String, u64)> {
     [
+        ("dockerfile-root-user", "Dockerfile", 1),
+        ("dockerfile-pipe-to-shell", "Dockerfile", 4),
         ("github-token", "claude_desktop_config.json", 7),
         (
             "mcp-config-unpinned-launch",
@@ -89,7 +91,7 @@ fn example_scan_finds_exactly_the_planted_bugs_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let doc = json(&out);
     assert_eq!(findings(&doc), expected_example_findings());
-    assert_eq!(doc["summary"]["files_scanned"], 12);
+    assert_eq!(doc["summary"]["files_scanned"], 13);
     assert_eq!(doc["summary"]["complete"], true);
     assert_eq!(doc["notices"].as_array().map(Vec::len), Some(0));
 }
@@ -207,7 +209,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 23);
+    assert_eq!(found.len(), 25);
     assert!(found.iter().all(|(_, p, _)| p != "tools/archive.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -261,12 +263,12 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out)
-            .contains("25 findings (17 high, 3 medium, 5 low) in 6 files; 12 files scanned")
+            .contains("27 findings (18 high, 4 medium, 5 low) in 7 files; 13 files scanned")
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(25));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(27));
 
     let out = mcpgate(&[
         "scan",
@@ -278,7 +280,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("25 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("27 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -363,7 +365,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 25 results, 0 problems"),
+        stdout(&out).contains("ok: 27 results, 0 problems"),
         "{}",
         stdout(&out)
     );

@@ -2,6 +2,7 @@
 //! decide the exit code.
 
 pub mod cross_file;
+pub mod dockerfile;
 pub mod mcp_config;
 pub mod secrets;
 pub mod source;

@@ -7,8 +7,8 @@ mod model;
 
 pub use index_doc::index_markdown;
 pub use model::{
-    ArgCondition, ArgIs, CallMatch, DependencyMatch, DescriptionMatch, Docs, Examples, Language,
-    Matcher, McpConfigMatch, MinSource, Rule, SecretMatch,
+    ArgCondition, ArgIs, CallMatch, DependencyMatch, DescriptionMatch, DockerfileMatch, Docs,
+    Examples, Language, Matcher, McpConfigMatch, MinSource, Rule, SecretMatch,
 };
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
@@ -178,6 +178,13 @@ impl RuleSet {
         self.rules
             .iter()
             .any(|r| matches!(r.matcher, Matcher::McpConfig(_)))
+    }
+
+    /// Whether any Dockerfile rule is enabled.
+    pub fn has_dockerfile_rules(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| matches!(r.matcher, Matcher::Dockerfile(_)))
     }
 
     /// Whether any dependency rule is enabled.
@@ -490,11 +497,11 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
     let call = match &rule.matcher {
         Matcher::Call(call) => call,
         Matcher::IgnoreComment(_) => return Ok(()),
-        Matcher::Dependency(_) | Matcher::McpConfig(_) => {
+        Matcher::Dependency(_) | Matcher::McpConfig(_) | Matcher::Dockerfile(_) => {
             if rule.examples.file.is_none() {
                 return Err(fail(
                     "examples",
-                    "field `examples`: a dependency or MCP config rule names the `file` its examples are"
+                    "field `examples`: a dependency, MCP config or Dockerfile rule names the `file` its examples are"
                         .into(),
                 ));
             }

@@ -34,7 +34,8 @@ impl Rule {
             | Matcher::Secret(_)
             | Matcher::IgnoreComment(_)
             | Matcher::Dependency(_)
-            | Matcher::McpConfig(_) => None,
+            | Matcher::McpConfig(_)
+            | Matcher::Dockerfile(_) => None,
         }
     }
 
@@ -44,7 +45,9 @@ impl Rule {
             return "text";
         }
         if let Some(file) = &self.examples.file {
-            return if file.ends_with(".json") {
+            return if file.ends_with("Dockerfile") {
+                "dockerfile"
+            } else if file.ends_with(".json") {
                 "json"
             } else if file.ends_with(".toml")
                 || file.ends_with(".lock") && !file.starts_with("yarn")
@@ -82,6 +85,9 @@ impl Rule {
             Matcher::IgnoreComment(_) => {
                 "Checks `mcpgate:ignore RULE-ID reason` comments in any file.".to_string()
             }
+            Matcher::Dockerfile(_) => "Checks Dockerfiles and Containerfiles (all stages; \
+                 line continuations and heredocs parsed)."
+                .to_string(),
             Matcher::McpConfig(_) => "Checks the servers of MCP client configurations \
                  (claude_desktop_config.json, .cursor/mcp.json, .vscode/mcp.json, .mcp.json, \
                  mcp_config.json, cline_mcp_settings.json, .zed/settings.json, \
@@ -176,6 +182,15 @@ pub enum Matcher {
     Dependency(DependencyMatch),
     /// A check of MCP client configuration files (`src/analyze/mcp_config/`).
     McpConfig(McpConfigMatch),
+    /// A check of Dockerfiles (`src/analyze/dockerfile.rs`).
+    Dockerfile(DockerfileMatch),
+}
+
+/// One check of Dockerfiles; findings are reported under this rule's id.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DockerfileMatch {
+    pub check: crate::analyze::dockerfile::DockerCheck,
 }
 
 /// One check of MCP client configurations; findings are reported under this rule's id.
