@@ -199,6 +199,9 @@ pub struct Report {
     pub notices: Vec<Notice>,
     pub files_scanned: usize,
     pub bytes_scanned: u64,
+    /// The MCP tools, resources and prompts the source defines (`mcpgate tools`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<crate::tools::Tool>,
 }
 
 impl Report {

@@ -28,6 +28,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suppress;
+pub mod tools;
 pub mod walk;
 
 pub use config::Config;

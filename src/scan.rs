@@ -88,11 +88,13 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let project = cross_file::project_modules(files.iter().map(|f| f.rel.as_str()));
     let db = open_advisories(&files, options, rules, &mut report)?;
     let deps = deps_context(&files, options, db.as_ref());
+    let tool_lock = load_tool_lock(&root, rules, &mut report);
+    let lock = tool_lock.as_ref().map(|(lock, _)| lock);
     let mut outcomes: Vec<(&WalkedFile, u64, FileOutcome)> = pool.install(|| {
         files
             .par_iter()
             .filter_map(|file| {
-                analyze_file(file, rules, options, &project, &deps).map(|(b, o)| (file, b, o))
+                analyze_file(file, rules, options, &project, &deps, lock).map(|(b, o)| (file, b, o))
             })
             .collect()
     });
@@ -118,11 +120,77 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     for (_, bytes, outcome) in outcomes.drain(..) {
         report.files_scanned += 1;
         report.bytes_scanned += bytes;
+        report.tools.extend(outcome.tools);
         report.findings.extend(outcome.findings);
         report.notices.extend(outcome.notices);
     }
+    report
+        .tools
+        .sort_by(|a, b| (&a.path, a.line, &a.name).cmp(&(&b.path, b.line, &b.name)));
+    if let Some((lock, text)) = &tool_lock {
+        report
+            .findings
+            .extend(removed_tools(lock, text, &report.tools, rules));
+    }
     report.normalize();
     Ok(report)
+}
+
+/// `mcp-tools.lock` at the root, when a rule compares against it. A lock that does not parse
+/// is an error notice: a comparison that silently did not happen would pass.
+fn load_tool_lock(
+    root: &Path,
+    rules: &RuleSet,
+    report: &mut Report,
+) -> Option<(crate::tools::Lock, String)> {
+    rules.tool_lock_rule()?;
+    let path = root.join(crate::tools::LOCK_FILE);
+    let bytes = read_capped(&path, DEFAULT_MAX_FILE_SIZE).ok()?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    match crate::tools::Lock::parse(&text) {
+        Ok(lock) => Some((lock, text)),
+        Err((line, reason)) => {
+            report.notices.push(Notice::new(
+                crate::tools::LOCK_FILE,
+                NoticeLevel::Error,
+                format!("cannot read the tool lock: line {line}: {reason}"),
+            ));
+            None
+        }
+    }
+}
+
+/// Locked tools the source no longer defines, reported on their entry in the lock file.
+fn removed_tools(
+    lock: &crate::tools::Lock,
+    text: &str,
+    tools: &[crate::tools::Tool],
+    rules: &RuleSet,
+) -> Vec<crate::finding::Finding> {
+    let Some(rule) = rules.tool_lock_rule() else {
+        return Vec::new();
+    };
+    let ctx = FileContext::new(crate::tools::LOCK_FILE, text);
+    let mut findings = Vec::new();
+    for locked in &lock.tools {
+        if lock.still_defined(locked, tools) {
+            continue;
+        }
+        let needle = format!(
+            "\"name\": {}",
+            serde_json::Value::from(locked.name.as_str())
+        );
+        let row = text.lines().position(|l| l.contains(&needle)).unwrap_or(0);
+        let message = format!(
+            "{} `{}` is in {} but no longer defined: if it moved to a module mcpgate does not read, the lock no longer covers it; otherwise run `mcpgate tools --lock`",
+            locked.kind,
+            locked.name,
+            crate::tools::LOCK_FILE
+        );
+        findings.push(ctx.finding(rule, ctx.line_span(row), message));
+    }
+    ctx.fingerprint(&mut findings);
+    findings
 }
 
 /// The advisory checks that need the store.
@@ -327,6 +395,7 @@ fn analyze_file(
     options: &ScanOptions,
     project: &cross_file::ProjectModules,
     deps: &DepsContext<'_>,
+    tool_lock: Option<&crate::tools::Lock>,
 ) -> Option<(u64, FileOutcome)> {
     let needs_head = file.abs.extension().is_none();
     let head = if needs_head {
@@ -406,6 +475,10 @@ fn analyze_file(
         outcome.exports = analyzed.exports;
         outcome.external_calls = analyzed.external_calls;
         outcome.reexports = analyzed.reexports;
+        outcome.tools = analyzed.tools;
+        if let Some(lock) = tool_lock {
+            compare_with_lock(&ctx, rules, lock, &mut outcome);
+        }
     }
     outcome.findings.extend(secrets::scan(&ctx, rules));
     if client_config {
@@ -421,6 +494,25 @@ fn analyze_file(
     outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
     ctx.fingerprint(&mut outcome.findings);
     Some((text.len() as u64, outcome))
+}
+
+/// Each tool of the file against its locked entry: new tools and changed ones are findings
+/// at their definition.
+fn compare_with_lock(
+    ctx: &FileContext<'_>,
+    rules: &RuleSet,
+    lock: &crate::tools::Lock,
+    outcome: &mut FileOutcome,
+) {
+    let Some(rule) = rules.tool_lock_rule() else {
+        return;
+    };
+    for tool in &outcome.tools {
+        if let Some(message) = crate::tools::drift(tool, lock.find(tool)) {
+            let span = ctx.line_span(tool.line.saturating_sub(1));
+            outcome.findings.push(ctx.finding(rule, span, message));
+        }
+    }
 }
 
 /// The checks of a Dockerfile; a credential a secret rule already reported on the same line
@@ -524,7 +616,7 @@ fn audit_dependencies(
 /// Analyzes one in-memory file as the scan would, choosing the analyzers by `rel_path`. For
 /// rule tests, editors and fuzzing: no walking, no file system.
 pub fn analyze_text(rel_path: &str, text: &str, rules: &RuleSet) -> FileOutcome {
-    analyze_text_with(rel_path, text, rules, &DepsContext::default())
+    analyze_text_with(rel_path, text, rules, &DepsContext::default(), None)
 }
 
 /// `analyze_text` with what the dependency audit knows of the rest of the project: the
@@ -534,6 +626,7 @@ pub fn analyze_text_with(
     text: &str,
     rules: &RuleSet,
     deps: &DepsContext<'_>,
+    tool_lock: Option<&crate::tools::Lock>,
 ) -> FileOutcome {
     let ctx = FileContext::new(rel_path, text);
     let mut outcome = match language_for(Path::new(rel_path), text.as_bytes()) {
@@ -546,6 +639,9 @@ pub fn analyze_text_with(
         ),
         None => FileOutcome::default(),
     };
+    if let Some(lock) = tool_lock {
+        compare_with_lock(&ctx, rules, lock, &mut outcome);
+    }
     outcome.findings.extend(secrets::scan(&ctx, rules));
     if rules.has_mcp_config_rules() && mcp_config::is_client_config(rel_path) {
         check_client_config(&ctx, rules, &mut outcome);

@@ -39,8 +39,12 @@ fn every_bad_example_fires_and_every_good_example_is_silent() {
                     .insert(String::new());
             }
         }
-        let analyze =
-            |path: &str, text: &str, rules: &RuleSet| analyze_text_with(path, text, rules, &deps);
+        // The lock rule's examples are compared with an empty lock: every tool is new.
+        let empty_lock = mcpgate::tools::Lock::of(&[]);
+        let lock = matches!(rule.matcher, Matcher::ToolLock(_)).then_some(&empty_lock);
+        let analyze = |path: &str, text: &str, rules: &RuleSet| {
+            analyze_text_with(path, text, rules, &deps, lock)
+        };
         for (i, bad) in rule.examples.bad.iter().enumerate() {
             let bad = expand_example(bad, i as u64);
             let outcome = analyze(path, &bad, &rules);

@@ -21,6 +21,8 @@ pub struct FileOutcome {
     pub exports: Vec<source::ExportedFunction>,
     pub external_calls: Vec<source::ExternalCall>,
     pub reexports: Vec<source::Reexport>,
+    /// The MCP tools, resources and prompts the file defines.
+    pub tools: Vec<crate::tools::Tool>,
 }
 
 /// A span in byte coordinates as parsers report it: 0-based row and byte column.

@@ -32,11 +32,28 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// List the MCP tools, resources and prompts the source defines; `--lock` snapshots them.
+    Tools(ToolsArgs),
     /// Manage the advisory database the dependency audit reads.
     Db {
         #[command(subcommand)]
         command: DbCommand,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ToolsArgs {
+    /// Directories or files to read [default: the current directory].
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: RulesFormat,
+    /// Write `mcp-tools.lock` at the root: scans then flag tools that differ from it.
+    #[arg(long)]
+    pub lock: bool,
+    /// Skip paths matching GLOB.
+    #[arg(long, short = 'e', value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 mod args;
 mod db_cmd;
 mod rules_cmd;
+mod tools_cmd;
 
 use crate::config::Config;
 use crate::deps::AuditOptions;
@@ -37,6 +38,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             RulesCommand::List(a) => rules_cmd::list(&a),
             RulesCommand::Show(a) => rules_cmd::show(&a),
         },
+        Command::Tools(args) => tools_cmd::run(&args),
         Command::Db { command } => match command {
             DbCommand::Update(a) => db_cmd::update(&a),
             DbCommand::Import(a) => db_cmd::import(&a),

@@ -180,6 +180,13 @@ impl RuleSet {
             .any(|r| matches!(r.matcher, Matcher::McpConfig(_)))
     }
 
+    /// The rule that compares tools with `mcp-tools.lock`, if it is enabled.
+    pub fn tool_lock_rule(&self) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| matches!(r.matcher, Matcher::ToolLock(_)))
+    }
+
     /// Whether any Dockerfile rule is enabled.
     pub fn has_dockerfile_rules(&self) -> bool {
         self.rules
@@ -496,7 +503,7 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
     }
     let call = match &rule.matcher {
         Matcher::Call(call) => call,
-        Matcher::IgnoreComment(_) => return Ok(()),
+        Matcher::IgnoreComment(_) | Matcher::ToolLock(_) => return Ok(()),
         Matcher::Dependency(_) | Matcher::McpConfig(_) | Matcher::Dockerfile(_) => {
             if rule.examples.file.is_none() {
                 return Err(fail(

@@ -35,7 +35,8 @@ impl Rule {
             | Matcher::IgnoreComment(_)
             | Matcher::Dependency(_)
             | Matcher::McpConfig(_)
-            | Matcher::Dockerfile(_) => None,
+            | Matcher::Dockerfile(_)
+            | Matcher::ToolLock(_) => None,
         }
     }
 
@@ -85,6 +86,10 @@ impl Rule {
             Matcher::IgnoreComment(_) => {
                 "Checks `mcpgate:ignore RULE-ID reason` comments in any file.".to_string()
             }
+            Matcher::ToolLock(_) => "Compares every MCP tool, resource and prompt with its \
+                 entry in `mcp-tools.lock` (written by `mcpgate tools --lock`), when the scan \
+                 root has one."
+                .to_string(),
             Matcher::Dockerfile(_) => "Checks Dockerfiles and Containerfiles (all stages; \
                  line continuations and heredocs parsed)."
                 .to_string(),
@@ -184,7 +189,14 @@ pub enum Matcher {
     McpConfig(McpConfigMatch),
     /// A check of Dockerfiles (`src/analyze/dockerfile.rs`).
     Dockerfile(DockerfileMatch),
+    /// Tools that differ from `mcp-tools.lock` (`src/tools.rs`).
+    ToolLock(ToolLockMatch),
 }
+
+/// No parameters: the check is the comparison with the lock file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolLockMatch {}
 
 /// One check of Dockerfiles; findings are reported under this rule's id.
 #[derive(Clone, Debug, Deserialize)]

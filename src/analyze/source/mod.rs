@@ -626,6 +626,7 @@ pub fn analyze(
         }
     }
     outcome.findings = best.into_values().map(|(_, _, f)| f).collect();
+    outcome.tools = inventory(ctx, rules, &parsed);
     for (rule_index, rule) in rules.rules().iter().enumerate() {
         let crate::rules::Matcher::ToolDescription(check) = &rule.matcher else {
             continue;
@@ -836,6 +837,8 @@ pub struct ExportedFunction {
 /// What a front end found in one file.
 pub struct Parsed {
     pub hits: Vec<SinkHit>,
+    /// The MCP tools, resources and prompts the file defines, for the inventory.
+    pub entries: Vec<EntryInfo>,
     /// Summaries of the module's top-level functions, for callers in other files.
     pub exports: Vec<ExportedFunction>,
     /// Calls from MCP entry points into other modules with tainted arguments.
@@ -847,6 +850,18 @@ pub struct Parsed {
     pub had_syntax_errors: bool,
     /// The analysis ran out of its time budget: what was found stands, more may be missing.
     pub analysis_truncated: Option<Duration>,
+}
+
+/// An MCP entry point a file defines: what the inventory lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryInfo {
+    pub kind: EntryKind,
+    /// The function's name as taints name their origin (`Class.method` in Python; the
+    /// registered name in TypeScript).
+    pub name: String,
+    pub start_byte: usize,
+    /// The parameters a caller (the model) chooses.
+    pub params: Vec<String>,
 }
 
 /// `export { run as exec } from "./tools/exec.js"` (`name` and `original` given) or
@@ -876,6 +891,63 @@ static HIDDEN_ESCAPE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::Laz
 });
 
 /// The first problem `rule` finds in `d`: the byte offset within the literal and what matched.
+/// The file's MCP entry points with their descriptions and what their inputs reach.
+fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<crate::tools::Tool> {
+    use crate::tools::{Tool, capability_of, plain_description, sha256_hex};
+    parsed
+        .entries
+        .iter()
+        .map(|entry| {
+            let mut described: Vec<&Description> = parsed
+                .descriptions
+                .iter()
+                .filter(|d| d.owner == entry.name)
+                .collect();
+            described.sort_by_key(|d| d.start_byte);
+            let raw: Vec<&str> = described.iter().map(|d| d.text.as_str()).collect();
+            let description: Vec<String> = described
+                .iter()
+                .map(|d| plain_description(&d.text))
+                .collect();
+            let mut capabilities = std::collections::BTreeSet::new();
+            for hit in &parsed.hits {
+                let Hit::Value(Flow::Tainted(taints)) = &hit.hit else {
+                    continue;
+                };
+                let from_entry = taints.iter().any(|t| {
+                    *t.origin.function == entry.name && matches!(t.origin.kind, FnKind::Entry(_))
+                });
+                let capability = rules
+                    .rules()
+                    .get(hit.rule)
+                    .and_then(|r| capability_of(&r.cwe));
+                if let (true, Some(capability)) = (from_entry, capability) {
+                    capabilities.insert(capability.to_string());
+                }
+            }
+            let kind = match entry.kind {
+                EntryKind::Tool => "tool",
+                EntryKind::Resource => "resource",
+                EntryKind::Prompt => "prompt",
+                EntryKind::CallTool => "call_tool",
+            };
+            Tool {
+                kind: kind.to_string(),
+                name: entry.name.clone(),
+                path: ctx.rel_path.to_string(),
+                line: ctx
+                    .span_of_bytes(entry.start_byte, entry.start_byte)
+                    .start_row
+                    + 1,
+                description: description.join(" "),
+                description_sha256: sha256_hex(&raw.join("\n")),
+                params: entry.params.clone(),
+                capabilities,
+            }
+        })
+        .collect()
+}
+
 fn check_description(
     rule: &crate::rules::DescriptionMatch,
     d: &Description,

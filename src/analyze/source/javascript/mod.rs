@@ -92,8 +92,22 @@ pub fn analyze(
     let module = names::Module::collect(root, text, rel_path, project);
     let deadline = std::time::Instant::now() + budget;
     let result = taint::analyze_module(&module, text, rules, lang, root, deadline);
+    let entries = module
+        .functions
+        .iter()
+        .filter_map(|f| match f.kind {
+            super::FnKind::Entry(kind) => Some(super::EntryInfo {
+                kind,
+                name: f.name.to_string(),
+                start_byte: f.start_byte,
+                params: entry_params(f, text),
+            }),
+            _ => None,
+        })
+        .collect();
     Ok(Parsed {
         hits: result.hits,
+        entries,
         exports: result.exports,
         external_calls: result.external_calls,
         reexports: module.reexports,
@@ -101,4 +115,20 @@ pub fn analyze(
         had_syntax_errors: root.has_error(),
         analysis_truncated: result.out_of_time.then_some(budget),
     })
+}
+
+/// The names an entry's handler takes: destructured properties (`({ path, limit })`) one by
+/// one, otherwise the parameter names.
+fn entry_params(function: &names::Function<'_>, text: &str) -> Vec<String> {
+    let mut nodes: Vec<_> = function
+        .params
+        .iter()
+        .flat_map(|p| names::pattern_identifiers(*p))
+        .collect();
+    nodes.sort_by_key(|n| n.start_byte());
+    nodes
+        .iter()
+        .filter_map(|n| text.get(n.start_byte()..n.end_byte()))
+        .map(str::to_string)
+        .collect()
 }

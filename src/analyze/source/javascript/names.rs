@@ -128,6 +128,7 @@ pub(super) type Schema = FxHashMap<String, PropKind>;
 pub(super) struct Function<'t> {
     /// Allocated once per function: taints compare their origin with `Rc::ptr_eq`.
     pub name: Rc<str>,
+    pub start_byte: usize,
     pub params: Vec<Node<'t>>,
     pub body: Option<Node<'t>>,
     pub kind: FnKind,
@@ -598,6 +599,7 @@ impl<'t> Module<'t> {
         self.by_node.insert(node.id(), index);
         self.functions.push(Function {
             name: Rc::from(name.as_str()),
+            start_byte: node.start_byte(),
             params,
             body: field(node, F::Body),
             kind,

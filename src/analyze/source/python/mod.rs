@@ -40,8 +40,27 @@ pub fn analyze(
     let root = tree.root_node();
     let module = names::Module::collect(root, text);
     let result = taint::analyze_module(&module, text, rules, project);
+    let entries = module
+        .functions
+        .iter()
+        .filter_map(|f| match f.kind {
+            super::FnKind::Entry(kind) => Some(super::EntryInfo {
+                kind,
+                name: f.qualified.clone(),
+                start_byte: f.start_byte,
+                params: f
+                    .params
+                    .iter()
+                    .filter(|p| !p.receiver && !p.injected)
+                    .map(|p| p.name.clone())
+                    .collect(),
+            }),
+            _ => None,
+        })
+        .collect();
     Ok(Parsed {
         hits: result.hits,
+        entries,
         exports: result.exports,
         external_calls: result.external_calls,
         descriptions: module.descriptions,

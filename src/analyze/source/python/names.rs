@@ -63,6 +63,8 @@ pub(super) enum Variadic {
 pub(super) struct FunctionDef {
     /// `name`, `Class.name` or `outer.name`.
     pub qualified: String,
+    /// Where the `def` starts.
+    pub start_byte: usize,
     pub class: Option<String>,
     pub params: Vec<Param>,
     pub kind: FnKind,
@@ -499,6 +501,7 @@ fn function_def(node: Node<'_>, src: &str, registered: &HashSet<&str>) -> Functi
         .unwrap_or_default();
     FunctionDef {
         qualified,
+        start_byte: node.start_byte(),
         class,
         params,
         kind,

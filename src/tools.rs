@@ -1,0 +1,255 @@
+//! The tool inventory: every MCP tool, resource template and prompt the source defines, with
+//! what the model reads about it and what its inputs reach; and `mcp-tools.lock`, a reviewed
+//! snapshot of that inventory, so a change that rewrites a tool's description, its parameters
+//! or its reach (a rug pull) shows up in review.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+
+pub const LOCK_FILE: &str = "mcp-tools.lock";
+const LOCK_VERSION: u32 = 1;
+
+/// One MCP entry point.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Tool {
+    /// `tool`, `resource`, `prompt` or `call_tool` (a low-level handler of every tool).
+    pub kind: String,
+    pub name: String,
+    pub path: String,
+    pub line: usize,
+    /// What the model reads, quotes removed and whitespace collapsed.
+    pub description: String,
+    /// SHA-256 of the description literals exactly as written.
+    pub description_sha256: String,
+    pub params: Vec<String>,
+    /// What the tool's inputs reach without a check the engine recognises: `shell`, `code`,
+    /// `filesystem`, `network`, `database`, `deserialization`.
+    pub capabilities: BTreeSet<String>,
+}
+
+/// The capability a rule's sink stands for, by its CWE ids.
+pub fn capability_of(cwe: &[u32]) -> Option<&'static str> {
+    for id in cwe {
+        let capability = match id {
+            77 | 78 | 88 => "shell",
+            94 | 95 => "code",
+            22 | 23 | 73 => "filesystem",
+            918 => "network",
+            89 => "database",
+            502 => "deserialization",
+            _ => continue,
+        };
+        return Some(capability);
+    }
+    None
+}
+
+/// The SHA-256 of `text`, in hex.
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A description literal as the model reads it: quotes and string prefixes removed,
+/// whitespace collapsed. Escapes stay as written.
+pub fn plain_description(literal: &str) -> String {
+    let trimmed = literal
+        .trim()
+        .trim_start_matches(['r', 'R', 'b', 'B', 'u', 'U', 'f', 'F']);
+    let unquoted = ["\"\"\"", "'''", "\"", "'", "`"]
+        .iter()
+        .find_map(|q| trimmed.strip_prefix(q).and_then(|t| t.strip_suffix(q)))
+        .unwrap_or(trimmed);
+    unquoted.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The lock file: what was reviewed, per tool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lock {
+    pub version: u32,
+    pub tools: Vec<LockedTool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedTool {
+    pub kind: String,
+    pub name: String,
+    /// Where it was defined when locked (informational: moving a tool is not a change).
+    pub path: String,
+    pub description_sha256: String,
+    pub params: Vec<String>,
+    pub capabilities: BTreeSet<String>,
+}
+
+impl Lock {
+    pub fn of(tools: &[Tool]) -> Lock {
+        let mut locked: Vec<LockedTool> = tools
+            .iter()
+            .map(|t| LockedTool {
+                kind: t.kind.clone(),
+                name: t.name.clone(),
+                path: t.path.clone(),
+                description_sha256: t.description_sha256.clone(),
+                params: t.params.clone(),
+                capabilities: t.capabilities.clone(),
+            })
+            .collect();
+        locked.sort();
+        locked.dedup_by(|a, b| a.kind == b.kind && a.name == b.name && a.path == b.path);
+        Lock {
+            version: LOCK_VERSION,
+            tools: locked,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        out.push('\n');
+        out
+    }
+
+    /// Parses a lock file; errors give the line.
+    pub fn parse(text: &str) -> Result<Lock, (usize, String)> {
+        let lock: Lock = serde_json::from_str(text).map_err(|e| (e.line(), e.to_string()))?;
+        if lock.version != LOCK_VERSION {
+            return Err((
+                1,
+                format!(
+                    "lock version {} is not {LOCK_VERSION}; regenerate it with `mcpgate tools --lock`",
+                    lock.version
+                ),
+            ));
+        }
+        Ok(lock)
+    }
+
+    /// The locked entry of a tool: the one of its file, else the only one of its name (so a
+    /// tool that moved to another file is still recognised).
+    pub fn find(&self, tool: &Tool) -> Option<&LockedTool> {
+        let same_name = || {
+            self.tools
+                .iter()
+                .filter(|t| t.kind == tool.kind && t.name == tool.name)
+        };
+        same_name().find(|t| t.path == tool.path).or_else(|| {
+            let mut candidates = same_name();
+            let only = candidates.next()?;
+            candidates.next().is_none().then_some(only)
+        })
+    }
+
+    /// Whether `locked` is still defined by one of `tools`.
+    pub fn still_defined(&self, locked: &LockedTool, tools: &[Tool]) -> bool {
+        tools.iter().any(|t| self.find(t) == Some(locked))
+    }
+}
+
+/// How a tool differs from its locked entry; `None` when it matches.
+pub fn drift(tool: &Tool, locked: Option<&LockedTool>) -> Option<String> {
+    let Some(locked) = locked else {
+        return Some(format!(
+            "{} `{}` is not in {LOCK_FILE}: a new entry point the model can call{}; review it and run `mcpgate tools --lock`",
+            tool.kind,
+            tool.name,
+            reach(&tool.capabilities)
+        ));
+    };
+    let mut changes = Vec::new();
+    if tool.description_sha256 != locked.description_sha256 {
+        changes.push("its description changed".to_string());
+    }
+    if tool.params != locked.params {
+        changes.push(format!(
+            "its parameters changed ({} -> {})",
+            list(&locked.params),
+            list(&tool.params)
+        ));
+    }
+    let gained: Vec<&String> = tool.capabilities.difference(&locked.capabilities).collect();
+    if !gained.is_empty() {
+        changes.push(format!(
+            "its inputs now reach {}",
+            gained
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} `{}` differs from {LOCK_FILE}: {}; review what the model is now told and can do, then run `mcpgate tools --lock`",
+        tool.kind,
+        tool.name,
+        changes.join(", ")
+    ))
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn reach(capabilities: &BTreeSet<String>) -> String {
+    if capabilities.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (its inputs reach {})",
+            capabilities
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tool() -> Tool {
+        Tool {
+            kind: "tool".into(),
+            name: "read_note".into(),
+            path: "server.py".into(),
+            line: 3,
+            description: "Read a note.".into(),
+            description_sha256: sha256_hex("\"Read a note.\""),
+            params: vec!["name".into()],
+            capabilities: BTreeSet::from(["filesystem".to_string()]),
+        }
+    }
+
+    #[test]
+    fn drift_names_each_change() {
+        let lock = Lock::of(&[tool()]);
+        let same = tool();
+        assert_eq!(drift(&same, lock.find(&same)), None);
+        let mut moved = tool();
+        moved.path = "tools/notes.py".into();
+        assert_eq!(drift(&moved, lock.find(&moved)), None);
+        let mut changed = tool();
+        changed.description_sha256 = sha256_hex("\"Read a note. <IMPORTANT>...\"");
+        changed.capabilities.insert("shell".into());
+        let message = drift(&changed, lock.find(&changed)).unwrap_or_default();
+        assert!(message.contains("its description changed"), "{message}");
+        assert!(message.contains("now reach `shell`"), "{message}");
+        let text = lock.to_json();
+        assert_eq!(Lock::parse(&text), Ok(lock));
+        assert!(Lock::parse("{\"version\": 9, \"tools\": []}").is_err());
+        assert_eq!(
+            plain_description("\"\"\"Read\n   a note.\"\"\""),
+            "Read a note."
+        );
+    }
+}
