@@ -479,6 +479,7 @@ fn analyze_file(
         if let Some(lock) = tool_lock {
             compare_with_lock(&ctx, rules, lock, &mut outcome);
         }
+        toxic_combination(&ctx, rules, &mut outcome);
     }
     outcome.findings.extend(secrets::scan(&ctx, rules));
     if client_config {
@@ -494,6 +495,34 @@ fn analyze_file(
     outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
     ctx.fingerprint(&mut outcome.findings);
     Some((text.len() as u64, outcome))
+}
+
+/// One finding per module whose tools fetch attacker-chosen content and act on the machine,
+/// on the acting tool, both named.
+fn toxic_combination(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
+    let Some(rule) = rules.inventory_rule(crate::tools::InventoryCheck::ToxicCombination) else {
+        return;
+    };
+    let Some((reader, actor)) = crate::tools::toxic_pair(&outcome.tools) else {
+        return;
+    };
+    let acts: Vec<&str> = actor
+        .capabilities
+        .iter()
+        .map(String::as_str)
+        .filter(|c| *c != "network")
+        .collect();
+    let message = format!(
+        "this server's `{}` fetches content its caller chooses and its `{}` reaches {}: instructions planted in a fetched page can drive the second tool in the same session",
+        reader.name,
+        actor.name,
+        acts.iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let span = ctx.line_span(actor.line.saturating_sub(1));
+    outcome.findings.push(ctx.finding(rule, span, message));
 }
 
 /// Each tool of the file against its locked entry: new tools and changed ones are findings
@@ -642,6 +671,7 @@ pub fn analyze_text_with(
     if let Some(lock) = tool_lock {
         compare_with_lock(&ctx, rules, lock, &mut outcome);
     }
+    toxic_combination(&ctx, rules, &mut outcome);
     outcome.findings.extend(secrets::scan(&ctx, rules));
     if rules.has_mcp_config_rules() && mcp_config::is_client_config(rel_path) {
         check_client_config(&ctx, rules, &mut outcome);

@@ -8,6 +8,29 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
 pub const LOCK_FILE: &str = "mcp-tools.lock";
+
+/// The checks an inventory rule can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InventoryCheck {
+    /// A tool that differs from `mcp-tools.lock`.
+    Changed,
+    /// One server with a tool that fetches attacker-chosen content and a tool that acts.
+    ToxicCombination,
+}
+
+/// Reach that lets injected instructions act: run code, or read and write files.
+const ACTING: [&str; 3] = ["shell", "code", "filesystem"];
+
+/// A tool that brings outside content in (a URL its caller picks) next to a tool that acts on
+/// the machine: `(reader, actor)`, the first such pair in the file.
+pub fn toxic_pair(tools: &[Tool]) -> Option<(&Tool, &Tool)> {
+    let reader = tools.iter().find(|t| t.capabilities.contains("network"))?;
+    let actor = tools.iter().find(|t| {
+        !std::ptr::eq(*t, reader) && ACTING.iter().any(|c| t.capabilities.contains(*c))
+    })?;
+    Some((reader, actor))
+}
 const LOCK_VERSION: u32 = 1;
 
 /// One MCP entry point.

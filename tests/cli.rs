@@ -56,6 +56,7 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
             12,
         ),
         ("dep-vulnerable", "node-server/package-lock.json", 15),
+        ("mcp-toxic-combination", "node-server/src/index.ts", 19),
         ("ts-command-injection", "node-server/src/index.ts", 20),
         ("ts-path-check-unresolved", "node-server/src/index.ts", 28),
         ("ts-path-prefix-check", "node-server/src/index.ts", 28),
@@ -64,6 +65,7 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("ts-code-injection", "node-server/src/index.ts", 49),
         ("dep-vulnerable", "requirements.txt", 2),
         ("dep-unpinned", "requirements.txt", 4),
+        ("mcp-toxic-combination", "server.py", 19),
         ("python-subprocess-shell-true", "server.py", 22),
         ("python-subprocess-without-timeout", "server.py", 22),
         ("python-shell-command", "server.py", 28),
@@ -209,7 +211,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 25);
+    assert_eq!(found.len(), 27);
     assert!(found.iter().all(|(_, p, _)| p != "tools/archive.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -263,12 +265,12 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out)
-            .contains("27 findings (18 high, 4 medium, 5 low) in 7 files; 13 files scanned")
+            .contains("29 findings (18 high, 6 medium, 5 low) in 7 files; 13 files scanned")
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(27));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(29));
 
     let out = mcpgate(&[
         "scan",
@@ -280,7 +282,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("27 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("29 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -365,7 +367,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 27 results, 0 problems"),
+        stdout(&out).contains("ok: 29 results, 0 problems"),
         "{}",
         stdout(&out)
     );

@@ -41,7 +41,9 @@ fn every_bad_example_fires_and_every_good_example_is_silent() {
         }
         // The lock rule's examples are compared with an empty lock: every tool is new.
         let empty_lock = mcpgate::tools::Lock::of(&[]);
-        let lock = matches!(rule.matcher, Matcher::ToolLock(_)).then_some(&empty_lock);
+        let lock = matches!(&rule.matcher, Matcher::ToolInventory(m)
+            if m.check == mcpgate::tools::InventoryCheck::Changed)
+        .then_some(&empty_lock);
         let analyze = |path: &str, text: &str, rules: &RuleSet| {
             analyze_text_with(path, text, rules, &deps, lock)
         };

@@ -182,9 +182,14 @@ impl RuleSet {
 
     /// The rule that compares tools with `mcp-tools.lock`, if it is enabled.
     pub fn tool_lock_rule(&self) -> Option<&Rule> {
+        self.inventory_rule(crate::tools::InventoryCheck::Changed)
+    }
+
+    /// The rule of an inventory check, if it is enabled.
+    pub fn inventory_rule(&self, check: crate::tools::InventoryCheck) -> Option<&Rule> {
         self.rules
             .iter()
-            .find(|r| matches!(r.matcher, Matcher::ToolLock(_)))
+            .find(|r| matches!(&r.matcher, Matcher::ToolInventory(m) if m.check == check))
     }
 
     /// Whether any Dockerfile rule is enabled.
@@ -503,7 +508,7 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
     }
     let call = match &rule.matcher {
         Matcher::Call(call) => call,
-        Matcher::IgnoreComment(_) | Matcher::ToolLock(_) => return Ok(()),
+        Matcher::IgnoreComment(_) | Matcher::ToolInventory(_) => return Ok(()),
         Matcher::Dependency(_) | Matcher::McpConfig(_) | Matcher::Dockerfile(_) => {
             if rule.examples.file.is_none() {
                 return Err(fail(

@@ -36,7 +36,7 @@ impl Rule {
             | Matcher::Dependency(_)
             | Matcher::McpConfig(_)
             | Matcher::Dockerfile(_)
-            | Matcher::ToolLock(_) => None,
+            | Matcher::ToolInventory(_) => None,
         }
     }
 
@@ -86,10 +86,15 @@ impl Rule {
             Matcher::IgnoreComment(_) => {
                 "Checks `mcpgate:ignore RULE-ID reason` comments in any file.".to_string()
             }
-            Matcher::ToolLock(_) => "Compares every MCP tool, resource and prompt with its \
-                 entry in `mcp-tools.lock` (written by `mcpgate tools --lock`), when the scan \
-                 root has one."
-                .to_string(),
+            Matcher::ToolInventory(m) => match m.check {
+                crate::tools::InventoryCheck::Changed => "Compares every MCP tool, resource and \
+                     prompt with its entry in `mcp-tools.lock` (written by `mcpgate tools \
+                     --lock`), when the scan root has one."
+                    .to_string(),
+                crate::tools::InventoryCheck::ToxicCombination => "Looks at the tools one \
+                     module defines together (see `mcpgate tools`)."
+                    .to_string(),
+            },
             Matcher::Dockerfile(_) => "Checks Dockerfiles and Containerfiles (all stages; \
                  line continuations and heredocs parsed)."
                 .to_string(),
@@ -189,14 +194,16 @@ pub enum Matcher {
     McpConfig(McpConfigMatch),
     /// A check of Dockerfiles (`src/analyze/dockerfile.rs`).
     Dockerfile(DockerfileMatch),
-    /// Tools that differ from `mcp-tools.lock` (`src/tools.rs`).
-    ToolLock(ToolLockMatch),
+    /// A check on the tool inventory (`src/tools.rs`).
+    ToolInventory(ToolInventoryMatch),
 }
 
-/// No parameters: the check is the comparison with the lock file.
+/// One check on the inventory of a file's MCP tools.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ToolLockMatch {}
+pub struct ToolInventoryMatch {
+    pub check: crate::tools::InventoryCheck,
+}
 
 /// One check of Dockerfiles; findings are reported under this rule's id.
 #[derive(Clone, Debug, Deserialize)]
