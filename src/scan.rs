@@ -409,7 +409,8 @@ fn analyze_file(
     let dependency_file = deps
         .kind_of(&file.rel)
         .filter(|_| rules.has_dependency_rules());
-    let client_config = rules.has_mcp_config_rules() && mcp_config::is_client_config(&file.rel);
+    let client_config =
+        mcp_config::is_client_config(&file.rel) || mcp_config::is_extension_manifest(&file.rel);
     let docker = rules.has_dockerfile_rules() && dockerfile::is_dockerfile(&file.rel);
     if lang.is_none() && !secrets && dependency_file.is_none() && !client_config && !docker {
         return None;
@@ -575,7 +576,11 @@ fn secret_finding_lines(findings: &[crate::finding::Finding], rules: &RuleSet) -
 /// The checks of an MCP client configuration. A credential a secret rule already reported on
 /// the same line is not reported twice.
 fn check_client_config(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
-    let (found, notices) = mcp_config::scan(ctx, rules);
+    let (found, notices) = if mcp_config::is_extension_manifest(ctx.rel_path) {
+        mcp_config::scan_manifest(ctx, rules)
+    } else {
+        mcp_config::scan(ctx, rules)
+    };
     let secret_lines = secret_finding_lines(&outcome.findings, rules);
     outcome.findings.extend(found.into_iter().filter(|f| {
         let is_credential = rules.get(&f.rule_id).is_some_and(|r| {
@@ -673,7 +678,7 @@ pub fn analyze_text_with(
     }
     toxic_combination(&ctx, rules, &mut outcome);
     outcome.findings.extend(secrets::scan(&ctx, rules));
-    if rules.has_mcp_config_rules() && mcp_config::is_client_config(rel_path) {
+    if mcp_config::is_client_config(rel_path) || mcp_config::is_extension_manifest(rel_path) {
         check_client_config(&ctx, rules, &mut outcome);
     }
     if rules.has_dockerfile_rules() && dockerfile::is_dockerfile(rel_path) {

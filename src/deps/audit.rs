@@ -28,6 +28,8 @@ pub enum DepCheck {
     RemoteSource,
     /// A manifest with dependencies and no lockfile beside it or above it.
     MissingLockfile,
+    /// An install script of the package that downloads from the network.
+    InstallScript,
 }
 
 impl DepCheck {
@@ -40,6 +42,7 @@ impl DepCheck {
             DepCheck::Unpinned => "unpinned",
             DepCheck::RemoteSource => "remote-source",
             DepCheck::MissingLockfile => "missing-lockfile",
+            DepCheck::InstallScript => "install-script",
         }
     }
 }
@@ -198,6 +201,17 @@ fn spec_hits(inventory: &Inventory, hits: &mut Vec<DepHit>) {
                         issue.name, issue.spec
                     )
                 },
+            ),
+            SpecProblem::InstallScript => (
+                DepCheck::InstallScript,
+                format!(
+                    "`{}` runs `{}` on every machine that installs this package: code fetched at install time, before anyone reviews it, with the installing user's rights",
+                    issue.name,
+                    redact_urls(&issue.spec)
+                        .chars()
+                        .take(120)
+                        .collect::<String>()
+                ),
             ),
             SpecProblem::RemoteSource => (
                 DepCheck::RemoteSource,

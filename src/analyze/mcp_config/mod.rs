@@ -31,6 +31,12 @@ pub fn is_client_config(rel_path: &str) -> bool {
     }
 }
 
+/// Whether `rel_path` may be a desktop extension manifest (`.dxt`/`.mcpb`); its content
+/// decides.
+pub fn is_extension_manifest(rel_path: &str) -> bool {
+    rel_path.rsplit('/').next() == Some("manifest.json")
+}
+
 /// One problem in a configuration file, before it becomes a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigHit {
@@ -41,6 +47,76 @@ pub struct ConfigHit {
     pub message: String,
     /// A literal secret in the range: shown redacted in the snippet.
     pub secret: Option<String>,
+}
+
+/// Checks a desktop extension manifest: its server like a client's, its declared tool and
+/// prompt descriptions with the tool-description rules. Other `manifest.json` files are not
+/// read; a broken one that says it is an extension is an error notice.
+pub fn scan_manifest(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice>) {
+    let manifest = match model::manifest(ctx.text) {
+        Ok(Some(m)) => m,
+        Ok(None) => return (Vec::new(), Vec::new()),
+        Err(e) => {
+            let ours = ["dxt_version", "mcpb_version"]
+                .iter()
+                .any(|k| ctx.text.contains(k));
+            if !ours {
+                return (Vec::new(), Vec::new());
+            }
+            let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            return (
+                Vec::new(),
+                vec![Notice::new(
+                    ctx.rel_path,
+                    NoticeLevel::Error,
+                    format!("cannot read as an MCP extension manifest: {at}{}", e.reason),
+                )],
+            );
+        }
+    };
+    let descriptions: Vec<crate::analyze::source::Description> = manifest
+        .descriptions
+        .iter()
+        .map(|(owner, lit)| crate::analyze::source::Description {
+            owner: owner.clone(),
+            start_byte: lit.start,
+            text: ctx.text.get(lit.start..lit.end).unwrap_or("").to_string(),
+        })
+        .collect();
+    let mut findings =
+        crate::analyze::source::description_findings(ctx, rules, &descriptions, None);
+    if let Some(server) = &manifest.server {
+        findings.extend(server_findings(ctx, rules, std::slice::from_ref(server)));
+    }
+    (findings, Vec::new())
+}
+
+fn server_findings(ctx: &FileContext<'_>, rules: &RuleSet, servers: &[Server]) -> Vec<Finding> {
+    let wanted: Vec<(ConfigCheck, &crate::rules::Rule)> = rules
+        .rules()
+        .iter()
+        .filter_map(|r| match &r.matcher {
+            Matcher::McpConfig(m) => Some((m.check, r)),
+            _ => None,
+        })
+        .collect();
+    let mut findings = Vec::new();
+    for server in servers {
+        for hit in checks::check(server) {
+            let Some((_, rule)) = wanted.iter().find(|(c, _)| *c == hit.check) else {
+                continue;
+            };
+            let span = ctx.span_of_bytes(hit.start, hit.end);
+            let mut finding = ctx.finding(rule, span, hit.message);
+            if let Some(secret) = &hit.secret {
+                finding.snippet = finding
+                    .snippet
+                    .replace(secret.as_str(), &crate::analyze::secrets::redact(secret));
+            }
+            findings.push(finding);
+        }
+    }
+    findings
 }
 
 /// Checks one client configuration file. A file that does not parse is an error notice.
@@ -73,21 +149,5 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice
             );
         }
     };
-    let mut findings = Vec::new();
-    for server in &servers {
-        for hit in checks::check(server) {
-            let Some((_, rule)) = wanted.iter().find(|(c, _)| *c == hit.check) else {
-                continue;
-            };
-            let span = ctx.span_of_bytes(hit.start, hit.end);
-            let mut finding = ctx.finding(rule, span, hit.message);
-            if let Some(secret) = &hit.secret {
-                finding.snippet = finding
-                    .snippet
-                    .replace(secret.as_str(), &crate::analyze::secrets::redact(secret));
-            }
-            findings.push(finding);
-        }
-    }
-    (findings, Vec::new())
+    (server_findings(ctx, rules, &servers), Vec::new())
 }

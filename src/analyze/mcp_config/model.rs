@@ -71,10 +71,70 @@ pub fn servers(text: &str) -> Result<Vec<Server>, ConfigError> {
                 start: prop.range.start,
                 end: prop.range.start + prop.name.as_str().len() + 2,
             };
-            out.push(server(name, entry));
+            out.push(server_entry(name, entry));
         }
     }
     Ok(out)
+}
+
+/// A desktop extension (`.dxt`/`.mcpb`) manifest: the server it launches and the tool and
+/// prompt descriptions it declares statically.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    pub server: Option<Server>,
+    /// (owner, the string literal with its quotes).
+    pub descriptions: Vec<(String, Spanned)>,
+}
+
+/// `Ok(None)` when the JSON is not an extension manifest (a web app's `manifest.json`).
+pub fn manifest(text: &str) -> Result<Option<Manifest>, ConfigError> {
+    let parsed =
+        parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()).map_err(|e| {
+            ConfigError {
+                line: Some(crate::error::line_of_offset(text, e.range().start)),
+                reason: e.kind().to_string(),
+            }
+        })?;
+    let Some(Value::Object(root)) = parsed.value else {
+        return Ok(None);
+    };
+    let marked = ["dxt_version", "mcpb_version", "manifest_version"]
+        .iter()
+        .any(|k| root.get(k).is_some());
+    let server = root.get("server").map(|p| &p.value);
+    let mcp_config = match server {
+        Some(Value::Object(o)) => o.get("mcp_config").map(|p| &p.value),
+        _ => None,
+    };
+    if !marked || (mcp_config.is_none() && root.get("tools").is_none()) {
+        return Ok(None);
+    }
+    let name = root
+        .get("name")
+        .and_then(|p| string(&p.value))
+        .unwrap_or_default();
+    let mut out = Manifest::default();
+    if let Some(Value::Object(config)) = mcp_config {
+        out.server = Some(server_entry(name.clone(), config));
+    }
+    for list in ["tools", "prompts"] {
+        let Some(Value::Array(items)) = root.get(list).map(|p| &p.value) else {
+            continue;
+        };
+        for item in &items.elements {
+            let Value::Object(o) = item else { continue };
+            let owner = o
+                .get("name")
+                .and_then(|p| string(&p.value))
+                .map_or_else(|| name.value.clone(), |n| n.value);
+            for key in ["description", "text"] {
+                if let Some(lit) = o.get(key).and_then(|p| string(&p.value)) {
+                    out.descriptions.push((owner.clone(), lit));
+                }
+            }
+        }
+    }
+    Ok(Some(out))
 }
 
 fn string(value: &Value<'_>) -> Option<Spanned> {
@@ -113,7 +173,7 @@ fn pairs(value: Option<&Value<'_>>) -> Vec<(Spanned, Spanned)> {
         .collect()
 }
 
-fn server(name: Spanned, entry: &Object<'_>) -> Server {
+fn server_entry(name: Spanned, entry: &Object<'_>) -> Server {
     let get = |key: &str| entry.get(key).map(|p| &p.value);
     let mut server = Server {
         name,

@@ -627,28 +627,12 @@ pub fn analyze(
     }
     outcome.findings = best.into_values().map(|(_, _, f)| f).collect();
     outcome.tools = inventory(ctx, rules, &parsed);
-    for (rule_index, rule) in rules.rules().iter().enumerate() {
-        let crate::rules::Matcher::ToolDescription(check) = &rule.matcher else {
-            continue;
-        };
-        if !rule.languages.contains(&lang) {
-            continue;
-        }
-        for d in &parsed.descriptions {
-            let Some((offset, matched)) = check_description(check, d) else {
-                continue;
-            };
-            let shown: String = matched.chars().take(60).collect();
-            let message = rule
-                .message
-                .replace("{tool}", &d.owner)
-                .replace("{match}", &crate::report::printable(&shown));
-            let start = d.start_byte + offset;
-            let span = ctx.span_of_bytes(start, start + matched.len().max(1));
-            let _ = rule_index;
-            outcome.findings.push(ctx.finding(rule, span, message));
-        }
-    }
+    outcome.findings.extend(description_findings(
+        ctx,
+        rules,
+        &parsed.descriptions,
+        Some(lang),
+    ));
     // The caller fingerprints the file's findings once, after all analyzers and suppressions.
     // Templates of exported sinks, fingerprinted in one pass over the file.
     let mut exports = parsed.exports;
@@ -891,6 +875,40 @@ static HIDDEN_ESCAPE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::Laz
 });
 
 /// The first problem `rule` finds in `d`: the byte offset within the literal and what matched.
+/// Findings of the tool-description rules (poisoning, hidden characters, length) on
+/// `descriptions`; `lang` limits them to the rules of a language (`None`: language-neutral
+/// text such as an extension manifest).
+pub fn description_findings(
+    ctx: &FileContext<'_>,
+    rules: &RuleSet,
+    descriptions: &[Description],
+    lang: Option<Language>,
+) -> Vec<crate::finding::Finding> {
+    let mut out = Vec::new();
+    for rule in rules.rules() {
+        let crate::rules::Matcher::ToolDescription(check) = &rule.matcher else {
+            continue;
+        };
+        if lang.is_some_and(|l| !rule.languages.contains(&l)) {
+            continue;
+        }
+        for d in descriptions {
+            let Some((offset, matched)) = check_description(check, d) else {
+                continue;
+            };
+            let shown: String = matched.chars().take(60).collect();
+            let message = rule
+                .message
+                .replace("{tool}", &d.owner)
+                .replace("{match}", &crate::report::printable(&shown));
+            let start = d.start_byte + offset;
+            let span = ctx.span_of_bytes(start, start + matched.len().max(1));
+            out.push(ctx.finding(rule, span, message));
+        }
+    }
+    out
+}
+
 /// The file's MCP entry points with their descriptions and what their inputs reach.
 fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<crate::tools::Tool> {
     use crate::tools::{Tool, capability_of, plain_description, sha256_hex};

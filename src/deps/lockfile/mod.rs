@@ -36,6 +36,8 @@ pub enum SpecProblem {
     Unpinned,
     /// A git or http URL, or a `file:` path outside the repository.
     RemoteSource,
+    /// An install lifecycle script (`postinstall`...) that fetches from the network.
+    InstallScript,
 }
 
 /// What one dependency file holds.

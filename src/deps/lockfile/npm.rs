@@ -306,7 +306,44 @@ pub(super) fn package_json(rel_path: &str, text: &str) -> Result<Inventory, Pars
             });
         }
     }
+    install_scripts(&root, &lines, &mut inventory);
     Ok(inventory)
+}
+
+/// Lifecycle scripts npm runs on every machine that installs the package, when they fetch
+/// something from the network.
+fn install_scripts(root: &Value, lines: &Lines<'_>, inventory: &mut Inventory) {
+    let Some(scripts) = root.get("scripts").and_then(Value::as_object) else {
+        return;
+    };
+    let start = lines.find_from("\"scripts\"", 0).map_or(0, |(_, end)| end);
+    for hook in ["preinstall", "install", "postinstall"] {
+        let Some(script) = scripts.get(hook).and_then(Value::as_str) else {
+            continue;
+        };
+        let lower = script.to_ascii_lowercase();
+        let fetches = [
+            "curl ",
+            "wget ",
+            "iwr ",
+            "invoke-webrequest",
+            "http://",
+            "https://",
+        ]
+        .iter()
+        .any(|f| lower.contains(f));
+        if fetches {
+            let line = lines
+                .find_from(&format!("\"{hook}\""), start)
+                .map_or(1, |(l, _)| l);
+            inventory.issues.push(SpecIssue {
+                problem: SpecProblem::InstallScript,
+                name: hook.to_string(),
+                spec: script.to_string(),
+                line,
+            });
+        }
+    }
 }
 
 /// What is wrong with a package.json spec, if anything. `depth` is how many directories the
@@ -512,6 +549,19 @@ mod tests {
                 ("i", Unpinned, 11),
             ]
         );
+        let scripts = r#"{
+  "scripts": {
+    "build": "curl -o x https://example.org/x",
+    "postinstall": "curl -fsSL https://example.org/setup.sh | sh"
+  }
+}"#;
+        let hooks = package_json("package.json", scripts).unwrap_or_default();
+        let got: Vec<_> = hooks
+            .issues
+            .iter()
+            .map(|i| (i.name.as_str(), i.problem, i.line))
+            .collect();
+        assert_eq!(got, vec![("postinstall", InstallScript, 4)]);
         assert_eq!(inv.declares_dependencies, Some(2));
     }
 }
