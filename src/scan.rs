@@ -3,7 +3,7 @@
 
 use crate::analyze::cross_file::{self, ModuleFacts};
 use crate::analyze::source::{self, language_for};
-use crate::analyze::{FileContext, FileOutcome, dockerfile, mcp_config, secrets};
+use crate::analyze::{FileContext, FileOutcome, compose, dockerfile, mcp_config, secrets};
 use crate::deps::audit::{DepsContext, audit_file, parent_dir};
 use crate::deps::lockfile::{Family, LockfileKind};
 use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
@@ -411,7 +411,8 @@ fn analyze_file(
         .filter(|_| rules.has_dependency_rules());
     let client_config =
         mcp_config::is_client_config(&file.rel) || mcp_config::is_extension_manifest(&file.rel);
-    let docker = rules.has_dockerfile_rules() && dockerfile::is_dockerfile(&file.rel);
+    let docker = rules.has_dockerfile_rules()
+        && (dockerfile::is_dockerfile(&file.rel) || compose::is_compose_file(&file.rel));
     if lang.is_none() && !secrets && dependency_file.is_none() && !client_config && !docker {
         return None;
     }
@@ -548,7 +549,11 @@ fn compare_with_lock(
 /// The checks of a Dockerfile; a credential a secret rule already reported on the same line
 /// is not reported twice.
 fn check_dockerfile(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
-    let (found, notices) = dockerfile::scan(ctx, rules);
+    let (found, notices) = if compose::is_compose_file(ctx.rel_path) {
+        compose::scan(ctx, rules)
+    } else {
+        dockerfile::scan(ctx, rules)
+    };
     let secret_lines = secret_finding_lines(&outcome.findings, rules);
     outcome.findings.extend(found.into_iter().filter(|f| {
         let is_credential = rules.get(&f.rule_id).is_some_and(|r| {
@@ -681,7 +686,9 @@ pub fn analyze_text_with(
     if mcp_config::is_client_config(rel_path) || mcp_config::is_extension_manifest(rel_path) {
         check_client_config(&ctx, rules, &mut outcome);
     }
-    if rules.has_dockerfile_rules() && dockerfile::is_dockerfile(rel_path) {
+    if rules.has_dockerfile_rules()
+        && (dockerfile::is_dockerfile(rel_path) || compose::is_compose_file(rel_path))
+    {
         check_dockerfile(&ctx, rules, &mut outcome);
     }
     if let Some(kind) = deps.kind_of(rel_path) {

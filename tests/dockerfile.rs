@@ -1,4 +1,4 @@
-//! Dockerfiles: every check on a multi-stage file with continuations and a heredoc, a safe
+//! Dockerfiles and compose files: every check on a multi-stage file with continuations and a heredoc, a safe
 //! file that must stay silent, PowerShell with the backtick escape, and a broken file.
 
 use mcpgate::{NoticeLevel, RuleSet, ScanOptions, scan};
@@ -25,6 +25,11 @@ fn dockerfile_checks_find_exact_lines_and_redact() {
     assert_eq!(
         got,
         vec![
+            ("compose-host-access", "compose/docker-compose.yml", 5),
+            ("compose-host-access", "compose/docker-compose.yml", 6),
+            ("compose-host-access", "compose/docker-compose.yml", 9),
+            ("compose-host-access", "compose/docker-compose.yml", 12),
+            ("compose-host-access", "compose/docker-compose.yml", 16),
             ("dockerfile-unpinned-base", "server/Dockerfile", 9),
             ("dockerfile-secret-in-image", "server/Dockerfile", 11),
             ("dockerfile-remote-add", "server/Dockerfile", 13),
@@ -37,7 +42,7 @@ fn dockerfile_checks_find_exact_lines_and_redact() {
             ("dockerfile-pipe-to-shell", "windows/Dockerfile", 4),
         ]
     );
-    let env = &report.findings[1];
+    let env = &report.findings[6];
     assert!(!env.snippet.contains("9f8e7d6c5b4a3921"), "{}", env.snippet);
     assert!(!env.message.contains("9f8e7d6c5b4a3921"), "{}", env.message);
     assert_eq!(report.notices.len(), 1, "{:?}", report.notices);

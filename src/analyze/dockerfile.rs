@@ -23,6 +23,9 @@ pub enum DockerCheck {
     RemoteAdd,
     /// `FROM image`, `FROM image:latest` (no tag or digest).
     UnpinnedBase,
+    /// A compose service with `privileged`, host namespaces, added capabilities or
+    /// sensitive mounts.
+    ComposeHostAccess,
 }
 
 /// `Dockerfile`, `Containerfile`, `Dockerfile.dev`, `server.Dockerfile`.

@@ -1,6 +1,7 @@
 //! Analyzers: each turns one file's text into findings and notices. They never print and never
 //! decide the exit code.
 
+pub mod compose;
 pub mod cross_file;
 pub mod dockerfile;
 pub mod mcp_config;

@@ -278,7 +278,7 @@ fn plaintext(server: &Server, hits: &mut Vec<ConfigHit>) {
 }
 
 /// Host paths whose mount hands the container the machine or its credentials.
-fn sensitive_mount(source: &str) -> Option<&'static str> {
+pub(crate) fn sensitive_mount(source: &str) -> Option<&'static str> {
     let s = source.trim_end_matches('/');
     let lower = s.to_ascii_lowercase();
     if s.is_empty()
@@ -405,7 +405,7 @@ fn container(server: &Server, command: &str, args: &[Spanned], hits: &mut Vec<Co
 }
 
 /// The host side of `-v SRC:DST[:opts]`, allowing a Windows drive letter in SRC.
-fn volume_source(spec: &str) -> &str {
+pub(crate) fn volume_source(spec: &str) -> &str {
     let bytes = spec.as_bytes();
     let skip = if bytes.len() > 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
         2

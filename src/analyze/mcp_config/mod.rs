@@ -4,7 +4,7 @@
 //! commas is accepted wherever a client accepts it; positions come from the parser, so every
 //! finding points at the value it is about.
 
-mod checks;
+pub(crate) mod checks;
 mod model;
 
 pub use checks::ConfigCheck;
