@@ -164,3 +164,45 @@ fn extension_manifests_get_server_and_description_checks_and_web_manifests_are_l
     assert_eq!(outcome.notices.len(), 1);
     assert_eq!(outcome.notices[0].level, NoticeLevel::Error);
 }
+
+#[test]
+fn registry_server_json_packages_and_remotes_are_checked() {
+    let rules = RuleSet::builtin().expect("rules");
+    let text = r#"{
+  "$schema": "https://static.modelcontextprotocol.io/schemas/2025-09-29/server.schema.json",
+  "name": "io.github.example/notes",
+  "packages": [
+    { "registryType": "npm", "identifier": "@example/notes-mcp", "version": "latest" },
+    { "registryType": "pypi", "identifier": "notes-mcp", "version": "1.0.2",
+      "environmentVariables": [ { "name": "NOTES_API_KEY", "isSecret": true, "default": "nts_live_Q8w7E6r5T4y3" } ] },
+    { "registryType": "oci", "identifier": "ghcr.io/example/notes", "version": "1.0.2" }
+  ],
+  "remotes": [
+    { "type": "streamable-http", "url": "http://notes.example.org/mcp" },
+    { "type": "sse", "url": "https://notes.example.org/sse" }
+  ]
+}"#;
+    let outcome = analyze_text("server.json", text, &rules);
+    let rules_at: Vec<(String, usize)> = outcome
+        .findings
+        .iter()
+        .map(|f| (f.rule_id.clone(), f.location.start_line))
+        .collect();
+    let r = |id: &str, line: usize| (id.to_string(), line);
+    assert_eq!(
+        rules_at,
+        vec![
+            r("mcp-config-unpinned-launch", 5),
+            r("mcp-config-hardcoded-credential", 7),
+            r("mcp-config-plaintext-http", 11),
+        ]
+    );
+    assert!(!outcome.findings[1].snippet.contains("Q8w7E6r5T4y3"));
+    // Any other server.json (a game server's, say) is left alone.
+    let other = r#"{ "name": "minecraft", "port": 25565 }"#;
+    assert!(
+        analyze_text("server.json", other, &rules)
+            .findings
+            .is_empty()
+    );
+}

@@ -31,10 +31,13 @@ pub fn is_client_config(rel_path: &str) -> bool {
     }
 }
 
-/// Whether `rel_path` may be a desktop extension manifest (`.dxt`/`.mcpb`); its content
-/// decides.
+/// Whether `rel_path` may be a desktop extension manifest (`.dxt`/`.mcpb`) or an MCP
+/// registry `server.json`; its content decides.
 pub fn is_extension_manifest(rel_path: &str) -> bool {
-    rel_path.rsplit('/').next() == Some("manifest.json")
+    matches!(
+        rel_path.rsplit('/').next(),
+        Some("manifest.json" | "server.json")
+    )
 }
 
 /// One problem in a configuration file, before it becomes a finding.
@@ -53,6 +56,27 @@ pub struct ConfigHit {
 /// prompt descriptions with the tool-description rules. Other `manifest.json` files are not
 /// read; a broken one that says it is an extension is an error notice.
 pub fn scan_manifest(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice>) {
+    if ctx.rel_path.rsplit('/').next() == Some("server.json") {
+        return match model::registry_servers(ctx.text) {
+            Ok(Some(servers)) => (server_findings(ctx, rules, &servers), Vec::new()),
+            Ok(None) => (Vec::new(), Vec::new()),
+            Err(e) if ctx.text.contains("modelcontextprotocol") => {
+                let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+                (
+                    Vec::new(),
+                    vec![Notice::new(
+                        ctx.rel_path,
+                        NoticeLevel::Error,
+                        format!(
+                            "cannot read as an MCP registry server.json: {at}{}",
+                            e.reason
+                        ),
+                    )],
+                )
+            }
+            Err(_) => (Vec::new(), Vec::new()),
+        };
+    }
     let manifest = match model::manifest(ctx.text) {
         Ok(Some(m)) => m,
         Ok(None) => return (Vec::new(), Vec::new()),

@@ -137,6 +137,117 @@ pub fn manifest(text: &str) -> Result<Option<Manifest>, ConfigError> {
     Ok(Some(out))
 }
 
+/// An MCP registry `server.json`: each package becomes the launch a client would run
+/// (`npx identifier@version`, `uvx identifier==version`, `docker run image:version`), each
+/// remote a URL server. `Ok(None)` for a `server.json` that is not the registry's.
+pub fn registry_servers(text: &str) -> Result<Option<Vec<Server>>, ConfigError> {
+    let parsed =
+        parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()).map_err(|e| {
+            ConfigError {
+                line: Some(crate::error::line_of_offset(text, e.range().start)),
+                reason: e.kind().to_string(),
+            }
+        })?;
+    let Some(Value::Object(root)) = parsed.value else {
+        return Ok(None);
+    };
+    let schema = root
+        .get("$schema")
+        .and_then(|p| string(&p.value))
+        .is_some_and(|s| s.value.contains("modelcontextprotocol"));
+    if !schema && root.get("packages").is_none() && root.get("remotes").is_none() {
+        return Ok(None);
+    }
+    let name = root
+        .get("name")
+        .and_then(|p| string(&p.value))
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    if let Some(Value::Array(packages)) = root.get("packages").map(|p| &p.value) {
+        for package in &packages.elements {
+            let Value::Object(p) = package else { continue };
+            let get = |k: &str| p.get(k).and_then(|x| string(&x.value));
+            let Some(identifier) = get("identifier") else {
+                continue;
+            };
+            let version = get("version").map(|v| v.value).unwrap_or_default();
+            let registry = get("registryType")
+                .or_else(|| get("registry_type"))
+                .map(|r| r.value.to_ascii_lowercase())
+                .unwrap_or_default();
+            let (command, spec) = match registry.as_str() {
+                "npm" => ("npx", versioned(&identifier.value, "@", &version)),
+                "pypi" => ("uvx", versioned(&identifier.value, "==", &version)),
+                "oci" | "docker" => ("docker", versioned(&identifier.value, ":", &version)),
+                _ => continue,
+            };
+            let mut args = Vec::new();
+            if command == "docker" {
+                args.push(Spanned {
+                    value: "run".into(),
+                    ..identifier.clone()
+                });
+            }
+            args.push(Spanned {
+                value: spec,
+                ..identifier.clone()
+            });
+            out.push(Server {
+                name: name.clone(),
+                command: Some(Spanned {
+                    value: command.into(),
+                    ..identifier.clone()
+                }),
+                args,
+                env: named_values(p.get("environmentVariables").map(|x| &x.value)),
+                ..Server::default()
+            });
+        }
+    }
+    if let Some(Value::Array(remotes)) = root.get("remotes").map(|p| &p.value) {
+        for remote in &remotes.elements {
+            let Value::Object(r) = remote else { continue };
+            out.push(Server {
+                name: name.clone(),
+                url: r.get("url").and_then(|x| string(&x.value)),
+                headers: named_values(r.get("headers").map(|x| &x.value)),
+                ..Server::default()
+            });
+        }
+    }
+    Ok(Some(out))
+}
+
+/// `identifier` with its version joined the ecosystem's way; without a version, as it is.
+fn versioned(identifier: &str, separator: &str, version: &str) -> String {
+    if version.is_empty() {
+        identifier.to_string()
+    } else {
+        format!("{identifier}{separator}{version}")
+    }
+}
+
+/// `[{ "name": "API_KEY", "value": "..." }]` (registry environment variables and headers):
+/// the literal `value` or `default` of each.
+fn named_values(value: Option<&Value<'_>>) -> Vec<(Spanned, Spanned)> {
+    let Some(Value::Array(items)) = value else {
+        return Vec::new();
+    };
+    items
+        .elements
+        .iter()
+        .filter_map(|item| {
+            let Value::Object(o) = item else { return None };
+            let name = o.get("name").and_then(|p| string(&p.value))?;
+            let value = o
+                .get("value")
+                .or_else(|| o.get("default"))
+                .and_then(|p| string(&p.value))?;
+            Some((name, value))
+        })
+        .collect()
+}
+
 fn string(value: &Value<'_>) -> Option<Spanned> {
     match value {
         Value::StringLit(s) => Some(Spanned {
