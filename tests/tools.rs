@@ -181,3 +181,51 @@ fn the_lock_catches_a_rug_pull() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn tools_declared_as_data_are_listed_by_their_descriptions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = r#"import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+
+const server = new Server({ name: "x", version: "1.0.0" }, { capabilities: { tools: {} } });
+
+server.setRequestHandler(ListToolsRequestSchema, async () => ({
+  tools: [
+    {
+      name: "get_weather",
+      description: "Get the weather for a city.",
+      inputSchema: { type: "object", properties: { city: { type: "string" } } },
+    },
+  ],
+}));
+
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  return { content: [{ type: "text", text: "sunny" }] };
+});
+"#;
+    std::fs::write(dir.path().join("index.ts"), server).expect("write");
+    let out = mcpgate(&["tools", &dir.path().to_string_lossy(), "-f", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let listed: Vec<(String, String, u64, String)> = doc["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .map(|t| {
+            (
+                t["kind"].as_str().unwrap_or_default().to_string(),
+                t["name"].as_str().unwrap_or_default().to_string(),
+                t["line"].as_u64().unwrap_or_default(),
+                t["description"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let r = |k: &str, n: &str, l: u64, d: &str| (k.to_string(), n.to_string(), l, d.to_string());
+    assert_eq!(
+        listed,
+        vec![
+            r("tool", "get_weather", 10, "Get the weather for a city."),
+            r("call_tool", "call_tool", 16, ""),
+        ]
+    );
+}

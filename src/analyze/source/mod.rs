@@ -912,7 +912,46 @@ pub fn description_findings(
 /// The file's MCP entry points with their descriptions and what their inputs reach.
 fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<crate::tools::Tool> {
     use crate::tools::{Tool, capability_of, plain_description, sha256_hex};
-    parsed
+    // Tools declared as data (`{ name, description, inputSchema }` in a ListTools handler,
+    // `Tool(name=..., description=...)`) and dispatched by one `call_tool` handler: listed by
+    // their descriptions, so the lock still covers what the model reads.
+    let mut declared: Vec<&Description> = parsed
+        .descriptions
+        .iter()
+        .filter(|d| !matches!(d.owner.as_str(), "parameter" | "tool" | ""))
+        .filter(|d| !parsed.entries.iter().any(|e| e.name == d.owner))
+        .collect();
+    declared.sort_by(|a, b| a.owner.cmp(&b.owner).then(a.start_byte.cmp(&b.start_byte)));
+    declared.dedup_by(|a, b| a.owner == b.owner);
+    let declared_tools: Vec<Tool> = declared
+        .iter()
+        .map(|first| {
+            let texts: Vec<&Description> = parsed
+                .descriptions
+                .iter()
+                .filter(|d| d.owner == first.owner)
+                .collect();
+            let raw: Vec<&str> = texts.iter().map(|d| d.text.as_str()).collect();
+            Tool {
+                kind: "tool".to_string(),
+                name: first.owner.clone(),
+                path: ctx.rel_path.to_string(),
+                line: ctx
+                    .span_of_bytes(first.start_byte, first.start_byte)
+                    .start_row
+                    + 1,
+                description: texts
+                    .iter()
+                    .map(|d| plain_description(&d.text))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                description_sha256: sha256_hex(&raw.join("\n")),
+                params: Vec::new(),
+                capabilities: std::collections::BTreeSet::new(),
+            }
+        })
+        .collect();
+    let mut tools: Vec<Tool> = parsed
         .entries
         .iter()
         .map(|entry| {
@@ -963,7 +1002,9 @@ fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<cra
                 capabilities,
             }
         })
-        .collect()
+        .collect();
+    tools.extend(declared_tools);
+    tools
 }
 
 fn check_description(
