@@ -41,6 +41,8 @@ pub struct ScanOptions {
     pub history: Option<crate::history::HistoryRange>,
     /// The dependency audit: where the advisories are, and what to skip.
     pub audit: AuditOptions,
+    /// Keep the tool inventory in the report (`mcpgate tools`); scans drop it to save memory.
+    pub keep_tools: bool,
 }
 
 impl Default for ScanOptions {
@@ -54,6 +56,7 @@ impl Default for ScanOptions {
             parse_timeout: DEFAULT_PARSE_TIMEOUT,
             history: None,
             audit: AuditOptions::default(),
+            keep_tools: false,
         }
     }
 }
@@ -90,11 +93,18 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let deps = deps_context(&files, options, db.as_ref());
     let tool_lock = load_tool_lock(&root, rules, &mut report);
     let lock = tool_lock.as_ref().map(|(lock, _)| lock);
+    // Every file's outcome is held until the cross-file join; tools only when asked for.
+    let keep_tools = options.keep_tools || tool_lock.is_some();
     let mut outcomes: Vec<(&WalkedFile, u64, FileOutcome)> = pool.install(|| {
         files
             .par_iter()
             .filter_map(|file| {
-                analyze_file(file, rules, options, &project, &deps, lock).map(|(b, o)| (file, b, o))
+                analyze_file(file, rules, options, &project, &deps, lock).map(|(b, mut o)| {
+                    if !keep_tools {
+                        o.tools = Vec::new();
+                    }
+                    (file, b, o)
+                })
             })
             .collect()
     });

@@ -23,6 +23,7 @@ pub fn run(args: &ToolsArgs) -> Result<u8, String> {
             advisories: false,
             ..AuditOptions::default()
         },
+        keep_tools: true,
         ..ScanOptions::default()
     };
     let report = scan(&options, &rules).map_err(|e| e.to_string())?;
