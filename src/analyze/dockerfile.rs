@@ -130,13 +130,7 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice
         .filter_map(|hit| {
             let (_, rule) = wanted.iter().find(|(c, _)| *c == hit.check)?;
             let span = ctx.span_of_bytes(hit.start, hit.end);
-            let mut finding = ctx.finding(rule, span, hit.message);
-            if let Some(secret) = &hit.secret {
-                finding.snippet = finding
-                    .snippet
-                    .replace(secret.as_str(), &crate::analyze::secrets::redact(secret));
-            }
-            Some(finding)
+            Some(ctx.finding_redacting(rule, span, hit.message, hit.secret.as_deref()))
         })
         .collect();
     (findings, Vec::new())

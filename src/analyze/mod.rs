@@ -141,6 +141,21 @@ impl<'a> FileContext<'a> {
         }
     }
 
+    /// A finding whose line holds a literal secret: the snippet shows it redacted.
+    pub fn finding_redacting(
+        &self,
+        rule: &Rule,
+        span: Span,
+        message: String,
+        secret: Option<&str>,
+    ) -> Finding {
+        let mut finding = self.finding(rule, span, message);
+        if let Some(secret) = secret.filter(|s| !s.is_empty()) {
+            finding.snippet = finding.snippet.replace(secret, &secrets::redact(secret));
+        }
+        finding
+    }
+
     /// Fills in both fingerprints of the findings of this file, in one pass over its text,
     /// after putting them in location order (the order occurrences are counted in).
     pub fn fingerprint(&self, findings: &mut [Finding]) {

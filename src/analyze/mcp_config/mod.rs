@@ -131,13 +131,7 @@ fn server_findings(ctx: &FileContext<'_>, rules: &RuleSet, servers: &[Server]) -
                 continue;
             };
             let span = ctx.span_of_bytes(hit.start, hit.end);
-            let mut finding = ctx.finding(rule, span, hit.message);
-            if let Some(secret) = &hit.secret {
-                finding.snippet = finding
-                    .snippet
-                    .replace(secret.as_str(), &crate::analyze::secrets::redact(secret));
-            }
-            findings.push(finding);
+            findings.push(ctx.finding_redacting(rule, span, hit.message, hit.secret.as_deref()));
         }
     }
     findings
@@ -145,15 +139,7 @@ fn server_findings(ctx: &FileContext<'_>, rules: &RuleSet, servers: &[Server]) -
 
 /// Checks one client configuration file. A file that does not parse is an error notice.
 pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice>) {
-    let wanted: Vec<(ConfigCheck, &crate::rules::Rule)> = rules
-        .rules()
-        .iter()
-        .filter_map(|r| match &r.matcher {
-            Matcher::McpConfig(m) => Some((m.check, r)),
-            _ => None,
-        })
-        .collect();
-    if wanted.is_empty() || ctx.text.trim().is_empty() {
+    if !rules.has_mcp_config_rules() || ctx.text.trim().is_empty() {
         return (Vec::new(), Vec::new());
     }
     let servers = match model::servers(ctx.text) {

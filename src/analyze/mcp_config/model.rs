@@ -35,7 +35,8 @@ pub struct ConfigError {
     pub reason: String,
 }
 
-pub fn servers(text: &str) -> Result<Vec<Server>, ConfigError> {
+/// The top-level object of a JSON(C) text; `None` when the top level is something else.
+fn root_object(text: &str) -> Result<Option<Object<'_>>, ConfigError> {
     let parsed =
         parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()).map_err(|e| {
             ConfigError {
@@ -43,7 +44,14 @@ pub fn servers(text: &str) -> Result<Vec<Server>, ConfigError> {
                 reason: e.kind().to_string(),
             }
         })?;
-    let Some(Value::Object(root)) = parsed.value else {
+    Ok(match parsed.value {
+        Some(Value::Object(root)) => Some(root),
+        _ => None,
+    })
+}
+
+pub fn servers(text: &str) -> Result<Vec<Server>, ConfigError> {
+    let Some(root) = root_object(text)? else {
         return Err(ConfigError {
             line: Some(1),
             reason: "the top level is not an object".into(),
@@ -88,14 +96,7 @@ pub struct Manifest {
 
 /// `Ok(None)` when the JSON is not an extension manifest (a web app's `manifest.json`).
 pub fn manifest(text: &str) -> Result<Option<Manifest>, ConfigError> {
-    let parsed =
-        parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()).map_err(|e| {
-            ConfigError {
-                line: Some(crate::error::line_of_offset(text, e.range().start)),
-                reason: e.kind().to_string(),
-            }
-        })?;
-    let Some(Value::Object(root)) = parsed.value else {
+    let Some(root) = root_object(text)? else {
         return Ok(None);
     };
     let marked = ["dxt_version", "mcpb_version", "manifest_version"]
@@ -141,14 +142,7 @@ pub fn manifest(text: &str) -> Result<Option<Manifest>, ConfigError> {
 /// (`npx identifier@version`, `uvx identifier==version`, `docker run image:version`), each
 /// remote a URL server. `Ok(None)` for a `server.json` that is not the registry's.
 pub fn registry_servers(text: &str) -> Result<Option<Vec<Server>>, ConfigError> {
-    let parsed =
-        parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()).map_err(|e| {
-            ConfigError {
-                line: Some(crate::error::line_of_offset(text, e.range().start)),
-                reason: e.kind().to_string(),
-            }
-        })?;
-    let Some(Value::Object(root)) = parsed.value else {
+    let Some(root) = root_object(text)? else {
         return Ok(None);
     };
     let schema = root
