@@ -206,3 +206,44 @@ fn registry_server_json_packages_and_remotes_are_checked() {
             .is_empty()
     );
 }
+
+#[test]
+fn continue_yaml_configs_are_checked() {
+    let rules = RuleSet::builtin().expect("rules");
+    let text = r#"name: Team MCP
+version: 0.0.1
+schema: v1
+mcpServers:
+  - name: files
+    command: npx
+    args:
+      - "-y"
+      - "@modelcontextprotocol/server-filesystem"
+      - "/home/alice"
+  - name: search
+    command: uvx
+    args: ["mcp-server-fetch==2025.4.7"]
+    env:
+      SEARCH_API_KEY: srch_live_7Yu6Tr5Ew4Qa
+"#;
+    let outcome = analyze_text(".continue/mcpServers/team.yaml", text, &rules);
+    let got: Vec<(String, usize)> = outcome
+        .findings
+        .iter()
+        .map(|f| (f.rule_id.clone(), f.location.start_line))
+        .collect();
+    let r = |id: &str, line: usize| (id.to_string(), line);
+    assert_eq!(
+        got,
+        vec![
+            r("mcp-config-unpinned-launch", 9),
+            r("mcp-config-broad-filesystem", 10),
+            r("mcp-config-hardcoded-credential", 15),
+        ],
+        "{:#?}",
+        outcome.findings
+    );
+    assert!(!outcome.findings[2].snippet.contains("7Yu6Tr5Ew4Qa"));
+    let broken = analyze_text(".continue/config.yaml", "mcpServers: [ {", &rules);
+    assert_eq!(broken.notices.len(), 1);
+}

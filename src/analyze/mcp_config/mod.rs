@@ -27,8 +27,15 @@ pub fn is_client_config(rel_path: &str) -> bool {
         | "mcp_settings.json"
         | "cline_mcp_settings.json" => true,
         "settings.json" => matches!(parent, ".zed" | ".gemini" | ".vscode"),
-        _ => false,
+        _ => is_continue_config(rel_path),
     }
+}
+
+/// Continue's `.continue/config.yaml` and `.continue/mcpServers/*.yaml`.
+fn is_continue_config(rel_path: &str) -> bool {
+    let yaml = rel_path.ends_with(".yaml") || rel_path.ends_with(".yml");
+    yaml && (rel_path.contains(".continue/mcpServers/")
+        || rel_path.ends_with(".continue/config.yaml"))
 }
 
 /// Whether `rel_path` may be a desktop extension manifest (`.dxt`/`.mcpb`) or an MCP
@@ -142,7 +149,12 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice
     if !rules.has_mcp_config_rules() || ctx.text.trim().is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let servers = match model::servers(ctx.text) {
+    let parsed = if is_continue_config(ctx.rel_path) {
+        model::yaml_servers(ctx.text)
+    } else {
+        model::servers(ctx.text)
+    };
+    let servers = match parsed {
         Ok(servers) => servers,
         Err(e) => {
             let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();

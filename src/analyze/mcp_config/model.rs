@@ -35,6 +35,68 @@ pub struct ConfigError {
     pub reason: String,
 }
 
+/// Continue's YAML (`.continue/config.yaml`, `.continue/mcpServers/*.yaml`): `mcpServers`
+/// as a list of `{ name, command, args, env }`. The YAML parser gives no positions, so each
+/// value is found in the text after the previous one (values appear in document order).
+pub fn yaml_servers(text: &str) -> Result<Vec<Server>, ConfigError> {
+    if !crate::deps::yaml_nesting_within(text, crate::deps::MAX_YAML_NESTING) {
+        return Err(ConfigError {
+            line: None,
+            reason: "nested deeper than 64 levels".into(),
+        });
+    }
+    let root: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| ConfigError {
+        line: e.location().map(|l| l.line()),
+        reason: e.to_string(),
+    })?;
+    let Some(list) = root.get("mcpServers").and_then(|v| v.as_sequence()) else {
+        return Ok(Vec::new());
+    };
+    let mut cursor = 0;
+    let mut find = |value: &str| -> Spanned {
+        let at = text
+            .get(cursor..)
+            .and_then(|rest| rest.find(value))
+            .map_or(cursor, |i| cursor + i);
+        cursor = at + value.len();
+        Spanned {
+            value: value.to_string(),
+            start: at,
+            end: at + value.len(),
+        }
+    };
+    let mut out = Vec::new();
+    for entry in list {
+        let text_of = |key: &str| entry.get(key).and_then(|v| v.as_str());
+        let name = find(text_of("name").unwrap_or(""));
+        let command = text_of("command").map(&mut find);
+        let args = entry
+            .get("args")
+            .and_then(|a| a.as_sequence())
+            .map(|a| a.iter().filter_map(|v| v.as_str()).map(&mut find).collect())
+            .unwrap_or_default();
+        let mut env = Vec::new();
+        if let Some(map) = entry.get("env").and_then(|e| e.as_mapping()) {
+            for (k, v) in map {
+                if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
+                    let key = find(k);
+                    env.push((key, find(v)));
+                }
+            }
+        }
+        let url = text_of("url").map(&mut find);
+        out.push(Server {
+            name,
+            command,
+            args,
+            env,
+            url,
+            ..Server::default()
+        });
+    }
+    Ok(out)
+}
+
 /// The top-level object of a JSON(C) text; `None` when the top level is something else.
 fn root_object(text: &str) -> Result<Option<Object<'_>>, ConfigError> {
     let parsed =
