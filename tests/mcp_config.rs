@@ -247,3 +247,20 @@ mcpServers:
     let broken = analyze_text(".continue/config.yaml", "mcpServers: [ {", &rules);
     assert_eq!(broken.notices.len(), 1);
 }
+
+#[test]
+fn smithery_command_functions_are_checked_where_their_literals_stand() {
+    let rules = RuleSet::builtin().expect("rules");
+    let text = "startCommand:\n  type: stdio\n  commandFunction: |-\n    (config) => ({ command: 'npx', args: ['-y', 'weather-mcp-server', '--api-key', config.apiKey] })\n";
+    let outcome = analyze_text("smithery.yaml", text, &rules);
+    assert_eq!(
+        at(&outcome.findings),
+        vec![row("mcp-config-unpinned-launch", "smithery.yaml", 4, 50)]
+    );
+    let built = "startCommand:\n  type: stdio\n  commandFunction: |-\n    (config) => ({ command: 'node', args: ['dist/index.js'], env: { API_KEY: config.apiKey } })\n";
+    assert!(
+        analyze_text("smithery.yaml", built, &rules)
+            .findings
+            .is_empty()
+    );
+}

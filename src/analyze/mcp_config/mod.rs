@@ -27,8 +27,16 @@ pub fn is_client_config(rel_path: &str) -> bool {
         | "mcp_settings.json"
         | "cline_mcp_settings.json" => true,
         "settings.json" => matches!(parent, ".zed" | ".gemini" | ".vscode"),
-        _ => is_continue_config(rel_path),
+        _ => is_continue_config(rel_path) || is_smithery(rel_path),
     }
+}
+
+/// Smithery's deployment file.
+fn is_smithery(rel_path: &str) -> bool {
+    matches!(
+        rel_path.rsplit('/').next(),
+        Some("smithery.yaml" | "smithery.yml")
+    )
 }
 
 /// Continue's `.continue/config.yaml` and `.continue/mcpServers/*.yaml`.
@@ -151,6 +159,8 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice
     }
     let parsed = if is_continue_config(ctx.rel_path) {
         model::yaml_servers(ctx.text)
+    } else if is_smithery(ctx.rel_path) {
+        model::smithery_server(ctx.text).map(|s| s.into_iter().collect())
     } else {
         model::servers(ctx.text)
     };

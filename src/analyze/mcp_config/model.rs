@@ -97,6 +97,68 @@ pub fn yaml_servers(text: &str) -> Result<Vec<Server>, ConfigError> {
     Ok(out)
 }
 
+/// `smithery.yaml`: the launch `startCommand.commandFunction` returns, a JavaScript arrow
+/// function in the YAML (`(config) => ({ command: 'npx', args: [...], env: {...} })`). Its
+/// string literals are read where they stand in the file.
+pub fn smithery_server(text: &str) -> Result<Option<Server>, ConfigError> {
+    if !crate::deps::yaml_nesting_within(text, crate::deps::MAX_YAML_NESTING) {
+        return Err(ConfigError {
+            line: None,
+            reason: "nested deeper than 64 levels".into(),
+        });
+    }
+    let root: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| ConfigError {
+        line: e.location().map(|l| l.line()),
+        reason: e.to_string(),
+    })?;
+    let Some(function) = root
+        .get("startCommand")
+        .and_then(|s| s.get("commandFunction"))
+        .and_then(|f| f.as_str())
+    else {
+        return Ok(None);
+    };
+    // The block scalar's first line locates the function in the file.
+    let first_line = function.lines().next().unwrap_or("").trim();
+    let Some(base) = text.find(first_line).filter(|_| !first_line.is_empty()) else {
+        return Ok(None);
+    };
+    let body = text.get(base..).unwrap_or("");
+    let literal = |from: usize| -> Option<Spanned> {
+        let rest = body.get(from..)?;
+        let open = rest.find(['\'', '"', '`'])?;
+        let quote = rest[open..].chars().next()?;
+        let close = rest[open + 1..].find(quote)?;
+        let start = base + from + open + 1;
+        Some(Spanned {
+            value: rest[open + 1..open + 1 + close].to_string(),
+            start,
+            end: start + close,
+        })
+    };
+    let mut server = Server {
+        name: Spanned {
+            value: "smithery".into(),
+            start: base,
+            end: base + first_line.len(),
+        },
+        ..Server::default()
+    };
+    if let Some(at) = body.find("command:") {
+        server.command = literal(at + "command:".len());
+    }
+    if let Some(at) = body.find("args:")
+        && let Some(close) = body[at..].find(']')
+    {
+        let mut from = at + "args:".len();
+        while let Some(arg) = literal(from).filter(|a| a.start < base + at + close) {
+            from = arg.end - base + 1;
+            server.args.push(arg);
+        }
+    }
+    Ok(Some(server))
+}
+
 /// The top-level object of a JSON(C) text; `None` when the top level is something else.
 fn root_object(text: &str) -> Result<Option<Object<'_>>, ConfigError> {
     let parsed =
