@@ -21,6 +21,8 @@ use std::time::Duration;
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 /// How long one file may take to parse before it is given up with a notice.
 pub const DEFAULT_PARSE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Stack of each worker thread.
+const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
 /// A NUL byte in this many leading bytes marks a file as binary (what git and ripgrep do).
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 /// Lockfiles of large monorepos pass the source size cap; skipping one would hide every
@@ -68,8 +70,11 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let threads = options
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Analysis recursion is bounded by depth limits; the stack makes room for those limits
+    // in unoptimized builds too (2 MiB, the default, overflowed on typescript.js in debug).
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
+        .stack_size(WORKER_STACK_BYTES)
         .build()
         .map_err(|e| Error::ThreadPool(e.to_string()))?;
     let walk_options = WalkOptions {
