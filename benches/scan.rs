@@ -14,18 +14,8 @@ use mcpgate::{RuleSet, ScanOptions, scan};
 use std::fmt::Write as _;
 use std::time::Instant;
 
-/// A small deterministic generator, so every run scans the same bytes.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-}
+mod common;
+use common::{Lcg, peak_rss_kib};
 
 const HEADER: &str = "import os\nimport json\nimport subprocess as sp\nimport yaml\nimport requests\nfrom pathlib import Path\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"bench\")\n\n";
 
@@ -74,17 +64,6 @@ fn tool_ts(rng: &mut Lcg, i: usize) -> String {
     format!(
         "server.tool(\"tool_{i}\", \"Tool number {i}: searches things for the pattern.\", {{ pattern: z.string() }}, async ({{ pattern }}) => {{\n{body}}});\n\n"
     )
-}
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 fn main() {

@@ -9,7 +9,7 @@ use crate::deps::lockfile::{Family, LockfileKind};
 use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
 use crate::error::{Error, Result};
 use crate::finding::{Notice, NoticeLevel, Report};
-use crate::rules::RuleSet;
+use crate::rules::{Matcher, RuleSet};
 use crate::suppress;
 use crate::walk::{WalkOptions, WalkedFile, walk};
 use rayon::prelude::*;
@@ -561,53 +561,55 @@ fn compare_with_lock(
     }
 }
 
-/// The checks of a Dockerfile; a credential a secret rule already reported on the same line
-/// is not reported twice.
+/// The checks of a Dockerfile or compose file.
 fn check_dockerfile(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
-    let (found, notices) = if compose::is_compose_file(ctx.rel_path) {
+    let results = if compose::is_compose_file(ctx.rel_path) {
         compose::scan(ctx, rules)
     } else {
         dockerfile::scan(ctx, rules)
     };
-    let secret_lines = secret_finding_lines(&outcome.findings, rules);
-    outcome.findings.extend(found.into_iter().filter(|f| {
-        let is_credential = rules.get(&f.rule_id).is_some_and(|r| {
-            matches!(&r.matcher, crate::rules::Matcher::Dockerfile(m)
-                if m.check == dockerfile::DockerCheck::SecretInImage)
-        });
-        !(is_credential && secret_lines.contains(&f.location.start_line))
-    }));
-    outcome.notices.extend(notices);
+    merge_once_per_secret(
+        outcome,
+        rules,
+        results,
+        |m| matches!(m, Matcher::Dockerfile(d) if d.check == dockerfile::DockerCheck::SecretInImage),
+    );
 }
 
-/// Lines where a secret rule reported something.
-fn secret_finding_lines(findings: &[crate::finding::Finding], rules: &RuleSet) -> Vec<usize> {
-    findings
-        .iter()
-        .filter(|f| {
-            rules
-                .get(&f.rule_id)
-                .is_some_and(|r| matches!(r.matcher, crate::rules::Matcher::Secret(_)))
-        })
-        .map(|f| f.location.start_line)
-        .collect()
-}
-
-/// The checks of an MCP client configuration. A credential a secret rule already reported on
-/// the same line is not reported twice.
+/// The checks of an MCP client configuration, extension manifest or registry `server.json`.
 fn check_client_config(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
-    let (found, notices) = if mcp_config::is_extension_manifest(ctx.rel_path) {
+    let results = if mcp_config::is_extension_manifest(ctx.rel_path) {
         mcp_config::scan_manifest(ctx, rules)
     } else {
         mcp_config::scan(ctx, rules)
     };
-    let secret_lines = secret_finding_lines(&outcome.findings, rules);
+    merge_once_per_secret(
+        outcome,
+        rules,
+        results,
+        |m| matches!(m, Matcher::McpConfig(c) if c.check == mcp_config::ConfigCheck::HardcodedCredential),
+    );
+}
+
+/// Adds an analyzer's findings and notices to the file's. One secret is one finding: a
+/// credential finding (`is_credential` of its rule's matcher) on a line where a secret rule
+/// already reported is dropped.
+fn merge_once_per_secret(
+    outcome: &mut FileOutcome,
+    rules: &RuleSet,
+    (found, notices): (Vec<crate::finding::Finding>, Vec<Notice>),
+    is_credential: impl Fn(&Matcher) -> bool,
+) {
+    let matcher = |f: &crate::finding::Finding| rules.get(&f.rule_id).map(|r| &r.matcher);
+    let secret_lines: Vec<usize> = outcome
+        .findings
+        .iter()
+        .filter(|f| matches!(matcher(f), Some(Matcher::Secret(_))))
+        .map(|f| f.location.start_line)
+        .collect();
     outcome.findings.extend(found.into_iter().filter(|f| {
-        let is_credential = rules.get(&f.rule_id).is_some_and(|r| {
-            matches!(&r.matcher, crate::rules::Matcher::McpConfig(m)
-                if m.check == mcp_config::ConfigCheck::HardcodedCredential)
-        });
-        !(is_credential && secret_lines.contains(&f.location.start_line))
+        let credential = matcher(f).is_some_and(&is_credential);
+        !(credential && secret_lines.contains(&f.location.start_line))
     }));
     outcome.notices.extend(notices);
 }

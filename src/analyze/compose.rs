@@ -39,17 +39,11 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice
             )],
         )
     };
-    if !crate::deps::yaml_nesting_within(ctx.text, crate::deps::MAX_YAML_NESTING) {
-        return fail("nested deeper than 64 levels".into());
-    }
-    let root: Value = match serde_yaml_ng::from_str(ctx.text) {
+    let root: Value = match crate::deps::from_yaml(ctx.text) {
         Ok(v) => v,
         Err(e) => {
-            let at = e
-                .location()
-                .map(|l| format!("line {}: ", l.line()))
-                .unwrap_or_default();
-            return fail(format!("{at}{e}"));
+            let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            return fail(format!("{at}{}", e.reason));
         }
     };
     let Some(services) = root.get("services").and_then(Value::as_mapping) else {

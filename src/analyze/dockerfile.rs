@@ -315,23 +315,6 @@ fn pipe_to_shell(script: &str) -> Option<(usize, usize)> {
     None
 }
 
-fn secret_name(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    [
-        "token",
-        "secret",
-        "password",
-        "passwd",
-        "api_key",
-        "apikey",
-        "private_key",
-        "access_key",
-        "credentials",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-}
-
 /// `ENV KEY=value OTHER="v"` (or the legacy `ENV KEY value`), `ARG NAME=default`.
 fn secret_assignments(
     arguments: &parse_dockerfile::UnescapedString<'_>,
@@ -356,22 +339,8 @@ fn secret_assignments(
             .iter()
             .any(|s| upper.ends_with(s))
             || value.starts_with(['/', '.', '~']);
-        let placeholder = reference
-            || value.len() < 8
-            || value.starts_with('$')
-            || value.starts_with('<')
-            || [
-                "your",
-                "xxx",
-                "changeme",
-                "example",
-                "placeholder",
-                "dummy",
-                "replace",
-            ]
-            .iter()
-            .any(|p| value.to_ascii_lowercase().contains(p));
-        if secret_name(key) && !placeholder {
+        let placeholder = reference || crate::analyze::secrets::placeholder_value(value);
+        if crate::analyze::secrets::credential_name(key) && !placeholder {
             hits.push(Hit {
                 check: DockerCheck::SecretInImage,
                 start: arguments.span.start,

@@ -181,6 +181,41 @@ fn is_placeholder(secret: &str) -> bool {
     templated || monotone || is_uuid(secret) || words.iter().any(|w| lower.contains(w))
 }
 
+/// Whether a variable, key or flag name says it holds a credential (`GITHUB_TOKEN`, `apiKey`,
+/// `--api-key`, `DB_PASSWORD`); `AUTHOR` and `PATH` do not.
+pub(crate) fn credential_name(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase().replace(['-', '.'], "_");
+    [
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "api_key",
+        "apikey",
+        "auth",
+        "credential",
+        "private_key",
+        "access_key",
+        "pat",
+    ]
+    .iter()
+    .any(|w| lower.split('_').any(|part| part == *w) || lower.contains(w) && w.len() > 4)
+}
+
+/// A literal given to a credential-named setting that is not a credential: too short, a
+/// template or environment reference, or a placeholder word (the secret rules' notion, plus
+/// the forms configuration files use: `%VAR%`, `your...`, `...`).
+pub(crate) fn placeholder_value(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    v.len() < 8
+        || is_placeholder(v)
+        || v.starts_with('%') && v.ends_with('%')
+        || ["your", "xxx", "replace", "...", "***"]
+            .iter()
+            .any(|p| lower.contains(p))
+}
+
 /// `8-4-4-4-12` hex digits: identifiers, not credentials.
 fn is_uuid(s: &str) -> bool {
     s.len() == 36

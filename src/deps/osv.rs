@@ -113,13 +113,7 @@ impl<'de> Deserialize<'de> for Text {
 /// Parses one OSV record. `yaml` selects the YAML reader (PyPA's form).
 pub fn parse(text: &str, yaml: bool) -> Result<Vec<Advisory>, String> {
     let record: Record = if yaml {
-        if !super::yaml_nesting_within(text, super::MAX_YAML_NESTING) {
-            return Err(format!(
-                "`[`/`{{` nested deeper than {} levels: not an OSV record",
-                super::MAX_YAML_NESTING
-            ));
-        }
-        serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?
+        super::from_yaml(text).map_err(|e| e.reason)?
     } else {
         serde_json::from_str(text).map_err(|e| e.to_string())?
     };

@@ -38,6 +38,25 @@ pub struct RuleSet {
     needs: HashMap<String, Needs>,
     /// The keyword automaton of the secret rules, if any.
     secret_prefilter: Option<crate::analyze::secrets::SecretPrefilter>,
+    /// Which file-level engines have rules; the pipeline asks for every file it walks.
+    engines: Engines,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Engines {
+    dependency: bool,
+    mcp_config: bool,
+    dockerfile: bool,
+    /// Index of the rule of each inventory check (`InventoryCheck::Changed`, then
+    /// `ToxicCombination`).
+    inventory: [Option<usize>; 2],
+}
+
+fn inventory_slot(check: crate::tools::InventoryCheck) -> usize {
+    match check {
+        crate::tools::InventoryCheck::Changed => 0,
+        crate::tools::InventoryCheck::ToxicCombination => 1,
+    }
 }
 
 /// What the rules of one callee look at in a call's arguments.
@@ -149,7 +168,22 @@ impl RuleSet {
             .filter_map(|r| r.call())
             .any(|c| c.args.iter().any(|a| a.made_by.is_some()));
         let secret_prefilter = crate::analyze::secrets::SecretPrefilter::new(&rules);
+        let mut engines = Engines::default();
+        for (i, rule) in rules.iter().enumerate() {
+            match &rule.matcher {
+                Matcher::Dependency(_) => engines.dependency = true,
+                Matcher::McpConfig(_) => engines.mcp_config = true,
+                Matcher::Dockerfile(_) => engines.dockerfile = true,
+                Matcher::ToolInventory(m) => {
+                    if let Some(slot) = engines.inventory.get_mut(inventory_slot(m.check)) {
+                        *slot = Some(i);
+                    }
+                }
+                _ => {}
+            }
+        }
         Ok(RuleSet {
+            engines,
             secret_prefilter,
             needs,
             uses_made_by,
@@ -175,9 +209,7 @@ impl RuleSet {
 
     /// Whether any MCP client-configuration rule is enabled.
     pub fn has_mcp_config_rules(&self) -> bool {
-        self.rules
-            .iter()
-            .any(|r| matches!(r.matcher, Matcher::McpConfig(_)))
+        self.engines.mcp_config
     }
 
     /// The rule that compares tools with `mcp-tools.lock`, if it is enabled.
@@ -187,23 +219,18 @@ impl RuleSet {
 
     /// The rule of an inventory check, if it is enabled.
     pub fn inventory_rule(&self, check: crate::tools::InventoryCheck) -> Option<&Rule> {
-        self.rules
-            .iter()
-            .find(|r| matches!(&r.matcher, Matcher::ToolInventory(m) if m.check == check))
+        let index = (*self.engines.inventory.get(inventory_slot(check))?)?;
+        self.rules.get(index)
     }
 
     /// Whether any Dockerfile rule is enabled.
     pub fn has_dockerfile_rules(&self) -> bool {
-        self.rules
-            .iter()
-            .any(|r| matches!(r.matcher, Matcher::Dockerfile(_)))
+        self.engines.dockerfile
     }
 
     /// Whether any dependency rule is enabled.
     pub fn has_dependency_rules(&self) -> bool {
-        self.rules
-            .iter()
-            .any(|r| matches!(r.matcher, Matcher::Dependency(_)))
+        self.engines.dependency
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {

@@ -534,52 +534,6 @@ fn auto_approve(server: &Server, hits: &mut Vec<ConfigHit>) {
     }
 }
 
-fn secret_name(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase().replace(['-', '.'], "_");
-    [
-        "token",
-        "secret",
-        "password",
-        "passwd",
-        "api_key",
-        "apikey",
-        "auth",
-        "credential",
-        "private_key",
-        "access_key",
-        "pat",
-    ]
-    .iter()
-    .any(|w| lower.split('_').any(|part| part == *w) || lower.contains(w) && w.len() > 4)
-}
-
-/// A value that stands for a credential rather than being one.
-fn is_placeholder(value: &str) -> bool {
-    let v = value.trim();
-    let lower = v.to_ascii_lowercase();
-    v.len() < 8
-        || v.starts_with('$')
-        || v.starts_with('<')
-        || v.starts_with('%') && v.ends_with('%')
-        || v.contains("${")
-        || [
-            "your",
-            "xxx",
-            "changeme",
-            "example",
-            "placeholder",
-            "replace",
-            "...",
-            "***",
-            "<",
-            "todo",
-            "dummy",
-            "redacted",
-        ]
-        .iter()
-        .any(|p| lower.contains(p))
-}
-
 fn credential_hit(server: &Server, key: &str, value: &Spanned, literal: &str) -> ConfigHit {
     let shown = crate::analyze::secrets::redact(literal);
     let variable = key.to_ascii_uppercase().replace(['-', '.'], "_");
@@ -603,8 +557,9 @@ fn credentials(server: &Server, hits: &mut Vec<ConfigHit>) {
             .or_else(|| value.value.strip_prefix("bearer "))
             .or_else(|| value.value.strip_prefix("token "))
             .unwrap_or(&value.value);
-        let named = secret_name(&key.value) || key.value.eq_ignore_ascii_case("authorization");
-        if named && !is_placeholder(literal) {
+        let named = crate::analyze::secrets::credential_name(&key.value)
+            || key.value.eq_ignore_ascii_case("authorization");
+        if named && !crate::analyze::secrets::placeholder_value(literal) {
             hits.push(credential_hit(server, &key.value, value, literal));
         }
     }
@@ -616,7 +571,7 @@ fn credentials(server: &Server, hits: &mut Vec<ConfigHit>) {
             Some((n, v)) => (n, Some(v)),
             None => (flag, None),
         };
-        if !secret_name(name) {
+        if !crate::analyze::secrets::credential_name(name) {
             continue;
         }
         let (value, literal) = match inline {
@@ -626,7 +581,7 @@ fn credentials(server: &Server, hits: &mut Vec<ConfigHit>) {
                 None => continue,
             },
         };
-        if !is_placeholder(literal) {
+        if !crate::analyze::secrets::placeholder_value(literal) {
             hits.push(credential_hit(server, name, value, literal));
         }
     }
@@ -661,9 +616,10 @@ mod tests {
         );
         assert!(is_exact_version("1.2.3"));
         assert!(!is_exact_version("^1.2.3"));
-        assert!(secret_name("GITHUB_PERSONAL_ACCESS_TOKEN"));
-        assert!(secret_name("apiKey"));
-        assert!(!secret_name("PATH"));
-        assert!(!secret_name("AUTHOR"));
+        use crate::analyze::secrets::credential_name;
+        assert!(credential_name("GITHUB_PERSONAL_ACCESS_TOKEN"));
+        assert!(credential_name("apiKey"));
+        assert!(!credential_name("PATH"));
+        assert!(!credential_name("AUTHOR"));
     }
 }

@@ -39,15 +39,9 @@ pub struct ConfigError {
 /// as a list of `{ name, command, args, env }`. The YAML parser gives no positions, so each
 /// value is found in the text after the previous one (values appear in document order).
 pub fn yaml_servers(text: &str) -> Result<Vec<Server>, ConfigError> {
-    if !crate::deps::yaml_nesting_within(text, crate::deps::MAX_YAML_NESTING) {
-        return Err(ConfigError {
-            line: None,
-            reason: "nested deeper than 64 levels".into(),
-        });
-    }
-    let root: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| ConfigError {
-        line: e.location().map(|l| l.line()),
-        reason: e.to_string(),
+    let root: serde_yaml_ng::Value = crate::deps::from_yaml(text).map_err(|e| ConfigError {
+        line: e.line,
+        reason: e.reason,
     })?;
     let Some(list) = root.get("mcpServers").and_then(|v| v.as_sequence()) else {
         return Ok(Vec::new());
@@ -101,15 +95,9 @@ pub fn yaml_servers(text: &str) -> Result<Vec<Server>, ConfigError> {
 /// function in the YAML (`(config) => ({ command: 'npx', args: [...], env: {...} })`). Its
 /// string literals are read where they stand in the file.
 pub fn smithery_server(text: &str) -> Result<Option<Server>, ConfigError> {
-    if !crate::deps::yaml_nesting_within(text, crate::deps::MAX_YAML_NESTING) {
-        return Err(ConfigError {
-            line: None,
-            reason: "nested deeper than 64 levels".into(),
-        });
-    }
-    let root: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| ConfigError {
-        line: e.location().map(|l| l.line()),
-        reason: e.to_string(),
+    let root: serde_yaml_ng::Value = crate::deps::from_yaml(text).map_err(|e| ConfigError {
+        line: e.line,
+        reason: e.reason,
     })?;
     let Some(function) = root
         .get("startCommand")

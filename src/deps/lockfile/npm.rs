@@ -118,17 +118,8 @@ fn walk_v1(
 }
 
 pub(super) fn pnpm_lock(text: &str) -> Result<Inventory, ParseError> {
-    if !crate::deps::yaml_nesting_within(text, crate::deps::MAX_YAML_NESTING) {
-        return Err(ParseError::new(
-            None,
-            format!(
-                "`[`/`{{` nested deeper than {} levels: not a pnpm lockfile",
-                crate::deps::MAX_YAML_NESTING
-            ),
-        ));
-    }
-    let root: serde_yaml_ng::Value = serde_yaml_ng::from_str(text)
-        .map_err(|e| ParseError::new(e.location().map(|l| l.line()), e.to_string()))?;
+    let root: serde_yaml_ng::Value =
+        crate::deps::from_yaml(text).map_err(|e| ParseError::new(e.line, e.reason))?;
     let version = match root.get("lockfileVersion") {
         Some(serde_yaml_ng::Value::String(s)) => s.clone(),
         Some(serde_yaml_ng::Value::Number(n)) => n.to_string(),
