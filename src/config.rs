@@ -3,6 +3,7 @@
 //! setting silently ignored. Command-line flags override the file.
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
+use crate::finding::Severity;
 use crate::gate::FailOn;
 use crate::rules::RuleSet;
 use crate::scan::parse_size;
@@ -18,6 +19,38 @@ struct File {
     scan: ScanSection,
     #[serde(default)]
     audit: AuditSection,
+    /// `[severity]`: rule id -> the severity its findings get instead.
+    #[serde(default)]
+    severity: std::collections::BTreeMap<String, String>,
+    /// `[[ignore]]`: accepted findings, each with its reason.
+    #[serde(default)]
+    ignore: Vec<toml::Spanned<IgnoreSection>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreSection {
+    rule: String,
+    path: Option<String>,
+    fingerprint: Option<String>,
+    reason: Option<String>,
+    expires: Option<toml::Value>,
+}
+
+/// One `[[ignore]]` entry: findings of `rule` (under `path`, with `fingerprint`, when given)
+/// are accepted until `expires`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IgnoreEntry {
+    pub rule: String,
+    /// A glob over report paths (`tests/**`); `None` matches every path.
+    pub path: Option<String>,
+    /// mcpgate's fingerprint of one finding (`fingerprint` in JSON, `mcpgate/v1` in SARIF).
+    pub fingerprint: Option<String>,
+    pub reason: String,
+    /// The last day the entry holds.
+    pub expires: Option<chrono::NaiveDate>,
+    /// The entry's line in the config file, for notices.
+    pub line: usize,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -69,6 +102,10 @@ pub struct Config {
     pub audit_max_age_days: Option<u64>,
     /// `[audit] ignore`: advisory ids (or aliases) accepted for now.
     pub audit_ignore: Vec<String>,
+    /// `[severity]`: per-rule severity overrides.
+    pub severity: Vec<(String, Severity)>,
+    /// `[[ignore]]` entries.
+    pub ignores: Vec<IgnoreEntry>,
 }
 
 impl Config {
@@ -130,6 +167,18 @@ impl Config {
                     .map_err(|e| fail("fail_on", format!("`fail_on`: {e}")))?,
             ),
         };
+        let mut severity = Vec::new();
+        for (rule, level) in &file.severity {
+            let level = level
+                .parse::<Severity>()
+                .map_err(|e| fail(rule, format!("`[severity]` `{rule}`: {e}")))?;
+            severity.push((rule.clone(), level));
+        }
+        let ignores = file
+            .ignore
+            .into_iter()
+            .map(|entry| ignore_entry(&name, text, entry))
+            .collect::<Result<Vec<_>>>()?;
         let base = path.parent().unwrap_or(Path::new("."));
         Ok(Config {
             path: Some(path.to_path_buf()),
@@ -142,24 +191,47 @@ impl Config {
             audit_db: file.audit.db.map(|db| base.join(db)),
             audit_max_age_days: file.audit.max_age_days,
             audit_ignore: file.audit.ignore,
+            severity,
+            ignores,
         })
+    }
+
+    /// The config file's name as reports show it: relative to `root` when inside it.
+    pub fn display_path(&self, root: &Path) -> String {
+        match &self.path {
+            Some(p) => p.strip_prefix(root).map_or_else(
+                |_| p.display().to_string(),
+                |rel| rel.to_string_lossy().replace('\\', "/"),
+            ),
+            None => FILE_NAME.to_string(),
+        }
     }
 
     /// `rules` without the disabled ones; an unknown id is an error, since a typo would
     /// otherwise leave the rule on.
     pub fn apply_disable(&self, rules: &RuleSet) -> Result<RuleSet> {
-        for id in &self.disable {
+        let named = self
+            .disable
+            .iter()
+            .map(|id| ("disable", id, None))
+            .chain(self.severity.iter().map(|(id, _)| ("[severity]", id, None)))
+            .chain(
+                self.ignores
+                    .iter()
+                    .map(|i| ("[[ignore]] rule", &i.rule, Some(i.line))),
+            );
+        for (key, id, line) in named {
             if rules.get(id).is_none() {
                 return Err(Error::Config {
                     path: self
                         .path
                         .as_ref()
                         .map_or_else(|| FILE_NAME.to_string(), |p| p.display().to_string()),
-                    line: None,
+                    line,
                     reason: match crate::rules::renamed(id) {
-                        Some(new) => format!("`disable`: rule `{id}` was renamed to `{new}`"),
+                        Some(new) => format!("`{key}`: rule `{id}` was renamed to `{new}`"),
                         None => format!(
-                            "`disable`: unknown rule `{id}` (`mcpgate rules list` shows the ids)"
+                            "`{key}`: unknown rule `{id}` (`mcpgate rules list` shows the ids)"
                         ),
                     },
                 });
@@ -172,10 +244,60 @@ impl Config {
     }
 }
 
+/// Validates one `[[ignore]]` entry: a reason is required, the path must be a glob and the
+/// expiry a date.
+fn ignore_entry(
+    name: &str,
+    text: &str,
+    entry: toml::Spanned<IgnoreSection>,
+) -> Result<IgnoreEntry> {
+    let line = line_of_offset(text, entry.span().start);
+    let fail = |reason: String| Error::Config {
+        path: name.to_string(),
+        line: Some(line),
+        reason,
+    };
+    let raw = entry.into_inner();
+    let reason = raw.reason.unwrap_or_default().trim().to_string();
+    if reason.is_empty() {
+        return Err(fail(format!(
+            "`[[ignore]]` for `{}` needs a `reason`: say why the finding is accepted",
+            raw.rule
+        )));
+    }
+    if let Some(glob) = &raw.path {
+        globset::Glob::new(glob)
+            .map_err(|e| fail(format!("`[[ignore]]` `path`: `{glob}` is not a glob: {e}")))?;
+    }
+    let expires = match raw.expires {
+        None => None,
+        Some(value) => {
+            let written = match &value {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some(
+                chrono::NaiveDate::parse_from_str(written.trim(), "%Y-%m-%d").map_err(|_| {
+                    fail(format!(
+                        "`[[ignore]]` `expires`: `{written}` is not a date like 2027-01-31"
+                    ))
+                })?,
+            )
+        }
+    };
+    Ok(IgnoreEntry {
+        rule: raw.rule,
+        path: raw.path,
+        fingerprint: raw.fingerprint,
+        reason,
+        expires,
+        line,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Severity;
 
     #[test]
     fn parses_every_key() {

@@ -202,6 +202,18 @@ pub struct Report {
     /// The MCP tools, resources and prompts the source defines (`mcpgate tools`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<crate::tools::Tool>,
+    /// The advisory database the dependency audit read, when it read one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advisory_db: Option<AdvisoryDbInfo>,
+}
+
+/// Which advisories a report was checked against, for summaries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvisoryDbInfo {
+    /// When the store was built (UTC date), if known.
+    pub built: Option<String>,
+    pub age_days: Option<u64>,
+    pub advisories: usize,
 }
 
 impl Report {

@@ -126,7 +126,7 @@ pub fn scan(
 }
 
 /// Path (repository-relative) -> blob id of every file in a commit's tree.
-fn blobs(
+pub(crate) fn blobs(
     repo: &gix::Repository,
     commit: gix::ObjectId,
 ) -> Result<HashMap<String, gix::ObjectId>, String> {

@@ -16,14 +16,18 @@
 //! ```
 
 pub mod analyze;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod deps;
+pub mod diff;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod gate;
+pub mod github;
 pub mod history;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -45,6 +45,8 @@ pub struct ScanOptions {
     pub audit: AuditOptions,
     /// Keep the tool inventory in the report (`mcpgate tools`); scans drop it to save memory.
     pub keep_tools: bool,
+    /// Honour `mcpgate:ignore` comments (`--no-ignore` turns them off).
+    pub inline_ignores: bool,
 }
 
 impl Default for ScanOptions {
@@ -59,6 +61,7 @@ impl Default for ScanOptions {
             history: None,
             audit: AuditOptions::default(),
             keep_tools: false,
+            inline_ignores: true,
         }
     }
 }
@@ -237,6 +240,15 @@ fn open_advisories(
     let db = AdvisoryDb::open(&options.audit.db)?;
     let status = db.status();
     let shown = status.path.display().to_string();
+    report.advisory_db = Some(crate::finding::AdvisoryDbInfo {
+        built: status.built.map(|t| {
+            chrono::DateTime::<chrono::Utc>::from(t)
+                .date_naive()
+                .to_string()
+        }),
+        age_days: status.age().map(|a| a.as_secs() / 86_400),
+        advisories: status.total(),
+    });
     if let Some(age) = status.age() {
         let days = age.as_secs() / 86_400;
         if days > options.audit.max_age_days {
@@ -509,7 +521,9 @@ fn analyze_file(
         audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
     }
     // Fingerprints once, after suppressions: occurrences are counted over what is reported.
-    outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
+    if options.inline_ignores {
+        outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
+    }
     ctx.fingerprint(&mut outcome.findings);
     Some((text.len() as u64, outcome))
 }

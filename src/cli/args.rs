@@ -39,6 +39,59 @@ pub enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// Record today's findings as accepted, so later scans with --baseline report new ones only.
+    Baseline {
+        #[command(subcommand)]
+        command: BaselineCommand,
+    },
+    /// Upload a SARIF file to GitHub code scanning (for CI systems other than GitHub Actions).
+    Upload(UploadArgs),
+    /// Run as the GitHub Action: read INPUT_* and GITHUB_* variables, scan, annotate, write the
+    /// SARIF, summary and outputs, and upload.
+    Action,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan and write the findings' fingerprints as a baseline (mcpgate's JSON report).
+    Write(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// The SARIF file mcpgate wrote (`scan --sarif FILE`).
+    pub sarif: PathBuf,
+    /// The repository, as owner/name.
+    #[arg(long, value_name = "OWNER/NAME", env = "GITHUB_REPOSITORY")]
+    pub repo: String,
+    /// The commit the analysis is of (40 hex characters).
+    #[arg(long, value_name = "SHA", env = "GITHUB_SHA")]
+    pub commit: String,
+    /// The ref: refs/heads/BRANCH, refs/pull/N/head or refs/pull/N/merge.
+    #[arg(long = "ref", value_name = "REF", env = "GITHUB_REF")]
+    pub git_ref: String,
+    /// A token with security_events write access.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "GITHUB_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: String,
+    /// The API of GitHub or of a GitHub Enterprise Server.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    pub api_url: String,
+    /// Where the repository was checked out, as a file:// URI (relativizes absolute paths).
+    #[arg(long, value_name = "URI")]
+    pub checkout_uri: Option<String>,
+    /// Return once GitHub has the file, without waiting for it to be processed.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +224,23 @@ pub struct ScanArgs {
     /// Skip matching lockfiles against advisories (the pinning checks still run).
     #[arg(long)]
     pub no_audit: bool,
+
+    /// Report only findings not in FILE (a JSON report or SARIF from an earlier scan).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Report only findings on lines changed since REF (its merge base with HEAD); dependency
+    /// findings count when the package's entry changed.
+    #[arg(long, value_name = "REF")]
+    pub diff_base: Option<String>,
+
+    /// Show everything: ignore `mcpgate:ignore` comments and `[[ignore]]` entries.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// SARIF category (`automationDetails.id`), to keep several analyses apart on GitHub.
+    #[arg(long, value_name = "NAME")]
+    pub category: Option<String>,
 
     /// Number of worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

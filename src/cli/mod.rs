@@ -1,10 +1,12 @@
 //! The command line: parses arguments, calls the library, writes outputs, maps the verdict to
 //! an exit code. The only module that prints; it holds no analysis logic.
 
+mod action_cmd;
 mod args;
 mod db_cmd;
 mod rules_cmd;
 mod tools_cmd;
+mod upload_cmd;
 
 use crate::config::Config;
 use crate::deps::AuditOptions;
@@ -13,7 +15,7 @@ use crate::gate::{FailOn, Verdict, verdict};
 use crate::report::{Format, RenderOptions, render};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, scan};
-use args::{Cli, Command, DbCommand, RulesCommand, ScanArgs};
+use args::{BaselineCommand, Cli, Command, DbCommand, RulesCommand, ScanArgs};
 use clap::Parser;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -44,6 +46,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             DbCommand::Import(a) => db_cmd::import(&a),
             DbCommand::Status(a) => db_cmd::status(&a),
         },
+        Command::Baseline { command } => match command {
+            BaselineCommand::Write(a) => write_baseline(&a),
+        },
+        Command::Upload(a) => upload_cmd::run(&a),
+        Command::Action => action_cmd::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -54,7 +61,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
-fn run_scan(args: &ScanArgs) -> Result<u8, String> {
+/// A finished scan with the repository's policy, baseline and diff applied.
+pub(crate) struct ScanRun {
+    pub report: crate::Report,
+    pub rules: RuleSet,
+    pub verdict: Verdict,
+    /// What the filters did, for the log.
+    pub remarks: Vec<String>,
+}
+
+/// Scans as `args` say and applies, in order: `[severity]` and `[[ignore]]` from the config,
+/// the baseline, the diff. Everything the scan commands share.
+pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
     let config = load_config(args).map_err(|e| e.to_string())?;
     let mut rule_dirs = config.rules.clone();
     rule_dirs.extend(args.rules.iter().cloned());
@@ -87,29 +105,96 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
                 .unwrap_or(AuditOptions::default().max_age_days),
             ignore: config.audit_ignore.clone(),
         },
+        inline_ignores: !args.no_ignore,
         ..ScanOptions::default()
     };
     let fail_on = args
         .fail_on
         .or(config.fail_on)
         .unwrap_or(FailOn::AtLeast(Severity::High));
-    let report = scan(&options, &rules).map_err(|e| e.to_string())?;
+    let root = crate::scan::scan_root(&args.paths).map_err(|e| e.to_string())?;
+    // A baseline or base that cannot be read fails before the scan's time is spent.
+    let baseline = match &args.baseline {
+        Some(path) => Some(crate::baseline::Baseline::load(path).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let mut changed = match &args.diff_base {
+        Some(rev) => Some(crate::diff::ChangedSince::open(&root, rev).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let mut report = scan(&options, &rules).map_err(|e| e.to_string())?;
+    let mut remarks = Vec::new();
+    let silenced = crate::policy::apply(
+        &mut report,
+        &config,
+        &config.display_path(&root),
+        crate::policy::today(),
+        !args.no_ignore,
+    );
+    if silenced > 0 {
+        remarks.push(format!(
+            "{silenced} finding(s) accepted by [[ignore]] entries of {}",
+            config.display_path(&root)
+        ));
+    }
+    if let (Some(baseline), Some(path)) = (&baseline, &args.baseline) {
+        let known = baseline.filter(&mut report);
+        remarks.push(format!(
+            "{known} finding(s) already in the baseline {} are not reported",
+            path.display()
+        ));
+    }
+    if let Some(changed) = &mut changed {
+        let old = changed.filter(&mut report);
+        remarks.push(format!(
+            "{old} finding(s) on lines not changed since {} are not reported",
+            changed.base_name()
+        ));
+    }
+    let verdict = verdict(&report, fail_on);
+    Ok(ScanRun {
+        report,
+        rules,
+        verdict,
+        remarks,
+    })
+}
+
+fn run_scan(args: &ScanArgs) -> Result<u8, String> {
+    let ScanRun {
+        report,
+        rules,
+        verdict,
+        remarks,
+    } = execute(args)?;
     let format: Format = args.format.into();
+    let options = RenderOptions {
+        category: args.category.clone(),
+        ..RenderOptions::default()
+    };
 
     if let Some(path) = &args.sarif {
-        let sarif = render(Format::Sarif, &report, &rules, RenderOptions::default());
+        let sarif = render(Format::Sarif, &report, &rules, &options);
         write_file(path, &sarif)?;
     }
     let to_stdout = args.output.is_none();
     match &args.output {
         Some(path) => {
-            let body = render(format, &report, &rules, RenderOptions::default());
+            let body = render(format, &report, &rules, &options);
             write_file(path, &body)?;
         }
         None if !args.quiet => {
             let stdout = std::io::stdout();
             let color = format == Format::Text && stdout.is_terminal() && use_color(args.no_color);
-            let body = render(format, &report, &rules, RenderOptions { color });
+            let body = render(
+                format,
+                &report,
+                &rules,
+                &RenderOptions {
+                    color,
+                    ..options.clone()
+                },
+            );
             let mut lock = stdout.lock();
             // A closed pipe (`mcpgate scan | head`) is not an error worth reporting.
             if let Err(e) = lock.write_all(body.as_bytes()).and_then(|()| lock.flush())
@@ -120,13 +205,17 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
         }
         None => {}
     }
+    if !args.quiet {
+        for remark in &remarks {
+            eprintln!("mcpgate: {remark}");
+        }
+    }
     // Text on the terminal ends with its own summary; otherwise say on stderr what happened.
     let summary_already_shown = to_stdout && format == Format::Text;
     if !args.quiet && !summary_already_shown {
         eprintln!("mcpgate: {}", crate::report::summary_line(&report));
     }
 
-    let verdict = verdict(&report, fail_on);
     if let Verdict::Incomplete { files } = verdict
         && !args.quiet
     {
@@ -136,6 +225,38 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
         );
     }
     Ok(verdict.exit_code())
+}
+
+/// `mcpgate baseline write`: the JSON report of a scan, to `--output` or
+/// `.mcpgate-baseline.json`. Exit 0 unless the scan could not run or was incomplete.
+fn write_baseline(args: &ScanArgs) -> Result<u8, String> {
+    if args.baseline.is_some() || args.diff_base.is_some() {
+        return Err("baseline write: --baseline and --diff-base would leave findings out".into());
+    }
+    let run = execute(args)?;
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(".mcpgate-baseline.json"));
+    let body = render(
+        Format::Json,
+        &run.report,
+        &run.rules,
+        &RenderOptions::default(),
+    );
+    write_file(&path, &body)?;
+    if !args.quiet {
+        eprintln!(
+            "mcpgate: wrote {} finding(s) to {} as the baseline",
+            run.report.findings.len(),
+            path.display()
+        );
+    }
+    Ok(if run.report.has_errors() {
+        EXIT_ERROR
+    } else {
+        0
+    })
 }
 
 /// `--config FILE`, else `.mcpgate.toml` at the scan root unless `--no-config`.

@@ -1,11 +1,14 @@
 //! A Markdown summary for `$GITHUB_STEP_SUMMARY` or a PR comment: totals by severity, the
-//! findings table (capped well under GitHub's 1 MiB summary limit) and the notices.
+//! findings table, the rules triggered, the advisory database's age and the notices. GitHub
+//! rejects a step summary over 1 MiB, so the output stops adding rows well before that.
 
 use crate::finding::{NoticeLevel, Report, Severity};
 use crate::rules::RuleSet;
 use std::fmt::Write;
 
 const MAX_ROWS: usize = 200;
+/// GitHub's step summary limit is 1 MiB; rows stop at this size, leaving room for the rest.
+const MAX_BYTES: usize = 900 * 1024;
 
 /// A table cell: a `|` or line break would end the cell or the table.
 fn cell(s: &str) -> String {
@@ -17,7 +20,20 @@ fn code_cell(s: &str) -> String {
     cell(s).replace('`', "'")
 }
 
-pub fn render(report: &Report, rules: &RuleSet) -> String {
+/// A link target for a report path: `%`-encoded so a crafted name cannot end the link.
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+pub fn render(report: &Report, rules: &RuleSet, link_base: Option<&str>) -> String {
     let mut out = String::from("## mcpgate\n\n");
     let _ = writeln!(out, "{}\n", super::text::summary_line(report));
     if !report.findings.is_empty() {
@@ -35,26 +51,66 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
                 .cmp(&a.severity)
                 .then(a.location.cmp(&b.location))
         });
-        for f in ordered.iter().take(MAX_ROWS) {
+        let mut shown = 0usize;
+        for f in &ordered {
+            if shown >= MAX_ROWS || out.len() > MAX_BYTES {
+                break;
+            }
             let title = rules.get(&f.rule_id).map_or("", |r| r.title.as_str());
+            let place = format!(
+                "`{}:{}`",
+                code_cell(&f.location.path),
+                f.location.start_line
+            );
+            let place = match link_base {
+                Some(base) => format!(
+                    "[{place}]({base}{}#L{})",
+                    url_path(&f.location.path),
+                    f.location.start_line
+                ),
+                None => place,
+            };
             let _ = writeln!(
                 out,
-                "| {} | `{}`<br>{} | `{}:{}` | {} |",
+                "| {} | `{}`<br>{} | {place} | {} |",
                 f.severity,
                 f.rule_id,
                 cell(title),
-                code_cell(&f.location.path),
-                f.location.start_line,
                 cell(&f.message)
             );
+            shown += 1;
         }
-        if ordered.len() > MAX_ROWS {
+        if ordered.len() > shown {
             let _ = writeln!(
                 out,
                 "\n{} more findings are in the SARIF and JSON reports.",
-                ordered.len() - MAX_ROWS
+                ordered.len() - shown
             );
         }
+        let mut triggered: Vec<(&str, usize)> = Vec::new();
+        for f in &report.findings {
+            match triggered.iter_mut().find(|(id, _)| *id == f.rule_id) {
+                Some((_, n)) => *n += 1,
+                None => triggered.push((&f.rule_id, 1)),
+            }
+        }
+        triggered.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        out.push_str("\n### Rules triggered\n\n| rule | title | findings |\n|---|---|---|\n");
+        for (id, n) in triggered.iter().take(MAX_ROWS) {
+            let title = rules.get(id).map_or("", |r| r.title.as_str());
+            let _ = writeln!(out, "| `{id}` | {} | {n} |", cell(title));
+        }
+    }
+    if let Some(db) = &report.advisory_db {
+        let age = match (&db.built, db.age_days) {
+            (Some(built), Some(days)) => format!("a store built {built}, {days} days old"),
+            _ => "a directory of records of unknown age".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "\nDependencies checked against {} advisories from {age}.",
+            db.advisories
+        );
     }
     let problems: Vec<_> = report
         .notices
@@ -62,8 +118,11 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
         .filter(|n| n.level >= NoticeLevel::Warning)
         .collect();
     if !problems.is_empty() {
-        out.push_str("\n### Files not fully analyzed\n\n");
+        out.push_str("\n### Notices\n\n");
         for n in problems.iter().take(MAX_ROWS) {
+            if out.len() > MAX_BYTES {
+                break;
+            }
             let _ = writeln!(
                 out,
                 "- {} `{}`: {}",

@@ -18,14 +18,23 @@ const INFORMATION_URI: &str = "https://github.com/mcpgate/mcpgate";
 /// `automationDetails.id`: GitHub's category is the part before the last `/`.
 pub const DEFAULT_CATEGORY: &str = "mcpgate/";
 
-pub fn render(report: &Report, rules: &RuleSet) -> String {
-    let mut out = serde_json::to_string_pretty(&to_sarif(report, rules))
+/// `category` becomes `automationDetails.id` `"{category}/"`; `None` is `mcpgate/`.
+pub fn render(report: &Report, rules: &RuleSet, category: Option<&str>) -> String {
+    let mut out = serde_json::to_string_pretty(&to_sarif_with(report, rules, category))
         .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize SARIF: {e}\"}}"));
     out.push('\n');
     out
 }
 
 pub fn to_sarif(report: &Report, rules: &RuleSet) -> Sarif {
+    to_sarif_with(report, rules, None)
+}
+
+pub fn to_sarif_with(report: &Report, rules: &RuleSet, category: Option<&str>) -> Sarif {
+    let automation_id = match category.map(|c| c.trim_end_matches('/')) {
+        Some(c) if !c.is_empty() => format!("{c}/"),
+        _ => DEFAULT_CATEGORY.to_string(),
+    };
     let advisories = AdvisoryRules::of(report, rules);
     let mut descriptors: Vec<ReportingDescriptor> = rules.rules().iter().map(descriptor).collect();
     descriptors.extend(advisories.descriptors());
@@ -56,7 +65,7 @@ pub fn to_sarif(report: &Report, rules: &RuleSet) -> Sarif {
         .tool(Tool::builder().driver(driver).build())
         .results(results)
         .invocations(vec![invocation])
-        .automation_details(RunAutomationDetails::builder().id(DEFAULT_CATEGORY).build())
+        .automation_details(RunAutomationDetails::builder().id(automation_id).build())
         .column_kind(json!("utf16CodeUnits"))
         .build();
     Sarif::builder()

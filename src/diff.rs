@@ -1,0 +1,210 @@
+//! Diff mode: keep the findings on lines a change touched. The working tree is compared with a
+//! base commit (the merge base of the base and `HEAD`, as a pull request's diff is), file by
+//! file, only for files that have findings. A dependency finding counts as changed when its
+//! package and version are not in the base's copy of the lockfile, whichever line moved.
+//!
+//! The repository is opened isolated, as in `history`: no hooks, no filters, no config that
+//! runs programs.
+
+use crate::deps::lockfile::LockfileKind;
+use crate::finding::{Finding, Report};
+use imara_diff::{Algorithm, Diff, InternedInput};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are compared as wholly changed rather than diffed.
+const MAX_DIFF_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("--diff-base: {root} is not inside a git repository")]
+    NotARepository { root: PathBuf },
+    #[error(
+        "--diff-base: `{rev}` is not a commit of this clone (a shallow checkout? fetch the base, e.g. actions/checkout with fetch-depth: 0)"
+    )]
+    UnknownRevision { rev: String },
+    #[error("--diff-base: {0}")]
+    Git(String),
+}
+
+/// What changed since the base, per report path; computed on demand and cached.
+pub struct ChangedSince {
+    repo: gix::Repository,
+    /// The scan root relative to the repository's work tree (`""` at the top).
+    prefix: String,
+    root: PathBuf,
+    base: gix::ObjectId,
+    /// Repository path -> blob id in the base tree.
+    base_blobs: std::collections::HashMap<String, gix::ObjectId>,
+    cache: HashMap<String, FileChange>,
+}
+
+enum FileChange {
+    /// Not in the base: every line is new.
+    New,
+    /// The new-side lines (1-based) that were added or edited.
+    Lines(HashSet<usize>),
+    /// A lockfile: the packages (name, version) the base already had, and the changed lines.
+    Lockfile {
+        packages: HashSet<(String, String)>,
+        lines: HashSet<usize>,
+    },
+}
+
+impl ChangedSince {
+    /// Compares the work tree under `root` with the merge base of `rev` and `HEAD`.
+    pub fn open(root: &Path, rev: &str) -> Result<ChangedSince, DiffError> {
+        if rev.starts_with('-') {
+            return Err(DiffError::UnknownRevision { rev: rev.into() });
+        }
+        let not_repo = || DiffError::NotARepository { root: root.into() };
+        let dir = gix::discover_with_environment_overrides(root)
+            .map_err(|_| not_repo())?
+            .git_dir()
+            .to_path_buf();
+        let repo = gix::open_opts(dir, gix::open::Options::isolated()).map_err(|_| not_repo())?;
+        let root = std::fs::canonicalize(root).map_err(|_| not_repo())?;
+        let prefix = repo
+            .workdir()
+            .and_then(|w| std::fs::canonicalize(w).ok())
+            .and_then(|w| {
+                root.strip_prefix(&w)
+                    .ok()
+                    .map(crate::walk::relative_to_root)
+            })
+            .unwrap_or_default();
+        let wanted = repo
+            .rev_parse_single(rev)
+            .map_err(|_| DiffError::UnknownRevision { rev: rev.into() })?
+            .detach();
+        // The base of a pull request's diff is where the branch left the base branch.
+        let base = match repo.head_id() {
+            Ok(head) => repo
+                .merge_base(wanted, head.detach())
+                .ok()
+                .flatten()
+                .map_or(wanted, |id| id.detach()),
+            Err(_) => wanted,
+        };
+        let base_blobs = crate::history::blobs(&repo, base).map_err(DiffError::Git)?;
+        Ok(ChangedSince {
+            repo,
+            prefix,
+            root,
+            base,
+            base_blobs,
+            cache: HashMap::default(),
+        })
+    }
+
+    /// The base commit, abbreviated, for messages.
+    pub fn base_name(&self) -> String {
+        self.base.to_hex_with_len(12).to_string()
+    }
+
+    /// Drops the findings on lines the change did not touch; returns how many.
+    pub fn filter(&mut self, report: &mut Report) -> usize {
+        let before = report.findings.len();
+        let findings = std::mem::take(&mut report.findings);
+        report.findings = findings
+            .into_iter()
+            .filter(|f| self.is_changed(f))
+            .collect();
+        before - report.findings.len()
+    }
+
+    fn is_changed(&mut self, f: &Finding) -> bool {
+        let path = f.location.path.clone();
+        if !self.cache.contains_key(&path) {
+            let change = self.compare(&path);
+            self.cache.insert(path.clone(), change);
+        }
+        let lines = f.location.start_line..=f.location.end_line.max(f.location.start_line);
+        match self.cache.get(&path) {
+            None | Some(FileChange::New) => true,
+            Some(FileChange::Lines(changed)) => lines.into_iter().any(|l| changed.contains(&l)),
+            Some(FileChange::Lockfile {
+                packages,
+                lines: changed,
+            }) => match &f.advisory {
+                Some(a) => !packages.contains(&(a.package.clone(), a.version.clone())),
+                None => lines.into_iter().any(|l| changed.contains(&l)),
+            },
+        }
+    }
+
+    fn compare(&self, rel: &str) -> FileChange {
+        let repo_path = if self.prefix.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{}/{rel}", self.prefix)
+        };
+        let Some(&oid) = self.base_blobs.get(&repo_path) else {
+            return FileChange::New;
+        };
+        let Some(old) = blob_text(&self.repo, oid) else {
+            return FileChange::New;
+        };
+        let new = match read_text(&self.root.join(rel)) {
+            Some(text) => text,
+            // Findings outside the work tree (history) or on unreadable files stay.
+            None => return FileChange::New,
+        };
+        let lines = changed_lines(&old, &new);
+        match LockfileKind::for_path(rel).map(|kind| kind.parse(rel, &old)) {
+            Some(Ok(inventory)) => FileChange::Lockfile {
+                packages: inventory
+                    .packages
+                    .into_iter()
+                    .map(|p| (p.name, p.version))
+                    .collect(),
+                lines,
+            },
+            _ => FileChange::Lines(lines),
+        }
+    }
+}
+
+fn blob_text(repo: &gix::Repository, oid: gix::ObjectId) -> Option<String> {
+    let object = repo.find_object(oid).ok()?;
+    if object.data.len() as u64 > MAX_DIFF_BYTES {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&object.data).into_owned())
+}
+
+fn read_text(path: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_DIFF_BYTES {
+        return None;
+    }
+    std::fs::read(path)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// The 1-based lines of `new` that a line diff from `old` marks as added.
+pub fn changed_lines(old: &str, new: &str) -> HashSet<usize> {
+    let input = InternedInput::new(old, new);
+    let diff = Diff::compute(Algorithm::Histogram, &input);
+    (0..input.after.len())
+        .filter(|&i| u32::try_from(i).is_ok_and(|i| diff.is_added(i)))
+        .map(|i| i + 1)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edited_and_inserted_lines_are_changed() {
+        let mut got: Vec<usize> = changed_lines("a\nb\nc\n", "a\nB\nc\nd\n")
+            .into_iter()
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, vec![2, 4]);
+        assert!(changed_lines("a\nb\n", "x\na\nb\n").contains(&1));
+        assert_eq!(changed_lines("a\nb\n", "x\na\nb\n").len(), 1);
+    }
+}

@@ -1,0 +1,215 @@
+//! The container action's inputs (`INPUT_*` variables, as the runner passes `with:` values)
+//! and its outputs (`$GITHUB_OUTPUT`). `action.yml` documents each input.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UploadMode {
+    /// Upload when there is a token and the run can write (not a fork's pull request);
+    /// a refusal is a warning.
+    Auto,
+    /// Upload; failing to is a warning for a refusal (403), an error otherwise.
+    Always,
+    Never,
+}
+
+/// The `with:` values of a workflow step, validated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionInputs {
+    pub paths: Vec<String>,
+    pub fail_on: Option<String>,
+    /// What the log shows: `github` (annotations), `text`, `json`, `markdown`.
+    pub formats: Vec<String>,
+    pub sarif_file: PathBuf,
+    pub upload: UploadMode,
+    /// Not `Debug`-printed by callers; `upload::Token` wraps it before use.
+    pub token: Option<String>,
+    pub category: Option<String>,
+    pub config: Option<String>,
+    pub baseline: Option<String>,
+    pub only_changed: bool,
+    pub scan_history: bool,
+    pub db: Option<String>,
+    pub offline: bool,
+    pub wait_for_processing: bool,
+    pub extra_args: Vec<String>,
+}
+
+const FORMATS: [&str; 4] = ["github", "text", "json", "markdown"];
+
+/// Reads the inputs through `var` (`INPUT_FAIL_ON` for `fail_on`). An invalid value is an
+/// error naming the input.
+pub fn inputs(var: &dyn Fn(&str) -> Option<String>) -> Result<ActionInputs, String> {
+    let get = |name: &str| {
+        var(&format!("INPUT_{}", name.to_ascii_uppercase()))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let flag = |name: &str, default: bool| -> Result<bool, String> {
+        match get(name) {
+            None => Ok(default),
+            // The YAML 1.2 core schema's booleans, as actions/toolkit's getBooleanInput takes.
+            Some(v) => match v.as_str() {
+                "true" | "True" | "TRUE" => Ok(true),
+                "false" | "False" | "FALSE" => Ok(false),
+                _ => Err(format!(
+                    "input `{name}`: `{v}` is not a boolean (true or false)"
+                )),
+            },
+        }
+    };
+    let list = |name: &str| -> Vec<String> {
+        get(name)
+            .map(|v| {
+                v.split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let formats = match list("format") {
+        f if f.is_empty() => vec!["github".to_string(), "text".to_string()],
+        f => f,
+    };
+    if let Some(bad) = formats.iter().find(|f| !FORMATS.contains(&f.as_str())) {
+        return Err(format!(
+            "input `format`: unknown format `{bad}` (expected {})",
+            FORMATS.join(", ")
+        ));
+    }
+    let upload = match get("upload_sarif").as_deref() {
+        None | Some("auto") => UploadMode::Auto,
+        Some("true") => UploadMode::Always,
+        Some("false") => UploadMode::Never,
+        Some(other) => {
+            return Err(format!(
+                "input `upload_sarif`: `{other}` is not auto, true or false"
+            ));
+        }
+    };
+    let paths = list("path");
+    Ok(ActionInputs {
+        paths: if paths.is_empty() {
+            vec![".".to_string()]
+        } else {
+            paths
+        },
+        fail_on: get("fail_on"),
+        formats,
+        sarif_file: PathBuf::from(get("sarif_file").unwrap_or_else(|| "mcpgate.sarif".into())),
+        upload,
+        token: get("token"),
+        category: get("category"),
+        config: get("config"),
+        baseline: get("baseline"),
+        only_changed: flag("only_changed", false)?,
+        scan_history: flag("scan_history", false)?,
+        db: get("db"),
+        offline: flag("offline", false)?,
+        wait_for_processing: flag("wait_for_processing", true)?,
+        extra_args: split_args(&get("extra_args").unwrap_or_default())?,
+    })
+}
+
+/// Splits `extra_args` like a shell would split words, with '…' and "…" quoting and no
+/// expansion of anything.
+pub fn split_args(text: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return Err("input `extra_args`: a quote is not closed".into());
+    }
+    if in_word {
+        out.push(word);
+    }
+    Ok(out)
+}
+
+/// `$GITHUB_OUTPUT` lines: `name=value`, or a heredoc with a delimiter the value cannot
+/// contain when the value spans lines.
+pub fn output_lines(outputs: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    for (name, value) in outputs {
+        if value.contains('\n') || value.contains('\r') {
+            let mut delimiter = String::from("MCPGATE_EOF");
+            while value.contains(&delimiter) {
+                delimiter.push('_');
+            }
+            let _ = writeln!(out, "{name}<<{delimiter}\n{value}\n{delimiter}");
+        } else {
+            let _ = writeln!(out, "{name}={value}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_and_validation() {
+        let i = inputs(&lookup(&[])).expect("defaults");
+        assert_eq!(i.paths, vec!["."]);
+        assert_eq!(i.upload, UploadMode::Auto);
+        assert_eq!(i.formats, vec!["github", "text"]);
+        let err = inputs(&lookup(&[("INPUT_ONLY_CHANGED", "yes")])).unwrap_err();
+        assert_eq!(
+            err,
+            "input `only_changed`: `yes` is not a boolean (true or false)"
+        );
+        let err = inputs(&lookup(&[("INPUT_FORMAT", "github,xml")])).unwrap_err();
+        assert!(
+            err.starts_with("input `format`: unknown format `xml`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn extra_args_split_like_words() {
+        assert_eq!(
+            split_args("--exclude 'tests/**' -e \"a b\"  --no-audit").expect("splits"),
+            vec!["--exclude", "tests/**", "-e", "a b", "--no-audit"]
+        );
+        assert!(split_args("'open").is_err());
+    }
+
+    #[test]
+    fn multi_line_outputs_use_a_delimiter() {
+        let text = output_lines(&[("a", "1".into()), ("b", "x\nMCPGATE_EOF".into())]);
+        assert_eq!(text, "a=1\nb<<MCPGATE_EOF_\nx\nMCPGATE_EOF\nMCPGATE_EOF_\n");
+    }
+}
