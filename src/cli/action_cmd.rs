@@ -122,10 +122,13 @@ fn show(inputs: &ActionInputs, run: &ScanRun, options: &RenderOptions) {
     for remark in &run.remarks {
         log(&format!("mcpgate: {remark}"));
     }
-    log(&format!(
-        "mcpgate: {}",
-        crate::report::summary_line(&run.report)
-    ));
+    // The text report ends with the summary line already.
+    if !inputs.formats.iter().any(|f| f == "text") {
+        log(&format!(
+            "mcpgate: {}",
+            crate::report::summary_line(&run.report)
+        ));
+    }
 }
 
 /// Uploads when the inputs and the event allow; returns an exit code when the upload's

@@ -1,0 +1,526 @@
+//! GitHub: the SARIF upload against a local stand-in for the API (method, path, headers, body,
+//! retries, refusals, processing errors), and the container action run as the runner runs it
+//! (a workspace, an event payload, INPUT_* and GITHUB_* variables), checked by its files,
+//! stdout and exit code. The token must appear in no output.
+
+use base64::Engine as _;
+use mcpgate::github::UploadTarget;
+use mcpgate::github::upload::{Token, UploadError, UploadOptions, UploadOutcome, upload_sarif};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const TOKEN: &str = "ghs_TESTTOKENthatMustNeverBePrinted0123";
+
+const SERVER: &str = r#"import subprocess
+
+from mcp.server.fastmcp import FastMCP
+
+mcp = FastMCP("demo")
+
+
+@mcp.tool()
+def run(command: str) -> str:
+    """Run a command."""
+    return subprocess.run(command, shell=True, capture_output=True, timeout=5).stdout
+"#;
+
+const READER: &str = r#"from mcp.server.fastmcp import FastMCP
+
+mcp = FastMCP("reader")
+
+
+@mcp.tool()
+def show(path: str) -> str:
+    """Show a file."""
+    return open(path).read()
+"#;
+
+#[derive(Clone, Debug)]
+struct Request {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("a JSON body")
+    }
+}
+
+/// A stand-in for api.github.com: answers each request with the next scripted (status, body)
+/// and records what it was sent. Returns its base URL and the record.
+fn github(script: Vec<(u16, &str)>) -> (String, Arc<Mutex<Vec<Request>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let mut script: Vec<(u16, String)> = script
+        .into_iter()
+        .rev()
+        .map(|(s, b)| (s, b.to_string()))
+        .collect();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let Some(request) = read_request(&mut stream) else {
+                continue;
+            };
+            record.lock().expect("lock").push(request);
+            let (status, body) = script
+                .pop()
+                .unwrap_or((500, r#"{"message":"unscripted request"}"#.into()));
+            let response = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (base, seen)
+}
+
+fn read_request(stream: &mut std::net::TcpStream) -> Option<Request> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return None,
+        }
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let mut lines = text.split("\r\n");
+    let mut first = lines.next()?.split_whitespace();
+    let method = first.next()?.to_string();
+    let path = first.next()?.to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let length = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).ok()?;
+    Some(Request {
+        method,
+        path,
+        headers,
+        body,
+    })
+}
+
+fn target() -> UploadTarget {
+    UploadTarget {
+        owner: "octo".into(),
+        repo: "server".into(),
+        commit_sha: "a".repeat(40),
+        git_ref: "refs/heads/main".into(),
+    }
+}
+
+fn options(api: &str) -> UploadOptions {
+    let mut o = UploadOptions::new(api, Token::new(TOKEN));
+    o.poll_interval = Duration::from_millis(5);
+    o.retry_delay = Duration::from_millis(5);
+    o.checkout_uri = Some("file:///github/workspace/".into());
+    o
+}
+
+fn gunzip_base64(text: &str) -> String {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .expect("base64");
+    let mut out = String::new();
+    flate2::read::GzDecoder::new(bytes.as_slice())
+        .read_to_string(&mut out)
+        .expect("gzip");
+    out
+}
+
+#[test]
+fn upload_posts_the_encoded_sarif_and_polls_until_processed() {
+    let (api, seen) = github(vec![
+        (202, r#"{"id":"47177e22","url":"https://api.github.com/x"}"#),
+        (200, r#"{"processing_status":"pending"}"#),
+        (
+            200,
+            r#"{"processing_status":"complete","analyses_url":"https://api.github.com/repos/octo/server/code-scanning/analyses?sarif_id=47177e22"}"#,
+        ),
+    ]);
+    let sarif = "{\"version\":\"2.1.0\",\"runs\":[]}";
+    let outcome = upload_sarif(sarif, &target(), &options(&api)).expect("uploads");
+    assert_eq!(
+        outcome,
+        UploadOutcome::Complete {
+            id: "47177e22".into(),
+            analyses_url: Some(
+                "https://api.github.com/repos/octo/server/code-scanning/analyses?sarif_id=47177e22"
+                    .into()
+            ),
+        }
+    );
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 3);
+    let post = &seen[0];
+    assert_eq!(
+        (post.method.as_str(), post.path.as_str()),
+        ("POST", "/repos/octo/server/code-scanning/sarifs")
+    );
+    assert_eq!(
+        post.header("authorization"),
+        Some(&*format!("Bearer {TOKEN}"))
+    );
+    let body = post.json();
+    assert_eq!(body["commit_sha"], "a".repeat(40));
+    assert_eq!(body["ref"], "refs/heads/main");
+    assert_eq!(body["tool_name"], "mcpgate");
+    assert_eq!(body["checkout_uri"], "file:///github/workspace/");
+    assert_eq!(gunzip_base64(body["sarif"].as_str().expect("sarif")), sarif);
+    for get in &seen[1..] {
+        assert_eq!(
+            (get.method.as_str(), get.path.as_str()),
+            ("GET", "/repos/octo/server/code-scanning/sarifs/47177e22")
+        );
+    }
+}
+
+#[test]
+fn server_errors_are_retried_and_refusals_are_not() {
+    let (api, seen) = github(vec![
+        (503, r#"{"message":"Service Unavailable"}"#),
+        (502, r#"{"message":"Bad Gateway"}"#),
+        (202, r#"{"id":"1"}"#),
+    ]);
+    let mut o = options(&api);
+    o.wait = false;
+    let outcome = upload_sarif("{}", &target(), &o).expect("third attempt succeeds");
+    assert_eq!(outcome, UploadOutcome::Pending { id: "1".into() });
+    assert_eq!(seen.lock().expect("lock").len(), 3);
+
+    let (api, seen) = github(vec![(
+        403,
+        r#"{"message":"Advanced Security must be enabled for this repository to use code scanning."}"#,
+    )]);
+    let err = upload_sarif("{}", &target(), &options(&api)).unwrap_err();
+    assert!(
+        matches!(&err, UploadError::Forbidden { status: 403, message } if message.contains("Advanced Security")),
+        "{err:?}"
+    );
+    assert_eq!(seen.lock().expect("lock").len(), 1, "a 403 is not retried");
+    assert!(!err.to_string().contains(TOKEN));
+}
+
+#[test]
+fn processing_errors_and_unreachable_servers_are_reported() {
+    let (api, _) = github(vec![
+        (202, r#"{"id":"9"}"#),
+        (
+            200,
+            r#"{"processing_status":"failed","errors":["locationFromSarifResult: expected artifact location"]}"#,
+        ),
+    ]);
+    let outcome = upload_sarif("{}", &target(), &options(&api)).expect("uploaded");
+    assert_eq!(
+        outcome,
+        UploadOutcome::Failed {
+            id: "9".into(),
+            errors: vec!["locationFromSarifResult: expected artifact location".into()],
+        }
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let api = format!("http://{}", closed.local_addr().expect("addr"));
+    drop(closed);
+    let err = upload_sarif("{}", &target(), &options(&api)).unwrap_err();
+    assert!(matches!(err, UploadError::Unreachable { .. }), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains(TOKEN));
+}
+
+// ---- the action, run as the runner runs it ----
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A workspace with two commits: the base holds `reader.py`, the head adds `server.py`.
+/// Returns (base sha, head sha).
+fn workspace(dir: &Path) -> (String, String) {
+    std::fs::write(dir.join("reader.py"), READER).expect("write");
+    git(dir, &["init", "-q", "-b", "main"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "base"]);
+    let base = git(dir, &["rev-parse", "HEAD"]);
+    std::fs::write(dir.join("server.py"), SERVER).expect("write");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "head"]);
+    (base, git(dir, &["rev-parse", "HEAD"]))
+}
+
+struct Run {
+    out: Output,
+    dir: tempfile::TempDir,
+    head: String,
+}
+
+impl Run {
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+    fn file(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default()
+    }
+}
+
+/// Runs `mcpgate action` in a fresh workspace on a pull_request event (fork or not), with
+/// `inputs` and the API at `api`.
+fn action(inputs: &[(&str, &str)], api: &str, fork: bool) -> Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("workspace");
+    std::fs::create_dir(&ws).expect("mkdir");
+    let (base, head) = workspace(&ws);
+    let head_repo = if fork {
+        "stranger/server"
+    } else {
+        "octo/server"
+    };
+    let event = format!(
+        r#"{{"pull_request":{{"number":7,"base":{{"sha":"{base}","repo":{{"full_name":"octo/server"}}}},"head":{{"sha":"{head}","repo":{{"full_name":"{head_repo}"}}}}}},"repository":{{"full_name":"octo/server"}}}}"#
+    );
+    std::fs::write(dir.path().join("event.json"), event).expect("write");
+    let p = |name: &str| dir.path().join(name).display().to_string();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mcpgate"));
+    cmd.arg("action")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("GITHUB_WORKSPACE", &ws)
+        .env("GITHUB_REPOSITORY", "octo/server")
+        .env("GITHUB_SHA", &head)
+        .env("GITHUB_REF", "refs/pull/7/merge")
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_EVENT_PATH", p("event.json"))
+        .env("GITHUB_API_URL", api)
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_STEP_SUMMARY", p("summary.md"))
+        .env("GITHUB_OUTPUT", p("outputs.txt"))
+        .env("MCPGATE_GITHUB_POLL_MS", "5")
+        .env("INPUT_TOKEN", TOKEN)
+        .env("INPUT_SARIF_FILE", p("mcpgate.sarif"))
+        .current_dir(&ws);
+    for (name, value) in inputs {
+        cmd.env(format!("INPUT_{}", name.to_ascii_uppercase()), value);
+    }
+    let out = cmd.output().expect("run mcpgate action");
+    Run { out, dir, head }
+}
+
+fn assert_no_token(run: &Run) {
+    let mut everything = run.stdout();
+    everything.push_str(&String::from_utf8_lossy(&run.out.stderr));
+    for name in ["summary.md", "outputs.txt", "mcpgate.sarif"] {
+        everything.push_str(&run.file(name));
+    }
+    assert!(!everything.contains(TOKEN), "the token leaked");
+    assert!(
+        !everything.contains("TESTTOKEN"),
+        "part of the token leaked"
+    );
+}
+
+#[test]
+fn the_action_annotates_summarizes_writes_outputs_and_uploads() {
+    let (api, seen) = github(vec![
+        (202, r#"{"id":"abc"}"#),
+        (200, r#"{"processing_status":"complete"}"#),
+    ]);
+    let run = action(&[("upload_sarif", "auto")], &api, false);
+    let stdout = run.stdout();
+    assert_eq!(run.out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("::error file=server.py,line=11,endLine=11,col=12,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("::error file=reader.py,line=9,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("code scanning processed the upload abc"),
+        "{stdout}"
+    );
+    let outputs = run.file("outputs.txt");
+    for line in [
+        "findings=3",
+        "high=2",
+        "low=1",
+        "critical=0",
+        "exit_code=1",
+        "sarif_id=abc",
+    ] {
+        assert!(outputs.lines().any(|l| l == line), "{line} in {outputs}");
+    }
+    let summary = run.file("summary.md");
+    assert!(summary.starts_with("## mcpgate"), "{summary}");
+    assert!(
+        summary.contains(&format!(
+            "(https://github.com/octo/server/blob/{}/server.py#L11)",
+            run.head
+        )),
+        "{summary}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run.file("mcpgate.sarif")).expect("SARIF written");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(3)
+    );
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 2);
+    let body = seen[0].json();
+    assert_eq!(body["ref"], "refs/pull/7/merge");
+    assert_eq!(body["commit_sha"], run.head.as_str());
+    let uploaded: serde_json::Value =
+        serde_json::from_str(&gunzip_base64(body["sarif"].as_str().expect("sarif")))
+            .expect("SARIF JSON");
+    assert_eq!(uploaded, sarif);
+    assert_no_token(&run);
+    check_sarif(
+        &run.dir.path().join("mcpgate.sarif"),
+        &run.dir.path().join("workspace"),
+    );
+}
+
+#[test]
+fn a_refused_upload_warns_and_the_findings_decide_the_exit_code() {
+    let (api, _) = github(vec![(
+        403,
+        r#"{"message":"Advanced Security must be enabled for this repository to use code scanning."}"#,
+    )]);
+    let run = action(
+        &[("upload_sarif", "true"), ("fail_on", "critical")],
+        &api,
+        false,
+    );
+    let stdout = run.stdout();
+    assert_eq!(run.out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(
+            "::warning title=mcpgate: SARIF not uploaded::GitHub refused the upload (HTTP 403"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("::error file=server.py,line=11,"),
+        "{stdout}"
+    );
+    assert!(run.file("outputs.txt").contains("exit_code=0\n"));
+    assert_no_token(&run);
+}
+
+#[test]
+fn fork_pull_requests_are_not_uploaded_but_annotated() {
+    let (api, seen) = github(vec![]);
+    let run = action(&[], &api, true);
+    let stdout = run.stdout();
+    assert_eq!(run.out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("SARIF not uploaded: a pull request from a fork"),
+        "{stdout}"
+    );
+    assert!(
+        seen.lock().expect("lock").is_empty(),
+        "no request to GitHub"
+    );
+    assert_no_token(&run);
+}
+
+#[test]
+fn only_changed_reports_the_pull_requests_lines() {
+    let (api, _) = github(vec![]);
+    let run = action(
+        &[("only_changed", "true"), ("upload_sarif", "false")],
+        &api,
+        false,
+    );
+    let stdout = run.stdout();
+    assert_eq!(run.out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("file=server.py,line=11"), "{stdout}");
+    assert!(!stdout.contains("file=reader.py"), "{stdout}");
+    assert!(
+        stdout.contains("2 finding(s) on lines not changed since"),
+        "{stdout}"
+    );
+    assert!(run.file("outputs.txt").contains("findings=1\n"));
+}
+
+#[test]
+fn bad_inputs_are_errors_naming_the_input() {
+    let (api, _) = github(vec![]);
+    let run = action(&[("only_changed", "maybe")], &api, false);
+    assert_eq!(run.out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&run.out.stderr)
+            .contains("input `only_changed`: `maybe` is not a boolean"),
+        "{}",
+        String::from_utf8_lossy(&run.out.stderr)
+    );
+    let run = action(&[("extra_args", "--no-such-flag")], &api, false);
+    assert_eq!(run.out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&run.out.stderr).contains("--no-such-flag"),
+        "{}",
+        String::from_utf8_lossy(&run.out.stderr)
+    );
+}
+
+/// The shared checker, when it is beside the repository.
+fn check_sarif(sarif: &Path, root: &Path) {
+    let checker = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-sarif");
+    if !checker.exists() {
+        eprintln!("skipped: {} not found", checker.display());
+        return;
+    }
+    let out = Command::new(&checker)
+        .arg(sarif)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .expect("run check-sarif");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
