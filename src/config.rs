@@ -318,6 +318,28 @@ mod tests {
     }
 
     #[test]
+    fn severity_overrides_and_ignore_entries_parse() {
+        let text = "[severity]\npython-eval-exec = \"low\"\n\n[[ignore]]\nrule = \"python-eval-exec\"\npath = \"tests/**\"\nreason = \" fixtures \"\nexpires = \"2027-01-31\"\n\n[[ignore]]\nrule = \"jwt\"\nfingerprint = \"ab\"\nreason = \"r\"\nexpires = 2027-02-01\n";
+        let c = Config::parse(Path::new("c.toml"), text).expect("valid");
+        assert_eq!(
+            c.severity,
+            vec![("python-eval-exec".to_string(), Severity::Low)]
+        );
+        let lines: Vec<usize> = c.ignores.iter().map(|i| i.line).collect();
+        assert_eq!(lines, vec![4, 10]);
+        assert_eq!(c.ignores[0].reason, "fixtures");
+        assert_eq!(
+            c.ignores[0].expires.map(|d| d.to_string()).as_deref(),
+            Some("2027-01-31")
+        );
+        assert_eq!(
+            c.ignores[1].expires.map(|d| d.to_string()).as_deref(),
+            Some("2027-02-01")
+        );
+        assert_eq!(c.ignores[1].fingerprint.as_deref(), Some("ab"));
+    }
+
+    #[test]
     fn unknown_key_names_file_and_line() {
         let err = Config::parse(Path::new("c.toml"), "[scan]\nexclud = []\n")
             .unwrap_err()

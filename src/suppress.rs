@@ -8,6 +8,16 @@ use crate::finding::Finding;
 use crate::rules::{Matcher, RuleSet};
 
 const MARKER: &str = "mcpgate:ignore";
+/// What starts a comment in the languages and file formats mcpgate reads (`*` continues a
+/// block comment).
+const COMMENT_OPENERS: [&str; 7] = ["#", "//", "/*", "*", "<!--", "--", ";"];
+
+fn is_rule_id(id: &str) -> bool {
+    id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+}
 
 /// One `mcpgate:ignore` comment.
 struct Ignore {
@@ -66,7 +76,11 @@ fn parse(text: &str) -> Vec<Ignore> {
             let mut words = rest.splitn(2, char::is_whitespace);
             let rule_id = words.next().unwrap_or("").to_string();
             let reason = words.next().unwrap_or("").trim();
-            if !rule_id.is_empty() {
+            // Only in a comment, and only naming something shaped like a rule id: the marker
+            // in a string (`MARKER = "mcpgate:ignore"`) is not an ignore.
+            let before = line.get(..at).unwrap_or("");
+            let in_comment = COMMENT_OPENERS.iter().any(|o| before.contains(o));
+            if in_comment && is_rule_id(&rule_id) {
                 out.push(Ignore {
                     line: index + 1,
                     rule_id,
@@ -115,5 +129,12 @@ mod tests {
             ),
             (3, "jwt", false)
         );
+    }
+
+    #[test]
+    fn the_marker_outside_a_comment_is_not_an_ignore() {
+        assert!(parse("const MARKER: &str = \"mcpgate:ignore\";\n").is_empty());
+        assert!(parse("x = 'mcpgate:ignore jwt'\n").is_empty());
+        assert_eq!(parse(" * mcpgate:ignore jwt fixture\n").len(), 1);
     }
 }

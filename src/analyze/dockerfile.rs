@@ -39,6 +39,9 @@ pub fn is_dockerfile(rel_path: &str) -> bool {
     let not_dockerfile = [
         "md", "txt", "bak", "orig", "swp", "j2", "jinja", "jinja2", "tmpl", "tpl", "template",
         "in", "erb", "sample", "example", "rej", "old",
+        // Source about Dockerfiles (`dockerfile.rs`, `dockerfile.py`) is source.
+        "rs", "py", "ts", "tsx", "js", "mjs", "cjs", "go", "java", "rb", "sh", "json", "yaml",
+        "yml", "toml", "html", "snap",
     ];
     let variant = lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile");
     variant
@@ -414,5 +417,7 @@ mod tests {
         assert!(!is_dockerfile("Dockerfile.j2"));
         assert!(!is_dockerfile("docs/Dockerfile.md"));
         assert!(!is_dockerfile("Dockerfile.template"));
+        assert!(!is_dockerfile("src/analyze/dockerfile.rs"));
+        assert!(!is_dockerfile("tests/dockerfile.py"));
     }
 }
