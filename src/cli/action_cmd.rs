@@ -8,7 +8,7 @@
 use super::args::{Cli, Command};
 use super::{ScanRun, execute};
 use crate::finding::Severity;
-use crate::github::action::{ActionInputs, UploadMode, inputs, output_lines};
+use crate::github::action::{ActionInputs, OUTPUT_NAMES, UploadMode, inputs, output_lines};
 use crate::github::upload::{Token, UploadError, UploadOptions, UploadOutcome, upload_sarif};
 use crate::github::{ActionsEnv, head_commit, upload_target};
 use crate::report::{Format, RenderOptions, render};
@@ -222,6 +222,7 @@ fn failed(strict: bool, why: &str) -> Option<u8> {
     strict.then_some(super::EXIT_ERROR)
 }
 
+/// The values of `OUTPUT_NAMES`, in its order.
 fn outputs(
     inputs: &ActionInputs,
     run: &ScanRun,
@@ -229,17 +230,18 @@ fn outputs(
     sarif_id: String,
 ) -> Vec<(&'static str, String)> {
     let count = |s| run.report.count_by_severity(s).to_string();
-    vec![
-        ("sarif_file", inputs.sarif_file.display().to_string()),
-        ("findings", run.report.findings.len().to_string()),
-        ("critical", count(Severity::Critical)),
-        ("high", count(Severity::High)),
-        ("medium", count(Severity::Medium)),
-        ("low", count(Severity::Low)),
-        ("info", count(Severity::Info)),
-        ("exit_code", exit.to_string()),
-        ("sarif_id", sarif_id),
-    ]
+    let values = [
+        inputs.sarif_file.display().to_string(),
+        run.report.findings.len().to_string(),
+        count(Severity::Critical),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        count(Severity::Info),
+        exit.to_string(),
+        sarif_id,
+    ];
+    OUTPUT_NAMES.into_iter().zip(values).collect()
 }
 
 /// `db: update`: a fresh advisory store in the default location before the scan.

@@ -38,10 +38,43 @@ pub struct ActionInputs {
 
 const FORMATS: [&str; 4] = ["github", "text", "json", "markdown"];
 
+/// Every input `action.yml` declares (a test holds the two together).
+pub const INPUT_NAMES: [&str; 15] = [
+    "path",
+    "fail_on",
+    "format",
+    "sarif_file",
+    "upload_sarif",
+    "token",
+    "category",
+    "config",
+    "baseline",
+    "only_changed",
+    "scan_history",
+    "db",
+    "offline",
+    "wait_for_processing",
+    "extra_args",
+];
+
+/// Every output the action writes, in the order written.
+pub const OUTPUT_NAMES: [&str; 9] = [
+    "sarif_file",
+    "findings",
+    "critical",
+    "high",
+    "medium",
+    "low",
+    "info",
+    "exit_code",
+    "sarif_id",
+];
+
 /// Reads the inputs through `var` (`INPUT_FAIL_ON` for `fail_on`). An invalid value is an
 /// error naming the input.
 pub fn inputs(var: &dyn Fn(&str) -> Option<String>) -> Result<ActionInputs, String> {
     let get = |name: &str| {
+        debug_assert!(INPUT_NAMES.contains(&name), "{name} is not in INPUT_NAMES");
         var(&format!("INPUT_{}", name.to_ascii_uppercase()))
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
