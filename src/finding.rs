@@ -238,6 +238,40 @@ impl Report {
         self.notices.dedup();
     }
 
+    /// Puts `prefix/` before every report path, for a scan of a subdirectory reported
+    /// against the repository root (GitHub resolves SARIF and annotation paths from there).
+    /// Paths outside the root (absolute, `../`) stay as they are.
+    pub fn rebase(&mut self, prefix: &str) {
+        let prefix = prefix.trim_matches('/');
+        if prefix.is_empty() {
+            return;
+        }
+        let rebased = |path: &str| -> Option<String> {
+            if path == "." || path.is_empty() {
+                Some(prefix.to_string())
+            } else if path.starts_with('/') || path.starts_with("../") {
+                None
+            } else {
+                Some(format!("{prefix}/{path}"))
+            }
+        };
+        for f in &mut self.findings {
+            if let Some(p) = rebased(&f.location.path) {
+                f.location.path = p;
+            }
+        }
+        for n in &mut self.notices {
+            if let Some(p) = rebased(&n.path) {
+                n.path = p;
+            }
+        }
+        for t in &mut self.tools {
+            if let Some(p) = rebased(&t.path) {
+                t.path = p;
+            }
+        }
+    }
+
     /// Findings at or above `threshold`.
     pub fn count_at_or_above(&self, threshold: Severity) -> usize {
         self.findings

@@ -306,10 +306,20 @@ impl Run {
 /// Runs `mcpgate action` in a fresh workspace on a pull_request event (fork or not), with
 /// `inputs` and the API at `api`.
 fn action(inputs: &[(&str, &str)], api: &str, fork: bool) -> Run {
+    action_with(inputs, api, fork, &[])
+}
+
+/// `action` with `extra` files written into the workspace after the commits.
+fn action_with(inputs: &[(&str, &str)], api: &str, fork: bool, extra: &[(&str, &str)]) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     let ws = dir.path().join("workspace");
     std::fs::create_dir(&ws).expect("mkdir");
     let (base, head) = workspace(&ws);
+    for (name, text) in extra {
+        let path = ws.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
     let head_repo = if fork {
         "stranger/server"
     } else {
@@ -482,6 +492,33 @@ fn only_changed_reports_the_pull_requests_lines() {
         "{stdout}"
     );
     assert!(run.file("outputs.txt").contains("findings=1\n"));
+}
+
+#[test]
+fn a_subdirectory_scan_reports_paths_from_the_repository_root() {
+    let (api, _) = github(vec![]);
+    let run = action_with(
+        &[("path", "servers/admin"), ("upload_sarif", "false")],
+        &api,
+        false,
+        &[("servers/admin/tool.py", SERVER)],
+    );
+    let stdout = run.stdout();
+    assert_eq!(run.out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("::error file=servers/admin/tool.py,line=11,"),
+        "{stdout}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run.file("mcpgate.sarif")).expect("SARIF written");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "servers/admin/tool.py"
+    );
+    assert!(
+        run.file("summary.md")
+            .contains("/servers/admin/tool.py#L11)")
+    );
 }
 
 #[test]

@@ -42,7 +42,11 @@ pub fn run() -> Result<u8, String> {
     let Command::Scan(args) = cli.command else {
         return Err("the inputs make no scan command".into());
     };
-    let run = execute(&args)?;
+    let mut run = execute(&args)?;
+    // GitHub resolves SARIF and annotation paths from the repository root, not the scan's.
+    if let Some(prefix) = workspace_prefix(&args.paths) {
+        run.report.rebase(&prefix);
+    }
     let mut exit = run.verdict.exit_code();
 
     let options = RenderOptions {
@@ -69,6 +73,14 @@ pub fn run() -> Result<u8, String> {
         )?;
     }
     Ok(exit)
+}
+
+/// Where the scan root lies below the workspace (the current directory), when it is below.
+fn workspace_prefix(paths: &[std::path::PathBuf]) -> Option<String> {
+    let root = crate::scan::scan_root(paths).ok()?;
+    let workspace = std::fs::canonicalize(".").ok()?;
+    let rel = root.strip_prefix(&workspace).ok()?;
+    Some(crate::walk::relative_to_root(rel)).filter(|p| !p.is_empty())
 }
 
 /// The `mcpgate scan` command line the inputs stand for.

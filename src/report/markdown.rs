@@ -134,3 +134,40 @@ pub fn render(report: &Report, rules: &RuleSet, link_base: Option<&str>) -> Stri
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Confidence, Finding, Location};
+
+    #[test]
+    fn stays_under_the_step_summary_limit_and_escapes_links() {
+        let finding = |i: usize| Finding {
+            rule_id: "python-eval-exec".into(),
+            severity: Severity::High,
+            confidence: Confidence::High,
+            cwe: vec![95],
+            message: "x".repeat(4000),
+            location: Location {
+                path: format!("dir/file {i}).py"),
+                start_line: 3,
+                start_column: 1,
+                end_line: 3,
+                end_column: 2,
+            },
+            snippet: String::new(),
+            fingerprint: String::new(),
+            line_hash: String::new(),
+            advisory: None,
+        };
+        let report = Report {
+            findings: (0..5000).map(finding).collect(),
+            ..Report::default()
+        };
+        let rules = RuleSet::builtin().expect("rules");
+        let out = render(&report, &rules, Some("https://github.com/o/r/blob/abc/"));
+        assert!(out.len() < 1024 * 1024, "{} bytes", out.len());
+        assert!(out.contains("more findings are in the SARIF and JSON reports"));
+        assert!(out.contains("(https://github.com/o/r/blob/abc/dir/file%200%29.py#L3)"));
+    }
+}
