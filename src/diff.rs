@@ -3,8 +3,7 @@
 //! file, only for files that have findings. A dependency finding counts as changed when its
 //! package and version are not in the base's copy of the lockfile, whichever line moved.
 //!
-//! The repository is opened isolated, as in `history`: no hooks, no filters, no config that
-//! runs programs.
+//! The repository is opened isolated (`git::Checkout`).
 
 use crate::deps::lockfile::LockfileKind;
 use crate::finding::{Finding, Report};
@@ -58,21 +57,9 @@ impl ChangedSince {
             return Err(DiffError::UnknownRevision { rev: rev.into() });
         }
         let not_repo = || DiffError::NotARepository { root: root.into() };
-        let dir = gix::discover_with_environment_overrides(root)
-            .map_err(|_| not_repo())?
-            .git_dir()
-            .to_path_buf();
-        let repo = gix::open_opts(dir, gix::open::Options::isolated()).map_err(|_| not_repo())?;
         let root = std::fs::canonicalize(root).map_err(|_| not_repo())?;
-        let prefix = repo
-            .workdir()
-            .and_then(|w| std::fs::canonicalize(w).ok())
-            .and_then(|w| {
-                root.strip_prefix(&w)
-                    .ok()
-                    .map(crate::walk::relative_to_root)
-            })
-            .unwrap_or_default();
+        let crate::git::Checkout { repo, prefix } =
+            crate::git::Checkout::open(&root).ok_or_else(not_repo)?;
         let wanted = repo
             .rev_parse_single(rev)
             .map_err(|_| DiffError::UnknownRevision { rev: rev.into() })?
@@ -86,7 +73,7 @@ impl ChangedSince {
                 .map_or(wanted, |id| id.detach()),
             Err(_) => wanted,
         };
-        let base_blobs = crate::history::blobs(&repo, base).map_err(DiffError::Git)?;
+        let base_blobs = crate::git::blobs(&repo, base).map_err(DiffError::Git)?;
         Ok(ChangedSince {
             repo,
             prefix,

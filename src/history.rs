@@ -49,30 +49,13 @@ pub fn scan(
     let mut notices = Vec::new();
     let mut findings = Vec::new();
     let fail = |reason: String| Notice::new(".", NoticeLevel::Error, reason);
-    let repo = match gix::discover_with_environment_overrides(root)
-        .ok()
-        .map(|r| r.git_dir().to_path_buf())
-        .and_then(|dir| gix::open_opts(dir, gix::open::Options::isolated()).ok())
-    {
-        Some(repo) => repo,
-        None => {
-            notices.push(fail(format!(
-                "history not scanned: {} is not inside a git repository",
-                root.display()
-            )));
-            return (findings, notices);
-        }
+    let Some(crate::git::Checkout { repo, prefix }) = crate::git::Checkout::open(root) else {
+        notices.push(fail(format!(
+            "history not scanned: {} is not inside a git repository",
+            root.display()
+        )));
+        return (findings, notices);
     };
-    // Report paths are relative to the scan root, which may be below the repository root.
-    let prefix = repo
-        .workdir()
-        .and_then(|w| std::fs::canonicalize(w).ok())
-        .and_then(|w| {
-            root.strip_prefix(&w)
-                .ok()
-                .map(crate::walk::relative_to_root)
-        })
-        .unwrap_or_default();
     let resolve = |name: &str| repo.rev_parse_single(name).map(|id| id.detach());
     let (base, head) = match (resolve(&range.base), resolve(&range.head)) {
         (Ok(base), Ok(head)) => (base, head),
@@ -125,29 +108,6 @@ pub fn scan(
     (findings, notices)
 }
 
-/// Path (repository-relative) -> blob id of every file in a commit's tree.
-pub(crate) fn blobs(
-    repo: &gix::Repository,
-    commit: gix::ObjectId,
-) -> Result<HashMap<String, gix::ObjectId>, String> {
-    let commit = repo
-        .find_object(commit)
-        .map_err(|e| e.to_string())?
-        .try_into_commit()
-        .map_err(|e| e.to_string())?;
-    let tree = commit.tree().map_err(|e| e.to_string())?;
-    let mut recorder = gix::traverse::tree::Recorder::default();
-    tree.traverse()
-        .breadthfirst(&mut recorder)
-        .map_err(|e| e.to_string())?;
-    Ok(recorder
-        .records
-        .into_iter()
-        .filter(|e| e.mode.is_blob())
-        .map(|e| (e.filepath.to_string(), e.oid))
-        .collect())
-}
-
 fn scan_commit(
     repo: &gix::Repository,
     id: gix::ObjectId,
@@ -155,14 +115,14 @@ fn scan_commit(
     rules: &RuleSet,
     max_file_size: u64,
 ) -> Result<Vec<Finding>, String> {
-    let current = blobs(repo, id)?;
+    let current = crate::git::blobs(repo, id)?;
     let commit = repo
         .find_object(id)
         .map_err(|e| e.to_string())?
         .try_into_commit()
         .map_err(|e| e.to_string())?;
     let parent = match commit.parent_ids().next() {
-        Some(p) => blobs(repo, p.detach())?,
+        Some(p) => crate::git::blobs(repo, p.detach())?,
         None => HashMap::new(),
     };
     let short = id.to_hex_with_len(7).to_string();

@@ -25,6 +25,7 @@ pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod gate;
+mod git;
 pub mod github;
 pub mod history;
 pub mod policy;

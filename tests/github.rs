@@ -3,6 +3,9 @@
 //! (a workspace, an event payload, INPUT_* and GITHUB_* variables), checked by its files,
 //! stdout and exit code. The token must appear in no output.
 
+mod common;
+use common::git;
+
 use base64::Engine as _;
 use mcpgate::github::UploadTarget;
 use mcpgate::github::upload::{Token, UploadError, UploadOptions, UploadOutcome, upload_sarif};
@@ -251,28 +254,6 @@ fn processing_errors_and_unreachable_servers_are_reported() {
 }
 
 // ---- the action, run as the runner runs it ----
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 /// A workspace with two commits: the base holds `reader.py`, the head adds `server.py`.
 /// Returns (base sha, head sha).

@@ -2,6 +2,9 @@
 //! `.mcpgate.toml`, `--no-ignore`, baselines (`--baseline`, `mcpgate baseline write`) and diff
 //! mode (`--diff-base`). Exact findings and exit codes.
 
+mod common;
+use common::git;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -265,27 +268,6 @@ fn a_baseline_that_is_not_a_report_is_an_error_naming_it() {
     let (out, _) = scan(dir.path(), &["--baseline", "missing.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("baseline missing.json: cannot read"));
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

@@ -194,9 +194,9 @@ pub fn upload_target(env: &ActionsEnv, head: Option<&str>) -> Result<UploadTarge
 
 /// The commit checked out at `dir` (`HEAD`), read without running git.
 pub fn head_commit(dir: &Path) -> Option<String> {
-    let found = gix::discover_with_environment_overrides(dir).ok()?;
-    let repo = gix::open_opts(found.git_dir(), gix::open::Options::isolated()).ok()?;
-    repo.head_id().ok().map(|id| id.to_string())
+    let dir = std::fs::canonicalize(dir).ok()?;
+    let checkout = crate::git::Checkout::open(&dir)?;
+    checkout.repo.head_id().ok().map(|id| id.to_string())
 }
 
 #[cfg(test)]
