@@ -513,6 +513,11 @@ fn bad_inputs_are_errors_naming_the_input() {
         "{}",
         String::from_utf8_lossy(&run.out.stderr)
     );
+    assert!(
+        run.stdout()
+            .contains("::error title=mcpgate::input `only_changed`")
+    );
+    assert_eq!(run.file("outputs.txt"), "exit_code=2\n");
     let run = action(&[("extra_args", "--no-such-flag")], &api, false);
     assert_eq!(run.out.status.code(), Some(2));
     assert!(

@@ -22,6 +22,31 @@ const TIMING_VAR: &str = "MCPGATE_GITHUB_POLL_MS";
 pub fn run() -> Result<u8, String> {
     let var = |name: &str| std::env::var(name).ok();
     let env = ActionsEnv::from_lookup(&var).map_err(|e| e.to_string())?;
+    match run_in(&env) {
+        Ok(code) => Ok(code),
+        Err(message) => {
+            // The step fails either way; the error also lands on the run's page, and the
+            // outputs say so for steps that run `if: always()`.
+            log(&format!(
+                "::error title=mcpgate::{}",
+                message
+                    .replace('%', "%25")
+                    .replace('\r', "%0D")
+                    .replace('\n', "%0A")
+            ));
+            if let Some(output) = &env.output {
+                let _ = append(
+                    output,
+                    &output_lines(&[("exit_code", super::EXIT_ERROR.to_string())]),
+                );
+            }
+            Err(message)
+        }
+    }
+}
+
+fn run_in(env: &ActionsEnv) -> Result<u8, String> {
+    let var = |name: &str| std::env::var(name).ok();
     let inputs = inputs(&var)?;
     if let Some(workspace) = &env.workspace {
         std::env::set_current_dir(workspace)
@@ -30,7 +55,7 @@ pub fn run() -> Result<u8, String> {
     if inputs.db.as_deref() == Some("update") {
         update_db(&inputs)?;
     }
-    let argv = scan_argv(&inputs, &env, &mut |m| {
+    let argv = scan_argv(&inputs, env, &mut |m| {
         log(&format!("::notice title=mcpgate::{m}"))
     });
     let cli = Cli::try_parse_from(&argv).map_err(|e| {
@@ -63,7 +88,7 @@ pub fn run() -> Result<u8, String> {
         append(summary, &body)?;
     }
     let mut sarif_id = String::new();
-    if let Some(upload_exit) = upload(&inputs, &env, &sarif, &mut sarif_id) {
+    if let Some(upload_exit) = upload(&inputs, env, &sarif, &mut sarif_id) {
         exit = exit.max(upload_exit);
     }
     if let Some(output) = &env.output {
