@@ -16,6 +16,7 @@
 //! ```
 
 pub mod analyze;
+pub mod archive;
 pub mod baseline;
 pub mod cli;
 pub mod config;

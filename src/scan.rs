@@ -3,7 +3,8 @@
 
 use crate::analyze::cross_file::{self, ModuleFacts};
 use crate::analyze::source::{self, language_for};
-use crate::analyze::{FileContext, FileOutcome, compose, dockerfile, mcp_config, secrets};
+use crate::analyze::{FileContext, FileOutcome, compose, dockerfile, mcp_config, package, secrets};
+use crate::archive;
 use crate::deps::audit::{DepsContext, audit_file, parent_dir};
 use crate::deps::lockfile::{Family, LockfileKind};
 use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
@@ -89,6 +90,21 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let mut files = Vec::new();
     let mut report = Report::default();
     for target in &targets {
+        // A release archive is scanned as the directory it unpacks to, in memory.
+        if let Some(kind) = target.is_file().then(|| archive::kind_of(target)).flatten() {
+            let rel = target
+                .strip_prefix(&root)
+                .map(crate::walk::relative_to_root)
+                .unwrap_or_else(|_| target.display().to_string());
+            let limits = archive::Limits {
+                max_entry_bytes: options.max_file_size,
+                ..archive::Limits::default()
+            };
+            let (found, notices) = archive::entries(target, &rel, kind, &limits);
+            files.extend(found);
+            report.notices.extend(notices);
+            continue;
+        }
         let (found, notices) = walk(&root, target, &walk_options)?;
         files.extend(found);
         report.notices.extend(notices);
@@ -425,10 +441,10 @@ fn analyze_file(
     tool_lock: Option<&crate::tools::Lock>,
 ) -> Option<(u64, FileOutcome)> {
     let needs_head = file.abs.extension().is_none();
-    let head = if needs_head {
-        read_head(&file.abs)
-    } else {
-        Vec::new()
+    let head = match &file.data {
+        Some(data) if needs_head => data.get(..BINARY_SNIFF_BYTES).unwrap_or(data).to_vec(),
+        None if needs_head => read_head(&file.abs),
+        _ => Vec::new(),
     };
     // Source files go to their language front end; every text file goes to the secret rules.
     let lang = language_for(&file.abs, &head).filter(|l| rules.languages().contains(l));
@@ -461,7 +477,11 @@ fn analyze_file(
         ));
         return Some((0, outcome));
     }
-    let bytes = match read_capped(&file.abs, cap) {
+    let read = match &file.data {
+        Some(data) => Ok(data.to_vec()),
+        None => read_capped(&file.abs, cap),
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(e) => {
             outcome.notices.push(Notice::new(
@@ -474,9 +494,15 @@ fn analyze_file(
     };
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
+        // A binary key store in a package is found by its name.
+        if package::in_package(&file.rel) {
+            let ctx = FileContext::new(&file.rel, "");
+            outcome.findings.extend(package::scan(&ctx, rules));
+            ctx.fingerprint(&mut outcome.findings);
+        }
         // Images and archives are expected; a binary where source was expected is worth a note.
         if lang.is_none() && dependency_file.is_none() && !client_config && !docker {
-            return None;
+            return (!outcome.findings.is_empty()).then_some((0, outcome));
         }
         outcome.notices.push(Notice::new(
             &file.rel,
@@ -511,6 +537,9 @@ fn analyze_file(
         toxic_combination(&ctx, rules, &mut outcome);
     }
     outcome.findings.extend(secrets::scan(&ctx, rules));
+    if package::in_package(&file.rel) {
+        outcome.findings.extend(package::scan(&ctx, rules));
+    }
     if client_config {
         check_client_config(&ctx, rules, &mut outcome);
     }
@@ -521,6 +550,7 @@ fn analyze_file(
         audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
     }
     // Fingerprints once, after suppressions: occurrences are counted over what is reported.
+    secrets::hide_in_snippets(&mut outcome.findings, rules);
     if options.inline_ignores {
         outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
     }
@@ -714,6 +744,9 @@ pub fn analyze_text_with(
     }
     toxic_combination(&ctx, rules, &mut outcome);
     outcome.findings.extend(secrets::scan(&ctx, rules));
+    if package::in_package(rel_path) {
+        outcome.findings.extend(package::scan(&ctx, rules));
+    }
     if mcp_config::is_client_config(rel_path) || mcp_config::is_extension_manifest(rel_path) {
         check_client_config(&ctx, rules, &mut outcome);
     }
@@ -725,6 +758,7 @@ pub fn analyze_text_with(
     if let Some(kind) = deps.kind_of(rel_path) {
         audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
     }
+    secrets::hide_in_snippets(&mut outcome.findings, rules);
     // Fingerprints once, after suppressions: occurrences are counted over what is reported.
     outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
     ctx.fingerprint(&mut outcome.findings);

@@ -50,6 +50,9 @@ pub struct WalkedFile {
     pub rel: String,
     pub abs: PathBuf,
     pub size: u64,
+    /// The content, for files that are not on disk (entries of an archive); `abs` is then
+    /// the entry's name, for its extension.
+    pub data: Option<std::sync::Arc<[u8]>>,
 }
 
 /// Compiled `--exclude` patterns. A pattern without `/` matches a file or directory name at any
@@ -158,6 +161,7 @@ pub fn walk(
                                 rel,
                                 abs: entry.into_path(),
                                 size,
+                                data: None,
                             },
                         );
                     }

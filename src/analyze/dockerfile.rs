@@ -366,23 +366,7 @@ fn secret_file(path: &parse_dockerfile::UnescapedString<'_>, hits: &mut Vec<Hit>
         .rsplit('/')
         .next()
         .unwrap_or(value);
-    let lower = name.to_ascii_lowercase();
-    let secret = lower == ".env"
-        || lower.starts_with(".env.")
-            && !lower.ends_with(".example")
-            && !lower.ends_with(".sample")
-        || matches!(
-            lower.as_str(),
-            "id_rsa"
-                | "id_ed25519"
-                | "id_ecdsa"
-                | ".npmrc"
-                | ".pypirc"
-                | "credentials.json"
-                | ".netrc"
-        )
-        || lower.ends_with(".pem") && lower.contains("key")
-        || lower.ends_with(".key");
+    let secret = super::secrets::credential_file(&name.to_ascii_lowercase()).is_some();
     if secret {
         hits.push(hit(
             DockerCheck::SecretInImage,

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod cross_file;
 pub mod dockerfile;
 pub mod mcp_config;
+pub mod package;
 pub mod secrets;
 pub mod source;
 

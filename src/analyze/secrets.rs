@@ -257,6 +257,65 @@ pub fn redact(secret: &str) -> String {
     out
 }
 
+/// What kind of credential file a (lowercase) file name is: environment files (not their
+/// `.example`/`.sample`/`.template` forms), private keys, cloud and registry credentials.
+pub(crate) fn credential_file(lower_name: &str) -> Option<&'static str> {
+    let n = lower_name;
+    if n == ".env"
+        || n.starts_with(".env.")
+            && ![".example", ".sample", ".template", ".dist", ".defaults"]
+                .iter()
+                .any(|s| n.ends_with(s))
+    {
+        Some("an environment file")
+    } else if matches!(n, "id_rsa" | "id_ed25519" | "id_ecdsa" | "id_dsa")
+        || n.ends_with(".pem") && n.contains("key")
+        || n.ends_with(".key")
+        || n.ends_with(".p12")
+        || n.ends_with(".pfx")
+    {
+        Some("a private key")
+    } else if matches!(n, ".npmrc" | ".pypirc" | ".netrc") {
+        Some("a registry or netrc credential file")
+    } else if n == "credentials.json" || n == "service-account.json" {
+        Some("a cloud credentials file")
+    } else {
+        None
+    }
+}
+
+/// Other rules' findings on a line where a secret was found (a `.env` that ships in a package,
+/// a tool whose default is a token) show that line too: they get the secret finding's snippet,
+/// in which every secret of the line is already redacted.
+pub(crate) fn hide_in_snippets(findings: &mut [Finding], rules: &RuleSet) {
+    let redacted: Vec<(String, usize, String)> = findings
+        .iter()
+        .filter(|f| {
+            rules
+                .get(&f.rule_id)
+                .is_some_and(|r| matches!(r.matcher, Matcher::Secret(_)))
+        })
+        .map(|f| {
+            (
+                f.location.path.clone(),
+                f.location.start_line,
+                f.snippet.clone(),
+            )
+        })
+        .collect();
+    if redacted.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut() {
+        if let Some((_, _, snippet)) = redacted
+            .iter()
+            .find(|(p, l, _)| *l == f.location.start_line && *p == f.location.path)
+        {
+            f.snippet.clone_from(snippet);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,17 +50,34 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
             || f.rule_id.clone(),
             |r| format!("{} ({})", r.title, f.rule_id),
         );
-        let _ = writeln!(
-            out,
-            "::{cmd} file={},line={},endLine={},col={},endColumn={},title={}::{}",
-            escape_property(&f.location.path),
-            f.location.start_line,
-            f.location.end_line,
-            f.location.start_column,
-            f.location.end_column,
-            escape_property(&format!("mcpgate: {title}")),
-            escape_data(&format!("[{}] {}", f.severity, f.message)),
-        );
+        match crate::archive::split(&f.location.path) {
+            // Annotations inside an archive go on the archive, naming the entry and line.
+            Some((archive, entry)) => {
+                let _ = writeln!(
+                    out,
+                    "::{cmd} file={},title={}::{}",
+                    escape_property(archive),
+                    escape_property(&format!("mcpgate: {title}")),
+                    escape_data(&format!(
+                        "[{}] {entry}:{}: {}",
+                        f.severity, f.location.start_line, f.message
+                    )),
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "::{cmd} file={},line={},endLine={},col={},endColumn={},title={}::{}",
+                    escape_property(&f.location.path),
+                    f.location.start_line,
+                    f.location.end_line,
+                    f.location.start_column,
+                    f.location.end_column,
+                    escape_property(&format!("mcpgate: {title}")),
+                    escape_data(&format!("[{}] {}", f.severity, f.message)),
+                );
+            }
+        }
     }
     if omitted > 0 {
         let _ = writeln!(

@@ -62,14 +62,15 @@ pub fn render(report: &Report, rules: &RuleSet, link_base: Option<&str>) -> Stri
                 code_cell(&f.location.path),
                 f.location.start_line
             );
-            let place = match link_base {
-                Some(base) => format!(
-                    "[{place}]({base}{}#L{})",
-                    url_path(&f.location.path),
-                    f.location.start_line
-                ),
-                None => place,
-            };
+            let place =
+                match link_base.filter(|_| crate::archive::split(&f.location.path).is_none()) {
+                    Some(base) => format!(
+                        "[{place}]({base}{}#L{})",
+                        url_path(&f.location.path),
+                        f.location.start_line
+                    ),
+                    None => place,
+                };
             let _ = writeln!(
                 out,
                 "| {} | `{}`<br>{} | {place} | {} |",

@@ -293,6 +293,13 @@ fn advisory_rule_id(f: &Finding) -> Option<String> {
 }
 
 fn result(f: &Finding, rules: &RuleSet, advisories: &AdvisoryRules<'_>) -> SarifResult {
+    // GitHub cannot show a line inside an archive: the location is the entry itself, and the
+    // message and properties name the archive it ships in.
+    let inside = crate::archive::split(&f.location.path);
+    let (path, message) = match inside {
+        Some((archive, entry)) => (entry, format!("{} (in {archive})", f.message)),
+        None => (f.location.path.as_str(), f.message.clone()),
+    };
     let region = Region::builder()
         .start_line(to_i64(f.location.start_line))
         .start_column(to_i64(f.location.start_column))
@@ -302,11 +309,7 @@ fn result(f: &Finding, rules: &RuleSet, advisories: &AdvisoryRules<'_>) -> Sarif
     let location = Location::builder()
         .physical_location(
             PhysicalLocation::builder()
-                .artifact_location(
-                    ArtifactLocation::builder()
-                        .uri(uri_path(&f.location.path))
-                        .build(),
-                )
+                .artifact_location(ArtifactLocation::builder().uri(uri_path(path)).build())
                 .region(region)
                 .build(),
         )
@@ -324,13 +327,20 @@ fn result(f: &Finding, rules: &RuleSet, advisories: &AdvisoryRules<'_>) -> Sarif
     let builder = SarifResult::builder()
         .rule_id(rule_id)
         .level(level(f.severity))
-        .message(Message::builder().text(f.message.clone()).build())
+        .message(Message::builder().text(message).build())
         .locations(vec![location])
         .partial_fingerprints(fingerprints);
-    match index {
+    let mut result = match index {
         Some(i) => builder.rule_index(to_i64(i)).build(),
         None => builder.build(),
+    };
+    if let Some((archive, entry)) = inside {
+        let mut extra = BTreeMap::new();
+        extra.insert("archive".to_string(), json!(archive));
+        extra.insert("archiveEntry".to_string(), json!(entry));
+        result.properties = Some(PropertyBag::builder().additional_properties(extra).build());
     }
+    result
 }
 
 fn notification(n: &crate::finding::Notice) -> Notification {

@@ -536,7 +536,10 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
     let call = match &rule.matcher {
         Matcher::Call(call) => call,
         Matcher::IgnoreComment(_) | Matcher::ToolInventory(_) => return Ok(()),
-        Matcher::Dependency(_) | Matcher::McpConfig(_) | Matcher::Dockerfile(_) => {
+        Matcher::Dependency(_)
+        | Matcher::McpConfig(_)
+        | Matcher::Dockerfile(_)
+        | Matcher::Package(_) => {
             if rule.examples.file.is_none() {
                 return Err(fail(
                     "examples",

@@ -36,6 +36,7 @@ impl Rule {
             | Matcher::Dependency(_)
             | Matcher::McpConfig(_)
             | Matcher::Dockerfile(_)
+            | Matcher::Package(_)
             | Matcher::ToolInventory(_) => None,
         }
     }
@@ -95,6 +96,9 @@ impl Rule {
                      module defines together (see `mcpgate tools`)."
                     .to_string(),
             },
+            Matcher::Package(_) => "Checks the files inside release archives scanned as \
+                 targets (npm tarballs, wheels, sdists, crates, .mcpb/.dxt extensions)."
+                .to_string(),
             Matcher::Dockerfile(_) => "Checks Dockerfiles and Containerfiles (all stages; \
                  line continuations and heredocs parsed)."
                 .to_string(),
@@ -196,6 +200,15 @@ pub enum Matcher {
     Dockerfile(DockerfileMatch),
     /// A check on the tool inventory (`src/tools.rs`).
     ToolInventory(ToolInventoryMatch),
+    /// A check of files inside release archives (`src/analyze/package.rs`).
+    Package(PackageMatch),
+}
+
+/// One check of what a release archive ships.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageMatch {
+    pub check: crate::analyze::package::PackageCheck,
 }
 
 /// One check on the inventory of a file's MCP tools.
