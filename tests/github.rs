@@ -502,6 +502,63 @@ fn a_subdirectory_scan_reports_paths_from_the_repository_root() {
     );
 }
 
+/// A release gate: `path: dist/*.tgz` scans the npm tarball that ships; the annotations go on
+/// the archive, naming the entry.
+#[test]
+fn a_release_archive_glob_is_scanned() {
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    let mut header = tar::Header::new_gnu();
+    header.set_size(SERVER.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    builder
+        .append_data(&mut header, "package/server.py", SERVER.as_bytes())
+        .expect("tar");
+    let tgz = builder
+        .into_inner()
+        .and_then(|gz| gz.finish())
+        .expect("tgz");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path();
+    std::fs::create_dir(ws.join("dist")).expect("mkdir");
+    std::fs::write(ws.join("dist/srv-1.0.0.tgz"), &tgz).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .arg("action")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("GITHUB_WORKSPACE", ws)
+        .env("INPUT_PATH", "dist/*.tgz")
+        .env("INPUT_UPLOAD_SARIF", "false")
+        .env("INPUT_FAIL_ON", "medium")
+        .current_dir(ws)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("::error file=dist/srv-1.0.0.tgz,title="),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("::[high] package/server.py:11: "),
+        "{stdout}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .arg("action")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("GITHUB_WORKSPACE", ws)
+        .env("INPUT_PATH", "dist/*.whl")
+        .current_dir(ws)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`dist/*.whl` matches no file"));
+}
+
 #[test]
 fn bad_inputs_are_errors_naming_the_input() {
     let (api, _) = github(vec![]);

@@ -8,7 +8,9 @@
 use super::args::{Cli, Command};
 use super::{ScanRun, execute};
 use crate::finding::Severity;
-use crate::github::action::{ActionInputs, OUTPUT_NAMES, UploadMode, inputs, output_lines};
+use crate::github::action::{
+    ActionInputs, OUTPUT_NAMES, UploadMode, expand_paths, inputs, output_lines,
+};
 use crate::github::upload::{Token, UploadError, UploadOptions, UploadOutcome, upload_sarif};
 use crate::github::{ActionsEnv, head_commit, upload_target};
 use crate::report::{Format, RenderOptions, render};
@@ -55,7 +57,8 @@ fn run_in(env: &ActionsEnv) -> Result<u8, String> {
     if inputs.db.as_deref() == Some("update") {
         update_db(&inputs)?;
     }
-    let argv = scan_argv(&inputs, env, &mut |m| {
+    let paths = expand_paths(&inputs.paths, Path::new("."))?;
+    let argv = scan_argv(&inputs, &paths, env, &mut |m| {
         log(&format!("::notice title=mcpgate::{m}"))
     });
     let cli = Cli::try_parse_from(&argv).map_err(|e| {
@@ -109,9 +112,14 @@ fn workspace_prefix(paths: &[std::path::PathBuf]) -> Option<String> {
 }
 
 /// The `mcpgate scan` command line the inputs stand for.
-fn scan_argv(inputs: &ActionInputs, env: &ActionsEnv, note: &mut dyn FnMut(&str)) -> Vec<String> {
+fn scan_argv(
+    inputs: &ActionInputs,
+    paths: &[String],
+    env: &ActionsEnv,
+    note: &mut dyn FnMut(&str),
+) -> Vec<String> {
     let mut argv: Vec<String> = vec!["mcpgate".into(), "scan".into()];
-    argv.extend(inputs.paths.iter().cloned());
+    argv.extend(paths.iter().cloned());
     let mut flag = |name: &str, value: Option<&str>| {
         if let Some(v) = value {
             argv.push(format!("--{name}={v}"));

@@ -151,8 +151,10 @@ pub fn audit_file(
         ..FileAudit::default()
     };
     spec_hits(&inventory, &mut audit.hits);
+    // Published packages leave lockfiles out by design (npm pack drops package-lock.json).
     if let (Some(family), Some(line)) = (kind.wants_lock(), inventory.declares_dependencies)
         && !ctx.has_lockfile_for(family, rel_path)
+        && !crate::analyze::package::in_package(rel_path)
     {
         let lockfiles = match family {
             Family::Node => "package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml or yarn.lock",

@@ -146,6 +146,42 @@ pub fn inputs(var: &dyn Fn(&str) -> Option<String>) -> Result<ActionInputs, Stri
     })
 }
 
+/// The `path` input with globs (`dist/*.tgz`) expanded against `base`, files and directories
+/// alike, ignore files not honoured (build output is usually ignored). A glob that matches
+/// nothing is an error: a release gate that scanned nothing must not pass.
+pub fn expand_paths(patterns: &[String], base: &std::path::Path) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for pattern in patterns {
+        if !pattern.contains(['*', '?', '[']) {
+            out.push(pattern.clone());
+            continue;
+        }
+        let glob = globset::GlobBuilder::new(pattern.trim_start_matches("./"))
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("input `path`: `{pattern}` is not a glob: {e}"))?
+            .compile_matcher();
+        let mut found: Vec<String> = ignore::WalkBuilder::new(base)
+            .standard_filters(false)
+            .hidden(false)
+            .follow_links(false)
+            .build()
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let rel = entry.path().strip_prefix(base).ok()?;
+                let rel = crate::walk::relative_to_root(rel);
+                (!rel.is_empty() && !rel.starts_with(".git/") && glob.is_match(&rel)).then_some(rel)
+            })
+            .collect();
+        if found.is_empty() {
+            return Err(format!("input `path`: `{pattern}` matches no file"));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 /// Splits `extra_args` like a shell would split words, with '…' and "…" quoting and no
 /// expansion of anything.
 pub fn split_args(text: &str) -> Result<Vec<String>, String> {
@@ -229,6 +265,25 @@ mod tests {
             err.starts_with("input `format`: unknown format `xml`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn path_globs_expand_and_must_match() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("dist")).expect("mkdir");
+        for name in ["dist/a-1.0.tgz", "dist/a-1.0.whl", "dist/notes.txt"] {
+            std::fs::write(dir.path().join(name), "x").expect("write");
+        }
+        let got = expand_paths(
+            &["dist/*.tgz".into(), "dist/*.whl".into(), "src".into()],
+            dir.path(),
+        );
+        assert_eq!(
+            got.expect("expands"),
+            vec!["dist/a-1.0.tgz", "dist/a-1.0.whl", "src"]
+        );
+        let err = expand_paths(&["dist/*.crate".into()], dir.path()).unwrap_err();
+        assert_eq!(err, "input `path`: `dist/*.crate` matches no file");
     }
 
     #[test]
