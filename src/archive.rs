@@ -92,21 +92,30 @@ pub fn entries(
         kept: 0,
         count: 0,
     };
-    let file = match std::fs::File::open(abs) {
-        Ok(f) => f,
-        Err(e) => {
-            reader.error(format!("cannot open the archive: {e}"));
-            return (reader.files, reader.notices);
-        }
-    };
-    match kind {
-        ArchiveKind::TarGz => {
-            let stream = Capped::new(flate2::read::MultiGzDecoder::new(file), limits);
-            reader.tar(stream);
-        }
-        ArchiveKind::Tar => reader.tar(Capped::new(file, limits)),
-        ArchiveKind::Zip => reader.zip(file),
+    match std::fs::File::open(abs) {
+        Ok(file) => reader.read(std::io::BufReader::new(file), kind),
+        Err(e) => reader.error(format!("cannot open the archive: {e}")),
     }
+    (reader.files, reader.notices)
+}
+
+/// `entries` of an archive already in memory (for fuzzing and for archives inside other data).
+pub fn entries_from_bytes(
+    bytes: &[u8],
+    rel: &str,
+    kind: ArchiveKind,
+    limits: &Limits,
+) -> (Vec<WalkedFile>, Vec<Notice>) {
+    let mut reader = Reader {
+        rel,
+        limits,
+        files: Vec::new(),
+        notices: Vec::new(),
+        seen: HashSet::default(),
+        kept: 0,
+        count: 0,
+    };
+    reader.read(std::io::Cursor::new(bytes), kind);
     (reader.files, reader.notices)
 }
 
@@ -254,6 +263,17 @@ impl Reader<'_> {
         });
     }
 
+    fn read<R: Read + std::io::Seek>(&mut self, source: R, kind: ArchiveKind) {
+        match kind {
+            ArchiveKind::TarGz => {
+                let stream = Capped::new(flate2::read::MultiGzDecoder::new(source), self.limits);
+                self.tar(stream);
+            }
+            ArchiveKind::Tar => self.tar(Capped::new(source, self.limits)),
+            ArchiveKind::Zip => self.zip(source),
+        }
+    }
+
     fn tar<R: Read>(&mut self, stream: R) {
         let mut archive = tar::Archive::new(stream);
         let entries = match archive.entries() {
@@ -321,8 +341,8 @@ impl Reader<'_> {
         }
     }
 
-    fn zip(&mut self, file: std::fs::File) {
-        let mut archive = match zip::ZipArchive::new(std::io::BufReader::new(file)) {
+    fn zip<R: Read + std::io::Seek>(&mut self, source: R) {
+        let mut archive = match zip::ZipArchive::new(source) {
             Ok(a) => a,
             Err(e) => {
                 self.error(format!("not a readable zip archive: {e}"));
