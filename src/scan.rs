@@ -492,6 +492,18 @@ fn analyze_file(
             return Some((0, outcome));
         }
     };
+    // UTF-16 with a byte order mark (Windows editors write it) is text, not binary.
+    let (bytes, utf16) = match decode_utf16(&bytes) {
+        Some(text) => (text.into_bytes(), true),
+        None => (bytes, false),
+    };
+    if utf16 {
+        outcome.notices.push(Notice::new(
+            &file.rel,
+            NoticeLevel::Note,
+            "UTF-16 file; analyzed after decoding",
+        ));
+    }
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
         // A binary key store in a package is found by its name.
@@ -711,6 +723,26 @@ fn audit_dependencies(
             format!("advisory lookup failed: {e}"),
         ));
     }
+}
+
+/// The text of UTF-16 bytes that start with a byte order mark (`FF FE` little endian, `FE FF`
+/// big endian); `None` for anything else.
+fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let little = match bytes.get(..2)? {
+        [0xFF, 0xFE] => true,
+        [0xFE, 0xFF] => false,
+        _ => return None,
+    };
+    let units = bytes.get(2..)?.chunks_exact(2).map(|pair| match pair {
+        [a, b] if little => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        _ => 0xFFFD,
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
 }
 
 /// Analyzes one in-memory file as the scan would, choosing the analyzers by `rel_path`. For

@@ -7,6 +7,11 @@ use std::str::FromStr;
 
 /// Parses one advisory file's text. Drafts (`RUSTSEC-0000-0000`) are `Ok(None)`.
 pub fn parse(text: &str) -> Result<Option<Advisory>, String> {
+    // rustsec 0.33 slices the first 20 bytes of a file without this opening for its error
+    // message, which panics inside a multi-byte character (found by fuzzing).
+    if !text.starts_with("```toml") {
+        return Err("not a RustSec advisory: it does not start with ```toml".into());
+    }
     let advisory = rustsec::Advisory::from_str(text).map_err(|e| e.to_string())?;
     let meta = &advisory.metadata;
     if meta.id.is_placeholder() {
@@ -90,5 +95,14 @@ mod tests {
         assert_eq!(a.affects("0.9.0"), Some(true));
         assert_eq!(a.affects("0.9.1"), Some(false));
         assert!(parse("not an advisory").is_err());
+    }
+
+    /// Found by `cargo fuzz run advisory`: a file without the ```toml opening whose 20th byte
+    /// falls inside a multi-byte character made rustsec panic.
+    #[test]
+    fn a_file_without_the_toml_opening_is_an_error_not_a_panic() {
+        let text = "`\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}``toml\n[advisory]\nid = \"RUSTSEC-2025-0056\"\n";
+        let err = parse(text).unwrap_err();
+        assert!(err.starts_with("not a RustSec advisory"), "{err}");
     }
 }
