@@ -27,8 +27,10 @@ const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
 /// A NUL byte in this many leading bytes marks a file as binary (what git and ripgrep do).
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 /// Lockfiles of large monorepos pass the source size cap; skipping one would hide every
-/// vulnerable package in it, so they have a cap of their own.
-const MAX_DEPENDENCY_FILE_SIZE: u64 = 256 * 1024 * 1024;
+/// vulnerable package in it, so they have a cap of their own. Parsing holds the whole document
+/// (about 23x its size for package-lock.json, per `benches/hostile.rs`), so 64 MiB, far above
+/// real lockfiles (a million packages), bounds one file at about 1.5 GiB.
+const MAX_DEPENDENCY_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct ScanOptions {
