@@ -83,15 +83,7 @@ pub fn entries(
     kind: ArchiveKind,
     limits: &Limits,
 ) -> (Vec<WalkedFile>, Vec<Notice>) {
-    let mut reader = Reader {
-        rel,
-        limits,
-        files: Vec::new(),
-        notices: Vec::new(),
-        seen: HashSet::default(),
-        kept: 0,
-        count: 0,
-    };
+    let mut reader = Reader::new(rel, limits);
     match std::fs::File::open(abs) {
         Ok(file) => reader.read(std::io::BufReader::new(file), kind),
         Err(e) => reader.error(format!("cannot open the archive: {e}")),
@@ -106,15 +98,7 @@ pub fn entries_from_bytes(
     kind: ArchiveKind,
     limits: &Limits,
 ) -> (Vec<WalkedFile>, Vec<Notice>) {
-    let mut reader = Reader {
-        rel,
-        limits,
-        files: Vec::new(),
-        notices: Vec::new(),
-        seen: HashSet::default(),
-        kept: 0,
-        count: 0,
-    };
+    let mut reader = Reader::new(rel, limits);
     reader.read(std::io::Cursor::new(bytes), kind);
     (reader.files, reader.notices)
 }
@@ -165,7 +149,19 @@ fn normalize(raw: &str) -> Name {
     }
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(rel: &'a str, limits: &'a Limits) -> Reader<'a> {
+        Reader {
+            rel,
+            limits,
+            files: Vec::new(),
+            notices: Vec::new(),
+            seen: HashSet::default(),
+            kept: 0,
+            count: 0,
+        }
+    }
+
     fn note(&mut self, level: NoticeLevel, reason: String) {
         self.notices.push(Notice::new(self.rel, level, reason));
     }

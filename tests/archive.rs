@@ -3,6 +3,9 @@
 //! archives (links, `../` names, duplicates, nested archives, bombs, too many entries,
 //! truncation) give notices and never stop the scan or write a file.
 
+mod common;
+use common::findings;
+
 use mcpgate::rules::expand_example;
 use std::io::Write;
 use std::path::Path;
@@ -73,23 +76,6 @@ fn mcpgate(dir: &Path, args: &[&str]) -> (Output, serde_json::Value) {
     let doc = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
     (out, doc)
-}
-
-fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
-    doc["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| {
-                    (
-                        f["rule_id"].as_str().unwrap_or("").to_string(),
-                        f["path"].as_str().unwrap_or("").to_string(),
-                        f["start_line"].as_u64().unwrap_or(0),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn notices(doc: &serde_json::Value) -> Vec<(String, String)> {

@@ -3,6 +3,9 @@
 //! silent gap. The large cases (100 MB files, 250,000 files, a lockfile of 1,000,000 entries,
 //! 10 MB adversarial lines for every secret rule) are measured in `benches/hostile.rs`.
 
+mod common;
+use common::findings;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -18,24 +21,6 @@ fn scan(dir: &Path) -> (Output, serde_json::Value) {
     let doc = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
     (out, doc)
-}
-
-/// (rule, path, line) of each finding.
-fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
-    doc["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| {
-                    (
-                        f["rule_id"].as_str().unwrap_or("").to_string(),
-                        f["path"].as_str().unwrap_or("").to_string(),
-                        f["start_line"].as_u64().unwrap_or(0),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn notices(doc: &serde_json::Value) -> Vec<String> {
