@@ -253,6 +253,66 @@ fn processing_errors_and_unreachable_servers_are_reported() {
     assert!(!format!("{err} {err:?}").contains(TOKEN));
 }
 
+/// `mcpgate upload` from other CI: the token comes from GITHUB_TOKEN and is never printed;
+/// bad arguments are errors before any request.
+#[test]
+fn the_upload_command_sends_a_sarif_file() {
+    let (api, seen) = github(vec![
+        (202, r#"{"id":"u1"}"#),
+        (200, r#"{"processing_status":"complete"}"#),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sarif = dir.path().join("m.sarif");
+    std::fs::write(&sarif, "{\"version\":\"2.1.0\",\"runs\":[]}").expect("write");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+            .arg("upload")
+            .arg(&sarif)
+            .args(args)
+            .env_clear()
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_API_URL", &api)
+            .env("MCPGATE_GITHUB_POLL_MS", "5")
+            .output()
+            .expect("run")
+    };
+    let sha = "b".repeat(40);
+    let out = run(&[
+        "--repo",
+        "octo/server",
+        "--commit",
+        &sha,
+        "--ref",
+        "refs/heads/main",
+    ]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("GitHub processed the upload u1"), "{all}");
+    assert!(!all.contains(TOKEN));
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen[0].path, "/repos/octo/server/code-scanning/sarifs");
+    assert_eq!(seen[0].json()["commit_sha"], sha.as_str());
+    let out = run(&[
+        "--repo",
+        "octo",
+        "--commit",
+        &sha,
+        "--ref",
+        "refs/heads/main",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--repo `octo` is not owner/name"));
+    let out = run(&["--repo", "octo/server", "--commit", "abc", "--ref", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--commit `abc` is not a 40-character SHA")
+    );
+}
+
 // ---- the action, run as the runner runs it ----
 
 /// A workspace with two commits: the base holds `reader.py`, the head adds `server.py`.
