@@ -271,6 +271,27 @@ pub fn relative(root: &Path, path: &Path) -> String {
     }
 }
 
+/// Whether a path written in a file `depth` directories below a root leads out of that root:
+/// absolute (`/`, `~`, a drive or scheme with `:`) or climbing with more `..` than `depth`.
+/// npm `file:` specs and source-map sources both ask this.
+pub(crate) fn leaves_root(path: &str, depth: usize) -> bool {
+    if path.starts_with('/') || path.starts_with('~') || path.contains(':') {
+        return true;
+    }
+    let mut level = depth as isize;
+    for part in path.split(['/', '\\']) {
+        match part {
+            ".." => level -= 1,
+            "." | "" => {}
+            _ => level += 1,
+        }
+        if level < 0 {
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -487,7 +487,7 @@ fn a_refused_upload_warns_and_the_findings_decide_the_exit_code() {
     assert_eq!(run.out.status.code(), Some(0), "{stdout}");
     assert!(
         stdout.contains(
-            "::warning title=mcpgate: SARIF not uploaded::GitHub refused the upload (HTTP 403"
+            "::warning title=mcpgate%3A SARIF not uploaded::GitHub refused the upload (HTTP 403"
         ),
         "{stdout}"
     );

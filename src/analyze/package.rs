@@ -111,9 +111,7 @@ fn outside_sources(entry: &str, text: &str) -> Option<String> {
         if path.contains("://") {
             continue;
         }
-        let absolute =
-            path.starts_with('/') || path.get(1..3) == Some(":\\") || path.get(1..3) == Some(":/");
-        if absolute || escapes(path, depth) {
+        if crate::walk::leaves_root(path, depth) {
             outside.push(source);
         }
     }
@@ -122,22 +120,6 @@ fn outside_sources(entry: &str, text: &str) -> Option<String> {
         "`{entry}` embeds the source of {} file(s) from outside the package, e.g. `{first}`: whoever installs the package can read them",
         outside.len()
     ))
-}
-
-/// Whether a relative path climbs more than `depth` directories.
-fn escapes(path: &str, depth: usize) -> bool {
-    let mut level = depth as i64;
-    for part in path.split(['/', '\\']) {
-        match part {
-            ".." => level -= 1,
-            "" | "." => {}
-            _ => level += 1,
-        }
-        if level < 0 {
-            return true;
-        }
-    }
-    false
 }
 
 #[cfg(test)]
@@ -158,8 +140,13 @@ mod tests {
 
     #[test]
     fn sources_outside_the_archive() {
-        assert!(escapes("../../../src/a.ts", 2));
-        assert!(!escapes("../src/a.ts", 2));
-        assert!(!escapes("a/../../b", 2));
+        let map =
+            |source: &str| format!("{{\"sources\":[\"{source}\"],\"sourcesContent\":[\"x\"]}}");
+        let entry = "srv.tgz!/package/dist/a.js.map";
+        let entry = crate::archive::split(entry).map_or(entry, |(_, e)| e);
+        assert!(outside_sources(entry, &map("../../../src/a.ts")).is_some());
+        assert!(outside_sources(entry, &map("/home/dev/keys.ts")).is_some());
+        assert!(outside_sources(entry, &map("../src/a.ts")).is_none());
+        assert!(outside_sources(entry, &map("webpack://app/src/a.ts")).is_none());
     }
 }

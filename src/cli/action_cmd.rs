@@ -13,7 +13,7 @@ use crate::github::action::{
 };
 use crate::github::upload::{Token, UploadError, UploadOptions, UploadOutcome, upload_sarif};
 use crate::github::{ActionsEnv, head_commit, upload_target};
-use crate::report::{Format, RenderOptions, render};
+use crate::report::{Format, RenderOptions, render, workflow_command};
 use clap::Parser;
 use std::io::Write;
 use std::path::Path;
@@ -29,13 +29,7 @@ pub fn run() -> Result<u8, String> {
         Err(message) => {
             // The step fails either way; the error also lands on the run's page, and the
             // outputs say so for steps that run `if: always()`.
-            log(&format!(
-                "::error title=mcpgate::{}",
-                message
-                    .replace('%', "%25")
-                    .replace('\r', "%0D")
-                    .replace('\n', "%0A")
-            ));
+            log(&workflow_command("error", "mcpgate", &message));
             if let Some(output) = &env.output {
                 let _ = append(
                     output,
@@ -59,7 +53,7 @@ fn run_in(env: &ActionsEnv) -> Result<u8, String> {
     }
     let paths = expand_paths(&inputs.paths, Path::new("."))?;
     let argv = scan_argv(&inputs, &paths, env, &mut |m| {
-        log(&format!("::notice title=mcpgate::{m}"))
+        log(&workflow_command("notice", "mcpgate", m))
     });
     let cli = Cli::try_parse_from(&argv).map_err(|e| {
         format!(
@@ -190,8 +184,10 @@ fn upload(
     let strict = inputs.upload == UploadMode::Always;
     let skip = |why: &str| {
         let level = if strict { "warning" } else { "notice" };
-        log(&format!(
-            "::{level} title=mcpgate::SARIF not uploaded: {why}"
+        log(&workflow_command(
+            level,
+            "mcpgate",
+            &format!("SARIF not uploaded: {why}"),
         ));
         None
     };
@@ -248,8 +244,12 @@ fn upload(
             )
         }
         Err(UploadError::Forbidden { status, message }) => {
-            log(&format!(
-                "::warning title=mcpgate: SARIF not uploaded::GitHub refused the upload (HTTP {status}: {message}). Code scanning needs a public repository or GitHub Advanced Security, and the job needs `permissions: security-events: write`; a fork's pull request has a read-only token. The annotations above still show every finding."
+            log(&workflow_command(
+                "warning",
+                "mcpgate: SARIF not uploaded",
+                &format!(
+                    "GitHub refused the upload (HTTP {status}: {message}). Code scanning needs a public repository or GitHub Advanced Security, and the job needs `permissions: security-events: write`; a fork's pull request has a read-only token. The annotations above still show every finding."
+                ),
             ));
             None
         }
@@ -260,10 +260,7 @@ fn upload(
 /// An upload failure: an error (exit 2) when the upload was required, a warning otherwise.
 fn failed(strict: bool, why: &str) -> Option<u8> {
     let level = if strict { "error" } else { "warning" };
-    log(&format!(
-        "::{level} title=mcpgate: SARIF not uploaded::{}",
-        why.replace('%', "%25").replace('\n', "%0A")
-    ));
+    log(&workflow_command(level, "mcpgate: SARIF not uploaded", why));
     strict.then_some(super::EXIT_ERROR)
 }
 

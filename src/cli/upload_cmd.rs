@@ -1,35 +1,21 @@
 //! `mcpgate upload`: a SARIF file to GitHub code scanning, from any CI.
 
 use super::args::UploadArgs;
-use crate::github::UploadTarget;
 use crate::github::upload::{Token, UploadOptions, UploadOutcome, upload_sarif};
+use crate::github::{TargetError, UploadTarget};
 
 pub fn run(args: &UploadArgs) -> Result<u8, String> {
     let sarif = std::fs::read_to_string(&args.sarif)
         .map_err(|e| format!("{}: cannot read: {e}", args.sarif.display()))?;
-    let (owner, repo) = args
-        .repo
-        .split_once('/')
-        .filter(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'))
-        .ok_or_else(|| format!("--repo `{}` is not owner/name", args.repo))?;
-    if args.commit.len() != 40 || !args.commit.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(format!(
-            "--commit `{}` is not a 40-character SHA",
-            args.commit
-        ));
-    }
-    if !args.git_ref.starts_with("refs/") {
-        return Err(format!(
-            "--ref `{}` is not a full ref (refs/heads/main, refs/pull/7/head)",
-            args.git_ref
-        ));
-    }
-    let target = UploadTarget {
-        owner: owner.to_string(),
-        repo: repo.to_string(),
-        commit_sha: args.commit.clone(),
-        git_ref: args.git_ref.clone(),
-    };
+    let target =
+        UploadTarget::new(&args.repo, &args.commit, &args.git_ref).map_err(|e| match e {
+            TargetError::Repository => format!("--repo `{}` is not owner/name", args.repo),
+            TargetError::Commit => format!("--commit `{}` is not a 40-character SHA", args.commit),
+            TargetError::Ref => format!(
+                "--ref `{}` is not a full ref (refs/heads/main, refs/pull/7/head)",
+                args.git_ref
+            ),
+        })?;
     let mut options = UploadOptions::new(&args.api_url, Token::new(&args.token));
     options.checkout_uri = args.checkout_uri.clone();
     options.wait = !args.no_wait;

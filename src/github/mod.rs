@@ -169,10 +169,6 @@ pub fn upload_target(env: &ActionsEnv, head: Option<&str>) -> Result<UploadTarge
         .repository
         .as_deref()
         .ok_or("GITHUB_REPOSITORY is not set")?;
-    let (owner, repo) = repository
-        .split_once('/')
-        .filter(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'))
-        .ok_or_else(|| format!("GITHUB_REPOSITORY `{repository}` is not owner/name"))?;
     let sha = env.sha.clone().ok_or("GITHUB_SHA is not set")?;
     let git_ref = env.git_ref.clone().ok_or("GITHUB_REF is not set")?;
     let (commit_sha, git_ref) = match (&env.event.pull_request, head) {
@@ -181,15 +177,48 @@ pub fn upload_target(env: &ActionsEnv, head: Option<&str>) -> Result<UploadTarge
         }
         _ => (sha, git_ref),
     };
-    if commit_sha.len() != 40 || !commit_sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(format!("`{commit_sha}` is not a 40-character commit SHA"));
-    }
-    Ok(UploadTarget {
-        owner: owner.to_string(),
-        repo: repo.to_string(),
-        commit_sha,
-        git_ref,
+    UploadTarget::new(repository, &commit_sha, &git_ref).map_err(|e| match e {
+        TargetError::Repository => format!("GITHUB_REPOSITORY `{repository}` is not owner/name"),
+        TargetError::Commit => format!("`{commit_sha}` is not a 40-character commit SHA"),
+        TargetError::Ref => format!("GITHUB_REF `{git_ref}` is not a full ref"),
     })
+}
+
+/// Which part of an upload target is malformed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetError {
+    /// Not `owner/name`.
+    Repository,
+    /// Not 40 hex digits.
+    Commit,
+    /// Not `refs/...`.
+    Ref,
+}
+
+impl UploadTarget {
+    /// Validates `owner/name`, a 40-character commit SHA and a full ref.
+    pub fn new(
+        repository: &str,
+        commit_sha: &str,
+        git_ref: &str,
+    ) -> Result<UploadTarget, TargetError> {
+        let (owner, repo) = repository
+            .split_once('/')
+            .filter(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'))
+            .ok_or(TargetError::Repository)?;
+        if commit_sha.len() != 40 || !commit_sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(TargetError::Commit);
+        }
+        if !git_ref.starts_with("refs/") {
+            return Err(TargetError::Ref);
+        }
+        Ok(UploadTarget {
+            owner: owner.to_string(),
+            repo: repo.to_string(),
+            commit_sha: commit_sha.to_string(),
+            git_ref: git_ref.to_string(),
+        })
+    }
 }
 
 /// The commit checked out at `dir` (`HEAD`), read without running git.

@@ -28,6 +28,15 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// One workflow command without a file: `::level title=TITLE::MESSAGE`, both escaped.
+pub fn workflow_command(level: &str, title: &str, message: &str) -> String {
+    format!(
+        "::{level} title={}::{}",
+        escape_property(title),
+        escape_data(message)
+    )
+}
+
 pub fn render(report: &Report, rules: &RuleSet) -> String {
     let mut ordered: Vec<&Finding> = report.findings.iter().collect();
     ordered.sort_by(|a, b| {
@@ -82,10 +91,14 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
     if omitted > 0 {
         let _ = writeln!(
             out,
-            "::notice title=mcpgate::{}",
-            escape_data(&format!(
-                "{omitted} more findings are not annotated (GitHub shows 10 per level); see the SARIF or text report"
-            ))
+            "{}",
+            workflow_command(
+                "notice",
+                "mcpgate",
+                &format!(
+                    "{omitted} more findings are not annotated (GitHub shows 10 per level); see the SARIF or text report"
+                )
+            )
         );
     }
     for n in &report.notices {
@@ -105,6 +118,14 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_commands_escape_title_and_message() {
+        assert_eq!(
+            workflow_command("warning", "a: b", "GitHub said\n::error::x 100%"),
+            "::warning title=a%3A b::GitHub said%0A::error::x 100%25"
+        );
+    }
 
     #[test]
     fn properties_cannot_break_out_of_the_command() {

@@ -10,6 +10,7 @@ mod text;
 use crate::finding::Report;
 use crate::rules::RuleSet;
 
+pub use github::workflow_command;
 pub use sarif::to_sarif;
 pub use text::summary_line;
 

@@ -368,7 +368,7 @@ fn npm_spec_problem(spec: &str, depth: usize) -> Option<SpecProblem> {
         .strip_prefix("file:")
         .or_else(|| spec.strip_prefix("link:"))
     {
-        return leaves_root(path, depth).then_some(SpecProblem::RemoteSource);
+        return crate::walk::leaves_root(path, depth).then_some(SpecProblem::RemoteSource);
     }
     if spec.is_empty() || matches!(spec, "*" | "x" | "X" | "latest" | "next") {
         return Some(SpecProblem::Unpinned);
@@ -386,25 +386,6 @@ fn npm_spec_problem(spec: &str, depth: usize) -> Option<SpecProblem> {
         return Some(SpecProblem::Unpinned);
     }
     None
-}
-
-/// Whether a relative path from a directory `depth` levels below the root climbs out of it.
-fn leaves_root(path: &str, depth: usize) -> bool {
-    if path.starts_with('/') || path.starts_with('~') || path.contains(':') {
-        return true;
-    }
-    let mut level = depth as isize;
-    for part in path.split(['/', '\\']) {
-        match part {
-            ".." => level -= 1,
-            "." | "" => {}
-            _ => level += 1,
-        }
-        if level < 0 {
-            return true;
-        }
-    }
-    false
 }
 
 #[cfg(test)]
