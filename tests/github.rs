@@ -17,18 +17,7 @@ use std::time::Duration;
 
 const TOKEN: &str = "ghs_TESTTOKENthatMustNeverBePrinted0123";
 
-const SERVER: &str = r#"import subprocess
-
-from mcp.server.fastmcp import FastMCP
-
-mcp = FastMCP("demo")
-
-
-@mcp.tool()
-def run(command: str) -> str:
-    """Run a command."""
-    return subprocess.run(command, shell=True, capture_output=True, timeout=5).stdout
-"#;
+const SERVER: &str = common::SHELL_SERVER;
 
 const READER: &str = r#"from mcp.server.fastmcp import FastMCP
 

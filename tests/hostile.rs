@@ -4,7 +4,7 @@
 //! 10 MB adversarial lines for every secret rule) are measured in `benches/hostile.rs`.
 
 mod common;
-use common::findings;
+use common::{findings, notices};
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -21,24 +21,6 @@ fn scan(dir: &Path) -> (Output, serde_json::Value) {
     let doc = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
     (out, doc)
-}
-
-fn notices(doc: &serde_json::Value) -> Vec<String> {
-    doc["notices"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|n| {
-                    format!(
-                        "{} {}: {}",
-                        n["level"].as_str().unwrap_or(""),
-                        n["path"].as_str().unwrap_or(""),
-                        n["reason"].as_str().unwrap_or("")
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// A directory holding `good.py` (one finding at line 2) and `files`.

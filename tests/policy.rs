@@ -3,23 +3,12 @@
 //! mode (`--diff-base`). Exact findings and exit codes.
 
 mod common;
-use common::git;
+use common::{git, notices};
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-const SERVER: &str = r#"import subprocess
-
-from mcp.server.fastmcp import FastMCP
-
-mcp = FastMCP("demo")
-
-
-@mcp.tool()
-def run(command: str) -> str:
-    """Run a command."""
-    return subprocess.run(command, shell=True, capture_output=True, timeout=5).stdout
-"#;
+const SERVER: &str = common::SHELL_SERVER;
 
 fn mcpgate(dir: &Path, args: &[&str]) -> (Output, serde_json::Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
@@ -50,23 +39,6 @@ fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64, String)> {
                         f["path"].as_str().unwrap_or("").to_string(),
                         f["start_line"].as_u64().unwrap_or(0),
                         f["severity"].as_str().unwrap_or("").to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn notices(doc: &serde_json::Value) -> Vec<String> {
-    doc["notices"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|n| {
-                    format!(
-                        "{}: {}",
-                        n["path"].as_str().unwrap_or(""),
-                        n["reason"].as_str().unwrap_or("")
                     )
                 })
                 .collect()
@@ -132,8 +104,8 @@ expires = 2020-01-31
     assert_eq!(
         notices(&doc),
         vec![
-            ".mcpgate.toml: line 11: the `[[ignore]]` of `python-subprocess-shell-true` expired on 2020-01-31; its 1 finding(s) are reported again: fix them or renew the entry".to_string(),
-            ".mcpgate.toml: line 7: the `[[ignore]]` of `python-eval-exec` matches no finding: remove it".to_string(),
+            "warning .mcpgate.toml: line 11: the `[[ignore]]` of `python-subprocess-shell-true` expired on 2020-01-31; its 1 finding(s) are reported again: fix them or renew the entry".to_string(),
+            "warning .mcpgate.toml: line 7: the `[[ignore]]` of `python-eval-exec` matches no finding: remove it".to_string(),
         ]
     );
     // --no-ignore shows everything, and then no entry is "unused".

@@ -45,3 +45,37 @@ pub fn findings(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
         })
         .unwrap_or_default()
 }
+
+/// Each notice of mcpgate's JSON report as `level path: reason`.
+pub fn notices(doc: &serde_json::Value) -> Vec<String> {
+    doc["notices"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|n| {
+                    format!(
+                        "{} {}: {}",
+                        n["level"].as_str().unwrap_or(""),
+                        n["path"].as_str().unwrap_or(""),
+                        n["reason"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A FastMCP server whose `run` tool passes its argument to a shell
+/// (`python-subprocess-shell-true` at line 11).
+pub const SHELL_SERVER: &str = r#"import subprocess
+
+from mcp.server.fastmcp import FastMCP
+
+mcp = FastMCP("demo")
+
+
+@mcp.tool()
+def run(command: str) -> str:
+    """Run a command."""
+    return subprocess.run(command, shell=True, capture_output=True, timeout=5).stdout
+"#;
