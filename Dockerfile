@@ -3,7 +3,7 @@
 # into a small image with git (diff and history modes read the repository) and CA certificates
 # (SARIF upload). All logic lives in the binary: the entrypoint is `mcpgate action`.
 
-ARG RUST_IMAGE=rust:1.88-slim-bookworm
+ARG RUST_IMAGE=rust:1.90-slim-bookworm
 ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 FROM ${RUST_IMAGE} AS build

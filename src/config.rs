@@ -57,6 +57,7 @@ pub struct IgnoreEntry {
 #[serde(deny_unknown_fields)]
 struct AuditSection {
     db: Option<PathBuf>,
+    required: Option<bool>,
     max_age_days: Option<u64>,
     #[serde(default)]
     ignore: Vec<String>,
@@ -102,6 +103,8 @@ pub struct Config {
     pub audit_max_age_days: Option<u64>,
     /// `[audit] ignore`: advisory ids (or aliases) accepted for now.
     pub audit_ignore: Vec<String>,
+    /// `[audit] required`: a scan whose dependency audit could not run is incomplete (exit 2).
+    pub audit_required: Option<bool>,
     /// `[severity]`: per-rule severity overrides.
     pub severity: Vec<(String, Severity)>,
     /// `[[ignore]]` entries.
@@ -191,6 +194,7 @@ impl Config {
             audit_db: file.audit.db.map(|db| base.join(db)),
             audit_max_age_days: file.audit.max_age_days,
             audit_ignore: file.audit.ignore,
+            audit_required: file.audit.required,
             severity,
             ignores,
         })

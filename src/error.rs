@@ -18,6 +18,23 @@ pub enum Error {
     #[error("{path}: is outside the current directory; scan it on its own")]
     OutsideWorkingDir { path: PathBuf },
 
+    #[error("{path}: is outside the root {root}")]
+    OutsideRoot { path: PathBuf, root: PathBuf },
+
+    #[error(
+        "no file to scan in {}: check the paths{}{}",
+        paths.join(", "),
+        if excludes.is_empty() { String::new() } else { format!(", and the excludes {}", excludes.join(", ")) },
+        if *default_excludes {
+            "; the default excludes (node_modules, vendor, virtualenvs, build, dist, target, caches) apply, --no-default-excludes scans them"
+        } else { "" }
+    )]
+    NothingToScan {
+        paths: Vec<String>,
+        excludes: Vec<String>,
+        default_excludes: bool,
+    },
+
     #[error("{path}{}: {reason}", line.map(|l| format!(":{l}")).unwrap_or_default())]
     RuleFile {
         path: String,

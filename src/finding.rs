@@ -129,6 +129,17 @@ pub struct Finding {
     /// For dependency findings: the advisory and the package it is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advisory: Option<Box<AdvisoryRef>>,
+    /// For taint findings: where the value came from, then the sink (SARIF `codeFlows`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<TraceStep>,
+}
+
+/// One place on a tainted value's way from its source to the sink.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceStep {
+    pub location: Location,
+    /// What happens there: `tool parameter `cmd` of `run``, `reaches `subprocess.run``.
+    pub message: String,
 }
 
 /// The advisory behind a dependency finding, for reports that show it in full.
@@ -193,7 +204,7 @@ impl Notice {
 }
 
 /// The result of one scan: sorted findings, sorted notices, and what was covered.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub findings: Vec<Finding>,
     pub notices: Vec<Notice>,
@@ -205,6 +216,9 @@ pub struct Report {
     /// The advisory database the dependency audit read, when it read one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advisory_db: Option<AdvisoryDbInfo>,
+    /// Files, bytes and time per analyzer, when the scan was asked for them (`--stats`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<crate::stats::ScanStats>,
 }
 
 /// Which advisories a report was checked against, for summaries.

@@ -11,12 +11,13 @@ use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
 use crate::error::{Error, Result};
 use crate::finding::{Notice, NoticeLevel, Report};
 use crate::rules::{Matcher, RuleSet};
+use crate::stats::{Phase, ScanStats, Timings};
 use crate::suppress;
 use crate::walk::{WalkOptions, WalkedFile, walk};
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Files larger than this are skipped with a notice unless `max_file_size` says otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
@@ -36,6 +37,8 @@ const MAX_DEPENDENCY_FILE_SIZE: u64 = 64 * 1024 * 1024;
 pub struct ScanOptions {
     /// Directories or files to scan. Empty means the current directory.
     pub paths: Vec<PathBuf>,
+    /// The directory report paths are relative to; `None` derives it from `paths`.
+    pub root: Option<PathBuf>,
     pub exclude: Vec<String>,
     pub default_excludes: bool,
     pub max_file_size: u64,
@@ -50,12 +53,44 @@ pub struct ScanOptions {
     pub keep_tools: bool,
     /// Honour `mcpgate:ignore` comments (`--no-ignore` turns them off).
     pub inline_ignores: bool,
+    /// Put files, bytes and time per analyzer in the report (`--stats`).
+    pub stats: bool,
+    /// Told how far the scan is, for a progress display.
+    pub progress: Option<Progress>,
+}
+
+/// What a progress display is told: the number of files once the walk is done, then each
+/// file done, then each later phase by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProgressEvent {
+    Walked { files: usize },
+    FileDone,
+    Phase(&'static str),
+}
+
+/// A progress callback; called from worker threads.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(ProgressEvent) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl ScanOptions {
+    fn tell(&self, event: ProgressEvent) {
+        if let Some(Progress(callback)) = &self.progress {
+            callback(event);
+        }
+    }
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
             paths: Vec::new(),
+            root: None,
             exclude: Vec::new(),
             default_excludes: true,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
@@ -65,6 +100,8 @@ impl Default for ScanOptions {
             audit: AuditOptions::default(),
             keep_tools: false,
             inline_ignores: true,
+            stats: false,
+            progress: None,
         }
     }
 }
@@ -72,7 +109,9 @@ impl Default for ScanOptions {
 /// Scans the targets of `options` with `rules`. Problems with single files become notices in
 /// the report; only problems that make the whole result untrustworthy are errors.
 pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
-    let (root, targets) = resolve_targets(&options.paths)?;
+    let started = Instant::now();
+    let mut timings = Timings::default();
+    let (root, targets) = resolve_targets(&options.paths, options.root.as_deref())?;
     let threads = options
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -113,6 +152,25 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     }
     files.sort();
     files.dedup();
+    timings.record(Phase::Walk, started, 0);
+    options.tell(ProgressEvent::Walked { files: files.len() });
+    // A typo in a path, or excludes that hid everything, must not pass as a clean scan.
+    if files.is_empty() && !report.notices.iter().any(|n| n.level == NoticeLevel::Error) {
+        let shown = if options.paths.is_empty() {
+            vec![".".to_string()]
+        } else {
+            options
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect()
+        };
+        return Err(Error::NothingToScan {
+            paths: shown,
+            excludes: options.exclude.clone(),
+            default_excludes: options.default_excludes,
+        });
+    }
 
     let project = cross_file::project_modules(files.iter().map(|f| f.rel.as_str()));
     let db = open_advisories(&files, options, rules, &mut report)?;
@@ -125,16 +183,21 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         files
             .par_iter()
             .filter_map(|file| {
-                analyze_file(file, rules, options, &project, &deps, lock).map(|(b, mut o)| {
-                    if !keep_tools {
-                        o.tools = Vec::new();
-                    }
-                    (file, b, o)
-                })
+                let analyzed =
+                    analyze_file(file, rules, options, &project, &deps, lock).map(|(b, mut o)| {
+                        if !keep_tools {
+                            o.tools = Vec::new();
+                        }
+                        (file, b, o)
+                    });
+                options.tell(ProgressEvent::FileDone);
+                analyzed
             })
             .collect()
     });
     // Sinks in one module reached from MCP entry points in another.
+    options.tell(ProgressEvent::Phase(Phase::CrossFile.name()));
+    let joined = Instant::now();
     let modules: Vec<ModuleFacts<'_>> = outcomes
         .iter()
         .filter(|(_, _, o)| {
@@ -147,17 +210,27 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             reexports: &o.reexports,
         })
         .collect();
-    report.findings.extend(cross_file::join(&modules, rules));
+    let cross = cross_file::join(&modules, rules);
+    drop(modules);
+    settle_cross_file(cross, &mut outcomes, &mut report);
+    timings.record(Phase::CrossFile, joined, 0);
     if let Some(range) = &options.history {
+        options.tell(ProgressEvent::Phase(Phase::History.name()));
+        let history = Instant::now();
         let (found, notices) = crate::history::scan(&root, range, rules, options.max_file_size);
         report.findings.extend(found);
         report.notices.extend(notices);
+        timings.record(Phase::History, history, 0);
     }
     for (_, bytes, outcome) in outcomes.drain(..) {
         report.files_scanned += 1;
         report.bytes_scanned += bytes;
+        timings.add(&outcome.timings);
         report.tools.extend(outcome.tools);
         report.findings.extend(outcome.findings);
+        report
+            .findings
+            .extend(outcome.unused_ignores.into_iter().map(|(_, f)| f));
         report.notices.extend(outcome.notices);
     }
     report
@@ -169,7 +242,40 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             .extend(removed_tools(lock, text, &report.tools, rules));
     }
     report.normalize();
+    if options.stats {
+        report.stats = Some(ScanStats {
+            files: report.files_scanned,
+            bytes: report.bytes_scanned,
+            threads,
+            wall_seconds: started.elapsed().as_secs_f64(),
+            phases: timings.phases(),
+        });
+    }
     Ok(report)
+}
+
+/// Adds the cross-file findings, each unless an ignore comment of its file silences it (which
+/// then is not unused).
+fn settle_cross_file(
+    cross: Vec<crate::finding::Finding>,
+    outcomes: &mut [(&WalkedFile, u64, FileOutcome)],
+    report: &mut Report,
+) {
+    let by_path: std::collections::HashMap<String, usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, _, o))| !o.ignores.is_empty())
+        .map(|(i, (file, _, _))| (file.rel.clone(), i))
+        .collect();
+    for finding in cross {
+        let silenced = by_path
+            .get(&finding.location.path)
+            .and_then(|i| outcomes.get_mut(*i))
+            .is_some_and(|(_, _, o)| suppress::settle(&o.ignores, &mut o.unused_ignores, &finding));
+        if !silenced {
+            report.findings.push(finding);
+        }
+    }
 }
 
 /// `mcp-tools.lock` at the root, when a rule compares against it. A lock that does not parse
@@ -255,7 +361,15 @@ fn open_advisories(
     if !wanted {
         return Ok(None);
     }
-    let db = AdvisoryDb::open(&options.audit.db)?;
+    let db = match AdvisoryDb::open(&options.audit.db) {
+        Ok(db) => db,
+        Err(e) => {
+            report
+                .notices
+                .push(audit_not_run(&e, options.audit.required));
+            return Ok(None);
+        }
+    };
     let status = db.status();
     let shown = status.path.display().to_string();
     report.advisory_db = Some(crate::finding::AdvisoryDbInfo {
@@ -291,6 +405,27 @@ fn open_advisories(
         ));
     }
     Ok(Some(db))
+}
+
+/// The notice of an audit that could not run. The other analyzers' findings stand; a missing
+/// store is a warning unless the audit is required, and a broken one is always an error (the
+/// user meant to audit).
+fn audit_not_run(e: &crate::deps::DbError, required: bool) -> Notice {
+    let level = match e {
+        crate::deps::DbError::Missing { .. } if !required => NoticeLevel::Warning,
+        _ => NoticeLevel::Error,
+    };
+    let reason = match e {
+        crate::deps::DbError::Missing { path } => format!(
+            "dependency audit did not run: no advisory store at {}; run `mcpgate db update` \
+             (or point --db at one; --no-audit skips the audit)",
+            path.display()
+        ),
+        other => format!(
+            "dependency audit did not run: {other}; run `mcpgate db update` to rebuild the store"
+        ),
+    };
+    Notice::new(".", level, reason)
 }
 
 /// What every file's audit needs to know of the others: where lockfiles are, and which
@@ -376,15 +511,16 @@ fn join_rel(dir: &str, path: &str) -> Option<String> {
 }
 
 /// The directory report paths are relative to (and where `.mcpgate.toml` is looked for).
-pub fn scan_root(paths: &[PathBuf]) -> Result<PathBuf> {
-    resolve_targets(paths).map(|(root, _)| root)
+pub fn scan_root(paths: &[PathBuf], root: Option<&Path>) -> Result<PathBuf> {
+    resolve_targets(paths, root).map(|(root, _)| root)
 }
 
 /// The root that report paths are relative to, and the canonical targets below it.
 ///
-/// One directory: paths are relative to it. One file: relative to its directory. Several
+/// A given root: paths are relative to it, and it must contain every target. Otherwise, one
+/// directory: paths are relative to it. One file: relative to its directory. Several
 /// targets: relative to the current directory, which must contain them all.
-fn resolve_targets(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>)> {
+fn resolve_targets(paths: &[PathBuf], root: Option<&Path>) -> Result<(PathBuf, Vec<PathBuf>)> {
     let given: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -409,6 +545,21 @@ fn resolve_targets(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>)> {
             })?;
         }
         canonical.push(resolved);
+    }
+    if let Some(given_root) = root {
+        let root = std::fs::canonicalize(given_root).map_err(|source| Error::Unreadable {
+            path: given_root.to_path_buf(),
+            source,
+        })?;
+        for (target, path) in canonical.iter().zip(&given) {
+            if !target.starts_with(&root) {
+                return Err(Error::OutsideRoot {
+                    path: path.clone(),
+                    root: given_root.to_path_buf(),
+                });
+            }
+        }
+        return Ok((root, canonical));
     }
     if let [only] = canonical.as_slice() {
         let root = if only.is_dir() {
@@ -479,6 +630,7 @@ fn analyze_file(
         ));
         return Some((0, outcome));
     }
+    let reading = Instant::now();
     let read = match &file.data {
         Some(data) => Ok(data.to_vec()),
         None => read_capped(&file.abs, cap),
@@ -536,8 +688,11 @@ fn analyze_file(
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
+    let size = text.len() as u64;
+    outcome.timings.record(Phase::Read, reading, size);
     let ctx = FileContext::new(&file.rel, &text);
     if let Some(lang) = lang {
+        let start = Instant::now();
         let analyzed = source::analyze(lang, &ctx, rules, options.parse_timeout, project);
         outcome.findings.extend(analyzed.findings);
         outcome.notices.extend(analyzed.notices);
@@ -549,27 +704,50 @@ fn analyze_file(
             compare_with_lock(&ctx, rules, lock, &mut outcome);
         }
         toxic_combination(&ctx, rules, &mut outcome);
+        let phase = match lang {
+            crate::rules::Language::Python => Phase::Python,
+            _ => Phase::TypeScript,
+        };
+        outcome.timings.record(phase, start, size);
     }
-    outcome.findings.extend(secrets::scan(&ctx, rules));
+    if secrets {
+        let start = Instant::now();
+        outcome.findings.extend(secrets::scan(&ctx, rules));
+        outcome.timings.record(Phase::Secrets, start, size);
+    }
     if package::in_package(&file.rel) {
+        let start = Instant::now();
         outcome.findings.extend(package::scan(&ctx, rules));
+        outcome.timings.record(Phase::Package, start, size);
     }
     if client_config {
+        let start = Instant::now();
         check_client_config(&ctx, rules, &mut outcome);
+        outcome.timings.record(Phase::McpConfig, start, size);
     }
     if docker {
+        let start = Instant::now();
         check_dockerfile(&ctx, rules, &mut outcome);
+        outcome.timings.record(Phase::Docker, start, size);
     }
     if let Some(kind) = dependency_file {
+        let start = Instant::now();
         audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
+        outcome.timings.record(Phase::Dependencies, start, size);
     }
     // Fingerprints once, after suppressions: occurrences are counted over what is reported.
+    let start = Instant::now();
     secrets::hide_in_snippets(&mut outcome.findings, rules);
     if options.inline_ignores {
-        outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
+        let mut suppressed = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
+        suppressed.fingerprint_unused(&ctx);
+        outcome.findings = suppressed.kept;
+        outcome.ignores = suppressed.ignores;
+        outcome.unused_ignores = suppressed.unused;
     }
     ctx.fingerprint(&mut outcome.findings);
-    Some((text.len() as u64, outcome))
+    outcome.timings.record(Phase::Suppressions, start, size);
+    Some((size, outcome))
 }
 
 /// One finding per module whose tools fetch attacker-chosen content and act on the machine,
@@ -794,7 +972,12 @@ pub fn analyze_text_with(
     }
     secrets::hide_in_snippets(&mut outcome.findings, rules);
     // Fingerprints once, after suppressions: occurrences are counted over what is reported.
-    outcome.findings = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
+    // No finding arrives later here, so an unused ignore is settled now.
+    let suppressed = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
+    outcome.findings = suppressed.kept;
+    outcome
+        .findings
+        .extend(suppressed.unused.into_iter().map(|(_, f)| f));
     ctx.fingerprint(&mut outcome.findings);
     outcome
 }

@@ -107,6 +107,7 @@ pub fn walk(
     let excludes = Arc::new(Excludes::new(&options.exclude)?);
     let files = Arc::new(Mutex::new(Vec::new()));
     let notices = Arc::new(Mutex::new(Vec::new()));
+    let skipped: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
     let root_buf = Arc::new(root.to_path_buf());
 
     let mut builder = ignore::WalkBuilder::new(target);
@@ -120,6 +121,8 @@ pub fn walk(
     {
         let root = Arc::clone(&root_buf);
         let excludes = Arc::clone(&excludes);
+        let notices = Arc::clone(&notices);
+        let skipped = Arc::clone(&skipped);
         let default_excludes = options.default_excludes;
         builder.filter_entry(move |entry| {
             // The target itself is always walked: the user named it.
@@ -128,13 +131,43 @@ pub fn walk(
             }
             let name = entry.file_name().to_string_lossy();
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            if is_dir
-                && (ALWAYS_EXCLUDED_DIRS.contains(&name.as_ref())
-                    || (default_excludes && DEFAULT_EXCLUDED_DIRS.contains(&name.as_ref())))
-            {
+            if is_dir && ALWAYS_EXCLUDED_DIRS.contains(&name.as_ref()) {
                 return false;
             }
-            !excludes.matches(&relative(&root, entry.path()))
+            let rel = relative(&root, entry.path());
+            if is_dir && default_excludes && DEFAULT_EXCLUDED_DIRS.contains(&name.as_ref()) {
+                match crate::package_layout::built_output(entry.path()) {
+                    // A published package's code is all in its build output.
+                    Some(crate::package_layout::Output::OnlyCode(field)) => push(
+                        &notices,
+                        Notice::new(
+                            &rel,
+                            NoticeLevel::Note,
+                            format!(
+                                "scanned: the package's built code (package.json `{field}` points into it, and no sources are beside it)"
+                            ),
+                        ),
+                    ),
+                    Some(crate::package_layout::Output::BesideSources(field)) => {
+                        push(
+                            &notices,
+                            Notice::new(
+                                &rel,
+                                NoticeLevel::Note,
+                                format!(
+                                    "skipped: build output of the package (package.json `{field}`) whose sources are scanned; --no-default-excludes scans it too"
+                                ),
+                            ),
+                        );
+                        return false;
+                    }
+                    None => {
+                        push(&skipped, rel);
+                        return false;
+                    }
+                }
+            }
+            !excludes.matches(&rel)
         });
     }
 
@@ -175,6 +208,23 @@ pub fn walk(
     let mut files = take(&files);
     files.sort();
     let mut notices = take(&notices);
+    let mut skipped = take(&skipped);
+    if !skipped.is_empty() {
+        skipped.sort();
+        let shown: Vec<&str> = skipped.iter().take(5).map(String::as_str).collect();
+        let more = skipped.len().saturating_sub(shown.len());
+        notices.push(Notice::new(
+            ".",
+            NoticeLevel::Note,
+            format!(
+                "default excludes skipped {} director{}: {}{} (dependencies, virtualenvs, caches and build output; --no-default-excludes scans them)",
+                skipped.len(),
+                if skipped.len() == 1 { "y" } else { "ies" },
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ),
+        ));
+    }
     notices.sort();
     Ok((files, notices))
 }

@@ -172,7 +172,7 @@ fn an_npm_tarball_is_scanned_as_what_ships() {
 }
 
 #[test]
-fn archive_findings_in_sarif_and_annotations_point_at_the_entry_and_the_archive() {
+fn archive_findings_in_sarif_and_annotations_point_at_the_archive_and_name_the_entry() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut tar = Vec::new();
     tar_entry(&mut tar, "package/index.js", b'0', "", TOOL_JS.as_bytes());
@@ -184,15 +184,19 @@ fn archive_findings_in_sarif_and_annotations_point_at_the_entry_and_the_archive(
         .expect("run");
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF");
     let result = &sarif["runs"][0]["results"][0];
-    assert_eq!(
-        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "package/index.js"
-    );
+    // Code scanning can only place a result on a file of the repository: the archive, with
+    // the entry and its line in the message and properties.
+    let physical = &result["locations"][0]["physicalLocation"];
+    assert_eq!(physical["artifactLocation"]["uri"], "srv.tgz");
+    assert_eq!(physical["region"]["startLine"], 1);
     assert_eq!(result["properties"]["archive"], "srv.tgz");
+    assert_eq!(result["properties"]["archiveEntry"], "package/index.js");
+    assert_eq!(result["properties"]["archiveEntryLine"], 8);
     assert!(
         result["message"]["text"]
             .as_str()
-            .is_some_and(|m| m.ends_with("(in srv.tgz)"))
+            .is_some_and(|m| m.contains("(in srv.tgz: package/index.js:8:")),
+        "{result}"
     );
     let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
         .args(["scan", "srv.tgz", "--no-audit", "-f", "github"])

@@ -236,7 +236,7 @@ fn crafted_file_names_cannot_inject_commands_or_escapes() {
     let text = String::from_utf8_lossy(&run("text").stdout).into_owned();
     assert!(!text.contains('\u{1b}'), "{text}");
     assert!(
-        text.starts_with("evil\\n::error file=x::pwned,\\u{1b}[2J.py\n"),
+        text.starts_with("evil\\n::error file=x::pwned,\\u{1b}[2J.py:1:1: medium python-eval-exec"),
         "{text}"
     );
 }

@@ -166,27 +166,15 @@ fn ignored_advisories_are_matched_by_any_alias() {
     assert!(found.contains(&row("dep-vulnerable", "py/base.in", 1)));
 }
 
+/// With no advisory store every other check still reports; the audit says in the output that
+/// it did not run and what fixes it. `--require-audit` makes that an incomplete scan (exit 2).
 #[test]
-fn a_missing_store_is_exit_2_and_no_audit_skips_only_the_advisories() {
+fn a_missing_store_is_a_warning_unless_the_audit_is_required() {
     let missing = root().join("target/no-such-advisory-db");
     let target = project().join("web");
     let target = target.to_string_lossy();
-    let out = mcpgate(&["scan", &target, "--db", &missing.to_string_lossy()]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
-    assert!(err.contains("no advisory database at"), "{err}");
-    assert!(err.contains("no-such-advisory-db"), "{err}");
-    assert!(err.contains("mcpgate db update"), "{err}");
-
-    let out = mcpgate(&[
-        "scan",
-        &target,
-        "--db",
-        &missing.to_string_lossy(),
-        "--no-audit",
-        "--format",
-        "json",
-    ]);
+    let missing = missing.to_string_lossy();
+    let out = mcpgate(&["scan", &target, "--db", &missing, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let rules: Vec<&str> = doc["findings"]
@@ -195,7 +183,55 @@ fn a_missing_store_is_exit_2_and_no_audit_skips_only_the_advisories() {
         .iter()
         .filter_map(|f| f["rule_id"].as_str())
         .collect();
-    assert_eq!(rules, vec!["dep-unpinned"]);
+    assert_eq!(rules, vec!["dep-unpinned"], "the pinning check still runs");
+    let notices = doc["notices"].as_array().expect("notices");
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0]["level"], "warning");
+    let reason = notices[0]["reason"].as_str().expect("reason");
+    assert!(
+        reason.starts_with("dependency audit did not run: no advisory store at "),
+        "{reason}"
+    );
+    assert!(reason.contains("no-such-advisory-db"), "{reason}");
+    assert!(reason.contains("run `mcpgate db update`"), "{reason}");
+    assert_eq!(doc["summary"]["complete"], true);
+
+    // The same in SARIF, as a tool execution notification.
+    let out = mcpgate(&["scan", &target, "--db", &missing, "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let note = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(note["level"], "warning");
+    assert!(
+        note["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("dependency audit did not run")),
+        "{note}"
+    );
+
+    let out = mcpgate(&["scan", &target, "--db", &missing, "--require-audit"]);
+    assert_eq!(out.status.code(), Some(2));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        all.contains("error: .: dependency audit did not run"),
+        "{all}"
+    );
+    assert!(
+        all.contains("dep-unpinned"),
+        "other findings are still shown: {all}"
+    );
+
+    let out = mcpgate(&[
+        "scan",
+        &target,
+        "--db",
+        &missing,
+        "--no-audit",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["notices"].as_array().map(Vec::len), Some(0));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use mcpgate::deps::lockfile::Family;
 use mcpgate::deps::{AdvisoryDb, DepCheck, DepsContext};
-use mcpgate::rules::{Language, Matcher, expand_example, index_markdown};
+use mcpgate::rules::{Language, Matcher, expand_example, rule_pages};
 use mcpgate::{RuleSet, analyze_text, analyze_text_with};
 use std::path::Path;
 
@@ -99,20 +99,44 @@ fn every_rule_has_docs_cwe_and_examples() {
     }
 }
 
-/// `rules/README.md` is generated; `MCPGATE_BLESS=1 cargo test` rewrites it.
+/// `docs/rules/` is generated from the rule files: `MCPGATE_BLESS=1 cargo test --test rules`
+/// rewrites it (and removes pages of rules that are gone).
 #[test]
-fn rule_index_is_in_sync() {
+fn rule_docs_are_in_sync() {
     let rules = RuleSet::builtin().expect("built-in rules are valid");
-    let want = index_markdown(&rules);
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/README.md");
-    if std::env::var_os("MCPGATE_BLESS").is_some() {
-        std::fs::write(path, &want).expect("write rules/README.md");
-        return;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let pages = rule_pages(&rules);
+    let bless = std::env::var_os("MCPGATE_BLESS").is_some();
+    if bless {
+        std::fs::create_dir_all(&dir).expect("mkdir docs/rules");
     }
-    let have = std::fs::read_to_string(path).unwrap_or_default();
+    let mut stale = Vec::new();
+    for (name, want) in &pages {
+        let path = dir.join(name);
+        if bless {
+            std::fs::write(&path, want).expect("write a rule page");
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
+            stale.push(name.clone());
+        }
+    }
+    for entry in std::fs::read_dir(&dir).expect("docs/rules exists") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if !pages.iter().any(|(page, _)| *page == name) {
+            if bless {
+                std::fs::remove_file(dir.join(&name)).expect("remove a stale page");
+            } else {
+                stale.push(format!("{name} (no such rule)"));
+            }
+        }
+    }
     assert!(
-        have == want,
-        "rules/README.md is out of date: run `MCPGATE_BLESS=1 cargo test --test rules`"
+        stale.is_empty(),
+        "docs/rules is out of date ({}): run `MCPGATE_BLESS=1 cargo test --test rules`",
+        stale.join(", ")
     );
 }
 

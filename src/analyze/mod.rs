@@ -25,10 +25,16 @@ pub struct FileOutcome {
     pub reexports: Vec<source::Reexport>,
     /// The MCP tools, resources and prompts the file defines.
     pub tools: Vec<crate::tools::Tool>,
+    /// Time spent per analyzer on this file (`--stats`).
+    pub timings: crate::stats::Timings,
+    /// The file's `mcpgate:ignore` comments, and the `ignore-unused` findings that stand
+    /// unless a cross-file finding turns out to use them.
+    pub ignores: Vec<crate::suppress::Ignore>,
+    pub unused_ignores: Vec<(usize, Finding)>,
 }
 
 /// A span in byte coordinates as parsers report it: 0-based row and byte column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
     pub start_row: usize,
     pub start_byte_col: usize,
@@ -113,6 +119,24 @@ impl<'a> FileContext<'a> {
     /// GitHub shows an alert in a pull request only when every line it covers is in the diff.
     pub fn finding(&self, rule: &Rule, span: Span, message: String) -> Finding {
         let line = self.line(span.start_row);
+        Finding {
+            rule_id: rule.id.clone(),
+            severity: rule.severity,
+            confidence: rule.confidence,
+            cwe: rule.cwe.clone(),
+            message,
+            location: self.location(span),
+            snippet: line.trim().chars().take(400).collect(),
+            fingerprint: String::new(),
+            line_hash: String::new(),
+            advisory: None,
+            trace: Vec::new(),
+        }
+    }
+
+    /// The report location of `span`, cut to its first line.
+    pub fn location(&self, span: Span) -> Location {
+        let line = self.line(span.start_row);
         let end_byte = if span.end_row == span.start_row {
             span.end_byte_col
         } else {
@@ -122,23 +146,12 @@ impl<'a> FileContext<'a> {
         let end_column = self
             .utf16_column(span.start_row, end_byte)
             .max(start_column + 1);
-        Finding {
-            rule_id: rule.id.clone(),
-            severity: rule.severity,
-            confidence: rule.confidence,
-            cwe: rule.cwe.clone(),
-            message,
-            location: Location {
-                path: self.rel_path.to_string(),
-                start_line: span.start_row + 1,
-                start_column,
-                end_line: span.start_row + 1,
-                end_column,
-            },
-            snippet: line.trim().chars().take(400).collect(),
-            fingerprint: String::new(),
-            line_hash: String::new(),
-            advisory: None,
+        Location {
+            path: self.rel_path.to_string(),
+            start_line: span.start_row + 1,
+            start_column,
+            end_line: span.start_row + 1,
+            end_column,
         }
     }
 

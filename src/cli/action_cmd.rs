@@ -99,7 +99,7 @@ fn run_in(env: &ActionsEnv) -> Result<u8, String> {
 
 /// Where the scan root lies below the workspace (the current directory), when it is below.
 fn workspace_prefix(paths: &[std::path::PathBuf]) -> Option<String> {
-    let root = crate::scan::scan_root(paths).ok()?;
+    let root = crate::scan::scan_root(paths, None).ok()?;
     let workspace = std::fs::canonicalize(".").ok()?;
     let rel = root.strip_prefix(&workspace).ok()?;
     Some(crate::walk::relative_to_root(rel)).filter(|p| !p.is_empty())

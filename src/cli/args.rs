@@ -168,9 +168,31 @@ pub struct ScanArgs {
     /// Directories or files to scan [default: the current directory].
     pub paths: Vec<PathBuf>,
 
+    /// Report paths relative to DIR and read DIR/.mcpgate.toml; every path must be below it
+    /// (pre-commit passes changed files with `--root .`).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: FormatArg,
+
+    /// Only these rules: an id, an id prefix (`python`, `ts-*`) or a CWE (`CWE-78`);
+    /// repeatable or comma-separated. The gate counts only what is selected.
+    #[arg(long, value_name = "RULE")]
+    pub select: Vec<String>,
+
+    /// Leave out these rules (id, prefix or CWE, as --select).
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+
+    /// Show only findings at or above LEVEL; the gate (--fail-on) still counts the others.
+    #[arg(long, value_name = "LEVEL")]
+    pub min_severity: Option<crate::finding::Severity>,
+
+    /// Print files, bytes and time per analyzer on standard error (and `stats` in JSON).
+    #[arg(long)]
+    pub stats: bool,
 
     /// Write the --format output to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -222,8 +244,13 @@ pub struct ScanArgs {
     pub db: Option<PathBuf>,
 
     /// Skip matching lockfiles against advisories (the pinning checks still run).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "require_audit")]
     pub no_audit: bool,
+
+    /// Treat a dependency audit that could not run (no advisory store) as an incomplete scan
+    /// (exit 2) instead of a warning.
+    #[arg(long)]
+    pub require_audit: bool,
 
     /// Report only findings not in FILE (a JSON report or SARIF from an earlier scan).
     #[arg(long, value_name = "FILE")]

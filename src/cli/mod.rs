@@ -4,6 +4,7 @@
 mod action_cmd;
 mod args;
 mod db_cmd;
+mod progress;
 mod rules_cmd;
 mod tools_cmd;
 mod upload_cmd;
@@ -14,7 +15,7 @@ use crate::finding::Severity;
 use crate::gate::{FailOn, Verdict, verdict};
 use crate::report::{Format, RenderOptions, render};
 use crate::rules::RuleSet;
-use crate::scan::{ScanOptions, scan};
+use crate::scan::{Progress, ScanOptions, scan};
 use args::{BaselineCommand, Cli, Command, DbCommand, RulesCommand, ScanArgs};
 use clap::Parser;
 use std::ffi::OsString;
@@ -80,8 +81,11 @@ pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
     let rules = config.apply_disable(&rules).map_err(|e| e.to_string())?;
     let mut exclude = config.exclude.clone();
     exclude.extend(args.exclude.iter().cloned());
+    let selection =
+        crate::select::Selection::parse(&args.select, &args.ignore, args.min_severity, &rules)?;
     let options = ScanOptions {
         paths: args.paths.clone(),
+        root: args.root.clone(),
         exclude,
         default_excludes: !args.no_default_excludes && config.default_excludes.unwrap_or(true),
         max_file_size: args
@@ -104,15 +108,19 @@ pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
                 .audit_max_age_days
                 .unwrap_or(AuditOptions::default().max_age_days),
             ignore: config.audit_ignore.clone(),
+            required: args.require_audit || config.audit_required.unwrap_or(false),
         },
         inline_ignores: !args.no_ignore,
+        stats: args.stats,
+        progress: progress::bar(args.quiet),
         ..ScanOptions::default()
     };
     let fail_on = args
         .fail_on
         .or(config.fail_on)
         .unwrap_or(FailOn::AtLeast(Severity::High));
-    let root = crate::scan::scan_root(&args.paths).map_err(|e| e.to_string())?;
+    let root =
+        crate::scan::scan_root(&args.paths, args.root.as_deref()).map_err(|e| e.to_string())?;
     // A baseline or base that cannot be read fails before the scan's time is spent.
     let baseline = match &args.baseline {
         Some(path) => Some(crate::baseline::Baseline::load(path).map_err(|e| e.to_string())?),
@@ -123,7 +131,16 @@ pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
         None => None,
     };
     let mut report = scan(&options, &rules).map_err(|e| e.to_string())?;
+    if let Some(Progress(done)) = &options.progress {
+        done(crate::scan::ProgressEvent::Phase(progress::FINISHED));
+    }
     let mut remarks = Vec::new();
+    let unselected = selection.apply_selectors(&mut report);
+    if unselected > 0 {
+        remarks.push(format!(
+            "{unselected} finding(s) of rules left out by --select/--ignore are not reported"
+        ));
+    }
     let silenced = crate::policy::apply(
         &mut report,
         &config,
@@ -152,6 +169,13 @@ pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
         ));
     }
     let verdict = verdict(&report, fail_on);
+    // The floor hides findings after the verdict, which counts them.
+    let below = selection.apply_floor(&mut report);
+    if below > 0 {
+        remarks.push(format!(
+            "{below} finding(s) below --min-severity are not shown (the gate counts them)"
+        ));
+    }
     Ok(ScanRun {
         report,
         rules,
@@ -210,6 +234,9 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
             eprintln!("mcpgate: {remark}");
         }
     }
+    if let Some(stats) = &report.stats {
+        eprint!("{}", crate::report::stats_table(stats));
+    }
     // Text on the terminal ends with its own summary; otherwise say on stderr what happened.
     let summary_already_shown = to_stdout && format == Format::Text;
     if !args.quiet && !summary_already_shown {
@@ -266,7 +293,7 @@ fn load_config(args: &ScanArgs) -> crate::Result<Config> {
     }
     match &args.config {
         Some(path) => Config::load(path),
-        None => Config::discover(&crate::scan::scan_root(&args.paths)?),
+        None => Config::discover(&crate::scan::scan_root(&args.paths, args.root.as_deref())?),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::tools::{LOCK_FILE, Lock, Tool};
 use std::fmt::Write as _;
 
 pub fn run(args: &ToolsArgs) -> Result<u8, String> {
-    let root = scan_root(&args.paths).map_err(|e| e.to_string())?;
+    let root = scan_root(&args.paths, None).map_err(|e| e.to_string())?;
     let config = Config::discover(&root).map_err(|e| e.to_string())?;
     let rules = RuleSet::builtin_and(&config.rules).map_err(|e| e.to_string())?;
     let mut exclude = config.exclude.clone();

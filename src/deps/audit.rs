@@ -58,6 +58,9 @@ pub struct AuditOptions {
     pub max_age_days: u64,
     /// Advisory ids (or any of their aliases) not to report.
     pub ignore: Vec<String>,
+    /// An audit that could not run (no store) makes the scan incomplete (exit 2) instead of
+    /// a warning.
+    pub required: bool,
 }
 
 impl Default for AuditOptions {
@@ -67,6 +70,7 @@ impl Default for AuditOptions {
             advisories: true,
             max_age_days: 7,
             ignore: Vec::new(),
+            required: false,
         }
     }
 }

@@ -15,6 +15,9 @@ struct Document<'a> {
     summary: Summary,
     findings: Vec<FindingOut<'a>>,
     notices: Vec<NoticeOut<'a>>,
+    /// With `--stats`: files, bytes and time per analyzer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stats: Option<&'a crate::stats::ScanStats>,
 }
 
 #[derive(Serialize)]
@@ -51,6 +54,9 @@ struct FindingOut<'a> {
     /// Dependency findings: the advisory, package, version and fix.
     #[serde(skip_serializing_if = "Option::is_none")]
     advisory: Option<&'a crate::finding::AdvisoryRef>,
+    /// Taint findings: the source, then the sink.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    trace: &'a [crate::finding::TraceStep],
 }
 
 #[derive(Serialize)]
@@ -97,6 +103,7 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
                 snippet: &f.snippet,
                 fingerprint: &f.fingerprint,
                 advisory: f.advisory.as_deref(),
+                trace: &f.trace,
             })
             .collect(),
         notices: report
@@ -108,6 +115,7 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
                 reason: &n.reason,
             })
             .collect(),
+        stats: report.stats.as_ref(),
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
         // Serializing plain structs of strings and numbers cannot fail; say so if it ever does.

@@ -160,6 +160,7 @@ mod tests {
             fingerprint: String::new(),
             line_hash: String::new(),
             advisory: None,
+            trace: Vec::new(),
         };
         let report = Report {
             findings: (0..5000).map(finding).collect(),

@@ -12,7 +12,7 @@ use crate::rules::RuleSet;
 
 pub use github::workflow_command;
 pub use sarif::to_sarif;
-pub use text::summary_line;
+pub use text::{stats_table, summary_line};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

@@ -18,9 +18,10 @@ const INFORMATION_URI: &str = "https://github.com/mcpgate/mcpgate";
 /// `automationDetails.id`: GitHub's category is the part before the last `/`.
 pub const DEFAULT_CATEGORY: &str = "mcpgate/";
 
-/// `category` becomes `automationDetails.id` `"{category}/"`; `None` is `mcpgate/`.
+/// `category` becomes `automationDetails.id` `"{category}/"`; `None` is `mcpgate/`. Compact
+/// JSON: machines read SARIF, and indentation made it a third larger.
 pub fn render(report: &Report, rules: &RuleSet, category: Option<&str>) -> String {
-    let mut out = serde_json::to_string_pretty(&to_sarif_with(report, rules, category))
+    let mut out = serde_json::to_string(&to_sarif_with(report, rules, category))
         .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialize SARIF: {e}\"}}"));
     out.push('\n');
     out
@@ -35,8 +36,12 @@ pub fn to_sarif_with(report: &Report, rules: &RuleSet, category: Option<&str>) -
         Some(c) if !c.is_empty() => format!("{c}/"),
         _ => DEFAULT_CATEGORY.to_string(),
     };
-    let advisories = AdvisoryRules::of(report, rules);
-    let mut descriptors: Vec<ReportingDescriptor> = rules.rules().iter().map(descriptor).collect();
+    // Only the rules that have results: GitHub needs no others, and every rule's help in every
+    // file made a small report hundreds of kilobytes.
+    let used = UsedRules::of(report, rules);
+    let advisories = AdvisoryRules::of(report, rules, used.rules.len());
+    let mut descriptors: Vec<ReportingDescriptor> =
+        used.rules.iter().copied().map(descriptor).collect();
     descriptors.extend(advisories.descriptors());
     let driver = ToolComponent::builder()
         .name("mcpgate")
@@ -48,7 +53,7 @@ pub fn to_sarif_with(report: &Report, rules: &RuleSet, category: Option<&str>) -
     let results: Vec<SarifResult> = report
         .findings
         .iter()
-        .map(|f| result(f, rules, &advisories))
+        .map(|f| result(f, &used, &advisories))
         .collect();
     let notifications: Vec<Notification> = report.notices.iter().map(notification).collect();
     let invocation = if notifications.is_empty() {
@@ -116,13 +121,14 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         .id(rule.id.clone())
         .name(pascal_case(&rule.id))
         .short_description(text(&rule.title))
-        .full_description(text(rule.docs.what.trim()))
+        .full_description(text(&clip(rule.docs.what.trim(), 1000)))
         .help(
             MultiformatMessageString::builder()
                 .text(help_text(rule))
                 .markdown(help_markdown(rule))
                 .build(),
         )
+        .help_uri(crate::rules::rule_page_url(&rule.id))
         .default_configuration(
             ReportingConfiguration::builder()
                 .level(json!(level_name(rule.severity)))
@@ -143,51 +149,39 @@ fn text(s: &str) -> MultiformatMessageString {
         .build()
 }
 
-fn help_text(rule: &Rule) -> String {
-    let mut out = format!(
-        "{}\n\nWhy: {}\n\nFix: {}",
-        rule.docs.what.trim(),
-        rule.docs.why.trim(),
-        rule.docs.fix.trim()
-    );
-    if !rule.docs.references.is_empty() {
-        out.push_str("\n\nReferences:");
-        for r in &rule.docs.references {
-            let _ = write!(out, "\n- {r}");
-        }
+/// `text` cut to at most `max` characters (GitHub's descriptions hold 1024).
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
     }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
     out
 }
 
+/// Short help, for viewers without markdown: the fix and where the rule's page is (what is in
+/// `fullDescription`; why, references and examples on the page).
+fn help_text(rule: &Rule) -> String {
+    format!(
+        "Fix: {}\n\nMore: {}",
+        rule.docs.fix.trim(),
+        crate::rules::rule_page_url(&rule.id)
+    )
+}
+
 fn help_markdown(rule: &Rule) -> String {
-    let mut out = format!(
-        "{}\n\n## Why it matters\n\n{}\n\n## How to fix\n\n{}\n",
-        rule.docs.what.trim(),
-        rule.docs.why.trim(),
-        rule.docs.fix.trim()
-    );
-    if let (Some(bad), Some(good)) = (rule.examples.bad.first(), rule.examples.good.first()) {
-        let fence = rule.example_fence();
-        let _ = write!(
-            out,
-            "\n## Example\n\nFlagged:\n\n```{fence}\n{}\n```\n\nNot flagged:\n\n```{fence}\n{}\n```\n",
-            bad.trim_end(),
-            good.trim_end()
-        );
-    }
-    if !rule.docs.references.is_empty() {
-        out.push_str("\n## References\n\n");
-        for r in &rule.docs.references {
-            let _ = writeln!(out, "- {r}");
-        }
-    }
     let cwe: Vec<String> = rule
         .cwe
         .iter()
         .map(|c| format!("[CWE-{c}](https://cwe.mitre.org/data/definitions/{c}.html)"))
         .collect();
-    let _ = write!(out, "\n{}\n", cwe.join(", "));
-    out
+    format!(
+        "{}\n\n**Fix.** {}\n\n[Rule documentation]({}) · {}\n",
+        rule.docs.what.trim(),
+        rule.docs.fix.trim(),
+        crate::rules::rule_page_url(&rule.id),
+        cwe.join(", ")
+    )
 }
 
 /// Dependency findings get one SARIF rule per advisory (`dep-vulnerable/GHSA-...`), as
@@ -201,17 +195,14 @@ struct AdvisoryRules<'a> {
 }
 
 impl<'a> AdvisoryRules<'a> {
-    fn of(report: &'a Report, rules: &'a RuleSet) -> AdvisoryRules<'a> {
+    fn of(report: &'a Report, rules: &'a RuleSet, offset: usize) -> AdvisoryRules<'a> {
         let mut out = BTreeMap::new();
         for f in &report.findings {
             if let (Some(id), Some(rule)) = (advisory_rule_id(f), rules.get(&f.rule_id)) {
                 out.entry(id).or_insert((rule, f));
             }
         }
-        AdvisoryRules {
-            rules: out,
-            offset: rules.rules().len(),
-        }
+        AdvisoryRules { rules: out, offset }
     }
 
     fn index_of(&self, id: &str) -> Option<usize> {
@@ -292,28 +283,85 @@ fn advisory_rule_id(f: &Finding) -> Option<String> {
         .map(|a| format!("{}/{}", f.rule_id, a.id))
 }
 
-fn result(f: &Finding, rules: &RuleSet, advisories: &AdvisoryRules<'_>) -> SarifResult {
-    // GitHub cannot show a line inside an archive: the location is the entry itself, and the
-    // message and properties name the archive it ships in.
-    let inside = crate::archive::split(&f.location.path);
-    let (path, message) = match inside {
-        Some((archive, entry)) => (entry, format!("{} (in {archive})", f.message)),
-        None => (f.location.path.as_str(), f.message.clone()),
-    };
-    let region = Region::builder()
-        .start_line(to_i64(f.location.start_line))
-        .start_column(to_i64(f.location.start_column))
-        .end_line(to_i64(f.location.end_line))
-        .end_column(to_i64(f.location.end_column))
-        .build();
-    let location = Location::builder()
-        .physical_location(
-            PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(uri_path(path)).build())
-                .region(region)
+/// The rules results refer to, in id order, with their index in `tool.driver.rules`.
+struct UsedRules<'a> {
+    rules: Vec<&'a Rule>,
+}
+
+impl<'a> UsedRules<'a> {
+    fn of(report: &Report, rules: &'a RuleSet) -> UsedRules<'a> {
+        let mut used: Vec<&'a Rule> = report
+            .findings
+            .iter()
+            .filter(|f| f.advisory.is_none())
+            .filter_map(|f| rules.get(&f.rule_id))
+            .collect();
+        used.sort_by(|a, b| a.id.cmp(&b.id));
+        used.dedup_by(|a, b| a.id == b.id);
+        UsedRules { rules: used }
+    }
+
+    fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
+    }
+}
+
+/// A SARIF location for a report location. GitHub cannot show a line inside an archive: a
+/// location in one is the archive file itself (line 1), and the caller names the entry.
+fn sarif_location(location: &crate::finding::Location, message: Option<&str>) -> Location {
+    let (uri, region) = match crate::archive::split(&location.path) {
+        Some((archive, _)) => (
+            uri_path(archive),
+            Region::builder()
+                .start_line(1)
+                .start_column(1)
+                .end_line(1)
+                .end_column(2)
                 .build(),
-        )
+        ),
+        None => (
+            uri_path(&location.path),
+            Region::builder()
+                .start_line(to_i64(location.start_line))
+                .start_column(to_i64(location.start_column))
+                .end_line(to_i64(location.end_line))
+                .end_column(to_i64(location.end_column))
+                .build(),
+        ),
+    };
+    let physical = PhysicalLocation::builder()
+        .artifact_location(ArtifactLocation::builder().uri(uri).build())
+        .region(region)
         .build();
+    match message {
+        Some(text) => Location::builder()
+            .physical_location(physical)
+            .message(Message::builder().text(text.to_string()).build())
+            .build(),
+        None => Location::builder().physical_location(physical).build(),
+    }
+}
+
+/// The trace as one code flow (source, steps, sink), as GitHub shows it under "Show paths".
+fn code_flow(f: &Finding) -> Option<serde_sarif::sarif::CodeFlow> {
+    let steps: Vec<Value> = f
+        .trace
+        .iter()
+        .map(|step| json!({ "location": sarif_location(&step.location, Some(&step.message)) }))
+        .collect();
+    serde_json::from_value(json!({ "threadFlows": [{ "locations": steps }] })).ok()
+}
+
+fn result(f: &Finding, used: &UsedRules<'_>, advisories: &AdvisoryRules<'_>) -> SarifResult {
+    let inside = crate::archive::split(&f.location.path);
+    let message = match inside {
+        Some((archive, entry)) => format!(
+            "{} (in {archive}: {entry}:{}:{})",
+            f.message, f.location.start_line, f.location.start_column
+        ),
+        None => f.message.clone(),
+    };
+    let location = sarif_location(&f.location, None);
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert("primaryLocationLineHash".to_string(), f.line_hash.clone());
     fingerprints.insert("mcpgate/v1".to_string(), f.fingerprint.clone());
@@ -322,7 +370,7 @@ fn result(f: &Finding, rules: &RuleSet, advisories: &AdvisoryRules<'_>) -> Sarif
             let index = advisories.index_of(&id);
             (id, index)
         }
-        None => (f.rule_id.clone(), rules.index_of(&f.rule_id)),
+        None => (f.rule_id.clone(), used.index_of(&f.rule_id)),
     };
     let builder = SarifResult::builder()
         .rule_id(rule_id)
@@ -334,10 +382,20 @@ fn result(f: &Finding, rules: &RuleSet, advisories: &AdvisoryRules<'_>) -> Sarif
         Some(i) => builder.rule_index(to_i64(i)).build(),
         None => builder.build(),
     };
+    if f.trace.len() > 1 {
+        result.code_flows = code_flow(f).map(|flow| vec![flow]);
+        // The source, for reviewers whose viewer shows related locations but not paths.
+        if let Some(source) = f.trace.first() {
+            let mut related = sarif_location(&source.location, Some(&source.message));
+            related.id = Some(1);
+            result.related_locations = Some(vec![related]);
+        }
+    }
     if let Some((archive, entry)) = inside {
         let mut extra = BTreeMap::new();
         extra.insert("archive".to_string(), json!(archive));
         extra.insert("archiveEntry".to_string(), json!(entry));
+        extra.insert("archiveEntryLine".to_string(), json!(f.location.start_line));
         result.properties = Some(PropertyBag::builder().additional_properties(extra).build());
     }
     result

@@ -19,7 +19,7 @@ impl Palette {
     }
 
     fn severity(&self, severity: Severity) -> String {
-        let label = format!("{:<8}", severity.as_str());
+        let label = severity.as_str();
         let code = match severity {
             Severity::Critical => "1;35",
             Severity::High => "1;31",
@@ -27,54 +27,49 @@ impl Palette {
             Severity::Low => "36",
             Severity::Info => "2",
         };
-        self.paint(code, &label)
+        self.paint(code, label)
     }
 }
 
+/// One block per finding, its location first as `path:line:col` (what terminals and editors
+/// jump to), then the source line and the rule.
 pub fn render(report: &Report, rules: &RuleSet, color: bool) -> String {
     let p = Palette { color };
     let mut out = String::new();
-    let mut current: Option<&str> = None;
     for f in &report.findings {
-        if current != Some(f.location.path.as_str()) {
-            if current.is_some() {
-                out.push('\n');
-            }
-            let _ = writeln!(out, "{}", p.paint("1;4", &printable(&f.location.path)));
-            current = Some(&f.location.path);
-        }
-        let position = format!("{}:{}", f.location.start_line, f.location.start_column);
-        let title = rules.get(&f.rule_id).map_or("", |r| r.title.as_str());
         let _ = writeln!(
             out,
-            "  {:>8}  {} {}  {}",
-            p.paint("2", &position),
+            "{}: {} {} {}",
+            p.paint("1", &position(&f.location)),
             p.severity(f.severity),
             p.paint("1", &f.rule_id),
             printable(&f.message),
         );
-        let _ = writeln!(
-            out,
-            "            {} {}",
-            p.paint("2", "│"),
-            printable(&f.snippet)
-        );
+        let _ = writeln!(out, "  {} {}", p.paint("2", "│"), printable(&f.snippet));
+        if let Some(source) = f.trace.first().filter(|_| f.trace.len() > 1) {
+            let _ = writeln!(
+                out,
+                "  {} from {}: {}",
+                p.paint("2", "├"),
+                position(&source.location),
+                printable(&source.message)
+            );
+        }
+        let title = rules.get(&f.rule_id).map_or("", |r| r.title.as_str());
         if !title.is_empty() && f.message != title {
             let cwe: Vec<String> = f.cwe.iter().map(|c| format!("CWE-{c}")).collect();
             let _ = writeln!(
                 out,
-                "            {} {} · {} · confidence {}",
+                "  {} {} · {} · confidence {}",
                 p.paint("2", "╰"),
                 p.paint("2", title),
                 p.paint("2", &cwe.join(", ")),
                 f.confidence
             );
         }
+        out.push('\n');
     }
     if !report.notices.is_empty() {
-        if !report.findings.is_empty() {
-            out.push('\n');
-        }
         for n in &report.notices {
             let label = match n.level {
                 NoticeLevel::Error => p.paint("1;31", "error"),
@@ -88,13 +83,21 @@ pub fn render(report: &Report, rules: &RuleSet, color: bool) -> String {
                 printable(&n.reason)
             );
         }
-    }
-    if !out.is_empty() {
         out.push('\n');
     }
     out.push_str(&summary_line(report));
     out.push('\n');
     out
+}
+
+/// `path:line:col`, what terminals and editors jump to.
+fn position(location: &crate::finding::Location) -> String {
+    format!(
+        "{}:{}:{}",
+        printable(&location.path),
+        location.start_line,
+        location.start_column
+    )
 }
 
 /// `3 findings (1 critical, 2 high) in 2 files; 14 files scanned`
@@ -134,4 +137,28 @@ pub fn summary_line(report: &Report) -> String {
         let _ = write!(line, "; {} could not be analyzed", plural(errors, "file"));
     }
     line
+}
+
+/// `--stats`: files, bytes and time per analyzer, and the scan's wall time.
+pub fn stats_table(stats: &crate::stats::ScanStats) -> String {
+    let mut out = format!(
+        "{:<14} {:>8} {:>12} {:>10}\n",
+        "analyzer", "files", "bytes", "seconds"
+    );
+    for row in &stats.phases {
+        let _ = writeln!(
+            out,
+            "{:<14} {:>8} {:>12} {:>10.3}",
+            row.name, row.files, row.bytes, row.seconds
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} files, {} in {:.3} s wall on {} threads (analyzer times are summed over threads)",
+        stats.files,
+        crate::scan::human_size(stats.bytes),
+        stats.wall_seconds,
+        stats.threads
+    );
+    out
 }

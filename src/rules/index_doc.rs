@@ -1,15 +1,34 @@
-//! Renders `rules/README.md` from the rule files, so the documentation cannot drift from the
-//! rules. A test fails when the committed file differs (`MCPGATE_BLESS=1 cargo test` rewrites it).
+//! Renders the rule documentation under `docs/rules/` from the rule files (an index and one
+//! page per rule, the page SARIF's `helpUri` links to), so the documentation cannot drift
+//! from the rules. A test fails when a committed page differs (`MCPGATE_BLESS=1 cargo test
+//! --test rules` rewrites them).
 
 use super::RuleSet;
 use std::fmt::Write;
 
+/// Where a rule's page is published: the repository at this version's tag.
+pub fn rule_page_url(id: &str) -> String {
+    format!(
+        "https://github.com/mcpgate/mcpgate/blob/v{}/docs/rules/{id}.md",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Every page of `docs/rules/`: `README.md` (the index) and `<id>.md` per rule.
+pub fn rule_pages(set: &RuleSet) -> Vec<(String, String)> {
+    let mut pages = vec![("README.md".to_string(), index_markdown(set))];
+    for rule in set.rules() {
+        pages.push((format!("{}.md", rule.id), rule_page(rule)));
+    }
+    pages
+}
+
 pub fn index_markdown(set: &RuleSet) -> String {
     let mut out = String::new();
     out.push_str(
-        "<!-- Generated from the rule files by `MCPGATE_BLESS=1 cargo test`; do not edit. -->\n\
+        "<!-- Generated from the rule files by `MCPGATE_BLESS=1 cargo test --test rules`; do not edit. -->\n\
          # mcpgate rules\n\n\
-         One TOML file per rule, under `rules/<group>/<id>.toml`. Each carries its id, title,\n\
+         One TOML file per rule, under `rules/<group>/<id>.toml`, and one page per rule here. Each carries its id, title,\n\
          severity, confidence, CWE ids, languages, the `[match]` spec, the finding `message`,\n\
          `[docs]` (what, why, fix, references) and `[examples]` (`bad` snippets must fire,\n\
          `good` snippets must stay silent: they are the rule's tests). `mcpgate rules show ID`\n\
@@ -53,7 +72,7 @@ pub fn index_markdown(set: &RuleSet) -> String {
         let langs: Vec<&str> = rule.languages.iter().map(|l| l.as_str()).collect();
         let _ = writeln!(
             out,
-            "| [`{id}`](#{id}) | {title} | {sev} | {conf} | {cwe} | {langs} |",
+            "| [`{id}`]({id}.md) | {title} | {sev} | {conf} | {cwe} | {langs} |",
             id = rule.id,
             title = rule.title.replace('|', "\\|"),
             sev = rule.severity,
@@ -62,38 +81,56 @@ pub fn index_markdown(set: &RuleSet) -> String {
             langs = langs.join(", "),
         );
     }
-    for rule in set.rules() {
-        let _ = write!(
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// One rule's page: what it matches, what, why, fix, references, examples.
+fn rule_page(rule: &super::Rule) -> String {
+    let mut out = format!(
+        "<!-- Generated from `{origin}` by `MCPGATE_BLESS=1 cargo test --test rules`; do not edit. -->\n\
+         # {id}\n\n**{title}** · severity {sev} · confidence {conf}",
+        origin = rule.origin,
+        id = rule.id,
+        title = rule.title,
+        sev = rule.severity,
+        conf = rule.confidence,
+    );
+    let cwe: Vec<String> = rule
+        .cwe
+        .iter()
+        .map(|c| format!("[CWE-{c}](https://cwe.mitre.org/data/definitions/{c}.html)"))
+        .collect();
+    if !cwe.is_empty() {
+        let _ = write!(out, " · {}", cwe.join(", "));
+    }
+    let _ = write!(out, " · [all rules](README.md)\n\n");
+    let _ = writeln!(out, "{}\n", rule.match_summary());
+    let _ = writeln!(out, "## What\n\n{}\n", rule.docs.what.trim());
+    let _ = writeln!(out, "## Why it matters\n\n{}\n", rule.docs.why.trim());
+    let _ = writeln!(out, "## How to fix\n\n{}\n", rule.docs.fix.trim());
+    if !rule.docs.references.is_empty() {
+        out.push_str("## References\n\n");
+        for r in &rule.docs.references {
+            let _ = writeln!(out, "- {r}");
+        }
+        out.push('\n');
+    }
+    let fence = rule.example_fence();
+    if !rule.examples.bad.is_empty() || !rule.examples.good.is_empty() {
+        out.push_str("## Examples\n\n");
+    }
+    for bad in &rule.examples.bad {
+        let _ = writeln!(out, "Flagged:\n\n```{fence}\n{}\n```\n", bad.trim_end());
+    }
+    for good in &rule.examples.good {
+        let _ = writeln!(
             out,
-            "\n## {id}\n\n**{title}** · severity {sev} · confidence {conf} · file `{origin}`\n\n",
-            id = rule.id,
-            title = rule.title,
-            sev = rule.severity,
-            conf = rule.confidence,
-            origin = rule.origin,
+            "Not flagged:\n\n```{fence}\n{}\n```\n",
+            good.trim_end()
         );
-        let _ = writeln!(out, "{}\n", rule.match_summary());
-        let _ = writeln!(out, "**What.** {}\n", rule.docs.what.trim());
-        let _ = writeln!(out, "**Why.** {}\n", rule.docs.why.trim());
-        let _ = writeln!(out, "**Fix.** {}\n", rule.docs.fix.trim());
-        if !rule.docs.references.is_empty() {
-            out.push_str("**References.**\n");
-            for r in &rule.docs.references {
-                let _ = writeln!(out, "- {r}");
-            }
-            out.push('\n');
-        }
-        let fence = rule.example_fence();
-        for bad in &rule.examples.bad {
-            let _ = writeln!(out, "Flagged:\n\n```{fence}\n{}\n```\n", bad.trim_end());
-        }
-        for good in &rule.examples.good {
-            let _ = writeln!(
-                out,
-                "Not flagged:\n\n```{fence}\n{}\n```\n",
-                good.trim_end()
-            );
-        }
     }
     while out.ends_with("\n\n") {
         out.pop();

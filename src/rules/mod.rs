@@ -5,10 +5,10 @@
 mod index_doc;
 mod model;
 
-pub use index_doc::index_markdown;
+pub use index_doc::{index_markdown, rule_page_url, rule_pages};
 pub use model::{
     ArgCondition, ArgIs, CallMatch, DependencyMatch, DescriptionMatch, DockerfileMatch, Docs,
-    Examples, Language, Matcher, McpConfigMatch, MinSource, Rule, SecretMatch,
+    Examples, IgnoreCheck, Language, Matcher, McpConfigMatch, MinSource, Rule, SecretMatch,
 };
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
@@ -40,6 +40,8 @@ pub struct RuleSet {
     secret_prefilter: Option<crate::analyze::secrets::SecretPrefilter>,
     /// Which file-level engines have rules; the pipeline asks for every file it walks.
     engines: Engines,
+    /// Ids of rules turned off (`disable`), still known to ignore comments that name them.
+    retired: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -193,6 +195,7 @@ impl RuleSet {
             languages,
             sanitizers: all_sanitizers,
             method_sanitizers,
+            retired: Vec::new(),
         })
     }
 
@@ -291,9 +294,27 @@ impl RuleSet {
         self.sanitizers.contains(callee)
     }
 
-    /// Keeps only the rules `keep` accepts (used to test one rule in isolation).
+    /// Keeps only the rules `keep` accepts (`disable`, and to test one rule in isolation);
+    /// the others stay known by id.
     pub fn filtered(&self, keep: impl Fn(&Rule) -> bool) -> Result<RuleSet> {
-        RuleSet::from_rules(self.rules.iter().filter(|r| keep(r)).cloned().collect())
+        let (kept, dropped): (Vec<&Rule>, Vec<&Rule>) = self.rules.iter().partition(|r| keep(r));
+        let mut set = RuleSet::from_rules(kept.into_iter().cloned().collect())?;
+        set.retired = self.retired.clone();
+        set.retired
+            .extend(dropped.into_iter().map(|r| r.id.clone()));
+        Ok(set)
+    }
+
+    /// Whether `id` names a rule of this set, one turned off, or one renamed.
+    pub fn knows(&self, id: &str) -> bool {
+        self.get(id).is_some() || self.retired.iter().any(|r| r == id) || renamed(id).is_some()
+    }
+
+    /// The rule of an `mcpgate:ignore` check.
+    pub fn ignore_rule(&self, check: IgnoreCheck) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| matches!(&r.matcher, Matcher::IgnoreComment(m) if m.check == check))
     }
 
     /// The languages some rule applies to; files of other languages are not parsed.

@@ -239,10 +239,25 @@ pub struct DependencyMatch {
     pub check: crate::deps::DepCheck,
 }
 
-/// No parameters: the check is the suppression syntax itself.
+/// Which fault of an `mcpgate:ignore` comment the rule reports.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IgnoreCommentMatch {}
+pub struct IgnoreCommentMatch {
+    #[serde(default)]
+    pub check: IgnoreCheck,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IgnoreCheck {
+    /// `mcpgate:ignore RULE` with nothing after the rule id.
+    #[default]
+    WithoutReason,
+    /// The marker in a comment, followed by no rule id or an id no rule has.
+    Invalid,
+    /// An ignore that silenced no finding on its line or the next.
+    Unused,
+}
 
 /// A credential in any text file: keywords (the prefilter), a regex whose `secret_group`
 /// captures the secret, an entropy floor and allowlists against placeholders.

@@ -62,6 +62,32 @@ pub struct Origin {
     /// Position among the function's parameters (what callers' arguments map to).
     pub index: usize,
     pub kind: FnKind,
+    /// Where the parameter is in this file, when known: the trace's first step.
+    pub at: Option<Span>,
+}
+
+impl Origin {
+    /// `tool parameter `cmd` of `run``, as messages and traces name it.
+    fn describe(&self) -> String {
+        let who = match self.kind {
+            FnKind::Entry(kind) => kind.describe(),
+            FnKind::Public | FnKind::Private => "parameter",
+        };
+        format!("{who} `{}` of `{}`", self.param, self.function)
+    }
+}
+
+impl Taint {
+    /// The helper functions the value passed through, as `` `a()`, `b()` ``.
+    fn helpers(&self) -> Option<String> {
+        (!self.through.is_empty()).then(|| {
+            self.through
+                .iter()
+                .map(|h| format!("`{h}()`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
 }
 
 /// A tainted value: its origin, the last variable it was stored in, the sanitizers it went
@@ -459,11 +485,7 @@ pub(crate) fn grade(rule: &Rule, hit: &Hit) -> Option<(Severity, Confidence, Str
         )),
         Flow::Tainted(taints) => {
             // Name the most dangerous origin: an entry point beats a public parameter.
-            let best = taints.iter().min_by_key(|t| match t.origin.kind {
-                FnKind::Entry(_) => 0,
-                FnKind::Public => 1,
-                FnKind::Private => 2,
-            })?;
+            let best = best_taint(taints)?;
             let reported = match best.origin.kind {
                 FnKind::Entry(_) => true,
                 FnKind::Public => min_source != MinSource::Entry,
@@ -472,26 +494,66 @@ pub(crate) fn grade(rule: &Rule, hit: &Hit) -> Option<(Severity, Confidence, Str
             if !reported {
                 return None;
             }
-            let (severity, confidence, who) = match best.origin.kind {
-                FnKind::Entry(kind) => (rule.severity, Confidence::High, kind.describe()),
-                FnKind::Public => (lower(rule.severity), Confidence::Medium, "parameter"),
-                FnKind::Private => (lower(rule.severity), Confidence::Low, "parameter"),
+            let (severity, confidence) = match best.origin.kind {
+                FnKind::Entry(_) => (rule.severity, Confidence::High),
+                FnKind::Public => (lower(rule.severity), Confidence::Medium),
+                FnKind::Private => (lower(rule.severity), Confidence::Low),
             };
-            let mut why = format!(
-                "; {who} `{}` of `{}` reaches it",
-                best.origin.param, best.origin.function
-            );
+            let mut why = format!("; {} reaches it", best.origin.describe());
             if let Some(via) = best.via.as_deref().filter(|v| **v != *best.origin.param) {
                 why.push_str(&format!(" via `{via}`"));
             }
-            if !best.through.is_empty() {
-                let helpers: Vec<String> =
-                    best.through.iter().map(|h| format!("`{h}()`")).collect();
-                why.push_str(&format!(" through {}", helpers.join(", ")));
+            if let Some(helpers) = best.helpers() {
+                why.push_str(&format!(" through {helpers}"));
             }
             Some((severity, confidence, why))
         }
     }
+}
+
+/// The origin a finding names: an entry point's parameter beats a public one's.
+fn best_taint(taints: &[Taint]) -> Option<&Taint> {
+    taints.iter().min_by_key(|t| match t.origin.kind {
+        FnKind::Entry(_) => 0,
+        FnKind::Public => 1,
+        FnKind::Private => 2,
+    })
+}
+
+/// Source, helpers passed through, sink: the path a reviewer follows (SARIF `codeFlows`).
+/// Only for values traced to a parameter of this file.
+fn trace(
+    ctx: &FileContext<'_>,
+    hit: &Hit,
+    callee: &str,
+    finding: &crate::finding::Finding,
+) -> Vec<crate::finding::TraceStep> {
+    let Hit::Value(Flow::Tainted(taints)) = hit else {
+        return Vec::new();
+    };
+    let Some(best) = best_taint(taints) else {
+        return Vec::new();
+    };
+    let Some(at) = best.origin.at else {
+        return Vec::new();
+    };
+    let mut source = best.origin.describe();
+    if let Some(via) = best.via.as_deref().filter(|v| **v != *best.origin.param) {
+        source.push_str(&format!(", stored in `{via}`"));
+    }
+    if let Some(helpers) = best.helpers() {
+        source.push_str(&format!(", passed through {helpers}"));
+    }
+    vec![
+        crate::finding::TraceStep {
+            location: ctx.location(at),
+            message: source,
+        },
+        crate::finding::TraceStep {
+            location: finding.location.clone(),
+            message: format!("reaches `{callee}`"),
+        },
+    ]
 }
 
 fn lower(severity: Severity) -> Severity {
@@ -622,6 +684,7 @@ pub fn analyze(
             let mut finding = ctx.finding(rule, hit.span, message);
             finding.severity = severity;
             finding.confidence = confidence;
+            finding.trace = trace(ctx, &hit.hit, &hit.callee, &finding);
             best.insert(key, (severity, confidence, finding));
         }
     }
@@ -725,6 +788,7 @@ impl ExternalTaint {
                 param: Rc::from(self.param.as_str()),
                 index: 0,
                 kind: self.kind,
+                at: None,
             },
             via: self.via.clone(),
             sanitizers: self.sanitizers.clone(),
@@ -1109,6 +1173,7 @@ mod tests {
                 param: "p".into(),
                 index: 0,
                 kind,
+                at: None,
             },
             via: None,
             sanitizers: vec![],

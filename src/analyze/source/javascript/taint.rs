@@ -359,6 +359,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             return;
         };
         let (function, kind) = (&f.name, f.kind);
+        let param_span = Some(span(pattern));
         let tainted = match kind {
             FnKind::Entry(EntryKind::Resource) => index <= 1,
             FnKind::Entry(_) => index == 0,
@@ -380,6 +381,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                     param: Rc::from(name),
                     index,
                     kind,
+                    at: param_span,
                 },
                 via: None,
                 sanitizers: Vec::new(),

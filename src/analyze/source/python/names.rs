@@ -52,6 +52,8 @@ pub(super) struct Param {
     pub numeric: bool,
     /// `*args` (collects extra positionals) or `**kwargs` (collects extra keywords).
     pub variadic: Option<Variadic>,
+    /// Where the parameter's name is, for the trace of a finding it reaches.
+    pub span: crate::analyze::Span,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -606,6 +608,15 @@ fn params(list: Node<'_>, src: &str, is_method: bool) -> Vec<Param> {
             harmless_type: harmless_type(&annotation),
             numeric: harmless_type(&annotation) && numeric_type(&annotation),
             variadic,
+            span: {
+                let (start, end) = (name_node.start_position(), name_node.end_position());
+                crate::analyze::Span {
+                    start_row: start.row,
+                    start_byte_col: start.column,
+                    end_row: end.row,
+                    end_byte_col: end.column,
+                }
+            },
             name,
         });
     }

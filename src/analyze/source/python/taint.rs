@@ -385,6 +385,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                             param: Rc::from(p.name.as_str()),
                             index,
                             kind: def.kind,
+                            at: Some(p.span),
                         },
                         via: None,
                         sanitizers: {
