@@ -29,6 +29,7 @@ pub mod gate;
 mod git;
 pub mod github;
 pub mod history;
+pub mod output_file;
 pub mod package_layout;
 pub mod policy;
 pub mod report;

@@ -52,6 +52,7 @@ fn run_in(env: &ActionsEnv) -> Result<u8, String> {
         update_db(&inputs)?;
     }
     let paths = expand_paths(&inputs.paths, Path::new("."))?;
+    crate::github::action::within_workspace(&paths, Path::new("."))?;
     let argv = scan_argv(&inputs, &paths, env, &mut |m| {
         log(&workflow_command("notice", "mcpgate", m))
     });
@@ -77,8 +78,8 @@ fn run_in(env: &ActionsEnv) -> Result<u8, String> {
         ..RenderOptions::default()
     };
     let sarif = render(Format::Sarif, &run.report, &run.rules, &options);
-    std::fs::write(&inputs.sarif_file, &sarif)
-        .map_err(|e| format!("cannot write {}: {e}", inputs.sarif_file.display()))?;
+    crate::output_file::write(&inputs.sarif_file, sarif.as_bytes(), Path::new("."))
+        .map_err(|e| e.to_string())?;
     show(&inputs, &run, &options);
     if let Some(summary) = &env.step_summary {
         let body = render(Format::Markdown, &run.report, &run.rules, &options);
@@ -315,14 +316,10 @@ pub(crate) fn apply_test_timing(options: &mut UploadOptions) {
     }
 }
 
+/// Appends to a file the runner gave (summary, outputs); never through a link, and below the
+/// workspace never through a linked directory.
 fn append(path: &Path, text: &str) -> Result<(), String> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::output_file::append(path, text.as_bytes(), Path::new(".")).map_err(|e| e.to_string())
 }
 
 fn log(text: &str) {

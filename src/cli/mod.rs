@@ -302,6 +302,8 @@ fn use_color(no_color_flag: bool) -> bool {
     !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Writes a report below the working directory's trust: no link planted in the tree is
+/// followed (`output_file`).
 fn write_file(path: &Path, body: &str) -> Result<(), String> {
-    std::fs::write(path, body).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::output_file::write(path, body.as_bytes(), Path::new(".")).map_err(|e| e.to_string())
 }

@@ -30,8 +30,9 @@ pub fn run(args: &ToolsArgs) -> Result<u8, String> {
     let tools = &report.tools;
     if args.lock {
         let path = root.join(LOCK_FILE);
-        std::fs::write(&path, Lock::of(tools).to_json())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        // The lock lives in the scanned tree, where a planted link could redirect the write.
+        crate::output_file::write(&path, Lock::of(tools).to_json().as_bytes(), &root)
+            .map_err(|e| e.to_string())?;
         eprintln!(
             "mcpgate: wrote {} ({} entries); commit it, and scans will flag tools that differ",
             path.display(),

@@ -182,6 +182,26 @@ pub fn expand_paths(patterns: &[String], base: &std::path::Path) -> Result<Vec<S
     Ok(out)
 }
 
+/// Every path must stay in the workspace once links are resolved: a link the repository
+/// planted (`path: src` with `src -> /`) must not aim the scan, and its reports, at the
+/// runner's files.
+pub fn within_workspace(paths: &[String], workspace: &std::path::Path) -> Result<(), String> {
+    let root = std::fs::canonicalize(workspace)
+        .map_err(|e| format!("the workspace {}: {e}", workspace.display()))?;
+    for path in paths {
+        // A path that does not exist is the scan's error to report, with its own message.
+        if let Ok(resolved) = std::fs::canonicalize(workspace.join(path))
+            && !resolved.starts_with(&root)
+        {
+            return Err(format!(
+                "input `path`: `{path}` leads out of the workspace (to {}) through a symbolic link; it is not scanned",
+                resolved.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Splits `extra_args` like a shell would split words, with '…' and "…" quoting and no
 /// expansion of anything.
 pub fn split_args(text: &str) -> Result<Vec<String>, String> {

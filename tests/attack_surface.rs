@@ -1,0 +1,147 @@
+//! The scanner as attack surface: a repository (or a pull request) plants links where mcpgate
+//! writes its reports, or where the action is told to scan. No write may follow them.
+
+#![cfg(unix)]
+
+use std::os::unix::fs::symlink;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const SERVER: &str = "from mcp.server.fastmcp import FastMCP\nimport subprocess\nmcp = FastMCP('x')\n\n@mcp.tool()\ndef run(cmd: str) -> str:\n    return subprocess.run(cmd, shell=True, timeout=5).stdout\n";
+
+/// A repository with one vulnerable tool, and a file outside it that an attacker wants
+/// overwritten (a shell start-up file, a workflow script).
+struct Setup {
+    _dir: tempfile::TempDir,
+    repo: std::path::PathBuf,
+    victim: std::path::PathBuf,
+    outside: std::path::PathBuf,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    let outside = dir.path().join("home");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    std::fs::write(repo.join("server.py"), SERVER).expect("write");
+    let victim = outside.join(".bashrc");
+    std::fs::write(&victim, "# the runner's own\n").expect("write");
+    Setup {
+        _dir: dir,
+        repo,
+        victim,
+        outside,
+    }
+}
+
+fn mcpgate(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run mcpgate")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn untouched(s: &Setup) {
+    assert_eq!(
+        std::fs::read_to_string(&s.victim).expect("victim"),
+        "# the runner's own\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(&s.outside)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(
+        names.len(),
+        1,
+        "nothing new outside the repository: {names:?}"
+    );
+}
+
+#[test]
+fn report_files_are_not_written_through_planted_links() {
+    let s = setup();
+    symlink(&s.victim, s.repo.join("mcpgate.sarif")).expect("symlink");
+    symlink(&s.victim, s.repo.join("report.json")).expect("symlink");
+    symlink(&s.outside, s.repo.join("reports")).expect("symlink");
+
+    let out = mcpgate(&s.repo, &["scan", ".", "--sarif", "mcpgate.sarif"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("refusing to write mcpgate.sarif: it is a symbolic link"),
+        "{}",
+        stderr(&out)
+    );
+    let out = mcpgate(&s.repo, &["scan", ".", "-f", "json", "-o", "report.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = mcpgate(&s.repo, &["scan", ".", "-o", "reports/scan.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("reports is a symbolic link inside"),
+        "{}",
+        stderr(&out)
+    );
+    let out = mcpgate(&s.repo, &["baseline", "write", ".", "-o", "report.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    untouched(&s);
+
+    // A regular path is written as before.
+    let out = mcpgate(&s.repo, &["scan", ".", "--sarif", "ok.sarif"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(s.repo.join("ok.sarif").is_file());
+}
+
+#[test]
+fn the_tool_lock_is_not_written_through_a_planted_link() {
+    let s = setup();
+    symlink(&s.victim, s.repo.join("mcp-tools.lock")).expect("symlink");
+    let out = mcpgate(&s.repo, &["tools", ".", "--lock"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("it is a symbolic link"),
+        "{}",
+        stderr(&out)
+    );
+    untouched(&s);
+}
+
+fn action(s: &Setup, inputs: &[(&str, &str)]) -> Output {
+    let outputs = s.repo.parent().expect("parent").join("outputs.txt");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mcpgate"));
+    cmd.arg("action")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("GITHUB_WORKSPACE", &s.repo)
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("INPUT_UPLOAD_SARIF", "false")
+        .current_dir(&s.repo);
+    for (k, v) in inputs {
+        cmd.env(format!("INPUT_{}", k.to_ascii_uppercase()), v);
+    }
+    cmd.output().expect("run the action")
+}
+
+#[test]
+fn the_action_writes_through_no_link_and_scans_nothing_outside_the_workspace() {
+    let s = setup();
+    symlink(&s.victim, s.repo.join("mcpgate.sarif")).expect("symlink");
+    let out = action(&s, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(log.contains("::error"), "{log}");
+    assert!(log.contains("it is a symbolic link"), "{log}");
+    untouched(&s);
+
+    std::fs::remove_file(s.repo.join("mcpgate.sarif")).expect("rm");
+    symlink(&s.outside, s.repo.join("src")).expect("symlink");
+    let out = action(&s, &[("path", "src")]);
+    assert_eq!(out.status.code(), Some(2));
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(log.contains("`src` leads out of the workspace"), "{log}");
+    assert!(!s.repo.join("mcpgate.sarif").exists());
+}
