@@ -32,6 +32,7 @@ pub mod history;
 pub mod output_file;
 pub mod package_layout;
 pub mod policy;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -241,6 +241,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             .findings
             .extend(removed_tools(lock, text, &report.tools, rules));
     }
+    crate::redact::report(&mut report);
     report.normalize();
     if options.stats {
         report.stats = Some(ScanStats {
@@ -691,6 +692,12 @@ fn analyze_file(
     let size = text.len() as u64;
     outcome.timings.record(Phase::Read, reading, size);
     let ctx = FileContext::new(&file.rel, &text);
+    // Secrets first: every later finding's snippet and message hides them.
+    if secrets {
+        let start = Instant::now();
+        outcome.findings.extend(secrets::scan(&ctx, rules));
+        outcome.timings.record(Phase::Secrets, start, size);
+    }
     if let Some(lang) = lang {
         let start = Instant::now();
         let analyzed = source::analyze(lang, &ctx, rules, options.parse_timeout, project);
@@ -709,11 +716,6 @@ fn analyze_file(
             _ => Phase::TypeScript,
         };
         outcome.timings.record(phase, start, size);
-    }
-    if secrets {
-        let start = Instant::now();
-        outcome.findings.extend(secrets::scan(&ctx, rules));
-        outcome.timings.record(Phase::Secrets, start, size);
     }
     if package::in_package(&file.rel) {
         let start = Instant::now();
@@ -737,7 +739,6 @@ fn analyze_file(
     }
     // Fingerprints once, after suppressions: occurrences are counted over what is reported.
     let start = Instant::now();
-    secrets::hide_in_snippets(&mut outcome.findings, rules);
     if options.inline_ignores {
         let mut suppressed = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
         suppressed.fingerprint_unused(&ctx);
@@ -828,8 +829,8 @@ fn check_client_config(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut Fil
 }
 
 /// Adds an analyzer's findings and notices to the file's. One secret is one finding: a
-/// credential finding (`is_credential` of its rule's matcher) on a line where a secret rule
-/// already reported is dropped.
+/// credential finding (`is_credential` of its rule's matcher) over the same characters as a
+/// secret rule's finding is dropped (another credential on the same line is not).
 fn merge_once_per_secret(
     outcome: &mut FileOutcome,
     rules: &RuleSet,
@@ -837,16 +838,25 @@ fn merge_once_per_secret(
     is_credential: impl Fn(&Matcher) -> bool,
 ) {
     let matcher = |f: &crate::finding::Finding| rules.get(&f.rule_id).map(|r| &r.matcher);
-    let secret_lines: Vec<usize> = outcome
+    let secrets: Vec<&crate::finding::Location> = outcome
         .findings
         .iter()
         .filter(|f| matches!(matcher(f), Some(Matcher::Secret(_))))
-        .map(|f| f.location.start_line)
+        .map(|f| &f.location)
         .collect();
-    outcome.findings.extend(found.into_iter().filter(|f| {
-        let credential = matcher(f).is_some_and(&is_credential);
-        !(credential && secret_lines.contains(&f.location.start_line))
-    }));
+    let overlaps = |a: &crate::finding::Location, b: &crate::finding::Location| {
+        a.start_line == b.start_line
+            && a.start_column < b.end_column
+            && b.start_column < a.end_column
+    };
+    let kept: Vec<crate::finding::Finding> = found
+        .into_iter()
+        .filter(|f| {
+            let credential = matcher(f).is_some_and(&is_credential);
+            !(credential && secrets.iter().any(|s| overlaps(s, &f.location)))
+        })
+        .collect();
+    outcome.findings.extend(kept);
     outcome.notices.extend(notices);
 }
 
@@ -941,6 +951,8 @@ pub fn analyze_text_with(
     tool_lock: Option<&crate::tools::Lock>,
 ) -> FileOutcome {
     let ctx = FileContext::new(rel_path, text);
+    // Secrets first: every later finding's snippet and message hides them.
+    let found_secrets = secrets::scan(&ctx, rules);
     let mut outcome = match language_for(Path::new(rel_path), text.as_bytes()) {
         Some(lang) => source::analyze(
             lang,
@@ -955,7 +967,7 @@ pub fn analyze_text_with(
         compare_with_lock(&ctx, rules, lock, &mut outcome);
     }
     toxic_combination(&ctx, rules, &mut outcome);
-    outcome.findings.extend(secrets::scan(&ctx, rules));
+    outcome.findings.extend(found_secrets);
     if package::in_package(rel_path) {
         outcome.findings.extend(package::scan(&ctx, rules));
     }
@@ -970,7 +982,6 @@ pub fn analyze_text_with(
     if let Some(kind) = deps.kind_of(rel_path) {
         audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
     }
-    secrets::hide_in_snippets(&mut outcome.findings, rules);
     // Fingerprints once, after suppressions: occurrences are counted over what is reported.
     // No finding arrives later here, so an unused ignore is settled now.
     let suppressed = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
@@ -979,6 +990,14 @@ pub fn analyze_text_with(
         .findings
         .extend(suppressed.unused.into_iter().map(|(_, f)| f));
     ctx.fingerprint(&mut outcome.findings);
+    let mut scrubbed = crate::finding::Report {
+        findings: std::mem::take(&mut outcome.findings),
+        notices: std::mem::take(&mut outcome.notices),
+        ..crate::finding::Report::default()
+    };
+    crate::redact::report(&mut scrubbed);
+    outcome.findings = scrubbed.findings;
+    outcome.notices = scrubbed.notices;
     outcome
 }
 

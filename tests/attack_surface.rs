@@ -145,3 +145,71 @@ fn the_action_writes_through_no_link_and_scans_nothing_outside_the_workspace() {
     assert!(log.contains("`src` leads out of the workspace"), "{log}");
     assert!(!s.repo.join("mcpgate.sarif").exists());
 }
+
+/// Secrets planted where earlier versions printed them: past the snippet's cut, in a key
+/// written on one line, in the messages of rules that quote launch commands, URLs and
+/// headers, in notices. No output format may carry any part of them beyond the redacted head.
+#[test]
+fn no_secret_reaches_any_output_format() {
+    let s = setup();
+    // Made up here, so that the repository holds nothing shaped like a credential.
+    let token = |prefix: &str, n: usize| -> String {
+        let alphabet = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15 ^ n as u64;
+        let mut out = prefix.to_string();
+        for _ in 0..n {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            out.push(char::from(alphabet[(x % alphabet.len() as u64) as usize]));
+        }
+        out
+    };
+    let long = token("sk-proj-", 300);
+    let body: Vec<String> = (0..4).map(|i| token("", 64 + i)).collect();
+    let password = token("P4ss", 20);
+    let api_key = token("k9", 30);
+    let pem = format!(
+        "SIGNING_KEY=\"-----BEGIN RSA PRIVATE KEY-----\\n{}\\n-----END RSA PRIVATE KEY-----\\n\"\n",
+        body.join("\\n")
+    );
+    let padding = "x".repeat(380);
+    let minified = format!("var a=\"{padding}\";var config={{apiKey:\"{long}\"}};\n");
+    std::fs::write(s.repo.join(".env"), &pem).expect("write");
+    std::fs::write(s.repo.join("bundle.js"), &minified).expect("write");
+    std::fs::write(
+        s.repo.join(".mcp.json"),
+        format!(
+            r#"{{"mcpServers": {{"remote": {{"command": "npx", "args": ["mcp-remote", "https://bob:{password}@mcp.example.com/sse", "--api-key", "{api_key}"]}}}}}}"#
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        s.repo.join("Dockerfile"),
+        format!(
+            "FROM python:3.12.7-slim\nADD https://bob:{password}@files.example.com/tool.tgz /opt/\nUSER app\n"
+        ),
+    )
+    .expect("write");
+    let secrets: Vec<&str> = [long.as_str(), password.as_str(), api_key.as_str()]
+        .into_iter()
+        .chain(body.iter().map(String::as_str))
+        .collect();
+    for format in ["text", "json", "sarif", "github", "markdown"] {
+        let out = mcpgate(&s.repo, &["scan", ".", "-f", format, "--no-audit"]);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(all.len() > 200, "{format}: {all}");
+        for secret in &secrets {
+            // Any eight characters past the four a redaction shows.
+            let tail: String = secret.chars().skip(4).take(8).collect();
+            assert!(
+                !all.contains(&tail),
+                "{format} shows part of a secret ({tail}):\n{all}"
+            );
+        }
+    }
+}

@@ -42,11 +42,17 @@ pub struct Span {
     pub end_byte_col: usize,
 }
 
+/// The longest snippet a finding shows, in characters.
+const SNIPPET_CHARS: usize = 400;
+
 /// One file's text with the helpers every analyzer needs to turn spans into findings.
 pub struct FileContext<'a> {
     pub rel_path: &'a str,
     pub text: &'a str,
     line_starts: Vec<usize>,
+    /// Byte ranges of the secrets in the file, once the secret scan has found them: every
+    /// snippet and message made afterwards hides them.
+    secrets: std::cell::OnceCell<Vec<(usize, usize)>>,
 }
 
 impl<'a> FileContext<'a> {
@@ -57,7 +63,67 @@ impl<'a> FileContext<'a> {
             rel_path,
             text,
             line_starts,
+            secrets: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Records where the file's secrets are (once; the secret scan does it first).
+    pub fn hide_secrets(&self, ranges: Vec<(usize, usize)>) {
+        let _ = self.secrets.set(ranges);
+    }
+
+    fn secret_ranges(&self) -> &[(usize, usize)] {
+        self.secrets.get().map_or(&[], Vec::as_slice)
+    }
+
+    /// The trimmed text of `row` as findings show it: every secret on it redacted first, then
+    /// cut (cutting first would leave the head of a long secret whole).
+    pub fn snippet(&self, row: usize) -> String {
+        let line = self.line(row);
+        let start = self.line_starts.get(row).copied().unwrap_or(0);
+        let end = start + line.len();
+        let mut shown = String::with_capacity(line.len().min(SNIPPET_CHARS * 4));
+        let mut at = start;
+        let mut hidden: Vec<(usize, usize)> = self
+            .secret_ranges()
+            .iter()
+            .copied()
+            .filter(|(s, e)| *s < end && *e > start)
+            .collect();
+        hidden.sort_unstable();
+        for (s, e) in hidden {
+            if s > at {
+                shown.push_str(self.text.get(at..s).unwrap_or(""));
+            }
+            if e > at {
+                // The secret's own start shows its first characters; a continuation, none.
+                let visible = self.text.get(s.max(start)..e.min(end)).unwrap_or("");
+                if s >= start {
+                    shown.push_str(&crate::analyze::secrets::redact(visible));
+                } else {
+                    shown.push('…');
+                }
+                at = e;
+            }
+        }
+        if at < end {
+            shown.push_str(self.text.get(at..end).unwrap_or(""));
+        }
+        shown.trim().chars().take(SNIPPET_CHARS).collect()
+    }
+
+    /// `message` with the file's secrets redacted (a finding that quotes a value quotes it
+    /// as the secret scan saw it).
+    pub fn hide_in_message(&self, message: String) -> String {
+        let mut out = message;
+        for (s, e) in self.secret_ranges() {
+            if let Some(secret) = self.text.get(*s..*e).filter(|v| v.len() >= 4)
+                && out.contains(secret)
+            {
+                out = out.replace(secret, &crate::analyze::secrets::redact(secret));
+            }
+        }
+        out
     }
 
     /// Text of the 0-based `row`, without its line ending; empty past the end.
@@ -118,15 +184,14 @@ impl<'a> FileContext<'a> {
     /// A finding of `rule` at `span`. A span over several lines is cut to its first line:
     /// GitHub shows an alert in a pull request only when every line it covers is in the diff.
     pub fn finding(&self, rule: &Rule, span: Span, message: String) -> Finding {
-        let line = self.line(span.start_row);
         Finding {
             rule_id: rule.id.clone(),
             severity: rule.severity,
             confidence: rule.confidence,
             cwe: rule.cwe.clone(),
-            message,
+            message: self.hide_in_message(message),
             location: self.location(span),
-            snippet: line.trim().chars().take(400).collect(),
+            snippet: self.snippet(span.start_row),
             fingerprint: String::new(),
             line_hash: String::new(),
             advisory: None,

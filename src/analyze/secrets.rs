@@ -76,14 +76,16 @@ impl SecretPrefilter {
     }
 }
 
-/// The secrets in one file, as findings.
+/// The secrets in one file, as findings. Runs before the other analyzers of the file: it
+/// tells `ctx` where every secret is (also those on lines other scanners' allow comments
+/// mark), so every snippet and message of the file hides them.
 pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> Vec<Finding> {
     let Some(prefilter) = rules.secret_prefilter() else {
+        ctx.hide_secrets(Vec::new());
         return Vec::new();
     };
-    // (secret byte range, finding): one secret is one finding, from the most certain rule
-    // (a provider rule beats the generic one for the same value).
-    let mut found: Vec<(usize, usize, Finding)> = Vec::new();
+    // (secret byte range, rule): every match that is a secret, reported or not.
+    let mut matches: Vec<(usize, usize, usize)> = Vec::new();
     for index in prefilter.candidates(ctx.text) {
         let Some(rule) = rules.rules().get(index) else {
             continue;
@@ -98,34 +100,33 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> Vec<Finding> {
             let Some(secret) = caps.get(sm.secret_group) else {
                 continue;
             };
-            if !is_secret(secret.as_str(), sm) {
-                continue;
+            if is_secret(secret.as_str(), sm) {
+                matches.push((secret.start(), secret.end(), index));
             }
-            let span = ctx.span_of_bytes(secret.start(), secret.end());
-            if allowed_by_other_scanners(ctx.line(span.start_row)) {
-                continue;
-            }
-            let shown = redact(secret.as_str());
-            let message = rule.message.replace("{secret}", &shown);
-            let mut finding = ctx.finding(rule, span, message);
-            finding.snippet = finding.snippet.replace(secret.as_str(), &shown);
-            found.push((secret.start(), secret.end(), finding));
         }
+    }
+    ctx.hide_secrets(matches.iter().map(|(s, e, _)| (*s, *e)).collect());
+    // One secret is one finding, from the most certain rule (a provider rule beats the
+    // generic one for the same value).
+    let mut found: Vec<(usize, usize, Finding)> = Vec::new();
+    for (start, end, index) in matches {
+        let (Some(rule), Some(secret)) = (rules.rules().get(index), ctx.text.get(start..end))
+        else {
+            continue;
+        };
+        let span = ctx.span_of_bytes(start, end);
+        if allowed_by_other_scanners(ctx.line(span.start_row)) {
+            continue;
+        }
+        let message = rule.message.replace("{secret}", &redact(secret));
+        found.push((start, end, ctx.finding(rule, span, message)));
     }
     found.sort_by(|a, b| {
         (b.2.confidence, b.2.severity, a.0).cmp(&(a.2.confidence, a.2.severity, b.0))
     });
-    // A line may hold several secrets (a key file's id and key): every snippet hides them all.
-    let all: Vec<&str> = found
-        .iter()
-        .filter_map(|(start, end, _)| ctx.text.get(*start..*end))
-        .collect();
     let mut kept: Vec<(usize, usize, Finding)> = Vec::new();
-    for (start, end, mut finding) in found.iter().cloned() {
+    for (start, end, finding) in found {
         if !kept.iter().any(|(s, e, _)| start < *e && *s < end) {
-            for secret in &all {
-                finding.snippet = finding.snippet.replace(secret, &redact(secret));
-            }
             kept.push((start, end, finding));
         }
     }
@@ -281,38 +282,6 @@ pub(crate) fn credential_file(lower_name: &str) -> Option<&'static str> {
         Some("a cloud credentials file")
     } else {
         None
-    }
-}
-
-/// Other rules' findings on a line where a secret was found (a `.env` that ships in a package,
-/// a tool whose default is a token) show that line too: they get the secret finding's snippet,
-/// in which every secret of the line is already redacted.
-pub(crate) fn hide_in_snippets(findings: &mut [Finding], rules: &RuleSet) {
-    let redacted: Vec<(String, usize, String)> = findings
-        .iter()
-        .filter(|f| {
-            rules
-                .get(&f.rule_id)
-                .is_some_and(|r| matches!(r.matcher, Matcher::Secret(_)))
-        })
-        .map(|f| {
-            (
-                f.location.path.clone(),
-                f.location.start_line,
-                f.snippet.clone(),
-            )
-        })
-        .collect();
-    if redacted.is_empty() {
-        return;
-    }
-    for f in findings.iter_mut() {
-        if let Some((_, _, snippet)) = redacted
-            .iter()
-            .find(|(p, l, _)| *l == f.location.start_line && *p == f.location.path)
-        {
-            f.snippet.clone_from(snippet);
-        }
     }
 }
 

@@ -322,7 +322,9 @@ fn append(path: &Path, text: &str) -> Result<(), String> {
     crate::output_file::append(path, text.as_bytes(), Path::new(".")).map_err(|e| e.to_string())
 }
 
+/// Everything the action prints goes through here, so through the last redaction.
 fn log(text: &str) {
+    let text = crate::redact::scrub(text);
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let _ = lock.write_all(text.as_bytes());

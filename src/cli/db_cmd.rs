@@ -42,7 +42,10 @@ pub fn import(args: &DbImportArgs) -> Result<u8, String> {
     let dir = db_dir(&args.location);
     let loaded = store::load_sources(&args.sources).map_err(|e| e.to_string())?;
     for (file, reason) in loaded.skipped.iter().take(10) {
-        eprintln!("mcpgate: skipped {file}: {reason}");
+        eprintln!(
+            "mcpgate: skipped {file}: {}",
+            crate::redact::scrub(&reason.to_string())
+        );
     }
     if loaded.skipped.len() > 10 {
         eprintln!(
@@ -85,7 +88,7 @@ pub fn status(args: &DbStatusArgs) -> Result<u8, String> {
 fn print_status(status: &DbStatus) {
     println!("database: {} ({})", status.path.display(), status.kind);
     for source in &status.sources {
-        println!("source:   {source}");
+        println!("source:   {}", crate::redact::scrub(&source.to_string()));
     }
     match status.age() {
         Some(age) => println!("built:    {} ago", human_age(age)),

@@ -56,7 +56,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("mcpgate: error: {message}");
+            eprintln!("mcpgate: error: {}", crate::redact::scrub(&message));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -231,7 +231,7 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
     }
     if !args.quiet {
         for remark in &remarks {
-            eprintln!("mcpgate: {remark}");
+            eprintln!("mcpgate: {}", crate::redact::scrub(remark));
         }
     }
     if let Some(stats) = &report.stats {

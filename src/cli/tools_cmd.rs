@@ -50,7 +50,12 @@ pub fn run(args: &ToolsArgs) -> Result<u8, String> {
     };
     print!("{out}");
     for n in &report.notices {
-        eprintln!("{}: {}: {}", n.level.as_str(), n.path, n.reason);
+        eprintln!(
+            "{}: {}: {}",
+            n.level.as_str(),
+            crate::report::printable(&n.path),
+            crate::report::printable(&n.reason)
+        );
     }
     Ok(0)
 }

@@ -1,0 +1,182 @@
+//! The last redaction before a string leaves the process: credentials in the shapes they take
+//! in messages, notices and errors, whatever produced them and whether or not a secret rule
+//! knows the value: passwords in URLs (`https://user:token@host`), `Authorization` headers,
+//! credential flags (`--token=...`, `--api-key ...`) and credential assignments
+//! (`GITHUB_TOKEN=...`, `?access_token=...`).
+//!
+//! Values are shown as the secret rules show them (`ghp_…`). Placeholders (`${TOKEN}`,
+//! `$TOKEN`, `<token>`, `%TOKEN%`) and values already redacted are left alone, so scrubbing
+//! twice changes nothing.
+
+use crate::analyze::secrets::redact;
+use crate::finding::Report;
+use regex::{Captures, Regex};
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+/// Each pattern's last capture group is the value to hide. Patterns keyed by a name
+/// (`strict`) also meet code (`token=get_token()`), so their values must look like
+/// credentials: eight characters or more, a digit, no brackets.
+static PATTERNS: LazyLock<Vec<(Regex, bool)>> = LazyLock::new(|| {
+    [
+        // scheme://user:password@host, and scheme://token@host
+        (r"(?i)\b[a-z][a-z0-9+.-]*://(?:[^\s/:@]*:)?([^\s/@]{6,})@", false),
+        // Authorization: Bearer x / "authorization": "token x" / x-api-key: x
+        (
+            r#"(?i)\b(?:proxy-)?(?:authorization|x-api-key|api-key|x-auth-token)["']?\s*[:=]\s*["']?(?:(?:bearer|basic|token|bot)\s+)?([^\s"',;]{6,})"#,
+            false,
+        ),
+        // --token=x, --api-key x, -password x, and `"--api-key", "x"` in a JSON list
+        (
+            r#"(?i)(?:^|[\s"'\[,])--?[a-z0-9_-]*(?:token|password|passwd|secret|api[_-]?key|access[_-]?key|credential)[a-z0-9_-]*(?:=|\s+|["']\s*,\s*["'])([^\s"',;`]+)"#,
+            true,
+        ),
+        // GITHUB_TOKEN=x, access_token=x (env assignments, query strings)
+        (
+            r#"(?i)\b[a-z0-9_]*(?:token|password|passwd|secret|api_?key|access_?key)[a-z0-9_]*=([^\s&"',;`]+)"#,
+            true,
+        ),
+    ]
+    .iter()
+    .filter_map(|(p, strict)| Regex::new(p).ok().map(|r| (r, *strict)))
+    .collect()
+});
+
+/// A value keyed by a credential name that looks like one, not like code or a word.
+fn credential_like(value: &str) -> bool {
+    value.chars().count() >= 8
+        && value.chars().any(|c| c.is_ascii_digit())
+        && !value.contains(['(', ')', '[', ']', '{', '}'])
+}
+
+/// Words that start every pattern's match, for a quick no.
+const HINTS: [&str; 9] = [
+    "://",
+    "auth",
+    "api-key",
+    "token",
+    "pass",
+    "secret",
+    "key",
+    "credential",
+    "bearer",
+];
+
+fn placeholder(value: &str) -> bool {
+    value.contains('…')
+        || value.starts_with('$')
+        || value.starts_with('<')
+        || value.starts_with('%')
+        || value.starts_with("{{")
+        || value.chars().all(|c| c == '*' || c == 'x' || c == 'X')
+}
+
+/// `text` with every credential-shaped value redacted.
+pub fn scrub(text: &str) -> Cow<'_, str> {
+    let lower = text.to_ascii_lowercase();
+    if !HINTS.iter().any(|h| lower.contains(h)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = Cow::Borrowed(text);
+    for (pattern, strict) in PATTERNS.iter() {
+        if !pattern.is_match(&out) {
+            continue;
+        }
+        let replaced = pattern.replace_all(&out, |caps: &Captures<'_>| {
+            let whole = caps.get(0).map_or("", |m| m.as_str());
+            let Some(value) = caps.iter().flatten().last().filter(|m| m.as_str() != whole) else {
+                return whole.to_string();
+            };
+            if placeholder(value.as_str()) || (*strict && !credential_like(value.as_str())) {
+                return whole.to_string();
+            }
+            let start = caps.get(0).map_or(0, |m| m.start());
+            let (head, tail) = (
+                whole.get(..value.start() - start).unwrap_or(""),
+                whole.get(value.end() - start..).unwrap_or(""),
+            );
+            format!("{head}{}{tail}", redact(value.as_str()))
+        });
+        out = Cow::Owned(replaced.into_owned());
+    }
+    out
+}
+
+/// Scrubs a string in place.
+pub fn scrub_in_place(text: &mut String) {
+    if let Cow::Owned(clean) = scrub(text) {
+        *text = clean;
+    }
+}
+
+/// Every string of a report that is shown: messages, snippets, trace steps, notices, tool
+/// descriptions.
+pub fn report(report: &mut Report) {
+    for f in &mut report.findings {
+        scrub_in_place(&mut f.message);
+        scrub_in_place(&mut f.snippet);
+        for step in &mut f.trace {
+            scrub_in_place(&mut step.message);
+        }
+    }
+    for n in &mut report.notices {
+        scrub_in_place(&mut n.reason);
+        scrub_in_place(&mut n.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrub;
+
+    #[test]
+    fn credentials_in_urls_headers_flags_and_assignments_are_hidden() {
+        assert_eq!(
+            scrub("git+https://bob:hunter2hunter2@github.com/x.git"),
+            "git+https://bob:hun…@github.com/x.git"
+        );
+        assert_eq!(
+            scrub("ADD https://ghp_abcdefghijklmnop@example.com/x"),
+            "ADD https://ghp_…@example.com/x"
+        );
+        assert_eq!(
+            scrub("header Authorization: Bearer abcdefghijklmnopqrstuvwx"),
+            "header Authorization: Bearer abcd…"
+        );
+        assert_eq!(
+            scrub("runs `npx srv --api-key sk-abcdefghijklmnop1 --port 3`"),
+            "runs `npx srv --api-key sk-a… --port 3`"
+        );
+        assert_eq!(scrub("--token=abcdef123456"), "--token=abc…");
+        assert_eq!(
+            scrub(r#"["mcp-remote", "--api-key", "k98azfib3nxC35nH"]"#),
+            r#"["mcp-remote", "--api-key", "k98a…"]"#
+        );
+        assert_eq!(
+            scrub("line 4: GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 x"),
+            "line 4: GITHUB_TOKEN=ghp_… x"
+        );
+        assert_eq!(
+            scrub("https://api.x.com/v1?access_token=abcdefgh12345678&q=1"),
+            "https://api.x.com/v1?access_token=abcd…&q=1"
+        );
+    }
+
+    #[test]
+    fn placeholders_plain_text_and_redacted_values_stay() {
+        for text in [
+            "--token ${GITHUB_TOKEN}",
+            "Authorization: Bearer $TOKEN",
+            "https://github.com/x/y.git",
+            "the token is read from the environment",
+            "password: <your-password>",
+            "GITHUB_TOKEN=ghp_…",
+            "`subprocess.run(..., shell=True)` passes a command built at run time",
+            "client = Client(api_key=settings.api_key, token=get_token(), max_tokens=4096)",
+        ] {
+            assert_eq!(scrub(text), text);
+        }
+        let once = scrub("--token=abcdef123456").into_owned();
+        assert_eq!(scrub(&once), once);
+    }
+}
