@@ -56,6 +56,10 @@ pub enum Error {
         reason: String,
     },
 
+    /// A setting that cannot be used: a selector, a commit range, a baseline or diff base.
+    #[error("{0}")]
+    Setting(String),
+
     #[error("invalid exclude pattern `{pattern}`: {reason}")]
     InvalidGlob { pattern: String, reason: String },
 

@@ -18,6 +18,7 @@
 pub mod analyze;
 pub mod archive;
 pub mod baseline;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod deps;
@@ -36,15 +37,18 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod scanner;
 pub mod select;
 pub mod stats;
 pub mod suppress;
 pub mod tools;
+pub mod triage;
 pub mod walk;
 
+pub use check::{analyze_text, analyze_text_with};
 pub use config::Config;
 pub use error::{Error, Result};
 pub use finding::{Confidence, Finding, Location, Notice, NoticeLevel, Report, Severity};
 pub use gate::{FailOn, Verdict, verdict};
 pub use rules::{Rule, RuleSet};
-pub use scan::{ScanOptions, analyze_text, analyze_text_with, scan};
+pub use scan::{ScanOptions, scan};

@@ -2,15 +2,15 @@
 //! (one parse per file, all rules in that pass), and gather one sorted `Report`.
 
 use crate::analyze::cross_file::{self, ModuleFacts};
-use crate::analyze::source::{self, language_for};
-use crate::analyze::{FileContext, FileOutcome, compose, dockerfile, mcp_config, package, secrets};
+use crate::analyze::{FileContext, FileOutcome};
 use crate::archive;
-use crate::deps::audit::{DepsContext, audit_file, parent_dir};
+use crate::check::{CheckEnv, FileKind, check_file};
+use crate::deps::audit::{DepsContext, parent_dir};
 use crate::deps::lockfile::{Family, LockfileKind};
 use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
 use crate::error::{Error, Result};
 use crate::finding::{Notice, NoticeLevel, Report};
-use crate::rules::{Matcher, RuleSet};
+use crate::rules::RuleSet;
 use crate::stats::{Phase, ScanStats, Timings};
 use crate::suppress;
 use crate::walk::{WalkOptions, WalkedFile, walk};
@@ -179,17 +179,24 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let lock = tool_lock.as_ref().map(|(lock, _)| lock);
     // Every file's outcome is held until the cross-file join; tools only when asked for.
     let keep_tools = options.keep_tools || tool_lock.is_some();
+    let env = CheckEnv {
+        rules,
+        deps: &deps,
+        project: &project,
+        tool_lock: lock,
+        parse_timeout: options.parse_timeout,
+        inline_ignores: options.inline_ignores,
+    };
     let mut outcomes: Vec<(&WalkedFile, u64, FileOutcome)> = pool.install(|| {
         files
             .par_iter()
             .filter_map(|file| {
-                let analyzed =
-                    analyze_file(file, rules, options, &project, &deps, lock).map(|(b, mut o)| {
-                        if !keep_tools {
-                            o.tools = Vec::new();
-                        }
-                        (file, b, o)
-                    });
+                let analyzed = analyze_file(file, options, &env).map(|(b, mut o)| {
+                    if !keep_tools {
+                        o.tools = Vec::new();
+                    }
+                    (file, b, o)
+                });
                 options.tell(ProgressEvent::FileDone);
                 analyzed
             })
@@ -585,14 +592,11 @@ fn resolve_targets(paths: &[PathBuf], root: Option<&Path>) -> Result<(PathBuf, V
     Ok((cwd, canonical))
 }
 
-/// Reads and analyzes one file; `None` when no analyzer is interested in it.
+/// Reads one file and runs the checks that want it; `None` when none does.
 fn analyze_file(
     file: &WalkedFile,
-    rules: &RuleSet,
     options: &ScanOptions,
-    project: &cross_file::ProjectModules,
-    deps: &DepsContext<'_>,
-    tool_lock: Option<&crate::tools::Lock>,
+    env: &CheckEnv<'_>,
 ) -> Option<(u64, FileOutcome)> {
     let needs_head = file.abs.extension().is_none();
     let head = match &file.data {
@@ -600,21 +604,12 @@ fn analyze_file(
         None if needs_head => read_head(&file.abs),
         _ => Vec::new(),
     };
-    // Source files go to their language front end; every text file goes to the secret rules.
-    let lang = language_for(&file.abs, &head).filter(|l| rules.languages().contains(l));
-    let secrets = rules.secret_prefilter().is_some();
-    let dependency_file = deps
-        .kind_of(&file.rel)
-        .filter(|_| rules.has_dependency_rules());
-    let client_config =
-        mcp_config::is_client_config(&file.rel) || mcp_config::is_extension_manifest(&file.rel);
-    let docker = rules.has_dockerfile_rules()
-        && (dockerfile::is_dockerfile(&file.rel) || compose::is_compose_file(&file.rel));
-    if lang.is_none() && !secrets && dependency_file.is_none() && !client_config && !docker {
+    let kind = FileKind::classify(&file.rel, &head, env.rules, env.deps);
+    if kind.is_none() {
         return None;
     }
     let mut outcome = FileOutcome::default();
-    let cap = if dependency_file.is_some() {
+    let cap = if kind.dependency.is_some() {
         options.max_file_size.max(MAX_DEPENDENCY_FILE_SIZE)
     } else {
         options.max_file_size
@@ -662,13 +657,18 @@ fn analyze_file(
     let sniff = bytes.get(..BINARY_SNIFF_BYTES).unwrap_or(&bytes);
     if sniff.contains(&0) {
         // A binary key store in a package is found by its name.
-        if package::in_package(&file.rel) {
+        if kind.package {
             let ctx = FileContext::new(&file.rel, "");
-            outcome.findings.extend(package::scan(&ctx, rules));
-            ctx.fingerprint(&mut outcome.findings);
+            let only_package = FileKind {
+                package: true,
+                ..FileKind::default()
+            };
+            outcome
+                .findings
+                .extend(check_file(&ctx, &only_package, env).findings);
         }
         // Images and archives are expected; a binary where source was expected is worth a note.
-        if lang.is_none() && dependency_file.is_none() && !client_config && !docker {
+        if !kind.expects_text() {
             return (!outcome.findings.is_empty()).then_some((0, outcome));
         }
         outcome.notices.push(Notice::new(
@@ -692,227 +692,10 @@ fn analyze_file(
     let size = text.len() as u64;
     outcome.timings.record(Phase::Read, reading, size);
     let ctx = FileContext::new(&file.rel, &text);
-    // Secrets first: every later finding's snippet and message hides them.
-    if secrets {
-        let start = Instant::now();
-        outcome.findings.extend(secrets::scan(&ctx, rules));
-        outcome.timings.record(Phase::Secrets, start, size);
-    }
-    if let Some(lang) = lang {
-        let start = Instant::now();
-        let analyzed = source::analyze(lang, &ctx, rules, options.parse_timeout, project);
-        outcome.findings.extend(analyzed.findings);
-        outcome.notices.extend(analyzed.notices);
-        outcome.exports = analyzed.exports;
-        outcome.external_calls = analyzed.external_calls;
-        outcome.reexports = analyzed.reexports;
-        outcome.tools = analyzed.tools;
-        if let Some(lock) = tool_lock {
-            compare_with_lock(&ctx, rules, lock, &mut outcome);
-        }
-        toxic_combination(&ctx, rules, &mut outcome);
-        let phase = match lang {
-            crate::rules::Language::Python => Phase::Python,
-            _ => Phase::TypeScript,
-        };
-        outcome.timings.record(phase, start, size);
-    }
-    if package::in_package(&file.rel) {
-        let start = Instant::now();
-        outcome.findings.extend(package::scan(&ctx, rules));
-        outcome.timings.record(Phase::Package, start, size);
-    }
-    if client_config {
-        let start = Instant::now();
-        check_client_config(&ctx, rules, &mut outcome);
-        outcome.timings.record(Phase::McpConfig, start, size);
-    }
-    if docker {
-        let start = Instant::now();
-        check_dockerfile(&ctx, rules, &mut outcome);
-        outcome.timings.record(Phase::Docker, start, size);
-    }
-    if let Some(kind) = dependency_file {
-        let start = Instant::now();
-        audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
-        outcome.timings.record(Phase::Dependencies, start, size);
-    }
-    // Fingerprints once, after suppressions: occurrences are counted over what is reported.
-    let start = Instant::now();
-    if options.inline_ignores {
-        let mut suppressed = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
-        suppressed.fingerprint_unused(&ctx);
-        outcome.findings = suppressed.kept;
-        outcome.ignores = suppressed.ignores;
-        outcome.unused_ignores = suppressed.unused;
-    }
-    ctx.fingerprint(&mut outcome.findings);
-    outcome.timings.record(Phase::Suppressions, start, size);
-    Some((size, outcome))
-}
-
-/// One finding per module whose tools fetch attacker-chosen content and act on the machine,
-/// on the acting tool, both named.
-fn toxic_combination(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
-    let Some(rule) = rules.inventory_rule(crate::tools::InventoryCheck::ToxicCombination) else {
-        return;
-    };
-    let Some((reader, actor)) = crate::tools::toxic_pair(&outcome.tools) else {
-        return;
-    };
-    let acts: Vec<&str> = actor
-        .capabilities
-        .iter()
-        .map(String::as_str)
-        .filter(|c| *c != "network")
-        .collect();
-    let message = format!(
-        "this server's `{}` fetches content its caller chooses and its `{}` reaches {}: instructions planted in a fetched page can drive the second tool in the same session",
-        reader.name,
-        actor.name,
-        acts.iter()
-            .map(|c| format!("`{c}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let span = ctx.line_span(actor.line.saturating_sub(1));
-    outcome.findings.push(ctx.finding(rule, span, message));
-}
-
-/// Each tool of the file against its locked entry: new tools and changed ones are findings
-/// at their definition.
-fn compare_with_lock(
-    ctx: &FileContext<'_>,
-    rules: &RuleSet,
-    lock: &crate::tools::Lock,
-    outcome: &mut FileOutcome,
-) {
-    let Some(rule) = rules.tool_lock_rule() else {
-        return;
-    };
-    for tool in &outcome.tools {
-        if let Some(message) = crate::tools::drift(tool, lock.find(tool)) {
-            let span = ctx.line_span(tool.line.saturating_sub(1));
-            outcome.findings.push(ctx.finding(rule, span, message));
-        }
-    }
-}
-
-/// The checks of a Dockerfile or compose file.
-fn check_dockerfile(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
-    let results = if compose::is_compose_file(ctx.rel_path) {
-        compose::scan(ctx, rules)
-    } else {
-        dockerfile::scan(ctx, rules)
-    };
-    merge_once_per_secret(
-        outcome,
-        rules,
-        results,
-        |m| matches!(m, Matcher::Dockerfile(d) if d.check == dockerfile::DockerCheck::SecretInImage),
-    );
-}
-
-/// The checks of an MCP client configuration, extension manifest or registry `server.json`.
-fn check_client_config(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
-    let results = if mcp_config::is_extension_manifest(ctx.rel_path) {
-        mcp_config::scan_manifest(ctx, rules)
-    } else {
-        mcp_config::scan(ctx, rules)
-    };
-    merge_once_per_secret(
-        outcome,
-        rules,
-        results,
-        |m| matches!(m, Matcher::McpConfig(c) if c.check == mcp_config::ConfigCheck::HardcodedCredential),
-    );
-}
-
-/// Adds an analyzer's findings and notices to the file's. One secret is one finding: a
-/// credential finding (`is_credential` of its rule's matcher) over the same characters as a
-/// secret rule's finding is dropped (another credential on the same line is not).
-fn merge_once_per_secret(
-    outcome: &mut FileOutcome,
-    rules: &RuleSet,
-    (found, notices): (Vec<crate::finding::Finding>, Vec<Notice>),
-    is_credential: impl Fn(&Matcher) -> bool,
-) {
-    let matcher = |f: &crate::finding::Finding| rules.get(&f.rule_id).map(|r| &r.matcher);
-    let secrets: Vec<&crate::finding::Location> = outcome
-        .findings
-        .iter()
-        .filter(|f| matches!(matcher(f), Some(Matcher::Secret(_))))
-        .map(|f| &f.location)
-        .collect();
-    let overlaps = |a: &crate::finding::Location, b: &crate::finding::Location| {
-        a.start_line == b.start_line
-            && a.start_column < b.end_column
-            && b.start_column < a.end_column
-    };
-    let kept: Vec<crate::finding::Finding> = found
-        .into_iter()
-        .filter(|f| {
-            let credential = matcher(f).is_some_and(&is_credential);
-            !(credential && secrets.iter().any(|s| overlaps(s, &f.location)))
-        })
-        .collect();
-    outcome.findings.extend(kept);
-    outcome.notices.extend(notices);
-}
-
-/// The dependency audit of one lockfile or manifest, as findings of the rules that name its
-/// checks. A file that does not parse is an error notice; the other files go on.
-fn audit_dependencies(
-    kind: LockfileKind,
-    ctx: &FileContext<'_>,
-    rules: &RuleSet,
-    deps: &DepsContext<'_>,
-    outcome: &mut FileOutcome,
-) {
-    let audit = match audit_file(kind, ctx.rel_path, ctx.text, deps) {
-        Ok(audit) => audit,
-        Err(e) => {
-            let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
-            outcome.notices.push(Notice::new(
-                ctx.rel_path,
-                NoticeLevel::Error,
-                format!("cannot read as a dependency file: {at}{}", e.reason),
-            ));
-            return;
-        }
-    };
-    for hit in audit.hits {
-        let Some(rule) = rules.dependency_rule(hit.check) else {
-            continue;
-        };
-        let span = ctx.line_span(hit.line.saturating_sub(1));
-        let mut finding = ctx.finding(rule, span, hit.message);
-        finding.snippet = crate::deps::audit::redact_urls(&finding.snippet);
-        if let Some(severity) = hit.severity {
-            finding.severity = severity;
-        }
-        finding.advisory = hit.advisory.map(Box::new);
-        outcome.findings.push(finding);
-    }
-    if !audit.undecided.is_empty() {
-        let shown: Vec<&str> = audit.undecided.iter().take(5).map(String::as_str).collect();
-        outcome.notices.push(Notice::new(
-            ctx.rel_path,
-            NoticeLevel::Note,
-            format!(
-                "{} package version(s) could not be compared with their advisories: {}",
-                audit.undecided.len(),
-                shown.join(", ")
-            ),
-        ));
-    }
-    if let Some(e) = audit.db_error {
-        outcome.notices.push(Notice::new(
-            ctx.rel_path,
-            NoticeLevel::Error,
-            format!("advisory lookup failed: {e}"),
-        ));
-    }
+    let mut checked = check_file(&ctx, &kind, env);
+    checked.notices.splice(0..0, outcome.notices);
+    checked.timings.add(&outcome.timings);
+    Some((size, checked))
 }
 
 /// The text of UTF-16 bytes that start with a byte order mark (`FF FE` little endian, `FE FF`
@@ -933,72 +716,6 @@ fn decode_utf16(bytes: &[u8]) -> Option<String> {
             .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
             .collect(),
     )
-}
-
-/// Analyzes one in-memory file as the scan would, choosing the analyzers by `rel_path`. For
-/// rule tests, editors and fuzzing: no walking, no file system.
-pub fn analyze_text(rel_path: &str, text: &str, rules: &RuleSet) -> FileOutcome {
-    analyze_text_with(rel_path, text, rules, &DepsContext::default(), None)
-}
-
-/// `analyze_text` with what the dependency audit knows of the rest of the project: the
-/// advisory store and where lockfiles are.
-pub fn analyze_text_with(
-    rel_path: &str,
-    text: &str,
-    rules: &RuleSet,
-    deps: &DepsContext<'_>,
-    tool_lock: Option<&crate::tools::Lock>,
-) -> FileOutcome {
-    let ctx = FileContext::new(rel_path, text);
-    // Secrets first: every later finding's snippet and message hides them.
-    let found_secrets = secrets::scan(&ctx, rules);
-    let mut outcome = match language_for(Path::new(rel_path), text.as_bytes()) {
-        Some(lang) => source::analyze(
-            lang,
-            &ctx,
-            rules,
-            DEFAULT_PARSE_TIMEOUT,
-            &cross_file::ProjectModules::new(),
-        ),
-        None => FileOutcome::default(),
-    };
-    if let Some(lock) = tool_lock {
-        compare_with_lock(&ctx, rules, lock, &mut outcome);
-    }
-    toxic_combination(&ctx, rules, &mut outcome);
-    outcome.findings.extend(found_secrets);
-    if package::in_package(rel_path) {
-        outcome.findings.extend(package::scan(&ctx, rules));
-    }
-    if mcp_config::is_client_config(rel_path) || mcp_config::is_extension_manifest(rel_path) {
-        check_client_config(&ctx, rules, &mut outcome);
-    }
-    if rules.has_dockerfile_rules()
-        && (dockerfile::is_dockerfile(rel_path) || compose::is_compose_file(rel_path))
-    {
-        check_dockerfile(&ctx, rules, &mut outcome);
-    }
-    if let Some(kind) = deps.kind_of(rel_path) {
-        audit_dependencies(kind, &ctx, rules, deps, &mut outcome);
-    }
-    // Fingerprints once, after suppressions: occurrences are counted over what is reported.
-    // No finding arrives later here, so an unused ignore is settled now.
-    let suppressed = suppress::apply(&ctx, rules, std::mem::take(&mut outcome.findings));
-    outcome.findings = suppressed.kept;
-    outcome
-        .findings
-        .extend(suppressed.unused.into_iter().map(|(_, f)| f));
-    ctx.fingerprint(&mut outcome.findings);
-    let mut scrubbed = crate::finding::Report {
-        findings: std::mem::take(&mut outcome.findings),
-        notices: std::mem::take(&mut outcome.notices),
-        ..crate::finding::Report::default()
-    };
-    crate::redact::report(&mut scrubbed);
-    outcome.findings = scrubbed.findings;
-    outcome.notices = scrubbed.notices;
-    outcome
 }
 
 fn read_head(path: &Path) -> Vec<u8> {

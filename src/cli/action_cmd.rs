@@ -6,7 +6,7 @@
 //! token) is a warning and does not change it, so annotations still gate the pull request.
 
 use super::args::{Cli, Command};
-use super::{ScanRun, execute};
+use super::execute;
 use crate::finding::Severity;
 use crate::github::action::{
     ActionInputs, OUTPUT_NAMES, UploadMode, expand_paths, inputs, output_lines,
@@ -14,6 +14,7 @@ use crate::github::action::{
 use crate::github::upload::{Token, UploadError, UploadOptions, UploadOutcome, upload_sarif};
 use crate::github::{ActionsEnv, head_commit, upload_target};
 use crate::report::{Format, RenderOptions, render, workflow_command};
+use crate::scanner::ScanRun;
 use clap::Parser;
 use std::io::Write;
 use std::path::Path;

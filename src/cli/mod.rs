@@ -9,13 +9,10 @@ mod rules_cmd;
 mod tools_cmd;
 mod upload_cmd;
 
-use crate::config::Config;
-use crate::deps::AuditOptions;
-use crate::finding::Severity;
-use crate::gate::{FailOn, Verdict, verdict};
+use crate::gate::Verdict;
 use crate::report::{Format, RenderOptions, render};
-use crate::rules::RuleSet;
-use crate::scan::{Progress, ScanOptions, scan};
+use crate::scan::Progress;
+use crate::scanner::{ConfigSource, ScanRun, ScanSettings};
 use args::{BaselineCommand, Cli, Command, DbCommand, RulesCommand, ScanArgs};
 use clap::Parser;
 use std::ffi::OsString;
@@ -62,126 +59,41 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
-/// A finished scan with the repository's policy, baseline and diff applied.
-pub(crate) struct ScanRun {
-    pub report: crate::Report,
-    pub rules: RuleSet,
-    pub verdict: Verdict,
-    /// What the filters did, for the log.
-    pub remarks: Vec<String>,
-}
-
-/// Scans as `args` say and applies, in order: `[severity]` and `[[ignore]]` from the config,
-/// the baseline, the diff. Everything the scan commands share.
+/// The scan `args` describe, run by the library (which also triages it); the CLI adds only
+/// the progress display.
 pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
-    let config = load_config(args).map_err(|e| e.to_string())?;
-    let mut rule_dirs = config.rules.clone();
-    rule_dirs.extend(args.rules.iter().cloned());
-    let rules = RuleSet::builtin_and(&rule_dirs).map_err(|e| e.to_string())?;
-    let rules = config.apply_disable(&rules).map_err(|e| e.to_string())?;
-    let mut exclude = config.exclude.clone();
-    exclude.extend(args.exclude.iter().cloned());
-    let selection =
-        crate::select::Selection::parse(&args.select, &args.ignore, args.min_severity, &rules)?;
-    let options = ScanOptions {
+    let settings = ScanSettings {
         paths: args.paths.clone(),
         root: args.root.clone(),
-        exclude,
-        default_excludes: !args.no_default_excludes && config.default_excludes.unwrap_or(true),
-        max_file_size: args
-            .max_file_size
-            .or(config.max_file_size)
-            .unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
+        config: match (&args.config, args.no_config) {
+            (_, true) => ConfigSource::Ignore,
+            (Some(path), false) => ConfigSource::File(path.clone()),
+            (None, false) => ConfigSource::Discover,
+        },
+        rule_dirs: args.rules.clone(),
+        exclude: args.exclude.clone(),
+        no_default_excludes: args.no_default_excludes,
+        max_file_size: args.max_file_size,
         jobs: args.jobs.map(usize::from),
-        history: match args.since.as_ref().or(args.git_range.as_ref()) {
-            Some(range) => Some(range.parse()?),
-            None => None,
-        },
-        audit: AuditOptions {
-            db: args
-                .db
-                .clone()
-                .or_else(|| config.audit_db.clone())
-                .unwrap_or_else(crate::deps::store::default_dir),
-            advisories: !args.no_audit,
-            max_age_days: config
-                .audit_max_age_days
-                .unwrap_or(AuditOptions::default().max_age_days),
-            ignore: config.audit_ignore.clone(),
-            required: args.require_audit || config.audit_required.unwrap_or(false),
-        },
-        inline_ignores: !args.no_ignore,
+        history: args.since.clone().or_else(|| args.git_range.clone()),
+        db: args.db.clone(),
+        no_audit: args.no_audit,
+        require_audit: args.require_audit,
+        baseline: args.baseline.clone(),
+        diff_base: args.diff_base.clone(),
+        no_ignore: args.no_ignore,
+        fail_on: args.fail_on,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        min_severity: args.min_severity,
         stats: args.stats,
         progress: progress::bar(args.quiet),
-        ..ScanOptions::default()
     };
-    let fail_on = args
-        .fail_on
-        .or(config.fail_on)
-        .unwrap_or(FailOn::AtLeast(Severity::High));
-    let root =
-        crate::scan::scan_root(&args.paths, args.root.as_deref()).map_err(|e| e.to_string())?;
-    // A baseline or base that cannot be read fails before the scan's time is spent.
-    let baseline = match &args.baseline {
-        Some(path) => Some(crate::baseline::Baseline::load(path).map_err(|e| e.to_string())?),
-        None => None,
-    };
-    let mut changed = match &args.diff_base {
-        Some(rev) => Some(crate::diff::ChangedSince::open(&root, rev).map_err(|e| e.to_string())?),
-        None => None,
-    };
-    let mut report = scan(&options, &rules).map_err(|e| e.to_string())?;
-    if let Some(Progress(done)) = &options.progress {
+    let run = crate::scanner::run(&settings).map_err(|e| e.to_string());
+    if let Some(Progress(done)) = &settings.progress {
         done(crate::scan::ProgressEvent::Phase(progress::FINISHED));
     }
-    let mut remarks = Vec::new();
-    let unselected = selection.apply_selectors(&mut report);
-    if unselected > 0 {
-        remarks.push(format!(
-            "{unselected} finding(s) of rules left out by --select/--ignore are not reported"
-        ));
-    }
-    let silenced = crate::policy::apply(
-        &mut report,
-        &config,
-        &config.display_path(&root),
-        crate::policy::today(),
-        !args.no_ignore,
-    );
-    if silenced > 0 {
-        remarks.push(format!(
-            "{silenced} finding(s) accepted by [[ignore]] entries of {}",
-            config.display_path(&root)
-        ));
-    }
-    if let (Some(baseline), Some(path)) = (&baseline, &args.baseline) {
-        let known = baseline.filter(&mut report);
-        remarks.push(format!(
-            "{known} finding(s) already in the baseline {} are not reported",
-            path.display()
-        ));
-    }
-    if let Some(changed) = &mut changed {
-        let old = changed.filter(&mut report);
-        remarks.push(format!(
-            "{old} finding(s) on lines not changed since {} are not reported",
-            changed.base_name()
-        ));
-    }
-    let verdict = verdict(&report, fail_on);
-    // The floor hides findings after the verdict, which counts them.
-    let below = selection.apply_floor(&mut report);
-    if below > 0 {
-        remarks.push(format!(
-            "{below} finding(s) below --min-severity are not shown (the gate counts them)"
-        ));
-    }
-    Ok(ScanRun {
-        report,
-        rules,
-        verdict,
-        remarks,
-    })
+    run
 }
 
 fn run_scan(args: &ScanArgs) -> Result<u8, String> {
@@ -284,17 +196,6 @@ fn write_baseline(args: &ScanArgs) -> Result<u8, String> {
     } else {
         0
     })
-}
-
-/// `--config FILE`, else `.mcpgate.toml` at the scan root unless `--no-config`.
-fn load_config(args: &ScanArgs) -> crate::Result<Config> {
-    if args.no_config {
-        return Ok(Config::default());
-    }
-    match &args.config {
-        Some(path) => Config::load(path),
-        None => Config::discover(&crate::scan::scan_root(&args.paths, args.root.as_deref())?),
-    }
 }
 
 /// Colour unless `--no-color` or a non-empty `NO_COLOR` (no-color.org) says otherwise.

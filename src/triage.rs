@@ -1,0 +1,76 @@
+//! What the user sees of a finished scan, decided in one place: the rules selected, the
+//! repository's policy (`[severity]`, `[[ignore]]`), the baseline, the diff, the gate's
+//! verdict, and last the reporting floor (which the verdict does not see).
+
+use crate::baseline::Baseline;
+use crate::config::Config;
+use crate::diff::ChangedSince;
+use crate::finding::Report;
+use crate::gate::{FailOn, Verdict, verdict};
+use crate::select::Selection;
+
+/// Everything triage needs, resolved before the scan (a baseline or base that cannot be read
+/// fails before the scan's time is spent).
+pub struct Triage {
+    pub config: Config,
+    /// The config file as reports name it.
+    pub config_name: String,
+    pub selection: Selection,
+    pub inline_ignores: bool,
+    pub baseline: Option<(Baseline, String)>,
+    pub changed: Option<ChangedSince>,
+    pub fail_on: FailOn,
+    pub today: chrono::NaiveDate,
+}
+
+/// The verdict, and what each step left out, for the log.
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub remarks: Vec<String>,
+}
+
+impl Triage {
+    pub fn apply(&mut self, report: &mut Report) -> Outcome {
+        let mut remarks = Vec::new();
+        let unselected = self.selection.apply_selectors(report);
+        if unselected > 0 {
+            remarks.push(format!(
+                "{unselected} finding(s) of rules left out by --select/--ignore are not reported"
+            ));
+        }
+        let silenced = crate::policy::apply(
+            report,
+            &self.config,
+            &self.config_name,
+            self.today,
+            self.inline_ignores,
+        );
+        if silenced > 0 {
+            remarks.push(format!(
+                "{silenced} finding(s) accepted by [[ignore]] entries of {}",
+                self.config_name
+            ));
+        }
+        if let Some((baseline, name)) = &self.baseline {
+            let known = baseline.filter(report);
+            remarks.push(format!(
+                "{known} finding(s) already in the baseline {name} are not reported"
+            ));
+        }
+        if let Some(changed) = &mut self.changed {
+            let old = changed.filter(report);
+            remarks.push(format!(
+                "{old} finding(s) on lines not changed since {} are not reported",
+                changed.base_name()
+            ));
+        }
+        let verdict = verdict(report, self.fail_on);
+        let below = self.selection.apply_floor(report);
+        if below > 0 {
+            remarks.push(format!(
+                "{below} finding(s) below --min-severity are not shown (the gate counts them)"
+            ));
+        }
+        Outcome { verdict, remarks }
+    }
+}
