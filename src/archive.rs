@@ -7,7 +7,7 @@
 //! bytes are all capped; every one of those events is a notice, and the entries read before a
 //! cap or a corrupt byte are still scanned.
 
-use crate::finding::{Notice, NoticeLevel};
+use crate::finding::{Notice, NoticeCode, NoticeLevel};
 use crate::walk::WalkedFile;
 use rustc_hash::FxHashSet as HashSet;
 use std::io::Read;
@@ -163,7 +163,8 @@ impl<'a> Reader<'a> {
     }
 
     fn note(&mut self, level: NoticeLevel, reason: String) {
-        self.notices.push(Notice::new(self.rel, level, reason));
+        self.notices
+            .push(Notice::new(NoticeCode::Archive, self.rel, level, reason));
     }
 
     fn error(&mut self, reason: String) {

@@ -11,7 +11,7 @@ use crate::analyze::source::{self, language_for};
 use crate::analyze::{FileContext, FileOutcome, compose, dockerfile, mcp_config, package, secrets};
 use crate::deps::audit::{DepsContext, audit_file};
 use crate::deps::lockfile::LockfileKind;
-use crate::finding::{Notice, NoticeLevel};
+use crate::finding::{Notice, NoticeCode, NoticeLevel};
 use crate::rules::{Language, Matcher, RuleSet};
 use crate::stats::Phase;
 use crate::suppress;
@@ -403,6 +403,7 @@ fn audit_dependencies(
         Err(e) => {
             let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
             outcome.notices.push(Notice::new(
+                NoticeCode::ParseFailed,
                 ctx.rel_path,
                 NoticeLevel::Error,
                 format!("cannot read as a dependency file: {at}{}", e.reason),
@@ -426,6 +427,7 @@ fn audit_dependencies(
     if !audit.undecided.is_empty() {
         let shown: Vec<&str> = audit.undecided.iter().take(5).map(String::as_str).collect();
         outcome.notices.push(Notice::new(
+            NoticeCode::AuditUndecided,
             ctx.rel_path,
             NoticeLevel::Note,
             format!(
@@ -437,6 +439,7 @@ fn audit_dependencies(
     }
     if let Some(e) = audit.db_error {
         outcome.notices.push(Notice::new(
+            NoticeCode::AuditNotRun,
             ctx.rel_path,
             NoticeLevel::Error,
             format!("advisory lookup failed: {e}"),

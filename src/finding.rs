@@ -184,6 +184,117 @@ impl NoticeLevel {
     }
 }
 
+/// What kind of thing a notice says, as a stable code (`skip.size`, `audit.not-run`) that
+/// tests, JSON consumers and policies can match on; the reason is prose for people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
+pub enum NoticeCode {
+    /// A file could not be read.
+    ReadFailed,
+    /// Over `--max-file-size` (or the dependency-file cap).
+    SkipSize,
+    /// A NUL byte where text was expected.
+    SkipBinary,
+    /// UTF-16 decoded, or invalid UTF-8 replaced.
+    Decoded,
+    /// A link not followed (outside the root, broken, a loop).
+    WalkLink,
+    /// A directory that could not be walked.
+    WalkFailed,
+    /// Directories the default excludes skipped.
+    WalkExcluded,
+    /// A package's build output scanned or skipped.
+    PackageOutput,
+    /// A file that could not be parsed as the format its name says.
+    ParseFailed,
+    /// Parsed with syntax errors; the rest analyzed.
+    ParseSyntax,
+    /// An analysis stopped at its budget.
+    AnalysisBudget,
+    /// The dependency audit did not run (no or broken advisory store).
+    AuditNotRun,
+    /// The advisory store is old, or some records could not be read.
+    AuditStore,
+    /// Package versions that could not be compared with advisories.
+    AuditUndecided,
+    /// An `[[ignore]]` entry that matched nothing, or expired.
+    PolicyIgnore,
+    /// `mcp-tools.lock` could not be read.
+    ToolLock,
+    /// The commit history could not be scanned.
+    History,
+    /// Something about a release archive's entries.
+    Archive,
+}
+
+impl NoticeCode {
+    pub const ALL: [NoticeCode; 18] = [
+        NoticeCode::ReadFailed,
+        NoticeCode::SkipSize,
+        NoticeCode::SkipBinary,
+        NoticeCode::Decoded,
+        NoticeCode::WalkLink,
+        NoticeCode::WalkFailed,
+        NoticeCode::WalkExcluded,
+        NoticeCode::PackageOutput,
+        NoticeCode::ParseFailed,
+        NoticeCode::ParseSyntax,
+        NoticeCode::AnalysisBudget,
+        NoticeCode::AuditNotRun,
+        NoticeCode::AuditStore,
+        NoticeCode::AuditUndecided,
+        NoticeCode::PolicyIgnore,
+        NoticeCode::ToolLock,
+        NoticeCode::History,
+        NoticeCode::Archive,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeCode::ReadFailed => "read.failed",
+            NoticeCode::SkipSize => "skip.size",
+            NoticeCode::SkipBinary => "skip.binary",
+            NoticeCode::Decoded => "read.decoded",
+            NoticeCode::WalkLink => "walk.link",
+            NoticeCode::WalkFailed => "walk.failed",
+            NoticeCode::WalkExcluded => "walk.excluded",
+            NoticeCode::PackageOutput => "walk.package-output",
+            NoticeCode::ParseFailed => "parse.failed",
+            NoticeCode::ParseSyntax => "parse.syntax",
+            NoticeCode::AnalysisBudget => "analysis.budget",
+            NoticeCode::AuditNotRun => "audit.not-run",
+            NoticeCode::AuditStore => "audit.store",
+            NoticeCode::AuditUndecided => "audit.undecided",
+            NoticeCode::PolicyIgnore => "policy.ignore",
+            NoticeCode::ToolLock => "tools.lock",
+            NoticeCode::History => "history.failed",
+            NoticeCode::Archive => "archive.entry",
+        }
+    }
+}
+
+impl From<NoticeCode> for &'static str {
+    fn from(code: NoticeCode) -> &'static str {
+        code.as_str()
+    }
+}
+
+impl TryFrom<String> for NoticeCode {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        NoticeCode::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| format!("unknown notice code `{s}`"))
+    }
+}
+
+impl fmt::Display for NoticeCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Something the scan could not do, or chose not to do, for one file.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Notice {
@@ -191,14 +302,21 @@ pub struct Notice {
     pub path: String,
     pub level: NoticeLevel,
     pub reason: String,
+    pub code: NoticeCode,
 }
 
 impl Notice {
-    pub fn new(path: impl Into<String>, level: NoticeLevel, reason: impl Into<String>) -> Self {
+    pub fn new(
+        code: NoticeCode,
+        path: impl Into<String>,
+        level: NoticeLevel,
+        reason: impl Into<String>,
+    ) -> Self {
         Notice {
             path: path.into(),
             level,
             reason: reason.into(),
+            code,
         }
     }
 }
@@ -310,6 +428,18 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notice_codes_are_unique_and_read_back() {
+        let mut seen = std::collections::HashSet::new();
+        for code in NoticeCode::ALL {
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            assert_eq!(NoticeCode::try_from(code.as_str().to_string()), Ok(code));
+            let json = serde_json::to_string(&code).expect("serialize");
+            assert_eq!(json, format!("\"{code}\""));
+        }
+        assert!(NoticeCode::try_from("no.such".to_string()).is_err());
+    }
 
     #[test]
     fn severity_orders_from_info_to_critical() {

@@ -6,7 +6,7 @@
 //! filters, no diff drivers, nothing that could start a program.
 
 use crate::analyze::{FileContext, secrets};
-use crate::finding::{Finding, Notice, NoticeLevel};
+use crate::finding::{Finding, Notice, NoticeCode, NoticeLevel};
 use crate::rules::RuleSet;
 use std::collections::HashMap;
 use std::path::Path;
@@ -48,7 +48,7 @@ pub fn scan(
 ) -> (Vec<Finding>, Vec<Notice>) {
     let mut notices = Vec::new();
     let mut findings = Vec::new();
-    let fail = |reason: String| Notice::new(".", NoticeLevel::Error, reason);
+    let fail = |reason: String| Notice::new(NoticeCode::History, ".", NoticeLevel::Error, reason);
     let Some(crate::git::Checkout { repo, prefix }) = crate::git::Checkout::open(root) else {
         notices.push(fail(format!(
             "history not scanned: {} is not inside a git repository",

@@ -48,7 +48,9 @@ pub mod walk;
 pub use check::{analyze_text, analyze_text_with};
 pub use config::Config;
 pub use error::{Error, Result};
-pub use finding::{Confidence, Finding, Location, Notice, NoticeLevel, Report, Severity};
+pub use finding::{
+    Confidence, Finding, Location, Notice, NoticeCode, NoticeLevel, Report, Severity,
+};
 pub use gate::{FailOn, Verdict, verdict};
 pub use rules::{Rule, RuleSet};
 pub use scan::{ScanOptions, scan};

@@ -58,6 +58,7 @@ pub fn apply(
                 .filter(|f| covers(entry, glob.as_ref(), f))
                 .count();
             report.notices.push(Notice::new(
+                crate::finding::NoticeCode::PolicyIgnore,
                 config_path,
                 NoticeLevel::Warning,
                 format!(
@@ -69,6 +70,7 @@ pub fn apply(
             ));
         } else if *n == 0 {
             report.notices.push(Notice::new(
+                crate::finding::NoticeCode::PolicyIgnore,
                 config_path,
                 NoticeLevel::Warning,
                 format!(

@@ -9,7 +9,7 @@ use crate::deps::audit::{DepsContext, parent_dir};
 use crate::deps::lockfile::{Family, LockfileKind};
 use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
 use crate::error::{Error, Result};
-use crate::finding::{Notice, NoticeLevel, Report};
+use crate::finding::{Notice, NoticeCode, NoticeLevel, Report};
 use crate::rules::RuleSet;
 use crate::stats::{Phase, ScanStats, Timings};
 use crate::suppress;
@@ -301,6 +301,7 @@ fn load_tool_lock(
         Ok(lock) => Some((lock, text)),
         Err((line, reason)) => {
             report.notices.push(Notice::new(
+                NoticeCode::ToolLock,
                 crate::tools::LOCK_FILE,
                 NoticeLevel::Error,
                 format!("cannot read the tool lock: line {line}: {reason}"),
@@ -393,6 +394,7 @@ fn open_advisories(
         let days = age.as_secs() / 86_400;
         if days > options.audit.max_age_days {
             report.notices.push(Notice::new(
+                NoticeCode::AuditStore,
                 &shown,
                 NoticeLevel::Warning,
                 format!(
@@ -404,6 +406,7 @@ fn open_advisories(
     }
     if status.skipped > 0 {
         report.notices.push(Notice::new(
+            NoticeCode::AuditStore,
             &shown,
             NoticeLevel::Note,
             format!(
@@ -433,7 +436,7 @@ fn audit_not_run(e: &crate::deps::DbError, required: bool) -> Notice {
             "dependency audit did not run: {other}; run `mcpgate db update` to rebuild the store"
         ),
     };
-    Notice::new(".", level, reason)
+    Notice::new(NoticeCode::AuditNotRun, ".", level, reason)
 }
 
 /// What every file's audit needs to know of the others: where lockfiles are, and which
@@ -616,6 +619,7 @@ fn analyze_file(
     };
     if file.size > cap {
         outcome.notices.push(Notice::new(
+            NoticeCode::SkipSize,
             &file.rel,
             NoticeLevel::Note,
             format!(
@@ -635,6 +639,7 @@ fn analyze_file(
         Ok(bytes) => bytes,
         Err(e) => {
             outcome.notices.push(Notice::new(
+                NoticeCode::ReadFailed,
                 &file.rel,
                 NoticeLevel::Error,
                 format!("cannot read: {e}"),
@@ -649,6 +654,7 @@ fn analyze_file(
     };
     if utf16 {
         outcome.notices.push(Notice::new(
+            NoticeCode::Decoded,
             &file.rel,
             NoticeLevel::Note,
             "UTF-16 file; analyzed after decoding",
@@ -672,6 +678,7 @@ fn analyze_file(
             return (!outcome.findings.is_empty()).then_some((0, outcome));
         }
         outcome.notices.push(Notice::new(
+            NoticeCode::SkipBinary,
             &file.rel,
             NoticeLevel::Note,
             "skipped: binary file (NUL byte)",
@@ -682,6 +689,7 @@ fn analyze_file(
         Ok(text) => text,
         Err(e) => {
             outcome.notices.push(Notice::new(
+                NoticeCode::Decoded,
                 &file.rel,
                 NoticeLevel::Note,
                 "not valid UTF-8; analyzed with invalid bytes replaced",

@@ -3,7 +3,7 @@
 //! never follows a symlink. A symlink that leads out of the root, or nowhere, is a notice.
 
 use crate::error::{Error, Result};
-use crate::finding::{Notice, NoticeLevel};
+use crate::finding::{Notice, NoticeCode, NoticeLevel};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -141,6 +141,7 @@ pub fn walk(
                     Some(crate::package_layout::Output::OnlyCode(field)) => push(
                         &notices,
                         Notice::new(
+                            NoticeCode::PackageOutput,
                             &rel,
                             NoticeLevel::Note,
                             format!(
@@ -152,6 +153,7 @@ pub fn walk(
                         push(
                             &notices,
                             Notice::new(
+                                NoticeCode::PackageOutput,
                                 &rel,
                                 NoticeLevel::Note,
                                 format!(
@@ -214,6 +216,7 @@ pub fn walk(
         let shown: Vec<&str> = skipped.iter().take(5).map(String::as_str).collect();
         let more = skipped.len().saturating_sub(shown.len());
         notices.push(Notice::new(
+            NoticeCode::WalkExcluded,
             ".",
             NoticeLevel::Note,
             format!(
@@ -250,11 +253,13 @@ fn symlink_notice(root: &Path, path: &Path, rel: &str) -> Option<Notice> {
     match std::fs::canonicalize(path) {
         Ok(target) if target.starts_with(root) => None,
         Ok(_) => Some(Notice::new(
+            NoticeCode::WalkLink,
             rel,
             NoticeLevel::Note,
             "symlink to a path outside the scan root; not followed",
         )),
         Err(_) => Some(Notice::new(
+            NoticeCode::WalkLink,
             rel,
             NoticeLevel::Note,
             "broken symlink or symlink loop; not followed",
@@ -280,7 +285,12 @@ fn walk_error_notice(root: &Path, err: &ignore::Error) -> Notice {
     } else {
         NoticeLevel::Warning
     };
-    Notice::new(path, level, format!("cannot walk: {}", io_reason(err)))
+    Notice::new(
+        NoticeCode::WalkFailed,
+        path,
+        level,
+        format!("cannot walk: {}", io_reason(err)),
+    )
 }
 
 fn innermost(err: &ignore::Error) -> &ignore::Error {

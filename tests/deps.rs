@@ -187,6 +187,7 @@ fn a_missing_store_is_a_warning_unless_the_audit_is_required() {
     let notices = doc["notices"].as_array().expect("notices");
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0]["level"], "warning");
+    assert_eq!(notices[0]["code"], "audit.not-run");
     let reason = notices[0]["reason"].as_str().expect("reason");
     assert!(
         reason.starts_with("dependency audit did not run: no advisory store at "),
@@ -201,6 +202,7 @@ fn a_missing_store_is_a_warning_unless_the_audit_is_required() {
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
     let note = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
     assert_eq!(note["level"], "warning");
+    assert_eq!(note["descriptor"]["id"], "audit.not-run");
     assert!(
         note["message"]["text"]
             .as_str()
@@ -212,7 +214,7 @@ fn a_missing_store_is_a_warning_unless_the_audit_is_required() {
     assert_eq!(out.status.code(), Some(2));
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert!(
-        all.contains("error: .: dependency audit did not run"),
+        all.contains("error[audit.not-run]: .: dependency audit did not run"),
         "{all}"
     );
     assert!(

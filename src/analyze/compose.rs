@@ -33,6 +33,7 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice
         (
             Vec::new(),
             vec![Notice::new(
+                crate::finding::NoticeCode::ParseFailed,
                 ctx.rel_path,
                 NoticeLevel::Error,
                 format!("cannot read as a compose file: {reason}"),

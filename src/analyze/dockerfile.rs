@@ -91,6 +91,7 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice
             return (
                 Vec::new(),
                 vec![Notice::new(
+                    crate::finding::NoticeCode::ParseFailed,
                     ctx.rel_path,
                     level,
                     format!("cannot read as a Dockerfile: {e}"),
@@ -101,6 +102,7 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice
             return (
                 Vec::new(),
                 vec![Notice::new(
+                    crate::finding::NoticeCode::ParseFailed,
                     ctx.rel_path,
                     level,
                     "cannot read as a Dockerfile: the parser failed",

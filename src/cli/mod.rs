@@ -159,8 +159,8 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
         && !args.quiet
     {
         eprintln!(
-            "mcpgate: {files} file(s) could not be analyzed, so this result is incomplete (exit 2); \
-             fix or --exclude them"
+            "mcpgate: {files} error notice(s) above left this result incomplete (exit 2): fix \
+             their cause, or --exclude the files they name"
         );
     }
     Ok(verdict.exit_code())

@@ -63,6 +63,8 @@ struct FindingOut<'a> {
 struct NoticeOut<'a> {
     path: &'a str,
     level: NoticeLevel,
+    /// A stable code for the kind of notice (`skip.size`, `audit.not-run`).
+    code: crate::finding::NoticeCode,
     reason: &'a str,
 }
 
@@ -112,6 +114,7 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
             .map(|n| NoticeOut {
                 path: &n.path,
                 level: n.level,
+                code: n.code,
                 reason: &n.reason,
             })
             .collect(),

@@ -126,8 +126,9 @@ pub fn render(report: &Report, rules: &RuleSet, link_base: Option<&str>) -> Stri
             }
             let _ = writeln!(
                 out,
-                "- {} `{}`: {}",
+                "- {} ({}) `{}`: {}",
                 n.level.as_str(),
+                n.code,
                 code_cell(&n.path),
                 cell(&n.reason)
             );

@@ -411,17 +411,21 @@ fn notification(n: &crate::finding::Notice) -> Notification {
         .text(format!("{}: {}", n.path, n.reason))
         .build();
     let builder = Notification::builder().level(json!(level)).message(message);
-    if n.path == "." {
-        return builder.build();
-    }
-    let location = Location::builder()
-        .physical_location(
-            PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(uri_path(&n.path)).build())
-                .build(),
-        )
-        .build();
-    builder.locations(vec![location]).build()
+    let mut notification = if n.path == "." {
+        builder.build()
+    } else {
+        let location = Location::builder()
+            .physical_location(
+                PhysicalLocation::builder()
+                    .artifact_location(ArtifactLocation::builder().uri(uri_path(&n.path)).build())
+                    .build(),
+            )
+            .build();
+        builder.locations(vec![location]).build()
+    };
+    // The notice's stable code, as the id of what it is about.
+    notification.descriptor = serde_json::from_value(json!({ "id": n.code.as_str() })).ok();
+    notification
 }
 
 /// A repository-relative path as a URI reference: bytes that are not allowed, or that would

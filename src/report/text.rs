@@ -78,7 +78,8 @@ pub fn render(report: &Report, rules: &RuleSet, color: bool) -> String {
             };
             let _ = writeln!(
                 out,
-                "{label}: {}: {}",
+                "{label}[{}]: {}: {}",
+                n.code,
                 printable(&n.path),
                 printable(&n.reason)
             );
@@ -134,7 +135,11 @@ pub fn summary_line(report: &Report) -> String {
         .filter(|n| n.level == NoticeLevel::Error)
         .count();
     if errors > 0 {
-        let _ = write!(line, "; {} could not be analyzed", plural(errors, "file"));
+        let _ = write!(
+            line,
+            "; {} left the result incomplete",
+            plural(errors, "error")
+        );
     }
     line
 }

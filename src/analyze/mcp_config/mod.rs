@@ -80,6 +80,7 @@ pub fn scan_manifest(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, V
                 (
                     Vec::new(),
                     vec![Notice::new(
+                        crate::finding::NoticeCode::ParseFailed,
                         ctx.rel_path,
                         NoticeLevel::Error,
                         format!(
@@ -106,6 +107,7 @@ pub fn scan_manifest(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, V
             return (
                 Vec::new(),
                 vec![Notice::new(
+                    crate::finding::NoticeCode::ParseFailed,
                     ctx.rel_path,
                     NoticeLevel::Error,
                     format!("cannot read as an MCP extension manifest: {at}{}", e.reason),
@@ -171,6 +173,7 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice
             return (
                 Vec::new(),
                 vec![Notice::new(
+                    crate::finding::NoticeCode::ParseFailed,
                     ctx.rel_path,
                     NoticeLevel::Error,
                     format!(

@@ -627,6 +627,7 @@ pub fn analyze(
         Ok(parsed) => parsed,
         Err(failure) => {
             outcome.notices.push(Notice::new(
+                crate::finding::NoticeCode::ParseFailed,
                 ctx.rel_path,
                 NoticeLevel::Error,
                 failure.to_string(),
@@ -636,6 +637,7 @@ pub fn analyze(
     };
     if let Some(budget) = parsed.analysis_truncated {
         outcome.notices.push(Notice::new(
+            crate::finding::NoticeCode::AnalysisBudget,
             ctx.rel_path,
             NoticeLevel::Warning,
             format!("analysis stopped after {budget:?}; findings in this file may be incomplete"),
@@ -643,6 +645,7 @@ pub fn analyze(
     }
     if parsed.had_syntax_errors {
         outcome.notices.push(Notice::new(
+            crate::finding::NoticeCode::ParseSyntax,
             ctx.rel_path,
             NoticeLevel::Warning,
             format!(
