@@ -14,8 +14,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Separates an archive's path from the path of an entry inside it in report paths.
-pub const SEPARATOR: &str = "!/";
+pub use crate::rel_path::{SEPARATOR, split};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArchiveKind {
@@ -46,11 +45,6 @@ pub fn kind_of(path: &Path) -> Option<ArchiveKind> {
     }
 }
 
-/// The archive part and the entry part of a report path, for paths inside an archive.
-pub fn split(path: &str) -> Option<(&str, &str)> {
-    path.split_once(SEPARATOR)
-}
-
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub max_entries: usize,
@@ -70,7 +64,7 @@ impl Default for Limits {
             max_entries: 100_000,
             max_kept_bytes: 512 * 1024 * 1024,
             max_stream_bytes: 2 * 1024 * 1024 * 1024,
-            max_entry_bytes: crate::scan::DEFAULT_MAX_FILE_SIZE,
+            max_entry_bytes: crate::limits::DEFAULT_MAX_FILE_SIZE,
             max_ratio: 1_000,
         }
     }
@@ -233,8 +227,8 @@ impl<'a> Reader<'a> {
                 format!(
                     "entry `{}` skipped: {} is over the {} limit (--max-file-size)",
                     crate::report::printable(name),
-                    crate::scan::human_size(size),
-                    crate::scan::human_size(self.limits.max_entry_bytes)
+                    crate::display::human_size(size),
+                    crate::display::human_size(self.limits.max_entry_bytes)
                 ),
             );
             return Fit::Skip;
@@ -243,7 +237,7 @@ impl<'a> Reader<'a> {
             self.error(format!(
                 "entry `{}` and later ones not scanned: the archive holds more than {} of files",
                 crate::report::printable(name),
-                crate::scan::human_size(self.limits.max_kept_bytes)
+                crate::display::human_size(self.limits.max_kept_bytes)
             ));
             return Fit::Stop;
         }
@@ -387,7 +381,7 @@ impl<'a> Reader<'a> {
                         "entry `{}` skipped: it expands {}:1 ({} from {} bytes), a compression bomb",
                         crate::report::printable(&name),
                         size / packed,
-                        crate::scan::human_size(size),
+                        crate::display::human_size(size),
                         packed
                     ),
                 );
@@ -415,7 +409,7 @@ impl<'a> Reader<'a> {
             if stream_left == 0 {
                 self.error(format!(
                     "the archive expands to more than {}; the rest was not scanned",
-                    crate::scan::human_size(self.limits.max_stream_bytes)
+                    crate::display::human_size(self.limits.max_stream_bytes)
                 ));
                 return;
             }

@@ -259,7 +259,7 @@ pub fn analyze_text_with(
         deps,
         project: &project,
         tool_lock,
-        parse_timeout: crate::scan::DEFAULT_PARSE_TIMEOUT,
+        parse_timeout: crate::limits::DEFAULT_PARSE_TIMEOUT,
         inline_ignores: true,
     };
     let mut out = check_file(&ctx, &kind, &env);

@@ -2,11 +2,11 @@
 //! Every key is validated; a mistake is an error naming the file, line and key, never a
 //! setting silently ignored. Command-line flags override the file.
 
+use crate::display::parse_size;
 use crate::error::{Error, Result, line_of_key, line_of_offset};
 use crate::finding::Severity;
 use crate::gate::FailOn;
 use crate::rules::RuleSet;
-use crate::scan::parse_size;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 

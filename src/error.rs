@@ -67,7 +67,35 @@ pub enum Error {
     ThreadPool(String),
 
     #[error(transparent)]
-    AdvisoryDb(#[from] crate::deps::DbError),
+    AdvisoryDb(#[from] DbError),
+}
+
+/// The advisory store could not be opened, read, built or downloaded.
+/// Errors of the advisory store and its downloads. Problems with one lockfile are notices in
+/// the report, not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(
+        "no advisory database at {path}: run `mcpgate db update` (needs network), point --db at an \
+         OSV or RustSec directory, or pass --no-audit to skip the dependency audit"
+    )]
+    Missing { path: std::path::PathBuf },
+
+    #[error("{path}: {reason}")]
+    Corrupt {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("download of {url} failed: {reason}")]
+    Download { url: String, reason: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -8,7 +8,7 @@
 //! `$TOKEN`, `<token>`, `%TOKEN%`) and values already redacted are left alone, so scrubbing
 //! twice changes nothing.
 
-use crate::analyze::secrets::redact;
+use crate::display::redact;
 use crate::finding::Report;
 use regex::{Captures, Regex};
 use std::borrow::Cow;

@@ -8,6 +8,7 @@ use crate::check::{CheckEnv, FileKind, check_file};
 use crate::deps::audit::{DepsContext, parent_dir};
 use crate::deps::lockfile::{Family, LockfileKind};
 use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
+use crate::display::human_size;
 use crate::error::{Error, Result};
 use crate::finding::{Notice, NoticeCode, NoticeLevel, Report};
 use crate::rules::RuleSet;
@@ -19,10 +20,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// Files larger than this are skipped with a notice unless `max_file_size` says otherwise.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
-/// How long one file may take to parse before it is given up with a notice.
-pub const DEFAULT_PARSE_TIMEOUT: Duration = Duration::from_secs(10);
+pub use crate::limits::{DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT};
+
 /// Stack of each worker thread.
 const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
 /// A NUL byte in this many leading bytes marks a file as binary (what git and ripgrep do).
@@ -743,64 +742,4 @@ fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     file.take(cap).read_to_end(&mut bytes)?;
     Ok(bytes)
-}
-
-/// `1536` -> `1.5 KiB`; used in notices and the CLI.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
-/// Parses `512`, `64K`, `8M`, `1G` (binary units; a trailing `B`/`iB` is allowed).
-pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
-    let t = text.trim();
-    let upper = t.to_ascii_uppercase();
-    let stripped = upper
-        .strip_suffix("IB")
-        .or_else(|| upper.strip_suffix('B'))
-        .unwrap_or(&upper);
-    let (digits, multiplier) = match stripped.chars().last() {
-        Some('K') => (&stripped[..stripped.len() - 1], 1024u64),
-        Some('M') => (&stripped[..stripped.len() - 1], 1024 * 1024),
-        Some('G') => (&stripped[..stripped.len() - 1], 1024 * 1024 * 1024),
-        _ => (stripped, 1),
-    };
-    let n: u64 = digits
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size (examples: 500000, 512K, 8M, 1G)"))?;
-    n.checked_mul(multiplier)
-        .ok_or_else(|| format!("`{text}` is too large"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_parse_with_units() {
-        assert_eq!(parse_size("512"), Ok(512));
-        assert_eq!(parse_size("64K"), Ok(65536));
-        assert_eq!(parse_size("8MiB"), Ok(8 * 1024 * 1024));
-        assert_eq!(parse_size("1g"), Ok(1 << 30));
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("99999999999999G").is_err());
-    }
-
-    #[test]
-    fn human_sizes() {
-        assert_eq!(human_size(100), "100 B");
-        assert_eq!(human_size(1536), "1.5 KiB");
-        assert_eq!(human_size(50 * 1024 * 1024), "50.0 MiB");
-    }
 }

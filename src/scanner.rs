@@ -93,7 +93,7 @@ pub fn run(settings: &ScanSettings) -> Result<ScanRun> {
         max_file_size: settings
             .max_file_size
             .or(config.max_file_size)
-            .unwrap_or(crate::scan::DEFAULT_MAX_FILE_SIZE),
+            .unwrap_or(crate::limits::DEFAULT_MAX_FILE_SIZE),
         jobs: settings.jobs,
         history: match &settings.history {
             Some(range) => Some(range.parse().map_err(Error::Setting)?),

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::finding::{Notice, NoticeCode, NoticeLevel};
+pub use crate::rel_path::relative_to_root;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -309,14 +310,6 @@ fn io_reason(err: &ignore::Error) -> String {
     }
 }
 
-/// A relative path with `/` separators.
-pub(crate) fn relative_to_root(rel: &Path) -> String {
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// `path` relative to `root` with `/` separators; the path as given when it is not below root.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -329,27 +322,6 @@ pub fn relative(root: &Path, path: &Path) -> String {
     } else {
         parts.join("/")
     }
-}
-
-/// Whether a path written in a file `depth` directories below a root leads out of that root:
-/// absolute (`/`, `~`, a drive or scheme with `:`) or climbing with more `..` than `depth`.
-/// npm `file:` specs and source-map sources both ask this.
-pub(crate) fn leaves_root(path: &str, depth: usize) -> bool {
-    if path.starts_with('/') || path.starts_with('~') || path.contains(':') {
-        return true;
-    }
-    let mut level = depth as isize;
-    for part in path.split(['/', '\\']) {
-        match part {
-            ".." => level -= 1,
-            "." | "" => {}
-            _ => level += 1,
-        }
-        if level < 0 {
-            return true;
-        }
-    }
-    false
 }
 
 #[cfg(test)]

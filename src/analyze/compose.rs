@@ -40,7 +40,7 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, Vec<Notice
             )],
         )
     };
-    let root: Value = match crate::deps::from_yaml(ctx.text) {
+    let root: Value = match crate::yaml::from_yaml(ctx.text) {
         Ok(v) => v,
         Err(e) => {
             let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();

@@ -7,26 +7,8 @@ use crate::analyze::FileContext;
 use crate::finding::{Finding, Notice, NoticeLevel};
 use crate::rules::{Matcher, Rule, RuleSet};
 use parse_dockerfile::{Command, Instruction, Source};
-use serde::Deserialize;
 
-/// The checks a `dockerfile` rule can name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DockerCheck {
-    /// No `USER` in the final stage, or `USER root`/`0`.
-    RootUser,
-    /// `curl ... | sh`, `wget -O- ... | bash` in `RUN`.
-    PipeToShell,
-    /// Credentials in `ENV`/`ARG` defaults, or `.env`/key files copied in.
-    SecretInImage,
-    /// `ADD https://...` without `--checksum`.
-    RemoteAdd,
-    /// `FROM image`, `FROM image:latest` (no tag or digest).
-    UnpinnedBase,
-    /// A compose service with `privileged`, host namespaces, added capabilities or
-    /// sensitive mounts.
-    ComposeHostAccess,
-}
+pub use crate::rules::checks::DockerCheck;
 
 /// `Dockerfile`, `Containerfile`, `Dockerfile.dev`, `server.Dockerfile`.
 pub fn is_dockerfile(rel_path: &str) -> bool {

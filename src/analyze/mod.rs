@@ -8,6 +8,7 @@ pub mod mcp_config;
 pub mod package;
 pub mod secrets;
 pub mod source;
+pub mod suppress;
 
 use crate::finding::{Finding, Location, Notice};
 use crate::fingerprint::{finding_fingerprint, line_hashes_for};

@@ -5,25 +5,16 @@
 use super::FileContext;
 use crate::finding::Finding;
 use crate::rules::{Matcher, RuleSet};
-use serde::Deserialize;
 
-/// The checks a `package` rule can name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PackageCheck {
-    /// Environment files, private keys, registry credentials, `.git/` in the package.
-    SensitiveFile,
-    /// A source map whose `sourcesContent` carries files from outside the package.
-    SourceMapSource,
-}
+pub use crate::rules::checks::PackageCheck;
 
 /// Whether `rel` is an entry of a release archive.
 pub fn in_package(rel: &str) -> bool {
-    crate::archive::split(rel).is_some()
+    crate::rel_path::in_archive(rel)
 }
 
 pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> Vec<Finding> {
-    let Some((_, entry)) = crate::archive::split(ctx.rel_path) else {
+    let Some((_, entry)) = crate::rel_path::split(ctx.rel_path) else {
         return Vec::new();
     };
     let mut findings = Vec::new();
@@ -111,7 +102,7 @@ fn outside_sources(entry: &str, text: &str) -> Option<String> {
         if path.contains("://") {
             continue;
         }
-        if crate::walk::leaves_root(path, depth) {
+        if crate::rel_path::leaves_root(path, depth) {
             outside.push(source);
         }
     }
@@ -143,7 +134,7 @@ mod tests {
         let map =
             |source: &str| format!("{{\"sources\":[\"{source}\"],\"sourcesContent\":[\"x\"]}}");
         let entry = "srv.tgz!/package/dist/a.js.map";
-        let entry = crate::archive::split(entry).map_or(entry, |(_, e)| e);
+        let entry = crate::rel_path::split(entry).map_or(entry, |(_, e)| e);
         assert!(outside_sources(entry, &map("../../../src/a.ts")).is_some());
         assert!(outside_sources(entry, &map("/home/dev/keys.ts")).is_some());
         assert!(outside_sources(entry, &map("../src/a.ts")).is_none());

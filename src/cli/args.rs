@@ -1,8 +1,8 @@
 //! Command-line arguments (clap derive).
 
+use crate::display::parse_size;
 use crate::gate::FailOn;
 use crate::report::Format;
-use crate::scan::parse_size;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

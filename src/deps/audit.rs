@@ -6,46 +6,10 @@ use super::advisory::{Advisory, AdvisoryKind};
 use super::lockfile::{Family, Inventory, LockfileKind, Package, ParseError, SpecProblem};
 use super::{AdvisoryDb, DbError};
 use crate::finding::{AdvisoryRef, Severity};
-use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-/// The checks a dependency rule can name (`[match] kind = "dependency"`, `check = ...`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DepCheck {
-    /// A package version with a vulnerability advisory.
-    Vulnerable,
-    /// A package published as malware.
-    Malicious,
-    /// A package its advisory database marks unmaintained.
-    Unmaintained,
-    /// Other informational advisories (unsound code, notices).
-    Informational,
-    /// A manifest spec that pins nothing.
-    Unpinned,
-    /// A spec that fetches from a URL, git or a path outside the repository.
-    RemoteSource,
-    /// A manifest with dependencies and no lockfile beside it or above it.
-    MissingLockfile,
-    /// An install script of the package that downloads from the network.
-    InstallScript,
-}
-
-impl DepCheck {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DepCheck::Vulnerable => "vulnerable",
-            DepCheck::Malicious => "malicious",
-            DepCheck::Unmaintained => "unmaintained",
-            DepCheck::Informational => "informational",
-            DepCheck::Unpinned => "unpinned",
-            DepCheck::RemoteSource => "remote-source",
-            DepCheck::MissingLockfile => "missing-lockfile",
-            DepCheck::InstallScript => "install-script",
-        }
-    }
-}
+pub use crate::rules::checks::DepCheck;
 
 /// How the scan runs the audit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,7 +122,7 @@ pub fn audit_file(
     // Published packages leave lockfiles out by design (npm pack drops package-lock.json).
     if let (Some(family), Some(line)) = (kind.wants_lock(), inventory.declares_dependencies)
         && !ctx.has_lockfile_for(family, rel_path)
-        && !crate::analyze::package::in_package(rel_path)
+        && !crate::rel_path::in_archive(rel_path)
     {
         let lockfiles = match family {
             Family::Node => "package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml or yarn.lock",

@@ -59,7 +59,7 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
             || f.rule_id.clone(),
             |r| format!("{} ({})", r.title, f.rule_id),
         );
-        match crate::archive::split(&f.location.path) {
+        match crate::rel_path::split(&f.location.path) {
             // Annotations inside an archive go on the archive, naming the entry and line.
             Some((archive, entry)) => {
                 let _ = writeln!(

@@ -63,7 +63,7 @@ pub fn render(report: &Report, rules: &RuleSet, link_base: Option<&str>) -> Stri
                 f.location.start_line
             );
             let place =
-                match link_base.filter(|_| crate::archive::split(&f.location.path).is_none()) {
+                match link_base.filter(|_| crate::rel_path::split(&f.location.path).is_none()) {
                     Some(base) => format!(
                         "[{place}]({base}{}#L{})",
                         url_path(&f.location.path),

@@ -161,7 +161,7 @@ pub fn stats_table(stats: &crate::stats::ScanStats) -> String {
         out,
         "{} files, {} in {:.3} s wall on {} threads (analyzer times are summed over threads)",
         stats.files,
-        crate::scan::human_size(stats.bytes),
+        crate::display::human_size(stats.bytes),
         stats.wall_seconds,
         stats.threads
     );

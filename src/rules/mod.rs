@@ -2,14 +2,17 @@
 //! Loading validates every field, so a bad rule file is an error naming the file, the line and
 //! the field, never a rule that silently matches nothing.
 
+pub mod checks;
 mod index_doc;
 mod model;
+mod secret_index;
 
 pub use index_doc::{index_markdown, rule_page_url, rule_pages};
 pub use model::{
     ArgCondition, ArgIs, CallMatch, DependencyMatch, DescriptionMatch, DockerfileMatch, Docs,
     Examples, IgnoreCheck, Language, Matcher, McpConfigMatch, MinSource, Rule, SecretMatch,
 };
+pub use secret_index::SecretPrefilter;
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
 use std::collections::{HashMap, HashSet};
@@ -37,7 +40,7 @@ pub struct RuleSet {
     /// Per callee, what its rules look at, so front ends compute nothing more.
     needs: HashMap<String, Needs>,
     /// The keyword automaton of the secret rules, if any.
-    secret_prefilter: Option<crate::analyze::secrets::SecretPrefilter>,
+    secret_prefilter: Option<SecretPrefilter>,
     /// Which file-level engines have rules; the pipeline asks for every file it walks.
     engines: Engines,
     /// Ids of rules turned off (`disable`), still known to ignore comments that name them.
@@ -169,7 +172,7 @@ impl RuleSet {
             .iter()
             .filter_map(|r| r.call())
             .any(|c| c.args.iter().any(|a| a.made_by.is_some()));
-        let secret_prefilter = crate::analyze::secrets::SecretPrefilter::new(&rules);
+        let secret_prefilter = SecretPrefilter::new(&rules);
         let mut engines = Engines::default();
         for (i, rule) in rules.iter().enumerate() {
             match &rule.matcher {
@@ -204,7 +207,7 @@ impl RuleSet {
     }
 
     /// The rule that reports a dependency-audit check, if it is enabled.
-    pub fn dependency_rule(&self, check: crate::deps::DepCheck) -> Option<&Rule> {
+    pub fn dependency_rule(&self, check: checks::DepCheck) -> Option<&Rule> {
         self.rules
             .iter()
             .find(|r| matches!(&r.matcher, Matcher::Dependency(d) if d.check == check))
@@ -270,7 +273,7 @@ impl RuleSet {
     }
 
     /// The secret rules' keyword automaton; `None` without secret rules.
-    pub fn secret_prefilter(&self) -> Option<&crate::analyze::secrets::SecretPrefilter> {
+    pub fn secret_prefilter(&self) -> Option<&SecretPrefilter> {
         self.secret_prefilter.as_ref()
     }
 

@@ -208,7 +208,7 @@ pub enum Matcher {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackageMatch {
-    pub check: crate::analyze::package::PackageCheck,
+    pub check: super::checks::PackageCheck,
 }
 
 /// One check on the inventory of a file's MCP tools.
@@ -222,21 +222,21 @@ pub struct ToolInventoryMatch {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DockerfileMatch {
-    pub check: crate::analyze::dockerfile::DockerCheck,
+    pub check: super::checks::DockerCheck,
 }
 
 /// One check of MCP client configurations; findings are reported under this rule's id.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct McpConfigMatch {
-    pub check: crate::analyze::mcp_config::ConfigCheck,
+    pub check: super::checks::ConfigCheck,
 }
 
 /// One check of the dependency audit; the audit reports it under this rule's id.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DependencyMatch {
-    pub check: crate::deps::DepCheck,
+    pub check: super::checks::DepCheck,
 }
 
 /// Which fault of an `mcpgate:ignore` comment the rule reports.

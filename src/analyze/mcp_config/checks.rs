@@ -2,28 +2,8 @@
 
 use super::ConfigHit;
 use super::model::{Server, Spanned};
-use serde::Deserialize;
 
-/// The checks an `mcp-config` rule can name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ConfigCheck {
-    /// `npx pkg`, `uvx pkg`, `pipx run pkg`, `docker run image:latest`: no pinned version.
-    UnpinnedLaunch,
-    /// A remote server over plain `http://` to a host that is not this machine.
-    PlaintextHttp,
-    /// `docker run --privileged`, host network, added capabilities, mounts of `/`, the docker
-    /// socket or credential directories.
-    DangerousContainer,
-    /// `bash -c` / `sh -c` with expansions in the command line.
-    ShellCommand,
-    /// A filesystem server given `/`, the home directory or a drive root.
-    BroadFilesystem,
-    /// Write, shell or network tools in `autoApprove` / `alwaysAllow`.
-    AutoApprove,
-    /// A literal credential in `env`, `headers` or `args`.
-    HardcodedCredential,
-}
+pub use crate::rules::checks::ConfigCheck;
 
 pub fn check(server: &Server) -> Vec<ConfigHit> {
     let mut hits = Vec::new();

@@ -39,7 +39,7 @@ pub struct ConfigError {
 /// as a list of `{ name, command, args, env }`. The YAML parser gives no positions, so each
 /// value is found in the text after the previous one (values appear in document order).
 pub fn yaml_servers(text: &str) -> Result<Vec<Server>, ConfigError> {
-    let root: serde_yaml_ng::Value = crate::deps::from_yaml(text).map_err(|e| ConfigError {
+    let root: serde_yaml_ng::Value = crate::yaml::from_yaml(text).map_err(|e| ConfigError {
         line: e.line,
         reason: e.reason,
     })?;
@@ -95,7 +95,7 @@ pub fn yaml_servers(text: &str) -> Result<Vec<Server>, ConfigError> {
 /// function in the YAML (`(config) => ({ command: 'npx', args: [...], env: {...} })`). Its
 /// string literals are read where they stand in the file.
 pub fn smithery_server(text: &str) -> Result<Option<Server>, ConfigError> {
-    let root: serde_yaml_ng::Value = crate::deps::from_yaml(text).map_err(|e| ConfigError {
+    let root: serde_yaml_ng::Value = crate::yaml::from_yaml(text).map_err(|e| ConfigError {
         line: e.line,
         reason: e.reason,
     })?;

@@ -967,7 +967,7 @@ pub fn description_findings(
             let message = rule
                 .message
                 .replace("{tool}", &d.owner)
-                .replace("{match}", &crate::report::printable(&shown));
+                .replace("{match}", &crate::display::printable(&shown));
             let start = d.start_byte + offset;
             let span = ctx.span_of_bytes(start, start + matched.len().max(1));
             out.push(ctx.finding(rule, span, message));
@@ -1087,7 +1087,7 @@ fn check_description(
         if let Some((i, c)) = d
             .text
             .char_indices()
-            .find(|(_, c)| crate::report::is_hidden_char(*c))
+            .find(|(_, c)| crate::display::is_hidden_char(*c))
         {
             return Some((i, format!("U+{:04X}", u32::from(c))));
         }

@@ -368,7 +368,7 @@ fn npm_spec_problem(spec: &str, depth: usize) -> Option<SpecProblem> {
         .strip_prefix("file:")
         .or_else(|| spec.strip_prefix("link:"))
     {
-        return crate::walk::leaves_root(path, depth).then_some(SpecProblem::RemoteSource);
+        return crate::rel_path::leaves_root(path, depth).then_some(SpecProblem::RemoteSource);
     }
     if spec.is_empty() || matches!(spec, "*" | "x" | "X" | "latest" | "next") {
         return Some(SpecProblem::Unpinned);
