@@ -4,6 +4,12 @@
 //!
 //! `cargo bench --bench deps` (or `-- ADVISORIES PACKAGES`). Prints seconds, throughput and
 //! peak memory; numbers, not asserts.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)] // a benchmark prints its figures; a panic is a failed run
 
 use mcpgate::deps::AuditOptions;
 use mcpgate::deps::store::{load_sources, write_store};

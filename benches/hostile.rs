@@ -5,6 +5,12 @@
 //!
 //! `cargo bench --bench hostile` (all cases), or `cargo bench --bench hostile -- CASE`.
 //! Prints a Markdown table.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)] // a benchmark prints its figures; a panic is a failed run
 
 mod common;
 

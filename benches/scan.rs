@@ -9,6 +9,12 @@
 //! Wall time on a shared 2-core machine is noisy; for a repeatable ratio count instructions:
 //! `MCPGATE_BENCH_MODE=parse MCPGATE_BENCH_ONCE=1 valgrind --tool=callgrind target/release/deps/scan-* 300 10`
 //! and the same with `MCPGATE_BENCH_MODE=full`.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)] // a benchmark prints its figures; a panic is a failed run
 
 use mcpgate::{RuleSet, ScanOptions, scan};
 use std::fmt::Write as _;

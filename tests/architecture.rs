@@ -1,6 +1,7 @@
 //! The crate's top-level modules form no cycle: each uses only modules below it, so the
 //! pipeline reads top to bottom (cli -> scanner -> scan/triage -> check -> analyze/deps ->
 //! rules -> finding, display, rel_path). A `crate::x` path outside test code is a use.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

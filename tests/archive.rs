@@ -2,6 +2,7 @@
 //! they unpack to, in memory, with every analyzer and the package-only checks; hostile
 //! archives (links, `../` names, duplicates, nested archives, bombs, too many entries,
 //! truncation) give notices and never stop the scan or write a file.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 mod common;
 use common::findings;

@@ -1,4 +1,7 @@
 //! End-to-end tests of the `mcpgate` binary: exact findings, exit codes, outputs, bad input.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -354,8 +357,7 @@ fn sarif_fingerprints_match_the_source() {
 #[test]
 fn sarif_passes_check_sarif_when_available() {
     let checker = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-sarif");
-    if !checker.exists() {
-        eprintln!("skipped: {} not found", checker.display());
+    if !common::available_or_skip(checker.exists(), "../shared/tools/check-sarif") {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");

@@ -1,5 +1,6 @@
 //! Dockerfiles and compose files: every check on a multi-stage file with continuations and a heredoc, a safe
 //! file that must stay silent, PowerShell with the backtick escape, and a broken file.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 use mcpgate::{NoticeLevel, RuleSet, ScanOptions, scan};
 use std::path::Path;

@@ -1,6 +1,7 @@
 //! What a new user meets on a first run: scans that match nothing are errors, ignore comments
 //! that do nothing are reported, rule selection and a reporting floor, `--stats`, text output
 //! editors can jump from, taint paths in JSON and SARIF, and unpacked npm packages.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! retries, refusals, processing errors), and the container action run as the runner runs it
 //! (a workspace, an event payload, INPUT_* and GITHUB_* variables), checked by its files,
 //! stdout and exit code. The token must appear in no output.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 mod common;
 use common::git;
@@ -636,8 +637,7 @@ fn bad_inputs_are_errors_naming_the_input() {
 /// The shared checker, when it is beside the repository.
 fn check_sarif(sarif: &Path, root: &Path) {
     let checker = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-sarif");
-    if !checker.exists() {
-        eprintln!("skipped: {} not found", checker.display());
+    if !common::available_or_skip(checker.exists(), "../shared/tools/check-sarif") {
         return;
     }
     let out = Command::new(&checker)

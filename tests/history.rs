@@ -1,5 +1,6 @@
 //! `--since` / `--git-range`: secrets in lines that commits added, read from git objects
 //! without running anything the repository configures.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 mod common;
 use common::git;

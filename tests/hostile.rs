@@ -2,6 +2,7 @@
 //! file whose finding must survive, and must give a notice instead of a panic, a hang or a
 //! silent gap. The large cases (100 MB files, 250,000 files, a lockfile of 1,000,000 entries,
 //! 10 MB adversarial lines for every secret rule) are measured in `benches/hostile.rs`.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 mod common;
 use common::{findings, notices};

@@ -1,5 +1,6 @@
 //! MCP client configurations: every check on fixtures of each client's format (JSONC,
 //! Windows paths, Zed's command object), exact positions, redaction, and bad files.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 use mcpgate::{NoticeLevel, RuleSet, ScanOptions, analyze_text, scan};
 use std::path::Path;

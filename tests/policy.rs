@@ -1,6 +1,7 @@
 //! What a repository accepts and what a change is judged on: `[severity]` and `[[ignore]]` in
 //! `.mcpgate.toml`, `--no-ignore`, baselines (`--baseline`, `mcpgate baseline write`) and diff
 //! mode (`--diff-base`). Exact findings and exit codes.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 mod common;
 use common::{git, notices};

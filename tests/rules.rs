@@ -1,5 +1,6 @@
 //! Every rule's examples are its tests: each `bad` snippet fires the rule, each `good` snippet
 //! does not. And the generated rule index stays in sync with the rule files.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 use mcpgate::deps::lockfile::Family;
 use mcpgate::deps::{AdvisoryDb, DepCheck, DepsContext};

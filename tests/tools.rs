@@ -1,5 +1,6 @@
 //! `mcpgate tools`: the inventory of the example, and the lock workflow that catches a rug
 //! pull (a description rewritten, a read-only tool given a shell, a tool added or removed).
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 use std::path::Path;
 use std::process::{Command, Output};

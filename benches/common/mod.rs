@@ -1,4 +1,5 @@
 //! What both benchmarks need: the same deterministic generator and the peak-memory reading.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code: a panic is a failed test
 
 /// A small deterministic generator, so every run scans the same bytes.
 pub struct Lcg(pub u64);

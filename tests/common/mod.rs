@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests (each test file uses some of them).
 #![allow(dead_code)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
 use std::path::Path;
 use std::process::Command;
@@ -79,3 +80,18 @@ def run(command: str) -> str:
     """Run a command."""
     return subprocess.run(command, shell=True, capture_output=True, timeout=5).stdout
 "#;
+
+/// Whether something a test needs from outside the repository (a tool, `../shared`) is here.
+/// In CI (`CI` set) a missing one fails the test with a clear message, since a test that
+/// skips there would pass without checking anything; elsewhere the test is skipped.
+pub fn available_or_skip(available: bool, what: &str) -> bool {
+    if available {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{what} is missing, and CI must provide it (.ci/run installs what it can)"
+    );
+    eprintln!("skipped: {what} is not available here");
+    false
+}
