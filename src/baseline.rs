@@ -49,7 +49,8 @@ impl Baseline {
                 path: path.to_path_buf(),
             });
         }
-        let text = std::fs::read(path).map_err(unreadable)?;
+        let text = crate::input_file::read(path, crate::input_file::MAX_INPUT_BYTES)
+            .map_err(unreadable)?;
         Baseline::parse(path, &text)
     }
 

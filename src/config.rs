@@ -114,10 +114,11 @@ pub struct Config {
 impl Config {
     /// Reads `path`; errors name the file and the line of the bad key.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Unreadable {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::input_file::read_to_string(path, crate::input_file::MAX_INPUT_BYTES)
+            .map_err(|source| Error::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Config::parse(path, &text)
     }
 

@@ -31,6 +31,7 @@ pub mod gate;
 mod git;
 pub mod github;
 pub mod history;
+pub mod input_file;
 pub mod limits;
 pub mod output_file;
 pub mod package_layout;

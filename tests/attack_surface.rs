@@ -213,3 +213,76 @@ fn no_secret_reaches_any_output_format() {
         }
     }
 }
+
+/// Runs mcpgate and fails the test if it has not finished within `seconds` (a hang is the bug).
+fn mcpgate_within(dir: &Path, args: &[&str], seconds: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("mcpgate {args:?} did not finish within {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[test]
+fn named_inputs_that_block_or_never_end_are_refused() {
+    let s = setup();
+    let fifo = s.repo.join("config.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|st| st.success()), "mkfifo");
+    let out = mcpgate_within(&s.repo, &["scan", ".", "--config", "config.fifo"], 20);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    let out = mcpgate_within(&s.repo, &["scan", ".", "--baseline", "/dev/zero"], 20);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A rule directory holding a link to itself.
+    let rules = s.repo.join("my-rules");
+    std::fs::create_dir(&rules).expect("mkdir");
+    symlink(&rules, rules.join("loop")).expect("symlink");
+    let out = mcpgate_within(&s.repo, &["scan", ".", "--rules", "my-rules"], 20);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+
+    let out = mcpgate(&s.repo, &["scan", ".", "-j", "65535"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("65535 is not in 1..=256"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn errors_quoting_the_repository_are_escaped() {
+    let s = setup();
+    std::fs::write(
+        s.repo.join(".mcpgate.toml"),
+        // TOML's own escape puts a real ESC into the value, which the error quotes.
+        "[scan]\nfail_on = \"\\u001b[2J\\u001b]0;pwned\\u0007\"\n",
+    )
+    .expect("write");
+    let out = mcpgate(&s.repo, &["scan", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("\\u{1b}[2J"), "{err}");
+}

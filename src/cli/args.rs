@@ -269,8 +269,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "NAME")]
     pub category: Option<String>,
 
-    /// Number of worker threads [default: one per core].
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Number of worker threads, at most 256 [default: one per core].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
 
     /// Print nothing but errors; files named by --output and --sarif are still written.

@@ -56,7 +56,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("mcpgate: error: {}", crate::redact::scrub(&message));
+            // Errors quote file contents and names: escaped, and redacted, like every output.
+            eprintln!(
+                "mcpgate: error: {}",
+                crate::display::printable(&crate::redact::scrub(&message))
+            );
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -146,7 +150,10 @@ fn run_scan(args: &ScanArgs) -> Result<u8, String> {
     }
     if !args.quiet {
         for remark in &remarks {
-            eprintln!("mcpgate: {}", crate::redact::scrub(remark));
+            eprintln!(
+                "mcpgate: {}",
+                crate::display::printable(&crate::redact::scrub(remark))
+            );
         }
     }
     if let Some(stats) = &report.stats {

@@ -5,7 +5,7 @@ use crate::github::upload::{Token, UploadOptions, UploadOutcome, upload_sarif};
 use crate::github::{TargetError, UploadTarget};
 
 pub fn run(args: &UploadArgs) -> Result<u8, String> {
-    let sarif = std::fs::read_to_string(&args.sarif)
+    let sarif = crate::input_file::read_to_string(&args.sarif, crate::input_file::MAX_INPUT_BYTES)
         .map_err(|e| format!("{}: cannot read: {e}", args.sarif.display()))?;
     let target =
         UploadTarget::new(&args.repo, &args.commit, &args.git_ref).map_err(|e| match e {

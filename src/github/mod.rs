@@ -117,14 +117,8 @@ impl Event {
             path: path.display().to_string(),
             reason,
         };
-        let size = std::fs::metadata(path)
-            .map_err(|e| fail(format!("cannot read the event payload: {e}")))?
-            .len();
-        if size > MAX_EVENT_BYTES {
-            return Err(fail("the event payload is too large".into()));
-        }
-        let bytes =
-            std::fs::read(path).map_err(|e| fail(format!("cannot read the event payload: {e}")))?;
+        let bytes = crate::input_file::read(path, MAX_EVENT_BYTES)
+            .map_err(|e| fail(format!("cannot read the event payload: {e}")))?;
         Event::parse(&bytes).map_err(fail)
     }
 

@@ -344,7 +344,23 @@ pub fn renamed(old: &str) -> Option<&'static str> {
     RENAMED.iter().find(|(o, _)| *o == old).map(|(_, n)| *n)
 }
 
+/// How deep rule directories nest; far below any real layout.
+const MAX_RULE_DIR_DEPTH: usize = 16;
+
+/// Every `*.toml` below `dir`. Links inside it are not followed (a loop would never end, and a
+/// rule pack has no reason to point elsewhere); the directory itself may be one.
 fn load_dir(dir: &Path, out: &mut Vec<Rule>) -> Result<()> {
+    load_dir_at(dir, out, 0)
+}
+
+fn load_dir_at(dir: &Path, out: &mut Vec<Rule>, depth: usize) -> Result<()> {
+    if depth > MAX_RULE_DIR_DEPTH {
+        return Err(Error::RuleFile {
+            path: dir.display().to_string(),
+            line: None,
+            reason: format!("rule directories nest deeper than {MAX_RULE_DIR_DEPTH} levels"),
+        });
+    }
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Unreadable {
         path: dir.to_path_buf(),
         source,
@@ -352,13 +368,20 @@ fn load_dir(dir: &Path, out: &mut Vec<Rule>) -> Result<()> {
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
-        if path.is_dir() {
-            load_dir(&path, out)?;
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.file_type().is_symlink() {
+            continue;
+        }
+        if meta.is_dir() {
+            load_dir_at(&path, out, depth + 1)?;
         } else if path.extension().is_some_and(|e| e == "toml") {
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::Unreadable {
-                path: path.clone(),
-                source,
-            })?;
+            let text = crate::input_file::read_to_string(&path, crate::input_file::MAX_INPUT_BYTES)
+                .map_err(|source| Error::Unreadable {
+                    path: path.clone(),
+                    source,
+                })?;
             out.push(parse_rule(&path.display().to_string(), &text)?);
         }
     }
