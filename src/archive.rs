@@ -8,13 +8,13 @@
 //! cap or a corrupt byte are still scanned.
 
 use crate::finding::{Notice, NoticeCode, NoticeLevel};
-use crate::walk::WalkedFile;
+use crate::walk::{Origin, WalkedFile};
 use rustc_hash::FxHashSet as HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use crate::rel_path::{SEPARATOR, split};
+use crate::rel_path::SEPARATOR;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArchiveKind {
@@ -251,6 +251,9 @@ impl<'a> Reader<'a> {
             abs: PathBuf::from(&name),
             size: data.len() as u64,
             data: Some(Arc::from(data)),
+            origin: Origin::ArchiveEntry {
+                archive: Arc::from(self.rel),
+            },
         });
     }
 

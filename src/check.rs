@@ -36,8 +36,14 @@ pub struct FileKind {
 
 impl FileKind {
     /// `rel` is the report path; `head` the first bytes, for shebangs of files without an
-    /// extension.
-    pub fn classify(rel: &str, head: &[u8], rules: &RuleSet, deps: &DepsContext<'_>) -> FileKind {
+    /// extension; `archive` the release archive the file is an entry of.
+    pub fn classify(
+        rel: &str,
+        head: &[u8],
+        archive: Option<&str>,
+        rules: &RuleSet,
+        deps: &DepsContext<'_>,
+    ) -> FileKind {
         FileKind {
             lang: language_for(Path::new(rel), head).filter(|l| rules.languages().contains(l)),
             secrets: rules.secret_prefilter().is_some(),
@@ -46,7 +52,7 @@ impl FileKind {
                 || mcp_config::is_extension_manifest(rel),
             docker: rules.has_dockerfile_rules()
                 && (dockerfile::is_dockerfile(rel) || compose::is_compose_file(rel)),
-            package: package::in_package(rel),
+            package: archive.is_some(),
         }
     }
 
@@ -251,8 +257,11 @@ pub fn analyze_text_with(
     deps: &DepsContext<'_>,
     tool_lock: Option<&crate::tools::Lock>,
 ) -> FileOutcome {
-    let ctx = FileContext::new(rel_path, text);
-    let kind = FileKind::classify(rel_path, text.as_bytes(), rules, deps);
+    // This entry point has only the path: an archive entry is known by the `archive!/entry`
+    // convention here, and by its origin everywhere else.
+    let archive = crate::rel_path::split(rel_path).map(|(archive, _)| archive);
+    let ctx = FileContext::new(rel_path, text).in_archive(archive);
+    let kind = FileKind::classify(rel_path, text.as_bytes(), archive, rules, deps);
     let project = ProjectModules::new();
     let env = CheckEnv {
         rules,
@@ -398,7 +407,7 @@ fn audit_dependencies(
     deps: &DepsContext<'_>,
     outcome: &mut FileOutcome,
 ) {
-    let audit = match audit_file(kind, ctx.rel_path, ctx.text, deps) {
+    let audit = match audit_file(kind, ctx.rel_path, ctx.text, ctx.archive.is_some(), deps) {
         Ok(audit) => audit,
         Err(e) => {
             let at = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();

@@ -103,12 +103,27 @@ impl fmt::Display for Confidence {
 /// SARIF default, and what GitHub expects); `end_column` is the column after the last character.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
-    /// Path relative to the scan root, always with `/`.
+    /// Path relative to the scan root, always with `/`; an entry of a release archive is
+    /// shown `archive!/entry`.
     pub path: String,
     pub start_line: usize,
     pub start_column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// The release archive the file is an entry of (its report path), when it is one: what
+    /// reporters place results on, never parsed back out of `path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
+}
+
+impl Location {
+    /// The entry's path inside its archive, for a location in one.
+    pub fn archive_entry(&self) -> Option<&str> {
+        let archive = self.archive.as_deref()?;
+        self.path
+            .strip_prefix(archive)
+            .and_then(|rest| rest.strip_prefix(crate::rel_path::SEPARATOR))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -387,9 +402,18 @@ impl Report {
                 Some(format!("{prefix}/{path}"))
             }
         };
+        let rebase_location = |location: &mut Location| {
+            if let Some(p) = rebased(&location.path) {
+                location.path = p;
+            }
+            if let Some(p) = location.archive.as_deref().and_then(rebased) {
+                location.archive = Some(p);
+            }
+        };
         for f in &mut self.findings {
-            if let Some(p) = rebased(&f.location.path) {
-                f.location.path = p;
+            rebase_location(&mut f.location);
+            for step in &mut f.trace {
+                rebase_location(&mut step.location);
             }
         }
         for n in &mut self.notices {
@@ -428,6 +452,43 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rebasing_moves_paths_archives_and_trace_steps() {
+        let at = |path: &str, archive: Option<&str>| Location {
+            path: path.into(),
+            start_line: 1,
+            start_column: 1,
+            end_line: 1,
+            end_column: 2,
+            archive: archive.map(str::to_string),
+        };
+        let mut report = Report {
+            findings: vec![Finding {
+                rule_id: "r".into(),
+                severity: Severity::High,
+                confidence: Confidence::High,
+                cwe: vec![],
+                message: String::new(),
+                location: at("a.tgz!/p/x.py", Some("a.tgz")),
+                snippet: String::new(),
+                fingerprint: String::new(),
+                line_hash: String::new(),
+                advisory: None,
+                trace: vec![TraceStep {
+                    location: at("a.tgz!/p/x.py", Some("a.tgz")),
+                    message: String::new(),
+                }],
+            }],
+            ..Report::default()
+        };
+        report.rebase("dist");
+        let f = &report.findings[0];
+        assert_eq!(f.location.path, "dist/a.tgz!/p/x.py");
+        assert_eq!(f.location.archive.as_deref(), Some("dist/a.tgz"));
+        assert_eq!(f.location.archive_entry(), Some("p/x.py"));
+        assert_eq!(f.trace[0].location.path, "dist/a.tgz!/p/x.py");
+    }
 
     #[test]
     fn notice_codes_are_unique_and_read_back() {

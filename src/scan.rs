@@ -606,7 +606,8 @@ fn analyze_file(
         None if needs_head => read_head(&file.abs),
         _ => Vec::new(),
     };
-    let kind = FileKind::classify(&file.rel, &head, env.rules, env.deps);
+    let archive = file.origin.archive();
+    let kind = FileKind::classify(&file.rel, &head, archive, env.rules, env.deps);
     if kind.is_none() {
         return None;
     }
@@ -663,7 +664,7 @@ fn analyze_file(
     if sniff.contains(&0) {
         // A binary key store in a package is found by its name.
         if kind.package {
-            let ctx = FileContext::new(&file.rel, "");
+            let ctx = FileContext::new(&file.rel, "").in_archive(archive);
             let only_package = FileKind {
                 package: true,
                 ..FileKind::default()
@@ -698,7 +699,7 @@ fn analyze_file(
     };
     let size = text.len() as u64;
     outcome.timings.record(Phase::Read, reading, size);
-    let ctx = FileContext::new(&file.rel, &text);
+    let ctx = FileContext::new(&file.rel, &text).in_archive(archive);
     let mut checked = check_file(&ctx, &kind, env);
     checked.notices.splice(0..0, outcome.notices);
     checked.timings.add(&outcome.timings);

@@ -54,6 +54,27 @@ pub struct WalkedFile {
     /// The content, for files that are not on disk (entries of an archive); `abs` is then
     /// the entry's name, for its extension.
     pub data: Option<std::sync::Arc<[u8]>>,
+    pub origin: Origin,
+}
+
+/// Where a file comes from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// A file of the scanned tree.
+    #[default]
+    WorkingTree,
+    /// An entry of a release archive named as a target (its report path).
+    ArchiveEntry { archive: std::sync::Arc<str> },
+}
+
+impl Origin {
+    /// The archive's report path, for an archive entry.
+    pub fn archive(&self) -> Option<&str> {
+        match self {
+            Origin::WorkingTree => None,
+            Origin::ArchiveEntry { archive } => Some(archive),
+        }
+    }
 }
 
 /// Compiled `--exclude` patterns. A pattern without `/` matches a file or directory name at any
@@ -198,6 +219,7 @@ pub fn walk(
                                 abs: entry.into_path(),
                                 size,
                                 data: None,
+                                origin: Origin::WorkingTree,
                             },
                         );
                     }

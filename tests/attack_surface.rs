@@ -286,3 +286,23 @@ fn errors_quoting_the_repository_are_escaped() {
     assert!(!err.contains('\u{1b}'), "{err:?}");
     assert!(err.contains("\\u{1b}[2J"), "{err}");
 }
+
+/// A directory whose name ends in `!` reads like the `archive!/entry` convention; it is an
+/// ordinary directory, and SARIF places its findings on its files.
+#[test]
+fn a_directory_named_like_an_archive_entry_is_not_taken_for_one() {
+    let s = setup();
+    let odd = s.repo.join("release.tgz!");
+    std::fs::create_dir(&odd).expect("mkdir");
+    std::fs::rename(s.repo.join("server.py"), odd.join("server.py")).expect("move");
+    let out = mcpgate(&s.repo, &["scan", ".", "-f", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF");
+    let result = &sarif["runs"][0]["results"][0];
+    let physical = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        physical["artifactLocation"]["uri"],
+        "release.tgz!/server.py"
+    );
+    assert_eq!(physical["region"]["startLine"], 7);
+    assert!(result["properties"]["archive"].is_null(), "{result}");
+}

@@ -54,6 +54,8 @@ pub struct FileContext<'a> {
     /// Byte ranges of the secrets in the file, once the secret scan has found them: every
     /// snippet and message made afterwards hides them.
     secrets: std::cell::OnceCell<Vec<(usize, usize)>>,
+    /// The release archive the file is an entry of, if it is one.
+    pub archive: Option<&'a str>,
 }
 
 impl<'a> FileContext<'a> {
@@ -65,7 +67,22 @@ impl<'a> FileContext<'a> {
             text,
             line_starts,
             secrets: std::cell::OnceCell::new(),
+            archive: None,
         }
+    }
+
+    /// The same file, known to be an entry of `archive`.
+    pub fn in_archive(mut self, archive: Option<&'a str>) -> Self {
+        self.archive = archive;
+        self
+    }
+
+    /// The file's path inside its archive, for an archive entry.
+    pub fn archive_entry(&self) -> Option<&'a str> {
+        let archive = self.archive?;
+        self.rel_path
+            .strip_prefix(archive)
+            .and_then(|rest| rest.strip_prefix(crate::rel_path::SEPARATOR))
     }
 
     /// Records where the file's secrets are (once; the secret scan does it first).
@@ -218,6 +235,7 @@ impl<'a> FileContext<'a> {
             start_column,
             end_line: span.start_row + 1,
             end_column,
+            archive: self.archive.map(str::to_string),
         }
     }
 

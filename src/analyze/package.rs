@@ -14,7 +14,7 @@ pub fn in_package(rel: &str) -> bool {
 }
 
 pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> Vec<Finding> {
-    let Some((_, entry)) = crate::rel_path::split(ctx.rel_path) else {
+    let Some(entry) = ctx.archive_entry() else {
         return Vec::new();
     };
     let mut findings = Vec::new();

@@ -106,11 +106,12 @@ pub struct FileAudit {
 }
 
 /// Audits one dependency file. A file that does not parse is an error (the caller reports it
-/// and goes on with the other files).
+/// and goes on with the other files). `published`: the file ships inside a release archive.
 pub fn audit_file(
     kind: LockfileKind,
     rel_path: &str,
     text: &str,
+    published: bool,
     ctx: &DepsContext<'_>,
 ) -> Result<FileAudit, ParseError> {
     let inventory = kind.parse(rel_path, text)?;
@@ -122,7 +123,7 @@ pub fn audit_file(
     // Published packages leave lockfiles out by design (npm pack drops package-lock.json).
     if let (Some(family), Some(line)) = (kind.wants_lock(), inventory.declares_dependencies)
         && !ctx.has_lockfile_for(family, rel_path)
-        && !crate::rel_path::in_archive(rel_path)
+        && !published
     {
         let lockfiles = match family {
             Family::Node => "package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml or yarn.lock",

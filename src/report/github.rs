@@ -59,9 +59,9 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
             || f.rule_id.clone(),
             |r| format!("{} ({})", r.title, f.rule_id),
         );
-        match crate::rel_path::split(&f.location.path) {
+        match (f.location.archive.as_deref(), f.location.archive_entry()) {
             // Annotations inside an archive go on the archive, naming the entry and line.
-            Some((archive, entry)) => {
+            (Some(archive), Some(entry)) => {
                 let _ = writeln!(
                     out,
                     "::{cmd} file={},title={}::{}",
@@ -73,7 +73,7 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
                     )),
                 );
             }
-            None => {
+            _ => {
                 let _ = writeln!(
                     out,
                     "::{cmd} file={},line={},endLine={},col={},endColumn={},title={}::{}",

@@ -45,6 +45,9 @@ struct FindingOut<'a> {
     cwe: &'a [u32],
     message: &'a str,
     path: &'a str,
+    /// For an entry of a release archive: the archive's path (`path` is `archive!/entry`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archive: Option<&'a str>,
     start_line: usize,
     start_column: usize,
     end_line: usize,
@@ -98,6 +101,7 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
                 cwe: &f.cwe,
                 message: &f.message,
                 path: &f.location.path,
+                archive: f.location.archive.as_deref(),
                 start_line: f.location.start_line,
                 start_column: f.location.start_column,
                 end_line: f.location.end_line,

@@ -62,15 +62,14 @@ pub fn render(report: &Report, rules: &RuleSet, link_base: Option<&str>) -> Stri
                 code_cell(&f.location.path),
                 f.location.start_line
             );
-            let place =
-                match link_base.filter(|_| crate::rel_path::split(&f.location.path).is_none()) {
-                    Some(base) => format!(
-                        "[{place}]({base}{}#L{})",
-                        url_path(&f.location.path),
-                        f.location.start_line
-                    ),
-                    None => place,
-                };
+            let place = match link_base.filter(|_| f.location.archive.is_none()) {
+                Some(base) => format!(
+                    "[{place}]({base}{}#L{})",
+                    url_path(&f.location.path),
+                    f.location.start_line
+                ),
+                None => place,
+            };
             let _ = writeln!(
                 out,
                 "| {} | `{}`<br>{} | {place} | {} |",
@@ -156,6 +155,7 @@ mod tests {
                 start_column: 1,
                 end_line: 3,
                 end_column: 2,
+                archive: None,
             },
             snippet: String::new(),
             fingerprint: String::new(),

@@ -309,8 +309,8 @@ impl<'a> UsedRules<'a> {
 /// A SARIF location for a report location. GitHub cannot show a line inside an archive: a
 /// location in one is the archive file itself (line 1), and the caller names the entry.
 fn sarif_location(location: &crate::finding::Location, message: Option<&str>) -> Location {
-    let (uri, region) = match crate::rel_path::split(&location.path) {
-        Some((archive, _)) => (
+    let (uri, region) = match &location.archive {
+        Some(archive) => (
             uri_path(archive),
             Region::builder()
                 .start_line(1)
@@ -353,7 +353,11 @@ fn code_flow(f: &Finding) -> Option<serde_sarif::sarif::CodeFlow> {
 }
 
 fn result(f: &Finding, used: &UsedRules<'_>, advisories: &AdvisoryRules<'_>) -> SarifResult {
-    let inside = crate::rel_path::split(&f.location.path);
+    let inside = f
+        .location
+        .archive
+        .as_deref()
+        .zip(f.location.archive_entry());
     let message = match inside {
         Some((archive, entry)) => format!(
             "{} (in {archive}: {entry}:{}:{})",
