@@ -306,3 +306,39 @@ fn a_directory_named_like_an_archive_entry_is_not_taken_for_one() {
     assert_eq!(physical["region"]["startLine"], 7);
     assert!(result["properties"]["archive"].is_null(), "{result}");
 }
+
+/// Helpers that call each other in a fan (each calls the three before it) made the Python
+/// summaries keep every call path to the sink: exponential in the number of helpers (5,000
+/// took 11 minutes and 7 GB). A path per parameter and sink is enough.
+#[test]
+fn python_summaries_stay_small_when_calls_fan_in() {
+    let s = setup();
+    let mut text = String::from(
+        "import subprocess\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\n\ndef f0(a, b):\n    return subprocess.run(a, shell=True, timeout=5)\n",
+    );
+    let n: usize = 3000;
+    for i in 1..n {
+        text.push_str(&format!(
+            "def f{i}(a, b):\n    x = f{}(a, b)\n    y = f{}(b, a)\n    return x + y + f{}(x, y)\n",
+            i - 1,
+            i.saturating_sub(2),
+            i.saturating_sub(3)
+        ));
+    }
+    text.push_str(&format!(
+        "@mcp.tool()\ndef tool(cmd: str) -> str:\n    return f{}(cmd, cmd)\n",
+        n - 1
+    ));
+    std::fs::write(s.repo.join("fan.py"), text).expect("write");
+    let out = mcpgate_within(&s.repo, &["scan", "fan.py", "-f", "json"], 60);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let hit = doc["findings"]
+        .as_array()
+        .and_then(|f| {
+            f.iter()
+                .find(|f| f["rule_id"] == "python-subprocess-shell-true")
+        })
+        .expect("the sink in f0 is reported");
+    assert_eq!(hit["start_line"], 6);
+    assert_eq!(hit["severity"], "high", "traced to the tool: {hit}");
+}

@@ -127,10 +127,8 @@ fn findings_for_call(
                 taint.via = sink.via.clone().or(taint.via);
                 taint.sanitizers.extend(sink.sanitizers.iter().cloned());
                 // `src/tools/exec.runCommand` reads as `exec.runCommand`.
-                taint
-                    .through
-                    .push(target.rsplit('/').next().unwrap_or(target).to_string());
-                taint.through.extend(sink.through.iter().cloned());
+                let module = target.rsplit('/').next().unwrap_or(target).to_string();
+                taint.pass_through(std::iter::once(&module).chain(&sink.through));
                 taint
             })
             .filter(|t| !is_clean(t, rule_call))

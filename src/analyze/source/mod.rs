@@ -77,7 +77,22 @@ impl Origin {
     }
 }
 
+/// How many helper functions a taint remembers passing through: enough for a message and a
+/// path, and a bound on memory (a chain of thousands of helpers made every copy of every
+/// taint carry thousands of names).
+pub(crate) const MAX_THROUGH: usize = 8;
+
 impl Taint {
+    /// Records that the value passed through `helpers`, up to `MAX_THROUGH` of them.
+    pub(crate) fn pass_through<'h>(&mut self, helpers: impl IntoIterator<Item = &'h String>) {
+        for helper in helpers {
+            if self.through.len() >= MAX_THROUGH {
+                break;
+            }
+            self.through.push(helper.clone());
+        }
+    }
+
     /// The helper functions the value passed through, as `` `a()`, `b()` ``.
     fn helpers(&self) -> Option<String> {
         (!self.through.is_empty()).then(|| {

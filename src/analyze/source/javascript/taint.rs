@@ -1577,8 +1577,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                         t.sanitizers.push(s.clone());
                     }
                 }
-                t.through.push(helper.clone());
-                t.through.extend(sink.through.iter().cloned());
+                t.pass_through(std::iter::once(&helper).chain(&sink.through));
                 if sink.via.is_some() {
                     t.via = sink.via.clone();
                 }
@@ -1604,7 +1603,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                         t.sanitizers.push(s.clone());
                     }
                 }
-                t.through.push(helper.clone());
+                t.pass_through([&helper]);
             });
             flow = flow.join(f);
         }

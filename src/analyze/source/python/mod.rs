@@ -39,7 +39,10 @@ pub fn analyze(
     })?;
     let root = tree.root_node();
     let module = names::Module::collect(root, text);
-    let result = taint::analyze_module(&module, text, rules, project);
+    // The analysis has the file's budget of its own after the parse, as in the TypeScript
+    // front end.
+    let deadline = std::time::Instant::now() + budget;
+    let result = taint::analyze_module(&module, text, rules, project, deadline);
     let entries = module
         .functions
         .iter()
@@ -65,7 +68,7 @@ pub fn analyze(
         external_calls: result.external_calls,
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
-        analysis_truncated: None,
+        analysis_truncated: result.out_of_time.then_some(budget),
         reexports: Vec::new(),
     })
 }

@@ -60,15 +60,20 @@ const MUTATORS: &[&str] = &[
 ];
 
 /// A module's sink hits, after every function has been analyzed with its callees' summaries.
+/// Stops evaluating once `deadline` has passed (what was found stands; the result says so).
 pub(super) fn analyze_module(
     module: &Module<'_>,
     src: &str,
     rules: &RuleSet,
     project: &ProjectModules,
+    deadline: std::time::Instant,
 ) -> ModuleResult {
     let mut analyzer = Analyzer::new(module, src, rules);
     analyzer.project = Some(project);
-    analyzer.run()
+    analyzer.deadline = deadline;
+    let mut result = analyzer.run();
+    result.out_of_time = analyzer.out_of_time.get();
+    result
 }
 
 /// Sink hits of a module, plus what the cross-file pass needs.
@@ -76,6 +81,8 @@ pub(super) struct ModuleResult {
     pub hits: Vec<SinkHit>,
     pub exports: Vec<ExportedFunction>,
     pub external_calls: Vec<ExternalCall>,
+    /// The deadline passed before the analysis was done.
+    pub out_of_time: bool,
 }
 
 /// What callers need to know about a function.
@@ -113,6 +120,10 @@ struct Analyzer<'m, 't> {
     methods: HashMap<String, usize>,
     /// Some function is defined inside another, so names may resolve to `outer.name`.
     has_nested: bool,
+    /// The file's time budget, checked every few thousand evaluations.
+    deadline: std::time::Instant,
+    steps: std::cell::Cell<u64>,
+    out_of_time: std::cell::Cell<bool>,
 }
 
 impl<'m, 't> Analyzer<'m, 't> {
@@ -137,7 +148,25 @@ impl<'m, 't> Analyzer<'m, 't> {
             rules,
             top_level,
             methods,
+            deadline: std::time::Instant::now() + std::time::Duration::from_secs(3600),
+            steps: std::cell::Cell::new(0),
+            out_of_time: std::cell::Cell::new(false),
         }
+    }
+
+    /// Counts an evaluation; false once the time budget is spent (then every value is
+    /// `Unknown`, which reports nothing new and ends the fixpoints quickly).
+    fn in_budget(&self) -> bool {
+        if self.out_of_time.get() {
+            return false;
+        }
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        if steps.is_multiple_of(4096) && std::time::Instant::now() > self.deadline {
+            self.out_of_time.set(true);
+            return false;
+        }
+        true
     }
 
     fn run(&self) -> ModuleResult {
@@ -195,6 +224,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             hits: all,
             exports,
             external_calls: external.into_iter().flatten().collect(),
+            out_of_time: self.out_of_time.get(),
         }
     }
 
@@ -551,7 +581,16 @@ impl<'m, 't> Analyzer<'m, 't> {
                         through: t.through.clone(),
                         sanitizers: t.sanitizers.clone(),
                     };
-                    if !summary.sinks.contains(&sink) {
+                    // One entry per parameter, sink and sanitizing: the helpers on the way are
+                    // for messages, and keeping every chain made summaries grow with the
+                    // number of call paths (exponential in a call graph that fans in).
+                    let known = summary.sinks.iter().any(|s| {
+                        s.param == sink.param
+                            && s.rule == sink.rule
+                            && s.span == sink.span
+                            && s.sanitizers == sink.sanitizers
+                    });
+                    if !known {
                         summary.sinks.push(sink);
                     }
                 }
@@ -1046,7 +1085,7 @@ impl<'m, 't> Analyzer<'m, 't> {
 
     /// The flow of an expression.
     fn flow(&self, node: Node<'_>, env: &Env<'m>, ctx: &FnCtx<'_, 'm>, depth: usize) -> Flow {
-        if depth > MAX_EXPR_DEPTH {
+        if depth > MAX_EXPR_DEPTH || !self.in_budget() {
             return Flow::Unknown;
         }
         match node.k() {
@@ -1151,7 +1190,7 @@ impl<'m, 't> Analyzer<'m, 't> {
             for path in &summary.returns {
                 for arg in self.args_for_param(call, g, path.param) {
                     let arg_flow = self.flow(arg, env, ctx, depth + 1).map_taints(|t| {
-                        t.through.push(helper.clone());
+                        t.pass_through([&helper]);
                         for s in &path.sanitizers {
                             if !t.sanitizers.contains(s) {
                                 t.sanitizers.push(s.clone());
@@ -1389,9 +1428,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 .map(|mut t| {
                     t.via = sink.via.clone().or(t.via);
                     t.sanitizers.extend(sink.sanitizers.iter().cloned());
-                    let mut through = vec![helper.clone()];
-                    through.extend(sink.through.iter().cloned());
-                    t.through.extend(through);
+                    t.pass_through(std::iter::once(&helper).chain(&sink.through));
                     t
                 })
                 .filter(|t| !is_clean(t, rule_call))
