@@ -197,10 +197,12 @@ impl<'a> Reader<'a> {
             Name::Empty => return None,
         };
         if !self.seen.insert(name.clone()) {
+            // Extractors install the last copy: what ships was not checked, so the scan fails
+            // closed.
             self.note(
-                NoticeLevel::Warning,
+                NoticeLevel::Error,
                 format!(
-                    "entry `{}` appears more than once; only the first copy was scanned",
+                    "entry `{}` appears more than once; only the first copy was scanned, and extractors install the last",
                     crate::report::printable(&name)
                 ),
             );
@@ -213,7 +215,7 @@ impl<'a> Reader<'a> {
     fn fits(&mut self, name: &str, size: u64) -> Fit {
         if kind_of(Path::new(name)).is_some() {
             self.note(
-                NoticeLevel::Note,
+                NoticeLevel::Warning,
                 format!(
                     "entry `{}` is an archive inside the archive; it is not opened",
                     crate::report::printable(name)
@@ -379,9 +381,9 @@ impl<'a> Reader<'a> {
             let packed = entry.compressed_size().max(1);
             if size > 1024 * 1024 && size / packed > self.limits.max_ratio {
                 self.note(
-                    NoticeLevel::Warning,
+                    NoticeLevel::Error,
                     format!(
-                        "entry `{}` skipped: it expands {}:1 ({} from {} bytes), a compression bomb",
+                        "entry `{}` not scanned: it expands {}:1 ({} from {} bytes), a compression bomb",
                         crate::report::printable(&name),
                         size / packed,
                         crate::display::human_size(size),

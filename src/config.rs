@@ -75,6 +75,7 @@ struct ScanSection {
     rules: Vec<PathBuf>,
     #[serde(default)]
     disable: Vec<String>,
+    strict: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,6 +98,8 @@ pub struct Config {
     pub rules: Vec<PathBuf>,
     /// Rule ids turned off.
     pub disable: Vec<String>,
+    /// `[scan] strict`: what could not be checked fails the scan.
+    pub strict: Option<bool>,
     /// `[audit] db`: the advisory store or directory, resolved against the config's directory.
     pub audit_db: Option<PathBuf>,
     /// `[audit] max_age_days`: warn when the store is older.
@@ -192,6 +195,7 @@ impl Config {
             fail_on,
             rules: scan.rules.iter().map(|r| base.join(r)).collect(),
             disable: scan.disable,
+            strict: scan.strict,
             audit_db: file.audit.db.map(|db| base.join(db)),
             audit_max_age_days: file.audit.max_age_days,
             audit_ignore: file.audit.ignore,

@@ -243,6 +243,26 @@ pub enum NoticeCode {
 }
 
 impl NoticeCode {
+    /// Codes of notices that mean something was not checked (or not completely): `--strict`
+    /// turns them into errors, so a pass cannot hide them.
+    pub fn unchecked(self) -> bool {
+        matches!(
+            self,
+            NoticeCode::ReadFailed
+                | NoticeCode::SkipSize
+                | NoticeCode::SkipBinary
+                | NoticeCode::WalkFailed
+                | NoticeCode::ParseFailed
+                | NoticeCode::ParseSyntax
+                | NoticeCode::AnalysisBudget
+                | NoticeCode::AuditNotRun
+                | NoticeCode::AuditUndecided
+                | NoticeCode::ToolLock
+                | NoticeCode::History
+                | NoticeCode::Archive
+        )
+    }
+
     pub const ALL: [NoticeCode; 18] = [
         NoticeCode::ReadFailed,
         NoticeCode::SkipSize,

@@ -54,6 +54,9 @@ pub struct ScanSettings {
     pub ignore: Vec<String>,
     pub min_severity: Option<Severity>,
     pub stats: bool,
+    /// Anything not checked (skipped files, partial parses, undecided versions, archive
+    /// entries not read) makes the result incomplete: exit 2.
+    pub strict: bool,
     pub progress: Option<Progress>,
 }
 
@@ -132,6 +135,7 @@ pub fn run(settings: &ScanSettings) -> Result<ScanRun> {
         ),
         None => None,
     };
+    let strict = settings.strict || config.strict.unwrap_or(false);
     let mut triage = crate::triage::Triage {
         config_name: config.display_path(&root),
         fail_on: settings
@@ -144,6 +148,7 @@ pub fn run(settings: &ScanSettings) -> Result<ScanRun> {
         baseline,
         changed,
         today: crate::policy::today(),
+        strict,
     };
     let mut report = scan(&options, &rules)?;
     let outcome = triage.apply(&mut report);

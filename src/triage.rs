@@ -21,6 +21,8 @@ pub struct Triage {
     pub changed: Option<ChangedSince>,
     pub fail_on: FailOn,
     pub today: chrono::NaiveDate,
+    /// Whatever could not be checked makes the result incomplete (`--strict`).
+    pub strict: bool,
 }
 
 /// The verdict, and what each step left out, for the log.
@@ -63,6 +65,20 @@ impl Triage {
                 "{old} finding(s) on lines not changed since {} are not reported",
                 changed.base_name()
             ));
+        }
+        if self.strict {
+            let mut escalated = 0;
+            for n in &mut report.notices {
+                if n.code.unchecked() && n.level != crate::finding::NoticeLevel::Error {
+                    n.level = crate::finding::NoticeLevel::Error;
+                    escalated += 1;
+                }
+            }
+            if escalated > 0 {
+                remarks.push(format!(
+                    "--strict: {escalated} notice(s) of what could not be checked count as errors"
+                ));
+            }
         }
         let verdict = verdict(report, self.fail_on);
         let below = self.selection.apply_floor(report);

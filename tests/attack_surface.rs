@@ -342,3 +342,28 @@ fn python_summaries_stay_small_when_calls_fan_in() {
     assert_eq!(hit["start_line"], 6);
     assert_eq!(hit["severity"], "high", "traced to the tool: {hit}");
 }
+
+/// What could not be checked is a note by default (the scan passes) and an error with
+/// `--strict` or `[scan] strict = true` (exit 2), in every format.
+#[test]
+fn strict_mode_fails_on_what_could_not_be_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("ok.py"), "print('hello')\n").expect("write");
+    std::fs::write(dir.path().join("hidden.py"), b"import os\0os.system(cmd)\n").expect("write");
+    let out = mcpgate(dir.path(), &["scan", ".", "-f", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = mcpgate(dir.path(), &["scan", ".", "-f", "json", "--strict"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["notices"][0]["code"], "skip.binary");
+    assert_eq!(doc["notices"][0]["level"], "error");
+    assert_eq!(doc["summary"]["complete"], false);
+    assert!(
+        stderr(&out).contains("--strict: 1 notice(s)"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(dir.path().join(".mcpgate.toml"), "[scan]\nstrict = true\n").expect("write");
+    let out = mcpgate(dir.path(), &["scan", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

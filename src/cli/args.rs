@@ -194,6 +194,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub stats: bool,
 
+    /// Whatever could not be checked (files over the size cap or binary where text was
+    /// expected, partial parses, versions not comparable, archive entries not read) makes the
+    /// scan incomplete: exit 2 unless findings already fail it.
+    #[arg(long)]
+    pub strict: bool,
+
     /// Write the --format output to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

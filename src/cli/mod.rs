@@ -94,6 +94,7 @@ pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
         ignore: args.ignore.clone(),
         min_severity: args.min_severity,
         stats: args.stats,
+        strict: args.strict,
         progress: progress::bar(args.quiet),
     };
     let run = crate::scanner::run(&settings).map_err(|e| e.to_string());
