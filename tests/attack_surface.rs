@@ -175,20 +175,22 @@ fn no_secret_reaches_any_output_format() {
     );
     let padding = "x".repeat(380);
     let minified = format!("var a=\"{padding}\";var config={{apiKey:\"{long}\"}};\n");
+    // A URL with a password, put together here (the repository holds none).
+    let with_password = |host: &str| ["https://bob:", password.as_str(), "@", host].concat();
+    let mcp_url = with_password("mcp.example.com/sse");
+    let file_url = with_password("files.example.com/tool.tgz");
     std::fs::write(s.repo.join(".env"), &pem).expect("write");
     std::fs::write(s.repo.join("bundle.js"), &minified).expect("write");
     std::fs::write(
         s.repo.join(".mcp.json"),
         format!(
-            r#"{{"mcpServers": {{"remote": {{"command": "npx", "args": ["mcp-remote", "https://bob:{password}@mcp.example.com/sse", "--api-key", "{api_key}"]}}}}}}"#
+            r#"{{"mcpServers": {{"remote": {{"command": "npx", "args": ["mcp-remote", "{mcp_url}", "--api-key", "{api_key}"]}}}}}}"#
         ),
     )
     .expect("write");
     std::fs::write(
         s.repo.join("Dockerfile"),
-        format!(
-            "FROM python:3.12.7-slim\nADD https://bob:{password}@files.example.com/tool.tgz /opt/\nUSER app\n"
-        ),
+        format!("FROM python:3.12.7-slim\nADD {file_url} /opt/\nUSER app\n"),
     )
     .expect("write");
     let secrets: Vec<&str> = [long.as_str(), password.as_str(), api_key.as_str()]
