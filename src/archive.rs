@@ -189,7 +189,7 @@ impl<'a> Reader<'a> {
                     NoticeLevel::Warning,
                     format!(
                         "entry `{}` has a name that points outside the archive; scanned as `{to}`",
-                        crate::report::printable(&from)
+                        crate::display::printable(&from)
                     ),
                 );
                 to
@@ -203,7 +203,7 @@ impl<'a> Reader<'a> {
                 NoticeLevel::Error,
                 format!(
                     "entry `{}` appears more than once; only the first copy was scanned, and extractors install the last",
-                    crate::report::printable(&name)
+                    crate::display::printable(&name)
                 ),
             );
             return None;
@@ -218,7 +218,7 @@ impl<'a> Reader<'a> {
                 NoticeLevel::Warning,
                 format!(
                     "entry `{}` is an archive inside the archive; it is not opened",
-                    crate::report::printable(name)
+                    crate::display::printable(name)
                 ),
             );
             return Fit::Skip;
@@ -228,7 +228,7 @@ impl<'a> Reader<'a> {
                 NoticeLevel::Note,
                 format!(
                     "entry `{}` skipped: {} is over the {} limit (--max-file-size)",
-                    crate::report::printable(name),
+                    crate::display::printable(name),
                     crate::display::human_size(size),
                     crate::display::human_size(self.limits.max_entry_bytes)
                 ),
@@ -238,7 +238,7 @@ impl<'a> Reader<'a> {
         if self.kept + size > self.limits.max_kept_bytes {
             self.error(format!(
                 "entry `{}` and later ones not scanned: the archive holds more than {} of files",
-                crate::report::printable(name),
+                crate::display::printable(name),
                 crate::display::human_size(self.limits.max_kept_bytes)
             ));
             return Fit::Stop;
@@ -307,8 +307,8 @@ impl<'a> Reader<'a> {
                     NoticeLevel::Note,
                     format!(
                         "entry `{}` is a link to `{}`; links are not followed",
-                        crate::report::printable(&raw),
-                        crate::report::printable(&target)
+                        crate::display::printable(&raw),
+                        crate::display::printable(&target)
                     ),
                 );
                 continue;
@@ -329,7 +329,7 @@ impl<'a> Reader<'a> {
             if let Err(e) = (&mut entry).take(size).read_to_end(&mut data) {
                 self.error(format!(
                     "the archive is truncated or corrupt in entry `{}`: {e}; the rest was not scanned",
-                    crate::report::printable(&name)
+                    crate::display::printable(&name)
                 ));
                 return;
             }
@@ -369,7 +369,7 @@ impl<'a> Reader<'a> {
                     NoticeLevel::Note,
                     format!(
                         "entry `{}` is a link; links are not followed",
-                        crate::report::printable(&raw)
+                        crate::display::printable(&raw)
                     ),
                 );
                 continue;
@@ -384,7 +384,7 @@ impl<'a> Reader<'a> {
                     NoticeLevel::Error,
                     format!(
                         "entry `{}` not scanned: it expands {}:1 ({} from {} bytes), a compression bomb",
-                        crate::report::printable(&name),
+                        crate::display::printable(&name),
                         size / packed,
                         crate::display::human_size(size),
                         packed
@@ -405,7 +405,7 @@ impl<'a> Reader<'a> {
                 Err(e) => {
                     self.error(format!(
                         "entry `{}` is corrupt: {e}",
-                        crate::report::printable(&name)
+                        crate::display::printable(&name)
                     ));
                     continue;
                 }

@@ -278,14 +278,7 @@ pub fn analyze_text_with(
             .into_iter()
             .map(|(_, f)| f),
     );
-    let mut scrubbed = crate::finding::Report {
-        findings: std::mem::take(&mut out.findings),
-        notices: std::mem::take(&mut out.notices),
-        ..crate::finding::Report::default()
-    };
-    crate::redact::report(&mut scrubbed);
-    out.findings = scrubbed.findings;
-    out.notices = scrubbed.notices;
+    crate::redact::findings_and_notices(&mut out.findings, &mut out.notices);
     out
 }
 

@@ -25,6 +25,25 @@ pub enum Output {
     BesideSources(&'static str),
 }
 
+impl Output {
+    /// The folder holds the package's code, so it is scanned.
+    pub fn is_the_code(&self) -> bool {
+        matches!(self, Output::OnlyCode(_))
+    }
+
+    /// What the scan did with the folder, for its notice.
+    pub fn reason(&self) -> String {
+        match self {
+            Output::OnlyCode(field) => format!(
+                "scanned: the package's built code (package.json `{field}` points into it, and no sources are beside it)"
+            ),
+            Output::BesideSources(field) => format!(
+                "skipped: build output of the package (package.json `{field}`) whose sources are scanned; --no-default-excludes scans it too"
+            ),
+        }
+    }
+}
+
 /// `dir` as a package's build output, or `None` when no `package.json` beside it points
 /// into it.
 pub fn built_output(dir: &Path) -> Option<Output> {

@@ -9,7 +9,7 @@
 //! twice changes nothing.
 
 use crate::display::redact;
-use crate::finding::Report;
+use crate::finding::{Finding, Notice, Report};
 use regex::{Captures, Regex};
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -109,17 +109,21 @@ pub fn scrub_in_place(text: &mut String) {
     }
 }
 
-/// Every string of a report that is shown: messages, snippets, trace steps, notices, tool
-/// descriptions.
+/// Every string of a report that is shown: messages, snippets, trace steps, notices.
 pub fn report(report: &mut Report) {
-    for f in &mut report.findings {
+    findings_and_notices(&mut report.findings, &mut report.notices);
+}
+
+/// `report` for findings and notices held outside a report (one file's outcome).
+pub fn findings_and_notices(findings: &mut [Finding], notices: &mut [Notice]) {
+    for f in findings.iter_mut() {
         scrub_in_place(&mut f.message);
         scrub_in_place(&mut f.snippet);
         for step in &mut f.trace {
             scrub_in_place(&mut step.message);
         }
     }
-    for n in &mut report.notices {
+    for n in notices.iter_mut() {
         scrub_in_place(&mut n.reason);
         scrub_in_place(&mut n.path);
     }

@@ -159,31 +159,19 @@ pub fn walk(
             let rel = relative(&root, entry.path());
             if is_dir && default_excludes && DEFAULT_EXCLUDED_DIRS.contains(&name.as_ref()) {
                 match crate::package_layout::built_output(entry.path()) {
-                    // A published package's code is all in its build output.
-                    Some(crate::package_layout::Output::OnlyCode(field)) => push(
-                        &notices,
-                        Notice::new(
-                            NoticeCode::PackageOutput,
-                            &rel,
-                            NoticeLevel::Note,
-                            format!(
-                                "scanned: the package's built code (package.json `{field}` points into it, and no sources are beside it)"
-                            ),
-                        ),
-                    ),
-                    Some(crate::package_layout::Output::BesideSources(field)) => {
+                    Some(output) => {
                         push(
                             &notices,
                             Notice::new(
                                 NoticeCode::PackageOutput,
                                 &rel,
                                 NoticeLevel::Note,
-                                format!(
-                                    "skipped: build output of the package (package.json `{field}`) whose sources are scanned; --no-default-excludes scans it too"
-                                ),
+                                output.reason(),
                             ),
                         );
-                        return false;
+                        if !output.is_the_code() {
+                            return false;
+                        }
                     }
                     None => {
                         push(&skipped, rel);

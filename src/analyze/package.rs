@@ -8,11 +8,6 @@ use crate::rules::{Matcher, RuleSet};
 
 pub use crate::rules::checks::PackageCheck;
 
-/// Whether `rel` is an entry of a release archive.
-pub fn in_package(rel: &str) -> bool {
-    crate::rel_path::in_archive(rel)
-}
-
 pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> Vec<Finding> {
     let Some(entry) = ctx.archive_entry() else {
         return Vec::new();
