@@ -70,18 +70,31 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// What is left of these limits once `reader` has used its share: the caps hold for all
+    /// archives of a scan together, so many archives cannot add up to what one may not hold.
+    fn spend(&mut self, reader: &Reader<'_>) {
+        self.max_entries = self.max_entries.saturating_sub(reader.count);
+        self.max_kept_bytes = self.max_kept_bytes.saturating_sub(reader.kept);
+        self.max_stream_bytes = self.max_stream_bytes.saturating_sub(reader.streamed);
+    }
+}
+
 /// The entries of the archive at `abs` (reported as `rel`) as in-memory files, and notices.
+/// `budget` is what the scan may still read from archives; this archive's use is taken from it.
 pub fn entries(
     abs: &Path,
     rel: &str,
     kind: ArchiveKind,
-    limits: &Limits,
+    budget: &mut Limits,
 ) -> (Vec<WalkedFile>, Vec<Notice>) {
-    let mut reader = Reader::new(rel, limits);
+    let limits = *budget;
+    let mut reader = Reader::new(rel, &limits);
     match std::fs::File::open(abs) {
         Ok(file) => reader.read(std::io::BufReader::new(file), kind),
         Err(e) => reader.error(format!("cannot open the archive: {e}")),
     }
+    budget.spend(&reader);
     (reader.files, reader.notices)
 }
 
@@ -105,6 +118,8 @@ struct Reader<'a> {
     seen: HashSet<String>,
     kept: u64,
     count: usize,
+    /// Bytes decompressed, skipped entries included.
+    streamed: u64,
 }
 
 /// Whether to read an entry, skip it, or stop reading the archive.
@@ -153,6 +168,7 @@ impl<'a> Reader<'a> {
             seen: HashSet::default(),
             kept: 0,
             count: 0,
+            streamed: 0,
         }
     }
 
@@ -172,7 +188,7 @@ impl<'a> Reader<'a> {
             if self.count == self.limits.max_entries + 1 {
                 let n = self.limits.max_entries;
                 self.error(format!(
-                    "the archive has more than {n} entries; only the first {n} were scanned"
+                    "the archive has more than {n} entries (what is left of the scan's archive limits); only the first {n} were scanned"
                 ));
             }
             return false;
@@ -237,7 +253,7 @@ impl<'a> Reader<'a> {
         }
         if self.kept + size > self.limits.max_kept_bytes {
             self.error(format!(
-                "entry `{}` and later ones not scanned: the archive holds more than {} of files",
+                "entry `{}` and later ones not scanned: the archive holds more than {} of files (what is left of the scan's archive limits)",
                 crate::display::printable(name),
                 crate::display::human_size(self.limits.max_kept_bytes)
             ));
@@ -262,10 +278,16 @@ impl<'a> Reader<'a> {
     fn read<R: Read + std::io::Seek>(&mut self, source: R, kind: ArchiveKind) {
         match kind {
             ArchiveKind::TarGz => {
-                let stream = Capped::new(flate2::read::MultiGzDecoder::new(source), self.limits);
-                self.tar(stream);
+                let mut stream =
+                    Capped::new(flate2::read::MultiGzDecoder::new(source), self.limits);
+                self.tar(&mut stream);
+                self.streamed = self.limits.max_stream_bytes.saturating_sub(stream.left);
             }
-            ArchiveKind::Tar => self.tar(Capped::new(source, self.limits)),
+            ArchiveKind::Tar => {
+                let mut stream = Capped::new(source, self.limits);
+                self.tar(&mut stream);
+                self.streamed = self.limits.max_stream_bytes.saturating_sub(stream.left);
+            }
             ArchiveKind::Zip => self.zip(source),
         }
     }
@@ -314,6 +336,16 @@ impl<'a> Reader<'a> {
                 continue;
             }
             if !kind.is_file() && kind != tar::EntryType::Continuous {
+                // Devices, FIFOs and sparse or vendor entries: nothing a scanner reads, but
+                // never skipped without a word.
+                self.note(
+                    NoticeLevel::Warning,
+                    format!(
+                        "entry `{}` is not a regular file (tar type {:?}); not scanned",
+                        crate::display::printable(&raw),
+                        kind
+                    ),
+                );
                 continue;
             }
             let Some(name) = self.name(&raw) else {
@@ -401,7 +433,10 @@ impl<'a> Reader<'a> {
             let cap = size.min(stream_left);
             let mut data = Vec::with_capacity(usize::try_from(cap).unwrap_or(0).min(1 << 20));
             match (&mut entry).take(cap).read_to_end(&mut data) {
-                Ok(n) => stream_left = stream_left.saturating_sub(n as u64),
+                Ok(n) => {
+                    stream_left = stream_left.saturating_sub(n as u64);
+                    self.streamed = self.limits.max_stream_bytes.saturating_sub(stream_left);
+                }
                 Err(e) => {
                     self.error(format!(
                         "entry `{}` is corrupt: {e}",

@@ -1,10 +1,11 @@
 //! Baselines: a previous report (mcpgate's JSON or SARIF) whose findings are accepted, so a
 //! scan reports only what is new. Findings are matched by mcpgate's fingerprint (rule, path,
 //! the line's text and its occurrence), which does not contain the line number, so code that
-//! moves keeps its identity.
+//! moves keeps its identity. A finding whose severity rose above the baseline's is not the
+//! finding that was accepted, and is reported.
 
-use crate::finding::Report;
-use rustc_hash::FxHashSet as HashSet;
+use crate::finding::{Report, Severity};
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 /// A baseline larger than this is not a report mcpgate wrote.
@@ -31,10 +32,25 @@ pub enum BaselineError {
     NotAReport { path: PathBuf, reason: String },
 }
 
-/// The fingerprints of accepted findings.
+/// The fingerprints of accepted findings, each with the highest severity accepted.
 #[derive(Clone, Debug, Default)]
 pub struct Baseline {
-    fingerprints: HashSet<String>,
+    fingerprints: HashMap<String, Severity>,
+}
+
+/// The severity a baseline entry accepts: its own, or for SARIF without it, the highest its
+/// level stands for.
+fn accepted_severity(entry: &serde_json::Value) -> Severity {
+    let named = entry
+        .get("severity")
+        .or_else(|| entry.pointer("/properties/severity"))
+        .and_then(|s| s.as_str())
+        .and_then(|s| s.parse::<Severity>().ok());
+    named.unwrap_or_else(|| match entry.get("level").and_then(|l| l.as_str()) {
+        Some("warning") => Severity::Medium,
+        Some("note" | "none") => Severity::Low,
+        _ => Severity::Critical,
+    })
 }
 
 impl Baseline {
@@ -66,7 +82,11 @@ impl Baseline {
                 path: path.to_path_buf(),
                 reason: e.to_string(),
             })?;
-        let mut fingerprints = HashSet::default();
+        let mut fingerprints: HashMap<String, Severity> = HashMap::default();
+        let mut accept = |fp: &str, severity: Severity| {
+            let was = fingerprints.entry(fp.to_string()).or_insert(severity);
+            *was = (*was).max(severity);
+        };
         if let Some(runs) = value.get("runs").and_then(|r| r.as_array()) {
             let mut results = 0usize;
             for result in runs
@@ -80,7 +100,7 @@ impl Baseline {
                     .and_then(|p| p.get(SARIF_FINGERPRINT_KEY))
                     .and_then(|f| f.as_str())
                 {
-                    fingerprints.insert(fp.to_string());
+                    accept(fp, accepted_severity(result));
                 }
             }
             if results > 0 && fingerprints.is_empty() {
@@ -91,9 +111,7 @@ impl Baseline {
         } else if let Some(findings) = value.get("findings").and_then(|f| f.as_array()) {
             for finding in findings {
                 match finding.get("fingerprint").and_then(|f| f.as_str()) {
-                    Some(fp) => {
-                        fingerprints.insert(fp.to_string());
-                    }
+                    Some(fp) => accept(fp, accepted_severity(finding)),
                     None => return Err(not_report("a finding without a `fingerprint`")),
                 }
             }
@@ -113,12 +131,14 @@ impl Baseline {
         self.fingerprints.is_empty()
     }
 
-    /// Drops the findings the baseline holds; returns how many.
+    /// Drops the findings the baseline holds at their severity or higher; returns how many.
     pub fn filter(&self, report: &mut Report) -> usize {
         let before = report.findings.len();
-        report
-            .findings
-            .retain(|f| !self.fingerprints.contains(&f.fingerprint));
+        report.findings.retain(|f| {
+            self.fingerprints
+                .get(&f.fingerprint)
+                .is_none_or(|&accepted| accepted < f.severity)
+        });
         before - report.findings.len()
     }
 }

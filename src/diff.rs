@@ -1,12 +1,21 @@
-//! Diff mode: keep the findings on lines a change touched. The working tree is compared with a
-//! base commit (the merge base of the base and `HEAD`, as a pull request's diff is), file by
-//! file, only for files that have findings. A dependency finding counts as changed when its
-//! package and version are not in the base's copy of the lockfile, whichever line moved.
+//! Diff mode: keep the findings the change brought. The working tree is compared with a base
+//! commit (the merge base of the base and `HEAD`, as a pull request's diff is), file by file,
+//! only for files that have findings. A finding is new when
+//! - its file is new, or a line of it or of its trace was added or edited;
+//! - its trace crosses files and one of them changed at all;
+//! - its file changed and the base's copy of the file, analyzed the same way, has no finding
+//!   with its fingerprint at its severity or higher (a sanitizer deleted above an old sink, a
+//!   source newly feeding it, a severity that rose): the line is not what makes it new.
+//!
+//! A dependency finding counts as changed when its package and version are not in the base's
+//! copy of the lockfile, whichever line moved. Only a file whose bytes did not change keeps
+//! its single-file findings out.
 //!
 //! The repository is opened isolated (`git::Checkout`).
 
 use crate::deps::lockfile::LockfileKind;
-use crate::finding::{Finding, Report};
+use crate::finding::{Finding, Report, Severity};
+use crate::rules::RuleSet;
 use imara_diff::{Algorithm, Diff, InternedInput};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
@@ -39,10 +48,17 @@ pub struct ChangedSince {
 }
 
 enum FileChange {
-    /// Not in the base: every line is new.
+    /// Not in the base (or not comparable): every line is new.
     New,
-    /// The new-side lines (1-based) that were added or edited.
-    Lines(HashSet<usize>),
+    /// Byte for byte the base's copy.
+    Same,
+    /// The new-side lines (1-based) that were added or edited, and what the base's copy of
+    /// the file was found to hold (fingerprint -> highest severity), once asked.
+    Lines {
+        lines: HashSet<usize>,
+        old_text: String,
+        old_findings: Option<HashMap<String, Severity>>,
+    },
     /// A lockfile: the packages (name, version) the base already had, and the changed lines.
     Lockfile {
         packages: HashSet<(String, String)>,
@@ -89,34 +105,74 @@ impl ChangedSince {
         self.base.to_hex_with_len(12).to_string()
     }
 
-    /// Drops the findings on lines the change did not touch; returns how many.
-    pub fn filter(&mut self, report: &mut Report) -> usize {
+    /// Drops the findings the change did not bring; returns how many. `rules` analyze the
+    /// base's copy of a changed file, as the scan analyzed the new one.
+    pub fn filter(&mut self, report: &mut Report, rules: &RuleSet) -> usize {
         let before = report.findings.len();
         let findings = std::mem::take(&mut report.findings);
         report.findings = findings
             .into_iter()
-            .filter(|f| self.is_changed(f))
+            .filter(|f| self.is_new(f, rules))
             .collect();
         before - report.findings.len()
     }
 
-    fn is_changed(&mut self, f: &Finding) -> bool {
-        let path = f.location.path.clone();
-        if !self.cache.contains_key(&path) {
-            let change = self.compare(&path);
-            self.cache.insert(path.clone(), change);
+    fn change(&mut self, path: &str) -> &mut FileChange {
+        if !self.cache.contains_key(path) {
+            let change = self.compare(path);
+            self.cache.insert(path.to_string(), change);
         }
-        let lines = f.location.start_line..=f.location.end_line.max(f.location.start_line);
-        match self.cache.get(&path) {
-            None | Some(FileChange::New) => true,
-            Some(FileChange::Lines(changed)) => lines.into_iter().any(|l| changed.contains(&l)),
-            Some(FileChange::Lockfile {
-                packages,
-                lines: changed,
-            }) => match &f.advisory {
-                Some(a) => !packages.contains(&(a.package.clone(), a.version.clone())),
-                None => lines.into_iter().any(|l| changed.contains(&l)),
-            },
+        self.cache
+            .entry(path.to_string())
+            .or_insert(FileChange::New)
+    }
+
+    fn is_new(&mut self, f: &Finding, rules: &RuleSet) -> bool {
+        let path = f.location.path.as_str();
+        // Every place the finding names, its own location first.
+        let places = std::iter::once(&f.location).chain(f.trace.iter().map(|s| &s.location));
+        let mut other_files = Vec::new();
+        for place in places {
+            let lines = place.start_line..=place.end_line.max(place.start_line);
+            let touched = match self.change(&place.path) {
+                FileChange::New => true,
+                FileChange::Same => false,
+                FileChange::Lines { lines: changed, .. } => {
+                    lines.into_iter().any(|l| changed.contains(&l))
+                }
+                FileChange::Lockfile {
+                    packages,
+                    lines: changed,
+                } => match &f.advisory {
+                    Some(a) => return !packages.contains(&(a.package.clone(), a.version.clone())),
+                    None => lines.into_iter().any(|l| changed.contains(&l)),
+                },
+            };
+            if touched {
+                return true;
+            }
+            if place.path != path {
+                other_files.push(place.path.clone());
+            }
+        }
+        if !other_files.is_empty() {
+            // Across files, the base cannot be analyzed file by file: any change on the way
+            // counts.
+            return std::iter::once(path.to_string())
+                .chain(other_files)
+                .any(|p| !matches!(self.change(&p), FileChange::Same));
+        }
+        match self.change(path) {
+            FileChange::Lines {
+                old_text,
+                old_findings,
+                ..
+            } => {
+                let old = old_findings.get_or_insert_with(|| findings_of(path, old_text, rules));
+                old.get(&f.fingerprint).is_none_or(|&was| was < f.severity)
+            }
+            FileChange::New => true,
+            FileChange::Same | FileChange::Lockfile { .. } => false,
         }
     }
 
@@ -137,6 +193,9 @@ impl ChangedSince {
             // Findings outside the work tree (history) or on unreadable files stay.
             None => return FileChange::New,
         };
+        if old == new {
+            return FileChange::Same;
+        }
         let lines = changed_lines(&old, &new);
         match LockfileKind::for_path(rel).map(|kind| kind.parse(rel, &old)) {
             Some(Ok(inventory)) => FileChange::Lockfile {
@@ -147,9 +206,23 @@ impl ChangedSince {
                     .collect(),
                 lines,
             },
-            _ => FileChange::Lines(lines),
+            _ => FileChange::Lines {
+                lines,
+                old_text: old,
+                old_findings: None,
+            },
         }
     }
+}
+
+/// The findings of the base's copy of a file: fingerprint -> highest severity.
+fn findings_of(rel: &str, text: &str, rules: &RuleSet) -> HashMap<String, Severity> {
+    let mut found: HashMap<String, Severity> = HashMap::default();
+    for f in crate::check::analyze_text(rel, text, rules).findings {
+        let was = found.entry(f.fingerprint).or_insert(f.severity);
+        *was = (*was).max(f.severity);
+    }
+    found
 }
 
 fn blob_text(repo: &gix::Repository, oid: gix::ObjectId) -> Option<String> {

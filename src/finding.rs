@@ -218,6 +218,8 @@ pub enum NoticeCode {
     WalkFailed,
     /// Directories the default excludes skipped.
     WalkExcluded,
+    /// Tracked files that a `.gitignore` or `.ignore` hides, scanned anyway.
+    WalkIgnored,
     /// A package's build output scanned or skipped.
     PackageOutput,
     /// A file that could not be parsed as the format its name says.
@@ -263,7 +265,7 @@ impl NoticeCode {
         )
     }
 
-    pub const ALL: [NoticeCode; 18] = [
+    pub const ALL: [NoticeCode; 19] = [
         NoticeCode::ReadFailed,
         NoticeCode::SkipSize,
         NoticeCode::SkipBinary,
@@ -271,6 +273,7 @@ impl NoticeCode {
         NoticeCode::WalkLink,
         NoticeCode::WalkFailed,
         NoticeCode::WalkExcluded,
+        NoticeCode::WalkIgnored,
         NoticeCode::PackageOutput,
         NoticeCode::ParseFailed,
         NoticeCode::ParseSyntax,
@@ -293,6 +296,7 @@ impl NoticeCode {
             NoticeCode::WalkLink => "walk.link",
             NoticeCode::WalkFailed => "walk.failed",
             NoticeCode::WalkExcluded => "walk.excluded",
+            NoticeCode::WalkIgnored => "walk.ignored",
             NoticeCode::PackageOutput => "walk.package-output",
             NoticeCode::ParseFailed => "parse.failed",
             NoticeCode::ParseSyntax => "parse.syntax",

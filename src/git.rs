@@ -24,7 +24,7 @@ impl Checkout {
             .and_then(|w| {
                 root.strip_prefix(&w)
                     .ok()
-                    .map(crate::walk::relative_to_root)
+                    .map(crate::rel_path::relative_to_root)
             })
             .unwrap_or_default();
         Some(Checkout { repo, prefix })
@@ -52,4 +52,38 @@ pub(crate) fn blobs(
         .filter(|e| e.mode.is_blob())
         .map(|e| (e.filepath.to_string(), e.oid))
         .collect())
+}
+
+/// The files of the index (tracked, regular or executable) under the scan root `root`, as
+/// paths relative to it; `None` outside a git checkout or when the index cannot be read.
+pub(crate) fn tracked_files(root: &Path) -> Option<Vec<String>> {
+    let root = std::fs::canonicalize(root).ok()?;
+    let Checkout { repo, prefix } = Checkout::open(&root)?;
+    let index = match repo.open_index() {
+        Ok(index) => index,
+        // A repository without commits has no index yet: nothing is tracked.
+        Err(_) if repo.head_id().is_err() => return Some(Vec::new()),
+        Err(_) => return None,
+    };
+    let under = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}/")
+    };
+    Some(
+        index
+            .entries()
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.mode,
+                    gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
+                )
+            })
+            .filter_map(|e| {
+                let path = e.path(&index).to_string();
+                path.strip_prefix(&under).map(str::to_string)
+            })
+            .collect(),
+    )
 }

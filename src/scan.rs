@@ -40,6 +40,8 @@ pub struct ScanOptions {
     pub root: Option<PathBuf>,
     pub exclude: Vec<String>,
     pub default_excludes: bool,
+    /// Honour `.gitignore`/`.ignore` for untracked files of a git checkout.
+    pub ignore_files: bool,
     pub max_file_size: u64,
     /// Worker threads; `None` means one per core.
     pub jobs: Option<usize>,
@@ -92,6 +94,7 @@ impl Default for ScanOptions {
             root: None,
             exclude: Vec::new(),
             default_excludes: true,
+            ignore_files: true,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             jobs: None,
             parse_timeout: DEFAULT_PARSE_TIMEOUT,
@@ -124,11 +127,17 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let walk_options = WalkOptions {
         exclude: options.exclude.clone(),
         default_excludes: options.default_excludes,
+        ignore_files: options.ignore_files,
         threads,
     };
 
     let mut files = Vec::new();
     let mut report = Report::default();
+    // One budget for every archive the scan opens.
+    let mut archive_budget = archive::Limits {
+        max_entry_bytes: options.max_file_size,
+        ..archive::Limits::default()
+    };
     for target in &targets {
         // A release archive is scanned as the directory it unpacks to, in memory.
         if let Some(kind) = target.is_file().then(|| archive::kind_of(target)).flatten() {
@@ -136,11 +145,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                 .strip_prefix(&root)
                 .map(crate::walk::relative_to_root)
                 .unwrap_or_else(|_| target.display().to_string());
-            let limits = archive::Limits {
-                max_entry_bytes: options.max_file_size,
-                ..archive::Limits::default()
-            };
-            let (found, notices) = archive::entries(target, &rel, kind, &limits);
+            let (found, notices) = archive::entries(target, &rel, kind, &mut archive_budget);
             files.extend(found);
             report.notices.extend(notices);
             continue;

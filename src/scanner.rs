@@ -39,6 +39,8 @@ pub struct ScanSettings {
     pub rule_dirs: Vec<PathBuf>,
     pub exclude: Vec<String>,
     pub no_default_excludes: bool,
+    /// Scan what `.gitignore`/`.ignore` hide, untracked files too.
+    pub no_gitignore: bool,
     pub max_file_size: Option<u64>,
     pub jobs: Option<usize>,
     /// `--since REF` or `--git-range BASE..HEAD`.
@@ -93,6 +95,7 @@ pub fn run(settings: &ScanSettings) -> Result<ScanRun> {
         root: settings.root.clone(),
         exclude,
         default_excludes: !settings.no_default_excludes && config.default_excludes.unwrap_or(true),
+        ignore_files: !settings.no_gitignore,
         max_file_size: settings
             .max_file_size
             .or(config.max_file_size)
@@ -151,7 +154,7 @@ pub fn run(settings: &ScanSettings) -> Result<ScanRun> {
         strict,
     };
     let mut report = scan(&options, &rules)?;
-    let outcome = triage.apply(&mut report);
+    let outcome = triage.apply(&mut report, &rules);
     Ok(ScanRun {
         report,
         rules,

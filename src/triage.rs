@@ -1,5 +1,5 @@
 //! What the user sees of a finished scan, decided in one place: the rules selected, the
-//! repository's policy (`[severity]`, `[[ignore]]`), the baseline, the diff, the gate's
+//! diff, the repository's policy (`[severity]`, `[[ignore]]`), the baseline, the gate's
 //! verdict, and last the reporting floor (which the verdict does not see).
 
 use crate::baseline::Baseline;
@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::diff::ChangedSince;
 use crate::finding::Report;
 use crate::gate::{FailOn, Verdict, verdict};
+use crate::rules::RuleSet;
 use crate::select::Selection;
 
 /// Everything triage needs, resolved before the scan (a baseline or base that cannot be read
@@ -32,12 +33,22 @@ pub struct Outcome {
 }
 
 impl Triage {
-    pub fn apply(&mut self, report: &mut Report) -> Outcome {
+    /// `rules` are the scan's: diff mode analyzes the base's copy of changed files with them.
+    pub fn apply(&mut self, report: &mut Report, rules: &RuleSet) -> Outcome {
         let mut remarks = Vec::new();
         let unselected = self.selection.apply_selectors(report);
         if unselected > 0 {
             remarks.push(format!(
                 "{unselected} finding(s) of rules left out by --select/--ignore are not reported"
+            ));
+        }
+        // Before the policy: the base's copy is analyzed without it, so severities compare
+        // like with like.
+        if let Some(changed) = &mut self.changed {
+            let old = changed.filter(report, rules);
+            remarks.push(format!(
+                "{old} finding(s) already present at {} are not reported",
+                changed.base_name()
             ));
         }
         let silenced = crate::policy::apply(
@@ -57,13 +68,6 @@ impl Triage {
             let known = baseline.filter(report);
             remarks.push(format!(
                 "{known} finding(s) already in the baseline {name} are not reported"
-            ));
-        }
-        if let Some(changed) = &mut self.changed {
-            let old = changed.filter(report);
-            remarks.push(format!(
-                "{old} finding(s) on lines not changed since {} are not reported",
-                changed.base_name()
             ));
         }
         if self.strict {

@@ -1,6 +1,11 @@
-//! The parallel file walk: honours .gitignore (also outside a git checkout), skips `.git`,
-//! dependency, vendored and build directories by default, applies `--exclude` globs, and
-//! never follows a symlink. A symlink that leads out of the root, or nowhere, is a notice.
+//! The parallel file walk: skips `.git`, dependency, vendored and build directories by
+//! default, applies `--exclude` globs, and never follows a symlink. A symlink that leads out
+//! of the root, or nowhere, is a notice.
+//!
+//! Ignore files (`.gitignore`, `.ignore`) hide only what git does not track: they are part of
+//! the change under review, so a pull request could otherwise hide its own code from the
+//! gate. Tracked files they hide are scanned and listed in a notice; outside a git checkout
+//! (or when its index cannot be read) ignore files are not honoured at all.
 
 use crate::error::{Error, Result};
 use crate::finding::{Notice, NoticeCode, NoticeLevel};
@@ -41,6 +46,8 @@ const ALWAYS_EXCLUDED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
 pub struct WalkOptions {
     pub exclude: Vec<String>,
     pub default_excludes: bool,
+    /// Honour `.gitignore` and `.ignore` for untracked files (`--no-gitignore` turns it off).
+    pub ignore_files: bool,
     pub threads: usize,
 }
 
@@ -131,6 +138,11 @@ pub fn walk(
     let notices = Arc::new(Mutex::new(Vec::new()));
     let skipped: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
     let root_buf = Arc::new(root.to_path_buf());
+    let tracked = if options.ignore_files {
+        crate::git::tracked_files(root)
+    } else {
+        None
+    };
 
     let mut builder = ignore::WalkBuilder::new(target);
     builder
@@ -138,6 +150,8 @@ pub fn walk(
         .follow_links(false)
         .git_global(false)
         .git_exclude(false)
+        .git_ignore(tracked.is_some())
+        .ignore(tracked.is_some())
         .require_git(false)
         .threads(options.threads.max(1));
     {
@@ -219,8 +233,15 @@ pub fn walk(
     });
 
     let mut files = take(&files);
-    files.sort();
     let mut notices = take(&notices);
+    if let Some(tracked) = tracked {
+        let hidden = tracked_but_hidden(root, target, tracked, &files, &excludes, options);
+        if let Some(notice) = hidden_notice(&hidden) {
+            notices.push(notice);
+        }
+        files.extend(hidden);
+    }
+    files.sort();
     let mut skipped = take(&skipped);
     if !skipped.is_empty() {
         skipped.sort();
@@ -241,6 +262,113 @@ pub fn walk(
     }
     notices.sort();
     Ok((files, notices))
+}
+
+/// Tracked files under `target` that the walk did not find although no exclude of mcpgate's
+/// hides them: an ignore file did. Each must be a regular file reached without a link.
+fn tracked_but_hidden(
+    root: &Path,
+    target: &Path,
+    tracked: Vec<String>,
+    walked: &[WalkedFile],
+    excludes: &Excludes,
+    options: &WalkOptions,
+) -> Vec<WalkedFile> {
+    let found: std::collections::HashSet<&str> = walked.iter().map(|f| f.rel.as_str()).collect();
+    let target_rel = relative(root, target);
+    let under_target = |rel: &str| {
+        target_rel == "."
+            || rel == target_rel
+            || rel
+                .strip_prefix(target_rel.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    let mut hidden = Vec::new();
+    for rel in tracked {
+        if found.contains(rel.as_str()) || !under_target(&rel) || excluded(&rel, excludes, options)
+        {
+            continue;
+        }
+        let abs = root.join(&rel);
+        let Some(size) = regular_file_without_links(root, &abs) else {
+            continue;
+        };
+        hidden.push(WalkedFile {
+            rel,
+            abs,
+            size,
+            data: None,
+            origin: Origin::WorkingTree,
+        });
+    }
+    hidden
+}
+
+/// Whether mcpgate's own excludes (always, default, `--exclude`) leave `rel` out.
+fn excluded(rel: &str, excludes: &Excludes, options: &WalkOptions) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let dirs = parts.len().saturating_sub(1);
+    parts.iter().take(dirs).any(|d| {
+        ALWAYS_EXCLUDED_DIRS.contains(d)
+            || (options.default_excludes && DEFAULT_EXCLUDED_DIRS.contains(d))
+    }) || (1..=parts.len()).any(|n| {
+        parts
+            .get(..n)
+            .is_some_and(|prefix| excludes.matches(&prefix.join("/")))
+    })
+}
+
+/// The size of `abs` when it and every directory between `root` and it are what they say,
+/// not links.
+fn regular_file_without_links(root: &Path, abs: &Path) -> Option<u64> {
+    let rel = abs.strip_prefix(root).ok()?;
+    let mut at = root.to_path_buf();
+    let mut parts = rel.components().peekable();
+    while let Some(part) = parts.next() {
+        at.push(part);
+        let meta = std::fs::symlink_metadata(&at).ok()?;
+        let wanted = if parts.peek().is_some() {
+            meta.is_dir()
+        } else {
+            meta.is_file()
+        };
+        if !wanted {
+            return None;
+        }
+        if parts.peek().is_none() {
+            return Some(meta.len());
+        }
+    }
+    None
+}
+
+fn hidden_notice(hidden: &[WalkedFile]) -> Option<Notice> {
+    if hidden.is_empty() {
+        return None;
+    }
+    let mut names: Vec<&str> = hidden.iter().map(|f| f.rel.as_str()).collect();
+    names.sort_unstable();
+    let shown: Vec<String> = names
+        .iter()
+        .take(5)
+        .map(|n| crate::display::printable(n))
+        .collect();
+    let more = names.len().saturating_sub(shown.len());
+    Some(Notice::new(
+        NoticeCode::WalkIgnored,
+        ".",
+        NoticeLevel::Warning,
+        format!(
+            "{} tracked file(s) hidden by .gitignore or .ignore rules were scanned anyway: {}{} (ignore files do not hide committed code from the gate)",
+            names.len(),
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+    ))
 }
 
 fn push<T>(list: &Mutex<Vec<T>>, item: T) {

@@ -313,7 +313,7 @@ fn entry_counts_and_decompressed_bytes_are_capped() {
     assert!(
         notices(&doc).contains(&(
             "error".to_string(),
-            "the archive has more than 100000 entries; only the first 100000 were scanned"
+            "the archive has more than 100000 entries (what is left of the scan's archive limits); only the first 100000 were scanned"
                 .to_string()
         )),
         "{:?}",
@@ -332,7 +332,7 @@ fn entry_counts_and_decompressed_bytes_are_capped() {
     );
     let bomb = dir.path().join("bomb.tgz");
     std::fs::write(&bomb, gzip(&tar)).expect("write");
-    let limits = mcpgate::archive::Limits {
+    let mut limits = mcpgate::archive::Limits {
         max_stream_bytes: 8 * 1024 * 1024,
         ..mcpgate::archive::Limits::default()
     };
@@ -340,7 +340,7 @@ fn entry_counts_and_decompressed_bytes_are_capped() {
         &bomb,
         "bomb.tgz",
         mcpgate::archive::ArchiveKind::TarGz,
-        &limits,
+        &mut limits,
     );
     assert_eq!(files.len(), 1, "the entry before the bomb is kept");
     assert_eq!(files[0].rel, "bomb.tgz!/package/index.js");
@@ -349,5 +349,52 @@ fn entry_counts_and_decompressed_bytes_are_capped() {
             .iter()
             .any(|n| n.reason.contains("decompression limit")),
         "{notices:?}"
+    );
+}
+
+#[test]
+fn archive_caps_hold_for_the_whole_scan_not_per_archive() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut tar = Vec::new();
+    for i in 0..3 {
+        tar_entry(&mut tar, &format!("package/f{i}.js"), b'0', "", b"x");
+    }
+    let (a, b) = (dir.path().join("a.tgz"), dir.path().join("b.tgz"));
+    std::fs::write(&a, gzip(&tar)).expect("write");
+    std::fs::write(&b, gzip(&tar)).expect("write");
+    let mut budget = mcpgate::archive::Limits {
+        max_entries: 4,
+        ..mcpgate::archive::Limits::default()
+    };
+    let kind = mcpgate::archive::ArchiveKind::TarGz;
+    let (first, first_notices) = mcpgate::archive::entries(&a, "a.tgz", kind, &mut budget);
+    assert_eq!((first.len(), first_notices.len()), (3, 0));
+    assert_eq!(budget.max_entries, 1);
+    let (second, notices) = mcpgate::archive::entries(&b, "b.tgz", kind, &mut budget);
+    assert_eq!(second.len(), 1, "only what is left of the budget is read");
+    let reasons: Vec<&str> = notices.iter().map(|n| n.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            "the archive has more than 1 entries (what is left of the scan's archive limits); only the first 1 were scanned"
+        ]
+    );
+}
+
+#[test]
+fn an_entry_that_is_not_a_regular_file_is_never_skipped_silently() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut tar = Vec::new();
+    tar_entry(&mut tar, "package/pipe", b'6', "", b"");
+    tar_entry(&mut tar, "package/index.js", b'0', "", TOOL_JS.as_bytes());
+    std::fs::write(dir.path().join("fifo.tgz"), gzip(&tar)).expect("write");
+    let (_, doc) = mcpgate(dir.path(), &["fifo.tgz"]);
+    assert!(
+        notices(&doc).contains(&(
+            "warning".to_string(),
+            "entry `package/pipe` is not a regular file (tar type Fifo); not scanned".to_string()
+        )),
+        "{:?}",
+        notices(&doc)
     );
 }

@@ -3,6 +3,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 #![cfg(unix)]
 
+mod common;
+
 use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -368,4 +370,131 @@ fn strict_mode_fails_on_what_could_not_be_checked() {
     std::fs::write(dir.path().join(".mcpgate.toml"), "[scan]\nstrict = true\n").expect("write");
     let out = mcpgate(dir.path(), &["scan", "."]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+/// (rule, path) of every finding of a JSON report.
+fn found(out: &Output) -> Vec<(String, String)> {
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_committed_ignore_file_does_not_hide_tracked_code() {
+    let s = setup();
+    let shell = || {
+        (
+            "python-subprocess-shell-true".to_string(),
+            "server.py".to_string(),
+        )
+    };
+    // Outside a git checkout, ignore files are not honoured at all.
+    std::fs::write(s.repo.join(".gitignore"), "server.py\n").expect("write");
+    let out = mcpgate(
+        &s.repo,
+        &[
+            "scan",
+            ".",
+            "-f",
+            "json",
+            "--no-audit",
+            "--select",
+            "python-subprocess-shell-true",
+        ],
+    );
+    assert_eq!(found(&out), vec![shell()]);
+    // A pull request commits the server and an ignore file that hides it.
+    std::fs::write(s.repo.join(".ignore"), "local.py\n").expect("write");
+    std::fs::write(s.repo.join("local.py"), SERVER).expect("write");
+    common::git(&s.repo, &["init", "-q", "-b", "main"]);
+    common::git(
+        &s.repo,
+        &["add", "-f", "server.py", ".gitignore", ".ignore"],
+    );
+    common::git(&s.repo, &["commit", "-q", "-m", "hide"]);
+    let out = mcpgate(
+        &s.repo,
+        &[
+            "scan",
+            ".",
+            "-f",
+            "json",
+            "--no-audit",
+            "--select",
+            "python-subprocess-shell-true",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        found(&out),
+        vec![shell()],
+        "the untracked, ignored local.py stays out"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let notice = doc["notices"]
+        .as_array()
+        .expect("notices")
+        .iter()
+        .find(|n| n["code"] == "walk.ignored")
+        .expect("a walk.ignored notice");
+    assert_eq!(notice["level"], "warning");
+    assert_eq!(
+        notice["reason"],
+        "1 tracked file(s) hidden by .gitignore or .ignore rules were scanned anyway: server.py (ignore files do not hide committed code from the gate)"
+    );
+    // --no-gitignore scans the untracked ones too.
+    let out = mcpgate(
+        &s.repo,
+        &[
+            "scan",
+            ".",
+            "-f",
+            "json",
+            "--no-audit",
+            "--no-gitignore",
+            "--select",
+            "python-subprocess-shell-true",
+        ],
+    );
+    assert_eq!(
+        found(&out),
+        vec![
+            (
+                "python-subprocess-shell-true".to_string(),
+                "local.py".to_string()
+            ),
+            shell()
+        ]
+    );
+    // A tracked path reached through a link planted in place of its directory is not read.
+    std::fs::create_dir_all(s.repo.join("pkg")).expect("mkdir");
+    std::fs::write(s.repo.join("pkg/tool.py"), SERVER).expect("write");
+    std::fs::write(s.repo.join(".gitignore"), "server.py\npkg/\n").expect("write");
+    common::git(&s.repo, &["add", "-f", "pkg/tool.py", ".gitignore"]);
+    common::git(&s.repo, &["commit", "-q", "-m", "pkg"]);
+    std::fs::remove_dir_all(s.repo.join("pkg")).expect("rm");
+    std::fs::write(s.outside.join("tool.py"), SERVER).expect("write");
+    symlink(&s.outside, s.repo.join("pkg")).expect("symlink");
+    let out = mcpgate(
+        &s.repo,
+        &[
+            "scan",
+            ".",
+            "-f",
+            "json",
+            "--no-audit",
+            "--select",
+            "python-subprocess-shell-true",
+        ],
+    );
+    assert_eq!(found(&out), vec![shell()]);
 }

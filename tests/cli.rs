@@ -236,7 +236,9 @@ fn exclude_and_default_excludes() {
 }
 
 #[test]
-fn gitignored_files_are_skipped_even_outside_git() {
+fn ignore_files_are_not_honoured_outside_git() {
+    // Outside a checkout nothing tells what is the project's own code: an ignore file is just
+    // another file of the input, and must not hide code from the gate.
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join(".gitignore"), "generated/\n").expect("write");
     std::fs::create_dir(dir.path().join("generated")).expect("mkdir");
@@ -250,7 +252,10 @@ fn gitignored_files_are_skipped_even_outside_git() {
     ]);
     assert_eq!(
         findings(&json(&out)),
-        vec![("python-eval-exec".into(), "y.py".into(), 1)]
+        vec![
+            ("python-eval-exec".into(), "generated/x.py".into(), 1),
+            ("python-eval-exec".into(), "y.py".into(), 1)
+        ]
     );
 }
 

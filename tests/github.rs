@@ -519,7 +519,7 @@ fn only_changed_reports_the_pull_requests_lines() {
     assert!(stdout.contains("file=server.py,line=11"), "{stdout}");
     assert!(!stdout.contains("file=reader.py"), "{stdout}");
     assert!(
-        stdout.contains("2 finding(s) on lines not changed since"),
+        stdout.contains("2 finding(s) already present at "),
         "{stdout}"
     );
     assert!(run.file("outputs.txt").contains("findings=1\n"));

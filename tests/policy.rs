@@ -311,3 +311,86 @@ fn diff_mode_keeps_findings_on_changed_lines_and_changed_packages() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`no-such-branch` is not a commit"));
 }
+
+#[test]
+fn a_finding_whose_severity_rose_is_not_the_one_the_baseline_accepted() {
+    let dir = project(&[("server.py", SERVER)]);
+    let (out, _) = mcpgate(dir.path(), &["baseline", "write", ".", "--no-audit", "-q"]);
+    assert_eq!(out.status.code(), Some(0));
+    let path = dir.path().join(".mcpgate-baseline.json");
+    let accepted = std::fs::read_to_string(&path).expect("read");
+    assert!(accepted.contains("\"severity\": \"high\""), "{accepted}");
+    // The baseline accepted the same finding at medium: at high it is news.
+    std::fs::write(
+        &path,
+        accepted.replace("\"severity\": \"high\"", "\"severity\": \"medium\""),
+    )
+    .expect("write");
+    let (out, doc) = scan(dir.path(), &["--baseline", ".mcpgate-baseline.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(findings(&doc), vec![shell(11)]);
+    // SARIF carries the severity in the result's properties; without it, the level stands
+    // for the highest severity it folds ("warning": medium).
+    let (_, _) = mcpgate(
+        dir.path(),
+        &["scan", ".", "--no-audit", "-q", "--sarif", "old.sarif"],
+    );
+    let sarif = std::fs::read_to_string(dir.path().join("old.sarif")).expect("read");
+    assert!(
+        sarif.contains("\"properties\":{\"severity\":\"high\"}"),
+        "{sarif}"
+    );
+    let (_, doc) = scan(dir.path(), &["--baseline", "old.sarif"]);
+    assert_eq!(findings(&doc), vec![]);
+    let demoted = sarif.replace("{\"severity\":\"high\"}", "{}").replace(
+        "\"level\":\"error\",\"locations\"",
+        "\"level\":\"warning\",\"locations\"",
+    );
+    std::fs::write(dir.path().join("old.sarif"), demoted).expect("write");
+    let (_, doc) = scan(dir.path(), &["--baseline", "old.sarif"]);
+    assert_eq!(findings(&doc), vec![shell(11)]);
+}
+
+#[test]
+fn diff_mode_reports_an_old_sink_that_the_change_newly_feeds() {
+    let base = "import subprocess\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"t\")\n\n\n@mcp.tool()\ndef run(name: str) -> str:\n    command = \"ls\"\n    return subprocess.run(command, shell=True, capture_output=True).stdout\n";
+    let dir = project(&[("server.py", base), ("notes.py", "x = 1\n")]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    let (_, doc) = scan(dir.path(), &["--diff-base", "main"]);
+    assert_eq!(findings(&doc), vec![]);
+    // Neither the sink's line nor the source's changes: the line between them does.
+    std::fs::write(
+        dir.path().join("server.py"),
+        base.replace("command = \"ls\"", "command = \"ls \" + name"),
+    )
+    .expect("write");
+    let (out, doc) = scan(
+        dir.path(),
+        &[
+            "--diff-base",
+            "main",
+            "--select",
+            "python-subprocess-shell-true",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(findings(&doc), vec![shell(10)]);
+    // Committed, the finding is in the base: a later change elsewhere does not report it.
+    git(dir.path(), &["commit", "-q", "-am", "feed"]);
+    git(dir.path(), &["checkout", "-q", "-b", "later"]);
+    std::fs::write(dir.path().join("notes.py"), "x = 2\n").expect("write");
+    let (out, doc) = scan(dir.path(), &["--diff-base", "feature"]);
+    assert_eq!((out.status.code(), findings(&doc)), (Some(0), vec![]));
+    // Moved down by an edit in the same file, it is still the base's finding.
+    std::fs::write(
+        dir.path().join("server.py"),
+        base.replace("command = \"ls\"", "command = \"ls \" + name")
+            .replace("import subprocess\n", "import os\nimport subprocess\n"),
+    )
+    .expect("write");
+    let (out, doc) = scan(dir.path(), &["--diff-base", "feature"]);
+    assert_eq!((out.status.code(), findings(&doc)), (Some(0), vec![]));
+}

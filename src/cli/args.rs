@@ -220,6 +220,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_default_excludes: bool,
 
+    /// Also scan untracked files that .gitignore or .ignore hide (tracked files are always
+    /// scanned).
+    #[arg(long)]
+    pub no_gitignore: bool,
+
     /// Add the rule files (*.toml) below DIR to the built-in rules.
     #[arg(long, value_name = "DIR")]
     pub rules: Vec<PathBuf>,

@@ -80,6 +80,7 @@ pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
         rule_dirs: args.rules.clone(),
         exclude: args.exclude.clone(),
         no_default_excludes: args.no_default_excludes,
+        no_gitignore: args.no_gitignore,
         max_file_size: args.max_file_size,
         jobs: args.jobs.map(usize::from),
         history: args.since.clone().or_else(|| args.git_range.clone()),

@@ -395,13 +395,15 @@ fn result(f: &Finding, used: &UsedRules<'_>, advisories: &AdvisoryRules<'_>) -> 
             result.related_locations = Some(vec![related]);
         }
     }
+    let mut extra = BTreeMap::new();
+    // The level folds five severities into three; baselines compare the real one.
+    extra.insert("severity".to_string(), json!(f.severity.as_str()));
     if let Some((archive, entry)) = inside {
-        let mut extra = BTreeMap::new();
         extra.insert("archive".to_string(), json!(archive));
         extra.insert("archiveEntry".to_string(), json!(entry));
         extra.insert("archiveEntryLine".to_string(), json!(f.location.start_line));
-        result.properties = Some(PropertyBag::builder().additional_properties(extra).build());
     }
+    result.properties = Some(PropertyBag::builder().additional_properties(extra).build());
     result
 }
 
