@@ -51,6 +51,7 @@ for name, text in (("sarif", b'{"runs":[{"results":[{"partialFingerprints":{"mcp
                    ("json", b'{"findings":[{"fingerprint":"ab"}]}')):
     os.makedirs(os.path.join(here, "corpus", "settings"), exist_ok=True)
     open(os.path.join(here, "corpus", "settings", "01-" + name), "wb").write(b"\x01" + text)
+open(os.path.join(here, "corpus", "settings", "03-diff"), "wb").write(b"\x03a\nb\nc\n\0a\nB\nc\nd\n")
 print("seeded %d files" % count, file=sys.stderr)
 
 # Small archives built here: a tarball and a wheel-like zip holding a tool and a .env.

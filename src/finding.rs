@@ -242,6 +242,8 @@ pub enum NoticeCode {
     History,
     /// Something about a release archive's entries.
     Archive,
+    /// Findings over the per-rule or per-file caps, counted but not shown.
+    ReportCapped,
 }
 
 impl NoticeCode {
@@ -265,7 +267,7 @@ impl NoticeCode {
         )
     }
 
-    pub const ALL: [NoticeCode; 19] = [
+    pub const ALL: [NoticeCode; 20] = [
         NoticeCode::ReadFailed,
         NoticeCode::SkipSize,
         NoticeCode::SkipBinary,
@@ -285,6 +287,7 @@ impl NoticeCode {
         NoticeCode::ToolLock,
         NoticeCode::History,
         NoticeCode::Archive,
+        NoticeCode::ReportCapped,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -308,6 +311,7 @@ impl NoticeCode {
             NoticeCode::ToolLock => "tools.lock",
             NoticeCode::History => "history.failed",
             NoticeCode::Archive => "archive.entry",
+            NoticeCode::ReportCapped => "report.capped",
         }
     }
 }

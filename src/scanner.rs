@@ -55,6 +55,9 @@ pub struct ScanSettings {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub min_severity: Option<Severity>,
+    /// Findings shown per rule and per file (0: all); the gate counts every one.
+    pub max_results_per_rule: Option<usize>,
+    pub max_results_per_file: Option<usize>,
     pub stats: bool,
     /// Anything not checked (skipped files, partial parses, undecided versions, archive
     /// entries not read) makes the result incomplete: exit 2.
@@ -83,13 +86,19 @@ pub fn run(settings: &ScanSettings) -> Result<ScanRun> {
     let rules = config.apply_disable(&RuleSet::builtin_and(&rule_dirs)?)?;
     let mut exclude = config.exclude.clone();
     exclude.extend(settings.exclude.iter().cloned());
-    let selection = crate::select::Selection::parse(
+    let mut selection = crate::select::Selection::parse(
         &settings.select,
         &settings.ignore,
         settings.min_severity,
         &rules,
     )
     .map_err(Error::Setting)?;
+    if let Some(n) = settings.max_results_per_rule {
+        selection.caps.per_rule = n;
+    }
+    if let Some(n) = settings.max_results_per_file {
+        selection.caps.per_file = n;
+    }
     let options = ScanOptions {
         paths: settings.paths.clone(),
         root: settings.root.clone(),

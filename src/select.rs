@@ -1,11 +1,14 @@
 //! Which findings a user asked to see: `--select`/`--ignore` by rule id, id prefix or CWE
-//! (as ruff's selectors), and `--min-severity`, a reporting floor apart from the gate.
+//! (as ruff's selectors), `--min-severity`, a reporting floor apart from the gate, and caps on
+//! the findings shown per rule and per file.
 //!
 //! Selectors are checked against the rule set when they are parsed, so a typo is an error
 //! rather than a filter that silently matches nothing.
 
-use crate::finding::{Finding, Report, Severity};
+use crate::finding::{Finding, Notice, NoticeCode, NoticeLevel, Report, Severity};
 use crate::rules::RuleSet;
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// One `--select`/`--ignore` value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +74,26 @@ pub struct Selection {
     pub ignore: Vec<Selector>,
     /// Findings below this are not shown; the gate still counts them.
     pub min_severity: Option<Severity>,
+    pub caps: ResultCaps,
+}
+
+/// How many findings a report shows per rule and per file (0: no cap). A repository can make
+/// any number of findings, and a report is read by people and by GitHub (which rejects more
+/// than 25,000 results and keeps 5,000): past these, findings are counted by the gate and in
+/// a notice, not shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResultCaps {
+    pub per_rule: usize,
+    pub per_file: usize,
+}
+
+impl Default for ResultCaps {
+    fn default() -> Self {
+        ResultCaps {
+            per_rule: 1_000,
+            per_file: 200,
+        }
+    }
 }
 
 impl Selection {
@@ -91,6 +114,7 @@ impl Selection {
             select: parse_all(select)?,
             ignore: parse_all(ignore)?,
             min_severity,
+            caps: ResultCaps::default(),
         })
     }
 
@@ -116,6 +140,63 @@ impl Selection {
         let before = report.findings.len();
         report.findings.retain(|f| f.severity >= floor);
         before - report.findings.len()
+    }
+
+    /// Drops the findings over the caps, the most severe kept first, and says in notices what
+    /// was cut; returns how many. Apply it after the gate's verdict, which counts them.
+    pub fn apply_caps(&self, report: &mut Report) -> usize {
+        let ResultCaps { per_rule, per_file } = self.caps;
+        let cap = |n: usize| if n == 0 { usize::MAX } else { n };
+        let mut order: Vec<usize> = (0..report.findings.len()).collect();
+        // Stable: among equals, report order (path, line) decides.
+        order.sort_by_key(|&i| std::cmp::Reverse(report.findings.get(i).map(|f| f.severity)));
+        let mut by_rule: HashMap<&str, usize> = HashMap::default();
+        let mut by_file: HashMap<&str, usize> = HashMap::default();
+        let mut cut_rule: BTreeMap<String, usize> = BTreeMap::new();
+        let mut cut_file: BTreeMap<String, usize> = BTreeMap::new();
+        let mut keep = vec![true; report.findings.len()];
+        for i in order {
+            let Some(f) = report.findings.get(i) else {
+                continue;
+            };
+            let rule = by_rule.entry(&f.rule_id).or_default();
+            let file = by_file.entry(&f.location.path).or_default();
+            if *rule >= cap(per_rule) {
+                *cut_rule.entry(f.rule_id.clone()).or_default() += 1;
+            } else if *file >= cap(per_file) {
+                *cut_file.entry(f.location.path.clone()).or_default() += 1;
+            } else {
+                *rule += 1;
+                *file += 1;
+                continue;
+            }
+            if let Some(k) = keep.get_mut(i) {
+                *k = false;
+            }
+        }
+        let cut = cut_rule.values().sum::<usize>() + cut_file.values().sum::<usize>();
+        let mut notices = Vec::new();
+        for (rule, n) in cut_rule {
+            notices.push(Notice::new(
+                NoticeCode::ReportCapped,
+                ".",
+                NoticeLevel::Warning,
+                format!("{n} more finding(s) of {rule} not shown: over {per_rule} per rule (--max-results-per-rule); the gate counted them"),
+            ));
+        }
+        for (path, n) in cut_file {
+            notices.push(Notice::new(
+                NoticeCode::ReportCapped,
+                &path,
+                NoticeLevel::Warning,
+                format!("{n} more finding(s) in this file not shown: over {per_file} per file (--max-results-per-file); the gate counted them"),
+            ));
+        }
+        let mut flags = keep.into_iter();
+        report.findings.retain(|_| flags.next().unwrap_or(true));
+        report.notices.extend(notices);
+        report.notices.sort();
+        cut
     }
 }
 

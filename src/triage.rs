@@ -91,6 +91,12 @@ impl Triage {
                 "{below} finding(s) below --min-severity are not shown (the gate counts them)"
             ));
         }
+        let capped = self.selection.apply_caps(report);
+        if capped > 0 {
+            remarks.push(format!(
+                "{capped} finding(s) over the result caps are not shown (the gate counts them)"
+            ));
+        }
         Outcome { verdict, remarks }
     }
 }

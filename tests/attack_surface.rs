@@ -498,3 +498,81 @@ fn a_committed_ignore_file_does_not_hide_tracked_code() {
     );
     assert_eq!(found(&out), vec![shell()]);
 }
+
+#[test]
+fn results_are_capped_per_file_and_per_rule_and_the_cut_is_counted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("many.py"), "eval(code)\n".repeat(250)).expect("write");
+    std::fs::write(dir.path().join("few.py"), "eval(code)\n".repeat(3)).expect("write");
+    let scan = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            ".",
+            "-f",
+            "json",
+            "--no-audit",
+            "--fail-on",
+            "medium",
+        ];
+        args.extend_from_slice(extra);
+        let out = mcpgate(dir.path(), &args);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        (out, doc)
+    };
+    let capped = |doc: &serde_json::Value| -> Vec<(String, String, String)> {
+        doc["notices"]
+            .as_array()
+            .expect("notices")
+            .iter()
+            .filter(|n| n["code"] == "report.capped")
+            .map(|n| {
+                (
+                    n["path"].as_str().unwrap_or("").to_string(),
+                    n["level"].as_str().unwrap_or("").to_string(),
+                    n["reason"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let (out, doc) = scan(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(doc["findings"].as_array().expect("findings").len(), 203);
+    assert_eq!(
+        capped(&doc),
+        vec![(
+            "many.py".to_string(),
+            "warning".to_string(),
+            "50 more finding(s) in this file not shown: over 200 per file (--max-results-per-file); the gate counted them".to_string()
+        )]
+    );
+    assert!(
+        stderr(&out).contains("50 finding(s) over the result caps are not shown"),
+        "{}",
+        stderr(&out)
+    );
+    let (_, doc) = scan(&["--max-results-per-rule", "5"]);
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        vec!["few.py"; 3]
+            .into_iter()
+            .chain(vec!["many.py"; 2])
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        capped(&doc),
+        vec![(
+            ".".to_string(),
+            "warning".to_string(),
+            "248 more finding(s) of python-eval-exec not shown: over 5 per rule (--max-results-per-rule); the gate counted them".to_string()
+        )]
+    );
+    let (_, doc) = scan(&["--max-results-per-rule", "0", "--max-results-per-file", "0"]);
+    assert_eq!(doc["findings"].as_array().expect("findings").len(), 253);
+    assert_eq!(capped(&doc), vec![]);
+}

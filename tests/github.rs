@@ -692,3 +692,32 @@ fn action_yml_matches_the_entrypoint() {
         Some("${{ github.token }}")
     );
 }
+
+#[test]
+fn a_server_that_answers_byte_by_byte_cannot_hold_the_upload_past_its_deadline() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let api = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let _ = read_request(&mut stream);
+                // Each byte resets a read timeout; only an overall deadline ends this.
+                let _ = stream.write_all(b"HTTP/1.1 202 X\r\n");
+                while stream.write_all(b"X-Slow: 1\r\n").is_ok() {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            });
+        }
+    });
+    let mut o = options(&api);
+    o.deadline = Duration::from_secs(1);
+    let started = std::time::Instant::now();
+    let err = upload_sarif("{}", &target(), &o).unwrap_err();
+    assert!(
+        matches!(err, UploadError::Deadline { seconds: 1 }),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "the upload did not finish within 1 s");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}

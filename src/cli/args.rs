@@ -190,6 +190,15 @@ pub struct ScanArgs {
     #[arg(long, value_name = "LEVEL")]
     pub min_severity: Option<crate::finding::Severity>,
 
+    /// Show at most N findings per rule (default 1000; 0: all). The gate counts every one,
+    /// and a notice says what was not shown.
+    #[arg(long, value_name = "N")]
+    pub max_results_per_rule: Option<usize>,
+
+    /// Show at most N findings per file (default 200; 0: all), as --max-results-per-rule.
+    #[arg(long, value_name = "N")]
+    pub max_results_per_file: Option<usize>,
+
     /// Print files, bytes and time per analyzer on standard error (and `stats` in JSON).
     #[arg(long)]
     pub stats: bool,

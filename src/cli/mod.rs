@@ -81,6 +81,8 @@ pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
         exclude: args.exclude.clone(),
         no_default_excludes: args.no_default_excludes,
         no_gitignore: args.no_gitignore,
+        max_results_per_rule: args.max_results_per_rule,
+        max_results_per_file: args.max_results_per_file,
         max_file_size: args.max_file_size,
         jobs: args.jobs.map(usize::from),
         history: args.since.clone().or_else(|| args.git_range.clone()),

@@ -57,7 +57,11 @@ pub struct UploadOptions {
     pub request_attempts: u32,
     /// First wait before a retry; doubled each time.
     pub retry_delay: Duration,
+    /// Per connection, read and write.
     pub timeout: Duration,
+    /// For the whole upload, retries and waiting included: a server that answers slowly,
+    /// byte by byte, or never finishes processing must not hold the job.
+    pub deadline: Duration,
 }
 
 impl UploadOptions {
@@ -74,6 +78,7 @@ impl UploadOptions {
             request_attempts: 3,
             retry_delay: Duration::from_secs(2),
             timeout: Duration::from_secs(60),
+            deadline: Duration::from_secs(300),
         }
     }
 }
@@ -104,6 +109,8 @@ pub enum UploadError {
     Rejected { status: u16, message: String },
     #[error("cannot reach GitHub at {url}: {reason}")]
     Unreachable { url: String, reason: String },
+    #[error("the upload did not finish within {seconds} s")]
+    Deadline { seconds: u64 },
     #[error("cannot upload: {0}")]
     Setup(String),
 }
@@ -139,8 +146,16 @@ pub fn upload_sarif(
         .enable_all()
         .build()
         .map_err(|e| UploadError::Setup(e.to_string()))?;
+    let deadline = options.deadline;
     runtime
-        .block_on(run(&body, target, options))
+        .block_on(async {
+            match tokio::time::timeout(deadline, run(&body, target, options, deadline)).await {
+                Ok(result) => result,
+                Err(_) => Err(UploadError::Deadline {
+                    seconds: deadline.as_secs(),
+                }),
+            }
+        })
         .map_err(|e| scrub_error(e, &options.token))
 }
 
@@ -148,7 +163,9 @@ async fn run(
     body: &UploadSarif,
     target: &UploadTarget,
     options: &UploadOptions,
+    deadline: Duration,
 ) -> Result<UploadOutcome, UploadError> {
+    let started = tokio::time::Instant::now();
     let client = Octocrab::builder()
         .base_uri(options.api_url.as_str())
         .map_err(|e| UploadError::Setup(format!("API URL `{}`: {e}", options.api_url)))?
@@ -166,6 +183,10 @@ async fn run(
     }
     let mut delay = options.poll_interval;
     for _ in 0..options.poll_attempts {
+        // Uploaded is uploaded: past the deadline, the answer is "still processing".
+        if started.elapsed().saturating_add(delay) >= deadline {
+            break;
+        }
         tokio::time::sleep(delay).await;
         delay = delay.saturating_mul(2);
         let status: SarifAnalysis =

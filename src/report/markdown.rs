@@ -10,14 +10,71 @@ const MAX_ROWS: usize = 200;
 /// GitHub's step summary limit is 1 MiB; rows stop at this size, leaving room for the rest.
 const MAX_BYTES: usize = 900 * 1024;
 
-/// A table cell: a `|` or line break would end the cell or the table.
+/// A table cell of text from the repository (messages, rule titles, notices): shown as the
+/// characters it is. A `|` or line break would end the cell or the table, markdown would
+/// become links, images or emphasis, HTML could open a comment that hides the rest of the
+/// summary, and `@name` would notify people when the summary is posted as a comment.
+///
+/// mcpgate's messages quote code in backticks: when they pair up simply, those stay code spans
+/// (inside one nothing is markdown or HTML); otherwise every backtick is escaped too.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    let parts: Vec<&str> = s.split('`').collect();
+    let spans_pair = parts.len() % 2 == 1
+        && parts
+            .iter()
+            .enumerate()
+            .all(|(i, p)| i % 2 == 0 || !p.is_empty());
+    if !spans_pair {
+        return escape_text(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                code_cell(p)
+            } else {
+                escape_text(p)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
-/// A cell inside a code span: a backtick in a file name would end the span.
+/// Text outside code spans: every character markdown or HTML could act on is escaped.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' => out.push_str("&#64;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '~' | '|' | '{' | '}'
+            | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if crate::display::is_hidden_char(c) || c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside a code span: no markdown or HTML works there, but a backtick would end the
+/// span, a `|` the cell and a line break the table.
 fn code_cell(s: &str) -> String {
-    cell(s).replace('`', "'")
+    s.chars()
+        .map(|c| match c {
+            '`' => "'".to_string(),
+            '|' => "\\|".to_string(),
+            '\n' | '\r' | '\t' => " ".to_string(),
+            c if crate::display::is_hidden_char(c) || c.is_control() => "\u{FFFD}".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// A link target for a report path: `%`-encoded so a crafted name cannot end the link.
@@ -172,5 +229,43 @@ mod tests {
         assert!(out.len() < 1024 * 1024, "{} bytes", out.len());
         assert!(out.contains("more findings are in the SARIF and JSON reports"));
         assert!(out.contains("(https://github.com/o/r/blob/abc/dir/file%200%29.py#L3)"));
+    }
+
+    #[test]
+    fn text_from_the_repository_cannot_become_markdown_html_or_mentions() {
+        let report = Report {
+            findings: vec![Finding {
+                rule_id: "python-eval-exec".into(),
+                severity: Severity::High,
+                confidence: Confidence::High,
+                cwe: vec![95],
+                message: "tool `x` <!-- [click](javascript:alert(1)) @octo/admins **b** |\n".into(),
+                location: Location {
+                    path: "a`b|c\u{1b}.py".into(),
+                    start_line: 1,
+                    start_column: 1,
+                    end_line: 1,
+                    end_column: 2,
+                    archive: None,
+                },
+                snippet: String::new(),
+                fingerprint: String::new(),
+                line_hash: String::new(),
+                advisory: None,
+                trace: Vec::new(),
+            }],
+            ..Report::default()
+        };
+        let rules = RuleSet::builtin().expect("rules");
+        let out = render(&report, &rules, None);
+        // A lone backtick cannot open a span that swallows the rest.
+        assert_eq!(cell("a `b` c`d <x>"), "a \\`b\\` c\\`d &lt;x&gt;");
+        assert_eq!(cell("`a|b`"), "`a\\|b`");
+        assert!(
+            out.contains(
+                "| `a'b\\|c\u{FFFD}.py:1` | tool `x` &lt;\\!-- \\[click\\]\\(javascript:alert\\(1\\)\\) &#64;octo/admins \\*\\*b\\*\\* \\|  |"
+            ),
+            "{out}"
+        );
     }
 }
