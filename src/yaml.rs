@@ -53,6 +53,26 @@ pub(crate) fn from_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T,
     })
 }
 
+/// Every document of a YAML stream (`---`-separated), as `from_yaml` reads one.
+pub(crate) fn from_yaml_documents<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<Vec<T>, YamlError> {
+    if !yaml_nesting_within(text, MAX_YAML_NESTING) {
+        return Err(YamlError {
+            line: None,
+            reason: format!("`[`/`{{` nested deeper than {MAX_YAML_NESTING} levels"),
+        });
+    }
+    serde_yaml_ng::Deserializer::from_str(text)
+        .map(|document| {
+            T::deserialize(document).map_err(|e| YamlError {
+                line: e.location().map(|l| l.line()),
+                reason: e.to_string(),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -76,6 +76,10 @@ fn every_lockfile_format_is_audited_with_exact_lines() {
             row("dep-vulnerable", "go/go.mod", 6),
             row("dep-missing-lockfile", "nolock/pyproject.toml", 4),
             row("dep-vulnerable", "pnpm/pnpm-lock.yaml", 13),
+            // pnpm 11: two YAML documents; a tarball URL resolved to the version it records,
+            // a git source that no advisory can be compared with.
+            row("dep-vulnerable", "pnpm11/pnpm-lock.yaml", 37),
+            row("dep-remote-source", "pnpm11/pnpm-lock.yaml", 42),
             row("dep-vulnerable", "py/base.in", 1),
             row("dep-vulnerable", "py/requirements.txt", 2),
             row("dep-informational", "rs/Cargo.lock", 13),

@@ -832,3 +832,66 @@ server.tool(
 "#;
     assert_eq!(scan(src), vec![]);
 }
+
+#[test]
+fn typescript_5_syntax_parses_without_errors_and_is_analyzed() {
+    // scan_as asserts that no notice (so no syntax error) comes back.
+    let src = r#"
+export type * from "./types.js";
+export type * as schema from "./schema.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { execSync } from "node:child_process";
+import config from "./config.json" with { type: "json" };
+import { z } from "zod";
+
+interface Box<in out T> { value: T }
+type Getter<out U> = () => U;
+function identity<const T>(x: T): T { return x; }
+const limits = { max: 3 } satisfies Record<string, number>;
+let nodes: import("ts-morph").Node[] = [];
+const real = await importOriginal<typeof import("node:crypto")>();
+
+class Registry {
+  accessor name = "";
+  @logged
+  register() {}
+}
+
+async function cleanup() {
+  await using handle = open();
+  using other = open();
+}
+
+const app = new McpServer({ name: "x", version: "1" });
+app.tool("run", "Runs a command", { command: z.string() }, async ({ command }) => {
+  const out = execSync(`sh -c '${command}'`).toString();
+  return { content: [{ type: "text", text: out }] };
+});
+"#;
+    assert_eq!(
+        scan_as("server.ts", src),
+        one("ts-command-injection", 29, SevHigh, High)
+    );
+    assert_eq!(
+        scan_as("server.tsx", src),
+        one("ts-command-injection", 29, SevHigh, High)
+    );
+}
+
+#[test]
+fn jsx_in_a_js_file_parses_without_errors() {
+    let src = r#"
+import { exec } from "child_process";
+export function View({ name }) {
+  return <div className="x">{name}</div>;
+}
+server.tool("run", { cmd: z.string() }, async ({ cmd }) => {
+  exec(cmd);
+  return { content: [] };
+});
+"#;
+    assert_eq!(
+        scan_as("app.js", src),
+        one("ts-command-injection", 7, SevHigh, High)
+    );
+}

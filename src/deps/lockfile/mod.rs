@@ -52,6 +52,55 @@ pub struct Inventory {
     pub includes: Vec<String>,
 }
 
+impl Inventory {
+    /// Packages whose version is a source, not a version (`https://pkg.pr.new/...`,
+    /// `git+ssh://...#sha`, `github:owner/repo`, `file:../x`): no advisory can be compared
+    /// with them. One from outside the repository is a remote source (a finding); one inside
+    /// it (`file:`, `link:`, `workspace:`) is the repository's own code, which the scan reads.
+    fn settle_sources(&mut self) {
+        let mut issues = Vec::new();
+        self.packages.retain(|p| match version_source(&p.version) {
+            None => true,
+            Some(Source::Local) => false,
+            Some(Source::Remote) => {
+                issues.push(SpecIssue {
+                    problem: SpecProblem::RemoteSource,
+                    name: p.name.clone(),
+                    spec: p.version.clone(),
+                    line: p.line,
+                });
+                false
+            }
+        });
+        self.issues.extend(issues);
+    }
+}
+
+enum Source {
+    Local,
+    Remote,
+}
+
+/// What a lockfile "version" that is not a version points at.
+fn version_source(version: &str) -> Option<Source> {
+    let local = ["file:", "link:", "workspace:", "portal:"];
+    if local.iter().any(|p| version.starts_with(p)) {
+        return Some(Source::Local);
+    }
+    let remote = [
+        "git+",
+        "git:",
+        "github:",
+        "gitlab:",
+        "bitbucket:",
+        "gist:",
+        "http:",
+        "https:",
+    ];
+    (remote.iter().any(|p| version.starts_with(p)) || version.contains("://"))
+        .then_some(Source::Remote)
+}
+
 /// A lockfile or manifest that does not parse: the line when known, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
@@ -150,6 +199,7 @@ impl LockfileKind {
     /// Parses a file of this kind; `rel_path` (from the scan root) places `file:` specs.
     pub fn parse(self, rel_path: &str, text: &str) -> Result<Inventory, ParseError> {
         let mut inventory = self.parse_unordered(rel_path, text)?;
+        inventory.settle_sources();
         inventory
             .packages
             .sort_by(|a, b| (a.line, &a.name, &a.version).cmp(&(b.line, &b.name, &b.version)));

@@ -117,9 +117,34 @@ fn walk_v1(
     }
 }
 
+/// pnpm 11 and later write the lockfile as a YAML stream: an "env" document (pnpm itself,
+/// `configDependencies`) first, then the project's. Both hold packages that get installed.
 pub(super) fn pnpm_lock(text: &str) -> Result<Inventory, ParseError> {
-    let root: serde_yaml_ng::Value =
-        crate::deps::from_yaml(text).map_err(|e| ParseError::new(e.line, e.reason))?;
+    let documents: Vec<serde_yaml_ng::Value> =
+        crate::yaml::from_yaml_documents(text).map_err(|e| ParseError::new(e.line, e.reason))?;
+    let key_lines = section_key_lines(text, "packages:");
+    let mut inventory = Inventory::default();
+    let mut seen = HashSet::new();
+    let mut found = false;
+    for root in documents.iter().filter(|d| !d.is_null()) {
+        let part = pnpm_document(root, &key_lines)?;
+        found = true;
+        for package in part.packages {
+            if seen.insert((package.name.clone(), package.version.clone())) {
+                inventory.packages.push(package);
+            }
+        }
+    }
+    if !found {
+        return Err(ParseError::new(Some(1), "an empty pnpm lockfile"));
+    }
+    Ok(inventory)
+}
+
+fn pnpm_document(
+    root: &serde_yaml_ng::Value,
+    key_lines: &HashMap<String, usize>,
+) -> Result<Inventory, ParseError> {
     let version = match root.get("lockfileVersion") {
         Some(serde_yaml_ng::Value::String(s)) => s.clone(),
         Some(serde_yaml_ng::Value::Number(n)) => n.to_string(),
@@ -133,22 +158,33 @@ pub(super) fn pnpm_lock(text: &str) -> Result<Inventory, ParseError> {
     let v5 = version.starts_with('5');
     let mut direct: HashSet<String> = HashSet::new();
     let mut add_direct = |project: &serde_yaml_ng::Value| {
-        for section in DEPENDENCY_SECTIONS {
+        let env_sections = ["configDependencies", "packageManagerDependencies"];
+        for section in DEPENDENCY_SECTIONS.iter().chain(&env_sections) {
             if let Some(map) = project.get(section).and_then(|m| m.as_mapping()) {
                 direct.extend(map.keys().filter_map(|k| k.as_str().map(str::to_string)));
             }
         }
     };
-    add_direct(&root);
+    add_direct(root);
     if let Some(importers) = root.get("importers").and_then(|i| i.as_mapping()) {
         importers.values().for_each(&mut add_direct);
     }
-    let key_lines = section_key_lines(text, "packages:");
     let mut packages = Vec::new();
     if let Some(map) = root.get("packages").and_then(|p| p.as_mapping()) {
-        for key in map.keys().filter_map(|k| k.as_str()) {
+        for (key, entry) in map.iter().filter_map(|(k, v)| Some((k.as_str()?, v))) {
             let Some((name, version)) = pnpm_key(key, v5) else {
                 continue;
+            };
+            // A tarball or git dependency: its key holds the URL, and the entry records the
+            // name and version the package says it is.
+            let recorded = |field: &str| entry.get(field).and_then(|v| v.as_str());
+            let (name, version) = if version.contains(':') {
+                (
+                    recorded("name").unwrap_or(name),
+                    recorded("version").unwrap_or(version),
+                )
+            } else {
+                (name, version)
             };
             packages.push(Package {
                 ecosystem: Ecosystem::Npm,
@@ -467,6 +503,36 @@ mod tests {
             vec![row("@scope/x", "1.0.0", Some(false), 4)]
         );
         assert!(pnpm_lock("packages: {}\n").is_err());
+    }
+
+    #[test]
+    fn pnpm_v11_streams_read_every_document_and_urls_resolve_or_are_sources() {
+        let v11 = "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    configDependencies: {}\n    packageManagerDependencies:\n      pnpm:\n        specifier: 11.0.3\n        version: 11.0.3\n\npackages:\n\n  pnpm@11.0.3:\n    resolution: {integrity: sha512-p}\n\n---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      '@modelcontextprotocol/sdk':\n        specifier: https://pkg.pr.new/@modelcontextprotocol/sdk@1234\n        version: https://pkg.pr.new/@modelcontextprotocol/sdk@1234\n      tool:\n        specifier: github:acme/tool\n        version: git+https://github.com/acme/tool.git#abc123\n      zod:\n        specifier: ^3\n        version: 3.25.76\n\npackages:\n\n  '@modelcontextprotocol/sdk@https://pkg.pr.new/@modelcontextprotocol/sdk@1234':\n    resolution: {tarball: https://pkg.pr.new/@modelcontextprotocol/sdk@1234}\n    name: '@modelcontextprotocol/sdk'\n    version: 1.23.0\n\n  tool@git+https://github.com/acme/tool.git#abc123:\n    resolution: {commit: abc123, repo: https://github.com/acme/tool.git, type: git}\n\n  local@file:packages/local:\n    resolution: {directory: packages/local, type: directory}\n\n  zod@3.25.76:\n    resolution: {integrity: sha512-y}\n";
+        let inv = super::super::LockfileKind::PnpmLock
+            .parse("pnpm-lock.yaml", v11)
+            .expect("a two-document lockfile parses");
+        assert_eq!(
+            summary(&inv),
+            vec![
+                row("pnpm", "11.0.3", Some(true), 15),
+                row("@modelcontextprotocol/sdk", "1.23.0", Some(true), 37),
+                row("zod", "3.25.76", Some(true), 48)
+            ]
+        );
+        let sources: Vec<(&str, &str, usize)> = inv
+            .issues
+            .iter()
+            .map(|i| (i.name.as_str(), i.spec.as_str(), i.line))
+            .collect();
+        assert_eq!(
+            sources,
+            vec![("tool", "git+https://github.com/acme/tool.git#abc123", 42)]
+        );
+        assert!(
+            inv.issues
+                .iter()
+                .all(|i| i.problem == SpecProblem::RemoteSource)
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod grammar;
 mod names;
+mod repair;
 mod taint;
 
 use super::{ParseFailure, Parsed, parse};
@@ -64,7 +65,7 @@ pub fn analyze(
     budget: Duration,
 ) -> Result<Parsed, ParseFailure> {
     let slot = dialect as usize;
-    let tree = PARSERS.with(|cell| {
+    let (tree, repaired) = PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let Some(entry) = parsers.get_mut(slot) else {
             return Err(ParseFailure::Grammar(
@@ -79,14 +80,31 @@ pub fn analyze(
                 .map_err(|e| ParseFailure::Grammar(dialect.name(), e.to_string()))?;
             *entry = Some(parser);
         }
-        match entry.as_mut() {
-            Some(parser) => parse(parser, text, budget),
-            None => Err(ParseFailure::Grammar(
+        let Some(parser) = entry.as_mut() else {
+            return Err(ParseFailure::Grammar(
                 dialect.name(),
                 "parser unavailable".into(),
-            )),
+            ));
+        };
+        let tree = parse(parser, text, budget)?;
+        if dialect == Dialect::JavaScript {
+            return Ok((tree, None));
+        }
+        // Newer TypeScript syntax the grammar does not know: rewritten in place, parsed again.
+        match repair::repaired(&tree, text) {
+            Some(fixed) => {
+                let again = parse(parser, &fixed, budget)?;
+                if repair::error_count(&again) < repair::error_count(&tree) {
+                    Ok((again, Some(fixed)))
+                } else {
+                    Ok((tree, None))
+                }
+            }
+            None => Ok((tree, None)),
         }
     })?;
+    // Offsets are the same in both texts; the tree's node texts come from the one it parsed.
+    let text = repaired.as_deref().unwrap_or(text);
     let root = tree.root_node();
     grammar::enter(dialect);
     let module = names::Module::collect(root, text, rel_path, project);
