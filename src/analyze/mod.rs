@@ -4,6 +4,7 @@
 pub mod compose;
 pub mod cross_file;
 pub mod dockerfile;
+pub mod ir;
 pub mod mcp_config;
 pub mod package;
 pub mod secrets;
