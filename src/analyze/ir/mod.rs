@@ -9,6 +9,7 @@
 //! pass over the IR. What a front end cannot lower becomes `Expr::Opaque` over the parts it
 //! could, so a taint still flows through it and no input is dropped.
 
+pub mod javascript;
 pub mod python;
 
 use crate::analyze::Span;
@@ -233,6 +234,45 @@ pub struct Arg {
     /// `name=value`.
     pub keyword: Option<String>,
     pub value: Expr,
+}
+
+/// The identifiers inside a subtree cut at `MAX_DEPTH`, found without recursion: lowered as
+/// `Opaque` over them, a value in the cut part still flows through.
+pub(crate) fn names_within(node: tree_sitter::Node<'_>, text: &str) -> Vec<Expr> {
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    let mut descended = true;
+    loop {
+        let n = cursor.node();
+        if descended && n.kind() == "identifier" {
+            let (start, end) = (n.start_position(), n.end_position());
+            out.push(Expr {
+                kind: ExprKind::Name(text.get(n.byte_range()).unwrap_or("").to_string()),
+                span: Span {
+                    start_row: start.row,
+                    start_byte_col: start.column,
+                    end_row: end.row,
+                    end_byte_col: end.column,
+                },
+            });
+        }
+        if descended && cursor.goto_first_child() {
+            continue;
+        }
+        if cursor.node() == node {
+            return out;
+        }
+        if cursor.goto_next_sibling() {
+            descended = true;
+        } else if cursor.goto_parent() {
+            descended = false;
+            if cursor.node() == node {
+                return out;
+            }
+        } else {
+            return out;
+        }
+    }
 }
 
 impl Module {

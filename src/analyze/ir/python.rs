@@ -733,7 +733,7 @@ impl<'s> Lowering<'s> {
 
     fn opaque(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Expr {
         let parts = if depth > MAX_DEPTH {
-            Vec::new()
+            super::names_within(node, self.text)
         } else {
             named_children(node)
                 .into_iter()
@@ -763,7 +763,7 @@ impl<'s> Lowering<'s> {
         let at = span(node);
         if depth > MAX_DEPTH {
             return Expr {
-                kind: ExprKind::Opaque(Vec::new()),
+                kind: ExprKind::Opaque(super::names_within(node, self.text)),
                 span: at,
             };
         }
@@ -1061,7 +1061,18 @@ impl<'s> Lowering<'s> {
 mod tests {
     use super::*;
 
+    /// Lowered on a thread with the stack a scan's workers have.
     fn lowered(src: &str) -> String {
+        let src = src.to_string();
+        std::thread::Builder::new()
+            .stack_size(16 * 1024 * 1024)
+            .spawn(move || lowered_here(&src))
+            .expect("thread")
+            .join()
+            .expect("lowering")
+    }
+
+    fn lowered_here(src: &str) -> String {
         let mut parser = tree_sitter::Parser::new();
         parser
             .set_language(&tree_sitter_python::LANGUAGE.into())
