@@ -4,6 +4,7 @@
 pub mod compose;
 pub mod cross_file;
 pub mod dockerfile;
+pub mod engine;
 pub mod ir;
 pub mod mcp_config;
 pub mod package;
@@ -36,7 +37,7 @@ pub struct FileOutcome {
 }
 
 /// A span in byte coordinates as parsers report it: 0-based row and byte column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     pub start_row: usize,
     pub start_byte_col: usize,

@@ -1,0 +1,825 @@
+//! The one taint engine over the IR (issue 20; not yet used by the scan). Given a lowered
+//! module and a model (sinks and sanitizers as data, keyed by resolved names), it finds the
+//! MCP entry points, computes a summary per function (which parameters reach the return value,
+//! which reach a sink, and through which receiver), callees first and once each, and reports
+//! every flow from an entry point's parameter to a sink.
+//!
+//! Propagation is flow-sensitive over statement order with joins at branches. Values carry a
+//! set of labels (a parameter or the receiver of the function being summarized); objects are
+//! field-insensitive (an object is as tainted as anything stored in it), which is what makes
+//! constructors that store an argument, and methods that read it later, follow.
+
+mod resolve;
+
+use crate::analyze::Span;
+use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, TemplatePart};
+use resolve::Names;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// At most this many statements and expressions are evaluated per module: past it, the
+/// summaries computed so far stand and `Analysis::out_of_budget` says so.
+pub const WORK_BUDGET: usize = 2_000_000;
+
+/// Sinks and sanitizers, as data. Names are canonical: the module path and member as
+/// imported (`subprocess.run`, `child_process.exec`; a `node:` prefix is dropped).
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub sinks: Vec<Sink>,
+    /// Calls whose result is clean (`shlex.quote`, `path.basename`).
+    pub sanitizers: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sink {
+    pub rule: String,
+    pub callee: String,
+    /// The arguments that matter (positions, or keywords); empty: any argument.
+    pub args: Vec<ArgSel>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArgSel {
+    Position(usize),
+    Keyword(String),
+    /// The object a method is called on (`f.read()`).
+    Receiver,
+}
+
+impl Model {
+    /// The taint sinks of the rule set for `language`: each rule whose argument conditions
+    /// are all "this argument is dynamic", at the argument's position, keyword or receiver,
+    /// with the rule's sanitizers. Callees stay canonical names; `*.name` stands for a method
+    /// of that name on any object. Rules with other conditions (an argv's shape, a keyword's
+    /// value, an absent argument) move over when the engine evaluates those.
+    pub fn from_rules(rules: &crate::rules::RuleSet, language: crate::rules::Language) -> Model {
+        use crate::rules::{ArgIs, Matcher};
+        let mut model = Model::default();
+        for rule in rules.rules() {
+            if !rule.languages.contains(&language) {
+                continue;
+            }
+            let Matcher::Call(call) = &rule.matcher else {
+                continue;
+            };
+            let only_taint = !call.args.is_empty()
+                && call.args.iter().all(|c| {
+                    c.is == Some(ArgIs::Dynamic)
+                        && c.not_one_of.is_none()
+                        && c.one_of.is_none()
+                        && c.matches.is_none()
+                        && c.not_matches.is_none()
+                        && c.made_by.is_none()
+                })
+                && call.requires.is_empty();
+            if !only_taint {
+                continue;
+            }
+            let mut args = Vec::new();
+            for cond in &call.args {
+                args.extend(cond.position.map(ArgSel::Position));
+                args.extend(cond.positions.iter().map(|&p| ArgSel::Position(p)));
+                args.extend(cond.keyword.clone().map(ArgSel::Keyword));
+                if cond.receiver {
+                    args.push(ArgSel::Receiver);
+                }
+            }
+            for callee in &call.callees {
+                model.sinks.push(Sink {
+                    rule: rule.id.clone(),
+                    callee: callee.clone(),
+                    args: args.clone(),
+                });
+            }
+            for sanitizer in &call.sanitizers {
+                if !model.sanitizers.contains(sanitizer) {
+                    model.sanitizers.push(sanitizer.clone());
+                }
+            }
+        }
+        model
+    }
+}
+
+/// A tool argument that reaches a sink.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Flow {
+    pub rule: String,
+    /// The entry point: the name it is registered under, else its function's.
+    pub entry: String,
+    pub param: String,
+    pub sink: String,
+    /// The sink call.
+    pub at: Span,
+    /// The calls the value went through on its way, outermost first.
+    pub through: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub flows: Vec<Flow>,
+    pub out_of_budget: bool,
+}
+
+/// What flows from a function's inputs: a parameter (by index) or its receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Slot {
+    Receiver,
+    Param(usize),
+}
+
+type Taint = BTreeSet<Slot>;
+
+/// A sink reached from a slot, with the functions it went through.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct SinkHit {
+    sink: usize,
+    at: Span,
+    through: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Summary {
+    returns: Taint,
+    sinks: BTreeMap<Slot, BTreeSet<SinkHit>>,
+    /// The class whose instance the function returns (a factory, a constructor).
+    returns_class: Option<usize>,
+    /// What the function stores in its receiver (`self.root = root` in a constructor).
+    stores: Taint,
+}
+
+/// Helpers deeper than this are not remembered in `through` (the flow is still reported).
+const MAX_THROUGH: usize = 8;
+
+/// Summaries are computed on demand, callees first; a call chain deeper than this sees an
+/// empty summary for the callee, and `Analysis::out_of_budget` says so.
+const MAX_CALL_DEPTH: usize = 48;
+
+/// Analyzes one module.
+pub fn analyze(module: &Module, model: &Model) -> Analysis {
+    let names = Names::new(module);
+    let mut engine = Engine {
+        module,
+        model,
+        names: &names,
+        summaries: vec![None; module.functions.len()],
+        in_progress: vec![false; module.functions.len()],
+        work: 0,
+        depth: 0,
+        out_of_budget: false,
+    };
+    let mut flows = BTreeSet::new();
+    for (entry, params, registered) in names.entries(module) {
+        let summary = engine.summary(entry);
+        let Some(function) = module.functions.get(entry) else {
+            continue;
+        };
+        for (slot, hits) in &summary.sinks {
+            let Slot::Param(index) = slot else { continue };
+            if !params.contains(index) {
+                continue;
+            }
+            let Some(param) = function.params.get(*index) else {
+                continue;
+            };
+            for hit in hits {
+                let Some(sink) = model.sinks.get(hit.sink) else {
+                    continue;
+                };
+                flows.insert(Flow {
+                    rule: sink.rule.clone(),
+                    entry: registered
+                        .clone()
+                        .unwrap_or_else(|| function.qualified.clone()),
+                    param: param.name.clone(),
+                    sink: sink.callee.clone(),
+                    at: hit.at,
+                    through: hit.through.clone(),
+                });
+            }
+        }
+    }
+    Analysis {
+        flows: flows.into_iter().collect(),
+        out_of_budget: engine.out_of_budget,
+    }
+}
+
+struct Engine<'m> {
+    module: &'m Module,
+    model: &'m Model,
+    names: &'m Names,
+    summaries: Vec<Option<Summary>>,
+    in_progress: Vec<bool>,
+    work: usize,
+    depth: usize,
+    out_of_budget: bool,
+}
+
+/// The state of one function's walk.
+#[derive(Clone, Default)]
+struct Env {
+    vars: BTreeMap<String, Taint>,
+    /// Variables known to hold an instance of a class of the module.
+    classes: BTreeMap<String, usize>,
+}
+
+impl Env {
+    fn join(&mut self, other: &Env) {
+        for (name, taint) in &other.vars {
+            self.vars
+                .entry(name.clone())
+                .or_default()
+                .extend(taint.iter().copied());
+        }
+        for (name, class) in &other.classes {
+            self.classes.entry(name.clone()).or_insert(*class);
+        }
+    }
+}
+
+/// What walking one function found.
+#[derive(Default)]
+struct Walk {
+    summary: Summary,
+    /// The receiver's name in this function (`self`, `this`).
+    receiver: Option<String>,
+}
+
+impl Walk {
+    fn note_receiver(&mut self, env: &Env) {
+        if let Some(r) = &self.receiver
+            && let Some(taint) = env.vars.get(r)
+        {
+            self.summary
+                .stores
+                .extend(taint.iter().copied().filter(|s| *s != Slot::Receiver));
+        }
+    }
+}
+
+impl<'m> Engine<'m> {
+    fn spend(&mut self) -> bool {
+        self.work += 1;
+        if self.work > WORK_BUDGET {
+            self.out_of_budget = true;
+        }
+        !self.out_of_budget
+    }
+
+    /// The summary of `id`, computed once. A recursive call sees what is known so far
+    /// (nothing): recursion adds no new flow the first pass does not find.
+    fn summary(&mut self, id: FuncId) -> Summary {
+        if let Some(Some(done)) = self.summaries.get(id) {
+            return done.clone();
+        }
+        if self.in_progress.get(id).copied().unwrap_or(true) {
+            return Summary::default();
+        }
+        if self.depth >= MAX_CALL_DEPTH {
+            self.out_of_budget = true;
+            return Summary::default();
+        }
+        if let Some(flag) = self.in_progress.get_mut(id) {
+            *flag = true;
+        }
+        self.depth += 1;
+        let summary = self.summarize(id);
+        self.depth -= 1;
+        if let Some(slot) = self.summaries.get_mut(id) {
+            *slot = Some(summary.clone());
+        }
+        if let Some(flag) = self.in_progress.get_mut(id) {
+            *flag = false;
+        }
+        summary
+    }
+
+    fn summarize(&mut self, id: FuncId) -> Summary {
+        let Some(function) = self.module.functions.get(id) else {
+            return Summary::default();
+        };
+        let mut env = Env::default();
+        let receiver = self.names.receiver_param(self.module, id);
+        for (i, p) in function.params.iter().enumerate() {
+            let slot = if receiver == Some(i) {
+                Slot::Receiver
+            } else {
+                Slot::Param(i)
+            };
+            env.vars.insert(p.name.clone(), BTreeSet::from([slot]));
+        }
+        if function.class.is_some() {
+            env.vars
+                .insert("this".into(), BTreeSet::from([Slot::Receiver]));
+            if let Some(class) = function.class {
+                env.classes.insert("this".into(), class);
+                if let Some(r) = receiver.and_then(|r| function.params.get(r)) {
+                    env.classes.insert(r.name.clone(), class);
+                }
+            }
+        }
+        let mut walk = Walk {
+            receiver: match receiver.and_then(|r| function.params.get(r)) {
+                Some(p) => Some(p.name.clone()),
+                None => function.class.map(|_| "this".to_string()),
+            },
+            ..Walk::default()
+        };
+        self.block(&function.body, &mut env, &mut walk);
+        walk.note_receiver(&env);
+        walk.summary
+    }
+
+    /// Walks statements; returns whether the block always leaves (return or raise).
+    fn block(&mut self, body: &[Stmt], env: &mut Env, walk: &mut Walk) -> bool {
+        for stmt in body {
+            if !self.spend() {
+                return false;
+            }
+            if self.statement(stmt, env, walk) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn statement(&mut self, stmt: &Stmt, env: &mut Env, walk: &mut Walk) -> bool {
+        match stmt {
+            Stmt::Assign {
+                targets, value, op, ..
+            } => {
+                let taint = self.eval(value, env, walk);
+                let class = self.class_of(value, env);
+                for target in targets {
+                    self.assign(target, &taint, class, op.is_some(), env);
+                }
+                false
+            }
+            Stmt::Expr(e) => {
+                self.eval(e, env, walk);
+                false
+            }
+            Stmt::Return(value, _) => {
+                walk.note_receiver(env);
+                if let Some(v) = value {
+                    let taint = self.eval(v, env, walk);
+                    walk.summary.returns.extend(taint);
+                    if let Some(class) = self.class_of(v, env) {
+                        walk.summary.returns_class = Some(class);
+                    }
+                }
+                true
+            }
+            Stmt::Raise(value, _) => {
+                if let Some(v) = value {
+                    self.eval(v, env, walk);
+                }
+                true
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => {
+                self.eval(cond, env, walk);
+                let (clean_then, clean_else) = guards(cond);
+                let mut then_env = env.clone();
+                clean(&mut then_env, &clean_then);
+                let then_leaves = self.block(then, &mut then_env, walk);
+                let mut else_env = env.clone();
+                clean(&mut else_env, &clean_else);
+                let else_leaves = self.block(otherwise, &mut else_env, walk);
+                *env = match (then_leaves, else_leaves) {
+                    (true, true) => return true,
+                    (true, false) => else_env,
+                    (false, true) => then_env,
+                    (false, false) => {
+                        then_env.join(&else_env);
+                        then_env
+                    }
+                };
+                false
+            }
+            Stmt::Loop {
+                binding,
+                iter,
+                body,
+                otherwise,
+                ..
+            } => {
+                let taint = self.eval(iter, env, walk);
+                // Twice: what the first pass stores is read by the second.
+                for _ in 0..2 {
+                    let mut inner = env.clone();
+                    if let Some(b) = binding {
+                        self.assign(b, &taint, None, false, &mut inner);
+                    }
+                    self.block(body, &mut inner, walk);
+                    env.join(&inner);
+                }
+                self.block(otherwise, env, walk);
+                false
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                finally,
+                ..
+            } => {
+                let mut tried = env.clone();
+                self.block(body, &mut tried, walk);
+                env.join(&tried);
+                for handler in handlers {
+                    let mut inner = env.clone();
+                    self.block(&handler.body, &mut inner, walk);
+                    env.join(&inner);
+                }
+                self.block(finally, env, walk)
+            }
+            Stmt::With { items, body, .. } => {
+                for (value, target) in items {
+                    let taint = self.eval(value, env, walk);
+                    if let Some(t) = target {
+                        self.assign(t, &taint, None, false, env);
+                    }
+                }
+                self.block(body, env, walk)
+            }
+            Stmt::Switch { subject, cases, .. } => {
+                self.eval(subject, env, walk);
+                let before = env.clone();
+                for (tests, body) in cases {
+                    let mut inner = before.clone();
+                    for t in tests {
+                        self.eval(t, &mut inner, walk);
+                    }
+                    self.block(body, &mut inner, walk);
+                    env.join(&inner);
+                }
+                false
+            }
+            Stmt::Def { .. } => false,
+        }
+    }
+
+    fn assign(
+        &mut self,
+        target: &Target,
+        taint: &Taint,
+        class: Option<usize>,
+        add: bool,
+        env: &mut Env,
+    ) {
+        match target {
+            Target::Name(name, _) => {
+                let entry = env.vars.entry(name.clone()).or_default();
+                if !add {
+                    entry.clear();
+                }
+                entry.extend(taint.iter().copied());
+                match class {
+                    Some(c) => {
+                        env.classes.insert(name.clone(), c);
+                    }
+                    None if !add => {
+                        env.classes.remove(name);
+                    }
+                    None => {}
+                }
+            }
+            // An object is as tainted as what is stored in it.
+            Target::Attr(object, _, _) | Target::Index(object, _, _) => {
+                if let Some(root) = root_name(object) {
+                    env.vars
+                        .entry(root.to_string())
+                        .or_default()
+                        .extend(taint.iter().copied());
+                }
+            }
+            Target::Tuple(items, _) => {
+                for item in items {
+                    self.assign(item, taint, None, add, env);
+                }
+            }
+            Target::Rest(inner, _) => self.assign(inner, taint, None, add, env),
+            Target::Object(props, _) => {
+                for (_, t) in props {
+                    self.assign(t, taint, None, add, env);
+                }
+            }
+            Target::Opaque(_) => {}
+        }
+    }
+
+    /// The class of the instance an expression makes, when the module defines it.
+    fn class_of(&mut self, value: &Expr, env: &Env) -> Option<usize> {
+        match &value.kind {
+            ExprKind::Await(inner) => self.class_of(inner, env),
+            ExprKind::Name(n) => env.classes.get(n).copied(),
+            ExprKind::Call { callee, .. } => {
+                if let ExprKind::Name(n) = &callee.kind
+                    && let Some(class) = self.names.class_named(n)
+                {
+                    return Some(class);
+                }
+                let func = self.names.callee(self.module, callee, &env.classes)?;
+                self.summary(func).returns_class
+            }
+            _ => None,
+        }
+    }
+
+    fn eval(&mut self, expr: &Expr, env: &mut Env, walk: &mut Walk) -> Taint {
+        if !self.spend() {
+            return Taint::new();
+        }
+        match &expr.kind {
+            ExprKind::Name(n) => env.vars.get(n).cloned().unwrap_or_default(),
+            ExprKind::Attr(object, _) | ExprKind::Index(object, _) => {
+                let t = self.eval(object, env, walk);
+                if let ExprKind::Index(_, index) = &expr.kind {
+                    self.eval(index, env, walk);
+                }
+                t
+            }
+            ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => {
+                Taint::new()
+            }
+            ExprKind::Template(parts) => {
+                let mut t = Taint::new();
+                for part in parts {
+                    if let TemplatePart::Value(v) = part {
+                        t.extend(self.eval(v, env, walk));
+                    }
+                }
+                t
+            }
+            ExprKind::Binary(_, a, b) | ExprKind::Cond(_, a, b) => {
+                if let ExprKind::Cond(c, _, _) = &expr.kind {
+                    self.eval(c, env, walk);
+                }
+                let mut t = self.eval(a, env, walk);
+                t.extend(self.eval(b, env, walk));
+                t
+            }
+            ExprKind::Unary(_, a) | ExprKind::Spread(a) | ExprKind::Await(a) => {
+                self.eval(a, env, walk)
+            }
+            // A comparison yields a boolean: nothing of its operands.
+            ExprKind::Compare(pairs, first) => {
+                self.eval(first, env, walk);
+                for (_, e) in pairs {
+                    self.eval(e, env, walk);
+                }
+                Taint::new()
+            }
+            ExprKind::List(items) | ExprKind::Opaque(items) => {
+                let mut t = Taint::new();
+                for item in items {
+                    t.extend(self.eval(item, env, walk));
+                }
+                t
+            }
+            ExprKind::Dict(pairs) => {
+                let mut t = Taint::new();
+                for (k, v) in pairs {
+                    if let Some(k) = k {
+                        t.extend(self.eval(k, env, walk));
+                    }
+                    t.extend(self.eval(v, env, walk));
+                }
+                t
+            }
+            ExprKind::Comprehension {
+                element,
+                clauses,
+                conditions,
+            } => {
+                let mut inner = env.clone();
+                for (target, iter) in clauses {
+                    let t = self.eval(iter, &mut inner, walk);
+                    self.assign(target, &t, None, false, &mut inner);
+                }
+                for c in conditions {
+                    self.eval(c, &mut inner, walk);
+                }
+                self.eval(element, &mut inner, walk)
+            }
+            ExprKind::Walrus(name, value) => {
+                let t = self.eval(value, env, walk);
+                env.vars.insert(name.clone(), t.clone());
+                t
+            }
+            // A function value: its closure is not followed yet.
+            ExprKind::Function(_) => Taint::new(),
+            ExprKind::Call { callee, args, .. } => self.call(expr, callee, args, env, walk),
+        }
+    }
+
+    fn call(
+        &mut self,
+        call: &Expr,
+        callee: &Expr,
+        args: &[Arg],
+        env: &mut Env,
+        walk: &mut Walk,
+    ) -> Taint {
+        let arg_taints: Vec<Taint> = args
+            .iter()
+            .map(|a| self.eval(&a.value, env, walk))
+            .collect();
+        let receiver_taint = match &callee.kind {
+            ExprKind::Attr(object, _) => self.eval(object, env, walk),
+            _ => Taint::new(),
+        };
+        let name = self.names.canonical(callee);
+        let method = match &callee.kind {
+            ExprKind::Attr(_, m) => Some(m.as_str()),
+            _ => None,
+        };
+        // Sinks the model names.
+        {
+            for (index, sink) in self.model.sinks.iter().enumerate() {
+                let named = name.as_deref() == Some(sink.callee.as_str());
+                let any_object = sink
+                    .callee
+                    .strip_prefix("*.")
+                    .is_some_and(|m| method == Some(m));
+                if !named && !any_object {
+                    continue;
+                }
+                let mut reaching = Taint::new();
+                for (position, (arg, taint)) in args.iter().zip(&arg_taints).enumerate() {
+                    let selected = sink.args.is_empty()
+                        || sink.args.iter().any(|sel| match sel {
+                            ArgSel::Position(p) => arg.keyword.is_none() && *p == position,
+                            ArgSel::Keyword(k) => arg.keyword.as_deref() == Some(k.as_str()),
+                            ArgSel::Receiver => false,
+                        });
+                    if selected {
+                        reaching.extend(taint.iter().copied());
+                    }
+                }
+                if sink.args.contains(&ArgSel::Receiver) {
+                    reaching.extend(receiver_taint.iter().copied());
+                }
+                for slot in reaching {
+                    walk.summary.sinks.entry(slot).or_default().insert(SinkHit {
+                        sink: index,
+                        at: call.span,
+                        through: Vec::new(),
+                    });
+                }
+            }
+            if let Some(name) = &name
+                && self.model.sanitizers.iter().any(|s| s == name)
+            {
+                return Taint::new();
+            }
+        }
+        // A function of this module: its summary, applied to the arguments.
+        if let Some(func) = self.names.callee(self.module, callee, &env.classes) {
+            let summary = self.summary(func);
+            let shift = self.names.bound_offset(self.module, func);
+            let slot_taint = |slot: &Slot| -> Taint {
+                match slot {
+                    Slot::Receiver => receiver_taint.clone(),
+                    Slot::Param(i) => i
+                        .checked_sub(shift)
+                        .and_then(|p| arg_taints.get(p))
+                        .cloned()
+                        .unwrap_or_default(),
+                }
+            };
+            let name = self
+                .module
+                .functions
+                .get(func)
+                .map(|f| f.qualified.clone())
+                .unwrap_or_default();
+            for (slot, hits) in &summary.sinks {
+                for caller_slot in slot_taint(slot) {
+                    for hit in hits {
+                        let mut through = vec![name.clone()];
+                        through.extend(hit.through.iter().take(MAX_THROUGH - 1).cloned());
+                        walk.summary
+                            .sinks
+                            .entry(caller_slot)
+                            .or_default()
+                            .insert(SinkHit {
+                                sink: hit.sink,
+                                at: hit.at,
+                                through,
+                            });
+                    }
+                }
+            }
+            let mut out = Taint::new();
+            for slot in &summary.returns {
+                out.extend(slot_taint(slot));
+            }
+            // What a method stores in its object taints the object; a constructor's object
+            // is its result.
+            let stored: Taint = summary.stores.iter().flat_map(slot_taint).collect();
+            if !stored.is_empty() {
+                match &callee.kind {
+                    ExprKind::Attr(object, _) => {
+                        if let Some(root) = root_name(object) {
+                            env.vars
+                                .entry(root.to_string())
+                                .or_default()
+                                .extend(stored.iter().copied());
+                        }
+                    }
+                    _ => out.extend(stored),
+                }
+            }
+            return out;
+        }
+        // Anything else: mutators store their arguments in the receiver (`argv.append(x)`,
+        // `args.push(x)`), and the result carries the receiver and the arguments.
+        let mut all: Taint = arg_taints.into_iter().flatten().collect();
+        if let ExprKind::Attr(object, method) = &callee.kind
+            && MUTATORS.contains(&method.as_str())
+            && let Some(root) = root_name(object)
+        {
+            env.vars
+                .entry(root.to_string())
+                .or_default()
+                .extend(all.iter().copied());
+        }
+        all.extend(receiver_taint);
+        all
+    }
+}
+
+/// Methods that store their arguments in the object they are called on.
+const MUTATORS: [&str; 10] = [
+    "append",
+    "extend",
+    "insert",
+    "push",
+    "unshift",
+    "add",
+    "update",
+    "set",
+    "setdefault",
+    "splice",
+];
+
+fn root_name(expr: &Expr) -> Option<&str> {
+    match &expr.kind {
+        ExprKind::Name(n) => Some(n),
+        ExprKind::Attr(o, _) | ExprKind::Index(o, _) => root_name(o),
+        _ => None,
+    }
+}
+
+fn clean(env: &mut Env, names: &[String]) {
+    for n in names {
+        env.vars.remove(n);
+    }
+}
+
+/// Names a condition proves safe: (in the branch where it holds, in the other branch).
+/// Allowlists sanitize with their true polarity (`x in ALLOWED`, `ALLOWED.includes(x)`,
+/// `x == "lit"`); denylists (`x == "bad"` then leave) prove nothing about the rest.
+fn guards(cond: &Expr) -> (Vec<String>, Vec<String>) {
+    match &cond.kind {
+        ExprKind::Compare(pairs, first) => match (pairs.as_slice(), &first.kind) {
+            ([(op, _)], ExprKind::Name(x)) if op == "in" => (vec![x.clone()], Vec::new()),
+            ([(op, _)], ExprKind::Name(x)) if op == "not in" => (Vec::new(), vec![x.clone()]),
+            ([(op, rhs)], ExprKind::Name(x)) if is_literal(rhs) => match op.as_str() {
+                "==" | "===" | "is" => (vec![x.clone()], Vec::new()),
+                "!=" | "!==" | "is not" => (Vec::new(), vec![x.clone()]),
+                _ => (Vec::new(), Vec::new()),
+            },
+            _ => (Vec::new(), Vec::new()),
+        },
+        ExprKind::Call { callee, args, .. } => match (&callee.kind, args.as_slice()) {
+            (ExprKind::Attr(_, method), [arg]) if method == "includes" || method == "has" => {
+                match &arg.value.kind {
+                    ExprKind::Name(x) => (vec![x.clone()], Vec::new()),
+                    _ => (Vec::new(), Vec::new()),
+                }
+            }
+            _ => (Vec::new(), Vec::new()),
+        },
+        ExprKind::Unary(op, inner) if op == "not" || op == "!" => {
+            let (t, e) = guards(inner);
+            (e, t)
+        }
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
+fn is_literal(expr: &Expr) -> bool {
+    matches!(
+        expr.kind,
+        ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_)
+    )
+}
+
+#[cfg(test)]
+mod tests;

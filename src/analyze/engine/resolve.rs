@@ -1,0 +1,427 @@
+//! Names in one module: what an import binds, which function a call reaches (module
+//! functions, methods through `self`/`this`, instances and class names, inherited methods),
+//! the canonical name of a library callee, and the MCP entry points.
+
+use crate::analyze::ir::{Expr, ExprKind, FuncId, Module, ParamKind, Stmt};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Decorator and registration method names that make a function an MCP entry point.
+const ENTRY_METHODS: [&str; 10] = [
+    "tool",
+    "resource",
+    "prompt",
+    "call_tool",
+    "read_resource",
+    "get_prompt",
+    "registerTool",
+    "registerResource",
+    "registerPrompt",
+    "setRequestHandler",
+];
+
+/// How deep a base-class chain is followed.
+const MAX_BASES: usize = 16;
+
+pub(super) struct Names {
+    /// Local name -> (module, member).
+    imports: HashMap<String, (String, Option<String>)>,
+    /// Module-level names bound to a library value (`const execAsync = promisify(exec)`,
+    /// `run = subprocess.run`) -> its canonical name.
+    aliases: HashMap<String, String>,
+    /// Module-level function names and qualified names -> function.
+    functions: HashMap<String, FuncId>,
+    classes: HashMap<String, usize>,
+}
+
+impl Names {
+    pub fn new(module: &Module) -> Names {
+        let imports = module
+            .imports
+            .iter()
+            .map(|i| (i.local.clone(), (module_name(&i.module), i.member.clone())))
+            .collect();
+        let mut functions = HashMap::new();
+        for (id, f) in module.functions.iter().enumerate().skip(1) {
+            functions.entry(f.qualified.clone()).or_insert(id);
+            if f.parent == Some(0) && f.class.is_none() {
+                functions.entry(f.name.clone()).or_insert(id);
+            }
+        }
+        let classes = module
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
+        let mut names = Names {
+            imports,
+            aliases: HashMap::new(),
+            functions,
+            classes,
+        };
+        // In order, so an alias of an alias resolves.
+        let top = module.functions.first().map_or(&[][..], |f| &f.body[..]);
+        for stmt in top {
+            let Stmt::Assign {
+                targets,
+                value,
+                op: None,
+                ..
+            } = stmt
+            else {
+                continue;
+            };
+            let [crate::analyze::ir::Target::Name(local, _)] = targets.as_slice() else {
+                continue;
+            };
+            let aliased = match &value.kind {
+                ExprKind::Name(_) | ExprKind::Attr(..) => names.canonical(value),
+                ExprKind::Call { callee, args, .. } => {
+                    let wraps = names
+                        .canonical(callee)
+                        .is_some_and(|c| c == "util.promisify" || c == "promisify");
+                    match (wraps, args.as_slice()) {
+                        (true, [one]) => names.canonical(&one.value),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            if let Some(name) = aliased
+                && !names.functions.contains_key(local)
+            {
+                names.aliases.insert(local.clone(), name);
+            }
+        }
+        names
+    }
+
+    pub fn class_named(&self, name: &str) -> Option<usize> {
+        self.classes.get(name).copied()
+    }
+
+    /// `subprocess.run`, `child_process.exec`, `eval`: the library name of a callee, through
+    /// imports and aliases; `None` for what is not a name chain.
+    pub fn canonical(&self, callee: &Expr) -> Option<String> {
+        match &callee.kind {
+            ExprKind::Name(n) => match self.imports.get(n) {
+                Some((m, None)) => Some(m.clone()),
+                Some((m, Some(member))) if member == "default" => Some(m.clone()),
+                Some((m, Some(member))) => Some(normalize(format!("{m}.{member}"))),
+                None if self.functions.contains_key(n) || self.classes.contains_key(n) => None,
+                None => Some(self.aliases.get(n).cloned().unwrap_or_else(|| n.clone())),
+            },
+            ExprKind::Attr(object, attr) => self
+                .canonical(object)
+                .map(|base| normalize(format!("{base}.{attr}"))),
+            ExprKind::Await(inner) => self.canonical(inner),
+            _ => None,
+        }
+    }
+
+    /// The function of this module a call reaches, if it reaches one.
+    pub fn callee(
+        &self,
+        module: &Module,
+        callee: &Expr,
+        instances: &BTreeMap<String, usize>,
+    ) -> Option<FuncId> {
+        match &callee.kind {
+            ExprKind::Name(n) => {
+                if let Some(&class) = self.classes.get(n) {
+                    return self
+                        .method(module, class, "__init__")
+                        .or_else(|| self.method(module, class, "constructor"));
+                }
+                if self.imports.contains_key(n) {
+                    return None;
+                }
+                self.functions.get(n).copied()
+            }
+            ExprKind::Attr(object, method) => match &object.kind {
+                ExprKind::Name(x) => {
+                    let class = instances
+                        .get(x)
+                        .copied()
+                        .or_else(|| self.classes.get(x).copied())?;
+                    self.method(module, class, method)
+                }
+                _ => None,
+            },
+            ExprKind::Function(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// A method of `class` or of a base class defined in this module.
+    fn method(&self, module: &Module, class: usize, name: &str) -> Option<FuncId> {
+        let mut current = class;
+        let mut seen = BTreeSet::new();
+        for _ in 0..MAX_BASES {
+            if !seen.insert(current) {
+                return None;
+            }
+            let c = module.classes.get(current)?;
+            if let Some(&m) = c
+                .methods
+                .iter()
+                .find(|&&m| module.functions.get(m).is_some_and(|f| f.name == name))
+            {
+                return Some(m);
+            }
+            // The first base this module defines (mixins before the base class, as Python's
+            // method order has them).
+            current = c.bases.iter().find_map(|b| match &b.kind {
+                ExprKind::Name(n) => self.classes.get(n).copied(),
+                _ => None,
+            })?;
+        }
+        None
+    }
+
+    /// The parameter that receives the object in a Python method (`self`, `cls`), unless it
+    /// is a static method.
+    pub fn receiver_param(&self, module: &Module, id: FuncId) -> Option<usize> {
+        let f = module.functions.get(id)?;
+        f.class?;
+        let is_static = f
+            .decorators
+            .iter()
+            .any(|d| matches!(&d.kind, ExprKind::Name(n) if n == "staticmethod"));
+        let first = f.params.first()?;
+        (!is_static && matches!(first.name.as_str(), "self" | "cls")).then_some(0)
+    }
+
+    /// How many parameters a call does not pass: a bound receiver.
+    pub fn bound_offset(&self, module: &Module, func: FuncId) -> usize {
+        usize::from(self.receiver_param(module, func).is_some())
+    }
+
+    /// Entry points: the handler, the parameters the model chooses, and the name it is
+    /// registered under when that is a constant.
+    pub fn entries(&self, module: &Module) -> Vec<(FuncId, BTreeSet<usize>, Option<String>)> {
+        let mut found: BTreeMap<FuncId, (BTreeSet<usize>, Option<String>)> = BTreeMap::new();
+        // Decorated handlers (`@mcp.tool()`, `@mcp.tool(name="x")`).
+        for (id, f) in module.functions.iter().enumerate() {
+            if let Some(d) = f.decorators.iter().find(|d| is_entry_decorator(d)) {
+                let name = match &d.kind {
+                    ExprKind::Call { args, .. } => registered_name(args),
+                    _ => None,
+                };
+                found.insert(id, (chosen_params(module, id), name));
+            }
+        }
+        // Registered handlers (`server.tool("x", schema, handler)`,
+        // `server.setRequestHandler(Schema, handler)`): the last argument that is a function.
+        let mut calls = Vec::new();
+        for f in &module.functions {
+            collect_calls(&f.body, &mut calls);
+        }
+        for call in calls {
+            let ExprKind::Call { callee, args, .. } = &call.kind else {
+                continue;
+            };
+            let ExprKind::Attr(_, method) = &callee.kind else {
+                continue;
+            };
+            if !ENTRY_METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let handler = args.iter().rev().find_map(|a| match &a.value.kind {
+                ExprKind::Function(id) => Some(*id),
+                ExprKind::Name(n) if !self.imports.contains_key(n) => {
+                    self.functions.get(n).copied()
+                }
+                _ => None,
+            });
+            if let Some(id) = handler {
+                found.insert(id, (chosen_params(module, id), registered_name(args)));
+            }
+        }
+        found
+            .into_iter()
+            .map(|(id, (params, name))| (id, params, name))
+            .collect()
+    }
+}
+
+/// `node:fs/promises` is `fs`; the MCP SDK's subpaths are the SDK.
+fn module_name(specifier: &str) -> String {
+    let s = specifier.strip_prefix("node:").unwrap_or(specifier);
+    if s.starts_with("@modelcontextprotocol/sdk/") {
+        return "@modelcontextprotocol/sdk".into();
+    }
+    match s {
+        "fs/promises" => "fs".into(),
+        "child_process/promises" => "child_process".into(),
+        other => other.into(),
+    }
+}
+
+/// Canonical spellings: `fs.promises.readFile` is `fs.readFile`.
+fn normalize(name: String) -> String {
+    match name.strip_prefix("fs.promises.") {
+        Some(rest) => format!("fs.{rest}"),
+        None => name,
+    }
+}
+
+/// `name="x"`, or a first positional string argument.
+fn registered_name(args: &[crate::analyze::ir::Arg]) -> Option<String> {
+    let named = args.iter().find(|a| a.keyword.as_deref() == Some("name"));
+    let first = args.iter().find(|a| a.keyword.is_none());
+    match named.or(first).map(|a| &a.value.kind) {
+        Some(ExprKind::Str(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn is_entry_decorator(d: &Expr) -> bool {
+    let target = match &d.kind {
+        ExprKind::Call { callee, .. } => callee,
+        _ => d,
+    };
+    matches!(&target.kind, ExprKind::Attr(_, m) if ENTRY_METHODS.contains(&m.as_str()))
+}
+
+/// The parameters an entry point's caller chooses: all but the receiver and the framework's
+/// injected context.
+fn chosen_params(module: &Module, id: FuncId) -> BTreeSet<usize> {
+    let Some(f) = module.functions.get(id) else {
+        return BTreeSet::new();
+    };
+    f.params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !matches!(p.name.as_str(), "self" | "cls"))
+        .filter(|(_, p)| {
+            !p.annotation
+                .as_deref()
+                .is_some_and(|a| a.contains("Context"))
+        })
+        .filter(|(_, p)| p.kind != ParamKind::Keywords || f.params.len() == 1)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Every call expression in a body, nested ones included.
+fn collect_calls<'m>(body: &'m [Stmt], out: &mut Vec<&'m Expr>) {
+    for stmt in body {
+        match stmt {
+            Stmt::Assign { value, .. } => collect_expr(value, out),
+            Stmt::Expr(e) => collect_expr(e, out),
+            Stmt::Return(Some(e), _) | Stmt::Raise(Some(e), _) => collect_expr(e, out),
+            Stmt::Return(None, _) | Stmt::Raise(None, _) | Stmt::Def { .. } => {}
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => {
+                collect_expr(cond, out);
+                collect_calls(then, out);
+                collect_calls(otherwise, out);
+            }
+            Stmt::Loop {
+                iter,
+                body,
+                otherwise,
+                ..
+            } => {
+                collect_expr(iter, out);
+                collect_calls(body, out);
+                collect_calls(otherwise, out);
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                finally,
+                ..
+            } => {
+                collect_calls(body, out);
+                for h in handlers {
+                    collect_calls(&h.body, out);
+                }
+                collect_calls(finally, out);
+            }
+            Stmt::With { items, body, .. } => {
+                for (e, _) in items {
+                    collect_expr(e, out);
+                }
+                collect_calls(body, out);
+            }
+            Stmt::Switch { subject, cases, .. } => {
+                collect_expr(subject, out);
+                for (tests, body) in cases {
+                    for t in tests {
+                        collect_expr(t, out);
+                    }
+                    collect_calls(body, out);
+                }
+            }
+        }
+    }
+}
+
+fn collect_expr<'m>(expr: &'m Expr, out: &mut Vec<&'m Expr>) {
+    // Iterative: a long chain must not exhaust the stack.
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            ExprKind::Call { callee, args, .. } => {
+                out.push(e);
+                stack.push(callee);
+                stack.extend(args.iter().map(|a| &a.value));
+            }
+            ExprKind::Attr(o, _)
+            | ExprKind::Unary(_, o)
+            | ExprKind::Spread(o)
+            | ExprKind::Await(o)
+            | ExprKind::Walrus(_, o) => stack.push(o),
+            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            ExprKind::Cond(c, a, b) => {
+                stack.push(c);
+                stack.push(a);
+                stack.push(b);
+            }
+            ExprKind::Compare(pairs, first) => {
+                stack.push(first);
+                stack.extend(pairs.iter().map(|(_, e)| e));
+            }
+            ExprKind::List(items) | ExprKind::Opaque(items) => stack.extend(items.iter()),
+            ExprKind::Dict(pairs) => {
+                for (k, v) in pairs {
+                    if let Some(k) = k {
+                        stack.push(k);
+                    }
+                    stack.push(v);
+                }
+            }
+            ExprKind::Template(parts) => {
+                for p in parts {
+                    if let crate::analyze::ir::TemplatePart::Value(v) = p {
+                        stack.push(v);
+                    }
+                }
+            }
+            ExprKind::Comprehension {
+                element,
+                clauses,
+                conditions,
+            } => {
+                stack.push(element);
+                stack.extend(clauses.iter().map(|(_, e)| e));
+                stack.extend(conditions.iter());
+            }
+            ExprKind::Name(_)
+            | ExprKind::Str(_)
+            | ExprKind::Number(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Null
+            | ExprKind::Function(_) => {}
+        }
+    }
+}

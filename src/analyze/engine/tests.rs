@@ -1,0 +1,327 @@
+//! One fixture per shape the engine must follow, in both languages where the shape exists,
+//! each with a variant that must not report.
+
+use super::{ArgSel, Model, Sink, analyze};
+
+fn model() -> Model {
+    let sink = |rule: &str, callee: &str, args: Vec<ArgSel>| Sink {
+        rule: rule.into(),
+        callee: callee.into(),
+        args,
+    };
+    Model {
+        sinks: vec![
+            sink(
+                "shell",
+                "subprocess.run",
+                vec![ArgSel::Position(0), ArgSel::Keyword("args".into())],
+            ),
+            sink("shell", "os.system", vec![]),
+            sink("shell", "child_process.exec", vec![ArgSel::Position(0)]),
+            sink("shell", "child_process.execSync", vec![ArgSel::Position(0)]),
+            sink("code", "eval", vec![]),
+        ],
+        sanitizers: vec!["shlex.quote".into()],
+    }
+}
+
+/// (entry, param, sink, helpers passed through) of every flow.
+fn flows(module: &crate::analyze::ir::Module) -> Vec<(String, String, String, Vec<String>)> {
+    analyze(module, &model())
+        .flows
+        .into_iter()
+        .map(|f| (f.entry, f.param, f.sink, f.through))
+        .collect()
+}
+
+fn python(src: &str) -> Vec<(String, String, String, Vec<String>)> {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("grammar");
+    let tree = parser.parse(src, None).expect("parse");
+    flows(&crate::analyze::ir::python::lower(tree.root_node(), src))
+}
+
+fn typescript(src: &str) -> Vec<(String, String, String, Vec<String>)> {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
+        .expect("grammar");
+    let tree = parser.parse(src, None).expect("parse");
+    flows(&crate::analyze::ir::javascript::lower(
+        tree.root_node(),
+        src,
+    ))
+}
+
+fn flow(
+    entry: &str,
+    param: &str,
+    sink: &str,
+    through: &[&str],
+) -> (String, String, String, Vec<String>) {
+    (
+        entry.into(),
+        param.into(),
+        sink.into(),
+        through.iter().map(|s| s.to_string()).collect(),
+    )
+}
+
+const PY_HEAD: &str = "import os\nimport shlex\nimport subprocess as sp\nfrom mcp.server.fastmcp import FastMCP, Context\nmcp = FastMCP('x')\n";
+
+#[test]
+fn python_direct_helper_and_keyword_sinks() {
+    let src = format!(
+        "{PY_HEAD}
+def run_git(args):
+    return sp.run(args=args, capture_output=True)
+
+@mcp.tool()
+def log(ref: str, ctx: Context) -> str:
+    os.system('git show ' + ref)
+    return run_git(['git', 'log', ref]).stdout
+"
+    );
+    assert_eq!(
+        python(&src),
+        vec![
+            flow("log", "ref", "os.system", &[]),
+            flow("log", "ref", "subprocess.run", &["run_git"]),
+        ]
+    );
+}
+
+#[test]
+fn python_classes_factories_and_mixins() {
+    let src = format!(
+        "{PY_HEAD}
+class Shell:
+    def sh(self, line):
+        os.system(line)
+
+class Runner(Shell):
+    def __init__(self, root):
+        self.root = root
+    def go(self):
+        self.sh('ls ' + self.root)
+
+def make_runner(p):
+    return Runner(p)
+
+@mcp.tool()
+def listing(path: str) -> None:
+    runner = make_runner(path)
+    runner.go()
+
+@mcp.tool()
+def safe(path: str) -> None:
+    runner = make_runner('/srv')
+    runner.go()
+"
+    );
+    assert_eq!(
+        python(&src),
+        vec![flow(
+            "listing",
+            "path",
+            "os.system",
+            &["Runner.go", "Shell.sh"]
+        )]
+    );
+}
+
+#[test]
+fn python_collections_guards_and_order() {
+    let src = format!(
+        "{PY_HEAD}
+ALLOWED = ('status', 'log')
+
+@mcp.tool()
+def built(ref: str) -> None:
+    argv = ['git']
+    argv.append(ref)
+    os.system(' '.join(argv))
+
+@mcp.tool()
+def allowlisted(cmd: str) -> None:
+    if cmd not in ALLOWED:
+        raise ValueError(cmd)
+    os.system('git ' + cmd)
+
+@mcp.tool()
+def denylisted(cmd: str) -> None:
+    if cmd == 'rm':
+        return
+    os.system(cmd)
+
+@mcp.tool()
+def quoted(name: str) -> None:
+    os.system('ls ' + shlex.quote(name))
+
+@mcp.tool()
+def overwritten(name: str) -> None:
+    name = 'fixed'
+    os.system('ls ' + name)
+"
+    );
+    assert_eq!(
+        python(&src),
+        vec![
+            flow("built", "ref", "os.system", &[]),
+            flow("denylisted", "cmd", "os.system", &[]),
+        ]
+    );
+}
+
+const TS_HEAD: &str = "import { exec, execSync } from \"node:child_process\";\nimport { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nconst server = new McpServer({ name: \"x\", version: \"1\" });\n";
+
+#[test]
+fn typescript_inline_and_named_handlers() {
+    let src = format!(
+        "{TS_HEAD}
+server.tool(\"run\", {{ command: z.string() }}, async ({{ command }}) => {{
+  return execSync(`sh -c '${{command}}'`).toString();
+}});
+
+async function readIt({{ path, limit }}: {{ path: string; limit: number }}) {{
+  exec(\"cat \" + path);
+}}
+server.registerTool(\"read\", {{ inputSchema: {{}} }}, readIt);
+"
+    );
+    assert_eq!(
+        typescript(&src),
+        vec![
+            flow("read", "path", "child_process.exec", &[]),
+            flow("run", "command", "child_process.execSync", &[]),
+        ]
+    );
+}
+
+#[test]
+fn typescript_classes_arrays_and_guards() {
+    let src = format!(
+        "{TS_HEAD}
+const ALLOWED = [\"status\", \"log\"];
+class Git {{
+  constructor(private dir: string) {{}}
+  log(extra: string[]) {{
+    const args = [\"-C\", this.dir, \"log\"];
+    args.push(...extra);
+    return execSync(\"git \" + args.join(\" \"));
+  }}
+}}
+
+server.tool(\"log\", {{}}, async ({{ dir }}) => {{
+  const git = new Git(dir);
+  return git.log([]);
+}});
+
+server.tool(\"sub\", {{}}, async ({{ sub }}) => {{
+  if (!ALLOWED.includes(sub)) throw new Error(\"no\");
+  return execSync(\"git \" + sub);
+}});
+"
+    );
+    assert_eq!(
+        typescript(&src),
+        vec![flow("log", "dir", "child_process.execSync", &["Git.log"])]
+    );
+}
+
+#[test]
+fn the_work_budget_stops_a_huge_module() {
+    let mut src = String::from(PY_HEAD);
+    for i in 0..3000 {
+        src.push_str(&format!(
+            "def f{i}(x):\n    return f{}(x) + f{}(x)\n",
+            i + 1,
+            i + 2
+        ));
+    }
+    src.push_str("@mcp.tool()\ndef t(a: str) -> str:\n    return f0(a)\n");
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("grammar");
+    let tree = parser.parse(&src, None).expect("parse");
+    let module = crate::analyze::ir::python::lower(tree.root_node(), &src);
+    // On the stack a scan's workers have.
+    let analysis = std::thread::Builder::new()
+        .stack_size(16 * 1024 * 1024)
+        .spawn(move || analyze(&module, &model()))
+        .expect("thread")
+        .join()
+        .expect("analysis");
+    assert!(analysis.flows.is_empty());
+    assert!(
+        analysis.out_of_budget,
+        "the chain is deeper than summaries go"
+    );
+}
+
+/// The example server, with the sinks of the built-in rules: every flow the current engine
+/// reports there, the new one finds too (rule, line).
+#[test]
+fn the_rules_model_finds_the_example_servers_flows() {
+    let rules = crate::rules::RuleSet::builtin().expect("rules");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/vulnerable-server");
+    for (file, language) in [
+        ("server.py", crate::rules::Language::Python),
+        (
+            "node-server/src/index.ts",
+            crate::rules::Language::TypeScript,
+        ),
+    ] {
+        let src = std::fs::read_to_string(format!("{root}/{file}")).expect("example");
+        let mut parser = tree_sitter::Parser::new();
+        let grammar: tree_sitter::Language = match language {
+            crate::rules::Language::Python => tree_sitter_python::LANGUAGE.into(),
+            _ => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        };
+        parser.set_language(&grammar).expect("grammar");
+        let tree = parser.parse(&src, None).expect("parse");
+        let module = match language {
+            crate::rules::Language::Python => {
+                crate::analyze::ir::python::lower(tree.root_node(), &src)
+            }
+            _ => crate::analyze::ir::javascript::lower(tree.root_node(), &src),
+        };
+        let model = Model::from_rules(&rules, language);
+        let mut found: Vec<(String, usize)> = analyze(&module, &model)
+            .flows
+            .into_iter()
+            .map(|f| (f.rule, f.at.start_row + 1))
+            .collect();
+        found.dedup();
+        let old: Vec<(String, usize)> = crate::check::analyze_text(file, &src, &rules)
+            .findings
+            .into_iter()
+            .filter(|f| model.sinks.iter().any(|s| s.rule == f.rule_id))
+            .map(|f| (f.rule_id, f.location.start_line))
+            .collect();
+        for o in &old {
+            assert!(found.contains(o), "{file}: {o:?} missing from {found:?}");
+        }
+    }
+}
+
+#[test]
+fn typescript_promisified_aliases_are_their_library_function() {
+    let src = format!(
+        "{TS_HEAD}
+import {{ promisify }} from \"node:util\";
+const execAsync = promisify(exec);
+server.tool(\"git_log\", \"Log\", {{ branch: z.string() }}, async ({{ branch }}) => {{
+  const {{ stdout }} = await execAsync(`git log ${{branch}}`);
+  return stdout;
+}});
+"
+    );
+    assert_eq!(
+        typescript(&src),
+        vec![flow("git_log", "branch", "child_process.exec", &[])]
+    );
+}
