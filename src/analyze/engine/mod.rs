@@ -112,6 +112,10 @@ pub struct Flow {
     pub at: Span,
     /// The calls the value went through on its way, outermost first.
     pub through: Vec<String>,
+    /// From an MCP entry point's parameter; otherwise from a parameter of a function no entry
+    /// point was seen to reach (library code, handler shapes not known yet): reported one
+    /// step lower, so such code is not silent.
+    pub traced: bool,
 }
 
 #[derive(Debug, Default)]
@@ -194,10 +198,55 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
                     sink: sink.callee.clone(),
                     at: hit.at,
                     through: hit.through.clone(),
+                    traced: true,
                 });
             }
         }
     }
+    // Sinks no entry point reaches: from the outermost function whose parameter reaches them.
+    let traced_sinks: BTreeSet<(String, Span)> =
+        flows.iter().map(|f| (f.rule.clone(), f.at)).collect();
+    let mut untraced: BTreeMap<(String, Span), Flow> = BTreeMap::new();
+    for id in 1..module.functions.len() {
+        if engine.out_of_budget {
+            break;
+        }
+        let summary = engine.summary(id);
+        let Some(function) = module.functions.get(id) else {
+            continue;
+        };
+        for (slot, hits) in &summary.sinks {
+            let Slot::Param(index) = slot else { continue };
+            let Some(param) = function.params.get(*index) else {
+                continue;
+            };
+            for hit in hits {
+                let Some(sink) = model.sinks.get(hit.sink) else {
+                    continue;
+                };
+                let key = (sink.rule.clone(), hit.at);
+                if traced_sinks.contains(&key) {
+                    continue;
+                }
+                let flow = Flow {
+                    rule: sink.rule.clone(),
+                    entry: function.qualified.clone(),
+                    param: param.name.clone(),
+                    sink: sink.callee.clone(),
+                    at: hit.at,
+                    through: hit.through.clone(),
+                    traced: false,
+                };
+                let longer = untraced
+                    .get(&key)
+                    .is_none_or(|kept| kept.through.len() < flow.through.len());
+                if longer {
+                    untraced.insert(key, flow);
+                }
+            }
+        }
+    }
+    flows.extend(untraced.into_values());
     Analysis {
         flows: flows.into_iter().collect(),
         out_of_budget: engine.out_of_budget,

@@ -25,11 +25,12 @@ fn model() -> Model {
     }
 }
 
-/// (entry, param, sink, helpers passed through) of every flow.
+/// (entry, param, sink, helpers passed through) of every flow from an entry point.
 fn flows(module: &crate::analyze::ir::Module) -> Vec<(String, String, String, Vec<String>)> {
     analyze(module, &model())
         .flows
         .into_iter()
+        .filter(|f| f.traced)
         .map(|f| (f.entry, f.param, f.sink, f.through))
         .collect()
 }
@@ -323,5 +324,43 @@ server.tool(\"git_log\", \"Log\", {{ branch: z.string() }}, async ({{ branch }})
     assert_eq!(
         typescript(&src),
         vec![flow("git_log", "branch", "child_process.exec", &[])]
+    );
+}
+
+#[test]
+fn sinks_no_entry_point_reaches_are_reported_untraced_once() {
+    let src = format!(
+        "{PY_HEAD}
+def low(cmd):
+    os.system(cmd)
+
+def high(line):
+    low(line)
+
+def used(name):
+    os.system('ls ' + name)
+
+@mcp.tool()
+def t(name: str) -> None:
+    used(name)
+"
+    );
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("grammar");
+    let tree = parser.parse(&src, None).expect("parse");
+    let module = crate::analyze::ir::python::lower(tree.root_node(), &src);
+    let got: Vec<(String, String, bool, usize)> = analyze(&module, &model())
+        .flows
+        .into_iter()
+        .map(|f| (f.entry, f.param, f.traced, f.at.start_row + 1))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("high".to_string(), "line".to_string(), false, 8),
+            ("t".to_string(), "name".to_string(), true, 14),
+        ]
     );
 }
