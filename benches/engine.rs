@@ -98,6 +98,7 @@ fn model() -> Model {
             rule: "shell".into(),
             callee: "os.system".into(),
             args: vec![ArgSel::Position(0)],
+            sanitizers: Vec::new(),
         }],
         sanitizers: Vec::new(),
     }

@@ -10,11 +10,13 @@
 //! constructors that store an argument, and methods that read it later, follow.
 
 mod resolve;
+mod taint;
 
 use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, TemplatePart};
 use resolve::Names;
 use std::collections::{BTreeMap, BTreeSet};
+use taint::{Labels, Slot, Taint};
 
 /// At most this many statements and expressions are evaluated per module: past it, the
 /// summaries computed so far stand and `Analysis::out_of_budget` says so.
@@ -25,7 +27,8 @@ pub const WORK_BUDGET: usize = 2_000_000;
 #[derive(Clone, Debug, Default)]
 pub struct Model {
     pub sinks: Vec<Sink>,
-    /// Calls whose result is clean (`shlex.quote`, `path.basename`).
+    /// Calls that check or escape their argument (`shlex.quote`, `path.basename`): the result
+    /// carries the callee's name as a label, and sinks that list it ignore it.
     pub sanitizers: Vec<String>,
 }
 
@@ -35,6 +38,9 @@ pub struct Sink {
     pub callee: String,
     /// The arguments that matter (positions, or keywords); empty: any argument.
     pub args: Vec<ArgSel>,
+    /// Checks that make a value safe for this sink: sanitizer callees (`shlex.quote`) and
+    /// guard labels (`allowlist`, `path-containment`).
+    pub sanitizers: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,6 +94,7 @@ impl Model {
                     rule: rule.id.clone(),
                     callee: callee.clone(),
                     args: args.clone(),
+                    sanitizers: call.sanitizers.clone(),
                 });
             }
             for sanitizer in &call.sanitizers {
@@ -123,15 +130,6 @@ pub struct Analysis {
     pub flows: Vec<Flow>,
     pub out_of_budget: bool,
 }
-
-/// What flows from a function's inputs: a parameter (by index) or its receiver.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum Slot {
-    Receiver,
-    Param(usize),
-}
-
-type Taint = BTreeSet<Slot>;
 
 /// A sink reached from a slot, with the functions it went through.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -275,10 +273,12 @@ struct Env {
 impl Env {
     fn join(&mut self, other: &Env) {
         for (name, taint) in &other.vars {
-            self.vars
-                .entry(name.clone())
-                .or_default()
-                .extend(taint.iter().copied());
+            match self.vars.get_mut(name) {
+                Some(mine) => mine.extend_ref(taint),
+                None => {
+                    self.vars.insert(name.clone(), taint.clone());
+                }
+            }
         }
         for (name, class) in &other.classes {
             self.classes.entry(name.clone()).or_insert(*class);
@@ -301,7 +301,7 @@ impl Walk {
         {
             self.summary
                 .stores
-                .extend(taint.iter().copied().filter(|s| *s != Slot::Receiver));
+                .extend(taint.clone().without(Slot::Receiver));
         }
     }
 }
@@ -355,11 +355,20 @@ impl<'m> Engine<'m> {
             } else {
                 Slot::Param(i)
             };
-            env.vars.insert(p.name.clone(), BTreeSet::from([slot]));
+            // A parameter declared as a number cannot carry an injection.
+            let numeric = p.annotation.as_deref().is_some_and(|a| {
+                matches!(a.trim(), "int" | "float" | "bool" | "number" | "boolean")
+            });
+            let labels: Labels = if numeric {
+                Labels::from([taint::NUMERIC.to_string()])
+            } else {
+                Labels::new()
+            };
+            env.vars.insert(p.name.clone(), Taint::of(slot, labels));
         }
         if function.class.is_some() {
             env.vars
-                .insert("this".into(), BTreeSet::from([Slot::Receiver]));
+                .insert("this".into(), Taint::of(Slot::Receiver, Labels::new()));
             if let Some(class) = function.class {
                 env.classes.insert("this".into(), class);
                 if let Some(r) = receiver.and_then(|r| function.params.get(r)) {
@@ -522,11 +531,11 @@ impl<'m> Engine<'m> {
     ) {
         match target {
             Target::Name(name, _) => {
-                let entry = env.vars.entry(name.clone()).or_default();
-                if !add {
-                    entry.clear();
+                if add {
+                    env.vars.entry(name.clone()).or_default().extend_ref(taint);
+                } else {
+                    env.vars.insert(name.clone(), taint.clone());
                 }
-                entry.extend(taint.iter().copied());
                 match class {
                     Some(c) => {
                         env.classes.insert(name.clone(), c);
@@ -543,7 +552,7 @@ impl<'m> Engine<'m> {
                     env.vars
                         .entry(root.to_string())
                         .or_default()
-                        .extend(taint.iter().copied());
+                        .extend_ref(taint);
                 }
             }
             Target::Tuple(items, _) => {
@@ -707,24 +716,37 @@ impl<'m> Engine<'m> {
                             ArgSel::Receiver => false,
                         });
                     if selected {
-                        reaching.extend(taint.iter().copied());
+                        reaching.extend_ref(taint);
                     }
                 }
                 if sink.args.contains(&ArgSel::Receiver) {
-                    reaching.extend(receiver_taint.iter().copied());
+                    reaching.extend_ref(&receiver_taint);
                 }
-                for slot in reaching {
-                    walk.summary.sinks.entry(slot).or_default().insert(SinkHit {
-                        sink: index,
-                        at: call.span,
-                        through: Vec::new(),
-                    });
+                for (slot, labels) in reaching.iter() {
+                    if taint::is_clean(labels, &sink.sanitizers) {
+                        continue;
+                    }
+                    walk.summary
+                        .sinks
+                        .entry(*slot)
+                        .or_default()
+                        .insert(SinkHit {
+                            sink: index,
+                            at: call.span,
+                            through: Vec::new(),
+                        });
                 }
             }
+            // A sanitizer's result is its argument, marked as checked by it.
             if let Some(name) = &name
                 && self.model.sanitizers.iter().any(|s| s == name)
             {
-                return Taint::new();
+                let mut out = Taint::new();
+                for t in &arg_taints {
+                    out.extend_ref(t);
+                }
+                out.label(name);
+                return out;
             }
         }
         // A function of this module: its summary, applied to the arguments.
@@ -748,13 +770,22 @@ impl<'m> Engine<'m> {
                 .map(|f| f.qualified.clone())
                 .unwrap_or_default();
             for (slot, hits) in &summary.sinks {
-                for caller_slot in slot_taint(slot) {
+                let from_caller = slot_taint(slot);
+                for (caller_slot, labels) in from_caller.iter() {
                     for hit in hits {
+                        let sanitizers = self
+                            .model
+                            .sinks
+                            .get(hit.sink)
+                            .map_or(&[][..], |s| &s.sanitizers[..]);
+                        if taint::is_clean(labels, sanitizers) {
+                            continue;
+                        }
                         let mut through = vec![name.clone()];
                         through.extend(hit.through.iter().take(MAX_THROUGH - 1).cloned());
                         walk.summary
                             .sinks
-                            .entry(caller_slot)
+                            .entry(*caller_slot)
                             .or_default()
                             .insert(SinkHit {
                                 sink: hit.sink,
@@ -764,21 +795,36 @@ impl<'m> Engine<'m> {
                     }
                 }
             }
-            let mut out = Taint::new();
-            for slot in &summary.returns {
-                out.extend(slot_taint(slot));
+            // Each input the callee returns or stores, with the checks the callee applied.
+            let apply = |part: &Taint| {
+                let mut out = Taint::new();
+                for (slot, inner) in part.iter() {
+                    let mut t = slot_taint(slot);
+                    t.label_all(inner);
+                    out.extend(t);
+                }
+                out
+            };
+            let mut out = apply(&summary.returns);
+            // A check by name returns what it checked (`validate_url(u)` that raises unless
+            // the host is allowed): what the check looks at is not modelled yet.
+            if self
+                .module
+                .functions
+                .get(func)
+                .is_some_and(|f| taint::is_validator_name(&f.name))
+            {
+                out.label(taint::PATH_CONTAINMENT);
+                out.label(taint::ALLOWLIST);
             }
             // What a method stores in its object taints the object; a constructor's object
             // is its result.
-            let stored: Taint = summary.stores.iter().flat_map(slot_taint).collect();
+            let stored = apply(&summary.stores);
             if !stored.is_empty() {
                 match &callee.kind {
                     ExprKind::Attr(object, _) => {
                         if let Some(root) = root_name(object) {
-                            env.vars
-                                .entry(root.to_string())
-                                .or_default()
-                                .extend(stored.iter().copied());
+                            env.vars.entry(root.to_string()).or_default().extend(stored);
                         }
                     }
                     _ => out.extend(stored),
@@ -788,7 +834,10 @@ impl<'m> Engine<'m> {
         }
         // Anything else: mutators store their arguments in the receiver (`argv.append(x)`,
         // `args.push(x)`), and the result carries the receiver and the arguments.
-        let mut all: Taint = arg_taints.into_iter().flatten().collect();
+        let mut all = Taint::new();
+        for t in arg_taints {
+            all.extend(t);
+        }
         if let ExprKind::Attr(object, method) = &callee.kind
             && MUTATORS.contains(&method.as_str())
             && let Some(root) = root_name(object)
@@ -796,9 +845,19 @@ impl<'m> Engine<'m> {
             env.vars
                 .entry(root.to_string())
                 .or_default()
-                .extend(all.iter().copied());
+                .extend_ref(&all);
         }
         all.extend(receiver_taint);
+        // A check known only by its name (`validatePath(p)` from another module) returns
+        // the value it checked.
+        let last = name
+            .as_deref()
+            .and_then(|n| n.rsplit('.').next())
+            .or(method);
+        if last.is_some_and(taint::is_validator_name) {
+            all.label(taint::PATH_CONTAINMENT);
+            all.label(taint::ALLOWLIST);
+        }
         all
     }
 }
@@ -825,9 +884,12 @@ fn root_name(expr: &Expr) -> Option<&str> {
     }
 }
 
+/// The variables a guard proved to be in an allowlist.
 fn clean(env: &mut Env, names: &[String]) {
     for n in names {
-        env.vars.remove(n);
+        if let Some(t) = env.vars.get_mut(n) {
+            t.label(taint::ALLOWLIST);
+        }
     }
 }
 

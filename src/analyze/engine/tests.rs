@@ -8,6 +8,7 @@ fn model() -> Model {
         rule: rule.into(),
         callee: callee.into(),
         args,
+        sanitizers: vec!["shlex.quote".into(), "allowlist".into()],
     };
     Model {
         sinks: vec![
@@ -263,52 +264,6 @@ fn the_work_budget_stops_a_huge_module() {
     );
 }
 
-/// The example server, with the sinks of the built-in rules: every flow the current engine
-/// reports there, the new one finds too (rule, line).
-#[test]
-fn the_rules_model_finds_the_example_servers_flows() {
-    let rules = crate::rules::RuleSet::builtin().expect("rules");
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/vulnerable-server");
-    for (file, language) in [
-        ("server.py", crate::rules::Language::Python),
-        (
-            "node-server/src/index.ts",
-            crate::rules::Language::TypeScript,
-        ),
-    ] {
-        let src = std::fs::read_to_string(format!("{root}/{file}")).expect("example");
-        let mut parser = tree_sitter::Parser::new();
-        let grammar: tree_sitter::Language = match language {
-            crate::rules::Language::Python => tree_sitter_python::LANGUAGE.into(),
-            _ => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-        };
-        parser.set_language(&grammar).expect("grammar");
-        let tree = parser.parse(&src, None).expect("parse");
-        let module = match language {
-            crate::rules::Language::Python => {
-                crate::analyze::ir::python::lower(tree.root_node(), &src)
-            }
-            _ => crate::analyze::ir::javascript::lower(tree.root_node(), &src),
-        };
-        let model = Model::from_rules(&rules, language);
-        let mut found: Vec<(String, usize)> = analyze(&module, &model)
-            .flows
-            .into_iter()
-            .map(|f| (f.rule, f.at.start_row + 1))
-            .collect();
-        found.dedup();
-        let old: Vec<(String, usize)> = crate::check::analyze_text(file, &src, &rules)
-            .findings
-            .into_iter()
-            .filter(|f| model.sinks.iter().any(|s| s.rule == f.rule_id))
-            .map(|f| (f.rule_id, f.location.start_line))
-            .collect();
-        for o in &old {
-            assert!(found.contains(o), "{file}: {o:?} missing from {found:?}");
-        }
-    }
-}
-
 #[test]
 fn typescript_promisified_aliases_are_their_library_function() {
     let src = format!(
@@ -362,5 +317,58 @@ def t(name: str) -> None:
             ("high".to_string(), "line".to_string(), false, 8),
             ("t".to_string(), "name".to_string(), true, 14),
         ]
+    );
+}
+
+#[test]
+fn checks_count_for_their_rules_on_every_path_only() {
+    let model = Model {
+        sinks: vec![
+            Sink {
+                rule: "shell".into(),
+                callee: "os.system".into(),
+                args: vec![],
+                sanitizers: vec!["shlex.quote".into()],
+            },
+            Sink {
+                rule: "path".into(),
+                callee: "open".into(),
+                args: vec![ArgSel::Position(0)],
+                sanitizers: vec!["path-containment".into()],
+            },
+        ],
+        sanitizers: vec!["shlex.quote".into()],
+    };
+    let src = format!(
+        "{PY_HEAD}
+from .checks import validate_path
+
+@mcp.tool()
+def t(name: str, count: int, fast: bool) -> None:
+    q = shlex.quote(name)
+    os.system('ls ' + q)
+    open(q)
+    if fast:
+        q = name
+    os.system('ls ' + q)
+    open(validate_path(name))
+    os.system('head -n ' + str(count))
+"
+    );
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("grammar");
+    let tree = parser.parse(&src, None).expect("parse");
+    let module = crate::analyze::ir::python::lower(tree.root_node(), &src);
+    let got: Vec<(String, usize)> = analyze(&module, &model)
+        .flows
+        .into_iter()
+        .map(|f| (f.rule, f.at.start_row + 1))
+        .collect();
+    // Quoting is no path check; quoted on one branch only is not quoted.
+    assert_eq!(
+        got,
+        vec![("path".to_string(), 13), ("shell".to_string(), 16)]
     );
 }

@@ -1,0 +1,117 @@
+//! The taint lattice: which inputs of the function being summarized a value carries (a
+//! parameter or the receiver), each with the labels of the checks it went through on every
+//! path (`shlex.quote`, `allowlist`, `path-containment`, `numeric`). A sink ignores a slot
+//! whose labels include one of its rule's sanitizers. Joining two values keeps every slot and,
+//! for a slot in both, only the labels both have: sanitized on one path is not sanitized.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What flows from a function's inputs: a parameter (by index) or its receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) enum Slot {
+    Receiver,
+    Param(usize),
+}
+
+pub(super) type Labels = BTreeSet<String>;
+
+/// Labels a guard or a check puts on values; rules name them as sanitizers.
+pub(super) const ALLOWLIST: &str = "allowlist";
+pub(super) const PATH_CONTAINMENT: &str = "path-containment";
+/// A number-typed parameter: clean for every rule in the model (none is about numbers yet).
+pub(super) const NUMERIC: &str = "numeric";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Taint(BTreeMap<Slot, Labels>);
+
+impl Taint {
+    pub fn new() -> Taint {
+        Taint::default()
+    }
+
+    pub fn of(slot: Slot, labels: Labels) -> Taint {
+        Taint(BTreeMap::from([(slot, labels)]))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Labels)> {
+        self.0.iter()
+    }
+
+    /// The join of two values (see the module's note).
+    pub fn extend(&mut self, other: Taint) {
+        for (slot, labels) in other.0 {
+            match self.0.get_mut(&slot) {
+                Some(mine) => mine.retain(|l| labels.contains(l)),
+                None => {
+                    self.0.insert(slot, labels);
+                }
+            }
+        }
+    }
+
+    pub fn extend_ref(&mut self, other: &Taint) {
+        self.extend(other.clone());
+    }
+
+    /// The value after a check: every slot carries `label`.
+    pub fn label(&mut self, label: &str) {
+        for labels in self.0.values_mut() {
+            labels.insert(label.to_string());
+        }
+    }
+
+    pub fn label_all(&mut self, extra: &Labels) {
+        for labels in self.0.values_mut() {
+            labels.extend(extra.iter().cloned());
+        }
+    }
+
+    pub fn without(mut self, slot: Slot) -> Taint {
+        self.0.remove(&slot);
+        self
+    }
+}
+
+/// Whether a slot with `labels` is clean for a sink with `sanitizers`.
+pub(super) fn is_clean(labels: &Labels, sanitizers: &[String]) -> bool {
+    labels.contains(NUMERIC) || sanitizers.iter().any(|s| labels.contains(s))
+}
+
+/// Names of functions that check a value and return it (`validatePath`, `sanitizeUrl`,
+/// `ensureWithinRoot`): the convention of checks imported from another module.
+pub(super) fn is_validator_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "validate", "sanitize", "secure", "ensure", "assert", "verify", "check",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        || ["allowed", "within", "inside", "contained"]
+            .iter()
+            .any(|p| lower.contains(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_keep_slots_and_only_the_labels_every_path_has() {
+        let quoted = Labels::from(["shlex.quote".to_string()]);
+        let mut a = Taint::of(Slot::Param(0), quoted.clone());
+        a.extend(Taint::of(Slot::Param(1), Labels::new()));
+        assert_eq!(a.iter().count(), 2);
+        a.extend(Taint::of(Slot::Param(0), Labels::new()));
+        let p0 = a
+            .iter()
+            .find(|(s, _)| **s == Slot::Param(0))
+            .map(|(_, l)| l.clone());
+        assert_eq!(p0, Some(Labels::new()));
+        assert!(is_clean(&quoted, &["shlex.quote".to_string()]));
+        assert!(!is_clean(&quoted, &["allowlist".to_string()]));
+    }
+}
