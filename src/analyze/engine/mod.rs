@@ -605,10 +605,28 @@ impl<'m> Engine<'m> {
                 Taint::new()
             }
             ExprKind::Template(parts) => {
+                // Once the text has fixed a URL's host, what follows cannot move the request.
                 let mut t = Taint::new();
-                for part in parts {
-                    if let TemplatePart::Value(v) = part {
-                        t.extend(self.eval(v, env, walk));
+                let mut prefix = String::new();
+                let mut host_fixed = false;
+                let mut leading_base = false;
+                for (i, part) in parts.iter().enumerate() {
+                    match part {
+                        TemplatePart::Value(v) => {
+                            let mut part = self.eval(v, env, walk);
+                            leading_base = i == 0 && part.is_empty();
+                            if host_fixed {
+                                part.label(taint::FIXED_HOST);
+                            }
+                            t.extend(part);
+                        }
+                        TemplatePart::Text(text) => {
+                            host_fixed |=
+                                leading_base && prefix.is_empty() && text.starts_with('/');
+                            prefix.push_str(text);
+                            host_fixed |= taint::fixes_host(&prefix);
+                            leading_base = false;
+                        }
                     }
                 }
                 t
@@ -618,7 +636,15 @@ impl<'m> Engine<'m> {
                     self.eval(c, env, walk);
                 }
                 let mut t = self.eval(a, env, walk);
-                t.extend(self.eval(b, env, walk));
+                let mut right = self.eval(b, env, walk);
+                // `"https://api.x.com/items/" + id`
+                if let (ExprKind::Binary(op, _, _), ExprKind::Str(text)) = (&expr.kind, &a.kind)
+                    && op == "+"
+                    && taint::fixes_host(text)
+                {
+                    right.label(taint::FIXED_HOST);
+                }
+                t.extend(right);
                 t
             }
             ExprKind::Unary(_, a) | ExprKind::Spread(a) | ExprKind::Await(a) => {
@@ -884,26 +910,33 @@ fn root_name(expr: &Expr) -> Option<&str> {
     }
 }
 
-/// The variables a guard proved to be in an allowlist.
-fn clean(env: &mut Env, names: &[String]) {
-    for n in names {
-        if let Some(t) = env.vars.get_mut(n) {
-            t.label(taint::ALLOWLIST);
+/// What a guard proves of a variable, and the label that says so.
+type Proof = (String, &'static str);
+
+/// The variables a guard proved safe, each labelled with what it proved.
+fn clean(env: &mut Env, proofs: &[Proof]) {
+    for (name, label) in proofs {
+        if let Some(t) = env.vars.get_mut(name) {
+            t.label(label);
         }
     }
 }
 
-/// Names a condition proves safe: (in the branch where it holds, in the other branch).
-/// Allowlists sanitize with their true polarity (`x in ALLOWED`, `ALLOWED.includes(x)`,
-/// `x == "lit"`); denylists (`x == "bad"` then leave) prove nothing about the rest.
-fn guards(cond: &Expr) -> (Vec<String>, Vec<String>) {
+/// What a condition proves: (in the branch where it holds, in the other branch).
+/// Allowlists count with their true polarity (`x in ALLOWED`, `ALLOWED.includes(x)`,
+/// `x == "lit"`); a denylist (`x == "bad"` then leave) proves nothing about the rest. A prefix
+/// check against a directory *with* its separator (`p.startsWith(root + path.sep)`,
+/// `p.is_relative_to(root)`) is containment; without one it proves nothing (and is a finding
+/// of its own rule).
+fn guards(cond: &Expr) -> (Vec<Proof>, Vec<Proof>) {
+    let allow = |x: &String| vec![(x.clone(), taint::ALLOWLIST)];
     match &cond.kind {
         ExprKind::Compare(pairs, first) => match (pairs.as_slice(), &first.kind) {
-            ([(op, _)], ExprKind::Name(x)) if op == "in" => (vec![x.clone()], Vec::new()),
-            ([(op, _)], ExprKind::Name(x)) if op == "not in" => (Vec::new(), vec![x.clone()]),
+            ([(op, _)], ExprKind::Name(x)) if op == "in" => (allow(x), Vec::new()),
+            ([(op, _)], ExprKind::Name(x)) if op == "not in" => (Vec::new(), allow(x)),
             ([(op, rhs)], ExprKind::Name(x)) if is_literal(rhs) => match op.as_str() {
-                "==" | "===" | "is" => (vec![x.clone()], Vec::new()),
-                "!=" | "!==" | "is not" => (Vec::new(), vec![x.clone()]),
+                "==" | "===" | "is" => (allow(x), Vec::new()),
+                "!=" | "!==" | "is not" => (Vec::new(), allow(x)),
                 _ => (Vec::new(), Vec::new()),
             },
             _ => (Vec::new(), Vec::new()),
@@ -911,8 +944,18 @@ fn guards(cond: &Expr) -> (Vec<String>, Vec<String>) {
         ExprKind::Call { callee, args, .. } => match (&callee.kind, args.as_slice()) {
             (ExprKind::Attr(_, method), [arg]) if method == "includes" || method == "has" => {
                 match &arg.value.kind {
-                    ExprKind::Name(x) => (vec![x.clone()], Vec::new()),
+                    ExprKind::Name(x) => (allow(x), Vec::new()),
                     _ => (Vec::new(), Vec::new()),
+                }
+            }
+            (ExprKind::Attr(object, method), [arg])
+                if (method == "startsWith" || method == "startswith")
+                    && ends_with_separator(&arg.value)
+                    || method == "is_relative_to" =>
+            {
+                match root_name(object) {
+                    Some(x) => (vec![(x.to_string(), taint::PATH_CONTAINMENT)], Vec::new()),
+                    None => (Vec::new(), Vec::new()),
                 }
             }
             _ => (Vec::new(), Vec::new()),
@@ -922,6 +965,19 @@ fn guards(cond: &Expr) -> (Vec<String>, Vec<String>) {
             (e, t)
         }
         _ => (Vec::new(), Vec::new()),
+    }
+}
+
+/// `root + path.sep`, `root + "/"`, `` `${root}/` ``, `str(root) + os.sep`.
+fn ends_with_separator(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Binary(op, _, right) if op == "+" => ends_with_separator(right),
+        ExprKind::Str(s) => s.ends_with('/') || s.ends_with('\\'),
+        ExprKind::Attr(_, attr) => attr == "sep",
+        ExprKind::Template(parts) => {
+            matches!(parts.last(), Some(TemplatePart::Text(t)) if t.ends_with('/'))
+        }
+        _ => false,
     }
 }
 

@@ -18,6 +18,9 @@ pub(super) type Labels = BTreeSet<String>;
 /// Labels a guard or a check puts on values; rules name them as sanitizers.
 pub(super) const ALLOWLIST: &str = "allowlist";
 pub(super) const PATH_CONTAINMENT: &str = "path-containment";
+/// A value placed in a URL after its host (`https://api.x.com/${id}`, `${BASE}/items/${id}`):
+/// it cannot move the request to another host.
+pub(super) const FIXED_HOST: &str = "fixed-host";
 /// A number-typed parameter: clean for every rule in the model (none is about numbers yet).
 pub(super) const NUMERIC: &str = "numeric";
 
@@ -74,6 +77,15 @@ impl Taint {
         self.0.remove(&slot);
         self
     }
+}
+
+/// Whether URL text fixes the host: a scheme, a host, then a path, query or fragment.
+pub(super) fn fixes_host(text: &str) -> bool {
+    text.find("://").is_some_and(|i| {
+        text.get(i + 3..)
+            .and_then(|rest| rest.find(['/', '?', '#']))
+            .is_some_and(|j| j > 0)
+    })
 }
 
 /// Whether a slot with `labels` is clean for a sink with `sanitizers`.

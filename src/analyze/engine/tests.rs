@@ -372,3 +372,83 @@ def t(name: str, count: int, fast: bool) -> None:
         vec![("path".to_string(), 13), ("shell".to_string(), 16)]
     );
 }
+
+#[test]
+fn a_url_whose_host_is_fixed_is_not_a_request_forgery() {
+    let model = Model {
+        sinks: vec![Sink {
+            rule: "ssrf".into(),
+            callee: "fetch".into(),
+            args: vec![ArgSel::Position(0)],
+            sanitizers: vec!["fixed-host".into()],
+        }],
+        sanitizers: Vec::new(),
+    };
+    let src = format!(
+        "{TS_HEAD}
+const API = \"https://api.weather.gov\";
+server.tool(\"a\", {{}}, async ({{ code, url, id }}) => {{
+  await fetch(`${{API}}/alerts?area=${{code}}`);
+  await fetch(`https://api.x.com/items/${{id}}`);
+  await fetch(\"https://api.x.com/items/\" + id);
+  await fetch(url);
+  await fetch(`${{url}}/items`);
+}});
+"
+    );
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
+        .expect("grammar");
+    let tree = parser.parse(&src, None).expect("parse");
+    let module = crate::analyze::ir::javascript::lower(tree.root_node(), &src);
+    let got: Vec<(String, usize)> = analyze(&module, &model)
+        .flows
+        .into_iter()
+        .map(|f| (f.param, f.at.start_row + 1))
+        .collect();
+    assert_eq!(got, vec![("url".to_string(), 10), ("url".to_string(), 11)]);
+}
+
+#[test]
+fn a_prefix_check_with_the_separator_is_containment_and_one_without_is_not() {
+    let model = Model {
+        sinks: vec![Sink {
+            rule: "path".into(),
+            callee: "fs.readFile".into(),
+            args: vec![ArgSel::Position(0)],
+            sanitizers: vec!["path-containment".into()],
+        }],
+        sanitizers: Vec::new(),
+    };
+    let src = format!(
+        "{TS_HEAD}
+import {{ readFile, realpath }} from \"node:fs/promises\";
+import path from \"node:path\";
+server.tool(\"good\", {{}}, async ({{ file }}) => {{
+  const requested = await realpath(path.join(ROOT, file));
+  if (!requested.startsWith(ROOT + path.sep)) {{
+    throw new Error(\"outside\");
+  }}
+  return readFile(requested, \"utf8\");
+}});
+server.tool(\"flawed\", {{}}, async ({{ file }}) => {{
+  const requested = path.resolve(ROOT, file);
+  if (!requested.startsWith(ROOT)) throw new Error(\"outside\");
+  return readFile(requested, \"utf8\");
+}});
+"
+    );
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
+        .expect("grammar");
+    let tree = parser.parse(&src, None).expect("parse");
+    let module = crate::analyze::ir::javascript::lower(tree.root_node(), &src);
+    let got: Vec<String> = analyze(&module, &model)
+        .flows
+        .into_iter()
+        .map(|f| f.entry)
+        .collect();
+    assert_eq!(got, vec!["flawed".to_string()]);
+}
