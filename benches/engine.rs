@@ -99,6 +99,7 @@ fn model() -> Model {
             callee: "os.system".into(),
             args: vec![ArgSel::Position(0)],
             sanitizers: Vec::new(),
+            ..Sink::default()
         }],
         sanitizers: Vec::new(),
     }

@@ -9,6 +9,7 @@
 //! field-insensitive (an object is as tainted as anything stored in it), which is what makes
 //! constructors that store an argument, and methods that read it later, follow.
 
+mod conditions;
 mod resolve;
 mod taint;
 
@@ -32,15 +33,44 @@ pub struct Model {
     pub sanitizers: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sink {
     pub rule: String,
     pub callee: String,
-    /// The arguments that matter (positions, or keywords); empty: any argument.
+    /// The arguments whose taint matters (positions, keywords, the receiver); empty: any.
     pub args: Vec<ArgSel>,
+    /// The taint matters only in an argv's option positions: a list literal's elements after
+    /// the program name and before any `--`.
+    pub argv: bool,
+    /// What else the call must look like (`shell=True`, no `timeout`), all of it.
+    pub conditions: Vec<Condition>,
     /// Checks that make a value safe for this sink: sanitizer callees (`shlex.quote`) and
     /// guard labels (`allowlist`, `path-containment`).
     pub sanitizers: Vec<String>,
+}
+
+/// A structural condition of a rule on one argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    pub at: Vec<ArgSel>,
+    pub test: Test,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Test {
+    /// Present and a truthy constant.
+    True,
+    /// Present and a falsy constant.
+    False,
+    Present,
+    /// Not passed, and no spread that could pass it.
+    Absent,
+    /// Missing, or a constant that is not a string, or a function.
+    NotString,
+    /// One of these canonical names or literals.
+    OneOf(Vec<String>),
+    /// Missing, or none of these (a value not known is none of them).
+    NotOneOf(Vec<String>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,11 +82,12 @@ pub enum ArgSel {
 }
 
 impl Model {
-    /// The taint sinks of the rule set for `language`: each rule whose argument conditions
-    /// are all "this argument is dynamic", at the argument's position, keyword or receiver,
-    /// with the rule's sanitizers. Callees stay canonical names; `*.name` stands for a method
-    /// of that name on any object. Rules with other conditions (an argv's shape, a keyword's
-    /// value, an absent argument) move over when the engine evaluates those.
+    /// The taint sinks of the rule set for `language`: each rule with an argument that must
+    /// be dynamic (or an argv with an option from input), at its position, keyword or
+    /// receiver, with the rule's other argument conditions and its sanitizers. Callees stay
+    /// canonical names; `*.name` stands for a method of that name on any object. Rules that
+    /// match source text (`matches`), look at where a value was made (`made_by`) or require a
+    /// check (`requires`) move over when the engine keeps those.
     pub fn from_rules(rules: &crate::rules::RuleSet, language: crate::rules::Language) -> Model {
         use crate::rules::{ArgIs, Matcher};
         let mut model = Model::default();
@@ -67,33 +98,61 @@ impl Model {
             let Matcher::Call(call) = &rule.matcher else {
                 continue;
             };
-            let only_taint = !call.args.is_empty()
-                && call.args.iter().all(|c| {
-                    c.is == Some(ArgIs::Dynamic)
-                        && c.not_one_of.is_none()
-                        && c.one_of.is_none()
-                        && c.matches.is_none()
-                        && c.not_matches.is_none()
-                        && c.made_by.is_none()
-                })
+            let supported = call
+                .args
+                .iter()
+                .all(|c| c.matches.is_none() && c.not_matches.is_none() && c.made_by.is_none())
                 && call.requires.is_empty();
-            if !only_taint {
+            let taint_conditions = call
+                .args
+                .iter()
+                .filter(|c| matches!(c.is, Some(ArgIs::Dynamic | ArgIs::ArgvInjection)))
+                .count();
+            if !supported || taint_conditions == 0 {
                 continue;
             }
-            let mut args = Vec::new();
-            for cond in &call.args {
-                args.extend(cond.position.map(ArgSel::Position));
-                args.extend(cond.positions.iter().map(|&p| ArgSel::Position(p)));
-                args.extend(cond.keyword.clone().map(ArgSel::Keyword));
+            let at = |cond: &crate::rules::ArgCondition| {
+                let mut at = Vec::new();
+                at.extend(cond.position.map(ArgSel::Position));
+                at.extend(cond.positions.iter().map(|&p| ArgSel::Position(p)));
+                at.extend(cond.keyword.clone().map(ArgSel::Keyword));
                 if cond.receiver {
-                    args.push(ArgSel::Receiver);
+                    at.push(ArgSel::Receiver);
                 }
+                at
+            };
+            let mut args = Vec::new();
+            let mut argv = false;
+            let mut conditions = Vec::new();
+            for cond in &call.args {
+                let test = match (&cond.is, &cond.one_of, &cond.not_one_of) {
+                    (Some(ArgIs::Dynamic), _, _) => {
+                        args.extend(at(cond));
+                        continue;
+                    }
+                    (Some(ArgIs::ArgvInjection), _, _) => {
+                        args.extend(at(cond));
+                        argv = true;
+                        continue;
+                    }
+                    (_, _, Some(values)) => Test::NotOneOf(values.clone()),
+                    (_, Some(values), _) => Test::OneOf(values.clone()),
+                    (Some(ArgIs::True), _, _) => Test::True,
+                    (Some(ArgIs::False), _, _) => Test::False,
+                    (Some(ArgIs::Present), _, _) => Test::Present,
+                    (Some(ArgIs::Absent), _, _) => Test::Absent,
+                    (Some(ArgIs::NotString), _, _) => Test::NotString,
+                    (None, None, None) => continue,
+                };
+                conditions.push(Condition { at: at(cond), test });
             }
             for callee in &call.callees {
                 model.sinks.push(Sink {
                     rule: rule.id.clone(),
                     callee: callee.clone(),
                     args: args.clone(),
+                    argv,
+                    conditions: conditions.clone(),
                     sanitizers: call.sanitizers.clone(),
                 });
             }
@@ -733,6 +792,17 @@ impl<'m> Engine<'m> {
                 if !named && !any_object {
                     continue;
                 }
+                let object = match &callee.kind {
+                    ExprKind::Attr(object, _) => Some(&**object),
+                    _ => None,
+                };
+                if !sink
+                    .conditions
+                    .iter()
+                    .all(|c| conditions::holds(c, args, object, self.names))
+                {
+                    continue;
+                }
                 let mut reaching = Taint::new();
                 for (position, (arg, taint)) in args.iter().zip(&arg_taints).enumerate() {
                     let selected = sink.args.is_empty()
@@ -741,7 +811,16 @@ impl<'m> Engine<'m> {
                             ArgSel::Keyword(k) => arg.keyword.as_deref() == Some(k.as_str()),
                             ArgSel::Receiver => false,
                         });
-                    if selected {
+                    if !selected {
+                        continue;
+                    }
+                    if sink.argv {
+                        // Only the options of an argv literal count.
+                        for element in conditions::argv_options(&arg.value) {
+                            let t = self.eval(element, env, walk);
+                            reaching.extend(t);
+                        }
+                    } else {
                         reaching.extend_ref(taint);
                     }
                 }

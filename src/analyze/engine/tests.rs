@@ -9,6 +9,7 @@ fn model() -> Model {
         callee: callee.into(),
         args,
         sanitizers: vec!["shlex.quote".into(), "allowlist".into()],
+        ..Sink::default()
     };
     Model {
         sinks: vec![
@@ -329,12 +330,14 @@ fn checks_count_for_their_rules_on_every_path_only() {
                 callee: "os.system".into(),
                 args: vec![],
                 sanitizers: vec!["shlex.quote".into()],
+                ..Sink::default()
             },
             Sink {
                 rule: "path".into(),
                 callee: "open".into(),
                 args: vec![ArgSel::Position(0)],
                 sanitizers: vec!["path-containment".into()],
+                ..Sink::default()
             },
         ],
         sanitizers: vec!["shlex.quote".into()],
@@ -381,6 +384,7 @@ fn a_url_whose_host_is_fixed_is_not_a_request_forgery() {
             callee: "fetch".into(),
             args: vec![ArgSel::Position(0)],
             sanitizers: vec!["fixed-host".into()],
+            ..Sink::default()
         }],
         sanitizers: Vec::new(),
     };
@@ -418,6 +422,7 @@ fn a_prefix_check_with_the_separator_is_containment_and_one_without_is_not() {
             callee: "fs.readFile".into(),
             args: vec![ArgSel::Position(0)],
             sanitizers: vec!["path-containment".into()],
+            ..Sink::default()
         }],
         sanitizers: Vec::new(),
     };
@@ -451,4 +456,69 @@ server.tool(\"flawed\", {{}}, async ({{ file }}) => {{
         .map(|f| f.entry)
         .collect();
     assert_eq!(got, vec!["flawed".to_string()]);
+}
+
+/// (rule, line) of every traced flow, with the built-in rules as the model.
+fn with_rules(src: &str, language: crate::rules::Language) -> Vec<(String, usize)> {
+    let rules = crate::rules::RuleSet::builtin().expect("rules");
+    let mut parser = tree_sitter::Parser::new();
+    let module = if language == crate::rules::Language::Python {
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .expect("grammar");
+        let tree = parser.parse(src, None).expect("parse");
+        crate::analyze::ir::python::lower(tree.root_node(), src)
+    } else {
+        parser
+            .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
+            .expect("grammar");
+        let tree = parser.parse(src, None).expect("parse");
+        crate::analyze::ir::javascript::lower(tree.root_node(), src)
+    };
+    let model = Model::from_rules(&rules, language);
+    analyze(&module, &model)
+        .flows
+        .into_iter()
+        .filter(|f| f.traced)
+        .map(|f| (f.rule, f.at.start_row + 1))
+        .collect()
+}
+
+#[test]
+fn rule_conditions_keyword_values_absent_arguments_and_argv_options() {
+    let src = format!(
+        "{PY_HEAD}
+@mcp.tool()
+def t(ref: str) -> str:
+    sp.run(['git', 'log', ref], timeout=5)
+    sp.run(['git', 'log', '--', ref], timeout=5)
+    sp.run('git log ' + ref, shell=True, timeout=5)
+    sp.run('git log ' + ref, shell=False, timeout=5)
+    sp.run(['git', 'show', ref])
+    return ''
+"
+    );
+    let got: Vec<(String, usize)> = with_rules(&src, crate::rules::Language::Python);
+    assert_eq!(
+        got,
+        vec![
+            ("python-argument-injection".to_string(), 9),
+            ("python-argument-injection".to_string(), 13),
+            ("python-subprocess-shell-true".to_string(), 11),
+            ("python-subprocess-without-timeout".to_string(), 13),
+        ]
+    );
+    let ts = format!(
+        "{TS_HEAD}
+import {{ spawn }} from \"node:child_process\";
+server.tool(\"t\", {{}}, async ({{ cmd }}) => {{
+  spawn(cmd, [], {{ shell: true }});
+  spawn(cmd, [], {{ shell: false }});
+}});
+"
+    );
+    assert_eq!(
+        with_rules(&ts, crate::rules::Language::TypeScript),
+        vec![("ts-spawn-shell-true".to_string(), 7)]
+    );
 }
