@@ -19,6 +19,25 @@ const ENTRY_METHODS: [&str; 10] = [
     "setRequestHandler",
 ];
 
+/// Methods that register a web route (Express, Fastify, Koa routers, Hono; FastAPI and
+/// Flask decorators) when their first argument is a path: the handler's request is chosen by
+/// whoever can reach the server.
+const ROUTE_METHODS: [&str; 10] = [
+    "get",
+    "post",
+    "put",
+    "delete",
+    "patch",
+    "all",
+    "head",
+    "options",
+    "route",
+    "api_route",
+];
+
+/// Handler parameters a route's framework fills with its own objects, not with input.
+const RESPONSE_PARAMS: [&str; 5] = ["res", "reply", "response", "next", "h"];
+
 /// How deep a base-class chain is followed.
 const MAX_BASES: usize = 16;
 
@@ -209,6 +228,8 @@ impl Names {
                     _ => None,
                 };
                 found.insert(id, (chosen_params(module, id), name));
+            } else if let Some(route) = f.decorators.iter().find_map(route_of) {
+                found.insert(id, (chosen_params(module, id), Some(route)));
             }
         }
         // Registered handlers (`server.tool("x", schema, handler)`,
@@ -224,7 +245,8 @@ impl Names {
             let ExprKind::Attr(_, method) = &callee.kind else {
                 continue;
             };
-            if !ENTRY_METHODS.contains(&method.as_str()) {
+            let route = route_of(call);
+            if !ENTRY_METHODS.contains(&method.as_str()) && route.is_none() {
                 continue;
             }
             let handler = args.iter().rev().find_map(|a| match &a.value.kind {
@@ -235,7 +257,8 @@ impl Names {
                 _ => None,
             });
             if let Some(id) = handler {
-                found.insert(id, (chosen_params(module, id), registered_name(args)));
+                let name = route.or_else(|| registered_name(args));
+                found.insert(id, (chosen_params(module, id), name));
             }
         }
         found
@@ -276,6 +299,31 @@ fn registered_name(args: &[crate::analyze::ir::Arg]) -> Option<String> {
     }
 }
 
+/// `app.post("/exec", handler)`, `@app.get("/items/{id}")`: `POST /exec`.
+fn route_of(call: &Expr) -> Option<String> {
+    let ExprKind::Call { callee, args, .. } = &call.kind else {
+        return None;
+    };
+    let ExprKind::Attr(_, method) = &callee.kind else {
+        return None;
+    };
+    if !ROUTE_METHODS.contains(&method.as_str()) {
+        return None;
+    }
+    let first = args.iter().find(|a| a.keyword.is_none())?;
+    let ExprKind::Str(path) = &first.value.kind else {
+        return None;
+    };
+    if !path.starts_with('/') {
+        return None;
+    }
+    let verb = match method.as_str() {
+        "route" | "api_route" | "all" => "ANY".to_string(),
+        other => other.to_ascii_uppercase(),
+    };
+    Some(format!("{verb} {path}"))
+}
+
 fn is_entry_decorator(d: &Expr) -> bool {
     let target = match &d.kind {
         ExprKind::Call { callee, .. } => callee,
@@ -294,6 +342,7 @@ fn chosen_params(module: &Module, id: FuncId) -> BTreeSet<usize> {
         .iter()
         .enumerate()
         .filter(|(_, p)| !matches!(p.name.as_str(), "self" | "cls"))
+        .filter(|(_, p)| !RESPONSE_PARAMS.contains(&p.name.as_str()))
         .filter(|(_, p)| {
             !p.annotation
                 .as_deref()

@@ -522,3 +522,38 @@ server.tool(\"t\", {{}}, async ({{ cmd }}) => {{
         vec![("ts-spawn-shell-true".to_string(), 7)]
     );
 }
+
+#[test]
+fn web_routes_are_entry_points_named_by_verb_and_path() {
+    let ts = format!(
+        "{TS_HEAD}
+app.post(\"/exec\", zValidator(\"json\", Schema), (c) => {{
+  const params = c.req.valid(\"json\");
+  return exec(params.args);
+}});
+router.get(\"/files\", (req, res) => {{
+  execSync(\"cat \" + req.query.name);
+}});
+const cache = new Map();
+cache.get(\"/not-a-route\");
+"
+    );
+    assert_eq!(
+        typescript(&ts),
+        vec![
+            flow("GET /files", "req", "child_process.execSync", &[]),
+            flow("POST /exec", "c", "child_process.exec", &[]),
+        ]
+    );
+    let py = format!(
+        "{PY_HEAD}
+from fastapi import FastAPI
+app = FastAPI()
+
+@app.get(\"/run\")
+def run(cmd: str):
+    os.system(cmd)
+"
+    );
+    assert_eq!(python(&py), vec![flow("GET /run", "cmd", "os.system", &[])]);
+}
