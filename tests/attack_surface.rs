@@ -397,11 +397,8 @@ fn a_committed_ignore_file_does_not_hide_tracked_code() {
             "server.py".to_string(),
         )
     };
-    // Outside a git checkout, ignore files are not honoured at all.
-    std::fs::write(s.repo.join(".gitignore"), "server.py\n").expect("write");
-    let out = mcpgate(
-        &s.repo,
-        &[
+    let shell_scan = |extra: &[&str]| {
+        let mut args = vec![
             "scan",
             ".",
             "-f",
@@ -409,8 +406,13 @@ fn a_committed_ignore_file_does_not_hide_tracked_code() {
             "--no-audit",
             "--select",
             "python-subprocess-shell-true",
-        ],
-    );
+        ];
+        args.extend_from_slice(extra);
+        mcpgate(&s.repo, &args)
+    };
+    // Outside a git checkout, ignore files are not honoured at all.
+    std::fs::write(s.repo.join(".gitignore"), "server.py\n").expect("write");
+    let out = shell_scan(&[]);
     assert_eq!(found(&out), vec![shell()]);
     // A pull request commits the server and an ignore file that hides it.
     std::fs::write(s.repo.join(".ignore"), "local.py\n").expect("write");
@@ -421,18 +423,7 @@ fn a_committed_ignore_file_does_not_hide_tracked_code() {
         &["add", "-f", "server.py", ".gitignore", ".ignore"],
     );
     common::git(&s.repo, &["commit", "-q", "-m", "hide"]);
-    let out = mcpgate(
-        &s.repo,
-        &[
-            "scan",
-            ".",
-            "-f",
-            "json",
-            "--no-audit",
-            "--select",
-            "python-subprocess-shell-true",
-        ],
-    );
+    let out = shell_scan(&[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         found(&out),
@@ -452,19 +443,7 @@ fn a_committed_ignore_file_does_not_hide_tracked_code() {
         "1 tracked file(s) hidden by .gitignore or .ignore rules were scanned anyway: server.py (ignore files do not hide committed code from the gate)"
     );
     // --no-gitignore scans the untracked ones too.
-    let out = mcpgate(
-        &s.repo,
-        &[
-            "scan",
-            ".",
-            "-f",
-            "json",
-            "--no-audit",
-            "--no-gitignore",
-            "--select",
-            "python-subprocess-shell-true",
-        ],
-    );
+    let out = shell_scan(&["--no-gitignore"]);
     assert_eq!(
         found(&out),
         vec![
@@ -484,18 +463,7 @@ fn a_committed_ignore_file_does_not_hide_tracked_code() {
     std::fs::remove_dir_all(s.repo.join("pkg")).expect("rm");
     std::fs::write(s.outside.join("tool.py"), SERVER).expect("write");
     symlink(&s.outside, s.repo.join("pkg")).expect("symlink");
-    let out = mcpgate(
-        &s.repo,
-        &[
-            "scan",
-            ".",
-            "-f",
-            "json",
-            "--no-audit",
-            "--select",
-            "python-subprocess-shell-true",
-        ],
-    );
+    let out = shell_scan(&[]);
     assert_eq!(found(&out), vec![shell()]);
 }
 

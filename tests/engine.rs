@@ -17,19 +17,7 @@ fn the_rules_model_finds_the_example_servers_flows() {
         ),
     ] {
         let src = std::fs::read_to_string(format!("{root}/{file}")).expect("example");
-        let mut parser = tree_sitter::Parser::new();
-        let grammar: tree_sitter::Language = match language {
-            mcpgate::rules::Language::Python => tree_sitter_python::LANGUAGE.into(),
-            _ => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-        };
-        parser.set_language(&grammar).expect("grammar");
-        let tree = parser.parse(&src, None).expect("parse");
-        let module = match language {
-            mcpgate::rules::Language::Python => {
-                mcpgate::analyze::ir::python::lower(tree.root_node(), &src)
-            }
-            _ => mcpgate::analyze::ir::javascript::lower(tree.root_node(), &src),
-        };
+        let module = mcpgate::analyze::ir::lower_source(file, &src).expect("lowered");
         let model = mcpgate::analyze::engine::Model::from_rules(&rules, language);
         let mut found: Vec<(String, usize)> = mcpgate::analyze::engine::analyze(&module, &model)
             .flows

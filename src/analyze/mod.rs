@@ -45,6 +45,19 @@ pub struct Span {
     pub end_byte_col: usize,
 }
 
+impl Span {
+    /// Where a tree-sitter node is.
+    pub fn of(node: tree_sitter::Node<'_>) -> Span {
+        let (start, end) = (node.start_position(), node.end_position());
+        Span {
+            start_row: start.row,
+            start_byte_col: start.column,
+            end_row: end.row,
+            end_byte_col: end.column,
+        }
+    }
+}
+
 /// The longest snippet a finding shows, in characters.
 const SNIPPET_CHARS: usize = 400;
 

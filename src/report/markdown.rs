@@ -198,19 +198,18 @@ mod tests {
     use super::*;
     use crate::finding::{Confidence, Finding, Location};
 
-    #[test]
-    fn stays_under_the_step_summary_limit_and_escapes_links() {
-        let finding = |i: usize| Finding {
+    fn finding(message: &str, path: &str, line: usize) -> Finding {
+        Finding {
             rule_id: "python-eval-exec".into(),
             severity: Severity::High,
             confidence: Confidence::High,
             cwe: vec![95],
-            message: "x".repeat(4000),
+            message: message.into(),
             location: Location {
-                path: format!("dir/file {i}).py"),
-                start_line: 3,
+                path: path.into(),
+                start_line: line,
                 start_column: 1,
-                end_line: 3,
+                end_line: line,
                 end_column: 2,
                 archive: None,
             },
@@ -219,7 +218,13 @@ mod tests {
             line_hash: String::new(),
             advisory: None,
             trace: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn stays_under_the_step_summary_limit_and_escapes_links() {
+        let long = "x".repeat(4000);
+        let finding = |i: usize| finding(&long, &format!("dir/file {i}).py"), 3);
         let report = Report {
             findings: (0..5000).map(finding).collect(),
             ..Report::default()
@@ -234,26 +239,11 @@ mod tests {
     #[test]
     fn text_from_the_repository_cannot_become_markdown_html_or_mentions() {
         let report = Report {
-            findings: vec![Finding {
-                rule_id: "python-eval-exec".into(),
-                severity: Severity::High,
-                confidence: Confidence::High,
-                cwe: vec![95],
-                message: "tool `x` <!-- [click](javascript:alert(1)) @octo/admins **b** |\n".into(),
-                location: Location {
-                    path: "a`b|c\u{1b}.py".into(),
-                    start_line: 1,
-                    start_column: 1,
-                    end_line: 1,
-                    end_column: 2,
-                    archive: None,
-                },
-                snippet: String::new(),
-                fingerprint: String::new(),
-                line_hash: String::new(),
-                advisory: None,
-                trace: Vec::new(),
-            }],
+            findings: vec![finding(
+                "tool `x` <!-- [click](javascript:alert(1)) @octo/admins **b** |\n",
+                "a`b|c\u{1b}.py",
+                1,
+            )],
             ..Report::default()
         };
         let rules = RuleSet::builtin().expect("rules");

@@ -16,7 +16,8 @@ mod taint;
 use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, TemplatePart};
 use resolve::Names;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+pub(crate) use taint::is_validator_name;
 use taint::{Labels, Slot, Taint};
 
 /// At most this many statements and expressions are evaluated per module: past it, the
@@ -221,6 +222,7 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
     let mut engine = Engine {
         module,
         model,
+        sinks: SinkIndex::new(model),
         names: &names,
         summaries: vec![None; module.functions.len()],
         in_progress: vec![false; module.functions.len()],
@@ -310,9 +312,49 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
     }
 }
 
+/// The model's sinks by the name a call must have, so a call looks up its candidates instead
+/// of trying every sink of every rule.
+struct SinkIndex<'m> {
+    by_callee: HashMap<&'m str, Vec<usize>>,
+    /// `*.name` sinks, by method name.
+    by_method: HashMap<&'m str, Vec<usize>>,
+    sanitizers: HashSet<&'m str>,
+}
+
+impl<'m> SinkIndex<'m> {
+    fn new(model: &'m Model) -> SinkIndex<'m> {
+        let mut index = SinkIndex {
+            by_callee: HashMap::new(),
+            by_method: HashMap::new(),
+            sanitizers: model.sanitizers.iter().map(String::as_str).collect(),
+        };
+        for (i, sink) in model.sinks.iter().enumerate() {
+            match sink.callee.strip_prefix("*.") {
+                Some(method) => index.by_method.entry(method).or_default().push(i),
+                None => index.by_callee.entry(&sink.callee).or_default().push(i),
+            }
+        }
+        index
+    }
+
+    /// The sinks a call named `name` (a method `method`) may be, in model order.
+    fn candidates(&self, name: Option<&str>, method: Option<&str>) -> Vec<usize> {
+        let mut out: Vec<usize> = name
+            .and_then(|n| self.by_callee.get(n))
+            .into_iter()
+            .chain(method.and_then(|m| self.by_method.get(m)))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
 struct Engine<'m> {
     module: &'m Module,
     model: &'m Model,
+    sinks: SinkIndex<'m>,
     names: &'m Names,
     summaries: Vec<Option<Summary>>,
     in_progress: Vec<bool>,
@@ -783,15 +825,10 @@ impl<'m> Engine<'m> {
         };
         // Sinks the model names.
         {
-            for (index, sink) in self.model.sinks.iter().enumerate() {
-                let named = name.as_deref() == Some(sink.callee.as_str());
-                let any_object = sink
-                    .callee
-                    .strip_prefix("*.")
-                    .is_some_and(|m| method == Some(m));
-                if !named && !any_object {
+            for index in self.sinks.candidates(name.as_deref(), method) {
+                let Some(sink) = self.model.sinks.get(index) else {
                     continue;
-                }
+                };
                 let object = match &callee.kind {
                     ExprKind::Attr(object, _) => Some(&**object),
                     _ => None,
@@ -844,7 +881,7 @@ impl<'m> Engine<'m> {
             }
             // A sanitizer's result is its argument, marked as checked by it.
             if let Some(name) = &name
-                && self.model.sanitizers.iter().any(|s| s == name)
+                && self.sinks.sanitizers.contains(name.as_str())
             {
                 let mut out = Taint::new();
                 for t in &arg_taints {

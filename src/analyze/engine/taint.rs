@@ -95,7 +95,7 @@ pub(super) fn is_clean(labels: &Labels, sanitizers: &[String]) -> bool {
 
 /// Names of functions that check a value and return it (`validatePath`, `sanitizeUrl`,
 /// `ensureWithinRoot`): the convention of checks imported from another module.
-pub(super) fn is_validator_name(name: &str) -> bool {
+pub(crate) fn is_validator_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [
         "validate", "sanitize", "secure", "ensure", "assert", "verify", "check",

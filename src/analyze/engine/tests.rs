@@ -27,6 +27,10 @@ fn model() -> Model {
     }
 }
 
+fn lower(path: &str, src: &str) -> crate::analyze::ir::Module {
+    crate::analyze::ir::lower_source(path, src).expect("a Python or TypeScript file")
+}
+
 /// (entry, param, sink, helpers passed through) of every flow from an entry point.
 fn flows(module: &crate::analyze::ir::Module) -> Vec<(String, String, String, Vec<String>)> {
     analyze(module, &model())
@@ -38,24 +42,11 @@ fn flows(module: &crate::analyze::ir::Module) -> Vec<(String, String, String, Ve
 }
 
 fn python(src: &str) -> Vec<(String, String, String, Vec<String>)> {
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .expect("grammar");
-    let tree = parser.parse(src, None).expect("parse");
-    flows(&crate::analyze::ir::python::lower(tree.root_node(), src))
+    flows(&lower("t.py", src))
 }
 
 fn typescript(src: &str) -> Vec<(String, String, String, Vec<String>)> {
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
-        .expect("grammar");
-    let tree = parser.parse(src, None).expect("parse");
-    flows(&crate::analyze::ir::javascript::lower(
-        tree.root_node(),
-        src,
-    ))
+    flows(&lower("t.ts", src))
 }
 
 fn flow(
@@ -245,12 +236,7 @@ fn the_work_budget_stops_a_huge_module() {
         ));
     }
     src.push_str("@mcp.tool()\ndef t(a: str) -> str:\n    return f0(a)\n");
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .expect("grammar");
-    let tree = parser.parse(&src, None).expect("parse");
-    let module = crate::analyze::ir::python::lower(tree.root_node(), &src);
+    let module = lower("t.py", &src);
     // On the stack a scan's workers have.
     let analysis = std::thread::Builder::new()
         .stack_size(16 * 1024 * 1024)
@@ -301,12 +287,7 @@ def t(name: str) -> None:
     used(name)
 "
     );
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .expect("grammar");
-    let tree = parser.parse(&src, None).expect("parse");
-    let module = crate::analyze::ir::python::lower(tree.root_node(), &src);
+    let module = lower("t.py", &src);
     let got: Vec<(String, String, bool, usize)> = analyze(&module, &model())
         .flows
         .into_iter()
@@ -358,12 +339,7 @@ def t(name: str, count: int, fast: bool) -> None:
     os.system('head -n ' + str(count))
 "
     );
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .expect("grammar");
-    let tree = parser.parse(&src, None).expect("parse");
-    let module = crate::analyze::ir::python::lower(tree.root_node(), &src);
+    let module = lower("t.py", &src);
     let got: Vec<(String, usize)> = analyze(&module, &model)
         .flows
         .into_iter()
@@ -400,12 +376,7 @@ server.tool(\"a\", {{}}, async ({{ code, url, id }}) => {{
 }});
 "
     );
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
-        .expect("grammar");
-    let tree = parser.parse(&src, None).expect("parse");
-    let module = crate::analyze::ir::javascript::lower(tree.root_node(), &src);
+    let module = lower("t.ts", &src);
     let got: Vec<(String, usize)> = analyze(&module, &model)
         .flows
         .into_iter()
@@ -444,12 +415,7 @@ server.tool(\"flawed\", {{}}, async ({{ file }}) => {{
 }});
 "
     );
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
-        .expect("grammar");
-    let tree = parser.parse(&src, None).expect("parse");
-    let module = crate::analyze::ir::javascript::lower(tree.root_node(), &src);
+    let module = lower("t.ts", &src);
     let got: Vec<String> = analyze(&module, &model)
         .flows
         .into_iter()
@@ -461,20 +427,12 @@ server.tool(\"flawed\", {{}}, async ({{ file }}) => {{
 /// (rule, line) of every traced flow, with the built-in rules as the model.
 fn with_rules(src: &str, language: crate::rules::Language) -> Vec<(String, usize)> {
     let rules = crate::rules::RuleSet::builtin().expect("rules");
-    let mut parser = tree_sitter::Parser::new();
-    let module = if language == crate::rules::Language::Python {
-        parser
-            .set_language(&tree_sitter_python::LANGUAGE.into())
-            .expect("grammar");
-        let tree = parser.parse(src, None).expect("parse");
-        crate::analyze::ir::python::lower(tree.root_node(), src)
+    let path = if language == crate::rules::Language::Python {
+        "t.py"
     } else {
-        parser
-            .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
-            .expect("grammar");
-        let tree = parser.parse(src, None).expect("parse");
-        crate::analyze::ir::javascript::lower(tree.root_node(), src)
+        "t.ts"
     };
+    let module = lower(path, src);
     let model = Model::from_rules(&rules, language);
     analyze(&module, &model)
         .flows

@@ -2,9 +2,10 @@
 //! syntax is dropped (`as`, `satisfies`, `!`, type arguments, interfaces); comparisons become
 //! `Compare` like Python's; `require("x")` and destructuring requires are imports.
 
+use super::lowering::{Lower, Scope, named_children};
 use super::{
-    Arg, Class, ClassId, Expr, ExprKind, FuncId, Function, Handler, Import, MAX_DEPTH, Module,
-    Param, ParamKind, Stmt, Target, TemplatePart,
+    Arg, Class, ClassId, Expr, ExprKind, FuncId, Handler, Import, MAX_DEPTH, Module, Param,
+    ParamKind, Stmt, Target, TemplatePart,
 };
 use crate::analyze::Span;
 use tree_sitter::Node;
@@ -13,24 +14,10 @@ use tree_sitter::Node;
 pub fn lower(root: Node<'_>, text: &str) -> Module {
     let mut lowering = Lowering {
         text,
-        module: Module::default(),
+        module: super::lowering::start(root),
     };
-    lowering.module.functions.push(Function {
-        name: "<module>".into(),
-        qualified: "<module>".into(),
-        class: None,
-        parent: None,
-        params: Vec::new(),
-        decorators: Vec::new(),
-        body: Vec::new(),
-        is_async: false,
-        span: span(root),
-    });
     let body = lowering.block(root, Scope::top(), 0);
-    if let Some(top) = lowering.module.functions.get_mut(0) {
-        top.body = body;
-    }
-    lowering.module
+    super::lowering::finish(lowering.module, body)
 }
 
 struct Lowering<'s> {
@@ -38,38 +25,14 @@ struct Lowering<'s> {
     module: Module,
 }
 
-#[derive(Clone, Copy)]
-struct Scope<'q> {
-    func: FuncId,
-    prefix: &'q str,
-    class: Option<ClassId>,
-}
-
-impl Scope<'static> {
-    fn top() -> Scope<'static> {
-        Scope {
-            func: 0,
-            prefix: "",
-            class: None,
-        }
+impl Lower for Lowering<'_> {
+    fn text(&self) -> &str {
+        self.text
     }
-}
 
-fn span(node: Node<'_>) -> Span {
-    let (start, end) = (node.start_position(), node.end_position());
-    Span {
-        start_row: start.row,
-        start_byte_col: start.column,
-        end_row: end.row,
-        end_byte_col: end.column,
+    fn lower_expr(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Expr {
+        self.expr(node, scope, depth)
     }
-}
-
-fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
-        .collect()
 }
 
 const COMPARISONS: [&str; 10] = [
@@ -95,13 +58,6 @@ const TYPE_ONLY: [&str; 5] = [
 ];
 
 impl<'s> Lowering<'s> {
-    fn text_of(&self, node: Node<'_>) -> String {
-        self.text
-            .get(node.start_byte()..node.end_byte())
-            .unwrap_or("")
-            .to_string()
-    }
-
     fn block(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Vec<Stmt> {
         let mut out = Vec::new();
         if depth > MAX_DEPTH {
@@ -127,7 +83,7 @@ impl<'s> Lowering<'s> {
     }
 
     fn statement(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize, out: &mut Vec<Stmt>) {
-        let at = span(node);
+        let at = Span::of(node);
         if depth > MAX_DEPTH {
             return;
         }
@@ -320,18 +276,7 @@ impl<'s> Lowering<'s> {
                             span: at,
                         });
                     }
-                    for spec in specifiers {
-                        let name = spec.child_by_field_name("name").map(|n| self.text_of(n));
-                        let alias = spec.child_by_field_name("alias").map(|n| self.text_of(n));
-                        if let Some(name) = name {
-                            self.module.imports.push(Import {
-                                local: alias.unwrap_or_else(|| name.clone()),
-                                module: module.clone(),
-                                member: Some(name),
-                                span: at,
-                            });
-                        }
-                    }
+                    self.specifiers(&specifiers, &module, at);
                 }
             }
             // Declarations of types only, empty statements, break/continue, debugger.
@@ -346,7 +291,7 @@ impl<'s> Lowering<'s> {
         depth: usize,
         out: &mut Vec<Stmt>,
     ) {
-        let at = span(node);
+        let at = Span::of(node);
         match node.kind() {
             "assignment_expression" => {
                 let target = node
@@ -385,7 +330,7 @@ impl<'s> Lowering<'s> {
     }
 
     fn declarator(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize, out: &mut Vec<Stmt>) {
-        let at = span(node);
+        let at = Span::of(node);
         let Some(name) = node.child_by_field_name("name") else {
             return;
         };
@@ -426,7 +371,7 @@ impl<'s> Lowering<'s> {
             let id = self.function(value, self.text_of(name), Vec::new(), scope, depth);
             Expr {
                 kind: ExprKind::Function(id),
-                span: span(value),
+                span: Span::of(value),
             }
         } else {
             self.expr(value, scope, depth)
@@ -479,7 +424,7 @@ impl<'s> Lowering<'s> {
     }
 
     fn import(&mut self, node: Node<'_>) {
-        let at = span(node);
+        let at = Span::of(node);
         let Some(source) = node.child_by_field_name("source") else {
             return;
         };
@@ -507,22 +452,25 @@ impl<'s> Lowering<'s> {
                             });
                         }
                     }
-                    "named_imports" => {
-                        for spec in named_children(part) {
-                            let name = spec.child_by_field_name("name").map(|n| self.text_of(n));
-                            let alias = spec.child_by_field_name("alias").map(|n| self.text_of(n));
-                            if let Some(name) = name {
-                                self.module.imports.push(Import {
-                                    local: alias.unwrap_or_else(|| name.clone()),
-                                    module: module.clone(),
-                                    member: Some(name),
-                                    span: at,
-                                });
-                            }
-                        }
-                    }
+                    "named_imports" => self.specifiers(&named_children(part), &module, at),
                     _ => {}
                 }
+            }
+        }
+    }
+
+    /// `{ a, b as c }` of an import or a re-export: one import each.
+    fn specifiers(&mut self, specs: &[Node<'_>], module: &str, at: Span) {
+        for spec in specs {
+            let name = spec.child_by_field_name("name").map(|n| self.text_of(n));
+            let alias = spec.child_by_field_name("alias").map(|n| self.text_of(n));
+            if let Some(name) = name {
+                self.module.imports.push(Import {
+                    local: alias.unwrap_or_else(|| name.clone()),
+                    module: module.to_string(),
+                    member: Some(name),
+                    span: at,
+                });
             }
         }
     }
@@ -549,27 +497,15 @@ impl<'s> Lowering<'s> {
         scope: Scope<'_>,
         depth: usize,
     ) -> FuncId {
-        let qualified = if scope.prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{}.{name}", scope.prefix)
-        };
-        let id = self.module.functions.len();
-        let is_async = {
-            let mut cursor = node.walk();
-            node.children(&mut cursor).any(|c| c.kind() == "async")
-        };
-        self.module.functions.push(Function {
+        let qualified = scope.qualify(&name);
+        let id = super::lowering::declare(
+            &mut self.module,
+            node,
             name,
-            qualified: qualified.clone(),
-            class: scope.class,
-            parent: Some(scope.func),
-            params: Vec::new(),
+            qualified.clone(),
+            scope,
             decorators,
-            body: Vec::new(),
-            is_async,
-            span: span(node),
-        });
+        );
         let params = match (
             node.child_by_field_name("parameters"),
             node.child_by_field_name("parameter"),
@@ -581,7 +517,7 @@ impl<'s> Lowering<'s> {
                 kind: ParamKind::Positional,
                 annotation: None,
                 default: None,
-                span: span(one),
+                span: Span::of(one),
             }],
             (None, None) => Vec::new(),
         };
@@ -609,7 +545,7 @@ impl<'s> Lowering<'s> {
             .filter_map(|p| p.child_by_field_name("pattern"))
             .filter(|p| p.kind() == "identifier")
             .map(|p| {
-                let at = span(p);
+                let at = Span::of(p);
                 let name = self.text_of(p);
                 let this = Expr {
                     kind: ExprKind::Name("this".into()),
@@ -639,17 +575,14 @@ impl<'s> Lowering<'s> {
             }
             None => Vec::new(),
         };
-        if let Some(f) = self.module.functions.get_mut(id) {
-            f.params = params;
-            f.body = body;
-        }
+        super::lowering::define(&mut self.module, id, params, body);
         id
     }
 
     fn params(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Vec<Param> {
         let mut out = Vec::new();
         for p in named_children(node) {
-            let at = span(p);
+            let at = Span::of(p);
             // TS wraps each parameter: `required_parameter`/`optional_parameter` with a
             // `pattern`, a `type` and a `value`.
             let (pattern, annotation, default) =
@@ -715,11 +648,7 @@ impl<'s> Lowering<'s> {
     }
 
     fn class(&mut self, node: Node<'_>, name: String, scope: Scope<'_>, depth: usize) -> ClassId {
-        let qualified = if scope.prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{}.{name}", scope.prefix)
-        };
+        let qualified = scope.qualify(&name);
         let id = self.module.classes.len();
         let bases: Vec<Expr> = named_children(node)
             .into_iter()
@@ -741,7 +670,7 @@ impl<'s> Lowering<'s> {
             decorators,
             methods: Vec::new(),
             fields: Vec::new(),
-            span: span(node),
+            span: Span::of(node),
         });
         let inner = Scope {
             func: scope.func,
@@ -766,7 +695,7 @@ impl<'s> Lowering<'s> {
                     }
                     "public_field_definition" | "field_definition" => {
                         pending_decorators.clear();
-                        let at = span(member);
+                        let at = Span::of(member);
                         let name = member
                             .child_by_field_name("name")
                             .or_else(|| member.child_by_field_name("property"))
@@ -794,7 +723,7 @@ impl<'s> Lowering<'s> {
     }
 
     fn target(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Target {
-        let at = span(node);
+        let at = Span::of(node);
         if depth > MAX_DEPTH {
             return Target::Opaque(at);
         }
@@ -838,7 +767,7 @@ impl<'s> Lowering<'s> {
                     match p.kind() {
                         "shorthand_property_identifier_pattern" => {
                             let name = self.text_of(p);
-                            props.push((name.clone(), Target::Name(name, span(p))));
+                            props.push((name.clone(), Target::Name(name, Span::of(p))));
                         }
                         "pair_pattern" => {
                             let key = p
@@ -847,7 +776,7 @@ impl<'s> Lowering<'s> {
                                 .unwrap_or_default();
                             let value = p
                                 .child_by_field_name("value")
-                                .map_or(Target::Opaque(span(p)), |v| {
+                                .map_or(Target::Opaque(Span::of(p)), |v| {
                                     self.target(v, scope, depth + 1)
                                 });
                             props.push((key, value));
@@ -875,49 +804,8 @@ impl<'s> Lowering<'s> {
         }
     }
 
-    fn field_expr(&mut self, node: Node<'_>, field: &str, scope: Scope<'_>, depth: usize) -> Expr {
-        match node.child_by_field_name(field) {
-            Some(child) => self.expr(child, scope, depth),
-            None => Expr {
-                kind: ExprKind::Null,
-                span: span(node),
-            },
-        }
-    }
-
-    fn boxed(
-        &mut self,
-        node: Option<Node<'_>>,
-        at: Span,
-        scope: Scope<'_>,
-        depth: usize,
-    ) -> Box<Expr> {
-        Box::new(match node {
-            Some(n) => self.expr(n, scope, depth + 1),
-            None => Expr {
-                kind: ExprKind::Null,
-                span: at,
-            },
-        })
-    }
-
-    fn opaque(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Expr {
-        let parts = if depth > MAX_DEPTH {
-            super::names_within(node, self.text)
-        } else {
-            named_children(node)
-                .into_iter()
-                .map(|c| self.expr(c, scope, depth + 1))
-                .collect()
-        };
-        Expr {
-            kind: ExprKind::Opaque(parts),
-            span: span(node),
-        }
-    }
-
     fn expr(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Expr {
-        let at = span(node);
+        let at = Span::of(node);
         if depth > MAX_DEPTH {
             return Expr {
                 kind: ExprKind::Opaque(super::names_within(node, self.text)),
@@ -1040,19 +928,16 @@ impl<'s> Lowering<'s> {
             "object" => {
                 let mut pairs = Vec::new();
                 for child in named_children(node) {
-                    let child_at = span(child);
+                    let child_at = Span::of(child);
                     match child.kind() {
                         "pair" => {
                             let key = match child.child_by_field_name("key") {
                                 Some(k) if k.kind() == "property_identifier" => Expr {
                                     kind: ExprKind::Str(self.text_of(k)),
-                                    span: span(k),
+                                    span: Span::of(k),
                                 },
                                 Some(k) => self.expr(k, scope, depth + 1),
-                                None => Expr {
-                                    kind: ExprKind::Null,
-                                    span: child_at,
-                                },
+                                None => Expr::null(child_at),
                             };
                             let value = self.boxed(
                                 child.child_by_field_name("value"),
@@ -1129,8 +1014,6 @@ impl<'s> Lowering<'s> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     /// Lowered on a thread with the stack a scan's workers have.
     fn lowered(src: &str) -> String {
         let src = src.to_string();
@@ -1143,12 +1026,9 @@ mod tests {
     }
 
     fn lowered_here(src: &str) -> String {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
-            .expect("grammar");
-        let tree = parser.parse(src, None).expect("parse");
-        lower(tree.root_node(), src).dump()
+        crate::analyze::ir::lower_source("t.ts", src)
+            .expect("lowered")
+            .dump()
     }
 
     #[test]

@@ -10,10 +10,32 @@
 //! could, so a taint still flows through it and no input is dropped.
 
 pub mod javascript;
+mod lowering;
 pub mod python;
 
 use crate::analyze::Span;
 use std::fmt::Write;
+
+/// Parses `text` with the grammar its file name calls for and lowers it; `None` for a file
+/// that is not Python, TypeScript or JavaScript.
+pub fn lower_source(path: &str, text: &str) -> Option<Module> {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    let grammar: tree_sitter::Language = match ext {
+        "py" | "pyi" => tree_sitter_python::LANGUAGE.into(),
+        "ts" | "mts" | "cts" => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        "tsx" => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        "js" | "mjs" | "cjs" | "jsx" => tree_sitter_javascript::LANGUAGE.into(),
+        _ => return None,
+    };
+    let mut parser = tree_sitter::Parser::new();
+    parser.set_language(&grammar).ok()?;
+    let tree = parser.parse(text, None)?;
+    Some(if matches!(ext, "py" | "pyi") {
+        python::lower(tree.root_node(), text)
+    } else {
+        javascript::lower(tree.root_node(), text)
+    })
+}
 
 /// Nesting deeper than this is lowered as `Opaque` (hostile input must not exhaust the stack).
 pub const MAX_DEPTH: usize = 200;

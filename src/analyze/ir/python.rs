@@ -2,9 +2,10 @@
 //! one where the IR has them; `assert c` becomes `if not c: raise`; anything else is `Opaque`
 //! over its lowered children, so a value still flows through forms not modelled yet.
 
+use super::lowering::{Lower, Scope, named_children};
 use super::{
-    Arg, Class, ClassId, Expr, ExprKind, FuncId, Function, Handler, Import, MAX_DEPTH, Module,
-    Param, ParamKind, Stmt, Target, TemplatePart,
+    Arg, Class, ClassId, Expr, ExprKind, FuncId, Handler, Import, MAX_DEPTH, Module, Param,
+    ParamKind, Stmt, Target, TemplatePart,
 };
 use crate::analyze::Span;
 use tree_sitter::Node;
@@ -13,24 +14,10 @@ use tree_sitter::Node;
 pub fn lower(root: Node<'_>, text: &str) -> Module {
     let mut lowering = Lowering {
         text,
-        module: Module::default(),
+        module: super::lowering::start(root),
     };
-    lowering.module.functions.push(Function {
-        name: "<module>".into(),
-        qualified: "<module>".into(),
-        class: None,
-        parent: None,
-        params: Vec::new(),
-        decorators: Vec::new(),
-        body: Vec::new(),
-        is_async: false,
-        span: span(root),
-    });
     let body = lowering.block(root, Scope::top(), 0);
-    if let Some(top) = lowering.module.functions.get_mut(0) {
-        top.body = body;
-    }
-    lowering.module
+    super::lowering::finish(lowering.module, body)
 }
 
 struct Lowering<'s> {
@@ -38,50 +25,17 @@ struct Lowering<'s> {
     module: Module,
 }
 
-/// Where the statements being lowered live.
-#[derive(Clone, Copy)]
-struct Scope<'q> {
-    func: FuncId,
-    /// The qualified name prefix for definitions made here.
-    prefix: &'q str,
-    class: Option<ClassId>,
-}
-
-impl Scope<'static> {
-    fn top() -> Scope<'static> {
-        Scope {
-            func: 0,
-            prefix: "",
-            class: None,
-        }
+impl Lower for Lowering<'_> {
+    fn text(&self) -> &str {
+        self.text
     }
-}
 
-fn span(node: Node<'_>) -> Span {
-    let (start, end) = (node.start_position(), node.end_position());
-    Span {
-        start_row: start.row,
-        start_byte_col: start.column,
-        end_row: end.row,
-        end_byte_col: end.column,
+    fn lower_expr(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Expr {
+        self.expr(node, scope, depth)
     }
-}
-
-fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
-        .collect()
 }
 
 impl<'s> Lowering<'s> {
-    fn text_of(&self, node: Node<'_>) -> String {
-        self.text
-            .get(node.start_byte()..node.end_byte())
-            .unwrap_or("")
-            .to_string()
-    }
-
     /// The statements of a block, module or clause body.
     fn block(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Vec<Stmt> {
         let mut out = Vec::new();
@@ -95,7 +49,7 @@ impl<'s> Lowering<'s> {
     }
 
     fn statement(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize, out: &mut Vec<Stmt>) {
-        let at = span(node);
+        let at = Span::of(node);
         match node.kind() {
             "expression_statement" => {
                 for child in named_children(node) {
@@ -230,7 +184,7 @@ impl<'s> Lowering<'s> {
         depth: usize,
         out: &mut Vec<Stmt>,
     ) {
-        let at = span(node);
+        let at = Span::of(node);
         match node.kind() {
             "assignment" => {
                 // `a = b = c` nests: every left side takes the innermost right side.
@@ -301,7 +255,7 @@ impl<'s> Lowering<'s> {
                         cond,
                         then,
                         otherwise: rest,
-                        span: span(*alt),
+                        span: Span::of(*alt),
                     });
                 }
                 _ => otherwise = self.field_block(*alt, "body", scope, depth),
@@ -314,7 +268,7 @@ impl<'s> Lowering<'s> {
             cond,
             then,
             otherwise,
-            span: span(node),
+            span: Span::of(node),
         }
     }
 
@@ -363,7 +317,7 @@ impl<'s> Lowering<'s> {
             body,
             handlers,
             finally,
-            span: span(node),
+            span: Span::of(node),
         }
     }
 
@@ -395,7 +349,7 @@ impl<'s> Lowering<'s> {
         Stmt::With {
             items,
             body,
-            span: span(node),
+            span: Span::of(node),
         }
     }
 
@@ -419,12 +373,12 @@ impl<'s> Lowering<'s> {
         Stmt::Switch {
             subject,
             cases,
-            span: span(node),
+            span: Span::of(node),
         }
     }
 
     fn import(&mut self, node: Node<'_>, from: Option<String>) {
-        let at = span(node);
+        let at = Span::of(node);
         let mut cursor = node.walk();
         let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
         if names.is_empty()
@@ -494,27 +448,15 @@ impl<'s> Lowering<'s> {
         depth: usize,
     ) -> FuncId {
         let name = self.name_field(node);
-        let qualified = if scope.prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{}.{name}", scope.prefix)
-        };
-        let id = self.module.functions.len();
-        let is_async = {
-            let mut cursor = node.walk();
-            node.children(&mut cursor).any(|c| c.kind() == "async")
-        };
-        self.module.functions.push(Function {
+        let qualified = scope.qualify(&name);
+        let id = super::lowering::declare(
+            &mut self.module,
+            node,
             name,
-            qualified: qualified.clone(),
-            class: scope.class,
-            parent: Some(scope.func),
-            params: Vec::new(),
+            qualified.clone(),
+            scope,
             decorators,
-            body: Vec::new(),
-            is_async,
-            span: span(node),
-        });
+        );
         let params = node
             .child_by_field_name("parameters")
             .map(|p| self.params(p, scope, depth))
@@ -528,10 +470,7 @@ impl<'s> Lowering<'s> {
             .child_by_field_name("body")
             .map(|b| self.block(b, inner, depth + 1))
             .unwrap_or_default();
-        if let Some(f) = self.module.functions.get_mut(id) {
-            f.params = params;
-            f.body = body;
-        }
+        super::lowering::define(&mut self.module, id, params, body);
         id
     }
 
@@ -543,11 +482,7 @@ impl<'s> Lowering<'s> {
         depth: usize,
     ) -> ClassId {
         let name = self.name_field(node);
-        let qualified = if scope.prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{}.{name}", scope.prefix)
-        };
+        let qualified = scope.qualify(&name);
         let id = self.module.classes.len();
         let bases = node
             .child_by_field_name("superclasses")
@@ -565,7 +500,7 @@ impl<'s> Lowering<'s> {
             decorators,
             methods: Vec::new(),
             fields: Vec::new(),
-            span: span(node),
+            span: Span::of(node),
         });
         let inner = Scope {
             func: scope.func,
@@ -593,7 +528,7 @@ impl<'s> Lowering<'s> {
     fn params(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Vec<Param> {
         let mut out = Vec::new();
         for p in named_children(node) {
-            let at = span(p);
+            let at = Span::of(p);
             let annotation = p.child_by_field_name("type").map(|t| self.text_of(t));
             let default = p
                 .child_by_field_name("value")
@@ -637,7 +572,7 @@ impl<'s> Lowering<'s> {
     }
 
     fn target(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Target {
-        let at = span(node);
+        let at = Span::of(node);
         if depth > MAX_DEPTH {
             return Target::Opaque(at);
         }
@@ -655,7 +590,7 @@ impl<'s> Lowering<'s> {
                 let object = self.field_expr(node, "value", scope, depth);
                 let index = match node.child_by_field_name("subscript") {
                     Some(s) => self.expr(s, scope, depth),
-                    None => self.null(at),
+                    None => Expr::null(at),
                 };
                 Target::Index(Box::new(object), Box::new(index), at)
             }
@@ -678,13 +613,6 @@ impl<'s> Lowering<'s> {
                 }
             }
             _ => Target::Opaque(at),
-        }
-    }
-
-    fn field_expr(&mut self, node: Node<'_>, field: &str, scope: Scope<'_>, depth: usize) -> Expr {
-        match node.child_by_field_name(field) {
-            Some(child) => self.expr(child, scope, depth),
-            None => self.null(span(node)),
         }
     }
 
@@ -719,48 +647,13 @@ impl<'s> Lowering<'s> {
             [one] => Some(self.expr(*one, scope, depth)),
             many => Some(Expr {
                 kind: ExprKind::List(many.iter().map(|c| self.expr(*c, scope, depth)).collect()),
-                span: span(node),
+                span: Span::of(node),
             }),
         }
     }
 
-    fn null(&self, at: Span) -> Expr {
-        Expr {
-            kind: ExprKind::Null,
-            span: at,
-        }
-    }
-
-    fn opaque(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Expr {
-        let parts = if depth > MAX_DEPTH {
-            super::names_within(node, self.text)
-        } else {
-            named_children(node)
-                .into_iter()
-                .map(|c| self.expr(c, scope, depth + 1))
-                .collect()
-        };
-        Expr {
-            kind: ExprKind::Opaque(parts),
-            span: span(node),
-        }
-    }
-
-    fn boxed(
-        &mut self,
-        node: Option<Node<'_>>,
-        at: Span,
-        scope: Scope<'_>,
-        depth: usize,
-    ) -> Box<Expr> {
-        Box::new(match node {
-            Some(n) => self.expr(n, scope, depth + 1),
-            None => self.null(at),
-        })
-    }
-
     fn expr(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Expr {
-        let at = span(node);
+        let at = Span::of(node);
         if depth > MAX_DEPTH {
             return Expr {
                 kind: ExprKind::Opaque(super::names_within(node, self.text)),
@@ -968,12 +861,12 @@ impl<'s> Lowering<'s> {
                 op.push_str(&self.text_of(child));
             }
         }
-        let first = first.unwrap_or_else(|| self.null(span(node)));
+        let first = first.unwrap_or_else(|| Expr::null(Span::of(node)));
         ExprKind::Compare(pairs, Box::new(first))
     }
 
     fn comprehension(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> ExprKind {
-        let at = span(node);
+        let at = Span::of(node);
         let element = self.boxed(node.child_by_field_name("body"), at, scope, depth);
         let mut clauses = Vec::new();
         let mut conditions = Vec::new();
@@ -1002,24 +895,23 @@ impl<'s> Lowering<'s> {
     }
 
     fn lambda(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> FuncId {
-        let id = self.module.functions.len();
         let parent_name = self
             .module
             .functions
             .get(scope.func)
             .map(|f| f.qualified.clone())
             .unwrap_or_default();
-        self.module.functions.push(Function {
-            name: "<lambda>".into(),
-            qualified: format!("{parent_name}.<lambda>"),
-            class: None,
-            parent: Some(scope.func),
-            params: Vec::new(),
-            decorators: Vec::new(),
-            body: Vec::new(),
-            is_async: false,
-            span: span(node),
-        });
+        let id = super::lowering::declare(
+            &mut self.module,
+            node,
+            "<lambda>".into(),
+            format!("{parent_name}.<lambda>"),
+            Scope {
+                class: None,
+                ..scope
+            },
+            Vec::new(),
+        );
         let params = node
             .child_by_field_name("parameters")
             .map(|p| self.params(p, scope, depth))
@@ -1034,10 +926,7 @@ impl<'s> Lowering<'s> {
             let at = value.span;
             vec![Stmt::Return(Some(value), at)]
         });
-        if let Some(f) = self.module.functions.get_mut(id) {
-            f.params = params;
-            f.body = body.unwrap_or_default();
-        }
+        super::lowering::define(&mut self.module, id, params, body.unwrap_or_default());
         id
     }
 
@@ -1059,8 +948,6 @@ impl<'s> Lowering<'s> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     /// Lowered on a thread with the stack a scan's workers have.
     fn lowered(src: &str) -> String {
         let src = src.to_string();
@@ -1073,12 +960,9 @@ mod tests {
     }
 
     fn lowered_here(src: &str) -> String {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_python::LANGUAGE.into())
-            .expect("grammar");
-        let tree = parser.parse(src, None).expect("parse");
-        lower(tree.root_node(), src).dump()
+        crate::analyze::ir::lower_source("t.py", src)
+            .expect("lowered")
+            .dump()
     }
 
     #[test]

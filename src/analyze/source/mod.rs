@@ -328,19 +328,7 @@ pub fn match_rule(rule: &Rule, site: &CallSite) -> Option<Hit> {
     })
 }
 
-/// Names of functions that check a value and return it (`validatePath`, `sanitizeUrl`,
-/// `ensureWithinRoot`): the convention of checks imported from another module.
-pub(crate) fn is_validator_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [
-        "validate", "sanitize", "secure", "ensure", "assert", "verify", "check",
-    ]
-    .iter()
-    .any(|p| lower.starts_with(p))
-        || ["allowed", "within", "inside", "contained"]
-            .iter()
-            .any(|p| lower.contains(p))
-}
+pub(crate) use crate::analyze::engine::is_validator_name;
 
 /// The pseudo-callee for what an MCP entry point returns to the model.
 pub(crate) const RETURN_CALLEE: &str = "<return>";

@@ -278,13 +278,7 @@ struct Analyzer<'m, 't> {
 }
 
 fn span(node: Node<'_>) -> Span {
-    let (s, e) = (node.start_position(), node.end_position());
-    Span {
-        start_row: s.row,
-        start_byte_col: s.column,
-        end_row: e.row,
-        end_byte_col: e.column,
-    }
+    Span::of(node)
 }
 
 fn mark(flow: Flow, sanitizer: &str) -> Flow {

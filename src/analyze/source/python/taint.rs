@@ -1725,11 +1725,5 @@ fn arg_text(node: Node<'_>, src: &str, names: &Names) -> String {
 
 /// Where `node` is, as parsers report it.
 fn span_of(node: Node<'_>) -> Span {
-    let (start, end) = (node.start_position(), node.end_position());
-    Span {
-        start_row: start.row,
-        start_byte_col: start.column,
-        end_row: end.row,
-        end_byte_col: end.column,
-    }
+    Span::of(node)
 }
