@@ -496,3 +496,58 @@ def serve(server, allowed):
         one("python-path-traversal-method", 29, SevHigh, High)
     );
 }
+
+/// Shapes only the IR engine follows (issue 20), now in the scan: a constructor stores the
+/// tool argument in a field that another method runs; a factory returns the object; a class
+/// method reached through `self` passes it on. Full severity, traced from the parameter.
+#[test]
+fn values_stored_in_objects_by_constructors_and_factories_are_traced() {
+    let src = r#"
+import subprocess
+from mcp.server.fastmcp import FastMCP
+
+mcp = FastMCP("x")
+
+class Runner:
+    def __init__(self, command):
+        self.command = command
+
+    def start(self):
+        return self._spawn()
+
+    def _spawn(self):
+        return subprocess.run(self.command, shell=True)
+
+def make_runner(command):
+    return Runner(command)
+
+@mcp.tool()
+def run(command: str) -> str:
+    runner = make_runner(command)
+    return runner.start()
+"#;
+    assert_eq!(
+        scan(src),
+        one("python-subprocess-shell-true", 15, SevHigh, High)
+    );
+    let rules = rules();
+    let finding = analyze_text("server.py", src, &rules)
+        .findings
+        .into_iter()
+        .next()
+        .expect("a finding");
+    assert_eq!(
+        finding
+            .trace
+            .iter()
+            .map(|s| (s.location.start_line, s.message.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (
+                21,
+                "tool parameter `command` of `run`, passed through `Runner.start()`, `Runner._spawn()`"
+            ),
+            (15, "reaches `subprocess.run`")
+        ]
+    );
+}

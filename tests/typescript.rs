@@ -895,3 +895,45 @@ server.tool("run", { cmd: z.string() }, async ({ cmd }) => {
         one("ts-command-injection", 7, SevHigh, High)
     );
 }
+
+/// Shapes only the IR engine follows (issue 20), now in the scan: a class whose constructor
+/// keeps the tool argument in a field that a method later runs, created by a factory; a
+/// handler stored in an object of handlers registered by reference.
+#[test]
+fn values_kept_in_fields_by_constructors_and_factories_are_traced() {
+    let src = r#"
+import { exec } from "child_process";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+
+const server = new McpServer({ name: "x", version: "1" });
+
+class Job {
+  constructor(private command: string) {}
+  run() {
+    return this.spawn();
+  }
+  spawn() {
+    exec(this.command);
+  }
+}
+
+function makeJob(command: string) {
+  return new Job(command);
+}
+
+server.tool("run", { command: z.string() }, async ({ command }) => {
+  makeJob(command).run();
+  return { content: [] };
+});
+"#;
+    assert_eq!(
+        scan(src),
+        vec![(
+            "ts-command-injection".to_string(),
+            14,
+            Severity::High,
+            Confidence::High
+        )]
+    );
+}

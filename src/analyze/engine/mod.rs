@@ -15,6 +15,7 @@ mod taint;
 
 use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, TemplatePart};
+pub use resolve::EntryKind;
 use resolve::Names;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 pub(crate) use taint::is_validator_name;
@@ -179,6 +180,14 @@ pub struct Flow {
     pub at: Span,
     /// The calls the value went through on its way, outermost first.
     pub through: Vec<String>,
+    /// The parameter's declaration: where a trace starts.
+    pub source: Span,
+    /// Who chooses the parameter: a tool, resource or prompt caller, or a web request;
+    /// `None` for an untraced flow.
+    pub kind: Option<EntryKind>,
+    /// The function the value enters through can be called from outside the module (a
+    /// top-level function or a method, not `_private`, nested or anonymous).
+    pub public: bool,
     /// From an MCP entry point's parameter; otherwise from a parameter of a function no entry
     /// point was seen to reach (library code, handler shapes not known yet): reported one
     /// step lower, so such code is not silent.
@@ -231,14 +240,15 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
         out_of_budget: false,
     };
     let mut flows = BTreeSet::new();
-    for (entry, params, registered) in names.entries(module) {
-        let summary = engine.summary(entry);
-        let Some(function) = module.functions.get(entry) else {
+    let entries = names.entries(module);
+    for entry in &entries {
+        let summary = engine.summary(entry.func);
+        let Some(function) = module.functions.get(entry.func) else {
             continue;
         };
         for (slot, hits) in &summary.sinks {
             let Slot::Param(index) = slot else { continue };
-            if !params.contains(index) {
+            if !entry.params.contains(index) {
                 continue;
             }
             let Some(param) = function.params.get(*index) else {
@@ -250,13 +260,17 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
                 };
                 flows.insert(Flow {
                     rule: sink.rule.clone(),
-                    entry: registered
+                    entry: entry
+                        .name
                         .clone()
                         .unwrap_or_else(|| function.qualified.clone()),
                     param: param.name.clone(),
                     sink: sink.callee.clone(),
                     at: hit.at,
                     through: hit.through.clone(),
+                    source: param.span,
+                    kind: Some(entry.kind),
+                    public: true,
                     traced: true,
                 });
             }
@@ -265,10 +279,19 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
     // Sinks no entry point reaches: from the outermost function whose parameter reaches them.
     let traced_sinks: BTreeSet<(String, Span)> =
         flows.iter().map(|f| (f.rule.clone(), f.at)).collect();
+    // Functions the entry points reach were judged with their real arguments; an entry
+    // point's other parameters are the framework's (a context, a request object).
+    let reached: BTreeSet<FuncId> = (0..module.functions.len())
+        .filter(|&id| engine.summaries.get(id).is_some_and(Option::is_some))
+        .chain(entries.iter().map(|e| e.func))
+        .collect();
     let mut untraced: BTreeMap<(String, Span), Flow> = BTreeMap::new();
     for id in 1..module.functions.len() {
         if engine.out_of_budget {
             break;
+        }
+        if reached.contains(&id) {
+            continue;
         }
         let summary = engine.summary(id);
         let Some(function) = module.functions.get(id) else {
@@ -294,6 +317,9 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
                     sink: sink.callee.clone(),
                     at: hit.at,
                     through: hit.through.clone(),
+                    source: param.span,
+                    kind: None,
+                    public: is_public(function),
                     traced: false,
                 };
                 let longer = untraced
@@ -369,6 +395,8 @@ struct Env {
     vars: BTreeMap<String, Taint>,
     /// Variables known to hold an instance of a class of the module.
     classes: BTreeMap<String, usize>,
+    /// The function being walked: names of functions nested in it or its parents resolve.
+    scope: FuncId,
 }
 
 impl Env {
@@ -448,7 +476,10 @@ impl<'m> Engine<'m> {
         let Some(function) = self.module.functions.get(id) else {
             return Summary::default();
         };
-        let mut env = Env::default();
+        let mut env = Env {
+            scope: id,
+            ..Env::default()
+        };
         let receiver = self.names.receiver_param(self.module, id);
         for (i, p) in function.params.iter().enumerate() {
             let slot = if receiver == Some(i) {
@@ -682,7 +713,9 @@ impl<'m> Engine<'m> {
                 {
                     return Some(class);
                 }
-                let func = self.names.callee(self.module, callee, &env.classes)?;
+                let func = self
+                    .names
+                    .callee(self.module, callee, &env.classes, env.scope)?;
                 self.summary(func).returns_class
             }
             _ => None,
@@ -823,6 +856,38 @@ impl<'m> Engine<'m> {
             ExprKind::Attr(_, m) => Some(m.as_str()),
             _ => None,
         };
+        let last = name
+            .as_deref()
+            .and_then(|n| n.rsplit('.').next())
+            .or(method)
+            .or(match &callee.kind {
+                ExprKind::Name(n) => Some(n.as_str()),
+                _ => None,
+            });
+        // A conversion to a number: what comes out cannot carry an injection.
+        if name
+            .as_deref()
+            .is_some_and(|n| NUMBER_CONVERSIONS.contains(&n))
+        {
+            let mut out = Taint::new();
+            for t in &arg_taints {
+                out.extend_ref(t);
+            }
+            out.label(taint::NUMERIC);
+            return out;
+        }
+        // A check called before use (`validate_repo(path, allowed)` that raises unless the
+        // path is inside): the variables it was given are checked from here on.
+        if last.is_some_and(taint::is_validator_name) {
+            for arg in args {
+                if let Some(root) = root_name(&arg.value)
+                    && let Some(t) = env.vars.get_mut(root)
+                {
+                    t.label(taint::PATH_CONTAINMENT);
+                    t.label(taint::ALLOWLIST);
+                }
+            }
+        }
         // Sinks the model names.
         {
             for index in self.sinks.candidates(name.as_deref(), method) {
@@ -891,8 +956,20 @@ impl<'m> Engine<'m> {
                 return out;
             }
         }
-        // A function of this module: its summary, applied to the arguments.
-        if let Some(func) = self.names.callee(self.module, callee, &env.classes) {
+        // A function of this module: its summary, applied to the arguments. A method called
+        // on what a call returns (`makeJob(c).run()`) is found through the class that call
+        // returns.
+        let func = self
+            .names
+            .callee(self.module, callee, &env.classes, env.scope)
+            .or_else(|| match &callee.kind {
+                ExprKind::Attr(object, method) if !matches!(object.kind, ExprKind::Name(_)) => {
+                    let class = self.class_of(object, env)?;
+                    self.names.method(self.module, class, method)
+                }
+                _ => None,
+            });
+        if let Some(func) = func {
             let summary = self.summary(func);
             let shift = self.names.bound_offset(self.module, func);
             let slot_taint = |slot: &Slot| -> Taint {
@@ -992,10 +1069,6 @@ impl<'m> Engine<'m> {
         all.extend(receiver_taint);
         // A check known only by its name (`validatePath(p)` from another module) returns
         // the value it checked.
-        let last = name
-            .as_deref()
-            .and_then(|n| n.rsplit('.').next())
-            .or(method);
         if last.is_some_and(taint::is_validator_name) {
             all.label(taint::PATH_CONTAINMENT);
             all.label(taint::ALLOWLIST);
@@ -1003,6 +1076,19 @@ impl<'m> Engine<'m> {
         all
     }
 }
+
+/// Calls whose result is a number (or a boolean), whatever their argument.
+const NUMBER_CONVERSIONS: [&str; 9] = [
+    "int",
+    "float",
+    "bool",
+    "len",
+    "Number",
+    "parseInt",
+    "parseFloat",
+    "Boolean",
+    "Math.floor",
+];
 
 /// Methods that store their arguments in the object they are called on.
 const MUTATORS: [&str; 10] = [
@@ -1017,6 +1103,14 @@ const MUTATORS: [&str; 10] = [
     "setdefault",
     "splice",
 ];
+
+/// Callable from outside its module: top level (or a method of a top-level class), and not
+/// named as private (`_helper`; `__init__` is not private).
+fn is_public(function: &crate::analyze::ir::Function) -> bool {
+    let name = &function.name;
+    let private = name.starts_with('_') && !(name.starts_with("__") && name.ends_with("__"));
+    function.parent == Some(0) && !private && !name.starts_with('<')
+}
 
 fn root_name(expr: &Expr) -> Option<&str> {
     match &expr.kind {

@@ -5,20 +5,6 @@
 use crate::analyze::ir::{Expr, ExprKind, FuncId, Module, ParamKind, Stmt};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Decorator and registration method names that make a function an MCP entry point.
-const ENTRY_METHODS: [&str; 10] = [
-    "tool",
-    "resource",
-    "prompt",
-    "call_tool",
-    "read_resource",
-    "get_prompt",
-    "registerTool",
-    "registerResource",
-    "registerPrompt",
-    "setRequestHandler",
-];
-
 /// Methods that register a web route (Express, Fastify, Koa routers, Hono; FastAPI and
 /// Flask decorators) when their first argument is a path: the handler's request is chosen by
 /// whoever can reach the server.
@@ -138,12 +124,29 @@ impl Names {
         }
     }
 
+    /// A function named `name` nested in `scope` or in a function around it (a closure
+    /// calling a sibling helper defined in the same enclosing function).
+    fn nested(&self, module: &Module, scope: FuncId, name: &str) -> Option<FuncId> {
+        let mut at = Some(scope);
+        // Bounded by the nesting depth the lowering allows.
+        for _ in 0..crate::analyze::ir::MAX_DEPTH {
+            let id = at.filter(|&id| id != 0)?;
+            let f = module.functions.get(id)?;
+            if let Some(&found) = self.functions.get(&format!("{}.{name}", f.qualified)) {
+                return Some(found);
+            }
+            at = f.parent;
+        }
+        None
+    }
+
     /// The function of this module a call reaches, if it reaches one.
     pub fn callee(
         &self,
         module: &Module,
         callee: &Expr,
         instances: &BTreeMap<String, usize>,
+        scope: FuncId,
     ) -> Option<FuncId> {
         match &callee.kind {
             ExprKind::Name(n) => {
@@ -151,6 +154,9 @@ impl Names {
                     return self
                         .method(module, class, "__init__")
                         .or_else(|| self.method(module, class, "constructor"));
+                }
+                if let Some(nested) = self.nested(module, scope, n) {
+                    return Some(nested);
                 }
                 if self.imports.contains_key(n) {
                     return None;
@@ -173,7 +179,7 @@ impl Names {
     }
 
     /// A method of `class` or of a base class defined in this module.
-    fn method(&self, module: &Module, class: usize, name: &str) -> Option<FuncId> {
+    pub fn method(&self, module: &Module, class: usize, name: &str) -> Option<FuncId> {
         let mut current = class;
         let mut seen = BTreeSet::new();
         for _ in 0..MAX_BASES {
@@ -218,18 +224,33 @@ impl Names {
 
     /// Entry points: the handler, the parameters the model chooses, and the name it is
     /// registered under when that is a constant.
-    pub fn entries(&self, module: &Module) -> Vec<(FuncId, BTreeSet<usize>, Option<String>)> {
-        let mut found: BTreeMap<FuncId, (BTreeSet<usize>, Option<String>)> = BTreeMap::new();
+    pub fn entries(&self, module: &Module) -> Vec<Entry> {
+        let mut found: BTreeMap<FuncId, Entry> = BTreeMap::new();
+        let mut add = |func: FuncId, kind: EntryKind, name: Option<String>| {
+            found.insert(
+                func,
+                Entry {
+                    func,
+                    params: chosen_params(module, func),
+                    name,
+                    kind,
+                },
+            );
+        };
         // Decorated handlers (`@mcp.tool()`, `@mcp.tool(name="x")`).
         for (id, f) in module.functions.iter().enumerate() {
-            if let Some(d) = f.decorators.iter().find(|d| is_entry_decorator(d)) {
+            if let Some((d, kind)) = f
+                .decorators
+                .iter()
+                .find_map(|d| entry_decorator(d).map(|k| (d, k)))
+            {
                 let name = match &d.kind {
                     ExprKind::Call { args, .. } => registered_name(args),
                     _ => None,
                 };
-                found.insert(id, (chosen_params(module, id), name));
+                add(id, kind, name);
             } else if let Some(route) = f.decorators.iter().find_map(route_of) {
-                found.insert(id, (chosen_params(module, id), Some(route)));
+                add(id, EntryKind::Route, Some(route));
             }
         }
         // Registered handlers (`server.tool("x", schema, handler)`,
@@ -246,9 +267,11 @@ impl Names {
                 continue;
             };
             let route = route_of(call);
-            if !ENTRY_METHODS.contains(&method.as_str()) && route.is_none() {
-                continue;
-            }
+            let kind = match (&route, entry_kind(method)) {
+                (Some(_), _) => EntryKind::Route,
+                (None, Some(kind)) => kind,
+                (None, None) => continue,
+            };
             let handler = args.iter().rev().find_map(|a| match &a.value.kind {
                 ExprKind::Function(id) => Some(*id),
                 ExprKind::Name(n) if !self.imports.contains_key(n) => {
@@ -258,13 +281,10 @@ impl Names {
             });
             if let Some(id) = handler {
                 let name = route.or_else(|| registered_name(args));
-                found.insert(id, (chosen_params(module, id), name));
+                add(id, kind, name);
             }
         }
-        found
-            .into_iter()
-            .map(|(id, (params, name))| (id, params, name))
-            .collect()
+        found.into_values().collect()
     }
 }
 
@@ -324,12 +344,46 @@ fn route_of(call: &Expr) -> Option<String> {
     Some(format!("{verb} {path}"))
 }
 
-fn is_entry_decorator(d: &Expr) -> bool {
+fn entry_decorator(d: &Expr) -> Option<EntryKind> {
     let target = match &d.kind {
         ExprKind::Call { callee, .. } => callee,
         _ => d,
     };
-    matches!(&target.kind, ExprKind::Attr(_, m) if ENTRY_METHODS.contains(&m.as_str()))
+    match &target.kind {
+        ExprKind::Attr(_, m) => entry_kind(m),
+        _ => None,
+    }
+}
+
+/// What a registration method registers.
+fn entry_kind(method: &str) -> Option<EntryKind> {
+    match method {
+        "tool" | "call_tool" | "registerTool" | "setRequestHandler" => Some(EntryKind::Tool),
+        "resource" | "read_resource" | "registerResource" => Some(EntryKind::Resource),
+        "prompt" | "get_prompt" | "registerPrompt" => Some(EntryKind::Prompt),
+        _ => None,
+    }
+}
+
+/// A function whose parameters an outside caller chooses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub func: FuncId,
+    /// The parameters the caller chooses (not the receiver, not injected context).
+    pub params: BTreeSet<usize>,
+    /// The name it is registered under, when written as a literal (or the route).
+    pub name: Option<String>,
+    pub kind: EntryKind,
+}
+
+/// Who calls an entry point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntryKind {
+    Tool,
+    Resource,
+    Prompt,
+    /// A web route next to the MCP server.
+    Route,
 }
 
 /// The parameters an entry point's caller chooses: all but the receiver and the framework's

@@ -646,6 +646,15 @@ pub fn analyze(
             format!("analysis stopped after {budget:?}; findings in this file may be incomplete"),
         ));
     }
+    if parsed.engine.out_of_budget {
+        outcome.notices.push(Notice::new(
+            crate::finding::NoticeCode::AnalysisBudget,
+            ctx.rel_path,
+            NoticeLevel::Warning,
+            "the taint engine's work budget ran out; findings in this file may be incomplete"
+                .to_string(),
+        ));
+    }
     if parsed.had_syntax_errors {
         outcome.notices.push(Notice::new(
             crate::finding::NoticeCode::ParseSyntax,
@@ -657,15 +666,8 @@ pub fn analyze(
             ),
         ));
     }
-    // One finding per (sink, rule): the best-graded hit wins, e.g. the helper's sink reached
-    // from a tool beats the same sink graded as a public function's parameter.
-    let mut best: HashMap<(usize, usize, usize), (Severity, Confidence, crate::finding::Finding)> =
-        HashMap::new();
-    for hit in &parsed.hits {
-        let Some(rule) = rules.rules().get(hit.rule) else {
-            continue;
-        };
-        let excused = rule.call().is_some_and(|c| {
+    let excused = |rule: &Rule| {
+        rule.call().is_some_and(|c| {
             c.unless_file_mentions
                 .iter()
                 .any(|m| ctx.text.contains(m.as_str()))
@@ -674,11 +676,26 @@ pub fn analyze(
                         .only_if_file_mentions
                         .iter()
                         .any(|m| ctx.text.contains(m.as_str())))
-        });
-        if excused {
+        })
+    };
+    // One finding per (sink, rule): the best-graded hit wins, e.g. the helper's sink reached
+    // from a tool beats the same sink graded as a public function's parameter.
+    let mut best: HashMap<(usize, usize, usize), (Severity, Confidence, crate::finding::Finding)> =
+        HashMap::new();
+    // Sinks the per-language engine saw only constant or checked values reach: until the IR
+    // engine knows every guard the old ones know, it does not overrule them there.
+    let mut proven_safe = std::collections::HashSet::new();
+    for hit in &parsed.hits {
+        let Some(rule) = rules.rules().get(hit.rule) else {
+            continue;
+        };
+        if excused(rule) {
             continue;
         }
         let Some((severity, confidence, why)) = grade(rule, &hit.hit) else {
+            if matches!(hit.hit, Hit::Value(Flow::Constant | Flow::Safe)) {
+                proven_safe.insert((hit.span.start_row, hit.span.start_byte_col, hit.rule));
+            }
             continue;
         };
         let message = format!("{}{why}", rule.message.replace("{callee}", &hit.callee));
@@ -691,6 +708,32 @@ pub fn analyze(
             finding.severity = severity;
             finding.confidence = confidence;
             finding.trace = trace(ctx, &hit.hit, &hit.callee, &finding);
+            best.insert(key, (severity, confidence, finding));
+        }
+    }
+    for flow in &parsed.engine.flows {
+        let Some((index, rule)) = rules
+            .rules()
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.id == flow.rule)
+        else {
+            continue;
+        };
+        if excused(rule) {
+            continue;
+        }
+        let Some((severity, confidence, finding)) = engine_finding(ctx, rule, flow) else {
+            continue;
+        };
+        let key = (flow.at.start_row, flow.at.start_byte_col, index);
+        if proven_safe.contains(&key) {
+            continue;
+        }
+        let better = best
+            .get(&key)
+            .is_none_or(|(s, c, _)| (severity, confidence) > (*s, *c));
+        if better {
             best.insert(key, (severity, confidence, finding));
         }
     }
@@ -726,6 +769,76 @@ pub fn analyze(
     outcome.external_calls = parsed.external_calls;
     outcome.reexports = parsed.reexports;
     outcome
+}
+
+/// The IR engine's flows in a lowered module, with the rules of `lang` as its model.
+pub(crate) fn run_engine(
+    module: &crate::analyze::ir::Module,
+    rules: &RuleSet,
+    lang: Language,
+) -> crate::analyze::engine::Analysis {
+    let model = crate::analyze::engine::Model::from_rules(rules, lang);
+    crate::analyze::engine::analyze(module, &model)
+}
+
+/// A finding for a flow the IR engine found, graded as `grade` grades the per-language
+/// engines' hits: from an entry point at the rule's severity with high confidence; from a
+/// parameter of a public function no entry point was seen to reach, one level lower with
+/// medium confidence, unless the rule reports only entry points; of a private one, low
+/// confidence, and only for rules that report any computed value.
+fn engine_finding(
+    ctx: &FileContext<'_>,
+    rule: &Rule,
+    flow: &crate::analyze::engine::Flow,
+) -> Option<(Severity, Confidence, crate::finding::Finding)> {
+    use crate::analyze::engine::EntryKind;
+    let min_source = rule.call().map_or(MinSource::Any, |c| c.min_source);
+    let (severity, confidence) = if flow.traced {
+        (rule.severity, Confidence::High)
+    } else if min_source == MinSource::Entry {
+        return None;
+    } else if flow.public {
+        (lower(rule.severity), Confidence::Medium)
+    } else if min_source == MinSource::Any {
+        (lower(rule.severity), Confidence::Low)
+    } else {
+        return None;
+    };
+    let who = match flow.kind {
+        Some(EntryKind::Tool) => "tool parameter",
+        Some(EntryKind::Resource) => "resource template parameter",
+        Some(EntryKind::Prompt) => "prompt argument",
+        Some(EntryKind::Route) => "request parameter",
+        None => "parameter",
+    };
+    let mut source = format!("{who} `{}` of `{}`", flow.param, flow.entry);
+    let helpers = (!flow.through.is_empty()).then(|| {
+        flow.through
+            .iter()
+            .map(|h| format!("`{h}()`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let mut why = format!("; {source} reaches it");
+    if let Some(helpers) = &helpers {
+        why.push_str(&format!(" through {helpers}"));
+        source.push_str(&format!(", passed through {helpers}"));
+    }
+    let message = format!("{}{why}", rule.message.replace("{callee}", &flow.sink));
+    let mut finding = ctx.finding(rule, flow.at, message);
+    finding.severity = severity;
+    finding.confidence = confidence;
+    finding.trace = vec![
+        crate::finding::TraceStep {
+            location: ctx.location(flow.source),
+            message: source,
+        },
+        crate::finding::TraceStep {
+            location: finding.location.clone(),
+            message: format!("reaches `{}`", flow.sink),
+        },
+    ];
+    Some((severity, confidence, finding))
 }
 
 /// Why a file could not be parsed at all.
@@ -891,6 +1004,9 @@ pub struct ExportedFunction {
 /// What a front end found in one file.
 pub struct Parsed {
     pub hits: Vec<SinkHit>,
+    /// The flows the IR taint engine found (issue 20: it runs next to the per-language
+    /// engines until it covers all they do; a finding takes the better of the two grades).
+    pub engine: crate::analyze::engine::Analysis,
     /// The MCP tools, resources and prompts the file defines, for the inventory.
     pub entries: Vec<EntryInfo>,
     /// Summaries of the module's top-level functions, for callers in other files.

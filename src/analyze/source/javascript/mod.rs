@@ -110,6 +110,11 @@ pub fn analyze(
     let module = names::Module::collect(root, text, rel_path, project);
     let deadline = std::time::Instant::now() + budget;
     let result = taint::analyze_module(&module, text, rules, lang, root, deadline);
+    let engine = super::run_engine(
+        &crate::analyze::ir::javascript::lower(root, text),
+        rules,
+        lang,
+    );
     let entries = module
         .functions
         .iter()
@@ -125,6 +130,7 @@ pub fn analyze(
         .collect();
     Ok(Parsed {
         hits: result.hits,
+        engine,
         entries,
         exports: result.exports,
         external_calls: result.external_calls,

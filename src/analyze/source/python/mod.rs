@@ -43,6 +43,11 @@ pub fn analyze(
     // front end.
     let deadline = std::time::Instant::now() + budget;
     let result = taint::analyze_module(&module, text, rules, project, deadline);
+    let engine = super::run_engine(
+        &crate::analyze::ir::python::lower(root, text),
+        rules,
+        crate::rules::Language::Python,
+    );
     let entries = module
         .functions
         .iter()
@@ -63,6 +68,7 @@ pub fn analyze(
         .collect();
     Ok(Parsed {
         hits: result.hits,
+        engine,
         entries,
         exports: result.exports,
         external_calls: result.external_calls,
