@@ -394,3 +394,162 @@ export function unlinkFile(p: string) {
         ]
     );
 }
+
+/// Three modules deep (issue 20): the tool passes its argument to a function of another
+/// module, which passes it to a function of a third, which runs it. Found at full severity
+/// in the third module, in both languages; the constant call stays silent.
+#[test]
+fn calls_are_followed_through_several_modules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "pkg/server.py",
+        r#"from mcp.server.fastmcp import FastMCP
+
+from .jobs import schedule
+
+mcp = FastMCP("pkg")
+
+
+@mcp.tool()
+def build(target: str) -> str:
+    return schedule("make " + target)
+
+
+@mcp.tool()
+def clean() -> str:
+    return schedule("make clean")
+"#,
+    );
+    write(
+        dir.path(),
+        "pkg/jobs.py",
+        r#"from .runner import execute
+
+
+def schedule(command):
+    return execute(command, retries=2)
+"#,
+    );
+    write(
+        dir.path(),
+        "pkg/runner.py",
+        r#"import subprocess
+
+
+def execute(command, retries=1):
+    return subprocess.run(command, shell=True, capture_output=True, timeout=60).stdout
+"#,
+    );
+    write(
+        dir.path(),
+        "src/index.ts",
+        r#"import { deploy } from "./tools/deploy.js";
+import { z } from "zod";
+
+server.tool("deploy", { branch: z.string() }, async ({ branch }) => {
+  return { content: [{ type: "text", text: deploy(branch) }] };
+});
+"#,
+    );
+    write(
+        dir.path(),
+        "src/tools/deploy.ts",
+        r#"import { sh } from "../util/sh.js";
+
+export function deploy(branch: string): string {
+  return sh(`git checkout ${branch}`);
+}
+"#,
+    );
+    write(
+        dir.path(),
+        "src/util/sh.ts",
+        r#"import { execSync } from "node:child_process";
+
+export function sh(command: string): string {
+  return execSync(command, { timeout: 60_000 }).toString();
+}
+"#,
+    );
+    let mut found = scan(dir.path());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            at(
+                "python-subprocess-shell-true",
+                "pkg/runner.py",
+                5,
+                "high",
+                "high"
+            ),
+            at("ts-command-injection", "src/util/sh.ts", 4, "high", "high"),
+        ]
+    );
+}
+
+/// Handlers registered by reference and defined in another module (issue 20): the handler's
+/// parameters are the tool's, in both languages.
+#[test]
+fn handlers_imported_from_other_modules_are_entry_points() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "app/server.py",
+        r#"from mcp.server.fastmcp import FastMCP
+
+from .handlers import remove_file
+
+mcp = FastMCP("app")
+mcp.tool(name="remove")(remove_file)
+mcp.add_tool(remove_file, name="remove_again")
+"#,
+    );
+    write(
+        dir.path(),
+        "app/handlers.py",
+        r#"import os
+
+
+def remove_file(path: str) -> str:
+    os.system("rm -rf " + path)
+    return "ok"
+"#,
+    );
+    write(
+        dir.path(),
+        "src/index.ts",
+        r#"import { runScript } from "./handlers/run.js";
+import { z } from "zod";
+
+server.registerTool("run_script", { inputSchema: { script: z.string() } }, runScript);
+"#,
+    );
+    write(
+        dir.path(),
+        "src/handlers/run.ts",
+        r#"import { exec } from "node:child_process";
+
+export const runScript = async ({ script }: { script: string }) => {
+  exec(`bash -c "${script}"`);
+  return { content: [] };
+};
+"#,
+    );
+    let mut found = scan(dir.path());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            at("python-shell-command", "app/handlers.py", 5, "high", "high"),
+            at(
+                "ts-command-injection",
+                "src/handlers/run.ts",
+                4,
+                "high",
+                "high"
+            ),
+        ]
+    );
+}

@@ -1,9 +1,12 @@
 //! The cross-file pass: joins calls from MCP entry points in one module with the summaries
 //! of functions in another (`from tools.archive import extract; extract(path)`), after every
-//! file has been analyzed on its own. One hop: the callee's own calls into third modules are
-//! not followed.
+//! file has been analyzed on its own. A reached function's own calls into third modules are
+//! followed too, up to `MAX_HOPS` modules deep.
 
-use super::source::{ExportedFunction, ExternalCall, Flow, Hit, Reexport, grade, is_clean};
+use super::source::{
+    ExportedFunction, ExternalArg, ExternalCall, ExternalTaint, Flow, Hit, Reexport, grade,
+    is_clean,
+};
 use crate::finding::Finding;
 use crate::rules::RuleSet;
 use std::collections::HashMap;
@@ -51,25 +54,129 @@ pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
                 .or_insert(Some(i));
         }
     }
-    let mut out = Vec::new();
-    for caller in modules {
-        for call in caller.calls {
-            let Some(target) = resolve(&call.callee, caller.path) else {
-                continue;
-            };
-            let Some((module, function)) = target.rsplit_once('.') else {
-                continue;
-            };
-            let Some(Some(index)) = by_name.get(module) else {
-                continue;
-            };
-            let Some(callee) = find_export(modules, &by_name, *index, function, 0) else {
-                continue;
-            };
-            out.extend(findings_for_call(call, callee, &target, rules));
+    // A worklist of calls: the entry points' own, then the calls the reached functions
+    // forward their parameters to, up to `MAX_HOPS` modules deep. Each (function, argument,
+    // origin) is followed once, so cycles between modules end.
+    let mut work: Vec<(ExternalCall, &str, usize)> = modules
+        .iter()
+        .flat_map(|m| m.calls.iter().map(|c| (c.clone(), m.path, 0)))
+        .collect();
+    let mut followed = std::collections::HashSet::new();
+    let mut best: HashMap<(String, usize, usize, String), Finding> = HashMap::new();
+    while let Some((call, caller_path, hops)) = work.pop() {
+        let Some(target) = resolve(&call.callee, caller_path) else {
+            continue;
+        };
+        let Some((module, function)) = target.rsplit_once('.') else {
+            continue;
+        };
+        let Some(Some(index)) = by_name.get(module) else {
+            continue;
+        };
+        let Some((home, callee)) = find_export(modules, &by_name, *index, function, 0) else {
+            continue;
+        };
+        for finding in findings_for_call(&call, callee, &target, rules) {
+            let key = (
+                finding.location.path.clone(),
+                finding.location.start_line,
+                finding.location.start_column,
+                finding.rule_id.clone(),
+            );
+            let better = best.get(&key).is_none_or(|f| {
+                (finding.severity, finding.confidence) > (f.severity, f.confidence)
+            });
+            if better {
+                best.insert(key, finding);
+            }
+        }
+        if hops >= MAX_HOPS {
+            continue;
+        }
+        let Some(home_path) = modules.get(home).map(|m| m.path) else {
+            continue;
+        };
+        for forward in &callee.forwards {
+            let param_name = callee.params.get(forward.param).map(String::as_str);
+            let taints: Vec<ExternalTaint> = passed_to(&call, forward.param, param_name)
+                .flat_map(|a| a.taints.iter())
+                .map(|t| {
+                    let mut t = t.clone();
+                    if t.param == ANY_PARAM {
+                        t.param = param_name.unwrap_or_default().to_string();
+                    }
+                    let module = short_name(&target);
+                    t.through
+                        .extend(std::iter::once(module).chain(forward.through.iter().cloned()));
+                    t.through.truncate(super::source::MAX_THROUGH);
+                    t
+                })
+                .collect();
+            for taint in taints {
+                let key = (
+                    home,
+                    forward.callee.clone(),
+                    forward.position,
+                    forward.keyword.clone(),
+                    taint.function.clone(),
+                    taint.param.clone(),
+                );
+                if !followed.insert(key) {
+                    continue;
+                }
+                let next = ExternalCall {
+                    callee: forward.callee.clone(),
+                    args: vec![ExternalArg {
+                        position: forward.position,
+                        keyword: forward.keyword.clone(),
+                        taints: vec![taint],
+                    }],
+                };
+                work.push((next, home_path, hops + 1));
+            }
         }
     }
+    let mut out: Vec<Finding> = best.into_values().collect();
+    out.sort_by(|a, b| {
+        (&a.location.path, a.location.start_line, &a.rule_id).cmp(&(
+            &b.location.path,
+            b.location.start_line,
+            &b.rule_id,
+        ))
+    });
     out
+}
+
+/// The parameter name of a taint that stands for whichever parameter of the callee it lands
+/// in (a handler registered by reference: the caller does not know its parameter names).
+pub const ANY_PARAM: &str = "*";
+
+/// How many parameters of a handler registered by reference are taken as the caller's.
+pub const HANDLER_PARAMS: usize = 8;
+
+/// How many modules deep the calls of reached functions are followed.
+const MAX_HOPS: usize = 8;
+
+/// A function of another module as messages name it: its module's last name and its own
+/// (`src/tools/exec.runCommand` and `pkg.tools.exec.runCommand` read as `exec.runCommand`).
+fn short_name(target: &str) -> String {
+    let file = target.rsplit('/').next().unwrap_or(target);
+    let mut parts = file.rsplitn(3, '.');
+    match (parts.next(), parts.next()) {
+        (Some(function), Some(module)) => format!("{module}.{function}"),
+        _ => file.to_string(),
+    }
+}
+
+/// The arguments of `call` that land in parameter `param` (by position or by name).
+fn passed_to<'c>(
+    call: &'c ExternalCall,
+    param: usize,
+    param_name: Option<&'c str>,
+) -> impl Iterator<Item = &'c ExternalArg> {
+    call.args.iter().filter(move |a| {
+        a.position == Some(param) || (a.keyword.is_some() && a.keyword.as_deref() == param_name)
+    })
 }
 
 /// The function `name` that module `index` exports, directly or through its re-exports.
@@ -79,10 +186,10 @@ fn find_export<'m>(
     index: usize,
     name: &str,
     hops: usize,
-) -> Option<&'m ExportedFunction> {
+) -> Option<(usize, &'m ExportedFunction)> {
     let m = modules.get(index)?;
     if let Some(f) = m.exports.iter().find(|f| f.name == name) {
-        return Some(f);
+        return Some((index, f));
     }
     if hops >= MAX_REEXPORT_HOPS {
         return None;
@@ -113,10 +220,7 @@ fn findings_for_call(
             continue;
         };
         let param_name = callee.params.get(sink.param).map(String::as_str);
-        let passed = call.args.iter().filter(|a| {
-            a.position == Some(sink.param)
-                || (a.keyword.is_some() && a.keyword.as_deref() == param_name)
-        });
+        let passed = passed_to(call, sink.param, param_name);
         let Some(rule_call) = rule.call() else {
             continue;
         };
@@ -124,10 +228,12 @@ fn findings_for_call(
             .flat_map(|a| a.taints.iter())
             .map(|t| {
                 let mut taint = t.to_taint();
+                if t.param == ANY_PARAM {
+                    taint.origin.param = std::rc::Rc::from(param_name.unwrap_or_default());
+                }
                 taint.via = sink.via.clone().or(taint.via);
                 taint.sanitizers.extend(sink.sanitizers.iter().cloned());
-                // `src/tools/exec.runCommand` reads as `exec.runCommand`.
-                let module = target.rsplit('/').next().unwrap_or(target).to_string();
+                let module = short_name(target);
                 taint.pass_through(std::iter::once(&module).chain(&sink.through));
                 taint
             })
@@ -265,6 +371,13 @@ mod tests {
         );
         assert_eq!(js_import_target("index.ts", "../x.js"), None);
         assert_eq!(js_import_target("src/index.ts", "zod"), None);
+    }
+
+    #[test]
+    fn other_modules_functions_are_named_by_module_and_function() {
+        assert_eq!(short_name("src/tools/exec.runCommand"), "exec.runCommand");
+        assert_eq!(short_name("pkg.tools.exec.run"), "exec.run");
+        assert_eq!(short_name("run"), "run");
     }
 
     #[test]

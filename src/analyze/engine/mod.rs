@@ -15,8 +15,8 @@ mod taint;
 
 use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, TemplatePart};
-pub use resolve::EntryKind;
 use resolve::Names;
+pub use resolve::{EntryKind, ImportedEntry};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 pub(crate) use taint::is_validator_name;
 use taint::{Labels, Slot, Taint};
@@ -75,7 +75,7 @@ pub enum Test {
     NotOneOf(Vec<String>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ArgSel {
     Position(usize),
     Keyword(String),
@@ -197,7 +197,36 @@ pub struct Flow {
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub flows: Vec<Flow>,
+    /// Entry point parameters passed to functions of other modules.
+    pub calls: Vec<Passed>,
+    /// Handlers registered here and defined in other modules.
+    pub imported_entries: Vec<ImportedEntry>,
+    /// What the module's public top-level functions do with their parameters, for callers
+    /// in other modules.
+    pub exports: Vec<Export>,
     pub out_of_budget: bool,
+}
+
+/// An entry point's parameter passed to a function another module defines.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Passed {
+    pub entry: String,
+    pub kind: EntryKind,
+    pub param: String,
+    pub to: External,
+    pub through: Vec<String>,
+}
+
+/// A public function of the module, as callers in other modules see it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Export {
+    pub name: String,
+    pub params: Vec<String>,
+    /// Parameter index, rule, sink callee, sink call, functions passed through.
+    pub sinks: Vec<(usize, String, String, Span, Vec<String>)>,
+    /// Parameter index, the other module's function argument it is passed to, functions
+    /// passed through.
+    pub forwards: Vec<(usize, External, Vec<String>)>,
 }
 
 /// A sink reached from a slot, with the functions it went through.
@@ -238,9 +267,12 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
         work: 0,
         depth: 0,
         out_of_budget: false,
+        externals: Vec::new(),
+        external_ids: HashMap::new(),
     };
     let mut flows = BTreeSet::new();
-    let entries = names.entries(module);
+    let mut calls = BTreeSet::new();
+    let (entries, imported_entries) = names.entries(module);
     for entry in &entries {
         let summary = engine.summary(entry.func);
         let Some(function) = module.functions.get(entry.func) else {
@@ -256,6 +288,18 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
             };
             for hit in hits {
                 let Some(sink) = model.sinks.get(hit.sink) else {
+                    if let Some(to) = engine.externals.get(hit.sink - model.sinks.len()) {
+                        calls.insert(Passed {
+                            entry: entry
+                                .name
+                                .clone()
+                                .unwrap_or_else(|| function.qualified.clone()),
+                            kind: entry.kind,
+                            param: param.name.clone(),
+                            to: to.clone(),
+                            through: hit.through.clone(),
+                        });
+                    }
                     continue;
                 };
                 flows.insert(Flow {
@@ -332,10 +376,60 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
         }
     }
     flows.extend(untraced.into_values());
+    let exports = exports(&mut engine);
     Analysis {
         flows: flows.into_iter().collect(),
+        calls: calls.into_iter().collect(),
+        imported_entries,
+        exports,
         out_of_budget: engine.out_of_budget,
     }
+}
+
+/// The summaries of the module's public top-level functions, in the form other modules use.
+fn exports(engine: &mut Engine<'_>) -> Vec<Export> {
+    let module = engine.module;
+    let mut out = Vec::new();
+    for (id, function) in module.functions.iter().enumerate().skip(1) {
+        if engine.out_of_budget {
+            break;
+        }
+        if function.class.is_some() || !is_public(function) {
+            continue;
+        }
+        let summary = engine.summary(id);
+        let mut export = Export {
+            name: function.name.clone(),
+            params: function.params.iter().map(|p| p.name.clone()).collect(),
+            ..Export::default()
+        };
+        for (slot, hits) in &summary.sinks {
+            let Slot::Param(index) = slot else { continue };
+            for hit in hits {
+                match engine.model.sinks.get(hit.sink) {
+                    Some(sink) => export.sinks.push((
+                        *index,
+                        sink.rule.clone(),
+                        sink.callee.clone(),
+                        hit.at,
+                        hit.through.clone(),
+                    )),
+                    None => {
+                        let external = hit.sink - engine.model.sinks.len();
+                        if let Some(to) = engine.externals.get(external) {
+                            export
+                                .forwards
+                                .push((*index, to.clone(), hit.through.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        if !export.sinks.is_empty() || !export.forwards.is_empty() {
+            out.push(export);
+        }
+    }
+    out
 }
 
 /// The model's sinks by the name a call must have, so a call looks up its candidates instead
@@ -387,7 +481,22 @@ struct Engine<'m> {
     work: usize,
     depth: usize,
     out_of_budget: bool,
+    /// Arguments of calls into other modules, numbered after the model's sinks.
+    externals: Vec<External>,
+    external_ids: HashMap<External, usize>,
 }
+
+/// An argument of a call to a function another module defines.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct External {
+    /// The module as the import writes it (`.archive`, `./tools/exec.js`, `pkg.tools`).
+    pub module: String,
+    pub member: String,
+    pub at: ArgSel,
+}
+
+/// At most this many distinct imported-call arguments are followed per module.
+const MAX_EXTERNALS: usize = 4_096;
 
 /// The state of one function's walk.
 #[derive(Clone, Default)]
@@ -436,6 +545,21 @@ impl Walk {
 }
 
 impl<'m> Engine<'m> {
+    /// The number of an imported call's argument; `None` past `MAX_EXTERNALS`.
+    fn external(&mut self, external: External) -> Option<usize> {
+        if let Some(&id) = self.external_ids.get(&external) {
+            return Some(id);
+        }
+        if self.externals.len() >= MAX_EXTERNALS {
+            self.out_of_budget = true;
+            return None;
+        }
+        let id = self.externals.len();
+        self.externals.push(external.clone());
+        self.external_ids.insert(external, id);
+        Some(id)
+    }
+
     fn spend(&mut self) -> bool {
         self.work += 1;
         if self.work > WORK_BUDGET {
@@ -678,7 +802,15 @@ impl<'m> Engine<'m> {
                     None => {}
                 }
             }
-            // An object is as tainted as what is stored in it.
+            // An object is as tainted as what is stored in it; a URL's path, query or
+            // fragment does not choose its host.
+            Target::Attr(object, field, _) if URL_PARTS.contains(&field.as_str()) => {
+                if let Some(root) = root_name(object) {
+                    let mut stored = taint.clone();
+                    stored.label(taint::FIXED_HOST);
+                    env.vars.entry(root.to_string()).or_default().extend(stored);
+                }
+            }
             Target::Attr(object, _, _) | Target::Index(object, _, _) => {
                 if let Some(root) = root_name(object) {
                     env.vars
@@ -997,7 +1129,8 @@ impl<'m> Engine<'m> {
                             .sinks
                             .get(hit.sink)
                             .map_or(&[][..], |s| &s.sanitizers[..]);
-                        if taint::is_clean(labels, sanitizers) {
+                        let external = hit.sink >= self.model.sinks.len();
+                        if taint::is_clean(labels, sanitizers) || external && !labels.is_empty() {
                             continue;
                         }
                         let mut through = vec![name.clone()];
@@ -1051,6 +1184,48 @@ impl<'m> Engine<'m> {
             }
             return out;
         }
+        // A function imported from another module: which parameter reaches which of its
+        // arguments, for the cross-file pass to follow. A value some check already marked is
+        // not followed (the callee's sinks cannot see the mark).
+        if let Some((module, member)) = self.names.imported(callee) {
+            let mut position = Some(0);
+            for (arg, taint) in args.iter().zip(&arg_taints) {
+                let at = match (&arg.keyword, position) {
+                    (Some(k), _) => ArgSel::Keyword(k.clone()),
+                    (None, _) if matches!(arg.value.kind, ExprKind::Spread(_)) => {
+                        position = None;
+                        continue;
+                    }
+                    (None, Some(p)) => {
+                        position = Some(p + 1);
+                        ArgSel::Position(p)
+                    }
+                    (None, None) => continue,
+                };
+                let plain: Vec<Slot> = taint
+                    .iter()
+                    .filter(|(_, labels)| labels.is_empty())
+                    .map(|(slot, _)| *slot)
+                    .collect();
+                if plain.is_empty() {
+                    continue;
+                }
+                let Some(id) = self.external(External {
+                    module: module.clone(),
+                    member: member.clone(),
+                    at,
+                }) else {
+                    break;
+                };
+                for slot in plain {
+                    walk.summary.sinks.entry(slot).or_default().insert(SinkHit {
+                        sink: self.model.sinks.len() + id,
+                        at: call.span,
+                        through: Vec::new(),
+                    });
+                }
+            }
+        }
         // Anything else: mutators store their arguments in the receiver (`argv.append(x)`,
         // `args.push(x)`), and the result carries the receiver and the arguments.
         let mut all = Taint::new();
@@ -1061,10 +1236,12 @@ impl<'m> Engine<'m> {
             && MUTATORS.contains(&method.as_str())
             && let Some(root) = root_name(object)
         {
-            env.vars
-                .entry(root.to_string())
-                .or_default()
-                .extend_ref(&all);
+            let mut stored = all.clone();
+            // `url.searchParams.set("q", x)`: a query parameter does not choose the host.
+            if matches!(&object.kind, ExprKind::Attr(_, f) if URL_PARTS.contains(&f.as_str())) {
+                stored.label(taint::FIXED_HOST);
+            }
+            env.vars.entry(root.to_string()).or_default().extend(stored);
         }
         all.extend(receiver_taint);
         // A check known only by its name (`validatePath(p)` from another module) returns
@@ -1076,6 +1253,9 @@ impl<'m> Engine<'m> {
         all
     }
 }
+
+/// Parts of a URL object after its host.
+const URL_PARTS: [&str; 5] = ["searchParams", "pathname", "search", "hash", "query"];
 
 /// Calls whose result is a number (or a boolean), whatever their argument.
 const NUMBER_CONVERSIONS: [&str; 9] = [
@@ -1173,6 +1353,18 @@ fn guards(cond: &Expr) -> (Vec<Proof>, Vec<Proof>) {
         ExprKind::Unary(op, inner) if op == "not" || op == "!" => {
             let (t, e) = guards(inner);
             (e, t)
+        }
+        // `a or b` is false only when both are: the other branch has both proofs; and `a
+        // and b` is true only when both are.
+        ExprKind::Binary(op, a, b) if op == "or" || op == "||" => {
+            let (_, mut otherwise) = guards(a);
+            otherwise.extend(guards(b).1);
+            (Vec::new(), otherwise)
+        }
+        ExprKind::Binary(op, a, b) if op == "and" || op == "&&" => {
+            let (mut then, _) = guards(a);
+            then.extend(guards(b).0);
+            (then, Vec::new())
         }
         _ => (Vec::new(), Vec::new()),
     }

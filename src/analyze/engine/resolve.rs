@@ -101,6 +101,27 @@ impl Names {
         names
     }
 
+    /// The imported module and member a call names (`extract` after `from .archive import
+    /// extract`, `tools.run` after `import * as tools from "./tools.js"`), as written.
+    pub fn imported(&self, callee: &Expr) -> Option<(String, String)> {
+        match &callee.kind {
+            ExprKind::Name(n) => match self.imports.get(n)? {
+                (module, Some(member)) if member != "*" => Some((module.clone(), member.clone())),
+                _ => None,
+            },
+            ExprKind::Attr(..) => {
+                let root = root_of(callee)?;
+                if !matches!(self.imports.get(root), Some((_, None))) {
+                    return None;
+                }
+                let full = self.canonical(callee)?;
+                let (module, member) = full.rsplit_once('.')?;
+                Some((module.to_string(), member.to_string()))
+            }
+            _ => None,
+        }
+    }
+
     pub fn class_named(&self, name: &str) -> Option<usize> {
         self.classes.get(name).copied()
     }
@@ -224,8 +245,9 @@ impl Names {
 
     /// Entry points: the handler, the parameters the model chooses, and the name it is
     /// registered under when that is a constant.
-    pub fn entries(&self, module: &Module) -> Vec<Entry> {
+    pub fn entries(&self, module: &Module) -> (Vec<Entry>, Vec<ImportedEntry>) {
         let mut found: BTreeMap<FuncId, Entry> = BTreeMap::new();
+        let mut imported = Vec::new();
         let mut add = |func: FuncId, kind: EntryKind, name: Option<String>| {
             found.insert(
                 func,
@@ -263,6 +285,16 @@ impl Names {
             let ExprKind::Call { callee, args, .. } = &call.kind else {
                 continue;
             };
+            // `mcp.tool(name="x")(handler)`: the decorator applied by hand; its name is in
+            // the inner call.
+            let (callee, named_by) = match &callee.kind {
+                ExprKind::Call {
+                    callee: inner,
+                    args: inner_args,
+                    ..
+                } => (&**inner, inner_args),
+                _ => (&**callee, args),
+            };
             let ExprKind::Attr(_, method) = &callee.kind else {
                 continue;
             };
@@ -279,13 +311,37 @@ impl Names {
                 }
                 _ => None,
             });
+            let name = route.or_else(|| registered_name(named_by));
             if let Some(id) = handler {
-                let name = route.or_else(|| registered_name(args));
                 add(id, kind, name);
+            } else if let Some((module, member)) = args
+                .iter()
+                .rev()
+                .filter(|a| a.keyword.is_none())
+                .find_map(|a| self.imported(&a.value))
+            {
+                imported.push(ImportedEntry {
+                    module,
+                    member,
+                    kind,
+                    name,
+                });
             }
         }
-        found.into_values().collect()
+        (found.into_values().collect(), imported)
     }
+}
+
+/// A handler registered here but defined in another module (`server.tool("x", schema,
+/// handleX)` after `import { handleX } from "./tools/x.js"`): its parameters are the
+/// caller's, which the cross-file pass follows into that module.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ImportedEntry {
+    pub module: String,
+    pub member: String,
+    pub kind: EntryKind,
+    /// The name it is registered under, when written as a literal.
+    pub name: Option<String>,
 }
 
 /// `node:fs/promises` is `fs`; the MCP SDK's subpaths are the SDK.
@@ -358,7 +414,9 @@ fn entry_decorator(d: &Expr) -> Option<EntryKind> {
 /// What a registration method registers.
 fn entry_kind(method: &str) -> Option<EntryKind> {
     match method {
-        "tool" | "call_tool" | "registerTool" | "setRequestHandler" => Some(EntryKind::Tool),
+        "tool" | "call_tool" | "registerTool" | "setRequestHandler" | "add_tool" => {
+            Some(EntryKind::Tool)
+        }
         "resource" | "read_resource" | "registerResource" => Some(EntryKind::Resource),
         "prompt" | "get_prompt" | "registerPrompt" => Some(EntryKind::Prompt),
         _ => None,
@@ -526,5 +584,14 @@ fn collect_expr<'m>(expr: &'m Expr, out: &mut Vec<&'m Expr>) {
             | ExprKind::Null
             | ExprKind::Function(_) => {}
         }
+    }
+}
+
+/// The name an attribute chain starts from (`tools` in `tools.archive.extract`).
+fn root_of(expr: &Expr) -> Option<&str> {
+    match &expr.kind {
+        ExprKind::Name(n) => Some(n),
+        ExprKind::Attr(object, _) => root_of(object),
+        _ => None,
     }
 }

@@ -169,6 +169,42 @@ def overwritten(name: str) -> None:
     );
 }
 
+/// Allowlist checks joined by `or` before leaving prove both values; joined by `and`, a
+/// leave proves nothing (either one may be outside).
+#[test]
+fn python_guards_combined_with_or_and_and() {
+    let src = format!(
+        "{PY_HEAD}
+PLATFORMS = ('ec2', 'ecs')
+LANGUAGES = ('python', 'java')
+
+@mcp.tool()
+def either(platform: str, language: str) -> None:
+    if platform not in PLATFORMS or language not in LANGUAGES:
+        return
+    os.system('setup ' + platform + ' ' + language)
+
+@mcp.tool()
+def both(platform: str, language: str) -> None:
+    if platform not in PLATFORMS and language not in LANGUAGES:
+        return
+    os.system('setup ' + platform + ' ' + language)
+
+@mcp.tool()
+def inside(platform: str) -> None:
+    if platform in PLATFORMS and platform != 'ecs':
+        os.system('setup ' + platform)
+"
+    );
+    assert_eq!(
+        python(&src),
+        vec![
+            flow("both", "language", "os.system", &[]),
+            flow("both", "platform", "os.system", &[]),
+        ]
+    );
+}
+
 const TS_HEAD: &str = "import { exec, execSync } from \"node:child_process\";\nimport { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nconst server = new McpServer({ name: \"x\", version: \"1\" });\n";
 
 #[test]

@@ -29,6 +29,20 @@ pub enum EntryKind {
     Prompt,
     /// The low-level `call_tool` handler: its `arguments` mapping is the input.
     CallTool,
+    /// A web route next to the MCP server: its request is anyone's who can reach it.
+    Route,
+}
+
+impl From<crate::analyze::engine::EntryKind> for EntryKind {
+    fn from(kind: crate::analyze::engine::EntryKind) -> Self {
+        use crate::analyze::engine::EntryKind as E;
+        match kind {
+            E::Tool => EntryKind::Tool,
+            E::Resource => EntryKind::Resource,
+            E::Prompt => EntryKind::Prompt,
+            E::Route => EntryKind::Route,
+        }
+    }
 }
 
 impl EntryKind {
@@ -38,6 +52,7 @@ impl EntryKind {
             EntryKind::Resource => "resource template parameter",
             EntryKind::Prompt => "prompt argument",
             EntryKind::CallTool => "call_tool argument",
+            EntryKind::Route => "request parameter",
         }
     }
 }
@@ -748,6 +763,16 @@ pub fn analyze(
     // The caller fingerprints the file's findings once, after all analyzers and suppressions.
     // Templates of exported sinks, fingerprinted in one pass over the file.
     let mut exports = parsed.exports;
+    let mut external_calls = parsed.external_calls;
+    merge_engine_exports(
+        &parsed.engine,
+        lang,
+        ctx.rel_path,
+        project,
+        rules,
+        &mut exports,
+        &mut external_calls,
+    );
     let mut slots = Vec::new();
     let mut templates = Vec::new();
     for (f, function) in exports.iter().enumerate() {
@@ -766,7 +791,7 @@ pub fn analyze(
         }
     }
     outcome.exports = exports;
-    outcome.external_calls = parsed.external_calls;
+    outcome.external_calls = external_calls;
     outcome.reexports = parsed.reexports;
     outcome
 }
@@ -791,7 +816,6 @@ fn engine_finding(
     rule: &Rule,
     flow: &crate::analyze::engine::Flow,
 ) -> Option<(Severity, Confidence, crate::finding::Finding)> {
-    use crate::analyze::engine::EntryKind;
     let min_source = rule.call().map_or(MinSource::Any, |c| c.min_source);
     let (severity, confidence) = if flow.traced {
         (rule.severity, Confidence::High)
@@ -804,13 +828,9 @@ fn engine_finding(
     } else {
         return None;
     };
-    let who = match flow.kind {
-        Some(EntryKind::Tool) => "tool parameter",
-        Some(EntryKind::Resource) => "resource template parameter",
-        Some(EntryKind::Prompt) => "prompt argument",
-        Some(EntryKind::Route) => "request parameter",
-        None => "parameter",
-    };
+    let who = flow
+        .kind
+        .map_or("parameter", |kind| EntryKind::from(kind).describe());
     let mut source = format!("{who} `{}` of `{}`", flow.param, flow.entry);
     let helpers = (!flow.through.is_empty()).then(|| {
         flow.through
@@ -839,6 +859,151 @@ fn engine_finding(
         },
     ];
     Some((severity, confidence, finding))
+}
+
+/// How the cross-file pass names another module's function that `to` calls, when that module
+/// is part of the project: a relative or project module for Python (`.archive.extract`,
+/// `tools.archive.extract`), the imported file's path for JavaScript (`src/tools/exec.run`).
+fn external_callee(
+    to: &crate::analyze::engine::External,
+    lang: Language,
+    rel_path: &str,
+    project: &ProjectModules,
+) -> Option<String> {
+    let module = match lang {
+        Language::Python if to.module.starts_with('.') || project.contains(&to.module) => {
+            to.module.clone()
+        }
+        Language::TypeScript | Language::JavaScript => {
+            crate::analyze::cross_file::js_import_target(rel_path, &to.module)?
+        }
+        _ => return None,
+    };
+    Some(format!("{module}.{}", to.member))
+}
+
+/// The argument an `External` names, as position and keyword.
+fn external_arg(to: &crate::analyze::engine::External) -> (Option<usize>, Option<String>) {
+    use crate::analyze::engine::ArgSel;
+    match &to.at {
+        ArgSel::Position(p) => (Some(*p), None),
+        ArgSel::Keyword(k) => (None, Some(k.clone())),
+        ArgSel::Receiver => (None, None),
+    }
+}
+
+/// The IR engine's summaries of public functions and its entry points' calls into other
+/// modules, added to the per-language engine's: the cross-file pass follows both.
+fn merge_engine_exports(
+    analysis: &crate::analyze::engine::Analysis,
+    lang: Language,
+    rel_path: &str,
+    project: &ProjectModules,
+    rules: &RuleSet,
+    exports: &mut Vec<ExportedFunction>,
+    calls: &mut Vec<ExternalCall>,
+) {
+    for passed in &analysis.calls {
+        let Some(callee) = external_callee(&passed.to, lang, rel_path, project) else {
+            continue;
+        };
+        let (position, keyword) = external_arg(&passed.to);
+        calls.push(ExternalCall {
+            callee,
+            args: vec![ExternalArg {
+                position,
+                keyword,
+                taints: vec![ExternalTaint {
+                    function: passed.entry.clone(),
+                    param: passed.param.clone(),
+                    kind: FnKind::Entry(passed.kind.into()),
+                    via: None,
+                    sanitizers: Vec::new(),
+                    through: passed.through.clone(),
+                }],
+            }],
+        });
+    }
+    // A handler defined in another module: every parameter it has is the caller's.
+    for entry in &analysis.imported_entries {
+        let to = crate::analyze::engine::External {
+            module: entry.module.clone(),
+            member: entry.member.clone(),
+            at: crate::analyze::engine::ArgSel::Position(0),
+        };
+        let Some(callee) = external_callee(&to, lang, rel_path, project) else {
+            continue;
+        };
+        let taint = ExternalTaint {
+            function: entry.name.clone().unwrap_or_else(|| entry.member.clone()),
+            param: crate::analyze::cross_file::ANY_PARAM.to_string(),
+            kind: FnKind::Entry(entry.kind.into()),
+            via: None,
+            sanitizers: Vec::new(),
+            through: Vec::new(),
+        };
+        calls.push(ExternalCall {
+            callee,
+            args: (0..crate::analyze::cross_file::HANDLER_PARAMS)
+                .map(|p| ExternalArg {
+                    position: Some(p),
+                    keyword: None,
+                    taints: vec![taint.clone()],
+                })
+                .collect(),
+        });
+    }
+    for export in &analysis.exports {
+        let index = match exports.iter().position(|e| e.name == export.name) {
+            Some(i) => i,
+            None => {
+                exports.push(ExportedFunction {
+                    name: export.name.clone(),
+                    params: export.params.clone(),
+                    sinks: Vec::new(),
+                    forwards: Vec::new(),
+                });
+                exports.len() - 1
+            }
+        };
+        let Some(target) = exports.get_mut(index) else {
+            continue;
+        };
+        for (param, rule_id, sink_callee, span, through) in &export.sinks {
+            let Some(rule) = rules.rules().iter().position(|r| r.id == *rule_id) else {
+                continue;
+            };
+            let known = target
+                .sinks
+                .iter()
+                .any(|s| s.param == *param && s.rule == rule && s.span == *span);
+            if !known {
+                target.sinks.push(ExportedSink {
+                    param: *param,
+                    rule,
+                    callee: sink_callee.clone(),
+                    span: *span,
+                    via: None,
+                    sanitizers: Vec::new(),
+                    through: through.clone(),
+                    template: None,
+                });
+            }
+        }
+        for (param, to, through) in &export.forwards {
+            let Some(callee) = external_callee(to, lang, rel_path, project) else {
+                continue;
+            };
+            let (position, keyword) = external_arg(to);
+            target.forwards.push(Forward {
+                param: *param,
+                callee,
+                position,
+                keyword,
+                through: through.clone(),
+            });
+        }
+    }
 }
 
 /// Why a file could not be parsed at all.
@@ -999,6 +1164,19 @@ pub struct ExportedFunction {
     pub name: String,
     pub params: Vec<String>,
     pub sinks: Vec<ExportedSink>,
+    /// Parameters passed on to functions of third modules, for the next hop.
+    pub forwards: Vec<Forward>,
+}
+
+/// "Parameter `param` is passed to `callee` (another module's function) as this argument."
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Forward {
+    pub param: usize,
+    /// As `ExternalCall::callee` spells it.
+    pub callee: String,
+    pub position: Option<usize>,
+    pub keyword: Option<String>,
+    pub through: Vec<String>,
 }
 
 /// What a front end found in one file.
@@ -1173,6 +1351,7 @@ fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<cra
                 EntryKind::Resource => "resource",
                 EntryKind::Prompt => "prompt",
                 EntryKind::CallTool => "call_tool",
+                EntryKind::Route => "route",
             };
             Tool {
                 kind: kind.to_string(),

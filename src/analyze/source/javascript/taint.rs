@@ -495,6 +495,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 name: f.name.to_string(),
                 params: f.params.iter().map(|p| self.text(*p).to_string()).collect(),
                 sinks: summary.sinks.iter().map(SummarySink::exported).collect(),
+                forwards: Vec::new(),
             });
         }
         out

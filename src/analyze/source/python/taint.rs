@@ -218,6 +218,7 @@ impl<'m, 't> Analyzer<'m, 't> {
                 name: def.qualified.clone(),
                 params: def.params.iter().map(|p| p.name.clone()).collect(),
                 sinks: summary.sinks.iter().map(SummarySink::exported).collect(),
+                forwards: Vec::new(),
             })
             .collect();
         ModuleResult {
