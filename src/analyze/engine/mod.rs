@@ -10,6 +10,7 @@
 //! constructors that store an argument, and methods that read it later, follow.
 
 mod conditions;
+mod guards;
 mod resolve;
 mod taint;
 
@@ -506,6 +507,8 @@ struct Env {
     classes: BTreeMap<String, usize>,
     /// The function being walked: names of functions nested in it or its parents resolve.
     scope: FuncId,
+    /// `x` -> `y` when `x` was computed from `y` alone (`host = urlparse(url).hostname`).
+    derived: BTreeMap<String, String>,
 }
 
 impl Env {
@@ -521,6 +524,8 @@ impl Env {
         for (name, class) in &other.classes {
             self.classes.entry(name.clone()).or_insert(*class);
         }
+        // A derivation holds after a join only if both paths made it.
+        self.derived.retain(|k, v| other.derived.get(k) == Some(v));
     }
 }
 
@@ -667,6 +672,16 @@ impl<'m> Engine<'m> {
                 for target in targets {
                     self.assign(target, &taint, class, op.is_some(), env);
                 }
+                if let [Target::Name(x, _)] = targets.as_slice() {
+                    match guards::derived_from(value, &env.vars).filter(|y| *y != x) {
+                        Some(y) if op.is_none() => {
+                            env.derived.insert(x.clone(), y.to_string());
+                        }
+                        _ => {
+                            env.derived.remove(x);
+                        }
+                    }
+                }
                 false
             }
             Stmt::Expr(e) => {
@@ -697,7 +712,7 @@ impl<'m> Engine<'m> {
                 ..
             } => {
                 self.eval(cond, env, walk);
-                let (clean_then, clean_else) = guards(cond);
+                let (clean_then, clean_else) = guards::proofs(cond, self.names);
                 let mut then_env = env.clone();
                 clean(&mut then_env, &clean_then);
                 let then_leaves = self.block(then, &mut then_env, walk);
@@ -741,15 +756,31 @@ impl<'m> Engine<'m> {
                 finally,
                 ..
             } => {
+                // After the statement: the body ran to its end, or a handler that does not
+                // leave ran (from the state before the body, the approximation of where the
+                // body failed).
                 let mut tried = env.clone();
-                self.block(body, &mut tried, walk);
-                env.join(&tried);
+                let mut after = (!self.block(body, &mut tried, walk)).then_some(tried);
                 for handler in handlers {
                     let mut inner = env.clone();
-                    self.block(&handler.body, &mut inner, walk);
-                    env.join(&inner);
+                    if self.block(&handler.body, &mut inner, walk) {
+                        continue;
+                    }
+                    match &mut after {
+                        Some(state) => state.join(&inner),
+                        None => after = Some(inner),
+                    }
                 }
-                self.block(finally, env, walk)
+                match after {
+                    Some(state) => {
+                        *env = state;
+                        self.block(finally, env, walk)
+                    }
+                    None => {
+                        self.block(finally, env, walk);
+                        true
+                    }
+                }
             }
             Stmt::With { items, body, .. } => {
                 for (value, target) in items {
@@ -1300,94 +1331,25 @@ fn root_name(expr: &Expr) -> Option<&str> {
     }
 }
 
-/// What a guard proves of a variable, and the label that says so.
-type Proof = (String, &'static str);
-
-/// The variables a guard proved safe, each labelled with what it proved.
-fn clean(env: &mut Env, proofs: &[Proof]) {
-    for (name, label) in proofs {
-        if let Some(t) = env.vars.get_mut(name) {
-            t.label(label);
-        }
-    }
-}
-
-/// What a condition proves: (in the branch where it holds, in the other branch).
-/// Allowlists count with their true polarity (`x in ALLOWED`, `ALLOWED.includes(x)`,
-/// `x == "lit"`); a denylist (`x == "bad"` then leave) proves nothing about the rest. A prefix
-/// check against a directory *with* its separator (`p.startsWith(root + path.sep)`,
-/// `p.is_relative_to(root)`) is containment; without one it proves nothing (and is a finding
-/// of its own rule).
-fn guards(cond: &Expr) -> (Vec<Proof>, Vec<Proof>) {
-    let allow = |x: &String| vec![(x.clone(), taint::ALLOWLIST)];
-    match &cond.kind {
-        ExprKind::Compare(pairs, first) => match (pairs.as_slice(), &first.kind) {
-            ([(op, _)], ExprKind::Name(x)) if op == "in" => (allow(x), Vec::new()),
-            ([(op, _)], ExprKind::Name(x)) if op == "not in" => (Vec::new(), allow(x)),
-            ([(op, rhs)], ExprKind::Name(x)) if is_literal(rhs) => match op.as_str() {
-                "==" | "===" | "is" => (allow(x), Vec::new()),
-                "!=" | "!==" | "is not" => (Vec::new(), allow(x)),
-                _ => (Vec::new(), Vec::new()),
-            },
-            _ => (Vec::new(), Vec::new()),
-        },
-        ExprKind::Call { callee, args, .. } => match (&callee.kind, args.as_slice()) {
-            (ExprKind::Attr(_, method), [arg]) if method == "includes" || method == "has" => {
-                match &arg.value.kind {
-                    ExprKind::Name(x) => (allow(x), Vec::new()),
-                    _ => (Vec::new(), Vec::new()),
-                }
+/// The variables a guard proved safe, each labelled with what it proved; a proof that
+/// carries over to what a value was derived from labels that too (`host =
+/// urlparse(url).hostname`: a checked host is a checked URL).
+fn clean(env: &mut Env, proofs: &[guards::Proof]) {
+    for proof in proofs {
+        let mut name = proof.name.clone();
+        for _ in 0..guards::MAX_DERIVATION {
+            if let Some(t) = env.vars.get_mut(&name) {
+                t.label(proof.label);
             }
-            (ExprKind::Attr(object, method), [arg])
-                if (method == "startsWith" || method == "startswith")
-                    && ends_with_separator(&arg.value)
-                    || method == "is_relative_to" =>
-            {
-                match root_name(object) {
-                    Some(x) => (vec![(x.to_string(), taint::PATH_CONTAINMENT)], Vec::new()),
-                    None => (Vec::new(), Vec::new()),
-                }
+            if !proof.carries_over {
+                break;
             }
-            _ => (Vec::new(), Vec::new()),
-        },
-        ExprKind::Unary(op, inner) if op == "not" || op == "!" => {
-            let (t, e) = guards(inner);
-            (e, t)
+            match env.derived.get(&name) {
+                Some(from) => name = from.clone(),
+                None => break,
+            }
         }
-        // `a or b` is false only when both are: the other branch has both proofs; and `a
-        // and b` is true only when both are.
-        ExprKind::Binary(op, a, b) if op == "or" || op == "||" => {
-            let (_, mut otherwise) = guards(a);
-            otherwise.extend(guards(b).1);
-            (Vec::new(), otherwise)
-        }
-        ExprKind::Binary(op, a, b) if op == "and" || op == "&&" => {
-            let (mut then, _) = guards(a);
-            then.extend(guards(b).0);
-            (then, Vec::new())
-        }
-        _ => (Vec::new(), Vec::new()),
     }
-}
-
-/// `root + path.sep`, `root + "/"`, `` `${root}/` ``, `str(root) + os.sep`.
-fn ends_with_separator(expr: &Expr) -> bool {
-    match &expr.kind {
-        ExprKind::Binary(op, _, right) if op == "+" => ends_with_separator(right),
-        ExprKind::Str(s) => s.ends_with('/') || s.ends_with('\\'),
-        ExprKind::Attr(_, attr) => attr == "sep",
-        ExprKind::Template(parts) => {
-            matches!(parts.last(), Some(TemplatePart::Text(t)) if t.ends_with('/'))
-        }
-        _ => false,
-    }
-}
-
-fn is_literal(expr: &Expr) -> bool {
-    matches!(
-        expr.kind,
-        ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_)
-    )
 }
 
 #[cfg(test)]

@@ -248,7 +248,10 @@ impl Names {
     pub fn entries(&self, module: &Module) -> (Vec<Entry>, Vec<ImportedEntry>) {
         let mut found: BTreeMap<FuncId, Entry> = BTreeMap::new();
         let mut imported = Vec::new();
-        let mut add = |func: FuncId, kind: EntryKind, name: Option<String>| {
+        let add = |found: &mut BTreeMap<FuncId, Entry>,
+                   func: FuncId,
+                   kind: EntryKind,
+                   name: Option<String>| {
             found.insert(
                 func,
                 Entry {
@@ -270,9 +273,9 @@ impl Names {
                     ExprKind::Call { args, .. } => registered_name(args),
                     _ => None,
                 };
-                add(id, kind, name);
+                add(&mut found, id, kind, name);
             } else if let Some(route) = f.decorators.iter().find_map(route_of) {
-                add(id, EntryKind::Route, Some(route));
+                add(&mut found, id, EntryKind::Route, Some(route));
             }
         }
         // Registered handlers (`server.tool("x", schema, handler)`,
@@ -313,7 +316,16 @@ impl Names {
             });
             let name = route.or_else(|| registered_name(named_by));
             if let Some(id) = handler {
-                add(id, kind, name);
+                add(&mut found, id, kind, name);
+                // Properties the schema declares as numbers or booleans carry no text.
+                let numbers = schema_numbers(args);
+                if let (Some(entry), Some(f)) = (found.get_mut(&id), module.functions.get(id)) {
+                    entry.params.retain(|&i| {
+                        f.params
+                            .get(i)
+                            .is_none_or(|p| !numbers.contains(p.name.as_str()))
+                    });
+                }
             } else if let Some((module, member)) = args
                 .iter()
                 .rev()
@@ -446,6 +458,57 @@ pub enum EntryKind {
 
 /// The parameters an entry point's caller chooses: all but the receiver and the framework's
 /// injected context.
+/// The properties a registration's schema declares as numbers or booleans (`{ limit:
+/// z.number().int() }`, also inside `inputSchema`).
+fn schema_numbers(args: &[crate::analyze::ir::Arg]) -> BTreeSet<&str> {
+    let mut out = BTreeSet::new();
+    for arg in args {
+        collect_numbers(&arg.value, 0, &mut out);
+    }
+    out
+}
+
+fn collect_numbers<'e>(schema: &'e Expr, depth: usize, out: &mut BTreeSet<&'e str>) {
+    let ExprKind::Dict(entries) = &schema.kind else {
+        return;
+    };
+    for (key, value) in entries {
+        let key = match key.as_ref().map(|k| &k.kind) {
+            Some(ExprKind::Str(k) | ExprKind::Name(k)) => k.as_str(),
+            _ => continue,
+        };
+        if matches!(value.kind, ExprKind::Dict(_)) && depth < 2 {
+            collect_numbers(value, depth + 1, out);
+        } else if zod_type(value).is_some_and(|t| matches!(t, "number" | "boolean" | "bigint")) {
+            out.insert(key);
+        }
+    }
+}
+
+/// The zod type a schema expression starts from: `number` for `z.number().int().max(9)`
+/// and `z.coerce.number()`.
+fn zod_type(expr: &Expr) -> Option<&str> {
+    let mut at = expr;
+    for _ in 0..32 {
+        let ExprKind::Call { callee, .. } = &at.kind else {
+            return None;
+        };
+        let ExprKind::Attr(inner, method) = &callee.kind else {
+            return None;
+        };
+        match &inner.kind {
+            ExprKind::Name(z) if z == "z" => return Some(method),
+            ExprKind::Attr(base, coerce)
+                if coerce == "coerce" && matches!(&base.kind, ExprKind::Name(z) if z == "z") =>
+            {
+                return Some(method);
+            }
+            _ => at = inner,
+        }
+    }
+    None
+}
+
 fn chosen_params(module: &Module, id: FuncId) -> BTreeSet<usize> {
     let Some(f) = module.functions.get(id) else {
         return BTreeSet::new();

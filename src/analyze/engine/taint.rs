@@ -21,6 +21,15 @@ pub(super) const PATH_CONTAINMENT: &str = "path-containment";
 /// A value placed in a URL after its host (`https://api.x.com/${id}`, `${BASE}/items/${id}`):
 /// it cannot move the request to another host.
 pub(super) const FIXED_HOST: &str = "fixed-host";
+/// A URL whose scheme was checked against a fixed set (`https:` only).
+pub(super) const SCHEME_CHECK: &str = "scheme-check";
+/// A value checked not to start with `-` (it cannot be read as an option).
+pub(super) const OPTION_CHECK: &str = "option-check";
+/// A path checked with a string prefix and no separator (`p.startsWith(root)`): a flawed
+/// containment check, reported by its own rule rather than as a traversal.
+pub(super) const PREFIX_CHECK: &str = "prefix-check";
+/// A file or value whose size was checked against a limit.
+pub(super) const BOUNDED: &str = "bounded";
 /// A number-typed parameter: clean for every rule in the model (none is about numbers yet).
 pub(super) const NUMERIC: &str = "numeric";
 

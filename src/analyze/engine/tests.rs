@@ -551,3 +551,81 @@ def run(cmd: str):
     );
     assert_eq!(python(&py), vec![flow("GET /run", "cmd", "os.system", &[])]);
 }
+
+/// Checks of what a value was derived from, with their polarity: a host checked on the parsed
+/// URL, a scheme checked inside a `try` whose handler leaves, an address checked not to be
+/// internal, a file's size checked before reading it, a value checked not to start with `-`,
+/// an anchored pattern, a number in the schema. Each has an unchecked twin that reports.
+#[test]
+fn checks_on_derived_values_and_their_polarity() {
+    let ts = format!(
+        "{TS_HEAD}
+import open from \"open\";
+import fs from \"node:fs/promises\";
+import {{ execFile }} from \"node:child_process\";
+const HOSTS = new Set([\"api.example.com\"]);
+server.tool(\"get\", {{ url: z.string() }}, async ({{ url }}) => {{
+  const parsed = new URL(url);
+  if (!HOSTS.has(parsed.hostname)) throw new Error(\"host\");
+  return fetch(parsed);
+}});
+server.tool(\"get_any\", {{ url: z.string() }}, async ({{ url }}) => fetch(url));
+server.tool(\"show\", {{ url: z.string() }}, async ({{ url }}) => {{
+  try {{
+    if (![\"https:\"].includes(new URL(url).protocol)) return;
+  }} catch {{
+    return;
+  }}
+  await open(url);
+}});
+server.tool(\"show_any\", {{ url: z.string() }}, async ({{ url }}) => {{
+  try {{
+    new URL(url);
+  }} catch {{
+    console.error(\"bad url\");
+  }}
+  await open(url);
+}});
+server.tool(\"read\", {{ name: z.string() }}, async ({{ name }}) => {{
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(\"name\");
+  const file = `/var/log/${{name}}.log`;
+  const stats = await fs.stat(file);
+  if (stats.size > 1000000) throw new Error(\"too large\");
+  return fs.readFile(file, \"utf8\");
+}});
+server.tool(\"show_ref\", {{ rev: z.string(), count: z.number().int() }}, async ({{ rev, count }}) => {{
+  if (rev.startsWith(\"-\")) throw new Error(\"option\");
+  execFile(\"git\", [\"log\", \"-n\", String(count), rev]);
+}});
+"
+    );
+    assert_eq!(
+        with_rules(&ts, crate::rules::Language::TypeScript),
+        vec![("ts-open-url".to_string(), 29), ("ts-ssrf".to_string(), 14)]
+    );
+    let py = format!(
+        "{PY_HEAD}
+import ipaddress
+import socket
+import requests
+from urllib.parse import urlparse
+
+@mcp.tool()
+def fetch_public(url: str) -> str:
+    host = urlparse(url).hostname
+    address = ipaddress.ip_address(socket.gethostbyname(host))
+    if address.is_private or address.is_loopback:
+        raise ValueError('internal')
+    return requests.get(url, timeout=10).text
+
+@mcp.tool()
+def fetch_any(url: str) -> str:
+    host = urlparse(url).hostname
+    return requests.get(url, timeout=10).text
+"
+    );
+    assert_eq!(
+        with_rules(&py, crate::rules::Language::Python),
+        vec![("python-ssrf".to_string(), 23)]
+    );
+}

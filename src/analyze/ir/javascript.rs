@@ -821,6 +821,8 @@ impl<'s> Lowering<'s> {
             "false" => ExprKind::Bool(false),
             "null" | "undefined" => ExprKind::Null,
             "number" => ExprKind::Number(self.text_of(node)),
+            // A regular expression literal is a constant; guards read its text.
+            "regex" => ExprKind::Str(self.text_of(node)),
             "string" => ExprKind::Str(self.string_value(node)),
             "template_string" => {
                 let mut parts = Vec::new();

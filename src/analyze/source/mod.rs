@@ -697,9 +697,6 @@ pub fn analyze(
     // from a tool beats the same sink graded as a public function's parameter.
     let mut best: HashMap<(usize, usize, usize), (Severity, Confidence, crate::finding::Finding)> =
         HashMap::new();
-    // Sinks the per-language engine saw only constant or checked values reach: until the IR
-    // engine knows every guard the old ones know, it does not overrule them there.
-    let mut proven_safe = std::collections::HashSet::new();
     for hit in &parsed.hits {
         let Some(rule) = rules.rules().get(hit.rule) else {
             continue;
@@ -708,9 +705,6 @@ pub fn analyze(
             continue;
         }
         let Some((severity, confidence, why)) = grade(rule, &hit.hit) else {
-            if matches!(hit.hit, Hit::Value(Flow::Constant | Flow::Safe)) {
-                proven_safe.insert((hit.span.start_row, hit.span.start_byte_col, hit.rule));
-            }
             continue;
         };
         let message = format!("{}{why}", rule.message.replace("{callee}", &hit.callee));
@@ -742,9 +736,6 @@ pub fn analyze(
             continue;
         };
         let key = (flow.at.start_row, flow.at.start_byte_col, index);
-        if proven_safe.contains(&key) {
-            continue;
-        }
         let better = best
             .get(&key)
             .is_none_or(|(s, c, _)| (severity, confidence) > (*s, *c));
