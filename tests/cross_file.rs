@@ -553,3 +553,57 @@ export const runScript = async ({ script }: { script: string }) => {
         ]
     );
 }
+
+/// A dispatch table of handlers imported from other modules, looked up by the tool name in
+/// the low-level `CallTool` handler (issue 20).
+#[test]
+fn dispatch_tables_of_imported_handlers_are_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "src/index.ts",
+        r#"import { CallToolRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { readNote } from "./tools/notes.js";
+import { version } from "./tools/version.js";
+
+const handlers = { read_note: readNote, version };
+
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  const handler = handlers[request.params.name];
+  return handler(request.params.arguments);
+});
+"#,
+    );
+    write(
+        dir.path(),
+        "src/tools/notes.ts",
+        r#"import { readFileSync } from "node:fs";
+
+export function readNote(args: { name: string }) {
+  return readFileSync(`/srv/notes/${args.name}`, "utf8");
+}
+"#,
+    );
+    write(
+        dir.path(),
+        "src/tools/version.ts",
+        r#"export function version() {
+  return "1.0";
+}
+"#,
+    );
+    let found: Vec<Found> = scan(dir.path())
+        .into_iter()
+        .filter(|f| f.0 != "ts-unbounded-read")
+        .collect();
+    assert_eq!(
+        found,
+        [at(
+            "ts-path-traversal",
+            "src/tools/notes.ts",
+            4,
+            "high",
+            "high"
+        )]
+    );
+}

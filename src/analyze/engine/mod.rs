@@ -509,6 +509,8 @@ struct Env {
     scope: FuncId,
     /// `x` -> `y` when `x` was computed from `y` alone (`host = urlparse(url).hostname`).
     derived: BTreeMap<String, String>,
+    /// Variables holding a handler looked up in a dispatch table -> the table.
+    handlers: BTreeMap<String, String>,
 }
 
 impl Env {
@@ -524,8 +526,10 @@ impl Env {
         for (name, class) in &other.classes {
             self.classes.entry(name.clone()).or_insert(*class);
         }
-        // A derivation holds after a join only if both paths made it.
+        // A derivation or a table lookup holds after a join only if both paths made it.
         self.derived.retain(|k, v| other.derived.get(k) == Some(v));
+        self.handlers
+            .retain(|k, v| other.handlers.get(k) == Some(v));
     }
 }
 
@@ -550,6 +554,15 @@ impl Walk {
 }
 
 impl<'m> Engine<'m> {
+    /// The dispatch table a callee looks its function up in.
+    fn dispatch_table(&self, callee: &Expr, env: &Env) -> Option<&'m [Expr]> {
+        let table = match &callee.kind {
+            ExprKind::Name(h) => env.handlers.get(h)?.as_str(),
+            _ => table_lookup(callee)?,
+        };
+        self.names.table(table)
+    }
+
     /// The number of an imported call's argument; `None` past `MAX_EXTERNALS`.
     fn external(&mut self, external: External) -> Option<usize> {
         if let Some(&id) = self.external_ids.get(&external) {
@@ -673,6 +686,14 @@ impl<'m> Engine<'m> {
                     self.assign(target, &taint, class, op.is_some(), env);
                 }
                 if let [Target::Name(x, _)] = targets.as_slice() {
+                    match table_lookup(value).filter(|t| self.names.table(t).is_some()) {
+                        Some(table) => {
+                            env.handlers.insert(x.clone(), table.to_string());
+                        }
+                        None => {
+                            env.handlers.remove(x);
+                        }
+                    }
                     match guards::derived_from(value, &env.vars).filter(|y| *y != x) {
                         Some(y) if op.is_none() => {
                             env.derived.insert(x.clone(), y.to_string());
@@ -1006,6 +1027,17 @@ impl<'m> Engine<'m> {
         env: &mut Env,
         walk: &mut Walk,
     ) -> Taint {
+        // A handler looked up in a dispatch table (`HANDLERS[name](args)`, `h =
+        // handlers.get(name); h(args)`): a call of each handler the table holds.
+        if let Some(table) = self.dispatch_table(callee, env) {
+            let handlers = table.to_vec();
+            let mut out = Taint::new();
+            for handler in &handlers {
+                let t = self.call(call, handler, args, env, walk);
+                out.extend(t);
+            }
+            return out;
+        }
         let arg_taints: Vec<Taint> = args
             .iter()
             .map(|a| self.eval(&a.value, env, walk))
@@ -1282,6 +1314,25 @@ impl<'m> Engine<'m> {
             all.label(taint::ALLOWLIST);
         }
         all
+    }
+}
+
+/// The table a lookup reads: `T[k]`, `T.get(k)`, `T.get(k, default)`, awaited or not.
+fn table_lookup(expr: &Expr) -> Option<&str> {
+    match &expr.kind {
+        ExprKind::Index(object, _) => match &object.kind {
+            ExprKind::Name(t) => Some(t),
+            _ => None,
+        },
+        ExprKind::Call { callee, .. } => match &callee.kind {
+            ExprKind::Attr(object, method) if method == "get" => match &object.kind {
+                ExprKind::Name(t) => Some(t),
+                _ => None,
+            },
+            _ => None,
+        },
+        ExprKind::Await(inner) => table_lookup(inner),
+        _ => None,
     }
 }
 

@@ -36,6 +36,8 @@ pub(super) struct Names {
     /// Module-level function names and qualified names -> function.
     functions: HashMap<String, FuncId>,
     classes: HashMap<String, usize>,
+    /// Module-level dispatch tables (`HANDLERS = {"read": handle_read}`) -> the handlers.
+    tables: HashMap<String, Vec<Expr>>,
 }
 
 impl Names {
@@ -63,6 +65,7 @@ impl Names {
             aliases: HashMap::new(),
             functions,
             classes,
+            tables: HashMap::new(),
         };
         // In order, so an alias of an alias resolves.
         let top = module.functions.first().map_or(&[][..], |f| &f.body[..]);
@@ -79,6 +82,20 @@ impl Names {
             let [crate::analyze::ir::Target::Name(local, _)] = targets.as_slice() else {
                 continue;
             };
+            if let ExprKind::Dict(entries) = &value.kind {
+                let handlers: Vec<Expr> = entries
+                    .iter()
+                    .filter(|(key, _)| key.is_some())
+                    .map(|(_, v)| v)
+                    .filter(|v| matches!(v.kind, ExprKind::Name(_) | ExprKind::Attr(..)))
+                    .cloned()
+                    .collect();
+                // A table of handlers: every value names a function.
+                if !handlers.is_empty() && handlers.len() == entries.len() {
+                    names.tables.insert(local.clone(), handlers);
+                }
+                continue;
+            }
             let aliased = match &value.kind {
                 ExprKind::Name(_) | ExprKind::Attr(..) => names.canonical(value),
                 ExprKind::Call { callee, args, .. } => {
@@ -120,6 +137,11 @@ impl Names {
             }
             _ => None,
         }
+    }
+
+    /// The handlers of a dispatch table, if `name` is one.
+    pub fn table(&self, name: &str) -> Option<&[Expr]> {
+        self.tables.get(name).map(Vec::as_slice)
     }
 
     pub fn class_named(&self, name: &str) -> Option<usize> {
@@ -383,6 +405,10 @@ fn registered_name(args: &[crate::analyze::ir::Arg]) -> Option<String> {
     let first = args.iter().find(|a| a.keyword.is_none());
     match named.or(first).map(|a| &a.value.kind) {
         Some(ExprKind::Str(s)) => Some(s.clone()),
+        // `setRequestHandler(CallToolRequestSchema, ...)`: named by its schema.
+        Some(ExprKind::Name(schema) | ExprKind::Attr(_, schema)) if schema.ends_with("Schema") => {
+            Some(schema.clone())
+        }
         _ => None,
     }
 }

@@ -629,3 +629,55 @@ def fetch_any(url: str) -> str:
         vec![("python-ssrf".to_string(), 23)]
     );
 }
+
+/// Handlers looked up in a dispatch table by the tool name, indexed or through a variable:
+/// each handler the table holds is called with the arguments.
+#[test]
+fn dispatch_tables_call_every_handler_they_hold() {
+    let py = format!(
+        "{PY_HEAD}
+def run_status(args):
+    return sp.run('git status ' + args['path'], shell=True)
+
+def run_log(args):
+    os.system('git log ' + args['ref'])
+
+def show_version(args):
+    return sp.run('git --version', shell=True)
+
+HANDLERS = {{'status': run_status, 'log': run_log, 'version': show_version}}
+
+@server.call_tool()
+async def call_tool(name: str, arguments: dict):
+    handler = HANDLERS.get(name)
+    return handler(arguments)
+"
+    );
+    assert_eq!(
+        python(&py),
+        vec![
+            flow("call_tool", "arguments", "os.system", &["run_log"]),
+            flow("call_tool", "arguments", "subprocess.run", &["run_status"]),
+        ]
+    );
+    let ts = format!(
+        "{TS_HEAD}
+function runScript(args: any) {{
+  return execSync(`sh -c '${{args.script}}'`);
+}}
+const handlers: Record<string, (a: any) => unknown> = {{ run_script: runScript }};
+server.setRequestHandler(CallToolRequestSchema, async (request) => {{
+  return handlers[request.params.name](request.params.arguments);
+}});
+"
+    );
+    assert_eq!(
+        typescript(&ts),
+        vec![flow(
+            "CallToolRequestSchema",
+            "request",
+            "child_process.execSync",
+            &["runScript"]
+        )]
+    );
+}
