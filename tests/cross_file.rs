@@ -607,3 +607,51 @@ export function readNote(args: { name: string }) {
         )]
     );
 }
+
+/// A finding reached from another module carries its path: the tool's parameter in the
+/// calling module, the functions on the way, the sink (SARIF `codeFlows`).
+#[test]
+fn cross_module_findings_carry_their_trace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "src/index.ts",
+        r#"import { deploy } from "./tools/deploy.js";
+import { z } from "zod";
+
+server.tool("deploy", { branch: z.string() }, async ({ branch }) => {
+  return { content: [{ type: "text", text: deploy(branch) }] };
+});
+"#,
+    );
+    write(
+        dir.path(),
+        "src/tools/deploy.ts",
+        r#"import { execSync } from "node:child_process";
+
+export function deploy(branch: string): string {
+  return execSync(`git checkout ${branch}`, { timeout: 60_000 }).toString();
+}
+"#,
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .expect("run mcpgate");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let finding = &doc["findings"][0];
+    assert_eq!(finding["rule_id"], "ts-command-injection");
+    assert_eq!(finding["severity"], "high");
+    let trace = &finding["trace"];
+    assert_eq!(trace[0]["location"]["path"], "src/index.ts");
+    assert_eq!(trace[0]["location"]["start_line"], 4);
+    assert_eq!(
+        trace[0]["message"],
+        "tool parameter `branch` of `deploy`, passed through `deploy.deploy()`"
+    );
+    assert_eq!(trace[1]["location"]["path"], "src/tools/deploy.ts");
+    assert_eq!(trace[1]["location"]["start_line"], 4);
+    assert_eq!(trace[1]["message"], "reaches `execSync`");
+}

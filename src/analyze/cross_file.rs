@@ -250,9 +250,48 @@ fn findings_for_call(
         finding.severity = severity;
         finding.confidence = confidence;
         finding.message = format!("{}{why}", template.message);
+        finding.trace = trace(call, callee, sink, target, &finding);
         out.push(finding);
     }
     out
+}
+
+/// The path a reviewer follows (SARIF `codeFlows`): the entry point's parameter in the
+/// calling module, the modules' functions the value passed through, the sink.
+fn trace(
+    call: &ExternalCall,
+    callee: &ExportedFunction,
+    sink: &super::source::ExportedSink,
+    target: &str,
+    finding: &Finding,
+) -> Vec<crate::finding::TraceStep> {
+    let param_name = callee.params.get(sink.param).map(String::as_str);
+    let Some((taint, source)) = passed_to(call, sink.param, param_name)
+        .flat_map(|a| a.taints.iter())
+        .find_map(|t| t.source.clone().map(|s| (t, s)))
+    else {
+        return Vec::new();
+    };
+    let mut message = taint.describe();
+    let module = short_name(target);
+    let mut helpers: Vec<&String> = taint.through.iter().collect();
+    helpers.push(&module);
+    helpers.extend(&sink.through);
+    helpers.truncate(super::source::MAX_THROUGH);
+    if !helpers.is_empty() {
+        let list: Vec<String> = helpers.iter().map(|h| format!("`{h}()`")).collect();
+        message.push_str(&format!(", passed through {}", list.join(", ")));
+    }
+    vec![
+        crate::finding::TraceStep {
+            location: source,
+            message,
+        },
+        crate::finding::TraceStep {
+            location: finding.location.clone(),
+            message: format!("reaches `{}`", sink.callee),
+        },
+    ]
 }
 
 /// Extensions of JavaScript and TypeScript modules: an import of `./x.js` finds `x.ts`.

@@ -4,9 +4,8 @@
 //! a denylist (`x == "bad"` then leave) proves nothing about the rest.
 
 use super::resolve::Names;
-use super::taint::{self, Taint};
+use super::taint;
 use crate::analyze::ir::{Expr, ExprKind, TemplatePart};
-use std::collections::BTreeMap;
 
 /// How many derivations (`address` from `host` from `url`) a proof carries over.
 pub(super) const MAX_DERIVATION: usize = 4;
@@ -259,9 +258,9 @@ fn root(expr: &Expr) -> Option<&str> {
 /// What `value` was computed from alone, when that is one variable of the function: the
 /// object of a method call on it, or the first argument of a call (`urlparse(url)`,
 /// `fs.stat(file)`, `new URL(url)`), through attributes and awaits.
-pub(super) fn derived_from<'e>(value: &'e Expr, vars: &BTreeMap<String, Taint>) -> Option<&'e str> {
+pub(super) fn derived_from<'e>(value: &'e Expr, vars: &super::Vars) -> Option<&'e str> {
     match &value.kind {
-        ExprKind::Name(n) => vars.contains_key(n).then_some(n.as_str()),
+        ExprKind::Name(n) => vars.contains(n).then_some(n.as_str()),
         ExprKind::Attr(o, _) | ExprKind::Index(o, _) | ExprKind::Await(o) => derived_from(o, vars),
         ExprKind::Call { callee, args, .. } => {
             if let ExprKind::Attr(object, _) = &callee.kind

@@ -19,6 +19,7 @@ use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, Temp
 use resolve::Names;
 pub use resolve::{EntryKind, ImportedEntry};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 pub(crate) use taint::is_validator_name;
 use taint::{Labels, Slot, Taint};
 
@@ -214,6 +215,8 @@ pub struct Passed {
     pub entry: String,
     pub kind: EntryKind,
     pub param: String,
+    /// The parameter's declaration.
+    pub source: Span,
     pub to: External,
     pub through: Vec<String>,
 }
@@ -270,10 +273,18 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
         out_of_budget: false,
         externals: Vec::new(),
         external_ids: HashMap::new(),
+        entry_not_text: HashMap::new(),
     };
     let mut flows = BTreeSet::new();
     let mut calls = BTreeSet::new();
     let (entries, imported_entries) = names.entries(module);
+    for entry in &entries {
+        if !entry.not_text.is_empty() {
+            engine
+                .entry_not_text
+                .insert(entry.func, Rc::new(entry.not_text.clone()));
+        }
+    }
     for entry in &entries {
         let summary = engine.summary(entry.func);
         let Some(function) = module.functions.get(entry.func) else {
@@ -297,6 +308,7 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
                                 .unwrap_or_else(|| function.qualified.clone()),
                             kind: entry.kind,
                             param: param.name.clone(),
+                            source: param.span,
                             to: to.clone(),
                             through: hit.through.clone(),
                         });
@@ -485,6 +497,8 @@ struct Engine<'m> {
     /// Arguments of calls into other modules, numbered after the model's sinks.
     externals: Vec<External>,
     external_ids: HashMap<External, usize>,
+    /// Entry points' whole-object parameters with the fields their schema says hold no text.
+    entry_not_text: HashMap<FuncId, Rc<BTreeSet<String>>>,
 }
 
 /// An argument of a call to a function another module defines.
@@ -499,30 +513,78 @@ pub struct External {
 /// At most this many distinct imported-call arguments are followed per module.
 const MAX_EXTERNALS: usize = 4_096;
 
+/// Variables and their taint, copied at every branch: names and taints are shared between
+/// the copies until one of them writes (a function of thousands of variables and branches
+/// would otherwise copy every taint at every branch).
+#[derive(Clone, Default)]
+struct Vars(BTreeMap<Rc<str>, Rc<Taint>>);
+
+impl Vars {
+    fn get(&self, name: &str) -> Option<&Taint> {
+        self.0.get(name).map(|t| &**t)
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Taint> {
+        self.0.get_mut(name).map(Rc::make_mut)
+    }
+
+    fn insert(&mut self, name: &str, taint: Taint) {
+        match self.0.get_mut(name) {
+            Some(slot) => *slot = Rc::new(taint),
+            None => {
+                self.0.insert(Rc::from(name), Rc::new(taint));
+            }
+        }
+    }
+
+    /// The variable's taint, created empty if it has none yet.
+    fn entry(&mut self, name: &str) -> &mut Taint {
+        Rc::make_mut(self.0.entry(Rc::from(name)).or_default())
+    }
+
+    fn join(&mut self, other: &Vars) {
+        for (name, taint) in &other.0 {
+            match self.0.get_mut(name) {
+                Some(mine) if Rc::ptr_eq(mine, taint) => {}
+                Some(mine) => Rc::make_mut(mine).extend_ref(taint),
+                None => {
+                    self.0.insert(name.clone(), taint.clone());
+                }
+            }
+        }
+    }
+}
+
 /// The state of one function's walk.
 #[derive(Clone, Default)]
 struct Env {
-    vars: BTreeMap<String, Taint>,
+    vars: Vars,
     /// Variables known to hold an instance of a class of the module.
     classes: BTreeMap<String, usize>,
     /// The function being walked: names of functions nested in it or its parents resolve.
     scope: FuncId,
     /// `x` -> `y` when `x` was computed from `y` alone (`host = urlparse(url).hostname`).
-    derived: BTreeMap<String, String>,
+    derived: BTreeMap<Rc<str>, Rc<str>>,
     /// Variables holding a handler looked up in a dispatch table -> the table.
     handlers: BTreeMap<String, String>,
+    /// Variables whose text starts with a fixed scheme and host (`url = `${API}/items``):
+    /// what is appended to them cannot move the request.
+    host_fixed: BTreeSet<Rc<str>>,
+    /// Functions bound to a name inside the function (`const run = (s) => ...`): they shadow
+    /// imports of the same name.
+    local_fns: BTreeMap<Rc<str>, FuncId>,
+    /// Variables holding an object whose listed fields a schema declared as numbers,
+    /// booleans or fixed sets (`parsed = ReadArgs.parse(args)`; an entry's `args`).
+    not_text: BTreeMap<Rc<str>, Rc<BTreeSet<String>>>,
 }
 
 impl Env {
     fn join(&mut self, other: &Env) {
-        for (name, taint) in &other.vars {
-            match self.vars.get_mut(name) {
-                Some(mine) => mine.extend_ref(taint),
-                None => {
-                    self.vars.insert(name.clone(), taint.clone());
-                }
-            }
-        }
+        self.vars.join(&other.vars);
         for (name, class) in &other.classes {
             self.classes.entry(name.clone()).or_insert(*class);
         }
@@ -530,6 +592,11 @@ impl Env {
         self.derived.retain(|k, v| other.derived.get(k) == Some(v));
         self.handlers
             .retain(|k, v| other.handlers.get(k) == Some(v));
+        self.host_fixed.retain(|k| other.host_fixed.contains(k));
+        self.local_fns
+            .retain(|k, v| other.local_fns.get(k) == Some(v));
+        self.not_text
+            .retain(|k, v| other.not_text.get(k) == Some(v));
     }
 }
 
@@ -554,6 +621,28 @@ impl Walk {
 }
 
 impl<'m> Engine<'m> {
+    /// The not-text fields of what `value` parses with a module-level schema
+    /// (`ReadArgs.parse(args)`, `await ReadArgs.parseAsync(args)`).
+    fn parsed_schema(&self, value: &Expr) -> Option<Rc<BTreeSet<String>>> {
+        let value = match &value.kind {
+            ExprKind::Await(inner) => inner,
+            _ => value,
+        };
+        let ExprKind::Call { callee, .. } = &value.kind else {
+            return None;
+        };
+        let ExprKind::Attr(object, method) = &callee.kind else {
+            return None;
+        };
+        let ExprKind::Name(schema) = &object.kind else {
+            return None;
+        };
+        if !matches!(method.as_str(), "parse" | "parseAsync") {
+            return None;
+        }
+        self.names.schema(schema).map(|f| Rc::new(f.clone()))
+    }
+
     /// The dispatch table a callee looks its function up in.
     fn dispatch_table(&self, callee: &Expr, env: &Env) -> Option<&'m [Expr]> {
         let table = match &callee.kind {
@@ -638,11 +727,18 @@ impl<'m> Engine<'m> {
             } else {
                 Labels::new()
             };
-            env.vars.insert(p.name.clone(), Taint::of(slot, labels));
+            env.vars.insert(&p.name, Taint::of(slot, labels));
+        }
+        // An entry point's arguments object: the fields its schema types as not text.
+        if let (Some(fields), Some(first)) = (self.entry_not_text.get(&id), function.params.first())
+            && first.kind != crate::analyze::ir::ParamKind::Property
+        {
+            env.not_text
+                .insert(Rc::from(first.name.as_str()), fields.clone());
         }
         if function.class.is_some() {
             env.vars
-                .insert("this".into(), Taint::of(Slot::Receiver, Labels::new()));
+                .insert("this", Taint::of(Slot::Receiver, Labels::new()));
             if let Some(class) = function.class {
                 env.classes.insert("this".into(), class);
                 if let Some(r) = receiver.and_then(|r| function.params.get(r)) {
@@ -680,12 +776,42 @@ impl<'m> Engine<'m> {
             Stmt::Assign {
                 targets, value, op, ..
             } => {
-                let taint = self.eval(value, env, walk);
+                let mut taint = self.eval(value, env, walk);
                 let class = self.class_of(value, env);
+                // `url += `?ref=${ref}``: appended after a fixed host.
+                if let [Target::Name(x, _)] = targets.as_slice()
+                    && op.is_some()
+                    && env.host_fixed.contains(x.as_str())
+                {
+                    taint.label(taint::FIXED_HOST);
+                }
                 for target in targets {
                     self.assign(target, &taint, class, op.is_some(), env);
                 }
                 if let [Target::Name(x, _)] = targets.as_slice() {
+                    if op.is_none() {
+                        if starts_with_fixed_host(value, env) {
+                            env.host_fixed.insert(Rc::from(x.as_str()));
+                        } else {
+                            env.host_fixed.remove(x.as_str());
+                        }
+                        match self.parsed_schema(value) {
+                            Some(fields) => {
+                                env.not_text.insert(Rc::from(x.as_str()), fields);
+                            }
+                            None => {
+                                env.not_text.remove(x.as_str());
+                            }
+                        }
+                        match &value.kind {
+                            ExprKind::Function(id) => {
+                                env.local_fns.insert(Rc::from(x.as_str()), *id);
+                            }
+                            _ => {
+                                env.local_fns.remove(x.as_str());
+                            }
+                        }
+                    }
                     match table_lookup(value).filter(|t| self.names.table(t).is_some()) {
                         Some(table) => {
                             env.handlers.insert(x.clone(), table.to_string());
@@ -696,10 +822,10 @@ impl<'m> Engine<'m> {
                     }
                     match guards::derived_from(value, &env.vars).filter(|y| *y != x) {
                         Some(y) if op.is_none() => {
-                            env.derived.insert(x.clone(), y.to_string());
+                            env.derived.insert(Rc::from(x.as_str()), Rc::from(y));
                         }
                         _ => {
-                            env.derived.remove(x);
+                            env.derived.remove(x.as_str());
                         }
                     }
                 }
@@ -840,9 +966,9 @@ impl<'m> Engine<'m> {
         match target {
             Target::Name(name, _) => {
                 if add {
-                    env.vars.entry(name.clone()).or_default().extend_ref(taint);
+                    env.vars.entry(name).extend_ref(taint);
                 } else {
-                    env.vars.insert(name.clone(), taint.clone());
+                    env.vars.insert(name, taint.clone());
                 }
                 match class {
                     Some(c) => {
@@ -860,15 +986,12 @@ impl<'m> Engine<'m> {
                 if let Some(root) = root_name(object) {
                     let mut stored = taint.clone();
                     stored.label(taint::FIXED_HOST);
-                    env.vars.entry(root.to_string()).or_default().extend(stored);
+                    env.vars.entry(root).extend(stored);
                 }
             }
             Target::Attr(object, _, _) | Target::Index(object, _, _) => {
                 if let Some(root) = root_name(object) {
-                    env.vars
-                        .entry(root.to_string())
-                        .or_default()
-                        .extend_ref(taint);
+                    env.vars.entry(root).extend_ref(taint);
                 }
             }
             Target::Tuple(items, _) => {
@@ -912,6 +1035,15 @@ impl<'m> Engine<'m> {
         }
         match &expr.kind {
             ExprKind::Name(n) => env.vars.get(n).cloned().unwrap_or_default(),
+            // `parsed.mode` where the schema says `mode` is an enum: no text.
+            ExprKind::Attr(object, field)
+                if matches!(&object.kind, ExprKind::Name(v)
+                    if env.not_text.get(v.as_str()).is_some_and(|f| f.contains(field))) =>
+            {
+                let mut t = self.eval(object, env, walk);
+                t.label(taint::NUMERIC);
+                t
+            }
             ExprKind::Attr(object, _) | ExprKind::Index(object, _) => {
                 let t = self.eval(object, env, walk);
                 if let ExprKind::Index(_, index) = &expr.kind {
@@ -933,6 +1065,8 @@ impl<'m> Engine<'m> {
                         TemplatePart::Value(v) => {
                             let mut part = self.eval(v, env, walk);
                             leading_base = i == 0 && part.is_empty();
+                            host_fixed |= i == 0
+                                && matches!(&v.kind, ExprKind::Name(n) if env.host_fixed.contains(n.as_str()));
                             if host_fixed {
                                 part.label(taint::FIXED_HOST);
                             }
@@ -955,10 +1089,10 @@ impl<'m> Engine<'m> {
                 }
                 let mut t = self.eval(a, env, walk);
                 let mut right = self.eval(b, env, walk);
-                // `"https://api.x.com/items/" + id`
-                if let (ExprKind::Binary(op, _, _), ExprKind::Str(text)) = (&expr.kind, &a.kind)
+                // `"https://api.x.com/items/" + id`, `url + "&raw=" + ref`
+                if let ExprKind::Binary(op, _, _) = &expr.kind
                     && op == "+"
-                    && taint::fixes_host(text)
+                    && starts_with_fixed_host(a, env)
                 {
                     right.label(taint::FIXED_HOST);
                 }
@@ -1010,7 +1144,7 @@ impl<'m> Engine<'m> {
             }
             ExprKind::Walrus(name, value) => {
                 let t = self.eval(value, env, walk);
-                env.vars.insert(name.clone(), t.clone());
+                env.vars.insert(name, t.clone());
                 t
             }
             // A function value: its closure is not followed yet.
@@ -1046,7 +1180,14 @@ impl<'m> Engine<'m> {
             ExprKind::Attr(object, _) => self.eval(object, env, walk),
             _ => Taint::new(),
         };
-        let name = self.names.canonical(callee);
+        // A name bound in this function (a parameter, a local variable or function) is not
+        // the import of the same name.
+        let shadowed = matches!(&callee.kind, ExprKind::Name(n) if env.vars.contains(n) || env.local_fns.contains_key(n.as_str()));
+        let name = if shadowed {
+            None
+        } else {
+            self.names.canonical(callee)
+        };
         let method = match &callee.kind {
             ExprKind::Attr(_, m) => Some(m.as_str()),
             _ => None,
@@ -1154,9 +1295,15 @@ impl<'m> Engine<'m> {
         // A function of this module: its summary, applied to the arguments. A method called
         // on what a call returns (`makeJob(c).run()`) is found through the class that call
         // returns.
-        let func = self
-            .names
-            .callee(self.module, callee, &env.classes, env.scope)
+        let local = match &callee.kind {
+            ExprKind::Name(n) => env.local_fns.get(n.as_str()).copied(),
+            _ => None,
+        };
+        let func = local
+            .or_else(|| {
+                self.names
+                    .callee(self.module, callee, &env.classes, env.scope)
+            })
             .or_else(|| match &callee.kind {
                 ExprKind::Attr(object, method) if !matches!(object.kind, ExprKind::Name(_)) => {
                     let class = self.class_of(object, env)?;
@@ -1239,7 +1386,7 @@ impl<'m> Engine<'m> {
                 match &callee.kind {
                     ExprKind::Attr(object, _) => {
                         if let Some(root) = root_name(object) {
-                            env.vars.entry(root.to_string()).or_default().extend(stored);
+                            env.vars.entry(root).extend(stored);
                         }
                     }
                     _ => out.extend(stored),
@@ -1304,7 +1451,7 @@ impl<'m> Engine<'m> {
             if matches!(&object.kind, ExprKind::Attr(_, f) if URL_PARTS.contains(&f.as_str())) {
                 stored.label(taint::FIXED_HOST);
             }
-            env.vars.entry(root.to_string()).or_default().extend(stored);
+            env.vars.entry(root).extend(stored);
         }
         all.extend(receiver_taint);
         // A check known only by its name (`validatePath(p)` from another module) returns
@@ -1314,6 +1461,46 @@ impl<'m> Engine<'m> {
             all.label(taint::ALLOWLIST);
         }
         all
+    }
+}
+
+/// Whether the text of `expr` starts with a fixed scheme and host: a URL literal with a path,
+/// a template whose text fixes the host, a sum that starts with one, or a variable that holds
+/// one.
+fn starts_with_fixed_host(expr: &Expr, env: &Env) -> bool {
+    match &expr.kind {
+        ExprKind::Str(text) => taint::fixes_host(text),
+        ExprKind::Name(n) => env.host_fixed.contains(n.as_str()),
+        ExprKind::Binary(op, a, _) if op == "+" => starts_with_fixed_host(a, env),
+        ExprKind::Template(parts) => {
+            let mut prefix = String::new();
+            // `${API}/items`: a base URL from outside the function, then a path.
+            let mut leading_base = false;
+            for (i, part) in parts.iter().enumerate() {
+                match part {
+                    TemplatePart::Text(text) => {
+                        if leading_base && prefix.is_empty() && text.starts_with('/') {
+                            return true;
+                        }
+                        leading_base = false;
+                        prefix.push_str(text);
+                        if taint::fixes_host(&prefix) {
+                            return true;
+                        }
+                    }
+                    TemplatePart::Value(v) if i == 0 => {
+                        if starts_with_fixed_host(v, env) {
+                            return true;
+                        }
+                        leading_base =
+                            matches!(&v.kind, ExprKind::Name(n) if !env.vars.contains(n));
+                    }
+                    TemplatePart::Value(_) => {}
+                }
+            }
+            false
+        }
+        _ => false,
     }
 }
 
@@ -1395,8 +1582,8 @@ fn clean(env: &mut Env, proofs: &[guards::Proof]) {
             if !proof.carries_over {
                 break;
             }
-            match env.derived.get(&name) {
-                Some(from) => name = from.clone(),
+            match env.derived.get(name.as_str()) {
+                Some(from) => name = from.to_string(),
                 None => break,
             }
         }

@@ -38,6 +38,8 @@ pub(super) struct Names {
     classes: HashMap<String, usize>,
     /// Module-level dispatch tables (`HANDLERS = {"read": handle_read}`) -> the handlers.
     tables: HashMap<String, Vec<Expr>>,
+    /// Module-level zod object schemas -> the fields that cannot carry text.
+    schemas: HashMap<String, BTreeSet<String>>,
 }
 
 impl Names {
@@ -66,6 +68,7 @@ impl Names {
             functions,
             classes,
             tables: HashMap::new(),
+            schemas: HashMap::new(),
         };
         // In order, so an alias of an alias resolves.
         let top = module.functions.first().map_or(&[][..], |f| &f.body[..]);
@@ -82,6 +85,15 @@ impl Names {
             let [crate::analyze::ir::Target::Name(local, _)] = targets.as_slice() else {
                 continue;
             };
+            if let Some(fields) = zod_object(value) {
+                let mut not_text = BTreeSet::new();
+                collect_not_text(fields, 0, &mut not_text);
+                names.schemas.insert(
+                    local.clone(),
+                    not_text.into_iter().map(str::to_string).collect(),
+                );
+                continue;
+            }
             if let ExprKind::Dict(entries) = &value.kind {
                 let handlers: Vec<Expr> = entries
                     .iter()
@@ -137,6 +149,11 @@ impl Names {
             }
             _ => None,
         }
+    }
+
+    /// The fields of a module-level zod object schema that cannot carry text.
+    pub fn schema(&self, name: &str) -> Option<&BTreeSet<String>> {
+        self.schemas.get(name)
     }
 
     /// The handlers of a dispatch table, if `name` is one.
@@ -281,6 +298,7 @@ impl Names {
                     params: chosen_params(module, func),
                     name,
                     kind,
+                    not_text: BTreeSet::new(),
                 },
             );
         };
@@ -331,6 +349,17 @@ impl Names {
             };
             let handler = args.iter().rev().find_map(|a| match &a.value.kind {
                 ExprKind::Function(id) => Some(*id),
+                // `server.addTool({ name, parameters, execute: async (args) => ... })`.
+                ExprKind::Dict(entries) => entries.iter().find_map(|(k, v)| {
+                    let key = match k.as_ref().map(|k| &k.kind) {
+                        Some(ExprKind::Str(k) | ExprKind::Name(k)) => k.as_str(),
+                        _ => return None,
+                    };
+                    match (&v.kind, HANDLER_KEYS.contains(&key)) {
+                        (ExprKind::Function(id), true) => Some(*id),
+                        _ => None,
+                    }
+                }),
                 ExprKind::Name(n) if !self.imports.contains_key(n) => {
                     self.functions.get(n).copied()
                 }
@@ -339,14 +368,16 @@ impl Names {
             let name = route.or_else(|| registered_name(named_by));
             if let Some(id) = handler {
                 add(&mut found, id, kind, name);
-                // Properties the schema declares as numbers or booleans carry no text.
+                // Properties the schema declares as numbers, booleans or fixed sets carry no
+                // text.
                 let numbers = schema_numbers(args);
                 if let (Some(entry), Some(f)) = (found.get_mut(&id), module.functions.get(id)) {
                     entry.params.retain(|&i| {
-                        f.params
-                            .get(i)
-                            .is_none_or(|p| !numbers.contains(p.name.as_str()))
+                        f.params.get(i).is_none_or(|p| {
+                            p.kind != ParamKind::Property || !numbers.contains(p.name.as_str())
+                        })
                     });
+                    entry.not_text = numbers.iter().map(|n| n.to_string()).collect();
                 }
             } else if let Some((module, member)) = args
                 .iter()
@@ -400,7 +431,29 @@ fn normalize(name: String) -> String {
 }
 
 /// `name="x"`, or a first positional string argument.
+/// Keys of a tool's config object that hold its handler.
+const HANDLER_KEYS: [&str; 4] = ["execute", "handler", "callback", "run"];
+
 fn registered_name(args: &[crate::analyze::ir::Arg]) -> Option<String> {
+    // `addTool({ name: "x", ... })`.
+    let in_config = args.iter().find_map(|a| match &a.value.kind {
+        ExprKind::Dict(entries) => {
+            entries
+                .iter()
+                .find_map(|(k, v)| match (k.as_ref().map(|k| &k.kind), &v.kind) {
+                    (Some(ExprKind::Str(k) | ExprKind::Name(k)), ExprKind::Str(name))
+                        if k == "name" =>
+                    {
+                        Some(name.clone())
+                    }
+                    _ => None,
+                })
+        }
+        _ => None,
+    });
+    if in_config.is_some() {
+        return in_config;
+    }
     let named = args.iter().find(|a| a.keyword.as_deref() == Some("name"));
     let first = args.iter().find(|a| a.keyword.is_none());
     match named.or(first).map(|a| &a.value.kind) {
@@ -452,7 +505,7 @@ fn entry_decorator(d: &Expr) -> Option<EntryKind> {
 /// What a registration method registers.
 fn entry_kind(method: &str) -> Option<EntryKind> {
     match method {
-        "tool" | "call_tool" | "registerTool" | "setRequestHandler" | "add_tool" => {
+        "tool" | "call_tool" | "registerTool" | "setRequestHandler" | "add_tool" | "addTool" => {
             Some(EntryKind::Tool)
         }
         "resource" | "read_resource" | "registerResource" => Some(EntryKind::Resource),
@@ -470,6 +523,9 @@ pub struct Entry {
     /// The name it is registered under, when written as a literal (or the route).
     pub name: Option<String>,
     pub kind: EntryKind,
+    /// Fields of the arguments object that the schema declares as numbers, booleans or
+    /// fixed sets (for a handler taking the whole object: `args.mode`).
+    pub not_text: BTreeSet<String>,
 }
 
 /// Who calls an entry point.
@@ -484,17 +540,20 @@ pub enum EntryKind {
 
 /// The parameters an entry point's caller chooses: all but the receiver and the framework's
 /// injected context.
-/// The properties a registration's schema declares as numbers or booleans (`{ limit:
-/// z.number().int() }`, also inside `inputSchema`).
+/// The properties a registration's schema declares as numbers, booleans or fixed sets (`{
+/// limit: z.number().int(), mode: z.enum([...]) }`, also inside `inputSchema`).
 fn schema_numbers(args: &[crate::analyze::ir::Arg]) -> BTreeSet<&str> {
     let mut out = BTreeSet::new();
     for arg in args {
-        collect_numbers(&arg.value, 0, &mut out);
+        collect_not_text(&arg.value, 0, &mut out);
     }
     out
 }
 
-fn collect_numbers<'e>(schema: &'e Expr, depth: usize, out: &mut BTreeSet<&'e str>) {
+fn collect_not_text<'e>(schema: &'e Expr, depth: usize, out: &mut BTreeSet<&'e str>) {
+    if let Some(fields) = zod_object(schema) {
+        return collect_not_text(fields, depth, out);
+    }
     let ExprKind::Dict(entries) = &schema.kind else {
         return;
     };
@@ -503,12 +562,40 @@ fn collect_numbers<'e>(schema: &'e Expr, depth: usize, out: &mut BTreeSet<&'e st
             Some(ExprKind::Str(k) | ExprKind::Name(k)) => k.as_str(),
             _ => continue,
         };
-        if matches!(value.kind, ExprKind::Dict(_)) && depth < 2 {
-            collect_numbers(value, depth + 1, out);
-        } else if zod_type(value).is_some_and(|t| matches!(t, "number" | "boolean" | "bigint")) {
+        if (matches!(value.kind, ExprKind::Dict(_)) || zod_object(value).is_some()) && depth < 2 {
+            collect_not_text(value, depth + 1, out);
+        } else if zod_type(value).is_some_and(is_not_text) {
             out.insert(key);
         }
     }
+}
+
+/// The fields of `z.object({...})` (also `.strict()` and other calls after it).
+fn zod_object(expr: &Expr) -> Option<&Expr> {
+    let mut at = expr;
+    for _ in 0..32 {
+        let ExprKind::Call { callee, args, .. } = &at.kind else {
+            return None;
+        };
+        let ExprKind::Attr(inner, method) = &callee.kind else {
+            return None;
+        };
+        match &inner.kind {
+            ExprKind::Name(z) if z == "z" && method == "object" => {
+                return args.first().map(|a| &a.value);
+            }
+            _ => at = inner,
+        }
+    }
+    None
+}
+
+/// zod types whose values cannot carry free text: numbers, booleans, and fixed sets.
+pub(super) fn is_not_text(zod: &str) -> bool {
+    matches!(
+        zod,
+        "number" | "boolean" | "bigint" | "enum" | "literal" | "nativeEnum" | "int"
+    )
 }
 
 /// The zod type a schema expression starts from: `number` for `z.number().int().max(9)`

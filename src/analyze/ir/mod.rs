@@ -38,7 +38,7 @@ pub fn lower_source(path: &str, text: &str) -> Option<Module> {
 }
 
 /// Nesting deeper than this is lowered as `Opaque` (hostile input must not exhaust the stack).
-pub const MAX_DEPTH: usize = 200;
+pub const MAX_DEPTH: usize = 100;
 
 /// Index of a function in `Module::functions`.
 pub type FuncId = usize;

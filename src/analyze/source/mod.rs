@@ -46,7 +46,7 @@ impl From<crate::analyze::engine::EntryKind> for EntryKind {
 }
 
 impl EntryKind {
-    fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             EntryKind::Tool => "tool parameter",
             EntryKind::Resource => "resource template parameter",
@@ -758,7 +758,7 @@ pub fn analyze(
     merge_engine_exports(
         &parsed.engine,
         lang,
-        ctx.rel_path,
+        ctx,
         project,
         rules,
         &mut exports,
@@ -888,14 +888,14 @@ fn external_arg(to: &crate::analyze::engine::External) -> (Option<usize>, Option
 fn merge_engine_exports(
     analysis: &crate::analyze::engine::Analysis,
     lang: Language,
-    rel_path: &str,
+    ctx: &FileContext<'_>,
     project: &ProjectModules,
     rules: &RuleSet,
     exports: &mut Vec<ExportedFunction>,
     calls: &mut Vec<ExternalCall>,
 ) {
     for passed in &analysis.calls {
-        let Some(callee) = external_callee(&passed.to, lang, rel_path, project) else {
+        let Some(callee) = external_callee(&passed.to, lang, ctx.rel_path, project) else {
             continue;
         };
         let (position, keyword) = external_arg(&passed.to);
@@ -911,6 +911,7 @@ fn merge_engine_exports(
                     via: None,
                     sanitizers: Vec::new(),
                     through: passed.through.clone(),
+                    source: Some(ctx.location(passed.source)),
                 }],
             }],
         });
@@ -922,7 +923,7 @@ fn merge_engine_exports(
             member: entry.member.clone(),
             at: crate::analyze::engine::ArgSel::Position(0),
         };
-        let Some(callee) = external_callee(&to, lang, rel_path, project) else {
+        let Some(callee) = external_callee(&to, lang, ctx.rel_path, project) else {
             continue;
         };
         let taint = ExternalTaint {
@@ -932,6 +933,7 @@ fn merge_engine_exports(
             via: None,
             sanitizers: Vec::new(),
             through: Vec::new(),
+            source: None,
         };
         calls.push(ExternalCall {
             callee,
@@ -982,7 +984,7 @@ fn merge_engine_exports(
             }
         }
         for (param, to, through) in &export.forwards {
-            let Some(callee) = external_callee(to, lang, rel_path, project) else {
+            let Some(callee) = external_callee(to, lang, ctx.rel_path, project) else {
                 continue;
             };
             let (position, keyword) = external_arg(to);
@@ -1042,6 +1044,8 @@ pub struct ExternalTaint {
     pub via: Option<String>,
     pub sanitizers: Vec<String>,
     pub through: Vec<String>,
+    /// Where the parameter is declared, when known: the first step of the finding's trace.
+    pub source: Option<crate::finding::Location>,
 }
 
 impl ExternalTaint {
@@ -1053,7 +1057,17 @@ impl ExternalTaint {
             via: t.via.clone(),
             sanitizers: t.sanitizers.clone(),
             through: t.through.clone(),
+            source: None,
         }
+    }
+
+    /// `tool parameter `cmd` of `run``, as the first step of a trace names it.
+    pub(crate) fn describe(&self) -> String {
+        let who = match self.kind {
+            FnKind::Entry(kind) => kind.describe(),
+            FnKind::Public | FnKind::Private => "parameter",
+        };
+        format!("{who} `{}` of `{}`", self.param, self.function)
     }
 
     pub(crate) fn to_taint(&self) -> Taint {
