@@ -643,6 +643,43 @@ impl<'m> Engine<'m> {
         self.names.schema(schema).map(|f| Rc::new(f.clone()))
     }
 
+    /// The methods a `getattr(obj, "prefix" + name)` callee can reach: those of `obj`'s class
+    /// whose names start with the literal prefix (a name with no literal prefix reaches an
+    /// unknown set, and is not followed).
+    fn getattr_methods(&mut self, callee: &Expr, env: &mut Env) -> Option<Vec<FuncId>> {
+        let ExprKind::Call {
+            callee: inner,
+            args,
+            ..
+        } = &callee.kind
+        else {
+            return None;
+        };
+        if !matches!(&inner.kind, ExprKind::Name(g) if g == "getattr") {
+            return None;
+        }
+        let [object, name, ..] = args.as_slice() else {
+            return None;
+        };
+        let prefix = match &name.value.kind {
+            ExprKind::Template(parts) => match parts.first() {
+                Some(TemplatePart::Text(t)) => t.clone(),
+                _ => return None,
+            },
+            ExprKind::Binary(op, left, _) if op == "+" => match &left.kind {
+                ExprKind::Str(t) => t.clone(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if prefix.is_empty() {
+            return None;
+        }
+        let class = self.class_of(&object.value, env)?;
+        let methods = self.names.methods_with_prefix(self.module, class, &prefix);
+        (!methods.is_empty()).then_some(methods)
+    }
+
     /// The dispatch table a callee looks its function up in.
     fn dispatch_table(&self, callee: &Expr, env: &Env) -> Option<&'m [Expr]> {
         let table = match &callee.kind {
@@ -1013,7 +1050,11 @@ impl<'m> Engine<'m> {
     fn class_of(&mut self, value: &Expr, env: &Env) -> Option<usize> {
         match &value.kind {
             ExprKind::Await(inner) => self.class_of(inner, env),
-            ExprKind::Name(n) => env.classes.get(n).copied(),
+            ExprKind::Name(n) => env.classes.get(n).copied().or_else(|| {
+                (!env.vars.contains(n))
+                    .then(|| self.names.instance(n))
+                    .flatten()
+            }),
             ExprKind::Call { callee, .. } => {
                 if let ExprKind::Name(n) = &callee.kind
                     && let Some(class) = self.names.class_named(n)
@@ -1168,6 +1209,19 @@ impl<'m> Engine<'m> {
             let mut out = Taint::new();
             for handler in &handlers {
                 let t = self.call(call, handler, args, env, walk);
+                out.extend(t);
+            }
+            return out;
+        }
+        // `getattr(self, f"handle_{name}")(args)`: each method with that prefix.
+        if let Some(methods) = self.getattr_methods(callee, env) {
+            let mut out = Taint::new();
+            for method in methods {
+                let handler = Expr {
+                    kind: ExprKind::Function(method),
+                    span: callee.span,
+                };
+                let t = self.call(call, &handler, args, env, walk);
                 out.extend(t);
             }
             return out;

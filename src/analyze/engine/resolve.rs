@@ -40,6 +40,8 @@ pub(super) struct Names {
     tables: HashMap<String, Vec<Expr>>,
     /// Module-level zod object schemas -> the fields that cannot carry text.
     schemas: HashMap<String, BTreeSet<String>>,
+    /// Module-level instances of the module's classes (`TOOLS = Tools()`).
+    instances: HashMap<String, usize>,
 }
 
 impl Names {
@@ -69,6 +71,7 @@ impl Names {
             classes,
             tables: HashMap::new(),
             schemas: HashMap::new(),
+            instances: HashMap::new(),
         };
         // In order, so an alias of an alias resolves.
         let top = module.functions.first().map_or(&[][..], |f| &f.body[..]);
@@ -92,6 +95,19 @@ impl Names {
                     local.clone(),
                     not_text.into_iter().map(str::to_string).collect(),
                 );
+                continue;
+            }
+            // `TOOLS = Tools()`, `const client = new Client()`.
+            if let ExprKind::Call { callee, .. } = &value.kind
+                && let ExprKind::Name(class) = &callee.kind
+                && let Some(&id) = names.classes.get(class)
+            {
+                names.instances.insert(local.clone(), id);
+                continue;
+            }
+            // `new Map([["read", readNote], ...])`.
+            if let Some(handlers) = map_of_handlers(value) {
+                names.tables.insert(local.clone(), handlers);
                 continue;
             }
             if let ExprKind::Dict(entries) = &value.kind {
@@ -161,6 +177,11 @@ impl Names {
         self.tables.get(name).map(Vec::as_slice)
     }
 
+    /// The class of a module-level instance.
+    pub fn instance(&self, name: &str) -> Option<usize> {
+        self.instances.get(name).copied()
+    }
+
     pub fn class_named(&self, name: &str) -> Option<usize> {
         self.classes.get(name).copied()
     }
@@ -228,6 +249,7 @@ impl Names {
                     let class = instances
                         .get(x)
                         .copied()
+                        .or_else(|| self.instances.get(x).copied())
                         .or_else(|| self.classes.get(x).copied())?;
                     self.method(module, class, method)
                 }
@@ -236,6 +258,33 @@ impl Names {
             ExprKind::Function(id) => Some(*id),
             _ => None,
         }
+    }
+
+    /// The methods of `class` (and its bases) whose names start with `prefix`: the set a
+    /// `getattr(self, f"handle_{name}")` can reach.
+    pub fn methods_with_prefix(&self, module: &Module, class: usize, prefix: &str) -> Vec<FuncId> {
+        let mut out = Vec::new();
+        let mut current = Some(class);
+        let mut seen = BTreeSet::new();
+        while let Some(c) = current {
+            if !seen.insert(c) || seen.len() > MAX_BASES {
+                break;
+            }
+            let Some(cls) = module.classes.get(c) else {
+                break;
+            };
+            out.extend(cls.methods.iter().copied().filter(|&m| {
+                module
+                    .functions
+                    .get(m)
+                    .is_some_and(|f| f.name.starts_with(prefix) && f.name.len() > prefix.len())
+            }));
+            current = cls.bases.iter().find_map(|b| match &b.kind {
+                ExprKind::Name(n) => self.classes.get(n).copied(),
+                _ => None,
+            });
+        }
+        out
     }
 
     /// A method of `class` or of a base class defined in this module.
@@ -431,6 +480,37 @@ fn normalize(name: String) -> String {
 }
 
 /// `name="x"`, or a first positional string argument.
+/// The handlers of `new Map([[key, handler], ...])` when every value names a function.
+fn map_of_handlers(value: &Expr) -> Option<Vec<Expr>> {
+    let ExprKind::Call {
+        callee,
+        args,
+        construct: true,
+    } = &value.kind
+    else {
+        return None;
+    };
+    if !matches!(&callee.kind, ExprKind::Name(m) if m == "Map") {
+        return None;
+    }
+    let ExprKind::List(pairs) = &args.first()?.value.kind else {
+        return None;
+    };
+    let handlers: Vec<Expr> = pairs
+        .iter()
+        .filter_map(|pair| match &pair.kind {
+            ExprKind::List(kv) => match kv.as_slice() {
+                [_, v] if matches!(v.kind, ExprKind::Name(_) | ExprKind::Attr(..)) => {
+                    Some(v.clone())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    (!handlers.is_empty() && handlers.len() == pairs.len()).then_some(handlers)
+}
+
 /// Keys of a tool's config object that hold its handler.
 const HANDLER_KEYS: [&str; 4] = ["execute", "handler", "callback", "run"];
 

@@ -681,3 +681,58 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {{
         )]
     );
 }
+
+/// A `Map` of handlers, and `getattr(self, f"tool_{name}")` with a literal prefix: the
+/// methods with that prefix are the known set (a method without it is not called).
+#[test]
+fn map_tables_and_getattr_with_a_prefix_reach_their_handlers() {
+    let ts = format!(
+        "{TS_HEAD}
+function runScript(args: any) {{
+  return execSync(args.script);
+}}
+const handlers = new Map([[\"run_script\", runScript]]);
+server.setRequestHandler(CallToolRequestSchema, async (request) => {{
+  const handler = handlers.get(request.params.name);
+  return handler(request.params.arguments);
+}});
+"
+    );
+    assert_eq!(
+        typescript(&ts),
+        vec![flow(
+            "CallToolRequestSchema",
+            "request",
+            "child_process.execSync",
+            &["runScript"]
+        )]
+    );
+    let py = format!(
+        "{PY_HEAD}
+class Tools:
+    def tool_run(self, args):
+        os.system(args['cmd'])
+
+    def admin_reset(self, args):
+        os.system(args['cmd'])
+
+    def dispatch(self, name, args):
+        return getattr(self, f'tool_{{name}}')(args)
+
+TOOLS = Tools()
+
+@server.call_tool()
+async def call_tool(name: str, arguments: dict):
+    return TOOLS.dispatch(name, arguments)
+"
+    );
+    assert_eq!(
+        python(&py),
+        vec![flow(
+            "call_tool",
+            "arguments",
+            "os.system",
+            &["Tools.dispatch", "Tools.tool_run"]
+        )]
+    );
+}
