@@ -25,16 +25,20 @@ fn at(rule: &str, path: &str, line: u64, severity: &str, confidence: &str) -> Fo
     )
 }
 
-/// `(rule, path, line, severity, confidence)` of every finding.
-fn scan(root: &Path) -> Vec<Found> {
+/// The JSON report of a scan of `root`.
+fn report(root: &Path) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
         .arg("scan")
         .arg(root)
         .args(["--format", "json", "--fail-on", "never"])
         .output()
         .expect("run mcpgate");
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    doc["findings"]
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// `(rule, path, line, severity, confidence)` of every finding.
+fn scan(root: &Path) -> Vec<Found> {
+    report(root)["findings"]
         .as_array()
         .expect("findings")
         .iter()
@@ -634,13 +638,7 @@ export function deploy(branch: string): string {
 }
 "#,
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
-        .arg("scan")
-        .arg(dir.path())
-        .args(["--format", "json", "--fail-on", "never"])
-        .output()
-        .expect("run mcpgate");
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let doc = report(dir.path());
     let finding = &doc["findings"][0];
     assert_eq!(finding["rule_id"], "ts-command-injection");
     assert_eq!(finding["severity"], "high");
