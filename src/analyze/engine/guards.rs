@@ -4,6 +4,7 @@
 //! a denylist (`x == "bad"` then leave) proves nothing about the rest.
 
 use super::resolve::Names;
+use super::root_name as root;
 use super::taint;
 use crate::analyze::ir::{Expr, ExprKind, TemplatePart};
 
@@ -243,14 +244,6 @@ fn origin_of(expr: &Expr) -> Option<&str> {
         ExprKind::Name(n) => Some(n),
         ExprKind::Attr(o, _) | ExprKind::Index(o, _) | ExprKind::Await(o) => origin_of(o),
         ExprKind::Call { args, .. } => args.first().and_then(|a| origin_of(&a.value)),
-        _ => None,
-    }
-}
-
-fn root(expr: &Expr) -> Option<&str> {
-    match &expr.kind {
-        ExprKind::Name(n) => Some(n),
-        ExprKind::Attr(o, _) | ExprKind::Index(o, _) => root(o),
         _ => None,
     }
 }

@@ -1615,6 +1615,7 @@ fn is_public(function: &crate::analyze::ir::Function) -> bool {
     function.parent == Some(0) && !private && !name.starts_with('<')
 }
 
+/// The variable an attribute or index chain starts from (`tools` in `tools.archive.run`).
 fn root_name(expr: &Expr) -> Option<&str> {
     match &expr.kind {
         ExprKind::Name(n) => Some(n),

@@ -155,7 +155,7 @@ impl Names {
                 _ => None,
             },
             ExprKind::Attr(..) => {
-                let root = root_of(callee)?;
+                let root = super::root_name(callee)?;
                 if !matches!(self.imports.get(root), Some((_, None))) {
                     return None;
                 }
@@ -840,14 +840,5 @@ fn collect_expr<'m>(expr: &'m Expr, out: &mut Vec<&'m Expr>) {
             | ExprKind::Null
             | ExprKind::Function(_) => {}
         }
-    }
-}
-
-/// The name an attribute chain starts from (`tools` in `tools.archive.extract`).
-fn root_of(expr: &Expr) -> Option<&str> {
-    match &expr.kind {
-        ExprKind::Name(n) => Some(n),
-        ExprKind::Attr(object, _) => root_of(object),
-        _ => None,
     }
 }
