@@ -72,9 +72,10 @@ fn main() {
         let t1 = Instant::now();
         let module = mcpgate::analyze::ir::python::lower(tree.root_node(), &src);
         let t2 = Instant::now();
+        let text = src.clone();
         let analysis = std::thread::Builder::new()
             .stack_size(16 * 1024 * 1024)
-            .spawn(move || analyze(&module, &model()))
+            .spawn(move || analyze(&module, &model(), &text))
             .expect("thread")
             .join()
             .expect("analysis");
@@ -102,5 +103,6 @@ fn model() -> Model {
             ..Sink::default()
         }],
         sanitizers: Vec::new(),
+        budget: None,
     }
 }

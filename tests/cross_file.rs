@@ -653,3 +653,31 @@ export function deploy(branch: string): string {
     assert_eq!(trace[1]["location"]["start_line"], 4);
     assert_eq!(trace[1]["message"], "reaches `execSync`");
 }
+
+/// Seen in a published server: a submodule imported by name (`from pkg.db import utils`) and
+/// called through it (`utils.save(out)`) is followed into its module.
+#[test]
+fn functions_of_submodules_imported_by_name_are_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "pkg/server.py",
+        "from mcp.server.fastmcp import FastMCP\nfrom pkg.db import utils\n\nmcp = FastMCP('x')\n\n@mcp.tool()\ndef export(out_dir: str) -> str:\n    return utils.save(out_dir)\n",
+    );
+    write(
+        root,
+        "pkg/db/utils.py",
+        "import os\n\ndef save(out_dir):\n    folder = os.path.join(out_dir, 'report')\n    os.makedirs(folder, exist_ok=True)\n    return folder\n",
+    );
+    assert_eq!(
+        scan(root),
+        vec![at(
+            "python-path-traversal",
+            "pkg/db/utils.py",
+            5,
+            "high",
+            "high"
+        )]
+    );
+}

@@ -413,9 +413,13 @@ async def serve():
         scan(src),
         one("python-subprocess-shell-true", 7, SevHigh, High)
     );
-    assert!(messages(src)[0].ends_with(
-        "call_tool argument `arguments` of `serve.call_tool` reaches it via `command` through `Runner.run()`"
-    ), "{}", messages(src)[0]);
+    assert!(
+        messages(src)[0].ends_with(
+            "call_tool argument `arguments` of `serve.call_tool` reaches it through `Runner.run()`"
+        ),
+        "{}",
+        messages(src)[0]
+    );
 }
 
 /// A whole filesystem server: helpers that check, checks that are flawed, checking one path
@@ -578,4 +582,34 @@ def unchecked(platform: str) -> str:
         return f.read()
 "#;
     assert_eq!(scan(src), one("python-path-traversal", 19, SevHigh, High));
+}
+
+/// Seen in a published server: an argv built in a variable whose element only ends with the
+/// input (`f"{REGISTRY}/app:{tag}"`) cannot be read as an option; one that starts with it can. A
+/// check called as a statement covers the variable it was given, and an optional number is
+/// no text.
+#[test]
+fn argv_variables_options_checks_as_statements_and_optional_numbers() {
+    let src = r#"
+import os
+import subprocess
+from typing import Optional
+
+REGISTRY = "registry.example.com"
+
+@mcp.tool()
+def build(tag: str, name: str, count: Optional[int] = None) -> str:
+    tagged = ["docker", "build", "-t", f"{REGISTRY}/app:{tag}", "."]
+    subprocess.run(tagged, timeout=60)
+    loose = ["git", "checkout", tag]
+    subprocess.run(loose, timeout=60)
+    validate_name(name)
+    os.makedirs(os.path.join("/srv/out", name))
+    os.system("seq " + str(count))
+    return "ok"
+"#;
+    assert_eq!(
+        scan(src),
+        one("python-argument-injection", 13, SevHigh, High)
+    );
 }

@@ -811,11 +811,9 @@ class ShellServer {
 }
 "#;
     assert_eq!(scan(src), one("ts-command-injection", 22, SevHigh, High));
-    assert!(
-        messages(src)[0].contains(
-            "call_tool argument `request` of `call_tool` reaches it through `handleRun()`"
-        )
-    );
+    assert!(messages(src)[0].contains(
+        "call_tool argument `request` of `call_tool` reaches it through `ShellServer.handleRun()`"
+    ));
 }
 
 /// Suppressions that name a renamed rule by its old id keep working.
@@ -936,4 +934,24 @@ server.tool("run", { command: z.string() }, async ({ command }) => {
             Confidence::High
         )]
     );
+}
+
+/// Seen in a published server: a request whose options object carries the byte length of a
+/// payload built from input (a number) and a fixed host is no request forgery; a host from
+/// input is.
+#[test]
+fn numbers_in_an_options_object_do_not_choose_the_host() {
+    let src = r#"
+import https from "node:https";
+
+server.tool("report", { note: z.string(), host: z.string() }, async ({ note, host }) => {
+  const payload = JSON.stringify({ note });
+  const fixed = { hostname: "telemetry.example.com", path: "/v1", headers: { "Content-Length": Buffer.byteLength(payload) } };
+  https.request(fixed, () => {});
+  const chosen = { hostname: host, path: "/v1", headers: { "Content-Length": payload.length } };
+  https.request(chosen, () => {});
+  return { content: [] };
+});
+"#;
+    assert_eq!(scan(src), one("ts-ssrf", 9, SevHigh, High));
 }

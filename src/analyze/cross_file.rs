@@ -3,11 +3,8 @@
 //! file has been analyzed on its own. A reached function's own calls into third modules are
 //! followed too, up to `MAX_HOPS` modules deep.
 
-use super::source::{
-    ExportedFunction, ExternalArg, ExternalCall, ExternalTaint, Flow, Hit, Reexport, grade,
-    is_clean,
-};
-use crate::finding::Finding;
+use super::source::{ExportedFunction, ExternalArg, ExternalCall, ExternalTaint, Reexport};
+use crate::finding::{Confidence, Finding};
 use crate::rules::RuleSet;
 use std::collections::HashMap;
 
@@ -108,7 +105,7 @@ pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
                     let module = short_name(&target);
                     t.through
                         .extend(std::iter::once(module).chain(forward.through.iter().cloned()));
-                    t.through.truncate(super::source::MAX_THROUGH);
+                    t.through.truncate(MAX_THROUGH);
                     t
                 })
                 .collect();
@@ -156,6 +153,9 @@ pub const HANDLER_PARAMS: usize = 8;
 
 /// How many modules deep the calls of reached functions are followed.
 const MAX_HOPS: usize = 8;
+
+/// How many functions a finding's path names.
+const MAX_THROUGH: usize = 8;
 
 /// A function of another module as messages name it: its module's last name and its own
 /// (`src/tools/exec.runCommand` and `pkg.tools.exec.runCommand` read as `exec.runCommand`).
@@ -220,36 +220,28 @@ fn findings_for_call(
             continue;
         };
         let param_name = callee.params.get(sink.param).map(String::as_str);
-        let passed = passed_to(call, sink.param, param_name);
-        let Some(rule_call) = rule.call() else {
-            continue;
-        };
-        let taints: Vec<_> = passed
+        // Every taint that crosses modules comes from an entry point's parameter: the rule's
+        // own severity, as in the module where it enters.
+        let Some(taint) = passed_to(call, sink.param, param_name)
             .flat_map(|a| a.taints.iter())
-            .map(|t| {
-                let mut taint = t.to_taint();
-                if t.param == ANY_PARAM {
-                    taint.origin.param = std::rc::Rc::from(param_name.unwrap_or_default());
-                }
-                taint.via = sink.via.clone().or(taint.via);
-                taint.sanitizers.extend(sink.sanitizers.iter().cloned());
-                let module = short_name(target);
-                taint.pass_through(std::iter::once(&module).chain(&sink.through));
-                taint
-            })
-            .filter(|t| !is_clean(t, rule_call))
-            .collect();
-        if taints.is_empty() {
-            continue;
-        }
-        let Some((severity, confidence, why)) = grade(rule, &Hit::Value(Flow::Tainted(taints)))
+            .next()
         else {
             continue;
         };
         let mut finding = template.clone();
-        finding.severity = severity;
-        finding.confidence = confidence;
-        finding.message = format!("{}{why}", template.message);
+        finding.severity = rule.severity;
+        finding.confidence = Confidence::High;
+        let via = sink
+            .via
+            .as_deref()
+            .map(|v| format!(" via `{v}`"))
+            .unwrap_or_default();
+        finding.message = format!(
+            "{}; {} reaches it{via} through {}",
+            template.message,
+            taint.describe_as(param_name),
+            helpers(taint, sink, target)
+        );
         finding.trace = trace(call, callee, sink, target, &finding);
         out.push(finding);
     }
@@ -272,16 +264,16 @@ fn trace(
     else {
         return Vec::new();
     };
-    let mut message = taint.describe();
-    let module = short_name(target);
-    let mut helpers: Vec<&String> = taint.through.iter().collect();
-    helpers.push(&module);
-    helpers.extend(&sink.through);
-    helpers.truncate(super::source::MAX_THROUGH);
-    if !helpers.is_empty() {
-        let list: Vec<String> = helpers.iter().map(|h| format!("`{h}()`")).collect();
-        message.push_str(&format!(", passed through {}", list.join(", ")));
-    }
+    let stored = sink
+        .via
+        .as_deref()
+        .map(|v| format!(", stored in `{v}`"))
+        .unwrap_or_default();
+    let message = format!(
+        "{}{stored}, passed through {}",
+        taint.describe_as(param_name),
+        helpers(taint, sink, target)
+    );
     vec![
         crate::finding::TraceStep {
             location: source,
@@ -292,6 +284,20 @@ fn trace(
             message: format!("reaches `{}`", sink.callee),
         },
     ]
+}
+
+/// The functions a value passed through on its way from the entry point to the sink, as
+/// `` `a()`, `b()` ``: the caller's helpers, the module's function, and its helpers.
+fn helpers(taint: &ExternalTaint, sink: &super::source::ExportedSink, target: &str) -> String {
+    let mut names: Vec<String> = taint.through.clone();
+    names.push(short_name(target));
+    names.extend(sink.through.iter().cloned());
+    names.truncate(MAX_THROUGH);
+    names
+        .iter()
+        .map(|h| format!("`{h}()`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Extensions of JavaScript and TypeScript modules: an import of `./x.js` finds `x.ts`.

@@ -15,7 +15,6 @@ pub use model::{
 pub use secret_index::SecretPrefilter;
 
 use crate::error::{Error, Result, line_of_key, line_of_offset};
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 mod builtin {
@@ -26,26 +25,20 @@ mod builtin {
 #[derive(Clone, Debug, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    /// Callee name to (language, rule index); keyed by name alone so lookups borrow a `&str`.
-    by_callee: HashMap<String, Vec<(Language, usize)>>,
-    /// Method names of `*.name` callees, so a method call is looked up without building the
-    /// `*.name` string.
-    methods: HashSet<String>,
     languages: Vec<Language>,
-    sanitizers: HashSet<String>,
-    /// Method names of `*.name` sanitizers (`resolve` for `*.resolve`).
-    method_sanitizers: HashSet<String>,
-    /// Some rule has a `made_by` condition, so front ends track what built each variable.
-    uses_made_by: bool,
-    /// Per callee, what its rules look at, so front ends compute nothing more.
-    needs: HashMap<String, Needs>,
     /// The keyword automaton of the secret rules, if any.
     secret_prefilter: Option<SecretPrefilter>,
     /// Which file-level engines have rules; the pipeline asks for every file it walks.
     engines: Engines,
     /// Ids of rules turned off (`disable`), still known to ignore comments that name them.
     retired: Vec<String>,
+    /// Distinct for every rule set built (a copy keeps it): what is derived from the rules
+    /// once per scan (the taint engine's model) is cached under it.
+    id: u64,
 }
+
+/// The id of the next rule set built.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 #[derive(Clone, Debug, Default)]
 struct Engines {
@@ -62,19 +55,6 @@ fn inventory_slot(check: crate::tools::InventoryCheck) -> usize {
         crate::tools::InventoryCheck::Changed => 0,
         crate::tools::InventoryCheck::ToxicCombination => 1,
     }
-}
-
-/// What the rules of one callee look at in a call's arguments.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Needs {
-    /// Taint flows (`is = "dynamic"`).
-    pub flow: bool,
-    /// The elements of list literals (`is = "argv-injection"`).
-    pub elements: bool,
-    /// The call that built a value (`made_by`).
-    pub made_by: bool,
-    /// Source text (`matches` / `not_matches`).
-    pub text: bool,
 }
 
 impl RuleSet {
@@ -113,65 +93,12 @@ impl RuleSet {
                 });
             }
         }
-        let mut by_callee: HashMap<String, Vec<(Language, usize)>> = HashMap::new();
-        let mut all_sanitizers = HashSet::new();
-        for (i, rule) in rules.iter().enumerate() {
-            let Some(CallMatch {
-                callees,
-                sanitizers,
-                requires,
-                ..
-            }) = rule.call()
-            else {
-                continue;
-            };
-            // Both are calls whose passage the taint engine records on a value.
-            all_sanitizers.extend(sanitizers.iter().cloned());
-            all_sanitizers.extend(requires.iter().cloned());
-            for lang in &rule.languages {
-                for callee in callees {
-                    by_callee
-                        .entry(callee.clone())
-                        .or_default()
-                        .push((*lang, i));
-                }
-            }
-        }
         let mut languages: Vec<Language> = rules
             .iter()
             .flat_map(|r| r.languages.iter().copied())
             .collect();
         languages.sort();
         languages.dedup();
-        let method_sanitizers = all_sanitizers
-            .iter()
-            .filter_map(|s| s.strip_prefix("*."))
-            .map(str::to_string)
-            .collect();
-        let methods = by_callee
-            .keys()
-            .filter_map(|c| c.strip_prefix("*."))
-            .map(str::to_string)
-            .collect();
-        let mut needs: HashMap<String, Needs> = HashMap::new();
-        for rule in &rules {
-            let Some(call) = rule.call() else { continue };
-            for callee in &call.callees {
-                let n = needs.entry(callee.clone()).or_default();
-                for cond in &call.args {
-                    n.flow |= cond.is == Some(ArgIs::Dynamic);
-                    n.elements |= cond.is == Some(ArgIs::ArgvInjection);
-                    n.made_by |= cond.made_by.is_some();
-                    n.text |= cond.regex.is_some()
-                        || cond.matches.is_some()
-                        || cond.not_matches.is_some();
-                }
-            }
-        }
-        let uses_made_by = rules
-            .iter()
-            .filter_map(|r| r.call())
-            .any(|c| c.args.iter().any(|a| a.made_by.is_some()));
         let secret_prefilter = SecretPrefilter::new(&rules);
         let mut engines = Engines::default();
         for (i, rule) in rules.iter().enumerate() {
@@ -190,16 +117,16 @@ impl RuleSet {
         Ok(RuleSet {
             engines,
             secret_prefilter,
-            needs,
-            uses_made_by,
             rules,
-            by_callee,
-            methods,
             languages,
-            sanitizers: all_sanitizers,
-            method_sanitizers,
             retired: Vec::new(),
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
+    }
+
+    /// Distinct for every rule set built; copies share it.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -250,51 +177,9 @@ impl RuleSet {
         self.rules.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
     }
 
-    /// Rules (with their index) that match calls to `callee` in `lang`.
-    pub fn for_callee(&self, lang: Language, callee: &str) -> impl Iterator<Item = (usize, &Rule)> {
-        self.by_callee
-            .get(callee)
-            .into_iter()
-            .flatten()
-            .filter(move |(l, _)| *l == lang)
-            .filter_map(|&(_, i)| self.rules.get(i).map(|r| (i, r)))
-    }
-
-    /// True when some rule of `lang` matches calls to `callee`; the cheap test before matching.
-    pub fn has_callee(&self, lang: Language, callee: &str) -> bool {
-        self.by_callee
-            .get(callee)
-            .is_some_and(|rules| rules.iter().any(|(l, _)| *l == lang))
-    }
-
-    /// True when some rule matches the method `name` on any object (`*.name`).
-    pub fn has_method(&self, name: &str) -> bool {
-        self.methods.contains(name)
-    }
-
     /// The secret rules' keyword automaton; `None` without secret rules.
     pub fn secret_prefilter(&self) -> Option<&SecretPrefilter> {
         self.secret_prefilter.as_ref()
-    }
-
-    /// What the rules of `callee` look at.
-    pub fn needs(&self, callee: &str) -> Needs {
-        self.needs.get(callee).copied().unwrap_or_default()
-    }
-
-    /// True when some rule has a `made_by` condition.
-    pub fn uses_made_by(&self) -> bool {
-        self.uses_made_by
-    }
-
-    /// True when some rule names the method `*.name` as a sanitizer.
-    pub fn is_method_sanitizer(&self, name: &str) -> bool {
-        self.method_sanitizers.contains(name)
-    }
-
-    /// True when some rule names `callee` as a sanitizer.
-    pub fn is_sanitizer(&self, callee: &str) -> bool {
-        self.sanitizers.contains(callee)
     }
 
     /// Keeps only the rules `keep` accepts (`disable`, and to test one rule in isolation);

@@ -1,14 +1,119 @@
 //! The structural conditions of rules, checked on a call in the IR: a keyword's or an
 //! option's value (`shell=True`, `{ shell: true }`), an argument that is absent (no
-//! `timeout`), one of a set of names or literals, and the option positions of an argv.
+//! `timeout`), one of a set of names or literals, the source text of an argument (a regex),
+//! the call that made a value (`tarfile.open`), and the option positions of an argv.
 
 use super::resolve::Names;
 use super::{ArgSel, Condition, Test};
+use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind};
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// At most this much of an argument's text is matched by a rule's regex, so that a huge
+/// literal costs nothing extra.
+const MAX_ARG_TEXT: usize = 512;
+
+/// The file's text, for the rules that read an argument's source.
+pub(super) struct SourceText<'t> {
+    text: &'t str,
+    /// Byte offset of each line's start, computed the first time a regex needs one.
+    lines: OnceCell<Vec<usize>>,
+}
+
+impl<'t> SourceText<'t> {
+    pub fn new(text: &'t str) -> SourceText<'t> {
+        SourceText {
+            text,
+            lines: OnceCell::new(),
+        }
+    }
+
+    fn offset(&self, row: usize, col: usize) -> usize {
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        lines.get(row).map_or(self.text.len(), |start| start + col)
+    }
+
+    /// The text a span covers, cut at `MAX_ARG_TEXT` bytes on a character boundary.
+    pub fn slice(&self, span: Span) -> &'t str {
+        let start = self.offset(span.start_row, span.start_byte_col);
+        let end = self
+            .offset(span.end_row, span.end_byte_col)
+            .min(start.saturating_add(MAX_ARG_TEXT));
+        let mut end = end.min(self.text.len());
+        while end > start && !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.text.get(start..end).unwrap_or("")
+    }
+}
+
+/// What a condition may look at besides the call: names, the text, and which call made the
+/// value a variable holds.
+pub(super) struct Seen<'a> {
+    pub names: &'a Names,
+    pub source: &'a SourceText<'a>,
+    pub made_by: &'a BTreeMap<Rc<str>, Rc<str>>,
+    pub assigned: &'a BTreeMap<Rc<str>, Span>,
+}
+
+impl Seen<'_> {
+    /// An argument's text as written, and for a variable or a module constant also as its
+    /// assignment, `NAME = value`: a regex can look at the name (`BASE_DIR`) and at how the
+    /// value ends (`"/srv/data/"`).
+    fn texts(&self, e: &Expr, as_written: bool) -> (String, Option<String>) {
+        let written = self.source.slice(e.span).to_string();
+        if as_written {
+            return (written, None);
+        }
+        (written, self.assignment(e))
+    }
+
+    fn assignment(&self, e: &Expr) -> Option<String> {
+        if let ExprKind::Name(n) = &e.kind
+            && let Some(value) = self
+                .assigned
+                .get(n.as_str())
+                .copied()
+                .or_else(|| self.names.constant(n))
+        {
+            let mut joined = format!("{n} = {}", self.source.slice(value));
+            let mut end = joined.len().min(MAX_ARG_TEXT);
+            while !joined.is_char_boundary(end) {
+                end -= 1;
+            }
+            joined.truncate(end);
+            return Some(joined);
+        }
+        None
+    }
+
+    /// The canonical name of the call that made the value: the call itself, or the call
+    /// last assigned to the variable (`tf = tarfile.open(p)`, `with open(p) as f`).
+    fn made_by(&self, e: &Expr) -> Option<String> {
+        match &e.kind {
+            ExprKind::Await(inner) => self.made_by(inner),
+            ExprKind::Call { callee, .. } => self.names.canonical(callee),
+            ExprKind::Name(n) => self.made_by.get(n.as_str()).map(|m| m.to_string()),
+            _ => None,
+        }
+    }
+}
 
 /// Whether `cond` holds for a call with `args` (and `object`, for a method).
-pub(super) fn holds(cond: &Condition, args: &[Arg], object: Option<&Expr>, names: &Names) -> bool {
-    let (found, may_be_spread) = find(cond, args, object);
+pub(super) fn holds(
+    cond: &Condition,
+    args: &[Arg],
+    object: Option<&Expr>,
+    seen: &Seen<'_>,
+) -> bool {
+    let names = seen.names;
+    let (found, may_be_spread) = find(cond, args, object, names.options_objects);
     // A condition on the object of a method says nothing about a plain function call.
     if cond.at.contains(&ArgSel::Receiver) && object.is_none() {
         return true;
@@ -35,12 +140,32 @@ pub(super) fn holds(cond: &Condition, args: &[Arg], object: Option<&Expr>, names
             None => !may_be_spread,
             Some(e) => !names_value(e, values, names),
         },
+        Test::Matches(pattern, wanted) => {
+            // The object of a method is matched as written (`logger` in `logger.info`).
+            let as_written = cond.at.iter().all(|a| *a == ArgSel::Receiver);
+            // A variable matches if its name or its assignment does, and fails to match
+            // only if neither does.
+            found.iter().any(|e| {
+                let (written, assigned) = seen.texts(e, as_written);
+                let matched = pattern.0.is_match(&written)
+                    || assigned.is_some_and(|a| pattern.0.is_match(&a));
+                matched == *wanted
+            })
+        }
+        Test::MadeBy(makers) => found
+            .iter()
+            .any(|e| seen.made_by(e).is_some_and(|m| makers.contains(&m))),
     }
 }
 
 /// The arguments a condition is about, and whether a spread may pass it unseen. A keyword is
 /// a keyword argument (Python) or a property of an options object (JavaScript).
-fn find<'a>(cond: &Condition, args: &'a [Arg], object: Option<&'a Expr>) -> (Vec<&'a Expr>, bool) {
+fn find<'a>(
+    cond: &Condition,
+    args: &'a [Arg],
+    object: Option<&'a Expr>,
+    options_objects: bool,
+) -> (Vec<&'a Expr>, bool) {
     let mut found = Vec::new();
     let mut spread = false;
     for sel in &cond.at {
@@ -53,12 +178,18 @@ fn find<'a>(cond: &Condition, args: &'a [Arg], object: Option<&'a Expr>) -> (Vec
                     .map(|a| &a.value),
             ),
             ArgSel::Keyword(k) => {
-                for a in args {
+                for (i, a) in args.iter().enumerate() {
                     if a.keyword.as_deref() == Some(k.as_str()) {
                         found.push(&a.value);
                     }
                     match &a.value.kind {
                         ExprKind::Spread(_) => spread = true,
+                        // `fetch(url, init)`: an options object from elsewhere.
+                        ExprKind::Name(_) | ExprKind::Attr(..) | ExprKind::Call { .. }
+                            if options_objects && i > 0 =>
+                        {
+                            spread = true;
+                        }
                         ExprKind::Dict(pairs) => {
                             for (key, value) in pairs {
                                 match key.as_ref().map(|k| &k.kind) {

@@ -142,7 +142,12 @@ fn compare(op: &str, first: &Expr, rhs: &Expr, names: &Names) -> Proofs {
             let (subject, flipped) = match (size_of(first), size_of(rhs)) {
                 (Some(x), _) => (x, false),
                 (None, Some(x)) => (x, true),
-                (None, None) => return none(),
+                // `if limit > 1000: raise`: a number compared with a fixed bound.
+                (None, None) => match (&first.kind, &rhs.kind) {
+                    (ExprKind::Name(x), _) if is_bound(rhs) => (x.as_str(), false),
+                    (_, ExprKind::Name(x)) if is_bound(first) => (x.as_str(), true),
+                    _ => return none(),
+                },
             };
             let bounded = of_origin(subject, taint::BOUNDED);
             let under = matches!(op, "<" | "<=") != flipped;
@@ -225,6 +230,19 @@ fn is_commonpath(expr: &Expr, names: &Names) -> bool {
 
 /// The variable whose size `expr` reads: `stats.size`, `len(data)`, `os.path.getsize(p)`,
 /// `(await fs.stat(p)).size`.
+/// A fixed limit: a number, or a constant named in capitals (`MAX_ROWS`).
+fn is_bound(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Number(_) => true,
+        ExprKind::Name(n) => {
+            n.chars().any(|c| c.is_ascii_uppercase())
+                && n.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        }
+        _ => false,
+    }
+}
+
 fn size_of(expr: &Expr) -> Option<&str> {
     match &expr.kind {
         ExprKind::Attr(object, field) if SIZE_FIELDS.contains(&field.as_str()) => origin_of(object),

@@ -17,10 +17,10 @@ mod taint;
 use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, TemplatePart};
 use resolve::Names;
+pub(crate) use resolve::collect_calls;
 pub use resolve::{EntryKind, ImportedEntry};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
-pub(crate) use taint::is_validator_name;
 use taint::{Labels, Slot, Taint};
 
 /// At most this many statements and expressions are evaluated per module: past it, the
@@ -35,6 +35,8 @@ pub struct Model {
     /// Calls that check or escape their argument (`shlex.quote`, `path.basename`): the result
     /// carries the callee's name as a label, and sinks that list it ignore it.
     pub sanitizers: Vec<String>,
+    /// The work budget per module; `None`: `WORK_BUDGET`.
+    pub budget: Option<usize>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -51,6 +53,28 @@ pub struct Sink {
     /// Checks that make a value safe for this sink: sanitizer callees (`shlex.quote`) and
     /// guard labels (`allowlist`, `path-containment`).
     pub sanitizers: Vec<String>,
+    /// The rule is about the call's shape (`verify=False`, a tar opened without a filter):
+    /// no value is traced, every call whose conditions hold is reported.
+    pub structural: bool,
+    /// A value counts only if it went through one of these (`path.resolve`, a number):
+    /// rules about a check done on the wrong kind of value, or about sizes.
+    pub requires: Vec<String>,
+}
+
+impl Sink {
+    /// Whether a value with `labels` is safe for this sink: checked by one of its sanitizers,
+    /// or a number when the rule is not about numbers.
+    fn ignores(&self, labels: &Labels) -> bool {
+        (labels.contains(taint::NUMERIC) && !self.requires.iter().any(|r| r == taint::NUMERIC))
+            || self.sanitizers.iter().any(|s| labels.contains(s))
+    }
+
+    /// Whether a value that reaches the sink with `labels` went through what the rule
+    /// requires.
+    fn requirement_met(&self, slot: Slot, labels: &Labels) -> bool {
+        self.requires.is_empty()
+            || (slot != Slot::Computed && self.requires.iter().any(|r| labels.contains(r)))
+    }
 }
 
 /// A structural condition of a rule on one argument.
@@ -75,7 +99,23 @@ pub enum Test {
     OneOf(Vec<String>),
     /// Missing, or none of these (a value not known is none of them).
     NotOneOf(Vec<String>),
+    /// Its source text matches (`true`) or does not match (`false`) the pattern.
+    Matches(Pattern, bool),
+    /// The value was made by a call to one of these (`tarfile.open`).
+    MadeBy(Vec<String>),
 }
+
+/// A rule's compiled regex; two are the same when their sources are.
+#[derive(Clone, Debug)]
+pub struct Pattern(pub regex::Regex);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+impl Eq for Pattern {}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ArgSel {
@@ -102,19 +142,11 @@ impl Model {
             let Matcher::Call(call) = &rule.matcher else {
                 continue;
             };
-            let supported = call
-                .args
-                .iter()
-                .all(|c| c.matches.is_none() && c.not_matches.is_none() && c.made_by.is_none())
-                && call.requires.is_empty();
             let taint_conditions = call
                 .args
                 .iter()
                 .filter(|c| matches!(c.is, Some(ArgIs::Dynamic | ArgIs::ArgvInjection)))
                 .count();
-            if !supported || taint_conditions == 0 {
-                continue;
-            }
             let at = |cond: &crate::rules::ArgCondition| {
                 let mut at = Vec::new();
                 at.extend(cond.position.map(ArgSel::Position));
@@ -129,6 +161,18 @@ impl Model {
             let mut argv = false;
             let mut conditions = Vec::new();
             for cond in &call.args {
+                if let Some(makers) = &cond.made_by {
+                    conditions.push(Condition {
+                        at: at(cond),
+                        test: Test::MadeBy(makers.clone()),
+                    });
+                }
+                if let Some(regex) = &cond.regex {
+                    conditions.push(Condition {
+                        at: at(cond),
+                        test: Test::Matches(Pattern(regex.clone()), cond.matches.is_some()),
+                    });
+                }
                 let test = match (&cond.is, &cond.one_of, &cond.not_one_of) {
                     (Some(ArgIs::Dynamic), _, _) => {
                         args.extend(at(cond));
@@ -158,9 +202,12 @@ impl Model {
                     argv,
                     conditions: conditions.clone(),
                     sanitizers: call.sanitizers.clone(),
+                    structural: taint_conditions == 0,
+                    requires: call.requires.clone(),
                 });
             }
-            for sanitizer in &call.sanitizers {
+            // What a rule requires is a check the value goes through: its result is marked.
+            for sanitizer in call.sanitizers.iter().chain(&call.requires) {
                 if !model.sanitizers.contains(sanitizer) {
                     model.sanitizers.push(sanitizer.clone());
                 }
@@ -182,18 +229,40 @@ pub struct Flow {
     pub at: Span,
     /// The calls the value went through on its way, outermost first.
     pub through: Vec<String>,
-    /// The parameter's declaration: where a trace starts.
+    /// The parameter's declaration: where a trace starts (the sink call when no parameter
+    /// is traced).
     pub source: Span,
-    /// Who chooses the parameter: a tool, resource or prompt caller, or a web request;
-    /// `None` for an untraced flow.
-    pub kind: Option<EntryKind>,
-    /// The function the value enters through can be called from outside the module (a
-    /// top-level function or a method, not `_private`, nested or anonymous).
-    pub public: bool,
-    /// From an MCP entry point's parameter; otherwise from a parameter of a function no entry
-    /// point was seen to reach (library code, handler shapes not known yet): reported one
-    /// step lower, so such code is not silent.
-    pub traced: bool,
+    /// The function the value enters through (the entry point's, for a traced flow).
+    pub function: Span,
+    pub reach: Reach,
+    /// The variable the sink reads the value from, when it is one.
+    pub via: Option<String>,
+}
+
+impl Flow {
+    /// From an MCP entry point's parameter.
+    pub fn traced(&self) -> bool {
+        matches!(self.reach, Reach::Entry(_))
+    }
+}
+
+/// Where the value at a sink comes from, from most to least certain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    /// A parameter of an MCP entry point, chosen by a tool, resource or prompt caller, or by
+    /// a web request.
+    Entry(EntryKind),
+    /// A parameter of a function no entry point was seen to reach (library code, handler
+    /// shapes not known yet): reported one step lower, so such code is not silent. `public`:
+    /// callable from outside the module (a top-level function or a method, not `_private`,
+    /// nested or anonymous).
+    Parameter { public: bool },
+    /// Computed at run time from something that is not a parameter (the environment, a
+    /// file, a library call).
+    Computed,
+    /// The rule is about the call's shape; no value is traced (`entry` and `param` are the
+    /// enclosing function and empty).
+    Shape,
 }
 
 #[derive(Debug, Default)]
@@ -221,13 +290,25 @@ pub struct Passed {
     pub through: Vec<String>,
 }
 
+/// A sink a public function's parameter reaches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportedHit {
+    pub param: usize,
+    pub rule: String,
+    /// How the sink's call reads.
+    pub sink: String,
+    pub at: Span,
+    pub through: Vec<String>,
+    /// The variable the sink reads the value from.
+    pub via: Option<String>,
+}
+
 /// A public function of the module, as callers in other modules see it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Export {
     pub name: String,
     pub params: Vec<String>,
-    /// Parameter index, rule, sink callee, sink call, functions passed through.
-    pub sinks: Vec<(usize, String, String, Span, Vec<String>)>,
+    pub sinks: Vec<ExportedHit>,
     /// Parameter index, the other module's function argument it is passed to, functions
     /// passed through.
     pub forwards: Vec<(usize, External, Vec<String>)>,
@@ -239,12 +320,50 @@ struct SinkHit {
     sink: usize,
     at: Span,
     through: Vec<String>,
+    /// The checks the value went through, kept only for sinks that require one.
+    labels: Labels,
+}
+
+/// The sinks an input reaches, one hit per sink call (and labels, for sinks that require a
+/// check) with the shortest path: a summary stays small however many paths fan in.
+#[derive(Clone, Debug, Default)]
+struct Hits(BTreeMap<(usize, Span, Labels), SinkHit>);
+
+impl Hits {
+    fn insert(&mut self, hit: SinkHit) {
+        let key = (hit.sink, hit.at, hit.labels.clone());
+        match self.0.get_mut(&key) {
+            Some(kept) if kept.through.len() <= hit.through.len() => {}
+            Some(kept) => *kept = hit,
+            None => {
+                self.0.insert(key, hit);
+            }
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Hits {
+    type Item = &'a SinkHit;
+    type IntoIter = std::collections::btree_map::Values<'a, (usize, Span, Labels), SinkHit>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.values()
+    }
+}
+
+impl IntoIterator for Hits {
+    type Item = SinkHit;
+    type IntoIter = std::collections::btree_map::IntoValues<(usize, Span, Labels), SinkHit>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_values()
+    }
 }
 
 #[derive(Clone, Debug, Default)]
 struct Summary {
     returns: Taint,
-    sinks: BTreeMap<Slot, BTreeSet<SinkHit>>,
+    sinks: BTreeMap<Slot, Hits>,
     /// The class whose instance the function returns (a factory, a constructor).
     returns_class: Option<usize>,
     /// What the function stores in its receiver (`self.root = root` in a constructor).
@@ -258,14 +377,17 @@ const MAX_THROUGH: usize = 8;
 /// empty summary for the callee, and `Analysis::out_of_budget` says so.
 const MAX_CALL_DEPTH: usize = 48;
 
-/// Analyzes one module.
-pub fn analyze(module: &Module, model: &Model) -> Analysis {
+/// Analyzes one module; `text` is its source, for rules that read an argument's text.
+pub fn analyze(module: &Module, model: &Model, text: &str) -> Analysis {
     let names = Names::new(module);
+    let source = conditions::SourceText::new(text);
+    let (entries, imported_entries) = names.entries(module);
     let mut engine = Engine {
         module,
         model,
         sinks: SinkIndex::new(model),
         names: &names,
+        source: &source,
         summaries: vec![None; module.functions.len()],
         in_progress: vec![false; module.functions.len()],
         work: 0,
@@ -274,16 +396,29 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
         externals: Vec::new(),
         external_ids: HashMap::new(),
         entry_not_text: HashMap::new(),
+        entry_funcs: entries.iter().map(|e| e.func).collect(),
+        shapes: BTreeSet::new(),
+        inlining: Vec::new(),
+        stack: Vec::new(),
+        callees: vec![BTreeSet::new(); module.functions.len()],
+        displays: HashMap::new(),
+        vias: HashMap::new(),
     };
     let mut flows = BTreeSet::new();
     let mut calls = BTreeSet::new();
-    let (entries, imported_entries) = names.entries(module);
     for entry in &entries {
         if !entry.not_text.is_empty() {
             engine
                 .entry_not_text
                 .insert(entry.func, Rc::new(entry.not_text.clone()));
         }
+    }
+    // Callees first, so that a long chain of calls never goes deeper than the call depth.
+    for id in callees_first(module, &names) {
+        if engine.out_of_budget {
+            break;
+        }
+        engine.summary(id);
     }
     for entry in &entries {
         let summary = engine.summary(entry.func);
@@ -315,6 +450,9 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
                     }
                     continue;
                 };
+                if !sink.requirement_met(*slot, &hit.labels) {
+                    continue;
+                }
                 flows.insert(Flow {
                     rule: sink.rule.clone(),
                     entry: entry
@@ -322,28 +460,35 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
                         .clone()
                         .unwrap_or_else(|| function.qualified.clone()),
                     param: param.name.clone(),
-                    sink: sink.callee.clone(),
+                    sink: engine.display(hit.sink, hit.at),
                     at: hit.at,
                     through: hit.through.clone(),
                     source: param.span,
-                    kind: Some(entry.kind),
-                    public: true,
-                    traced: true,
+                    function: function.span,
+                    reach: Reach::Entry(entry.kind),
+                    via: engine.vias.get(&(hit.sink, hit.at)).cloned(),
                 });
             }
         }
     }
     // Sinks no entry point reaches: from the outermost function whose parameter reaches them.
-    let traced_sinks: BTreeSet<(String, Span)> =
+    let mut reported: BTreeSet<(String, Span)> =
         flows.iter().map(|f| (f.rule.clone(), f.at)).collect();
     // Functions the entry points reach were judged with their real arguments; an entry
     // point's other parameters are the framework's (a context, a request object).
-    let reached: BTreeSet<FuncId> = (0..module.functions.len())
-        .filter(|&id| engine.summaries.get(id).is_some_and(Option::is_some))
-        .chain(entries.iter().map(|e| e.func))
-        .collect();
+    let mut reached: BTreeSet<FuncId> = entries.iter().map(|e| e.func).collect();
+    let mut queue: Vec<FuncId> = reached.iter().copied().collect();
+    while let Some(id) = queue.pop() {
+        for &callee in engine.callees.get(id).into_iter().flatten() {
+            if reached.insert(callee) {
+                queue.push(callee);
+            }
+        }
+    }
     let mut untraced: BTreeMap<(String, Span), Flow> = BTreeMap::new();
-    for id in 1..module.functions.len() {
+    // Every function is walked once, the module's top-level code too: values computed at
+    // run time and the shapes of calls are found wherever they are.
+    for id in 0..module.functions.len() {
         if engine.out_of_budget {
             break;
         }
@@ -364,20 +509,22 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
                     continue;
                 };
                 let key = (sink.rule.clone(), hit.at);
-                if traced_sinks.contains(&key) {
+                if reported.contains(&key) || !sink.requirement_met(*slot, &hit.labels) {
                     continue;
                 }
                 let flow = Flow {
                     rule: sink.rule.clone(),
                     entry: function.qualified.clone(),
                     param: param.name.clone(),
-                    sink: sink.callee.clone(),
+                    sink: engine.display(hit.sink, hit.at),
                     at: hit.at,
                     through: hit.through.clone(),
                     source: param.span,
-                    kind: None,
-                    public: is_public(function),
-                    traced: false,
+                    function: function.span,
+                    reach: Reach::Parameter {
+                        public: is_public(function),
+                    },
+                    via: engine.vias.get(&(hit.sink, hit.at)).cloned(),
                 };
                 let longer = untraced
                     .get(&key)
@@ -388,7 +535,64 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
             }
         }
     }
+    reported.extend(untraced.keys().cloned());
     flows.extend(untraced.into_values());
+    // Values not traced to any parameter, at the sink where the function computing them
+    // uses them; in a method no entry point reaches, what it reads from its object too.
+    for (id, summary) in engine.summaries.iter().enumerate() {
+        let (Some(summary), Some(function)) = (summary, module.functions.get(id)) else {
+            continue;
+        };
+        let from_object = (!reached.contains(&id))
+            .then(|| summary.sinks.get(&Slot::Receiver))
+            .flatten();
+        for hit in summary
+            .sinks
+            .get(&Slot::Computed)
+            .into_iter()
+            .chain(from_object)
+            .flatten()
+        {
+            let Some(sink) = model.sinks.get(hit.sink) else {
+                continue;
+            };
+            if !sink.requirement_met(Slot::Computed, &hit.labels)
+                || !reported.insert((sink.rule.clone(), hit.at))
+            {
+                continue;
+            }
+            flows.insert(Flow {
+                rule: sink.rule.clone(),
+                entry: function.qualified.clone(),
+                param: String::new(),
+                sink: engine.display(hit.sink, hit.at),
+                at: hit.at,
+                through: Vec::new(),
+                source: hit.at,
+                function: function.span,
+                reach: Reach::Computed,
+                via: None,
+            });
+        }
+    }
+    for (index, at, function) in std::mem::take(&mut engine.shapes) {
+        let (Some(sink), Some(function)) = (model.sinks.get(index), module.functions.get(function))
+        else {
+            continue;
+        };
+        flows.insert(Flow {
+            rule: sink.rule.clone(),
+            entry: function.qualified.clone(),
+            param: String::new(),
+            sink: engine.display(index, at),
+            at,
+            through: Vec::new(),
+            source: at,
+            function: function.span,
+            reach: Reach::Shape,
+            via: None,
+        });
+    }
     let exports = exports(&mut engine);
     Analysis {
         flows: flows.into_iter().collect(),
@@ -397,6 +601,57 @@ pub fn analyze(module: &Module, model: &Model) -> Analysis {
         exports,
         out_of_budget: engine.out_of_budget,
     }
+}
+
+/// The module's functions, each after the functions it calls by name (a post-order of the
+/// call graph as names resolve it, without the instances a walk learns of; cycles are cut).
+fn callees_first(module: &Module, names: &Names) -> Vec<FuncId> {
+    let no_instances = BTreeMap::new();
+    let calls: Vec<Vec<FuncId>> = module
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(id, f)| {
+            let mut found = Vec::new();
+            resolve::collect_calls(&f.body, &mut found);
+            found
+                .into_iter()
+                .filter_map(|call| match &call.kind {
+                    ExprKind::Call { callee, .. } => {
+                        names.callee(module, callee, &no_instances, id)
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    let mut order = Vec::with_capacity(module.functions.len());
+    let mut seen = vec![false; module.functions.len()];
+    for root in 0..module.functions.len() {
+        if seen.get(root).copied().unwrap_or(true) {
+            continue;
+        }
+        // (function, index of the next callee to visit)
+        let mut stack = vec![(root, 0usize)];
+        if let Some(s) = seen.get_mut(root) {
+            *s = true;
+        }
+        while let Some((id, next)) = stack.pop() {
+            match calls.get(id).and_then(|c| c.get(next)) {
+                Some(&callee) => {
+                    stack.push((id, next + 1));
+                    if let Some(s) = seen.get_mut(callee)
+                        && !*s
+                    {
+                        *s = true;
+                        stack.push((callee, 0));
+                    }
+                }
+                None => order.push(id),
+            }
+        }
+    }
+    order
 }
 
 /// The summaries of the module's public top-level functions, in the form other modules use.
@@ -420,13 +675,15 @@ fn exports(engine: &mut Engine<'_>) -> Vec<Export> {
             let Slot::Param(index) = slot else { continue };
             for hit in hits {
                 match engine.model.sinks.get(hit.sink) {
-                    Some(sink) => export.sinks.push((
-                        *index,
-                        sink.rule.clone(),
-                        sink.callee.clone(),
-                        hit.at,
-                        hit.through.clone(),
-                    )),
+                    Some(sink) if !sink.requirement_met(*slot, &hit.labels) => {}
+                    Some(sink) => export.sinks.push(ExportedHit {
+                        param: *index,
+                        rule: sink.rule.clone(),
+                        sink: engine.display(hit.sink, hit.at),
+                        at: hit.at,
+                        through: hit.through.clone(),
+                        via: engine.vias.get(&(hit.sink, hit.at)).cloned(),
+                    }),
                     None => {
                         let external = hit.sink - engine.model.sinks.len();
                         if let Some(to) = engine.externals.get(external) {
@@ -452,6 +709,8 @@ struct SinkIndex<'m> {
     /// `*.name` sinks, by method name.
     by_method: HashMap<&'m str, Vec<usize>>,
     sanitizers: HashSet<&'m str>,
+    /// `*.name` sanitizers, by method name (`*.resolve`).
+    method_sanitizers: HashSet<&'m str>,
 }
 
 impl<'m> SinkIndex<'m> {
@@ -460,6 +719,11 @@ impl<'m> SinkIndex<'m> {
             by_callee: HashMap::new(),
             by_method: HashMap::new(),
             sanitizers: model.sanitizers.iter().map(String::as_str).collect(),
+            method_sanitizers: model
+                .sanitizers
+                .iter()
+                .filter_map(|s| s.strip_prefix("*."))
+                .collect(),
         };
         for (i, sink) in model.sinks.iter().enumerate() {
             match sink.callee.strip_prefix("*.") {
@@ -468,6 +732,11 @@ impl<'m> SinkIndex<'m> {
             }
         }
         index
+    }
+
+    /// Whether a call named `name` is a sink or a sanitizer of the model.
+    fn knows(&self, name: &str) -> bool {
+        self.by_callee.contains_key(name) || self.sanitizers.contains(name)
     }
 
     /// The sinks a call named `name` (a method `method`) may be, in model order.
@@ -489,6 +758,7 @@ struct Engine<'m> {
     model: &'m Model,
     sinks: SinkIndex<'m>,
     names: &'m Names,
+    source: &'m conditions::SourceText<'m>,
     summaries: Vec<Option<Summary>>,
     in_progress: Vec<bool>,
     work: usize,
@@ -499,6 +769,23 @@ struct Engine<'m> {
     external_ids: HashMap<External, usize>,
     /// Entry points' whole-object parameters with the fields their schema says hold no text.
     entry_not_text: HashMap<FuncId, Rc<BTreeSet<String>>>,
+    /// The module's entry points: what they return goes to the model.
+    entry_funcs: HashSet<FuncId>,
+    /// Closures being walked where they are called, innermost last.
+    inlining: Vec<FuncId>,
+    /// Functions being summarized, innermost last.
+    stack: Vec<FuncId>,
+    /// The functions each function's walk asked the summary of: the call graph as the
+    /// walks resolved it (methods through instances, dispatch tables).
+    callees: Vec<BTreeSet<FuncId>>,
+    /// Calls of structural rules whose conditions hold: sink, call, enclosing function.
+    shapes: BTreeSet<(usize, Span, FuncId)>,
+    /// How each reported call reads, by sink and call: the canonical name, or the text of a
+    /// method call a rule names by its method (`cursor.execute` for `*.execute`).
+    displays: HashMap<(usize, Span), String>,
+    /// The variable a sink's argument is read from, by sink and call (`command` in
+    /// `run(command, shell=True)`): where the value was last stored.
+    vias: HashMap<(usize, Span), String>,
 }
 
 /// An argument of a call to a function another module defines.
@@ -546,6 +833,21 @@ impl Vars {
         Rc::make_mut(self.0.entry(Rc::from(name)).or_default())
     }
 
+    /// What a closure did to the variables it shares with the function around it: each
+    /// shared variable keeps its value and gains what the closure stored in it.
+    fn absorb(&mut self, inner: &Vars, own: &[String]) {
+        for (name, taint) in &inner.0 {
+            if own.iter().any(|o| **o == **name) {
+                continue;
+            }
+            if let Some(mine) = self.0.get_mut(name)
+                && !Rc::ptr_eq(mine, taint)
+            {
+                Rc::make_mut(mine).extend_ref(taint);
+            }
+        }
+    }
+
     fn join(&mut self, other: &Vars) {
         for (name, taint) in &other.0 {
             match self.0.get_mut(name) {
@@ -580,6 +882,18 @@ struct Env {
     /// Variables holding an object whose listed fields a schema declared as numbers,
     /// booleans or fixed sets (`parsed = ReadArgs.parse(args)`; an entry's `args`).
     not_text: BTreeMap<Rc<str>, Rc<BTreeSet<String>>>,
+    /// Variables holding what a library call made -> its canonical name (`tf =
+    /// tarfile.open(p)`, `with open(p) as f`).
+    made_by: BTreeMap<Rc<str>, Rc<str>>,
+    /// Where the value a variable holds was written (`dir = base + "/"`): rules that read an
+    /// argument's text read a variable as its assignment.
+    assigned: BTreeMap<Rc<str>, Span>,
+    /// Variables holding an argv list -> what its option positions hold, and whether a
+    /// `--` ends them (what is appended after it is no option).
+    argv: BTreeMap<Rc<str>, (Rc<Taint>, bool)>,
+    /// Variables holding what a function of the module returned (`file = await
+    /// resolveInside(p)`) -> the functions the value came through, for the evidence path.
+    through: BTreeMap<Rc<str>, Rc<[String]>>,
 }
 
 impl Env {
@@ -597,6 +911,11 @@ impl Env {
             .retain(|k, v| other.local_fns.get(k) == Some(v));
         self.not_text
             .retain(|k, v| other.not_text.get(k) == Some(v));
+        self.made_by.retain(|k, v| other.made_by.get(k) == Some(v));
+        self.assigned
+            .retain(|k, v| other.assigned.get(k) == Some(v));
+        self.argv.retain(|k, v| other.argv.get(k) == Some(v));
+        self.through.retain(|k, v| other.through.get(k) == Some(v));
     }
 }
 
@@ -689,6 +1008,31 @@ impl<'m> Engine<'m> {
         self.names.table(table)
     }
 
+    /// `system` after `from os import *` is `os.system` when the model knows that name.
+    fn through_star_import(&self, name: String) -> String {
+        if name.contains('.') || self.sinks.knows(&name) {
+            return name;
+        }
+        self.names
+            .star_modules()
+            .map(|m| format!("{m}.{name}"))
+            .find(|full| self.sinks.knows(full))
+            .unwrap_or(name)
+    }
+
+    /// How the call of a reported sink reads.
+    fn display(&self, sink: usize, at: Span) -> String {
+        match self.displays.get(&(sink, at)) {
+            Some(d) => d.clone(),
+            None => self
+                .model
+                .sinks
+                .get(sink)
+                .map(|s| s.callee.clone())
+                .unwrap_or_default(),
+        }
+    }
+
     /// The number of an imported call's argument; `None` past `MAX_EXTERNALS`.
     fn external(&mut self, external: External) -> Option<usize> {
         if let Some(&id) = self.external_ids.get(&external) {
@@ -706,7 +1050,7 @@ impl<'m> Engine<'m> {
 
     fn spend(&mut self) -> bool {
         self.work += 1;
-        if self.work > WORK_BUDGET {
+        if self.work > self.model.budget.unwrap_or(WORK_BUDGET) {
             self.out_of_budget = true;
         }
         !self.out_of_budget
@@ -715,6 +1059,11 @@ impl<'m> Engine<'m> {
     /// The summary of `id`, computed once. A recursive call sees what is known so far
     /// (nothing): recursion adds no new flow the first pass does not find.
     fn summary(&mut self, id: FuncId) -> Summary {
+        if let Some(&caller) = self.stack.last()
+            && let Some(callees) = self.callees.get_mut(caller)
+        {
+            callees.insert(id);
+        }
         if let Some(Some(done)) = self.summaries.get(id) {
             return done.clone();
         }
@@ -729,7 +1078,9 @@ impl<'m> Engine<'m> {
             *flag = true;
         }
         self.depth += 1;
+        self.stack.push(id);
         let summary = self.summarize(id);
+        self.stack.pop();
         self.depth -= 1;
         if let Some(slot) = self.summaries.get_mut(id) {
             *slot = Some(summary.clone());
@@ -756,9 +1107,7 @@ impl<'m> Engine<'m> {
                 Slot::Param(i)
             };
             // A parameter declared as a number cannot carry an injection.
-            let numeric = p.annotation.as_deref().is_some_and(|a| {
-                matches!(a.trim(), "int" | "float" | "bool" | "number" | "boolean")
-            });
+            let numeric = p.annotation.as_deref().is_some_and(taint::is_not_text_type);
             let labels: Labels = if numeric {
                 Labels::from([taint::NUMERIC.to_string()])
             } else {
@@ -772,6 +1121,48 @@ impl<'m> Engine<'m> {
         {
             env.not_text
                 .insert(Rc::from(first.name.as_str()), fields.clone());
+        }
+        // A closure walked on its own (a handler nested in `serve()`, an arrow function
+        // registered in a method) still knows which class the instances it shares with the
+        // functions around it belong to, `this` and `self` included.
+        let mut outer = function.parent.filter(|&p| p != 0);
+        for _ in 0..crate::analyze::ir::MAX_DEPTH {
+            let Some(p) = outer else { break };
+            let Some(parent) = self.module.functions.get(p) else {
+                break;
+            };
+            if let Some(class) = parent.class
+                && function.class.is_none()
+                && !env.classes.contains_key("this")
+            {
+                env.classes.insert("this".into(), class);
+                if let Some(r) = self
+                    .names
+                    .receiver_param(self.module, p)
+                    .and_then(|r| parent.params.get(r))
+                    && !env.vars.contains(&r.name)
+                {
+                    env.classes.insert(r.name.clone(), class);
+                }
+            }
+            for stmt in &parent.body {
+                if let Stmt::Assign {
+                    targets,
+                    value,
+                    op: None,
+                    ..
+                } = stmt
+                    && let [Target::Name(x, _)] = targets.as_slice()
+                    && !env.vars.contains(x)
+                    && !env.classes.contains_key(x)
+                    && let ExprKind::Call { callee, .. } = &value.kind
+                    && let ExprKind::Name(class) = &callee.kind
+                    && let Some(class) = self.names.class_named(class)
+                {
+                    env.classes.insert(x.clone(), class);
+                }
+            }
+            outer = parent.parent.filter(|&p| p != 0);
         }
         if function.class.is_some() {
             env.vars
@@ -848,6 +1239,33 @@ impl<'m> Engine<'m> {
                                 env.local_fns.remove(x.as_str());
                             }
                         }
+                        self.note_maker(x, value, env);
+                        let through = self.came_through(value, env);
+                        if through.is_empty() {
+                            env.through.remove(x.as_str());
+                        } else {
+                            env.through.insert(Rc::from(x.as_str()), Rc::from(through));
+                        }
+                        env.assigned.insert(Rc::from(x.as_str()), value.span);
+                        match &value.kind {
+                            ExprKind::List(items) => {
+                                let mut options = Taint::new();
+                                for element in conditions::argv_options(value) {
+                                    let t = self.leading(element, env, walk);
+                                    options.extend(t);
+                                }
+                                let closed = items
+                                    .iter()
+                                    .any(|i| matches!(&i.kind, ExprKind::Str(s) if s == "--"));
+                                env.argv
+                                    .insert(Rc::from(x.as_str()), (Rc::new(options), closed));
+                            }
+                            _ => {
+                                env.argv.remove(x.as_str());
+                            }
+                        }
+                    } else {
+                        env.assigned.remove(x.as_str());
                     }
                     match table_lookup(value).filter(|t| self.names.table(t).is_some()) {
                         Some(table) => {
@@ -870,12 +1288,35 @@ impl<'m> Engine<'m> {
             }
             Stmt::Expr(e) => {
                 self.eval(e, env, walk);
+                // A check called before use, its result unused (`validate_repo(path,
+                // allowed)` that raises unless the path is inside): the variables it was
+                // given are checked from here on. Only whole variables: a check of one field
+                // says nothing of the others.
+                let call = match &e.kind {
+                    ExprKind::Await(inner) => &**inner,
+                    _ => e,
+                };
+                if let ExprKind::Call { callee, args, .. } = &call.kind
+                    && callee_last_name(callee).is_some_and(taint::is_validator_name)
+                {
+                    for arg in args {
+                        if let ExprKind::Name(x) = &arg.value.kind
+                            && let Some(t) = env.vars.get_mut(x)
+                        {
+                            t.label(taint::PATH_CONTAINMENT);
+                            t.label(taint::ALLOWLIST);
+                        }
+                    }
+                }
                 false
             }
             Stmt::Return(value, _) => {
                 walk.note_receiver(env);
                 if let Some(v) = value {
                     let taint = self.eval(v, env, walk);
+                    if self.entry_funcs.contains(&env.scope) {
+                        self.returned(v, &taint, env, walk);
+                    }
                     walk.summary.returns.extend(taint);
                     if let Some(class) = self.class_of(v, env) {
                         walk.summary.returns_class = Some(class);
@@ -971,6 +1412,9 @@ impl<'m> Engine<'m> {
                     let taint = self.eval(value, env, walk);
                     if let Some(t) = target {
                         self.assign(t, &taint, None, false, env);
+                        if let Target::Name(x, _) = t {
+                            self.note_maker(x, value, env);
+                        }
                     }
                 }
                 self.block(body, env, walk)
@@ -1075,12 +1519,27 @@ impl<'m> Engine<'m> {
             return Taint::new();
         }
         match &expr.kind {
-            ExprKind::Name(n) => env.vars.get(n).cloned().unwrap_or_default(),
+            ExprKind::Name(n) => match env.vars.get(n) {
+                Some(t) => t.clone(),
+                // Not a variable of the function: a module constant, function or class is
+                // fixed; anything else (the environment, a closure's variable, a global set
+                // at run time) is computed.
+                None if self.names.is_fixed(n) || env.local_fns.contains_key(n.as_str()) => {
+                    Taint::new()
+                }
+                None => Taint::of(Slot::Computed, Labels::new()),
+            },
             // `parsed.mode` where the schema says `mode` is an enum: no text.
             ExprKind::Attr(object, field)
                 if matches!(&object.kind, ExprKind::Name(v)
                     if env.not_text.get(v.as_str()).is_some_and(|f| f.contains(field))) =>
             {
+                let mut t = self.eval(object, env, walk);
+                t.label(taint::NUMERIC);
+                t
+            }
+            // `s.length`: a number.
+            ExprKind::Attr(object, field) if field == "length" => {
                 let mut t = self.eval(object, env, walk);
                 t.label(taint::NUMERIC);
                 t
@@ -1105,7 +1564,7 @@ impl<'m> Engine<'m> {
                     match part {
                         TemplatePart::Value(v) => {
                             let mut part = self.eval(v, env, walk);
-                            leading_base = i == 0 && part.is_empty();
+                            leading_base = i == 0 && !part.carries_input();
                             host_fixed |= i == 0
                                 && matches!(&v.kind, ExprKind::Name(n) if env.host_fixed.contains(n.as_str()));
                             if host_fixed {
@@ -1194,6 +1653,281 @@ impl<'m> Engine<'m> {
         }
     }
 
+    /// Records what reaches the sinks a call may be: for a structural rule, the call itself
+    /// when its conditions hold; otherwise each input in an argument the rule is about,
+    /// unless one of the rule's checks made it safe.
+    fn check_sinks(
+        &mut self,
+        site: &Site<'_>,
+        arg_taints: &[Taint],
+        receiver_taint: &Taint,
+        env: &mut Env,
+        walk: &mut Walk,
+    ) {
+        let model = self.model;
+        for index in self.sinks.candidates(site.name, site.method) {
+            let Some(sink) = model.sinks.get(index) else {
+                continue;
+            };
+            let holds = {
+                let seen = conditions::Seen {
+                    names: self.names,
+                    source: self.source,
+                    made_by: &env.made_by,
+                    assigned: &env.assigned,
+                };
+                sink.conditions
+                    .iter()
+                    .all(|c| conditions::holds(c, site.args, site.object, &seen))
+            };
+            if !holds {
+                continue;
+            }
+            if !self.displays.contains_key(&(index, site.at)) {
+                let display = match site.callee {
+                    None => "return value".to_string(),
+                    // As written in JavaScript, where names are often imported bare
+                    // (`execSync`); canonical in Python (`subprocess.run`).
+                    Some(callee) if sink.callee.starts_with("*.") || self.names.options_objects => {
+                        let text: String =
+                            self.source.slice(callee.span).split_whitespace().collect();
+                        if text.is_empty() {
+                            sink.callee.clone()
+                        } else {
+                            text.chars().take(MAX_DISPLAY).collect()
+                        }
+                    }
+                    Some(_) => sink.callee.clone(),
+                };
+                self.displays.insert((index, site.at), display);
+            }
+            if sink.structural {
+                self.shapes.insert((index, site.at, env.scope));
+                continue;
+            }
+            let mut reaching = Taint::new();
+            let mut through: Vec<String> = Vec::new();
+            for (position, (arg, taint)) in site.args.iter().zip(arg_taints).enumerate() {
+                let selected = sink.args.is_empty()
+                    || sink.args.iter().any(|sel| match sel {
+                        ArgSel::Position(p) => arg.keyword.is_none() && *p == position,
+                        ArgSel::Keyword(k) => arg.keyword.as_deref() == Some(k.as_str()),
+                        ArgSel::Receiver => false,
+                    });
+                if !selected {
+                    continue;
+                }
+                self.note_via(index, site.at, &arg.value, taint, env.scope);
+                if through.is_empty() && taint.iter().any(|(_, labels)| !sink.ignores(labels)) {
+                    through = self.came_through(&arg.value, env);
+                }
+                if sink.argv {
+                    // Only the options of an argv literal count, or of one a variable holds.
+                    if let ExprKind::Name(x) = &arg.value.kind
+                        && let Some((options, _)) = env.argv.get(x.as_str())
+                    {
+                        reaching.extend_ref(options);
+                    }
+                    for element in conditions::argv_options(&arg.value) {
+                        let t = self.leading(element, env, walk);
+                        reaching.extend(t);
+                    }
+                } else {
+                    reaching.extend_ref(taint);
+                }
+            }
+            if sink.args.contains(&ArgSel::Receiver) {
+                reaching.extend_ref(receiver_taint);
+                if let Some(object) = site.object {
+                    self.note_via(index, site.at, object, receiver_taint, env.scope);
+                }
+            }
+            for (slot, labels) in reaching.iter() {
+                if sink.ignores(labels) {
+                    continue;
+                }
+                walk.summary
+                    .sinks
+                    .entry(*slot)
+                    .or_default()
+                    .insert(SinkHit {
+                        sink: index,
+                        at: site.at,
+                        through: through.clone(),
+                        labels: kept_labels(sink, labels),
+                    });
+            }
+        }
+    }
+
+    /// The functions of the module a value came out of: a call of one (`resolveInside(p)`,
+    /// awaited or not), or a variable that holds what one returned.
+    fn came_through(&self, value: &Expr, env: &Env) -> Vec<String> {
+        match &value.kind {
+            ExprKind::Await(inner) => self.came_through(inner, env),
+            ExprKind::Name(x) => env
+                .through
+                .get(x.as_str())
+                .map(|t| t.to_vec())
+                .unwrap_or_default(),
+            ExprKind::Call { callee, .. } => {
+                let local = match &callee.kind {
+                    ExprKind::Name(n) => env.local_fns.get(n.as_str()).copied(),
+                    _ => None,
+                };
+                local
+                    .or_else(|| {
+                        self.names
+                            .callee(self.module, callee, &env.classes, env.scope)
+                    })
+                    .and_then(|f| self.module.functions.get(f))
+                    .filter(|f| {
+                        !f.name.starts_with('<')
+                            && !matches!(f.name.as_str(), "__init__" | "constructor")
+                    })
+                    .map(|f| vec![f.qualified.clone()])
+                    .unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Remembers the variable of the function a sink reads a value from (a parameter is
+    /// named as the source already).
+    fn note_via(&mut self, sink: usize, at: Span, arg: &Expr, taint: &Taint, scope: FuncId) {
+        let Some(model_sink) = self.model.sinks.get(sink) else {
+            return;
+        };
+        if let Some(root) = root_name(arg)
+            && taint.iter().any(|(_, labels)| !model_sink.ignores(labels))
+            && !self
+                .module
+                .functions
+                .get(scope)
+                .is_some_and(|f| f.params.iter().any(|p| p.name == root))
+        {
+            self.vias
+                .entry((sink, at))
+                .or_insert_with(|| root.to_string());
+        }
+    }
+
+    /// What an entry point returns goes to the model: rules on the pseudo-callee `<return>`
+    /// see the returned value as their argument 0.
+    fn returned(&mut self, value: &Expr, taint: &Taint, env: &mut Env, walk: &mut Walk) {
+        if self.sinks.candidates(Some(RETURN_CALLEE), None).is_empty() {
+            return;
+        }
+        let args = [Arg {
+            keyword: None,
+            value: value.clone(),
+        }];
+        let site = Site {
+            at: value.span,
+            callee: None,
+            name: Some(RETURN_CALLEE),
+            method: None,
+            args: &args,
+            object: None,
+        };
+        self.check_sinks(&site, std::slice::from_ref(taint), &Taint::new(), env, walk);
+    }
+
+    /// Whether `func` is a closure of the function `scope`: nested in it (not at the top
+    /// level), not an entry point, and not being walked already.
+    fn is_closure_of(&self, func: FuncId, scope: FuncId) -> bool {
+        scope != 0
+            && self
+                .module
+                .functions
+                .get(func)
+                .is_some_and(|f| f.parent == Some(scope))
+            && !self.entry_funcs.contains(&func)
+            && !self.inlining.contains(&func)
+    }
+
+    /// Walks a closure where it is called, with the variables it shares with the function
+    /// around it as they are here and its parameters bound to `params`; what it stores in
+    /// those variables stays, and what reaches a sink inside counts as reaching it through the
+    /// closure. Returns what the closure returns; `None` past the call depth.
+    fn inline(
+        &mut self,
+        func: FuncId,
+        params: &[Taint],
+        env: &mut Env,
+        walk: &mut Walk,
+    ) -> Option<Taint> {
+        let module = self.module;
+        let function = module.functions.get(func)?;
+        if self.depth >= MAX_CALL_DEPTH {
+            self.out_of_budget = true;
+            return None;
+        }
+        let mut inner = env.clone();
+        inner.scope = func;
+        let own: Vec<String> = function.params.iter().map(|p| p.name.clone()).collect();
+        for (p, t) in function.params.iter().zip(params) {
+            inner.vars.insert(&p.name, t.clone());
+            inner.classes.remove(&p.name);
+            inner.local_fns.remove(p.name.as_str());
+        }
+        let mut inner_walk = Walk {
+            receiver: walk.receiver.clone(),
+            ..Walk::default()
+        };
+        self.depth += 1;
+        self.inlining.push(func);
+        self.block(&function.body, &mut inner, &mut inner_walk);
+        self.inlining.pop();
+        self.depth -= 1;
+        env.vars.absorb(&inner.vars, &own);
+        for (slot, hits) in inner_walk.summary.sinks {
+            let mine = walk.summary.sinks.entry(slot).or_default();
+            for mut hit in hits {
+                if hit.through.len() < MAX_THROUGH && !function.name.starts_with('<') {
+                    hit.through.insert(0, function.qualified.clone());
+                }
+                mine.insert(hit);
+            }
+        }
+        walk.summary.stores.extend(inner_walk.summary.stores);
+        Some(inner_walk.summary.returns)
+    }
+
+    /// What the start of a value carries: an argv element can be read as an option only if
+    /// its first character comes from input (`f"{repo}:{tag}"` and `"--depth=" + n` cannot).
+    fn leading(&mut self, element: &Expr, env: &mut Env, walk: &mut Walk) -> Taint {
+        match &element.kind {
+            ExprKind::Template(parts) => match parts.first() {
+                Some(TemplatePart::Value(v)) => self.leading(v, env, walk),
+                _ => Taint::new(),
+            },
+            ExprKind::Binary(op, a, _) if op == "+" => self.leading(a, env, walk),
+            ExprKind::Str(_) => Taint::new(),
+            _ => self.eval(element, env, walk),
+        }
+    }
+
+    /// Notes which library call made the value a variable now holds.
+    fn note_maker(&self, name: &str, value: &Expr, env: &mut Env) {
+        let value = match &value.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => value,
+        };
+        let maker = match &value.kind {
+            ExprKind::Call { callee, .. } => self.names.canonical(callee),
+            _ => None,
+        };
+        match maker {
+            Some(m) => {
+                env.made_by.insert(Rc::from(name), Rc::from(m.as_str()));
+            }
+            None => {
+                env.made_by.remove(name);
+            }
+        }
+    }
+
     fn call(
         &mut self,
         call: &Expr,
@@ -1234,13 +1968,42 @@ impl<'m> Engine<'m> {
             ExprKind::Attr(object, _) => self.eval(object, env, walk),
             _ => Taint::new(),
         };
+        // Callbacks defined here (`items.some((d) => p.startsWith(d))`, `exec(cmd, (err,
+        // out) => ...)`) run with the variables they close over; an iteration's callback gets
+        // the elements.
+        let mut from_callbacks = Taint::new();
+        for arg in args {
+            let ExprKind::Function(id) = &arg.value.kind else {
+                continue;
+            };
+            if !self.is_closure_of(*id, env.scope) {
+                continue;
+            }
+            let feeds = matches!(&callee.kind, ExprKind::Attr(_, m) if CALLBACK_METHODS.contains(&m.as_str()));
+            let given = if feeds {
+                receiver_taint.clone()
+            } else {
+                Taint::of(Slot::Computed, Labels::new())
+            };
+            let count = self.module.functions.get(*id).map_or(0, |f| f.params.len());
+            let params = vec![given; count];
+            if let Some(returned) = self.inline(*id, &params, env, walk) {
+                from_callbacks.extend(returned);
+            }
+        }
         // A name bound in this function (a parameter, a local variable or function) is not
         // the import of the same name.
-        let shadowed = matches!(&callee.kind, ExprKind::Name(n) if env.vars.contains(n) || env.local_fns.contains_key(n.as_str()));
+        // (At the top level, an alias of a library function is a variable too: `load =
+        // pickle.loads` is still `pickle.loads`.)
+        let shadowed = matches!(&callee.kind, ExprKind::Name(n)
+            if (env.vars.contains(n) && !(env.scope == 0 && self.names.is_alias(n)))
+                || env.local_fns.contains_key(n.as_str()));
         let name = if shadowed {
             None
         } else {
-            self.names.canonical(callee)
+            self.names
+                .canonical(callee)
+                .map(|n| self.through_star_import(n))
         };
         let method = match &callee.kind {
             ExprKind::Attr(_, m) => Some(m.as_str()),
@@ -1266,74 +2029,21 @@ impl<'m> Engine<'m> {
             out.label(taint::NUMERIC);
             return out;
         }
-        // A check called before use (`validate_repo(path, allowed)` that raises unless the
-        // path is inside): the variables it was given are checked from here on.
-        if last.is_some_and(taint::is_validator_name) {
-            for arg in args {
-                if let Some(root) = root_name(&arg.value)
-                    && let Some(t) = env.vars.get_mut(root)
-                {
-                    t.label(taint::PATH_CONTAINMENT);
-                    t.label(taint::ALLOWLIST);
-                }
-            }
-        }
         // Sinks the model names.
         {
-            for index in self.sinks.candidates(name.as_deref(), method) {
-                let Some(sink) = self.model.sinks.get(index) else {
-                    continue;
-                };
-                let object = match &callee.kind {
-                    ExprKind::Attr(object, _) => Some(&**object),
-                    _ => None,
-                };
-                if !sink
-                    .conditions
-                    .iter()
-                    .all(|c| conditions::holds(c, args, object, self.names))
-                {
-                    continue;
-                }
-                let mut reaching = Taint::new();
-                for (position, (arg, taint)) in args.iter().zip(&arg_taints).enumerate() {
-                    let selected = sink.args.is_empty()
-                        || sink.args.iter().any(|sel| match sel {
-                            ArgSel::Position(p) => arg.keyword.is_none() && *p == position,
-                            ArgSel::Keyword(k) => arg.keyword.as_deref() == Some(k.as_str()),
-                            ArgSel::Receiver => false,
-                        });
-                    if !selected {
-                        continue;
-                    }
-                    if sink.argv {
-                        // Only the options of an argv literal count.
-                        for element in conditions::argv_options(&arg.value) {
-                            let t = self.eval(element, env, walk);
-                            reaching.extend(t);
-                        }
-                    } else {
-                        reaching.extend_ref(taint);
-                    }
-                }
-                if sink.args.contains(&ArgSel::Receiver) {
-                    reaching.extend_ref(&receiver_taint);
-                }
-                for (slot, labels) in reaching.iter() {
-                    if taint::is_clean(labels, &sink.sanitizers) {
-                        continue;
-                    }
-                    walk.summary
-                        .sinks
-                        .entry(*slot)
-                        .or_default()
-                        .insert(SinkHit {
-                            sink: index,
-                            at: call.span,
-                            through: Vec::new(),
-                        });
-                }
-            }
+            let object = match &callee.kind {
+                ExprKind::Attr(object, _) => Some(&**object),
+                _ => None,
+            };
+            let site = Site {
+                at: call.span,
+                callee: Some(callee),
+                name: name.as_deref(),
+                method,
+                args,
+                object,
+            };
+            self.check_sinks(&site, &arg_taints, &receiver_taint, env, walk);
             // A sanitizer's result is its argument, marked as checked by it.
             if let Some(name) = &name
                 && self.sinks.sanitizers.contains(name.as_str())
@@ -1343,6 +2053,19 @@ impl<'m> Engine<'m> {
                     out.extend_ref(t);
                 }
                 out.label(name);
+                return out;
+            }
+            // `(root / p).resolve()`: a method that checks or normalizes its object.
+            if let Some(m) = method
+                && !root_name(callee)
+                    .is_some_and(|r| !env.vars.contains(r) && self.names.is_imported(r))
+                && self.sinks.method_sanitizers.contains(m)
+            {
+                let mut out = receiver_taint.clone();
+                for t in &arg_taints {
+                    out.extend_ref(t);
+                }
+                out.label(&format!("*.{m}"));
                 return out;
             }
         }
@@ -1365,17 +2088,35 @@ impl<'m> Engine<'m> {
                 }
                 _ => None,
             });
+        // A function nested in this one sees its variables: walked where it is called.
+        if let Some(func) = func
+            && self.is_closure_of(func, env.scope)
+        {
+            let params: Vec<Taint> = self
+                .module
+                .functions
+                .get(func)
+                .map(|f| bind(&f.params, 0, args, &arg_taints))
+                .unwrap_or_default();
+            if let Some(mut out) = self.inline(func, &params, env, walk) {
+                out.extend(from_callbacks);
+                return out;
+            }
+        }
         if let Some(func) = func {
             let summary = self.summary(func);
             let shift = self.names.bound_offset(self.module, func);
+            let bound = self
+                .module
+                .functions
+                .get(func)
+                .map(|f| bind(&f.params, shift, args, &arg_taints))
+                .unwrap_or_default();
             let slot_taint = |slot: &Slot| -> Taint {
                 match slot {
+                    Slot::Computed => Taint::of(Slot::Computed, Labels::new()),
                     Slot::Receiver => receiver_taint.clone(),
-                    Slot::Param(i) => i
-                        .checked_sub(shift)
-                        .and_then(|p| arg_taints.get(p))
-                        .cloned()
-                        .unwrap_or_default(),
+                    Slot::Param(i) => bound.get(*i).cloned().unwrap_or_default(),
                 }
             };
             let name = self
@@ -1385,20 +2126,35 @@ impl<'m> Engine<'m> {
                 .map(|f| f.qualified.clone())
                 .unwrap_or_default();
             for (slot, hits) in &summary.sinks {
+                // The callee reports what it computes itself.
+                if *slot == Slot::Computed {
+                    continue;
+                }
                 let from_caller = slot_taint(slot);
                 for (caller_slot, labels) in from_caller.iter() {
+                    // The functions the argument carrying this input came through first.
+                    let came: Vec<String> = args
+                        .iter()
+                        .zip(&arg_taints)
+                        .find(|(_, t)| t.iter().any(|(s, _)| s == caller_slot))
+                        .map(|(a, _)| self.came_through(&a.value, env))
+                        .unwrap_or_default();
                     for hit in hits {
-                        let sanitizers = self
-                            .model
-                            .sinks
-                            .get(hit.sink)
-                            .map_or(&[][..], |s| &s.sanitizers[..]);
-                        let external = hit.sink >= self.model.sinks.len();
-                        if taint::is_clean(labels, sanitizers) || external && !labels.is_empty() {
+                        let sink = self.model.sinks.get(hit.sink);
+                        let mut labels = labels.clone();
+                        labels.extend(hit.labels.iter().cloned());
+                        let clean = match sink {
+                            Some(sink) => sink.ignores(&labels),
+                            // Another module's function cannot see the marks of a check.
+                            None => !labels.is_empty(),
+                        };
+                        if clean {
                             continue;
                         }
-                        let mut through = vec![name.clone()];
-                        through.extend(hit.through.iter().take(MAX_THROUGH - 1).cloned());
+                        let mut through = came.clone();
+                        through.push(name.clone());
+                        through.extend(hit.through.iter().cloned());
+                        through.truncate(MAX_THROUGH);
                         walk.summary
                             .sinks
                             .entry(*caller_slot)
@@ -1407,6 +2163,7 @@ impl<'m> Engine<'m> {
                                 sink: hit.sink,
                                 at: hit.at,
                                 through,
+                                labels: sink.map_or_else(Labels::new, |s| kept_labels(s, &labels)),
                             });
                     }
                 }
@@ -1486,6 +2243,7 @@ impl<'m> Engine<'m> {
                         sink: self.model.sinks.len() + id,
                         at: call.span,
                         through: Vec::new(),
+                        labels: Labels::new(),
                     });
                 }
             }
@@ -1505,9 +2263,25 @@ impl<'m> Engine<'m> {
             if matches!(&object.kind, ExprKind::Attr(_, f) if URL_PARTS.contains(&f.as_str())) {
                 stored.label(taint::FIXED_HOST);
             }
+            // `args.push(ref)` on an argv with no `--` yet: another option.
+            if let ExprKind::Name(x) = &object.kind
+                && let Some((options, closed)) = env.argv.get_mut(x.as_str())
+                && !*closed
+            {
+                Rc::make_mut(options).extend_ref(&stored);
+            }
             env.vars.entry(root).extend(stored);
         }
         all.extend(receiver_taint);
+        all.extend(from_callbacks);
+        // A library's function computes its result at run time (`os.getcwd()`).
+        let root = match &callee.kind {
+            ExprKind::Name(n) => Some(n.as_str()),
+            _ => root_name(callee),
+        };
+        if !shadowed && root.is_some_and(|r| !env.vars.contains(r) && self.names.is_imported(r)) {
+            all.extend(Taint::of(Slot::Computed, Labels::new()));
+        }
         // A check known only by its name (`validatePath(p)` from another module) returns
         // the value it checked.
         if last.is_some_and(taint::is_validator_name) {
@@ -1515,6 +2289,35 @@ impl<'m> Engine<'m> {
             all.label(taint::ALLOWLIST);
         }
         all
+    }
+}
+
+/// A sink's call is shown with at most this many characters of its callee.
+const MAX_DISPLAY: usize = 60;
+
+/// The pseudo-callee rules name for what an MCP entry point returns to the model.
+pub const RETURN_CALLEE: &str = "<return>";
+
+/// A call as the sinks see it.
+struct Site<'a> {
+    at: Span,
+    /// The callee expression; `None` for what an entry point returns.
+    callee: Option<&'a Expr>,
+    /// The callee's canonical name, when it has one.
+    name: Option<&'a str>,
+    /// The method's name, for a method call.
+    method: Option<&'a str>,
+    args: &'a [Arg],
+    object: Option<&'a Expr>,
+}
+
+/// The labels a hit keeps: those of a value only a sink that requires a check looks at
+/// again, so the others' hits stay one per call and path.
+fn kept_labels(sink: &Sink, labels: &Labels) -> Labels {
+    if sink.requires.is_empty() {
+        Labels::new()
+    } else {
+        labels.clone()
     }
 }
 
@@ -1581,7 +2384,7 @@ fn table_lookup(expr: &Expr) -> Option<&str> {
 const URL_PARTS: [&str; 5] = ["searchParams", "pathname", "search", "hash", "query"];
 
 /// Calls whose result is a number (or a boolean), whatever their argument.
-const NUMBER_CONVERSIONS: [&str; 9] = [
+const NUMBER_CONVERSIONS: [&str; 13] = [
     "int",
     "float",
     "bool",
@@ -1591,6 +2394,93 @@ const NUMBER_CONVERSIONS: [&str; 9] = [
     "parseFloat",
     "Boolean",
     "Math.floor",
+    "Math.ceil",
+    "Math.round",
+    "Math.abs",
+    "Buffer.byteLength",
+];
+
+/// What each parameter of a function receives from a call's arguments: positionals in order
+/// after the `shift` bound ones (a receiver), keywords by name, the rest to `*args` and
+/// `**kwargs`; destructured properties (`({ a, b })`) from the object they are taken from. A
+/// spread argument may fill any parameter from where it stands.
+fn bind(
+    params: &[crate::analyze::ir::Param],
+    shift: usize,
+    args: &[Arg],
+    taints: &[Taint],
+) -> Vec<Taint> {
+    use crate::analyze::ir::ParamKind;
+    let mut out = vec![Taint::new(); params.len()];
+    let mut positional: Vec<(&Taint, bool)> = Vec::new();
+    let mut keywords: Vec<(&str, &Taint)> = Vec::new();
+    for (arg, taint) in args.iter().zip(taints) {
+        match &arg.keyword {
+            Some(k) => keywords.push((k, taint)),
+            None => positional.push((taint, matches!(arg.value.kind, ExprKind::Spread(_)))),
+        }
+    }
+    let mut position = 0;
+    let mut spread = Taint::new();
+    let mut in_properties = false;
+    for (i, p) in params.iter().enumerate().skip(shift) {
+        let Some(slot) = out.get_mut(i) else { break };
+        if p.kind != ParamKind::Property && in_properties {
+            position += 1;
+        }
+        in_properties = p.kind == ParamKind::Property;
+        match p.kind {
+            ParamKind::Rest => {
+                for (t, _) in positional.iter().skip(position) {
+                    slot.extend_ref(t);
+                }
+                position = positional.len();
+            }
+            ParamKind::Keywords => {
+                for (k, t) in &keywords {
+                    if !params.iter().any(|q| q.name == *k) {
+                        slot.extend_ref(t);
+                    }
+                }
+            }
+            ParamKind::Positional | ParamKind::Property => {
+                if let Some((t, is_spread)) = positional.get(position) {
+                    if *is_spread {
+                        spread.extend_ref(t);
+                    } else {
+                        slot.extend_ref(t);
+                    }
+                }
+                if let Some((_, t)) = keywords.iter().find(|(k, _)| *k == p.name) {
+                    slot.extend_ref(t);
+                }
+                if p.kind == ParamKind::Positional
+                    && positional.get(position).is_none_or(|(_, s)| !s)
+                {
+                    position += 1;
+                }
+            }
+        }
+        slot.extend_ref(&spread);
+    }
+    out
+}
+
+/// Methods that call their callback with the elements of the object they are called on.
+const CALLBACK_METHODS: [&str; 13] = [
+    "map",
+    "forEach",
+    "filter",
+    "some",
+    "every",
+    "find",
+    "findIndex",
+    "findLast",
+    "flatMap",
+    "reduce",
+    "then",
+    "sort",
+    "each",
 ];
 
 /// Methods that store their arguments in the object they are called on.
@@ -1613,6 +2503,14 @@ fn is_public(function: &crate::analyze::ir::Function) -> bool {
     let name = &function.name;
     let private = name.starts_with('_') && !(name.starts_with("__") && name.ends_with("__"));
     function.parent == Some(0) && !private && !name.starts_with('<')
+}
+
+/// The last name of a callee as written (`validate` in `checks.validate`).
+fn callee_last_name(callee: &Expr) -> Option<&str> {
+    match &callee.kind {
+        ExprKind::Name(n) | ExprKind::Attr(_, n) => Some(n),
+        _ => None,
+    }
 }
 
 /// The variable an attribute or index chain starts from (`tools` in `tools.archive.run`).

@@ -42,6 +42,11 @@ pub(super) struct Names {
     schemas: HashMap<String, BTreeSet<String>>,
     /// Module-level instances of the module's classes (`TOOLS = Tools()`).
     instances: HashMap<String, usize>,
+    /// Module-level names only ever assigned literals (`ROOT = "/srv/data"`) -> where the
+    /// value is written (rules read a constant's text as `ROOT = "/srv/data"`).
+    constants: HashMap<String, crate::analyze::Span>,
+    /// Options are properties of an object argument (JavaScript).
+    pub options_objects: bool,
 }
 
 impl Names {
@@ -72,9 +77,12 @@ impl Names {
             tables: HashMap::new(),
             schemas: HashMap::new(),
             instances: HashMap::new(),
+            constants: HashMap::new(),
+            options_objects: module.options_objects,
         };
         // In order, so an alias of an alias resolves.
         let top = module.functions.first().map_or(&[][..], |f| &f.body[..]);
+        names.constants = module_constants(top);
         for stmt in top {
             let Stmt::Assign {
                 targets,
@@ -154,10 +162,13 @@ impl Names {
                 (module, Some(member)) if member != "*" => Some((module.clone(), member.clone())),
                 _ => None,
             },
+            // `tools.run` after `import tools` or `from pkg import tools` (a submodule).
             ExprKind::Attr(..) => {
                 let root = super::root_name(callee)?;
-                if !matches!(self.imports.get(root), Some((_, None))) {
-                    return None;
+                match self.imports.get(root) {
+                    Some((_, None)) => {}
+                    Some((_, Some(member))) if member != "*" && member != "default" => {}
+                    _ => return None,
                 }
                 let full = self.canonical(callee)?;
                 let (module, member) = full.rsplit_once('.')?;
@@ -184,6 +195,37 @@ impl Names {
 
     pub fn class_named(&self, name: &str) -> Option<usize> {
         self.classes.get(name).copied()
+    }
+
+    /// Where the literal value of a module constant is written.
+    pub fn constant(&self, name: &str) -> Option<crate::analyze::Span> {
+        self.constants.get(name).copied()
+    }
+
+    /// A name whose value the module fixes: a constant, or one of its functions or classes.
+    pub fn is_fixed(&self, name: &str) -> bool {
+        self.constants.contains_key(name)
+            || self.functions.contains_key(name)
+            || self.classes.contains_key(name)
+            || matches!(name, "undefined" | "NaN" | "Infinity")
+    }
+
+    /// A module-level name bound to a library value (`load = pickle.loads`).
+    pub fn is_alias(&self, name: &str) -> bool {
+        self.aliases.contains_key(name)
+    }
+
+    /// The modules imported with `*` (`from os import *`).
+    pub fn star_modules(&self) -> impl Iterator<Item = &str> {
+        self.imports.values().filter_map(|(module, member)| {
+            (member.as_deref() == Some("*") && !module.starts_with('.')).then_some(module.as_str())
+        })
+    }
+
+    /// Whether the name a callee starts from is an import: its result is a library's
+    /// value, computed at run time (`os.getcwd()`, `path.join(a, b)`).
+    pub fn is_imported(&self, name: &str) -> bool {
+        self.imports.contains_key(name) || self.aliases.contains_key(name)
     }
 
     /// `subprocess.run`, `child_process.exec`, `eval`: the library name of a callee, through
@@ -415,6 +457,11 @@ impl Names {
                 _ => None,
             });
             let name = route.or_else(|| registered_name(named_by));
+            // One handler for every tool (`setRequestHandler(CallToolRequestSchema, ...)`).
+            let (kind, name) = match name.as_deref() {
+                Some("CallToolRequestSchema") => (EntryKind::CallTool, Some("call_tool".into())),
+                _ => (kind, name),
+            };
             if let Some(id) = handler {
                 add(&mut found, id, kind, name);
                 // Properties the schema declares as numbers, booleans or fixed sets carry no
@@ -440,6 +487,47 @@ impl Names {
                     kind,
                     name,
                 });
+            }
+        }
+        // Tools declared as data with their handler (`const TOOLS = [{ name: "delete",
+        // inputSchema, handler: handleDelete }]`), dispatched by a generic handler.
+        let top = module.functions.first().map_or(&[][..], |f| &f.body[..]);
+        for stmt in top {
+            let Stmt::Assign { value, .. } = stmt else {
+                continue;
+            };
+            let ExprKind::List(items) = &value.kind else {
+                continue;
+            };
+            for item in items {
+                let ExprKind::Dict(entries) = &item.kind else {
+                    continue;
+                };
+                let handler = entries.iter().find_map(|(k, v)| {
+                    let key = match k.as_ref().map(|k| &k.kind) {
+                        Some(ExprKind::Str(k) | ExprKind::Name(k)) => k.as_str(),
+                        _ => return None,
+                    };
+                    if !HANDLER_KEYS.contains(&key) {
+                        return None;
+                    }
+                    match &v.kind {
+                        ExprKind::Function(id) => Some(*id),
+                        ExprKind::Name(n) if !self.imports.contains_key(n) => {
+                            self.functions.get(n).copied()
+                        }
+                        _ => None,
+                    }
+                });
+                if let Some(id) = handler
+                    && !found.contains_key(&id)
+                {
+                    let name = registered_name(&[crate::analyze::ir::Arg {
+                        keyword: None,
+                        value: item.clone(),
+                    }]);
+                    add(&mut found, id, EntryKind::Tool, name);
+                }
             }
         }
         (found.into_values().collect(), imported)
@@ -512,7 +600,7 @@ fn map_of_handlers(value: &Expr) -> Option<Vec<Expr>> {
 }
 
 /// Keys of a tool's config object that hold its handler.
-const HANDLER_KEYS: [&str; 4] = ["execute", "handler", "callback", "run"];
+const HANDLER_KEYS: [&str; 5] = ["execute", "handler", "callback", "run", "load"];
 
 fn registered_name(args: &[crate::analyze::ir::Arg]) -> Option<String> {
     // `addTool({ name: "x", ... })`.
@@ -585,11 +673,16 @@ fn entry_decorator(d: &Expr) -> Option<EntryKind> {
 /// What a registration method registers.
 fn entry_kind(method: &str) -> Option<EntryKind> {
     match method {
-        "tool" | "call_tool" | "registerTool" | "setRequestHandler" | "add_tool" | "addTool" => {
+        "tool" | "registerTool" | "setRequestHandler" | "add_tool" | "addTool" => {
             Some(EntryKind::Tool)
         }
-        "resource" | "read_resource" | "registerResource" => Some(EntryKind::Resource),
-        "prompt" | "get_prompt" | "registerPrompt" => Some(EntryKind::Prompt),
+        "call_tool" => Some(EntryKind::CallTool),
+        "resource"
+        | "read_resource"
+        | "registerResource"
+        | "addResource"
+        | "addResourceTemplate" => Some(EntryKind::Resource),
+        "prompt" | "get_prompt" | "registerPrompt" | "addPrompt" => Some(EntryKind::Prompt),
         _ => None,
     }
 }
@@ -608,10 +701,60 @@ pub struct Entry {
     pub not_text: BTreeSet<String>,
 }
 
+/// Top-level names assigned only literals, with where the (last) literal is written.
+fn module_constants(top: &[Stmt]) -> HashMap<String, crate::analyze::Span> {
+    let mut constants = HashMap::new();
+    let mut not_constant = std::collections::HashSet::new();
+    for stmt in top {
+        let Stmt::Assign {
+            targets, value, op, ..
+        } = stmt
+        else {
+            continue;
+        };
+        for target in targets {
+            let crate::analyze::ir::Target::Name(name, _) = target else {
+                continue;
+            };
+            if op.is_none() && is_literal(value, 0) {
+                constants.insert(name.clone(), value.span);
+            } else {
+                not_constant.insert(name.clone());
+            }
+        }
+    }
+    constants.retain(|name, _| !not_constant.contains(name));
+    constants
+}
+
+/// Built from literals only: a string, number, boolean or null, and lists, objects, sums and
+/// templates of them.
+fn is_literal(expr: &Expr, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    match &expr.kind {
+        ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => true,
+        ExprKind::Unary(_, a) => is_literal(a, depth + 1),
+        ExprKind::Binary(_, a, b) => is_literal(a, depth + 1) && is_literal(b, depth + 1),
+        ExprKind::List(items) => items.iter().all(|i| is_literal(i, depth + 1)),
+        ExprKind::Dict(pairs) => pairs.iter().all(|(k, v)| {
+            k.as_ref().is_none_or(|k| is_literal(k, depth + 1)) && is_literal(v, depth + 1)
+        }),
+        ExprKind::Template(parts) => parts.iter().all(|p| match p {
+            crate::analyze::ir::TemplatePart::Text(_) => true,
+            crate::analyze::ir::TemplatePart::Value(v) => is_literal(v, depth + 1),
+        }),
+        _ => false,
+    }
+}
+
 /// Who calls an entry point.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntryKind {
     Tool,
+    /// The one handler that dispatches every tool call (`@server.call_tool()`).
+    CallTool,
     Resource,
     Prompt,
     /// A web route next to the MCP server.
@@ -716,13 +859,12 @@ fn chosen_params(module: &Module, id: FuncId) -> BTreeSet<usize> {
                 .as_deref()
                 .is_some_and(|a| a.contains("Context"))
         })
-        .filter(|(_, p)| p.kind != ParamKind::Keywords || f.params.len() == 1)
         .map(|(i, _)| i)
         .collect()
 }
 
 /// Every call expression in a body, nested ones included.
-fn collect_calls<'m>(body: &'m [Stmt], out: &mut Vec<&'m Expr>) {
+pub(crate) fn collect_calls<'m>(body: &'m [Stmt], out: &mut Vec<&'m Expr>) {
     for stmt in body {
         match stmt {
             Stmt::Assign { value, .. } => collect_expr(value, out),

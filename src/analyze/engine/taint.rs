@@ -1,5 +1,5 @@
 //! The taint lattice: which inputs of the function being summarized a value carries (a
-//! parameter or the receiver), each with the labels of the checks it went through on every
+//! parameter, the receiver, or something computed at run time), each with the labels of the checks it went through on every
 //! path (`shlex.quote`, `allowlist`, `path-containment`, `numeric`). A sink ignores a slot
 //! whose labels include one of its rule's sanitizers. Joining two values keeps every slot and,
 //! for a slot in both, only the labels both have: sanitized on one path is not sanitized.
@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(super) enum Slot {
     Receiver,
     Param(usize),
+    /// Computed at run time from something that is not an input of the function (the
+    /// environment, a library call, a closure's variable).
+    Computed,
 }
 
 pub(super) type Labels = BTreeSet<String>;
@@ -47,6 +50,12 @@ impl Taint {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Carries an input of the function (a parameter or the receiver), not only values
+    /// computed at run time.
+    pub fn carries_input(&self) -> bool {
+        self.0.keys().any(|s| *s != Slot::Computed)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Labels)> {
@@ -97,9 +106,27 @@ pub(super) fn fixes_host(text: &str) -> bool {
     })
 }
 
-/// Whether a slot with `labels` is clean for a sink with `sanitizers`.
-pub(super) fn is_clean(labels: &Labels, sanitizers: &[String]) -> bool {
-    labels.contains(NUMERIC) || sanitizers.iter().any(|s| labels.contains(s))
+/// A declared type whose values cannot carry shell, path or code text: a number, a boolean,
+/// a `Literal[...]` choice, also inside `Optional[...]`, `Annotated[...]` or `X | None`
+/// (`int`, `Optional[int]`, `Annotated[int, Field(ge=1)]`, `number`, `boolean`).
+pub(super) fn is_not_text_type(annotation: &str) -> bool {
+    let squeezed: String = annotation.split_whitespace().collect();
+    let mut t = squeezed.as_str();
+    for wrapper in ["typing.", "Optional[", "Annotated[", "typing."] {
+        t = t.strip_prefix(wrapper).unwrap_or(t);
+    }
+    if t.starts_with("Literal[") {
+        return true;
+    }
+    let first = t.split(['|', ',', ']']).next().unwrap_or("");
+    let rest_is_none = t
+        .split('|')
+        .skip(1)
+        .all(|part| matches!(part.trim_end_matches(']'), "None" | "null" | "undefined"));
+    matches!(
+        first,
+        "int" | "float" | "bool" | "complex" | "number" | "boolean" | "bigint"
+    ) && rest_is_none
 }
 
 /// Names of functions that check a value and return it (`validatePath`, `sanitizeUrl`,
@@ -121,6 +148,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn number_boolean_and_literal_types_carry_no_text() {
+        for t in [
+            "int",
+            "float",
+            "bool",
+            "Optional[int]",
+            "int | None",
+            "Literal['a', 'b']",
+            "Annotated[int, Field(ge=0)]",
+            "number",
+        ] {
+            assert!(is_not_text_type(t), "{t}");
+        }
+        for t in ["str", "", "list[int]", "int|str", "Path", "dict", "string"] {
+            assert!(!is_not_text_type(t), "{t}");
+        }
+    }
+
+    #[test]
     fn joins_keep_slots_and_only_the_labels_every_path_has() {
         let quoted = Labels::from(["shlex.quote".to_string()]);
         let mut a = Taint::of(Slot::Param(0), quoted.clone());
@@ -132,7 +178,5 @@ mod tests {
             .find(|(s, _)| **s == Slot::Param(0))
             .map(|(_, l)| l.clone());
         assert_eq!(p0, Some(Labels::new()));
-        assert!(is_clean(&quoted, &["shlex.quote".to_string()]));
-        assert!(!is_clean(&quoted, &["allowlist".to_string()]));
     }
 }

@@ -24,6 +24,7 @@ fn model() -> Model {
             sink("code", "eval", vec![]),
         ],
         sanitizers: vec!["shlex.quote".into()],
+        budget: None,
     }
 }
 
@@ -33,10 +34,10 @@ fn lower(path: &str, src: &str) -> crate::analyze::ir::Module {
 
 /// (entry, param, sink, helpers passed through) of every flow from an entry point.
 fn flows(module: &crate::analyze::ir::Module) -> Vec<(String, String, String, Vec<String>)> {
-    analyze(module, &model())
+    analyze(module, &model(), "")
         .flows
         .into_iter()
-        .filter(|f| f.traced)
+        .filter(|f| f.traced())
         .map(|f| (f.entry, f.param, f.sink, f.through))
         .collect()
 }
@@ -262,7 +263,21 @@ server.tool(\"sub\", {{}}, async ({{ sub }}) => {{
 }
 
 #[test]
-fn the_work_budget_stops_a_huge_module() {
+fn the_work_budget_stops_a_module_and_says_so() {
+    let mut src = String::from(PY_HEAD);
+    for i in 0..200 {
+        src.push_str(&format!("def f{i}(x):\n    return f{}(x) + x\n", i + 1));
+    }
+    src.push_str("@mcp.tool()\ndef t(a: str) -> str:\n    os.system(a)\n    return f0(a)\n");
+    let module = lower("t.py", &src);
+    let mut model = model();
+    assert!(!analyze(&module, &model, "").out_of_budget);
+    model.budget = Some(500);
+    assert!(analyze(&module, &model, "").out_of_budget);
+}
+
+#[test]
+fn call_chains_deeper_than_the_call_depth_are_summarized_callees_first() {
     let mut src = String::from(PY_HEAD);
     for i in 0..3000 {
         src.push_str(&format!(
@@ -271,20 +286,24 @@ fn the_work_budget_stops_a_huge_module() {
             i + 2
         ));
     }
+    src.push_str("def f3000(x):\n    os.system(x)\n");
     src.push_str("@mcp.tool()\ndef t(a: str) -> str:\n    return f0(a)\n");
     let module = lower("t.py", &src);
     // On the stack a scan's workers have.
     let analysis = std::thread::Builder::new()
         .stack_size(16 * 1024 * 1024)
-        .spawn(move || analyze(&module, &model()))
+        .spawn(move || analyze(&module, &model(), ""))
         .expect("thread")
         .join()
         .expect("analysis");
-    assert!(analysis.flows.is_empty());
-    assert!(
-        analysis.out_of_budget,
-        "the chain is deeper than summaries go"
-    );
+    assert!(!analysis.out_of_budget);
+    let traced: Vec<(String, String)> = analysis
+        .flows
+        .into_iter()
+        .filter(|f| f.traced())
+        .map(|f| (f.entry, f.sink))
+        .collect();
+    assert_eq!(traced, vec![("t".to_string(), "os.system".to_string())]);
 }
 
 #[test]
@@ -324,10 +343,11 @@ def t(name: str) -> None:
 "
     );
     let module = lower("t.py", &src);
-    let got: Vec<(String, String, bool, usize)> = analyze(&module, &model())
+    let got: Vec<(String, String, bool, usize)> = analyze(&module, &model(), "")
         .flows
         .into_iter()
-        .map(|f| (f.entry, f.param, f.traced, f.at.start_row + 1))
+        .map(|f| (f.traced(), f))
+        .map(|(traced, f)| (f.entry, f.param, traced, f.at.start_row + 1))
         .collect();
     assert_eq!(
         got,
@@ -358,6 +378,7 @@ fn checks_count_for_their_rules_on_every_path_only() {
             },
         ],
         sanitizers: vec!["shlex.quote".into()],
+        budget: None,
     };
     let src = format!(
         "{PY_HEAD}
@@ -376,7 +397,7 @@ def t(name: str, count: int, fast: bool) -> None:
 "
     );
     let module = lower("t.py", &src);
-    let got: Vec<(String, usize)> = analyze(&module, &model)
+    let got: Vec<(String, usize)> = analyze(&module, &model, "")
         .flows
         .into_iter()
         .map(|f| (f.rule, f.at.start_row + 1))
@@ -399,6 +420,7 @@ fn a_url_whose_host_is_fixed_is_not_a_request_forgery() {
             ..Sink::default()
         }],
         sanitizers: Vec::new(),
+        budget: None,
     };
     let src = format!(
         "{TS_HEAD}
@@ -413,7 +435,7 @@ server.tool(\"a\", {{}}, async ({{ code, url, id }}) => {{
 "
     );
     let module = lower("t.ts", &src);
-    let got: Vec<(String, usize)> = analyze(&module, &model)
+    let got: Vec<(String, usize)> = analyze(&module, &model, "")
         .flows
         .into_iter()
         .map(|f| (f.param, f.at.start_row + 1))
@@ -432,6 +454,7 @@ fn a_prefix_check_with_the_separator_is_containment_and_one_without_is_not() {
             ..Sink::default()
         }],
         sanitizers: Vec::new(),
+        budget: None,
     };
     let src = format!(
         "{TS_HEAD}
@@ -452,7 +475,7 @@ server.tool(\"flawed\", {{}}, async ({{ file }}) => {{
 "
     );
     let module = lower("t.ts", &src);
-    let got: Vec<String> = analyze(&module, &model)
+    let got: Vec<String> = analyze(&module, &model, "")
         .flows
         .into_iter()
         .map(|f| f.entry)
@@ -470,10 +493,10 @@ fn with_rules(src: &str, language: crate::rules::Language) -> Vec<(String, usize
     };
     let module = lower(path, src);
     let model = Model::from_rules(&rules, language);
-    analyze(&module, &model)
+    analyze(&module, &model, "")
         .flows
         .into_iter()
-        .filter(|f| f.traced)
+        .filter(|f| f.traced())
         .map(|f| (f.rule, f.at.start_row + 1))
         .collect()
 }
@@ -674,7 +697,7 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {{
     assert_eq!(
         typescript(&ts),
         vec![flow(
-            "CallToolRequestSchema",
+            "call_tool",
             "request",
             "child_process.execSync",
             &["runScript"]
@@ -701,7 +724,7 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {{
     assert_eq!(
         typescript(&ts),
         vec![flow(
-            "CallToolRequestSchema",
+            "call_tool",
             "request",
             "child_process.execSync",
             &["runScript"]

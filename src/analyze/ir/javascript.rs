@@ -17,6 +17,7 @@ pub fn lower(root: Node<'_>, text: &str) -> Module {
         module: super::lowering::start(root),
     };
     let body = lowering.block(root, Scope::top(), 0);
+    lowering.module.options_objects = true;
     super::lowering::finish(lowering.module, body)
 }
 
@@ -814,7 +815,7 @@ impl<'s> Lowering<'s> {
         }
         let field = |name: &str| node.child_by_field_name(name);
         let kind = match node.kind() {
-            "identifier" | "this" | "super" | "shorthand_property_identifier" => {
+            "identifier" | "this" | "super" | "shorthand_property_identifier" | "import" => {
                 ExprKind::Name(self.text_of(node))
             }
             "true" => ExprKind::Bool(true),

@@ -53,6 +53,9 @@ pub struct Module {
     /// Every function of the file, nested ones and lambdas included; `functions[0]` is the
     /// module's top-level code.
     pub functions: Vec<Function>,
+    /// Options are properties of an object argument (JavaScript), not keyword arguments: an
+    /// options object held in a variable may set any of them.
+    pub options_objects: bool,
 }
 
 /// `import a.b as c`, `from a import b as c`, `import { b as c } from "a"`, `require("a")`.

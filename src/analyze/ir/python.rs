@@ -528,7 +528,6 @@ impl<'s> Lowering<'s> {
     fn params(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Vec<Param> {
         let mut out = Vec::new();
         for p in named_children(node) {
-            let at = Span::of(p);
             let annotation = p.child_by_field_name("type").map(|t| self.text_of(t));
             let default = p
                 .child_by_field_name("value")
@@ -558,13 +557,14 @@ impl<'s> Lowering<'s> {
                 // `/` and `*` separators.
                 _ => (None, ParamKind::Positional),
             };
+            // A trace starts at the name, not at its annotation or default.
             if let Some(name) = name_node {
                 out.push(Param {
                     name: self.text_of(name),
                     kind,
                     annotation,
                     default,
-                    span: at,
+                    span: Span::of(name),
                 });
             }
         }

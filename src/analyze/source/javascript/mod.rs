@@ -1,11 +1,10 @@
 //! JavaScript and TypeScript front end: one tree-sitter parse (TypeScript, TSX or JavaScript
-//! grammar by extension), name resolution (`names`), then taint propagation from MCP entry
-//! points to the sinks named by the rules (`taint`).
+//! grammar by extension), lowered to the IR for the taint engine; the entry points, the texts
+//! shown to the model and re-exports are collected from the tree (`names`).
 
 mod grammar;
 mod names;
 mod repair;
-mod taint;
 
 use super::{ParseFailure, Parsed, parse};
 use crate::analyze::cross_file::ProjectModules;
@@ -108,10 +107,9 @@ pub fn analyze(
     let root = tree.root_node();
     grammar::enter(dialect);
     let module = names::Module::collect(root, text, rel_path, project);
-    let deadline = std::time::Instant::now() + budget;
-    let result = taint::analyze_module(&module, text, rules, lang, root, deadline);
     let engine = super::run_engine(
         &crate::analyze::ir::javascript::lower(root, text),
+        text,
         rules,
         lang,
     );
@@ -129,15 +127,11 @@ pub fn analyze(
         })
         .collect();
     Ok(Parsed {
-        hits: result.hits,
         engine,
         entries,
-        exports: result.exports,
-        external_calls: result.external_calls,
         reexports: module.reexports,
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
-        analysis_truncated: result.out_of_time.then_some(budget),
     })
 }
 

@@ -86,33 +86,6 @@ pub(super) fn normalize(name: String) -> String {
 /// code tens of thousands (and would exhaust the stack).
 pub(super) const MAX_NAME_DEPTH: usize = 32;
 
-/// Globals whose calls rules name directly.
-pub(super) const GLOBALS: &[&str] = &[
-    "eval",
-    "fetch",
-    "Function",
-    "setTimeout",
-    "setInterval",
-    "require",
-    "Number",
-    "parseInt",
-    "parseFloat",
-    "Boolean",
-    "String",
-    "encodeURIComponent",
-    "decodeURIComponent",
-    "encodeURI",
-    "JSON",
-    "Math",
-    "process",
-    "Buffer",
-    "URL",
-    "Object",
-    "Array",
-    "Promise",
-    "console",
-];
-
 /// What a tool's schema says about one of its properties.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum PropKind {
@@ -130,7 +103,6 @@ pub(super) struct Function<'t> {
     pub name: Rc<str>,
     pub start_byte: usize,
     pub params: Vec<Node<'t>>,
-    pub body: Option<Node<'t>>,
     pub kind: FnKind,
     pub schema: Option<Rc<Schema>>,
 }
@@ -601,7 +573,6 @@ impl<'t> Module<'t> {
             name: Rc::from(name.as_str()),
             start_byte: node.start_byte(),
             params,
-            body: field(node, F::Body),
             kind,
             schema,
         });
@@ -829,54 +800,6 @@ pub(super) fn parameters<'t>(function: Node<'t>) -> Vec<Node<'t>> {
     match field(function, F::Parameters) {
         Some(p) => named_children(p),
         None => field(function, F::Parameter).into_iter().collect(),
-    }
-}
-
-/// The pattern a parameter binds, without TypeScript's wrapper (`required_parameter { pattern,
-/// type }`) or a default value (`x = 1`).
-pub(super) fn param_pattern(param: Node<'_>) -> Option<Node<'_>> {
-    match kind_of(param) {
-        "required_parameter" | "optional_parameter" => field(param, F::Pattern),
-        "assignment_pattern" => field(param, F::Left),
-        _ => Some(param),
-    }
-}
-
-/// How a destructuring pattern binds one name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Bound<'s> {
-    /// The whole value: `x`.
-    Whole,
-    /// A property: `{ key: local }` or `{ key }`.
-    Property(&'s str),
-    /// The other properties: `{ ...rest }`.
-    Rest,
-    /// An element of an array pattern, or a name deeper inside one.
-    Element,
-}
-
-/// The names `pattern` binds, each with how it is bound.
-pub(super) fn bindings<'s>(pattern: Node<'_>, src: &'s str) -> Vec<(Bound<'s>, &'s str)> {
-    match kind_of(pattern) {
-        "identifier" => vec![(Bound::Whole, text(pattern, src))],
-        "object_pattern" => {
-            let mut out: Vec<(Bound<'s>, &'s str)> = pattern_properties(pattern, src)
-                .into_iter()
-                .map(|(key, local)| (Bound::Property(key), local))
-                .collect();
-            for p in named_children(pattern) {
-                if kind_of(p) == "rest_pattern"
-                    && let Some(id) = named_children(p).first()
-                {
-                    out.push((Bound::Rest, text(*id, src)));
-                }
-            }
-            out
-        }
-        _ => pattern_identifiers(pattern)
-            .into_iter()
-            .map(|id| (Bound::Element, text(id, src)))
-            .collect(),
     }
 }
 

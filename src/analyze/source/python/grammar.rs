@@ -161,8 +161,9 @@ impl<'t> NodeExt<'t> for Node<'t> {
     }
 }
 
-/// The field id of `f`, for `children_by_field_id`.
-pub(super) fn field_id(f: F) -> Option<std::num::NonZeroU16> {
+/// The field id of `f` (the tests check every field the front end names exists).
+#[cfg(test)]
+fn field_id(f: F) -> Option<std::num::NonZeroU16> {
     TABLES
         .fields
         .get(f as usize)

@@ -1,12 +1,10 @@
-//! Python front end: one tree-sitter parse, name resolution (`names`), then taint propagation
-//! from MCP entry points to the sinks named by the rules (`taint`).
+//! Python front end: one tree-sitter parse, lowered to the IR for the taint engine; the
+//! entry points and the texts shown to the model are collected from the tree (`names`).
 
 mod grammar;
 mod names;
-mod taint;
 
 use super::{ParseFailure, Parsed, parse};
-use crate::analyze::cross_file::ProjectModules;
 use crate::rules::RuleSet;
 use std::cell::RefCell;
 use std::time::Duration;
@@ -17,12 +15,7 @@ thread_local! {
 }
 
 /// Parses `text` and returns the sink hits of every rule in `rules`.
-pub fn analyze(
-    text: &str,
-    rules: &RuleSet,
-    budget: Duration,
-    project: &ProjectModules,
-) -> Result<Parsed, ParseFailure> {
+pub fn analyze(text: &str, rules: &RuleSet, budget: Duration) -> Result<Parsed, ParseFailure> {
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -38,16 +31,9 @@ pub fn analyze(
         }
     })?;
     let root = tree.root_node();
-    let module = names::Module::collect(root, text);
-    // The analysis has the file's budget of its own after the parse, as in the TypeScript
-    // front end.
-    let deadline = std::time::Instant::now() + budget;
-    let result = taint::analyze_module(&module, text, rules, project, deadline);
-    let engine = super::run_engine(
-        &crate::analyze::ir::python::lower(root, text),
-        rules,
-        crate::rules::Language::Python,
-    );
+    let ir = crate::analyze::ir::python::lower(root, text);
+    let module = names::Module::collect(root, text, &ir);
+    let engine = super::run_engine(&ir, text, rules, crate::rules::Language::Python);
     let entries = module
         .functions
         .iter()
@@ -67,14 +53,10 @@ pub fn analyze(
         })
         .collect();
     Ok(Parsed {
-        hits: result.hits,
         engine,
         entries,
-        exports: result.exports,
-        external_calls: result.external_calls,
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
-        analysis_truncated: result.out_of_time.then_some(budget),
         reexports: Vec::new(),
     })
 }
@@ -83,14 +65,15 @@ pub fn analyze(
 mod tests {
     use super::*;
 
-    /// Distinct canonical callees of the sink hits in `src` (module-level code counts).
+    /// Distinct canonical callees of the sinks reported in `src` (module-level code counts).
     fn callees(src: &str) -> Vec<String> {
         let rules = RuleSet::builtin().expect("builtin rules");
-        analyze(src, &rules, Duration::from_secs(5), &ProjectModules::new())
+        analyze(src, &rules, Duration::from_secs(5))
             .expect("parses")
-            .hits
+            .engine
+            .flows
             .into_iter()
-            .map(|h| h.callee)
+            .map(|f| f.sink)
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect()
@@ -157,68 +140,28 @@ mod tests {
         );
     }
 
-    /// `(rule, row, col, grade)` of the sink hits of `src`, in the given evaluation mode.
-    fn hits(src: &str, eager: bool, rules: &RuleSet) -> Vec<String> {
-        taint::FORCE_EAGER.with(|f| f.set(eager));
-        let parsed = analyze(src, rules, Duration::from_secs(5), &ProjectModules::new());
-        taint::FORCE_EAGER.with(|f| f.set(false));
-        let mut out: Vec<String> = parsed
-            .expect("parses")
-            .hits
-            .into_iter()
-            .map(|h| {
-                format!(
-                    "{} {}:{} {:?}",
-                    h.rule, h.span.start_row, h.span.start_byte_col, h.hit
-                )
-            })
-            .collect();
-        out.sort();
-        out
-    }
-
-    /// Demand-driven evaluation finds exactly what the fixpoint finds.
+    /// A cycle through two variables and a very long chain of assignments still reach the
+    /// sink.
     #[test]
-    fn demand_driven_flows_match_the_fixpoint() {
-        let rules = RuleSet::builtin().expect("builtin rules");
-        let mut sources: Vec<String> = rules
-            .rules()
-            .iter()
-            .flat_map(|r| r.examples.bad.iter().chain(&r.examples.good).cloned())
-            .collect();
-        sources.push(
-            include_str!("../../../../tests/fixtures/python/filesystem_server.py").to_string(),
-        );
-        sources.push(include_str!("../../../../examples/vulnerable-server/server.py").to_string());
-        for src in &sources {
-            assert_eq!(hits(src, false, &rules), hits(src, true, &rules), "{src}");
-        }
-    }
-
-    /// A cycle through two variables and a very long chain fall back to the fixpoint and
-    /// still find the flow.
-    #[test]
-    fn cycles_and_long_chains_fall_back_to_the_fixpoint() {
-        let rules = RuleSet::builtin().expect("builtin rules");
+    fn cycles_and_long_chains_reach_the_sink() {
+        let shell = |src: &str| -> usize {
+            let rules = RuleSet::builtin().expect("builtin rules");
+            analyze(src, &rules, Duration::from_secs(5))
+                .expect("parses")
+                .engine
+                .flows
+                .iter()
+                .filter(|f| f.rule == "python-shell-command" && f.traced())
+                .count()
+        };
         let cycle = "import os\n@mcp.tool()\ndef t(x: str):\n    a = ''\n    b = ''\n    for _ in range(3):\n        a = b + x\n        b = a + '!'\n    os.system(b)\n";
-        assert_eq!(hits(cycle, false, &rules), hits(cycle, true, &rules));
-        assert_eq!(
-            hits(cycle, false, &rules).len(),
-            1,
-            "{:?}",
-            hits(cycle, false, &rules)
-        );
+        assert_eq!(shell(cycle), 1);
         let mut chain = String::from("import os\n@mcp.tool()\ndef t(x: str):\n    v0 = x\n");
         for i in 1..300 {
             chain.push_str(&format!("    v{i} = v{} + '-'\n", i - 1));
         }
         chain.push_str("    os.system(v299)\n");
-        assert_eq!(
-            hits(&chain, false, &rules).len(),
-            1,
-            "{:?}",
-            hits(&chain, false, &rules)
-        );
+        assert_eq!(shell(&chain), 1);
     }
 
     #[test]
