@@ -1770,26 +1770,30 @@ impl<'m> Engine<'m> {
                 .get(x.as_str())
                 .map(|t| t.to_vec())
                 .unwrap_or_default(),
-            ExprKind::Call { callee, .. } => {
-                let local = match &callee.kind {
-                    ExprKind::Name(n) => env.local_fns.get(n.as_str()).copied(),
-                    _ => None,
-                };
-                local
-                    .or_else(|| {
-                        self.names
-                            .callee(self.module, callee, &env.classes, env.scope)
-                    })
-                    .and_then(|f| self.module.functions.get(f))
-                    .filter(|f| {
-                        !f.name.starts_with('<')
-                            && !matches!(f.name.as_str(), "__init__" | "constructor")
-                    })
-                    .map(|f| vec![f.qualified.clone()])
-                    .unwrap_or_default()
-            }
+            ExprKind::Call { callee, .. } => self
+                .named_function(callee, env)
+                .and_then(|f| self.module.functions.get(f))
+                .filter(|f| {
+                    !f.name.starts_with('<')
+                        && !matches!(f.name.as_str(), "__init__" | "constructor")
+                })
+                .map(|f| vec![f.qualified.clone()])
+                .unwrap_or_default(),
             _ => Vec::new(),
         }
+    }
+
+    /// The function of this module a callee names: a function bound in the walked function
+    /// (`const run = (s) => ...`), else one the module's names resolve.
+    fn named_function(&self, callee: &Expr, env: &Env) -> Option<FuncId> {
+        match &callee.kind {
+            ExprKind::Name(n) => env.local_fns.get(n.as_str()).copied(),
+            _ => None,
+        }
+        .or_else(|| {
+            self.names
+                .callee(self.module, callee, &env.classes, env.scope)
+        })
     }
 
     /// Remembers the variable of the function a sink reads a value from (a parameter is
@@ -1815,7 +1819,7 @@ impl<'m> Engine<'m> {
     /// What an entry point returns goes to the model: rules on the pseudo-callee `<return>`
     /// see the returned value as their argument 0.
     fn returned(&mut self, value: &Expr, taint: &Taint, env: &mut Env, walk: &mut Walk) {
-        if self.sinks.candidates(Some(RETURN_CALLEE), None).is_empty() {
+        if !self.sinks.by_callee.contains_key(RETURN_CALLEE) {
             return;
         }
         let args = [Arg {
@@ -2072,15 +2076,8 @@ impl<'m> Engine<'m> {
         // A function of this module: its summary, applied to the arguments. A method called
         // on what a call returns (`makeJob(c).run()`) is found through the class that call
         // returns.
-        let local = match &callee.kind {
-            ExprKind::Name(n) => env.local_fns.get(n.as_str()).copied(),
-            _ => None,
-        };
-        let func = local
-            .or_else(|| {
-                self.names
-                    .callee(self.module, callee, &env.classes, env.scope)
-            })
+        let func = self
+            .named_function(callee, env)
             .or_else(|| match &callee.kind {
                 ExprKind::Attr(object, method) if !matches!(object.kind, ExprKind::Name(_)) => {
                     let class = self.class_of(object, env)?;

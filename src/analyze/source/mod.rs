@@ -177,16 +177,13 @@ pub fn analyze(
     };
     // One finding per (sink, rule): the best-graded flow wins, e.g. the helper's sink reached
     // from a tool beats the same sink graded as a public function's parameter.
-    let by_id: HashMap<&str, (usize, &Rule)> = rules
-        .rules()
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), (i, r)))
-        .collect();
     let mut best: HashMap<(usize, usize, usize), (Severity, Confidence, crate::finding::Finding)> =
         HashMap::new();
     for flow in &parsed.engine.flows {
-        let Some(&(index, rule)) = by_id.get(flow.rule.as_str()) else {
+        let Some((index, rule)) = rules
+            .index_of(&flow.rule)
+            .and_then(|i| rules.rules().get(i).map(|r| (i, r)))
+        else {
             continue;
         };
         if excused(rule) {
@@ -464,7 +461,7 @@ fn merge_engine_exports(
             continue;
         };
         for hit in &export.sinks {
-            let Some(rule) = rules.rules().iter().position(|r| r.id == hit.rule) else {
+            let Some(rule) = rules.index_of(&hit.rule) else {
                 continue;
             };
             let known = target
@@ -764,11 +761,7 @@ fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<cra
                 if !flow.traced() || flow.function.start_row != entry_row {
                     continue;
                 }
-                if let Some(capability) = rules
-                    .rules()
-                    .iter()
-                    .find(|r| r.id == flow.rule)
-                    .and_then(|r| capability_of(&r.cwe))
+                if let Some(capability) = rules.get(&flow.rule).and_then(|r| capability_of(&r.cwe))
                 {
                     capabilities.insert(capability.to_string());
                 }

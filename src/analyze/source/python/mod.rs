@@ -65,13 +65,18 @@ pub fn analyze(text: &str, rules: &RuleSet, budget: Duration) -> Result<Parsed, 
 mod tests {
     use super::*;
 
-    /// Distinct canonical callees of the sinks reported in `src` (module-level code counts).
-    fn callees(src: &str) -> Vec<String> {
+    /// The engine's flows in `src`, with the built-in rules.
+    fn flows(src: &str) -> Vec<crate::analyze::engine::Flow> {
         let rules = RuleSet::builtin().expect("builtin rules");
         analyze(src, &rules, Duration::from_secs(5))
             .expect("parses")
             .engine
             .flows
+    }
+
+    /// Distinct canonical callees of the sinks reported in `src` (module-level code counts).
+    fn callees(src: &str) -> Vec<String> {
+        flows(src)
             .into_iter()
             .map(|f| f.sink)
             .collect::<std::collections::BTreeSet<_>>()
@@ -145,11 +150,7 @@ mod tests {
     #[test]
     fn cycles_and_long_chains_reach_the_sink() {
         let shell = |src: &str| -> usize {
-            let rules = RuleSet::builtin().expect("builtin rules");
-            analyze(src, &rules, Duration::from_secs(5))
-                .expect("parses")
-                .engine
-                .flows
+            flows(src)
                 .iter()
                 .filter(|f| f.rule == "python-shell-command" && f.traced())
                 .count()
