@@ -76,6 +76,7 @@ struct ScanSection {
     #[serde(default)]
     disable: Vec<String>,
     strict: Option<bool>,
+    include_tests: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +101,8 @@ pub struct Config {
     pub disable: Vec<String>,
     /// `[scan] strict`: what could not be checked fails the scan.
     pub strict: Option<bool>,
+    /// `[scan] include_tests`: report findings in test code too.
+    pub include_tests: Option<bool>,
     /// `[audit] db`: the advisory store or directory, resolved against the config's directory.
     pub audit_db: Option<PathBuf>,
     /// `[audit] max_age_days`: warn when the store is older.
@@ -196,6 +199,7 @@ impl Config {
             rules: scan.rules.iter().map(|r| base.join(r)).collect(),
             disable: scan.disable,
             strict: scan.strict,
+            include_tests: scan.include_tests,
             audit_db: file.audit.db.map(|db| base.join(db)),
             audit_max_age_days: file.audit.max_age_days,
             audit_ignore: file.audit.ignore,

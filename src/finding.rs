@@ -244,6 +244,8 @@ pub enum NoticeCode {
     Archive,
     /// Findings over the per-rule or per-file caps, counted but not shown.
     ReportCapped,
+    /// Findings in test code set aside (`--include-tests` reports them).
+    TestCode,
 }
 
 impl NoticeCode {
@@ -267,7 +269,7 @@ impl NoticeCode {
         )
     }
 
-    pub const ALL: [NoticeCode; 20] = [
+    pub const ALL: [NoticeCode; 21] = [
         NoticeCode::ReadFailed,
         NoticeCode::SkipSize,
         NoticeCode::SkipBinary,
@@ -288,6 +290,7 @@ impl NoticeCode {
         NoticeCode::History,
         NoticeCode::Archive,
         NoticeCode::ReportCapped,
+        NoticeCode::TestCode,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -312,6 +315,7 @@ impl NoticeCode {
             NoticeCode::History => "history.failed",
             NoticeCode::Archive => "archive.entry",
             NoticeCode::ReportCapped => "report.capped",
+            NoticeCode::TestCode => "report.test-code",
         }
     }
 }

@@ -45,6 +45,7 @@ pub mod scanner;
 pub mod select;
 pub mod stats;
 pub use analyze::suppress;
+pub mod test_code;
 pub mod tools;
 pub mod triage;
 pub mod walk;

@@ -16,6 +16,8 @@ use crate::stats::{Phase, ScanStats, Timings};
 use crate::suppress;
 use crate::walk::{WalkOptions, WalkedFile, walk};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -58,6 +60,9 @@ pub struct ScanOptions {
     pub stats: bool,
     /// Told how far the scan is, for a progress display.
     pub progress: Option<Progress>,
+    /// Report findings in test code too (`crate::test_code`); by default only the rules
+    /// that say so report there.
+    pub include_tests: bool,
 }
 
 /// What a progress display is told: the number of files once the walk is done, then each
@@ -104,6 +109,7 @@ impl Default for ScanOptions {
             inline_ignores: true,
             stats: false,
             progress: None,
+            include_tests: false,
         }
     }
 }
@@ -233,11 +239,17 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         report.notices.extend(notices);
         timings.record(Phase::History, history, 0);
     }
-    for (_, bytes, outcome) in outcomes.drain(..) {
+    let mut test_files: HashSet<String> = HashSet::default();
+    for (file, bytes, outcome) in outcomes.drain(..) {
         report.files_scanned += 1;
         report.bytes_scanned += bytes;
         timings.add(&outcome.timings);
-        report.tools.extend(outcome.tools);
+        if outcome.test_code {
+            test_files.insert(file.rel.clone());
+        }
+        if !outcome.test_code || options.include_tests {
+            report.tools.extend(outcome.tools);
+        }
         report.findings.extend(outcome.findings);
         report
             .findings
@@ -251,6 +263,9 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         report
             .findings
             .extend(removed_tools(lock, text, &report.tools, rules));
+    }
+    if !options.include_tests {
+        set_aside_test_code(&mut report, &test_files, rules);
     }
     crate::redact::report(&mut report);
     report.normalize();
@@ -288,6 +303,40 @@ fn settle_cross_file(
             report.findings.push(finding);
         }
     }
+}
+
+/// Drops the findings in test code of rules that do not report there, with a notice that
+/// says how many and how to see them. History findings have no file of the scan: their path
+/// decides.
+fn set_aside_test_code(report: &mut Report, test_files: &HashSet<String>, rules: &RuleSet) {
+    let before = report.findings.len();
+    let mut files: BTreeSet<String> = BTreeSet::new();
+    report.findings.retain(|f| {
+        let path = &f.location.path;
+        let in_tests = test_files.contains(path) || crate::test_code::is_test_path(path);
+        // Dependency findings are named `dep-vulnerable/GHSA-...`: the rule is the prefix.
+        let rule = f.rule_id.split('/').next().unwrap_or_default();
+        let keep = !in_tests || rules.get(rule).is_some_and(|r| r.reported_in_test_code());
+        if !keep {
+            files.insert(path.clone());
+        }
+        keep
+    });
+    let dropped = before - report.findings.len();
+    if dropped == 0 {
+        return;
+    }
+    let example = files.iter().next().cloned().unwrap_or_default();
+    report.notices.push(Notice::new(
+        NoticeCode::TestCode,
+        ".",
+        NoticeLevel::Note,
+        format!(
+            "{dropped} finding(s) in test code not reported ({} file(s), e.g. {example}); \
+             --include-tests reports them",
+            files.len()
+        ),
+    ));
 }
 
 /// `mcp-tools.lock` at the root, when a rule compares against it. A lock that does not parse
@@ -616,7 +665,10 @@ fn analyze_file(
     if kind.is_none() {
         return None;
     }
-    let mut outcome = FileOutcome::default();
+    let mut outcome = FileOutcome {
+        test_code: crate::test_code::is_test_path(&file.rel),
+        ..FileOutcome::default()
+    };
     let cap = if kind.dependency.is_some() {
         options.max_file_size.max(MAX_DEPENDENCY_FILE_SIZE)
     } else {
@@ -706,6 +758,8 @@ fn analyze_file(
     outcome.timings.record(Phase::Read, reading, size);
     let ctx = FileContext::new(&file.rel, &text).in_archive(archive);
     let mut checked = check_file(&ctx, &kind, env);
+    checked.test_code = crate::test_code::is_test_path(&file.rel)
+        || (kind.lang.is_some() && crate::test_code::imports_test_framework(&text));
     checked.notices.splice(0..0, outcome.notices);
     checked.timings.add(&outcome.timings);
     Some((size, checked))

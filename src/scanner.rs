@@ -62,6 +62,8 @@ pub struct ScanSettings {
     /// Anything not checked (skipped files, partial parses, undecided versions, archive
     /// entries not read) makes the result incomplete: exit 2.
     pub strict: bool,
+    /// Report findings in test code too (`crate::test_code`).
+    pub include_tests: bool,
     pub progress: Option<Progress>,
 }
 
@@ -130,6 +132,7 @@ pub fn run(settings: &ScanSettings) -> Result<ScanRun> {
         inline_ignores: !settings.no_ignore,
         stats: settings.stats,
         progress: settings.progress.clone(),
+        include_tests: settings.include_tests || config.include_tests.unwrap_or(false),
         ..ScanOptions::default()
     };
     // A baseline or base that cannot be read fails before the scan's time is spent.

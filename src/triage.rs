@@ -84,6 +84,13 @@ impl Triage {
                 ));
             }
         }
+        // After selection and policy: a finding ignored there does not swallow another.
+        let merged = merge_same_call(report, rules);
+        if merged > 0 {
+            remarks.push(format!(
+                "{merged} finding(s) merged into another finding at the same call"
+            ));
+        }
         let verdict = verdict(report, self.fail_on);
         let below = self.selection.apply_floor(report);
         if below > 0 {
@@ -99,4 +106,67 @@ impl Triage {
         }
         Outcome { verdict, remarks }
     }
+}
+
+/// Merges each finding of a rule with `merge_into` into a finding of one of those rules at the
+/// same place: the kept finding gains its CWEs and names its rule. Returns how many merged.
+pub fn merge_same_call(report: &mut Report, rules: &RuleSet) -> usize {
+    use std::collections::HashMap;
+    let place = |f: &crate::finding::Finding| {
+        let l = &f.location;
+        (
+            l.path.clone(),
+            l.archive.clone(),
+            l.start_line,
+            l.start_column,
+            l.end_line,
+            l.end_column,
+        )
+    };
+    let mut at: HashMap<_, Vec<usize>> = HashMap::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        at.entry(place(f)).or_default().push(i);
+    }
+    let mut into: Vec<Option<usize>> = vec![None; report.findings.len()];
+    for (i, f) in report.findings.iter().enumerate() {
+        let Some(rule) = rules.get(&f.rule_id) else {
+            continue;
+        };
+        if rule.merge_into.is_empty() {
+            continue;
+        }
+        let target = at.get(&place(f)).and_then(|others| {
+            others.iter().copied().find(|&j| {
+                report.findings.get(j).is_some_and(|g| {
+                    rule.merge_into.contains(&g.rule_id)
+                        && rules
+                            .get(&g.rule_id)
+                            .is_some_and(|r| r.merge_into.is_empty())
+                })
+            })
+        });
+        if let Some(slot) = into.get_mut(i) {
+            *slot = target;
+        }
+    }
+    let mut merged = 0;
+    for (i, target) in into.iter().enumerate() {
+        let (Some(j), Some(f)) = (target, report.findings.get(i)) else {
+            continue;
+        };
+        let (cwe, id) = (f.cwe.clone(), f.rule_id.clone());
+        let title = rules.get(&id).map(|r| r.title.clone()).unwrap_or_default();
+        if let Some(g) = report.findings.get_mut(*j) {
+            for c in cwe {
+                if !g.cwe.contains(&c) {
+                    g.cwe.push(c);
+                }
+            }
+            g.message.push_str(&format!(" (also {id}: {title})"));
+            merged += 1;
+        }
+    }
+    let mut keep = into.iter().map(Option::is_none);
+    report.findings.retain(|_| keep.next().unwrap_or(true));
+    merged
 }

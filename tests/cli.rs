@@ -61,7 +61,6 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("dep-vulnerable", "node-server/package-lock.json", 15),
         ("mcp-toxic-combination", "node-server/src/index.ts", 19),
         ("ts-command-injection", "node-server/src/index.ts", 20),
-        ("ts-path-check-unresolved", "node-server/src/index.ts", 28),
         ("ts-path-prefix-check", "node-server/src/index.ts", 28),
         ("ts-unbounded-read", "node-server/src/index.ts", 39),
         ("ts-ssrf", "node-server/src/index.ts", 44),
@@ -70,7 +69,6 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("dep-unpinned", "requirements.txt", 4),
         ("mcp-toxic-combination", "server.py", 19),
         ("python-subprocess-shell-true", "server.py", 22),
-        ("python-subprocess-without-timeout", "server.py", 22),
         ("python-shell-command", "server.py", 28),
         ("python-eval-exec", "server.py", 34),
         ("python-unsafe-deserialization", "server.py", 40),
@@ -81,7 +79,6 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("python-unbounded-read", "server.py", 59),
         ("mcp-tool-poisoning", "server.py", 72),
         ("python-subprocess-shell-true", "tools/archive.py", 12),
-        ("python-subprocess-without-timeout", "tools/archive.py", 12),
     ]
     .into_iter()
     .map(|(r, p, l)| (r.to_string(), p.to_string(), l))
@@ -214,7 +211,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 27);
+    assert_eq!(found.len(), 25);
     assert!(found.iter().all(|(_, p, _)| p != "tools/archive.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -232,6 +229,123 @@ fn exclude_and_default_excludes() {
     assert_eq!(
         findings(&json(&out)),
         vec![("python-eval-exec".into(), "node_modules/pkg/x.py".into(), 1)]
+    );
+}
+
+#[test]
+fn findings_in_test_code_are_set_aside_unless_asked_for_but_credentials_are_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "server.py",
+        "import os\n\n@mcp.tool()\ndef run(cmd: str):\n    os.system(cmd)\n",
+    );
+    write("tests/test_server.py", "eval(code)\n");
+    // A test by what it imports, wherever it is.
+    write("src/check_tools.py", "import pytest\n\neval(code)\n");
+    write("src/server.test.ts", "eval(code);\n");
+    // A credential is leaked wherever it is committed; a made-up value under a secret name
+    // in a test is not reported.
+    write(
+        "tests/fixtures/settings.py",
+        "AWS_KEY = \"AKIAQ3EGRWLDKOPNQX7A\"\nservice_api_key = \"Zq8vN2kP4xR7tL1mW9sB3hJ6\"\n",
+    );
+    let root = dir.path().display().to_string();
+    let out = mcpgate(&["scan", &root, "--format", "json", "--no-audit"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(
+        findings(&doc),
+        vec![
+            ("python-shell-command".into(), "server.py".into(), 5),
+            (
+                "aws-access-key-id".into(),
+                "tests/fixtures/settings.py".into(),
+                1
+            ),
+        ]
+    );
+    let notice = doc["notices"]
+        .as_array()
+        .expect("notices")
+        .iter()
+        .find(|n| n["code"] == "report.test-code")
+        .expect("a test-code notice");
+    assert_eq!(
+        notice["reason"],
+        "4 finding(s) in test code not reported (4 file(s), e.g. src/check_tools.py); --include-tests reports them"
+    );
+    let out = mcpgate(&[
+        "scan",
+        &root,
+        "--format",
+        "json",
+        "--no-audit",
+        "--include-tests",
+    ]);
+    let mut found = findings(&json(&out));
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "aws-access-key-id".into(),
+                "tests/fixtures/settings.py".into(),
+                1
+            ),
+            (
+                "generic-secret-assignment".into(),
+                "tests/fixtures/settings.py".into(),
+                2
+            ),
+            ("python-eval-exec".into(), "src/check_tools.py".into(), 3),
+            ("python-eval-exec".into(), "tests/test_server.py".into(), 1),
+            ("python-shell-command".into(), "server.py".into(), 5),
+            ("ts-code-injection".into(), "src/server.test.ts".into(), 1),
+        ]
+    );
+}
+
+#[test]
+fn a_finding_that_says_another_rules_problem_too_takes_it_in() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("server.ts"),
+        "import fs from \"node:fs/promises\";\n\nserver.tool(\"read\", { path: z.string() }, async ({ path }) => {\n  const text = await fs.readFile(path, \"utf8\");\n  return { content: [{ type: \"text\", text }] };\n});\n",
+    )
+    .expect("write");
+    let root = dir.path().display().to_string();
+    let out = mcpgate(&["scan", &root, "--format", "json", "--no-audit"]);
+    let doc = json(&out);
+    assert_eq!(
+        findings(&doc),
+        vec![("ts-path-traversal".into(), "server.ts".into(), 4)]
+    );
+    let f = &doc["findings"][0];
+    assert_eq!(f["cwe"], serde_json::json!([22, 400, 770]));
+    let message = f["message"].as_str().unwrap_or_default();
+    assert!(
+        message.ends_with("(also ts-unbounded-read: Whole file read into memory, path from a tool argument, no size check)"),
+        "{message}"
+    );
+    assert!(stderr(&out).contains("1 finding(s) merged into another finding at the same call"));
+    // Left out by --ignore, the traversal no longer hides the unbounded read.
+    let out = mcpgate(&[
+        "scan",
+        &root,
+        "--format",
+        "json",
+        "--no-audit",
+        "--ignore",
+        "ts-path-traversal",
+    ]);
+    assert_eq!(
+        findings(&json(&out)),
+        vec![("ts-unbounded-read".into(), "server.ts".into(), 4)]
     );
 }
 
@@ -277,12 +391,12 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out)
-            .contains("29 findings (18 high, 6 medium, 5 low) in 7 files; 13 files scanned")
+            .contains("26 findings (18 high, 5 medium, 3 low) in 7 files; 13 files scanned")
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(29));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(26));
 
     let out = mcpgate(&[
         "scan",
@@ -294,7 +408,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("29 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("26 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -383,7 +497,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 29 results, 0 problems"),
+        stdout(&out).contains("ok: 26 results, 0 problems"),
         "{}",
         stdout(&out)
     );

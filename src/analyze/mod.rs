@@ -34,6 +34,8 @@ pub struct FileOutcome {
     /// unless a cross-file finding turns out to use them.
     pub ignores: Vec<crate::suppress::Ignore>,
     pub unused_ignores: Vec<(usize, Finding)>,
+    /// The file is test code (`crate::test_code`).
+    pub test_code: bool,
 }
 
 /// A span in byte coordinates as parsers report it: 0-based row and byte column.

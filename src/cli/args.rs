@@ -229,6 +229,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_default_excludes: bool,
 
+    /// Also report findings in test code (tests/, test_*.py, *.test.ts, fixtures, files that
+    /// import a test framework); by default only committed credentials are reported there.
+    #[arg(long)]
+    pub include_tests: bool,
+
     /// Also scan untracked files that .gitignore or .ignore hide (tracked files are always
     /// scanned).
     #[arg(long)]

@@ -98,6 +98,7 @@ pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
         min_severity: args.min_severity,
         stats: args.stats,
         strict: args.strict,
+        include_tests: args.include_tests,
         progress: progress::bar(args.quiet),
     };
     let run = crate::scanner::run(&settings).map_err(|e| e.to_string());

@@ -24,6 +24,7 @@ pub fn run(args: &ToolsArgs) -> Result<u8, String> {
             ..AuditOptions::default()
         },
         keep_tools: true,
+        include_tests: config.include_tests.unwrap_or(false),
         ..ScanOptions::default()
     };
     let report = scan(&options, &rules).map_err(|e| e.to_string())?;

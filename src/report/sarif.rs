@@ -398,6 +398,22 @@ fn result(f: &Finding, used: &UsedRules<'_>, advisories: &AdvisoryRules<'_>) -> 
     let mut extra = BTreeMap::new();
     // The level folds five severities into three; baselines compare the real one.
     extra.insert("severity".to_string(), json!(f.severity.as_str()));
+    // A finding another was merged into has CWEs its rule does not list.
+    let rule_cwe = (f.advisory.is_none())
+        .then(|| used.index_of(&f.rule_id))
+        .flatten()
+        .and_then(|i| used.rules.get(i))
+        .map(|r| r.cwe.as_slice());
+    if let Some(rule_cwe) = rule_cwe
+        && f.cwe.iter().any(|c| !rule_cwe.contains(c))
+    {
+        let tags: Vec<String> = f
+            .cwe
+            .iter()
+            .map(|c| format!("external/cwe/cwe-{c}"))
+            .collect();
+        extra.insert("tags".to_string(), json!(tags));
+    }
     if let Some((archive, entry)) = inside {
         extra.insert("archive".to_string(), json!(archive));
         extra.insert("archiveEntry".to_string(), json!(entry));

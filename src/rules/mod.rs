@@ -11,6 +11,7 @@ pub use index_doc::{index_markdown, rule_page_url, rule_pages};
 pub use model::{
     ArgCondition, ArgIs, CallMatch, DependencyMatch, DescriptionMatch, DockerfileMatch, Docs,
     Examples, IgnoreCheck, Language, Matcher, McpConfigMatch, MinSource, Rule, SecretMatch,
+    TestCodePolicy,
 };
 pub use secret_index::SecretPrefilter;
 
@@ -76,7 +77,31 @@ impl RuleSet {
         }
         let mut rules = std::mem::take(&mut set.rules);
         rules.extend(extra);
-        RuleSet::from_rules(rules)
+        let set = RuleSet::from_rules(rules)?;
+        set.check_merge_targets()?;
+        Ok(set)
+    }
+
+    /// Every `merge_into` names a rule of the set that merges into nothing itself (a chain
+    /// would make which finding survives depend on order).
+    fn check_merge_targets(&self) -> Result<()> {
+        for rule in &self.rules {
+            for target in &rule.merge_into {
+                let reason = match self.get(target) {
+                    None => format!("merge_into names `{target}`, which is no rule"),
+                    Some(t) if !t.merge_into.is_empty() => {
+                        format!("merge_into names `{target}`, which merges into other rules itself")
+                    }
+                    Some(_) => continue,
+                };
+                return Err(Error::RuleFile {
+                    path: rule.origin.clone(),
+                    line: None,
+                    reason,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Builds a set from parsed rules; two rules with one id is an error naming both files.
@@ -578,6 +603,7 @@ good = ["print(1)"]
     #[test]
     fn builtin_rules_load() {
         let set = RuleSet::builtin().expect("built-in rules are valid");
+        set.check_merge_targets().expect("merge targets are rules");
         assert!(set.rules().len() >= 5);
         assert!(set.get("python-eval-exec").is_some());
     }

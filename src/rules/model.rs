@@ -20,12 +20,39 @@ pub struct Rule {
     pub matcher: Matcher,
     pub docs: Docs,
     pub examples: Examples,
+    /// Whether findings in test code are reported without `--include-tests`; unset:
+    /// credential formats are, everything else is not (see `crate::test_code`).
+    #[serde(default)]
+    pub test_code: Option<TestCodePolicy>,
+    /// Rules whose finding at the same call says this one's problem too: this rule's finding
+    /// there is merged into theirs (its CWEs added, its title mentioned) rather than shown
+    /// twice (a missing size cap on a read that is already a path traversal).
+    #[serde(default)]
+    pub merge_into: Vec<String>,
     /// Where the rule came from (`rules/python/x.toml` or a user's path); set by the loader.
     #[serde(skip)]
     pub origin: String,
 }
 
+/// What a rule's findings in test code become.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TestCodePolicy {
+    /// Reported like any other (a committed credential is leaked wherever it is).
+    Report,
+    /// Set aside unless the scan includes tests.
+    Skip,
+}
+
 impl Rule {
+    /// Whether the rule's findings in test code are reported without `--include-tests`.
+    pub fn reported_in_test_code(&self) -> bool {
+        match self.test_code {
+            Some(policy) => policy == TestCodePolicy::Report,
+            None => matches!(self.matcher, Matcher::Secret(_)),
+        }
+    }
+
     /// The call matcher, for call rules.
     pub fn call(&self) -> Option<&CallMatch> {
         match &self.matcher {
@@ -358,6 +385,10 @@ pub struct ArgCondition {
     #[serde(default)]
     pub positions: Vec<usize>,
     pub keyword: Option<String>,
+    /// With `position`: that argument and every later positional one form the argv
+    /// (`asyncio.create_subprocess_exec("sh", "-c", script)`).
+    #[serde(default)]
+    pub rest: bool,
     #[serde(default)]
     pub receiver: bool,
     /// What the argument must be.
@@ -397,4 +428,10 @@ pub enum ArgIs {
     /// A list or tuple literal (an argv) with a non-constant element after the program name
     /// and before any `--`, which could be read as an option (`["git", "log", ref]`).
     ArgvInjection,
+    /// The script of a shell an argv starts (`["bash", "-c", script]`, or `spawn("sh",
+    /// ["-c", script])` where the program is the call's first argument) is not constant.
+    ShellScript,
+    /// The program an argv runs is not constant: its first element, or the whole value when
+    /// it is not a list written out (`shlex.split(cmd)`, a list passed in).
+    Program,
 }

@@ -183,7 +183,12 @@ fn find<'a>(
                         found.push(&a.value);
                     }
                     match &a.value.kind {
-                        ExprKind::Spread(_) => spread = true,
+                        // Python's `*args` passes no keyword; `**options` and JS spreads may.
+                        ExprKind::Spread(inner)
+                            if options_objects || matches!(inner.kind, ExprKind::Dict(_)) =>
+                        {
+                            spread = true;
+                        }
                         // `fetch(url, init)`: an options object from elsewhere.
                         ExprKind::Name(_) | ExprKind::Attr(..) | ExprKind::Call { .. }
                             if options_objects && i > 0 =>
@@ -243,9 +248,107 @@ pub(super) fn argv_options(e: &Expr) -> Vec<&Expr> {
     let ExprKind::List(items) = &e.kind else {
         return Vec::new();
     };
+    option_elements(&items.iter().collect::<Vec<_>>(), None)
+}
+
+/// The option positions of the argv `items` (`program`: the call's argument before it, when
+/// the list is that program's argument list).
+pub(super) fn option_elements<'a>(items: &[&'a Expr], program: Option<&Expr>) -> Vec<&'a Expr> {
+    // After a shell's `-c` come its script and positional parameters, no options.
+    if !shell_script(items, program).is_empty() {
+        return Vec::new();
+    }
+    // A list after the program (`spawn("git", [ref])`) has no program element to skip.
     items
         .iter()
-        .skip(1)
-        .take_while(|i| !matches!(&i.kind, ExprKind::Str(s) if s == "--"))
+        .skip(usize::from(program.is_none()))
+        .take_while(|i| !is_end_of_options(i))
+        .copied()
         .collect()
+}
+
+/// `--`: what follows is no option.
+pub(super) fn is_end_of_options(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Str(s) if s == "--")
+}
+
+/// The shell a program name starts, if it is one: `sh`, `/bin/bash`, `cmd.exe`, `pwsh`.
+fn shell(e: &Expr) -> Option<Shell> {
+    let ExprKind::Str(s) = &e.kind else {
+        return None;
+    };
+    let name = s
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(s)
+        .to_ascii_lowercase();
+    let name = name.strip_suffix(".exe").unwrap_or(&name);
+    match name {
+        "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "fish" | "busybox" => Some(Shell::Posix),
+        "cmd" | "powershell" | "pwsh" => Some(Shell::Windows),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shell {
+    /// `sh -c script [name [args...]]`: the one element after the flag is the script.
+    Posix,
+    /// `cmd /c ...`, `powershell -Command ...`: everything after the flag is the command.
+    Windows,
+}
+
+/// A flag that makes a shell run its next argument as a script: `-c` (also in a group such
+/// as `-lc`, `-ec`), `/c`, `/k`, `-Command`, `-EncodedCommand`.
+fn is_script_flag(e: &Expr) -> bool {
+    let ExprKind::Str(s) = &e.kind else {
+        return false;
+    };
+    let lower = s.to_ascii_lowercase();
+    matches!(lower.as_str(), "/c" | "/k" | "-command" | "-encodedcommand")
+        || lower.strip_prefix('-').is_some_and(|group| {
+            !group.is_empty()
+                && group.len() <= 4
+                && group.chars().all(|c| c.is_ascii_alphabetic())
+                && group.contains('c')
+        })
+}
+
+/// The script elements of an argv that starts a shell: `items` is the argv, or, when
+/// `program` names the shell (`spawn("sh", ["-c", script])`), its argument list. The shell is
+/// known by its name, or by a `-c` right after a program that is not a constant
+/// (`[shell, "-c", script]`). Options before the flag are skipped (`bash -l -c`).
+pub(super) fn shell_script<'a>(items: &[&'a Expr], program: Option<&Expr>) -> Vec<&'a Expr> {
+    let exact_c = |e: &&Expr| matches!(&e.kind, ExprKind::Str(s) if s == "-c");
+    let (kind, args) = match (items.first(), program) {
+        (Some(first), _) if shell(first).is_some() => (shell(first), items.get(1..)),
+        (Some(first), _)
+            if !matches!(first.kind, ExprKind::Str(_)) && items.get(1).is_some_and(exact_c) =>
+        {
+            (Some(Shell::Posix), items.get(1..))
+        }
+        (_, Some(p)) if shell(p).is_some() => (shell(p), Some(items)),
+        (Some(first), Some(p)) if !matches!(p.kind, ExprKind::Str(_)) && exact_c(first) => {
+            (Some(Shell::Posix), Some(items))
+        }
+        _ => (None, None),
+    };
+    let (Some(kind), Some(args)) = (kind, args) else {
+        return Vec::new();
+    };
+    let mut rest = args.iter();
+    for element in rest.by_ref() {
+        if is_script_flag(element) {
+            return match kind {
+                Shell::Posix => rest.next().copied().into_iter().collect(),
+                Shell::Windows => rest.copied().collect(),
+            };
+        }
+        let option =
+            matches!(&element.kind, ExprKind::Str(s) if s.starts_with('-') || s.starts_with('/'));
+        if !option {
+            break;
+        }
+    }
+    Vec::new()
 }

@@ -11,7 +11,17 @@ use crate::analyze::ir::{Expr, ExprKind, TemplatePart};
 /// How many derivations (`address` from `host` from `url`) a proof carries over.
 pub(super) const MAX_DERIVATION: usize = 4;
 
-/// "This variable is checked, in this way."
+/// The dotted path of a field read through names only (`request.params.name`); proofs about
+/// one are kept for that path, not for the object it is read from.
+pub(super) fn field_path(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(x) => Some(x.clone()),
+        ExprKind::Attr(object, field) => field_path(object).map(|p| format!("{p}.{field}")),
+        _ => None,
+    }
+}
+
+/// "This variable (or field path) is checked, in this way."
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Proof {
     pub name: String,
@@ -97,11 +107,22 @@ pub(super) fn proofs(cond: &Expr, names: &Names) -> Proofs {
 fn membership(subject: &Expr) -> Vec<Proof> {
     match &subject.kind {
         ExprKind::Name(x) => own(x, taint::ALLOWLIST),
+        // `argv[0] in ALLOWED_COMMANDS`: the program is, the rest of the argv is not.
+        ExprKind::Index(object, index) if matches!(&index.kind, ExprKind::Number(n) if n == "0") => {
+            match &object.kind {
+                ExprKind::Name(x) => own(x, taint::PROGRAM_ALLOWLIST),
+                _ => Vec::new(),
+            }
+        }
         ExprKind::Attr(object, field) if HOST_FIELDS.contains(&field.as_str()) => {
             origin_of(object).map_or_else(Vec::new, |x| of_origin(x, taint::FIXED_HOST))
         }
         ExprKind::Attr(object, field) if SCHEME_FIELDS.contains(&field.as_str()) => {
             origin_of(object).map_or_else(Vec::new, |x| of_origin(x, taint::SCHEME_CHECK))
+        }
+        // `request.framework in ALLOWED`: that field, read by the same path, is checked.
+        ExprKind::Attr(..) => {
+            field_path(subject).map_or_else(Vec::new, |p| own(&p, taint::ALLOWLIST))
         }
         _ => Vec::new(),
     }

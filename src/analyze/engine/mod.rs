@@ -39,15 +39,31 @@ pub struct Model {
     pub budget: Option<usize>,
 }
 
+/// Which part of a sink's argument must carry input for the rule to fire.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ArgPart {
+    /// Any of it.
+    #[default]
+    Whole,
+    /// An argv's option positions: a list's elements after the program name and before any
+    /// `--`, from their first character.
+    Options,
+    /// The script of a shell the argv starts (`["sh", "-c", script]`).
+    Script,
+    /// The program the argv runs.
+    Program,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sink {
     pub rule: String,
     pub callee: String,
     /// The arguments whose taint matters (positions, keywords, the receiver); empty: any.
     pub args: Vec<ArgSel>,
-    /// The taint matters only in an argv's option positions: a list literal's elements after
-    /// the program name and before any `--`.
-    pub argv: bool,
+    /// Which part of an argument holds the taint that matters.
+    pub part: ArgPart,
+    /// The selected position and every later positional argument form one argv.
+    pub rest: bool,
     /// What else the call must look like (`shell=True`, no `timeout`), all of it.
     pub conditions: Vec<Condition>,
     /// Checks that make a value safe for this sink: sanitizer callees (`shlex.quote`) and
@@ -145,7 +161,17 @@ impl Model {
             let taint_conditions = call
                 .args
                 .iter()
-                .filter(|c| matches!(c.is, Some(ArgIs::Dynamic | ArgIs::ArgvInjection)))
+                .filter(|c| {
+                    matches!(
+                        c.is,
+                        Some(
+                            ArgIs::Dynamic
+                                | ArgIs::ArgvInjection
+                                | ArgIs::ShellScript
+                                | ArgIs::Program
+                        )
+                    )
+                })
                 .count();
             let at = |cond: &crate::rules::ArgCondition| {
                 let mut at = Vec::new();
@@ -158,7 +184,8 @@ impl Model {
                 at
             };
             let mut args = Vec::new();
-            let mut argv = false;
+            let mut part = ArgPart::Whole;
+            let mut rest = false;
             let mut conditions = Vec::new();
             for cond in &call.args {
                 if let Some(makers) = &cond.made_by {
@@ -178,9 +205,18 @@ impl Model {
                         args.extend(at(cond));
                         continue;
                     }
-                    (Some(ArgIs::ArgvInjection), _, _) => {
+                    (
+                        Some(is @ (ArgIs::ArgvInjection | ArgIs::ShellScript | ArgIs::Program)),
+                        _,
+                        _,
+                    ) => {
                         args.extend(at(cond));
-                        argv = true;
+                        part = match is {
+                            ArgIs::ArgvInjection => ArgPart::Options,
+                            ArgIs::ShellScript => ArgPart::Script,
+                            _ => ArgPart::Program,
+                        };
+                        rest |= cond.rest;
                         continue;
                     }
                     (_, _, Some(values)) => Test::NotOneOf(values.clone()),
@@ -199,7 +235,8 @@ impl Model {
                     rule: rule.id.clone(),
                     callee: callee.clone(),
                     args: args.clone(),
-                    argv,
+                    part,
+                    rest,
                     conditions: conditions.clone(),
                     sanitizers: call.sanitizers.clone(),
                     structural: taint_conditions == 0,
@@ -403,6 +440,15 @@ pub fn analyze(module: &Module, model: &Model, text: &str) -> Analysis {
         callees: vec![BTreeSet::new(); module.functions.len()],
         displays: HashMap::new(),
         vias: HashMap::new(),
+        host_constants: names
+            .constants()
+            .filter(|(_, span)| {
+                let text = source.slice(*span);
+                let text = text.trim_matches(|c| matches!(c, '"' | '\'' | '`'));
+                taint::fixes_host(text)
+            })
+            .map(|(name, _)| Rc::from(name))
+            .collect(),
     };
     let mut flows = BTreeSet::new();
     let mut calls = BTreeSet::new();
@@ -786,6 +832,9 @@ struct Engine<'m> {
     /// The variable a sink's argument is read from, by sink and call (`command` in
     /// `run(command, shell=True)`): where the value was last stored.
     vias: HashMap<(usize, Span), String>,
+    /// Module constants holding a URL with a fixed host (`API_BASE = "https://api.x.com"`):
+    /// every function starts out knowing them.
+    host_constants: BTreeSet<Rc<str>>,
 }
 
 /// An argument of a call to a function another module defines.
@@ -890,10 +939,13 @@ struct Env {
     assigned: BTreeMap<Rc<str>, Span>,
     /// Variables holding an argv list -> what its option positions hold, and whether a
     /// `--` ends them (what is appended after it is no option).
-    argv: BTreeMap<Rc<str>, (Rc<Taint>, bool)>,
+    argv: BTreeMap<Rc<str>, Rc<ArgvVar>>,
     /// Variables holding what a function of the module returned (`file = await
     /// resolveInside(p)`) -> the functions the value came through, for the evidence path.
     through: BTreeMap<Rc<str>, Rc<[String]>>,
+    /// Field paths a guard checked (`request.framework in ALLOWED`) -> the labels it proved,
+    /// given to what a read of that path yields until its variable is assigned again.
+    checked_fields: BTreeMap<Rc<str>, Labels>,
 }
 
 impl Env {
@@ -914,9 +966,40 @@ impl Env {
         self.made_by.retain(|k, v| other.made_by.get(k) == Some(v));
         self.assigned
             .retain(|k, v| other.assigned.get(k) == Some(v));
-        self.argv.retain(|k, v| other.argv.get(k) == Some(v));
+        // An argv appended to on one path only (`if x: cmd.extend([...])`) holds either.
+        self.argv.retain(|k, _| other.argv.contains_key(k));
+        for (k, v) in self.argv.iter_mut() {
+            if let Some(o) = other.argv.get(k)
+                && o != v
+            {
+                let v = Rc::make_mut(v);
+                v.options.extend_ref(&o.options);
+                v.script.extend_ref(&o.script);
+                v.program.extend_ref(&o.program);
+                v.closed &= o.closed;
+            }
+        }
         self.through.retain(|k, v| other.through.get(k) == Some(v));
+        self.checked_fields
+            .retain(|k, _| other.checked_fields.contains_key(k));
+        for (k, labels) in self.checked_fields.iter_mut() {
+            if let Some(o) = other.checked_fields.get(k) {
+                labels.retain(|l| o.contains(l));
+            }
+        }
     }
+}
+
+/// What a variable holding an argv list carries, part by part.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ArgvVar {
+    /// Its option positions (see `ArgPart::Options`).
+    options: Taint,
+    /// A `--` ends the options: what is appended after it is no option.
+    closed: bool,
+    /// The script of the shell it starts, if it starts one.
+    script: Taint,
+    program: Taint,
 }
 
 /// What walking one function found.
@@ -1097,6 +1180,7 @@ impl<'m> Engine<'m> {
         };
         let mut env = Env {
             scope: id,
+            host_fixed: self.host_constants.clone(),
             ..Env::default()
         };
         let receiver = self.names.receiver_param(self.module, id);
@@ -1215,6 +1299,17 @@ impl<'m> Engine<'m> {
                 }
                 for target in targets {
                     self.assign(target, &taint, class, op.is_some(), env);
+                    // `[cmd, ...args] = line.split(" ")`: the first word is the start of the
+                    // line (`kubectl ${verb}` names kubectl).
+                    if let Target::Tuple(items, _) = target
+                        && let Some(Target::Name(first, _)) = items.first()
+                        && let ExprKind::Call { callee, .. } = &value.kind
+                        && let ExprKind::Attr(line, method) = &callee.kind
+                        && method == "split"
+                    {
+                        let start = self.leading(line, env, walk);
+                        env.vars.insert(first, start);
+                    }
                 }
                 if let [Target::Name(x, _)] = targets.as_slice() {
                     if op.is_none() {
@@ -1247,20 +1342,11 @@ impl<'m> Engine<'m> {
                             env.through.insert(Rc::from(x.as_str()), Rc::from(through));
                         }
                         env.assigned.insert(Rc::from(x.as_str()), value.span);
-                        match &value.kind {
-                            ExprKind::List(items) => {
-                                let mut options = Taint::new();
-                                for element in conditions::argv_options(value) {
-                                    let t = self.leading(element, env, walk);
-                                    options.extend(t);
-                                }
-                                let closed = items
-                                    .iter()
-                                    .any(|i| matches!(&i.kind, ExprKind::Str(s) if s == "--"));
-                                env.argv
-                                    .insert(Rc::from(x.as_str()), (Rc::new(options), closed));
+                        match self.argv_var(value, env, walk) {
+                            Some(var) => {
+                                env.argv.insert(Rc::from(x.as_str()), Rc::new(var));
                             }
-                            _ => {
+                            None => {
                                 env.argv.remove(x.as_str());
                             }
                         }
@@ -1444,6 +1530,18 @@ impl<'m> Engine<'m> {
         add: bool,
         env: &mut Env,
     ) {
+        // A field checked before is not once its object is written.
+        if !env.checked_fields.is_empty() {
+            let root = match target {
+                Target::Name(name, _) => Some(name.as_str()),
+                Target::Attr(object, _, _) | Target::Index(object, _, _) => root_name(object),
+                _ => None,
+            };
+            if let Some(root) = root {
+                let prefix = format!("{root}.");
+                env.checked_fields.retain(|k, _| !k.starts_with(&prefix));
+            }
+        }
         match target {
             Target::Name(name, _) => {
                 if add {
@@ -1545,9 +1643,17 @@ impl<'m> Engine<'m> {
                 t
             }
             ExprKind::Attr(object, _) | ExprKind::Index(object, _) => {
-                let t = self.eval(object, env, walk);
+                let mut t = self.eval(object, env, walk);
                 if let ExprKind::Index(_, index) = &expr.kind {
                     self.eval(index, env, walk);
+                }
+                if !env.checked_fields.is_empty()
+                    && let Some(labels) =
+                        guards::field_path(expr).and_then(|p| env.checked_fields.get(p.as_str()))
+                {
+                    for label in labels {
+                        t.label(label);
+                    }
                 }
                 t
             }
@@ -1564,6 +1670,9 @@ impl<'m> Engine<'m> {
                     match part {
                         TemplatePart::Value(v) => {
                             let mut part = self.eval(v, env, walk);
+                            if !prefix.is_empty() {
+                                part.label(taint::EMBEDDED);
+                            }
                             leading_base = i == 0 && !part.carries_input();
                             host_fixed |= i == 0
                                 && matches!(&v.kind, ExprKind::Name(n) if env.host_fixed.contains(n.as_str()));
@@ -1589,6 +1698,12 @@ impl<'m> Engine<'m> {
                 }
                 let mut t = self.eval(a, env, walk);
                 let mut right = self.eval(b, env, walk);
+                if let ExprKind::Binary(op, _, _) = &expr.kind
+                    && op == "+"
+                    && starts_with_text(a)
+                {
+                    right.label(taint::EMBEDDED);
+                }
                 // `"https://api.x.com/items/" + id`, `url + "&raw=" + ref`
                 if let ExprKind::Binary(op, _, _) = &expr.kind
                     && op == "+"
@@ -1721,19 +1836,30 @@ impl<'m> Engine<'m> {
                 if through.is_empty() && taint.iter().any(|(_, labels)| !sink.ignores(labels)) {
                     through = self.came_through(&arg.value, env);
                 }
-                if sink.argv {
-                    // Only the options of an argv literal count, or of one a variable holds.
-                    if let ExprKind::Name(x) = &arg.value.kind
-                        && let Some((options, _)) = env.argv.get(x.as_str())
-                    {
-                        reaching.extend_ref(options);
-                    }
-                    for element in conditions::argv_options(&arg.value) {
-                        let t = self.leading(element, env, walk);
+                match sink.part {
+                    ArgPart::Whole => reaching.extend_ref(taint),
+                    // Only the part of an argv written out counts, or of one a variable holds.
+                    ArgPart::Options | ArgPart::Script | ArgPart::Program => {
+                        let rest: Vec<&Expr> = if sink.rest {
+                            site.args
+                                .iter()
+                                .skip(position)
+                                .filter(|a| a.keyword.is_none())
+                                .map(|a| &a.value)
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                        // `spawn("sh", ["-c", script])`: the program is the argument before.
+                        let program = position
+                            .checked_sub(1)
+                            .and_then(|p| site.args.get(p))
+                            .filter(|a| a.keyword.is_none())
+                            .map(|a| &a.value);
+                        let t =
+                            self.argv_part(sink.part, &arg.value, &rest, program, taint, env, walk);
                         reaching.extend(t);
                     }
-                } else {
-                    reaching.extend_ref(taint);
                 }
             }
             if sink.args.contains(&ArgSel::Receiver) {
@@ -1896,6 +2022,106 @@ impl<'m> Engine<'m> {
         }
         walk.summary.stores.extend(inner_walk.summary.stores);
         Some(inner_walk.summary.returns)
+    }
+
+    /// What a variable assigned `value` holds as an argv: a list written out, or one with
+    /// more appended (`["docker", "run"] + args`, whose program and options written out are
+    /// known). `None`: not an argv we can take apart.
+    fn argv_var(&mut self, value: &Expr, env: &mut Env, walk: &mut Walk) -> Option<ArgvVar> {
+        match &value.kind {
+            ExprKind::List(items) => {
+                let mut var = ArgvVar::default();
+                for element in conditions::argv_options(value) {
+                    let t = self.leading(element, env, walk);
+                    var.options.extend(t);
+                }
+                var.closed = items
+                    .iter()
+                    .any(|i| matches!(&i.kind, ExprKind::Str(s) if s == "--"));
+                let items: Vec<&Expr> = items.iter().collect();
+                for element in conditions::shell_script(&items, None) {
+                    let t = self.eval(element, env, walk);
+                    var.script.extend(t);
+                }
+                if let Some(first) = items.first() {
+                    var.program = self.eval(first, env, walk);
+                }
+                Some(var)
+            }
+            ExprKind::Binary(op, left, _) if op == "+" => self.argv_var(left, env, walk),
+            _ => None,
+        }
+    }
+
+    /// What `part` of the argv `value` carries (`taint`: all of it). `rest`: the call's
+    /// positional arguments from this one on, when they are the argv; `program`: the call's
+    /// argument before this one, which names the program when this one is its argument list.
+    #[allow(clippy::too_many_arguments)]
+    fn argv_part(
+        &mut self,
+        part: ArgPart,
+        value: &Expr,
+        rest: &[&Expr],
+        program: Option<&Expr>,
+        taint: &Taint,
+        env: &mut Env,
+        walk: &mut Walk,
+    ) -> Taint {
+        let mut out = Taint::new();
+        let items: Vec<&Expr> = match &value.kind {
+            // `create_subprocess_exec(*argv)`: the list spread is the argv.
+            ExprKind::Spread(inner) if rest.len() == 1 => {
+                return self.argv_part(part, inner, &[], program, taint, env, walk);
+            }
+            ExprKind::List(items) => items.iter().collect(),
+            ExprKind::Name(x) if rest.len() <= 1 || env.argv.contains_key(x.as_str()) => {
+                if let Some(var) = env.argv.get(x.as_str()) {
+                    out.extend_ref(match part {
+                        ArgPart::Options => &var.options,
+                        ArgPart::Script => &var.script,
+                        _ => &var.program,
+                    });
+                } else if part == ArgPart::Program {
+                    // A list made elsewhere (`shlex.split(cmd)`, a parameter): all of it.
+                    out.extend_ref(taint);
+                }
+                return out;
+            }
+            ExprKind::Binary(op, left, _)
+                if op == "+" && matches!(left.kind, ExprKind::List(_)) =>
+            {
+                return self.argv_part(part, left, &[], program, taint, env, walk);
+            }
+            _ if rest.len() > 1 => rest.to_vec(),
+            // A command line as one string names its program first (`f"{tool} --help"`).
+            _ => {
+                if part == ArgPart::Program {
+                    out = self.leading(value, env, walk);
+                }
+                return out;
+            }
+        };
+        match part {
+            ArgPart::Options => {
+                for element in conditions::option_elements(&items, program) {
+                    let t = self.leading(element, env, walk);
+                    out.extend(t);
+                }
+            }
+            ArgPart::Script => {
+                for element in conditions::shell_script(&items, program) {
+                    let t = self.eval(element, env, walk);
+                    out.extend(t);
+                }
+            }
+            ArgPart::Program | ArgPart::Whole => {
+                if let Some(first) = items.first() {
+                    let t = self.eval(first, env, walk);
+                    out.extend(t);
+                }
+            }
+        }
+        out
     }
 
     /// What the start of a value carries: an argv element can be read as an option only if
@@ -2143,7 +2369,7 @@ impl<'m> Engine<'m> {
                         let clean = match sink {
                             Some(sink) => sink.ignores(&labels),
                             // Another module's function cannot see the marks of a check.
-                            None => !labels.is_empty(),
+                            None => labels.iter().any(|l| l != taint::EMBEDDED),
                         };
                         if clean {
                             continue;
@@ -2222,7 +2448,7 @@ impl<'m> Engine<'m> {
                 };
                 let plain: Vec<Slot> = taint
                     .iter()
-                    .filter(|(_, labels)| labels.is_empty())
+                    .filter(|(_, labels)| labels.iter().all(|l| l == taint::EMBEDDED))
                     .map(|(slot, _)| *slot)
                     .collect();
                 if plain.is_empty() {
@@ -2262,10 +2488,10 @@ impl<'m> Engine<'m> {
             }
             // `args.push(ref)` on an argv with no `--` yet: another option.
             if let ExprKind::Name(x) = &object.kind
-                && let Some((options, closed)) = env.argv.get_mut(x.as_str())
-                && !*closed
+                && let Some(var) = env.argv.get_mut(x.as_str())
+                && !var.closed
             {
-                Rc::make_mut(options).extend_ref(&stored);
+                Rc::make_mut(var).options.extend_ref(&stored);
             }
             env.vars.entry(root).extend(stored);
         }
@@ -2522,8 +2748,28 @@ fn root_name(expr: &Expr) -> Option<&str> {
 /// The variables a guard proved safe, each labelled with what it proved; a proof that
 /// carries over to what a value was derived from labels that too (`host =
 /// urlparse(url).hostname`: a checked host is a checked URL).
+/// Whether a string expression starts with constant text (`"git log " + ref`, `f"kubectl
+/// {verb}"`).
+fn starts_with_text(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Str(s) => !s.is_empty(),
+        ExprKind::Template(parts) => {
+            matches!(parts.first(), Some(TemplatePart::Text(t)) if !t.is_empty())
+        }
+        ExprKind::Binary(op, a, _) if op == "+" => starts_with_text(a),
+        _ => false,
+    }
+}
+
 fn clean(env: &mut Env, proofs: &[guards::Proof]) {
     for proof in proofs {
+        if proof.name.contains('.') {
+            env.checked_fields
+                .entry(Rc::from(proof.name.as_str()))
+                .or_default()
+                .insert(proof.label.to_string());
+            continue;
+        }
         let mut name = proof.name.clone();
         for _ in 0..guards::MAX_DERIVATION {
             if let Some(t) = env.vars.get_mut(&name) {

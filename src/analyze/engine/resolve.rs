@@ -202,6 +202,11 @@ impl Names {
         self.constants.get(name).copied()
     }
 
+    /// The module's constants and where their literal values are written.
+    pub fn constants(&self) -> impl Iterator<Item = (&str, crate::analyze::Span)> {
+        self.constants.iter().map(|(n, s)| (n.as_str(), *s))
+    }
+
     /// A name whose value the module fixes: a constant, or one of its functions or classes.
     pub fn is_fixed(&self, name: &str) -> bool {
         self.constants.contains_key(name)

@@ -21,6 +21,11 @@ pub(super) type Labels = BTreeSet<String>;
 /// Labels a guard or a check puts on values; rules name them as sanitizers.
 pub(super) const ALLOWLIST: &str = "allowlist";
 pub(super) const PATH_CONTAINMENT: &str = "path-containment";
+/// A value placed after constant text (`f"kubectl -n {ns}"`, `"git log " + ref`): it is not
+/// the start of what it is part of, so it cannot name the program of a command line.
+pub(super) const EMBEDDED: &str = "embedded";
+/// An argv whose program (its first element) is in a fixed set: it may run only those.
+pub(super) const PROGRAM_ALLOWLIST: &str = "program-allowlist";
 /// A value placed in a URL after its host (`https://api.x.com/${id}`, `${BASE}/items/${id}`):
 /// it cannot move the request to another host.
 pub(super) const FIXED_HOST: &str = "fixed-host";

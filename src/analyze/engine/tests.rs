@@ -493,7 +493,7 @@ fn with_rules(src: &str, language: crate::rules::Language) -> Vec<(String, usize
     };
     let module = lower(path, src);
     let model = Model::from_rules(&rules, language);
-    analyze(&module, &model, "")
+    analyze(&module, &model, src)
         .flows
         .into_iter()
         .filter(|f| f.traced())
@@ -534,9 +534,15 @@ server.tool(\"t\", {{}}, async ({{ cmd }}) => {{
 }});
 "
     );
+    // A program from input is reported with or without a shell (merged into the shell
+    // rule's finding where both fire).
     assert_eq!(
         with_rules(&ts, crate::rules::Language::TypeScript),
-        vec![("ts-spawn-shell-true".to_string(), 7)]
+        vec![
+            ("ts-program-from-input".to_string(), 7),
+            ("ts-program-from-input".to_string(), 8),
+            ("ts-spawn-shell-true".to_string(), 7),
+        ]
     );
 }
 
@@ -757,5 +763,101 @@ async def call_tool(name: str, arguments: dict):
             "os.system",
             &["Tools.dispatch", "Tools.tool_run"]
         )]
+    );
+}
+
+#[test]
+fn programs_and_shell_scripts_of_an_argv() {
+    let src = format!(
+        "{PY_HEAD}
+ALLOWED = ['checkov', 'tfsec']
+
+@mcp.tool()
+def t(tool: str, framework: str, command: str) -> str:
+    cmd = ['checkov', '--output', 'json']
+    if framework in ALLOWED:
+        cmd.extend(['--framework', framework])
+    sp.run(cmd, timeout=5)
+    sp.run([tool, '--version'], timeout=5)
+    sp.run(f'git log {{command}}', shell=False, timeout=5)
+    sp.run(['bash', '-lc', f'grep {{command}} x'], timeout=5)
+    sp.run(['sh', '-c', 'grep -- \"$1\" x', 'sh', command], timeout=5)
+    argv = shlex.split(command)
+    if argv[0] not in ALLOWED:
+        raise ValueError(argv[0])
+    sp.run(argv, timeout=5)
+    return ''
+"
+    );
+    // An argv appended to in one branch keeps its program; a constant start is not the
+    // program; `-c`'s positional parameters are no options; `argv[0] in ALLOWED` checks the
+    // program.
+    assert_eq!(
+        with_rules(&src, crate::rules::Language::Python),
+        vec![
+            ("python-program-from-input".to_string(), 15),
+            ("python-shell-script".to_string(), 17),
+        ]
+    );
+    let ts = r#"
+import { spawn } from "node:child_process";
+server.tool("pf", { ns: z.string(), name: z.string() }, async (input) => {
+  let line = `kubectl port-forward -n ${input.ns}`;
+  const [cmd, ...args] = line.split(" ");
+  spawn(cmd, args);
+  spawn("sh", ["-c", `kubectl get ${input.name}`]);
+  spawn(input.name, []);
+  return { content: [] };
+});
+"#;
+    assert_eq!(
+        with_rules(ts, crate::rules::Language::TypeScript),
+        vec![
+            ("ts-program-from-input".to_string(), 8),
+            ("ts-shell-script".to_string(), 7),
+        ]
+    );
+}
+
+#[test]
+fn a_check_of_a_field_holds_for_that_field_only() {
+    let ts = r#"
+import { exec } from "node:child_process";
+const MODES = ["fast", "full"];
+server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  if (request.params.name !== "run") throw new Error("unknown tool");
+  if (!MODES.includes(request.params.arguments.mode)) throw new Error("bad mode");
+  exec(`scan --mode ${request.params.arguments.mode}`);
+  exec(`scan ${request.params.arguments.target}`);
+  request.params.arguments = JSON.parse(other);
+  exec(`scan --mode ${request.params.arguments.mode}`);
+  return { content: [] };
+});
+"#;
+    // The tool name and the mode are checked; the target is not, and the mode is not once
+    // the object it is read from is written.
+    assert_eq!(
+        with_rules(ts, crate::rules::Language::TypeScript),
+        vec![
+            ("ts-command-injection".to_string(), 8),
+            ("ts-command-injection".to_string(), 10),
+        ]
+    );
+}
+
+#[test]
+fn a_module_constant_with_a_host_fixes_the_host_of_what_follows_it() {
+    let ts = r#"
+const API_BASE = "https://api.example.com/v1";
+server.tool("get", { endpoint: z.string() }, async ({ endpoint }) => {
+  await fetch(`${API_BASE}${endpoint}`, { signal: AbortSignal.timeout(5000) });
+  await fetch(API_BASE + endpoint, { signal: AbortSignal.timeout(5000) });
+  await fetch(endpoint, { signal: AbortSignal.timeout(5000) });
+  return { content: [] };
+});
+"#;
+    assert_eq!(
+        with_rules(ts, crate::rules::Language::TypeScript),
+        vec![("ts-ssrf".to_string(), 6)]
     );
 }

@@ -768,9 +768,18 @@ impl<'s> Lowering<'s> {
                 }
                 ExprKind::Dict(pairs)
             }
-            "list_splat" | "dictionary_splat" => {
+            "list_splat" => {
                 let inner = named_children(node).first().copied();
                 ExprKind::Spread(self.boxed(inner, at, scope, depth))
+            }
+            // `**options`: a spread of a mapping, which (unlike `*args`) can pass keywords.
+            "dictionary_splat" => {
+                let inner = named_children(node).first().copied();
+                let mapping = Expr {
+                    kind: ExprKind::Dict(vec![(None, *self.boxed(inner, at, scope, depth))]),
+                    span: Span::of(node),
+                };
+                ExprKind::Spread(Box::new(mapping))
             }
             "list_comprehension"
             | "set_comprehension"
@@ -993,7 +1002,7 @@ def <module>()
   def run
 @(mcp.tool) def run(cmd: str, *args, timeout: int, **kw)
   "Runs."
-  out = (sp.run (template "sh -c " {cmd}) shell=true ...args ...kw)
+  out = (sp.run (template "sh -c " {cmd}) shell=true ...args ...{...kw})
   return out.stdout
 "#
         );
