@@ -250,9 +250,11 @@ fn findings_in_test_code_are_set_aside_unless_asked_for_but_credentials_are_not(
     write("src/server.test.ts", "eval(code);\n");
     // A credential is leaked wherever it is committed; a made-up value under a secret name
     // in a test is not reported.
+    // Put together at run time, so this file holds no key for the self-scan to find.
+    let key = ["AKIA", "Q3EGRWLDKOPNQX7A"].concat();
     write(
         "tests/fixtures/settings.py",
-        "AWS_KEY = \"AKIAQ3EGRWLDKOPNQX7A\"\nservice_api_key = \"Zq8vN2kP4xR7tL1mW9sB3hJ6\"\n",
+        &format!("AWS_KEY = \"{key}\"\nservice_api_key = \"Zq8vN2kP4xR7tL1mW9sB3hJ6\"\n"),
     );
     let root = dir.path().display().to_string();
     let out = mcpgate(&["scan", &root, "--format", "json", "--no-audit"]);

@@ -667,3 +667,73 @@ fn functions_of_submodules_imported_by_name_are_followed() {
         )]
     );
 }
+
+#[test]
+fn methods_of_instances_other_modules_hold_are_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "src/index.ts",
+        r#"import { terminal } from "./terminal.js";
+
+server.tool("run", { command: z.string() }, async ({ command }) => {
+  return { content: [{ type: "text", text: await terminal.execute(command) }] };
+});
+"#,
+    );
+    write(
+        dir.path(),
+        "src/terminal.ts",
+        r#"import { spawn } from "node:child_process";
+
+class Terminal {
+  async execute(command: string): Promise<string> {
+    const child = spawn(command, [], { shell: true });
+    return String(child.pid);
+  }
+}
+
+export const terminal = new Terminal();
+"#,
+    );
+    write(
+        dir.path(),
+        "pkg/server.py",
+        r#"from mcp.server.fastmcp import FastMCP
+
+from pkg.shell import runner
+
+mcp = FastMCP("x")
+
+@mcp.tool()
+def run(command: str) -> str:
+    return runner.run(command)
+"#,
+    );
+    write(
+        dir.path(),
+        "pkg/shell.py",
+        r#"import subprocess
+
+class Runner:
+    def run(self, command: str) -> str:
+        return subprocess.run(command, shell=True, capture_output=True, text=True, timeout=60).stdout
+
+runner = Runner()
+"#,
+    );
+    write(dir.path(), "pkg/__init__.py", "");
+    assert_eq!(
+        scan(dir.path()),
+        vec![
+            at(
+                "python-subprocess-shell-true",
+                "pkg/shell.py",
+                5,
+                "high",
+                "high"
+            ),
+            at("ts-spawn-shell-true", "src/terminal.ts", 5, "high", "high"),
+        ]
+    );
+}

@@ -230,3 +230,34 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
         ]
     );
 }
+
+#[test]
+fn a_decorated_entry_point_is_listed_under_the_name_it_registers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("server.py"),
+        "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"x\")\n\n@mcp.tool(name=\"read_note\")\ndef read(path: str) -> str:\n    \"\"\"Reads a note.\"\"\"\n    return path\n\n@mcp.prompt()\ndef summarize(text: str) -> str:\n    \"\"\"Summarize.\"\"\"\n    return text\n",
+    )
+    .expect("write");
+    let root = dir.path().display().to_string();
+    let out = mcpgate(&["tools", &root, "-f", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let listed: Vec<(String, String)> = doc["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .map(|t| {
+            (
+                t["kind"].as_str().unwrap_or_default().to_string(),
+                t["name"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("tool".to_string(), "read_note".to_string()),
+            ("prompt".to_string(), "summarize".to_string()),
+        ]
+    );
+}

@@ -64,13 +64,19 @@ pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
         let Some(target) = resolve(&call.callee, caller_path) else {
             continue;
         };
-        let Some((module, function)) = target.rsplit_once('.') else {
-            continue;
+        // `pkg.tools.run`, or a method of an instance a module holds (`pkg.manager.start`,
+        // exported as `manager.start`).
+        let function_of = |module: &str, function: &str| {
+            let Some(Some(index)) = by_name.get(module) else {
+                return None;
+            };
+            find_export(modules, &by_name, *index, function, 0)
         };
-        let Some(Some(index)) = by_name.get(module) else {
-            continue;
-        };
-        let Some((home, callee)) = find_export(modules, &by_name, *index, function, 0) else {
+        let mut splits = target.rmatch_indices('.').map(|(i, _)| i).take(2);
+        let Some((home, callee)) = splits.find_map(|i| {
+            let (module, function) = (target.get(..i)?, target.get(i + 1..)?);
+            function_of(module, function)
+        }) else {
             continue;
         };
         for finding in findings_for_call(&call, callee, &target, rules) {

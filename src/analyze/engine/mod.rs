@@ -700,52 +700,87 @@ fn callees_first(module: &Module, names: &Names) -> Vec<FuncId> {
     order
 }
 
-/// The summaries of the module's public top-level functions, in the form other modules use.
+/// The summaries of the module's public top-level functions, in the form other modules use,
+/// and of the public methods of its module-level instances (`export const manager = new
+/// Manager()`), named `manager.method` for the `manager.method(x)` of other modules.
 fn exports(engine: &mut Engine<'_>) -> Vec<Export> {
     let module = engine.module;
     let mut out = Vec::new();
     for (id, function) in module.functions.iter().enumerate().skip(1) {
-        if engine.out_of_budget {
-            break;
-        }
         if function.class.is_some() || !is_public(function) {
             continue;
         }
-        let summary = engine.summary(id);
-        let mut export = Export {
-            name: function.name.clone(),
-            params: function.params.iter().map(|p| p.name.clone()).collect(),
-            ..Export::default()
+        out.extend(export_of(engine, id, function.name.clone(), 0));
+    }
+    let mut instances: Vec<(String, usize)> = engine
+        .names
+        .instances()
+        .filter(|(name, _)| !name.starts_with('_'))
+        .map(|(name, class)| (name.to_string(), class))
+        .collect();
+    instances.sort();
+    for (instance, class) in instances {
+        for (id, function) in module.functions.iter().enumerate().skip(1) {
+            let private = function.name.starts_with('_') || function.name.starts_with('<');
+            if function.class != Some(class) || private || function.name == "constructor" {
+                continue;
+            }
+            // The caller's first argument is the parameter after `self`.
+            let shift = engine.names.bound_offset(module, id);
+            let name = format!("{instance}.{}", function.name);
+            out.extend(export_of(engine, id, name, shift));
+        }
+    }
+    out
+}
+
+/// What function `id` does with its parameters, as a caller in another module sees it: its
+/// parameters from `shift` on (after a bound receiver) are the caller's arguments.
+fn export_of(engine: &mut Engine<'_>, id: FuncId, name: String, shift: usize) -> Option<Export> {
+    if engine.out_of_budget {
+        return None;
+    }
+    let module = engine.module;
+    let function = module.functions.get(id)?;
+    let summary = engine.summary(id);
+    let mut export = Export {
+        name,
+        params: function
+            .params
+            .iter()
+            .skip(shift)
+            .map(|p| p.name.clone())
+            .collect(),
+        ..Export::default()
+    };
+    for (slot, hits) in &summary.sinks {
+        let Slot::Param(index) = slot else { continue };
+        let Some(index) = index.checked_sub(shift) else {
+            continue;
         };
-        for (slot, hits) in &summary.sinks {
-            let Slot::Param(index) = slot else { continue };
-            for hit in hits {
-                match engine.model.sinks.get(hit.sink) {
-                    Some(sink) if !sink.requirement_met(*slot, &hit.labels) => {}
-                    Some(sink) => export.sinks.push(ExportedHit {
-                        param: *index,
-                        rule: sink.rule.clone(),
-                        sink: engine.display(hit.sink, hit.at),
-                        at: hit.at,
-                        through: hit.through.clone(),
-                        via: engine.vias.get(&(hit.sink, hit.at)).cloned(),
-                    }),
-                    None => {
-                        let external = hit.sink - engine.model.sinks.len();
-                        if let Some(to) = engine.externals.get(external) {
-                            export
-                                .forwards
-                                .push((*index, to.clone(), hit.through.clone()));
-                        }
+        for hit in hits {
+            match engine.model.sinks.get(hit.sink) {
+                Some(sink) if !sink.requirement_met(*slot, &hit.labels) => {}
+                Some(sink) => export.sinks.push(ExportedHit {
+                    param: index,
+                    rule: sink.rule.clone(),
+                    sink: engine.display(hit.sink, hit.at),
+                    at: hit.at,
+                    through: hit.through.clone(),
+                    via: engine.vias.get(&(hit.sink, hit.at)).cloned(),
+                }),
+                None => {
+                    let external = hit.sink - engine.model.sinks.len();
+                    if let Some(to) = engine.externals.get(external) {
+                        export
+                            .forwards
+                            .push((index, to.clone(), hit.through.clone()));
                     }
                 }
             }
         }
-        if !export.sinks.is_empty() || !export.forwards.is_empty() {
-            out.push(export);
-        }
     }
-    out
+    (!export.sinks.is_empty() || !export.forwards.is_empty()).then_some(export)
 }
 
 /// The model's sinks by the name a call must have, so a call looks up its candidates instead
@@ -2228,12 +2263,26 @@ impl<'m> Engine<'m> {
         let shadowed = matches!(&callee.kind, ExprKind::Name(n)
             if (env.vars.contains(n) && !(env.scope == 0 && self.names.is_alias(n)))
                 || env.local_fns.contains_key(n.as_str()));
+        // A method of an object a library call made (`client = httpx.AsyncClient()`, `async
+        // with aiohttp.ClientSession() as s`) is named after its maker: `httpx.AsyncClient.get`.
+        let made = match &callee.kind {
+            ExprKind::Attr(object, m) => match &object.kind {
+                ExprKind::Name(v) => env
+                    .made_by
+                    .get(v.as_str())
+                    .map(|maker| format!("{maker}.{m}")),
+                _ => None,
+            },
+            _ => None,
+        };
         let name = if shadowed {
             None
         } else {
-            self.names
-                .canonical(callee)
-                .map(|n| self.through_star_import(n))
+            made.or_else(|| {
+                self.names
+                    .canonical(callee)
+                    .map(|n| self.through_star_import(n))
+            })
         };
         let method = match &callee.kind {
             ExprKind::Attr(_, m) => Some(m.as_str()),

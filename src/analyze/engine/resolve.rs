@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Methods that register a web route (Express, Fastify, Koa routers, Hono; FastAPI and
 /// Flask decorators) when their first argument is a path: the handler's request is chosen by
 /// whoever can reach the server.
-const ROUTE_METHODS: [&str; 10] = [
+const ROUTE_METHODS: [&str; 11] = [
     "get",
     "post",
     "put",
@@ -19,6 +19,8 @@ const ROUTE_METHODS: [&str; 10] = [
     "options",
     "route",
     "api_route",
+    // FastMCP's `@mcp.custom_route("/oauth/callback", methods=["GET"])`.
+    "custom_route",
 ];
 
 /// Handler parameters a route's framework fills with its own objects, not with input.
@@ -163,6 +165,19 @@ impl Names {
                 _ => None,
             },
             // `tools.run` after `import tools` or `from pkg import tools` (a submodule).
+            // `terminal.execute(x)` after `import { terminal } from "./terminal.js"`: a method
+            // of an instance that module holds, exported as `terminal.execute`.
+            ExprKind::Attr(object, method)
+                if self.options_objects
+                    && matches!(&object.kind, ExprKind::Name(root)
+                        if matches!(self.imports.get(root), Some((_, Some(m))) if m != "*" && m != "default")) =>
+            {
+                let ExprKind::Name(root) = &object.kind else {
+                    return None;
+                };
+                let (module, member) = self.imports.get(root)?;
+                Some((module.clone(), format!("{}.{method}", member.as_deref()?)))
+            }
             ExprKind::Attr(..) => {
                 let root = super::root_name(callee)?;
                 match self.imports.get(root) {
@@ -186,6 +201,11 @@ impl Names {
     /// The handlers of a dispatch table, if `name` is one.
     pub fn table(&self, name: &str) -> Option<&[Expr]> {
         self.tables.get(name).map(Vec::as_slice)
+    }
+
+    /// The module-level instances of the module's classes, with their classes.
+    pub fn instances(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.instances.iter().map(|(n, c)| (n.as_str(), *c))
     }
 
     /// The class of a module-level instance.
@@ -658,7 +678,7 @@ fn route_of(call: &Expr) -> Option<String> {
         return None;
     }
     let verb = match method.as_str() {
-        "route" | "api_route" | "all" => "ANY".to_string(),
+        "route" | "api_route" | "all" | "custom_route" => "ANY".to_string(),
         other => other.to_ascii_uppercase(),
     };
     Some(format!("{verb} {path}"))

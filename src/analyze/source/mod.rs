@@ -364,7 +364,15 @@ fn external_callee(
     project: &ProjectModules,
 ) -> Option<String> {
     let module = match lang {
-        Language::Python if to.module.starts_with('.') || project.contains(&to.module) => {
+        // Also an instance a project module holds (`pkg.shell.runner`).
+        Language::Python
+            if to.module.starts_with('.')
+                || project.contains(&to.module)
+                || to
+                    .module
+                    .rsplit_once('.')
+                    .is_some_and(|(parent, _)| project.contains(parent)) =>
+        {
             to.module.clone()
         }
         Language::TypeScript | Language::JavaScript => {
@@ -629,6 +637,9 @@ pub struct EntryInfo {
     /// The function's name as taints name their origin (`Class.method` in Python; the
     /// registered name in TypeScript).
     pub name: String,
+    /// The name it is registered under when that is not `name` (`@mcp.tool(name="x")`): what
+    /// the model sees, and what the inventory lists.
+    pub registered: Option<String>,
     pub start_byte: usize,
     /// The parameters a caller (the model) chooses.
     pub params: Vec<String>,
@@ -775,7 +786,10 @@ fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<cra
             };
             Tool {
                 kind: kind.to_string(),
-                name: entry.name.clone(),
+                name: entry
+                    .registered
+                    .clone()
+                    .unwrap_or_else(|| entry.name.clone()),
                 path: ctx.rel_path.to_string(),
                 line: ctx
                     .span_of_bytes(entry.start_byte, entry.start_byte)

@@ -120,6 +120,7 @@ pub fn analyze(
             super::FnKind::Entry(kind) => Some(super::EntryInfo {
                 kind,
                 name: f.name.to_string(),
+                registered: None,
                 start_byte: f.start_byte,
                 params: entry_params(f, text),
             }),

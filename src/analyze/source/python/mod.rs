@@ -41,6 +41,7 @@ pub fn analyze(text: &str, rules: &RuleSet, budget: Duration) -> Result<Parsed, 
             super::FnKind::Entry(kind) => Some(super::EntryInfo {
                 kind,
                 name: f.qualified.clone(),
+                registered: f.registered.clone(),
                 start_byte: f.start_byte,
                 params: f
                     .params

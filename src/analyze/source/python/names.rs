@@ -36,6 +36,8 @@ pub(super) struct FunctionDef {
     pub start_byte: usize,
     pub params: Vec<Param>,
     pub kind: FnKind,
+    /// The name an entry point's decorator registers it under (`@mcp.tool(name="x")`).
+    pub registered: Option<String>,
 }
 
 /// A module's functions and the texts it shows the model.
@@ -180,6 +182,7 @@ fn function_def(node: Node<'_>, src: &str, registered: &HashSet<&str>) -> Functi
         _ => name.clone(),
     };
     let mut entry = None;
+    let mut registered_as = None;
     if let Some(wrapper) = wrapper {
         let mut cursor = wrapper.walk();
         for decorator in wrapper
@@ -200,6 +203,11 @@ fn function_def(node: Node<'_>, src: &str, registered: &HashSet<&str>) -> Functi
                 .map(|a| text(a, src));
             if let Some(kind) = attr.and_then(entry_decorator) {
                 entry = Some(kind);
+                registered_as = (expr.k() == K::Call)
+                    .then(|| expr.field(F::Arguments))
+                    .flatten()
+                    .and_then(|args| keyword_string(args, "name", src))
+                    .map(|d| literal_text(&d.text));
             }
         }
     }
@@ -220,6 +228,7 @@ fn function_def(node: Node<'_>, src: &str, registered: &HashSet<&str>) -> Functi
         start_byte: node.start_byte(),
         params,
         kind,
+        registered: registered_as,
     }
 }
 
@@ -256,6 +265,12 @@ fn entry_descriptions(node: Node<'_>, owner: &str, src: &str) -> Vec<Description
         }
     }
     out
+}
+
+/// The text of a plain string literal (`"x"`, `'x'`, `r"x"`), without prefix and quotes.
+fn literal_text(literal: &str) -> String {
+    let body = literal.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    body.trim_matches(|c| c == '"' || c == '\'').to_string()
 }
 
 /// The string literal passed as keyword `name` among `arguments`.
