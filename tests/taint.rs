@@ -443,6 +443,22 @@ fn filesystem_server_fixture() {
     );
 }
 
+/// GitPython behind a low-level `call_tool` dispatch, helpers typed `repo: git.Repo`: the
+/// repository path and the unchecked diff target are findings; the checked branch (also with
+/// `x and x.startswith("-")`), an option written with its value (`--since=...`) and files
+/// after `--` are not.
+#[test]
+fn git_server_fixture() {
+    let src = include_str!("fixtures/python/git_server.py");
+    assert_eq!(
+        scan(src),
+        vec![
+            ("python-git-option-injection".to_string(), 11, SevHigh, High),
+            ("python-path-traversal".to_string(), 45, SevHigh, High),
+        ]
+    );
+}
+
 /// Regressions from published servers: string and datetime `.replace()` are not file
 /// operations, and `executor.execute(...)` is not SQL.
 #[test]

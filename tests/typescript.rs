@@ -780,6 +780,21 @@ fn filesystem_server_fixture() {
     );
 }
 
+/// simple-git instances, typed or made inline, and a proxy that starts the MCP server an HTTP
+/// request names: the unchecked revision and the request's command are findings; the checked
+/// branch, the value after `--` and the server looked up in a fixed table are not.
+#[test]
+fn git_and_proxy_server_fixture() {
+    let src = include_str!("fixtures/typescript/git_proxy_server.ts");
+    assert_eq!(
+        scan(src),
+        vec![
+            at("ts-git-option-injection", 18, SevHigh, High),
+            at("ts-server-command-from-input", 51, SevHigh, High),
+        ]
+    );
+}
+
 /// The class-based server layout most TypeScript MCP servers use: the handler is registered
 /// in a method and dispatches to other methods through `this`.
 #[test]

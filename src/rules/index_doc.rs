@@ -35,11 +35,18 @@ pub fn index_markdown(set: &RuleSet) -> String {
          prints a rule's docs; `--rules DIR` adds rule files of the same format.\n\n\
          ## The `call` matcher\n\n\
          `callees` are canonical names after import resolution (`import subprocess as sp;\n\
-         sp.run(...)` is `subprocess.run`; builtins are bare names such as `eval`). Each\n\
+         sp.run(...)` is `subprocess.run`; builtins are bare names such as `eval`). A method\n\
+         of an object a library call made is named after the maker (`client =\n\
+         httpx.AsyncClient(); client.get(u)` is `httpx.AsyncClient.get`, `repo.git.log()` on a\n\
+         `git.Repo` is `git.Repo.git.log`); `*.name` is a method of that name on any object and\n\
+         `prefix.*` any method under `prefix` (`git.Repo.git.*`). Each\n\
          `[[match.args]]` condition finds an argument by `keyword` or 0-based `position` and\n\
          requires `is = \"true\" | \"false\" | \"dynamic\" | \"present\"`, or fires when the\n\
          argument is missing or `not_one_of` the listed names. `dynamic` means not a constant:\n\
-         an f-string with a placeholder, a variable, a call. `sanitizers` name calls that make\n\
+         an f-string with a placeholder, a variable, a call. For commands, `argv-injection`\n\
+         (an option from input in an argv), `shell-script` (the script of `sh -c`), `program`\n\
+         (the program run) and `cli-arguments` (each argument from here on is one argv\n\
+         element a library passes on) look at the part of the value that matters. `sanitizers` name calls that make\n\
          a value safe for the rule (`shlex.quote` for shell commands). The pseudo-callee `<return>`\n\
          is what an MCP entry point returns to the model, as argument 0. A `receiver = true`\n\
          condition is about the object of a method call (`cur` in `cur.execute(q)`) and holds\n\

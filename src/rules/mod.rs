@@ -393,13 +393,19 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
         return Ok(rule);
     }
     if let Matcher::ToolDescription(d) = &mut rule.matcher {
-        for pattern in &d.patterns {
-            let compiled = regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
+        let compile = |pattern: &str, key: &str| {
+            regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
                 path: origin.to_string(),
-                line: line_of_key(text, "patterns"),
+                line: line_of_key(text, key),
                 reason: format!("invalid regex `{pattern}`: {e}"),
-            })?;
-            d.compiled.push(compiled);
+            })
+        };
+        for pattern in &d.patterns {
+            d.compiled.push(compile(pattern, "patterns")?);
+        }
+        for pattern in &d.supporting_patterns {
+            d.compiled_supporting
+                .push(compile(pattern, "supporting_patterns")?);
         }
         return Ok(rule);
     }
@@ -521,11 +527,15 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
             return Ok(());
         }
         Matcher::ToolDescription(d) => {
-            if d.patterns.is_empty() && !d.hidden_characters && d.max_length.is_none() {
+            if d.patterns.is_empty()
+                && d.supporting_patterns.len() < 2
+                && !d.hidden_characters
+                && d.max_length.is_none()
+            {
                 return Err(fail(
                     "match",
-                    "field `match`: a tool-description rule needs `patterns`, `hidden_characters` \
-                     or `max_length`"
+                    "field `match`: a tool-description rule needs `patterns`, two or more \
+                     `supporting_patterns`, `hidden_characters` or `max_length`"
                         .into(),
                 ));
             }

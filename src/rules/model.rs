@@ -151,6 +151,12 @@ impl Rule {
                 if !d.patterns.is_empty() {
                     parts.push(format!("{} patterns", d.patterns.len()));
                 }
+                if !d.supporting_patterns.is_empty() {
+                    parts.push(format!(
+                        "{} phrases that count two together",
+                        d.supporting_patterns.len()
+                    ));
+                }
                 if d.hidden_characters {
                     parts.push("invisible and bidi characters".to_string());
                 }
@@ -318,9 +324,14 @@ fn default_secret_group() -> usize {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DescriptionMatch {
-    /// Regexes (`regex` crate syntax) of instructions aimed at the model.
+    /// Regexes (`regex` crate syntax) of instructions aimed at the model: one match is
+    /// enough.
     #[serde(default)]
     pub patterns: Vec<String>,
+    /// Regexes of phrases that also occur in honest descriptions (`before using this tool`,
+    /// a credential file's name): they count when two different ones match the same text.
+    #[serde(default)]
+    pub supporting_patterns: Vec<String>,
     /// Zero-width, bidi-control and Unicode tag characters, raw or as `\u` escapes.
     #[serde(default)]
     pub hidden_characters: bool,
@@ -329,6 +340,9 @@ pub struct DescriptionMatch {
     /// `patterns`, compiled when the rule is loaded.
     #[serde(skip)]
     pub compiled: Vec<regex::Regex>,
+    /// `supporting_patterns`, compiled when the rule is loaded.
+    #[serde(skip)]
+    pub compiled_supporting: Vec<regex::Regex>,
 }
 
 /// A call to one of `callees` whose arguments meet every condition in `args`.
@@ -434,4 +448,8 @@ pub enum ArgIs {
     /// The program an argv runs is not constant: its first element, or the whole value when
     /// it is not a list written out (`shlex.split(cmd)`, a list passed in).
     Program,
+    /// Each positional argument from here on is one command-line argument of its own (a
+    /// library that builds the argv: GitPython's `repo.git.checkout(ref)`): one whose first
+    /// character comes from input, before any `--`, can be read as an option.
+    CliArguments,
 }

@@ -95,8 +95,18 @@ pub(super) fn proofs(cond: &Expr, names: &Names) -> Proofs {
         }
         ExprKind::Binary(op, a, b) if op == "and" || op == "&&" => {
             let (mut then, _) = proofs(a, names);
-            then.extend(proofs(b, names).0);
-            (then, Vec::new())
+            let (b_then, b_otherwise) = proofs(b, names);
+            then.extend(b_then);
+            // `if ref and ref.startswith("-"): raise`: past it, `ref` is empty (nothing to
+            // inject) or passed the check; other variables `b` tests are not known to be.
+            let otherwise = match field_path(a) {
+                Some(tested) => b_otherwise
+                    .into_iter()
+                    .filter(|p| p.name == tested)
+                    .collect(),
+                None => Vec::new(),
+            };
+            (then, otherwise)
         }
         _ => none(),
     }

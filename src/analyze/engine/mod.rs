@@ -52,6 +52,8 @@ pub enum ArgPart {
     Script,
     /// The program the argv runs.
     Program,
+    /// Each positional argument is one argv element a library passes on (`repo.git.log(ref)`).
+    Arguments,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -169,6 +171,7 @@ impl Model {
                                 | ArgIs::ArgvInjection
                                 | ArgIs::ShellScript
                                 | ArgIs::Program
+                                | ArgIs::CliArguments
                         )
                     )
                 })
@@ -206,7 +209,12 @@ impl Model {
                         continue;
                     }
                     (
-                        Some(is @ (ArgIs::ArgvInjection | ArgIs::ShellScript | ArgIs::Program)),
+                        Some(
+                            is @ (ArgIs::ArgvInjection
+                            | ArgIs::ShellScript
+                            | ArgIs::Program
+                            | ArgIs::CliArguments),
+                        ),
                         _,
                         _,
                     ) => {
@@ -214,6 +222,7 @@ impl Model {
                         part = match is {
                             ArgIs::ArgvInjection => ArgPart::Options,
                             ArgIs::ShellScript => ArgPart::Script,
+                            ArgIs::CliArguments => ArgPart::Arguments,
                             _ => ArgPart::Program,
                         };
                         rest |= cond.rest;
@@ -789,6 +798,8 @@ struct SinkIndex<'m> {
     by_callee: HashMap<&'m str, Vec<usize>>,
     /// `*.name` sinks, by method name.
     by_method: HashMap<&'m str, Vec<usize>>,
+    /// `prefix.*` sinks (any method of `git.Repo.git`), by prefix.
+    by_parent: HashMap<&'m str, Vec<usize>>,
     sanitizers: HashSet<&'m str>,
     /// `*.name` sanitizers, by method name (`*.resolve`).
     method_sanitizers: HashSet<&'m str>,
@@ -799,6 +810,7 @@ impl<'m> SinkIndex<'m> {
         let mut index = SinkIndex {
             by_callee: HashMap::new(),
             by_method: HashMap::new(),
+            by_parent: HashMap::new(),
             sanitizers: model.sanitizers.iter().map(String::as_str).collect(),
             method_sanitizers: model
                 .sanitizers
@@ -807,9 +819,12 @@ impl<'m> SinkIndex<'m> {
                 .collect(),
         };
         for (i, sink) in model.sinks.iter().enumerate() {
-            match sink.callee.strip_prefix("*.") {
-                Some(method) => index.by_method.entry(method).or_default().push(i),
-                None => index.by_callee.entry(&sink.callee).or_default().push(i),
+            if let Some(method) = sink.callee.strip_prefix("*.") {
+                index.by_method.entry(method).or_default().push(i);
+            } else if let Some(parent) = sink.callee.strip_suffix(".*") {
+                index.by_parent.entry(parent).or_default().push(i);
+            } else {
+                index.by_callee.entry(&sink.callee).or_default().push(i);
             }
         }
         index
@@ -826,6 +841,10 @@ impl<'m> SinkIndex<'m> {
             .and_then(|n| self.by_callee.get(n))
             .into_iter()
             .chain(method.and_then(|m| self.by_method.get(m)))
+            .chain(
+                name.and_then(|n| n.rsplit_once('.'))
+                    .and_then(|(parent, _)| self.by_parent.get(parent)),
+            )
             .flatten()
             .copied()
             .collect();
@@ -1233,6 +1252,16 @@ impl<'m> Engine<'m> {
                 Labels::new()
             };
             env.vars.insert(&p.name, Taint::of(slot, labels));
+            // A parameter declared as a library's type holds what that library makes
+            // (`repo: git.Repo`).
+            if let Some(maker) = p
+                .annotation
+                .as_deref()
+                .and_then(|a| self.names.library_type(a))
+            {
+                env.made_by
+                    .insert(Rc::from(p.name.as_str()), Rc::from(maker.as_str()));
+            }
         }
         // An entry point's arguments object: the fields its schema types as not text.
         if let (Some(fields), Some(first)) = (self.entry_not_text.get(&id), function.params.first())
@@ -1838,7 +1867,11 @@ impl<'m> Engine<'m> {
                     None => "return value".to_string(),
                     // As written in JavaScript, where names are often imported bare
                     // (`execSync`); canonical in Python (`subprocess.run`).
-                    Some(callee) if sink.callee.starts_with("*.") || self.names.options_objects => {
+                    Some(callee)
+                        if sink.callee.starts_with("*.")
+                            || sink.callee.ends_with(".*")
+                            || self.names.options_objects =>
+                    {
                         let text: String =
                             self.source.slice(callee.span).split_whitespace().collect();
                         if text.is_empty() {
@@ -1873,6 +1906,20 @@ impl<'m> Engine<'m> {
                 }
                 match sink.part {
                     ArgPart::Whole => reaching.extend_ref(taint),
+                    ArgPart::Arguments => {
+                        let elements: Vec<&Expr> = site
+                            .args
+                            .iter()
+                            .skip(position)
+                            .filter(|a| a.keyword.is_none())
+                            .map(|a| &a.value)
+                            .take_while(|e| !conditions::is_end_of_options(e))
+                            .collect();
+                        for element in elements {
+                            let t = self.cli_argument(element, env, walk);
+                            reaching.extend(t);
+                        }
+                    }
                     // Only the part of an argv written out counts, or of one a variable holds.
                     ArgPart::Options | ArgPart::Script | ArgPart::Program => {
                         let rest: Vec<&Expr> = if sink.rest {
@@ -1895,6 +1942,31 @@ impl<'m> Engine<'m> {
                             self.argv_part(sink.part, &arg.value, &rest, program, taint, env, walk);
                         reaching.extend(t);
                     }
+                }
+            }
+            // In JavaScript a keyword is a property of an options object written out at the
+            // call (`new StdioClientTransport({ command, args })`).
+            if self.names.options_objects {
+                let properties: Vec<&Expr> = sink
+                    .args
+                    .iter()
+                    .filter_map(|sel| match sel {
+                        ArgSel::Keyword(k) => Some(k),
+                        _ => None,
+                    })
+                    .flat_map(|k| object_properties(site.args, k))
+                    .collect();
+                for value in properties {
+                    let taint = self.eval(value, env, walk);
+                    self.note_via(index, site.at, value, &taint, env.scope);
+                    if through.is_empty() && taint.iter().any(|(_, labels)| !sink.ignores(labels)) {
+                        through = self.came_through(value, env);
+                    }
+                    let t = match sink.part {
+                        ArgPart::Whole => taint,
+                        part => self.argv_part(part, value, &[], None, &taint, env, walk),
+                    };
+                    reaching.extend(t);
                 }
             }
             if sink.args.contains(&ArgSel::Receiver) {
@@ -2149,7 +2221,7 @@ impl<'m> Engine<'m> {
                     out.extend(t);
                 }
             }
-            ArgPart::Program | ArgPart::Whole => {
+            ArgPart::Program | ArgPart::Whole | ArgPart::Arguments => {
                 if let Some(first) = items.first() {
                     let t = self.eval(first, env, walk);
                     out.extend(t);
@@ -2157,6 +2229,77 @@ impl<'m> Engine<'m> {
             }
         }
         out
+    }
+
+    /// What the arguments of `method` (`append`, `extend`, `push`, ...) add to an argv's
+    /// option positions, and whether they add a `--` that ends them.
+    fn pushed_options(
+        &mut self,
+        method: &str,
+        args: &[Arg],
+        stored: &Taint,
+        env: &mut Env,
+        walk: &mut Walk,
+    ) -> (Taint, bool) {
+        // `insert(i, x)`: the index is no element.
+        let skip = usize::from(method == "insert");
+        let mut elements: Vec<&Expr> = Vec::new();
+        for arg in args.iter().skip(skip) {
+            match &arg.value.kind {
+                ExprKind::List(items) if method == "extend" => elements.extend(items.iter()),
+                ExprKind::Spread(inner) => match &inner.kind {
+                    ExprKind::List(items) => elements.extend(items.iter()),
+                    _ => return (stored.clone(), false),
+                },
+                // A list made elsewhere: any of its elements.
+                _ if method == "extend" => return (stored.clone(), false),
+                _ => elements.push(&arg.value),
+            }
+        }
+        let mut out = Taint::new();
+        for element in elements {
+            if conditions::is_end_of_options(element) {
+                return (out, true);
+            }
+            let t = self.leading(element, env, walk);
+            out.extend(t);
+        }
+        (out, false)
+    }
+
+    /// What one argument a library puts in an argv carries where it can start an option: a
+    /// list spread into the call (`repo.git.log(*args)`) carries its elements'.
+    fn cli_argument(&mut self, element: &Expr, env: &mut Env, walk: &mut Walk) -> Taint {
+        match &element.kind {
+            // An options object (`git.log({ maxCount: n })`) is written out as `--key=value`
+            // by the library; a callback is no argument.
+            ExprKind::Dict(_) | ExprKind::Function(_) => Taint::new(),
+            // A list of arguments (`git.raw(["log", ref])`).
+            ExprKind::List(items) => {
+                let mut out = Taint::new();
+                for item in items
+                    .iter()
+                    .take_while(|e| !conditions::is_end_of_options(e))
+                {
+                    let t = self.leading(item, env, walk);
+                    out.extend(t);
+                }
+                out
+            }
+            ExprKind::Spread(inner) => match &inner.kind {
+                ExprKind::List(_) => self.cli_argument(inner, env, walk),
+                ExprKind::Name(x) if env.argv.contains_key(x.as_str()) => {
+                    let mut out = Taint::new();
+                    if let Some(var) = env.argv.get(x.as_str()) {
+                        out.extend_ref(&var.program);
+                        out.extend_ref(&var.options);
+                    }
+                    out
+                }
+                _ => self.eval(inner, env, walk),
+            },
+            _ => self.leading(element, env, walk),
+        }
     }
 
     /// What the start of a value carries: an argv element can be read as an option only if
@@ -2179,8 +2322,12 @@ impl<'m> Engine<'m> {
             ExprKind::Await(inner) => &**inner,
             _ => value,
         };
+        // `container = client.containers.get(id)` with `client = docker.from_env()`:
+        // `docker.from_env.containers.get`.
         let maker = match &value.kind {
-            ExprKind::Call { callee, .. } => self.names.canonical(callee),
+            ExprKind::Call { callee, .. } => {
+                made_name(callee, &env.made_by, self.names).or_else(|| self.names.canonical(callee))
+            }
             _ => None,
         };
         match maker {
@@ -2265,16 +2412,9 @@ impl<'m> Engine<'m> {
                 || env.local_fns.contains_key(n.as_str()));
         // A method of an object a library call made (`client = httpx.AsyncClient()`, `async
         // with aiohttp.ClientSession() as s`) is named after its maker: `httpx.AsyncClient.get`.
-        let made = match &callee.kind {
-            ExprKind::Attr(object, m) => match &object.kind {
-                ExprKind::Name(v) => env
-                    .made_by
-                    .get(v.as_str())
-                    .map(|maker| format!("{maker}.{m}")),
-                _ => None,
-            },
-            _ => None,
-        };
+        // So is one of its attributes' (`repo = git.Repo(path); repo.git.checkout(ref)`:
+        // `git.Repo.git.checkout`).
+        let made = made_name(callee, &env.made_by, self.names);
         let name = if shadowed {
             None
         } else {
@@ -2535,12 +2675,17 @@ impl<'m> Engine<'m> {
             if matches!(&object.kind, ExprKind::Attr(_, f) if URL_PARTS.contains(&f.as_str())) {
                 stored.label(taint::FIXED_HOST);
             }
-            // `args.push(ref)` on an argv with no `--` yet: another option.
+            // `args.push(ref)` on an argv with no `--` yet: another option, from its first
+            // character (`args.append(f"--since={since}")` is not one).
             if let ExprKind::Name(x) = &object.kind
-                && let Some(var) = env.argv.get_mut(x.as_str())
-                && !var.closed
+                && env.argv.get(x.as_str()).is_some_and(|var| !var.closed)
             {
-                Rc::make_mut(var).options.extend_ref(&stored);
+                let (options, closes) = self.pushed_options(method, args, &stored, env, walk);
+                if let Some(var) = env.argv.get_mut(x.as_str()) {
+                    let var = Rc::make_mut(var);
+                    var.options.extend(options);
+                    var.closed |= closes;
+                }
             }
             env.vars.entry(root).extend(stored);
         }
@@ -2562,6 +2707,51 @@ impl<'m> Engine<'m> {
         }
         all
     }
+}
+
+/// The values of property `key` in the object literals passed positionally.
+fn object_properties<'a>(args: &'a [Arg], key: &'a str) -> impl Iterator<Item = &'a Expr> + 'a {
+    args.iter()
+        .filter(|a| a.keyword.is_none())
+        .filter_map(|a| match &a.value.kind {
+            ExprKind::Dict(pairs) => Some(pairs),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(move |(k, v)| match k.as_ref().map(|k| &k.kind) {
+            Some(ExprKind::Str(name)) if name == key => Some(v),
+            _ => None,
+        })
+}
+
+/// A method called on an object a library call made, or on an attribute of one, named after
+/// the maker (`git.Repo.git.checkout`); `None` when the chain does not start at such an object.
+fn made_name(callee: &Expr, made_by: &BTreeMap<Rc<str>, Rc<str>>, names: &Names) -> Option<String> {
+    let mut chain = Vec::new();
+    let mut at = callee;
+    // Bounded by the expression depth the lowering allows.
+    for _ in 0..crate::analyze::ir::MAX_DEPTH {
+        match &at.kind {
+            ExprKind::Attr(object, m) => {
+                chain.push(m.as_str());
+                at = object;
+            }
+            ExprKind::Name(v) if !chain.is_empty() => {
+                let maker = made_by.get(v.as_str())?;
+                chain.reverse();
+                return Some(format!("{maker}.{}", chain.join(".")));
+            }
+            // Called on what the call makes (`simpleGit(dir).raw([...])`).
+            ExprKind::Call { callee, .. } if !chain.is_empty() => {
+                let maker = names.canonical(callee)?;
+                chain.reverse();
+                return Some(format!("{maker}.{}", chain.join(".")));
+            }
+            ExprKind::Await(inner) => at = inner,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// A sink's call is shown with at most this many characters of its callee.

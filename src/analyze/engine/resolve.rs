@@ -2,6 +2,7 @@
 //! functions, methods through `self`/`this`, instances and class names, inherited methods),
 //! the canonical name of a library callee, and the MCP entry points.
 
+use crate::analyze::Span;
 use crate::analyze::ir::{Expr, ExprKind, FuncId, Module, ParamKind, Stmt};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -270,6 +271,42 @@ impl Names {
             ExprKind::Await(inner) => self.canonical(inner),
             _ => None,
         }
+    }
+
+    /// The library name of a type annotation written as a plain name chain whose start is an
+    /// import (`git.Repo`, `Repo` after `from git import Repo`); `None` for builtins, local
+    /// classes and anything with brackets or unions.
+    pub fn library_type(&self, annotation: &str) -> Option<String> {
+        let annotation = annotation.trim();
+        let mut parts = annotation.split('.');
+        let root = parts.next()?;
+        let is_ident = |s: &str| {
+            s.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+        };
+        if !annotation.split('.').all(is_ident) || !self.imports.contains_key(root) {
+            return None;
+        }
+        // Made up from text: no place in the file.
+        let span = Span {
+            start_row: 0,
+            start_byte_col: 0,
+            end_row: 0,
+            end_byte_col: 0,
+        };
+        let mut expr = Expr {
+            kind: ExprKind::Name(root.to_string()),
+            span,
+        };
+        for part in parts {
+            expr = Expr {
+                kind: ExprKind::Attr(Box::new(expr), part.to_string()),
+                span,
+            };
+        }
+        self.canonical(&expr)
     }
 
     /// A function named `name` nested in `scope` or in a function around it (a closure

@@ -815,6 +815,23 @@ fn check_description(
             return Some((m.start(), m.as_str().to_string()));
         }
     }
+    // Phrases honest descriptions use too: two different ones together, shown as the first
+    // and then the second.
+    let mut supporting = rule
+        .compiled_supporting
+        .iter()
+        .filter_map(|regex| regex.find(&d.text));
+    if let (Some(first), Some(second)) = (supporting.next(), supporting.next()) {
+        let (first, second) = if first.start() <= second.start() {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        return Some((
+            first.start(),
+            format!("{} … {}", first.as_str(), second.as_str()),
+        ));
+    }
     if rule.hidden_characters {
         if let Some((i, c)) = d
             .text
