@@ -1730,12 +1730,18 @@ impl<'m> Engine<'m> {
                 let mut prefix = String::new();
                 let mut host_fixed = false;
                 let mut leading_base = false;
+                let composed = parts
+                    .iter()
+                    .any(|p| matches!(p, TemplatePart::Text(text) if !text.is_empty()));
                 for (i, part) in parts.iter().enumerate() {
                     match part {
                         TemplatePart::Value(v) => {
                             let mut part = self.eval(v, env, walk);
                             if !prefix.is_empty() {
                                 part.label(taint::EMBEDDED);
+                            }
+                            if composed {
+                                part.label(taint::COMPOSED);
                             }
                             leading_base = i == 0 && !part.carries_input();
                             host_fixed |= i == 0
@@ -1767,6 +1773,13 @@ impl<'m> Engine<'m> {
                     && starts_with_text(a)
                 {
                     right.label(taint::EMBEDDED);
+                }
+                // `"SELECT ... " + x`, `x + " LIMIT 10"`, `"... %s" % x`.
+                if let ExprKind::Binary(op, _, _) = &expr.kind
+                    && ((op == "+" && (has_text(a) || has_text(b))) || (op == "%" && has_text(a)))
+                {
+                    t.label(taint::COMPOSED);
+                    right.label(taint::COMPOSED);
                 }
                 // `"https://api.x.com/items/" + id`, `url + "&raw=" + ref`
                 if let ExprKind::Binary(op, _, _) = &expr.kind
@@ -2558,7 +2571,7 @@ impl<'m> Engine<'m> {
                         let clean = match sink {
                             Some(sink) => sink.ignores(&labels),
                             // Another module's function cannot see the marks of a check.
-                            None => labels.iter().any(|l| l != taint::EMBEDDED),
+                            None => labels.iter().any(|l| !taint::is_shape(l)),
                         };
                         if clean {
                             continue;
@@ -2637,7 +2650,7 @@ impl<'m> Engine<'m> {
                 };
                 let plain: Vec<Slot> = taint
                     .iter()
-                    .filter(|(_, labels)| labels.iter().all(|l| l == taint::EMBEDDED))
+                    .filter(|(_, labels)| labels.iter().all(|l| taint::is_shape(l)))
                     .map(|(slot, _)| *slot)
                     .collect();
                 if plain.is_empty() {
@@ -2698,6 +2711,13 @@ impl<'m> Engine<'m> {
         };
         if !shadowed && root.is_some_and(|r| !env.vars.contains(r) && self.names.is_imported(r)) {
             all.extend(Taint::of(Slot::Computed, Labels::new()));
+        }
+        // `"SELECT {} FROM t".format(col)`, `", ".join(columns)`: written into a text.
+        if let ExprKind::Attr(object, m) = &callee.kind
+            && (m == "format" || m == "join")
+            && has_text(object)
+        {
+            all.label(taint::COMPOSED);
         }
         // A check known only by its name (`validatePath(p)` from another module) returns
         // the value it checked.
@@ -2989,6 +3009,18 @@ fn root_name(expr: &Expr) -> Option<&str> {
 /// urlparse(url).hostname`: a checked host is a checked URL).
 /// Whether a string expression starts with constant text (`"git log " + ref`, `f"kubectl
 /// {verb}"`).
+/// Constant text written out somewhere in a string expression.
+fn has_text(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Str(s) => !s.is_empty(),
+        ExprKind::Template(parts) => parts
+            .iter()
+            .any(|p| matches!(p, TemplatePart::Text(t) if !t.is_empty())),
+        ExprKind::Binary(op, a, b) if op == "+" => has_text(a) || has_text(b),
+        _ => false,
+    }
+}
+
 fn starts_with_text(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Str(s) => !s.is_empty(),

@@ -24,6 +24,15 @@ pub(super) const PATH_CONTAINMENT: &str = "path-containment";
 /// A value placed after constant text (`f"kubectl -n {ns}"`, `"git log " + ref`): it is not
 /// the start of what it is part of, so it cannot name the program of a command line.
 pub(super) const EMBEDDED: &str = "embedded";
+/// A value written into a text with constant parts (`f"SELECT * FROM {t}"`, `"... " + x`,
+/// `"%s" % x`, `"{}".format(x)`): it is part of a statement, not the whole of it.
+pub(super) const COMPOSED: &str = "composed";
+
+/// Labels that say where a value was written, not that it was checked: a sink that does
+/// not name them still sees the value as input.
+pub(super) fn is_shape(label: &str) -> bool {
+    label == EMBEDDED || label == COMPOSED
+}
 /// An argv whose program (its first element) is in a fixed set: it may run only those.
 pub(super) const PROGRAM_ALLOWLIST: &str = "program-allowlist";
 /// A value placed in a URL after its host (`https://api.x.com/${id}`, `${BASE}/items/${id}`):
@@ -71,7 +80,15 @@ impl Taint {
     pub fn extend(&mut self, other: Taint) {
         for (slot, labels) in other.0 {
             match self.0.get_mut(&slot) {
-                Some(mine) => mine.retain(|l| labels.contains(l)),
+                // A check holds only where it held on every way the value came; what the value
+                // may have gone through (`composed`) holds where it held on any.
+                Some(mine) => {
+                    let may = mine.contains(COMPOSED) || labels.contains(COMPOSED);
+                    mine.retain(|l| labels.contains(l));
+                    if may {
+                        mine.insert(COMPOSED.to_string());
+                    }
+                }
                 None => {
                     self.0.insert(slot, labels);
                 }
