@@ -95,7 +95,8 @@ fn is_placeholder(secret: &str) -> bool {
     let templated = ["${", "{{", "<", "%(", "$("]
         .iter()
         .any(|m| secret.contains(m))
-        || secret.starts_with('$');
+        || secret.starts_with('$')
+        || is_format_field(secret);
     let words = [
         "xxxx",
         "example",
@@ -149,6 +150,20 @@ pub(crate) fn placeholder_value(value: &str) -> bool {
         || ["your", "xxx", "replace", "...", "***"]
             .iter()
             .any(|p| lower.contains(p))
+}
+
+/// A whole value that is one `str.format`/f-string field (`{db_password}`, `{cfg.pw}`,
+/// `{0}`): the password is filled in at run time, so the URL is a template.
+fn is_format_field(secret: &str) -> bool {
+    secret
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .is_some_and(|inner| {
+            !inner.is_empty()
+                && inner.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '\'' | '"')
+                })
+        })
 }
 
 /// `8-4-4-4-12` hex digits: identifiers, not credentials.
@@ -246,10 +261,13 @@ mod tests {
             "your_api_key_here",
             "xxxxxxxxxxxxxxxx",
             "sk-EXAMPLE-123",
+            "{postgres_password}",
+            "{settings.db_pass}",
         ] {
             assert!(is_placeholder(p), "{p}");
         }
         assert!(!is_placeholder("q8Zr2Lk9Xw4Pm7Nb"));
+        assert!(!is_placeholder("{q8Zr-2Lk9!Xw4}"));
         assert!(is_placeholder("123e4567-e89b-12d3-a456-426614174000"));
     }
 }

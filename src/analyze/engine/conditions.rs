@@ -143,6 +143,10 @@ pub(super) fn holds(
         Test::Matches(pattern, wanted) => {
             // The object of a method is matched as written (`logger` in `logger.info`).
             let as_written = cond.at.iter().all(|a| *a == ArgSel::Receiver);
+            // An argument that is not there has no text to match: `not_matches` holds.
+            if !*wanted && found.is_empty() && !may_be_spread {
+                return true;
+            }
             // A variable matches if its name or its assignment does, and fails to match
             // only if neither does.
             found.iter().any(|e| {
