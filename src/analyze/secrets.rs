@@ -40,6 +40,9 @@ pub fn scan(ctx: &FileContext<'_>, rules: &RuleSet) -> Vec<Finding> {
         }
     }
     ctx.hide_secrets(matches.iter().map(|(s, e, _)| (*s, *e)).collect());
+    if holds_only_hashes(ctx.rel_path) {
+        return Vec::new();
+    }
     // One secret is one finding, from the most certain rule (a provider rule beats the
     // generic one for the same value).
     let mut found: Vec<(usize, usize, Finding)> = Vec::new();
@@ -76,8 +79,18 @@ fn is_secret(secret: &str, sm: &SecretMatch) -> bool {
     !sm.compiled_allowlist.iter().any(|r| r.is_match(secret)) && !is_placeholder(secret)
 }
 
+/// detect-secrets' baseline lists the hashes of the secrets it accepted (`"hashed_secret":
+/// "..."`), never the secrets.
+fn holds_only_hashes(rel_path: &str) -> bool {
+    rel_path
+        .rsplit(['/', '\\'])
+        .next()
+        .is_some_and(|name| name == ".secrets.baseline")
+}
+
 /// The allow comments of other secret scanners mark fixtures and documented fake values;
-/// honouring them keeps their test data out of the report.
+/// honouring them keeps their test data out of the report. Ruff's and flake8-bandit's
+/// `noqa: S105`/`S106`/`S107` are their hard-coded-password rules.
 fn allowed_by_other_scanners(line: &str) -> bool {
     [
         "gitleaks:allow",
@@ -87,6 +100,9 @@ fn allowed_by_other_scanners(line: &str) -> bool {
     ]
     .iter()
     .any(|marker| line.contains(marker))
+        || line
+            .split_once("noqa")
+            .is_some_and(|(_, codes)| ["S105", "S106", "S107"].iter().any(|c| codes.contains(c)))
 }
 
 /// Template syntax, environment lookups and the words people use for fake values.
@@ -250,6 +266,28 @@ mod tests {
             "key = 'abc'  # pragma: allowlist secret"
         ));
         assert!(!allowed_by_other_scanners("key = 'abc'"));
+        assert!(allowed_by_other_scanners(
+            "token_header='X-Token',  # noqa: S106"
+        ));
+        assert!(allowed_by_other_scanners("pw = 'x'  # noqa: E501, S105"));
+        assert!(!allowed_by_other_scanners("pw = 'x'  # noqa: E501"));
+        assert!(!allowed_by_other_scanners("pw = 'S105x'"));
+    }
+
+    #[test]
+    fn a_detect_secrets_baseline_is_not_reported() {
+        let rules = RuleSet::builtin().expect("builtin rules");
+        let text = "{\n  \"results\": {\n    \"a.py\": [\n      {\"type\": \"Secret Keyword\", \"hashed_secret\": \"df99a3c1b7e24f0d8c51e6a2b93f7d40c8e1a5b2\"}\n    ]\n  }\n}\n";
+        let elsewhere = FileContext::new("config.json", text);
+        assert_eq!(scan(&elsewhere, &rules).len(), 1);
+        let baseline = FileContext::new("sub/.secrets.baseline", text);
+        assert!(scan(&baseline, &rules).is_empty());
+        // Still hidden from every other snippet of the file.
+        assert!(
+            !baseline
+                .hide_in_message(text.to_string())
+                .contains("df99a3c1")
+        );
     }
 
     #[test]
