@@ -178,6 +178,41 @@ fn invalid_rule_file_is_exit_2_naming_file_and_line() {
 }
 
 #[test]
+fn a_rule_with_except_but_no_matches_is_exit_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rule = std::fs::read_to_string("rules/python/python-secret-logged.toml")
+        .expect("read rule")
+        .replace("id = \"python-secret-logged\"", "id = \"my-logged-rule\"")
+        .replacen("matches = '''(?i)(", "one_of = ['x']\n# '''(", 1);
+    assert!(
+        rule.contains("one_of = ['x']"),
+        "the rule file changed shape"
+    );
+    let path = dir.path().join("my-logged-rule.toml");
+    std::fs::write(&path, &rule).expect("write");
+    let out = mcpgate(&[
+        "scan",
+        EXAMPLE,
+        "--rules",
+        &dir.path().display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let line = rule
+        .lines()
+        .position(|l| l.starts_with("except = "))
+        .expect("except line")
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "{}:{line}: field `except`: it narrows `matches`, so it needs `matches` beside it",
+            path.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
 fn user_rules_are_added_to_the_builtin_ones() {
     let dir = tempfile::tempdir().expect("tempdir");
     let rule = std::fs::read_to_string("rules/python/python-shell-command.toml")

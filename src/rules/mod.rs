@@ -428,6 +428,14 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
             })?;
             cond.regex = Some(compiled);
         }
+        if let Some(pattern) = &cond.except {
+            let compiled = regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
+                path: origin.to_string(),
+                line: line_of_key(text, "except"),
+                reason: format!("invalid regex `{pattern}`: {e}"),
+            })?;
+            cond.except_regex = Some(compiled);
+        }
     }
     Ok(rule)
 }
@@ -571,6 +579,12 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
             cond.not_matches.is_some(),
             cond.made_by.is_some(),
         ];
+        if cond.except.is_some() && cond.matches.is_none() {
+            return Err(fail(
+                "except",
+                "field `except`: it narrows `matches`, so it needs `matches` beside it".into(),
+            ));
+        }
         if tests.iter().filter(|t| **t).count() != 1 {
             return Err(fail(
                 "args",

@@ -415,12 +415,18 @@ pub struct ArgCondition {
     pub matches: Option<String>,
     /// Fires when the argument is present and its source text does not match this regex.
     pub not_matches: Option<String>,
+    /// With `matches`: a match whose own text matches this regex does not count
+    /// (`{has_token}` is no token).
+    pub except: Option<String>,
     /// Fires when the argument is the result of a call to one of these, directly or through a
     /// variable of the same function (`tf = tarfile.open(p)`, `with tarfile.open(p) as tf`).
     pub made_by: Option<Vec<String>>,
     /// `matches` / `not_matches`, compiled when the rule is loaded.
     #[serde(skip)]
     pub regex: Option<regex::Regex>,
+    /// `except`, compiled when the rule is loaded.
+    #[serde(skip)]
+    pub except_regex: Option<regex::Regex>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]

@@ -140,7 +140,7 @@ pub(super) fn holds(
             None => !may_be_spread,
             Some(e) => !names_value(e, values, names),
         },
-        Test::Matches(pattern, wanted) => {
+        Test::Matches(pattern, wanted, except) => {
             // The object of a method is matched as written (`logger` in `logger.info`).
             let as_written = cond.at.iter().all(|a| *a == ArgSel::Receiver);
             // An argument that is not there has no text to match: `not_matches` holds.
@@ -151,8 +151,14 @@ pub(super) fn holds(
             // only if neither does.
             found.iter().any(|e| {
                 let (written, assigned) = seen.texts(e, as_written);
-                let matched = pattern.0.is_match(&written)
-                    || assigned.is_some_and(|a| pattern.0.is_match(&a));
+                let counts = |text: &str| match except {
+                    Some(except) => pattern
+                        .0
+                        .find_iter(text)
+                        .any(|m| !except.0.is_match(m.as_str())),
+                    None => pattern.0.is_match(text),
+                };
+                let matched = counts(&written) || assigned.is_some_and(|a| counts(&a));
                 matched == *wanted
             })
         }

@@ -117,8 +117,9 @@ pub enum Test {
     OneOf(Vec<String>),
     /// Missing, or none of these (a value not known is none of them).
     NotOneOf(Vec<String>),
-    /// Its source text matches (`true`) or does not match (`false`) the pattern.
-    Matches(Pattern, bool),
+    /// Its source text matches (`true`) or does not match (`false`) the pattern; matches
+    /// whose own text matches the exception do not count.
+    Matches(Pattern, bool, Option<Pattern>),
     /// The value was made by a call to one of these (`tarfile.open`).
     MadeBy(Vec<String>),
 }
@@ -200,7 +201,11 @@ impl Model {
                 if let Some(regex) = &cond.regex {
                     conditions.push(Condition {
                         at: at(cond),
-                        test: Test::Matches(Pattern(regex.clone()), cond.matches.is_some()),
+                        test: Test::Matches(
+                            Pattern(regex.clone()),
+                            cond.matches.is_some(),
+                            cond.except_regex.clone().map(Pattern),
+                        ),
                     });
                 }
                 let test = match (&cond.is, &cond.one_of, &cond.not_one_of) {
