@@ -151,21 +151,30 @@ fn missing_path_is_exit_2_naming_it() {
     );
 }
 
-#[test]
-fn invalid_rule_file_is_exit_2_naming_file_and_line() {
+/// Scans the example with one more rule file, `name` holding `text`, in a directory of its
+/// own (the returned guard keeps it).
+fn scan_example_with_rule(
+    name: &str,
+    text: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, Output) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let rule = dir.path().join("my-rule.toml");
-    std::fs::write(
-        &rule,
-        "id = \"my-rule\"\ntitle = \"x\"\nseverity = \"urgent\"\n",
-    )
-    .expect("write");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
     let out = mcpgate(&[
         "scan",
         EXAMPLE,
         "--rules",
         &dir.path().display().to_string(),
     ]);
+    (dir, path, out)
+}
+
+#[test]
+fn invalid_rule_file_is_exit_2_naming_file_and_line() {
+    let (_dir, rule, out) = scan_example_with_rule(
+        "my-rule.toml",
+        "id = \"my-rule\"\ntitle = \"x\"\nseverity = \"urgent\"\n",
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -179,7 +188,6 @@ fn invalid_rule_file_is_exit_2_naming_file_and_line() {
 
 #[test]
 fn a_rule_with_except_but_no_matches_is_exit_2_naming_file_and_line() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let rule = std::fs::read_to_string("rules/python/python-secret-logged.toml")
         .expect("read rule")
         .replace("id = \"python-secret-logged\"", "id = \"my-logged-rule\"")
@@ -188,14 +196,7 @@ fn a_rule_with_except_but_no_matches_is_exit_2_naming_file_and_line() {
         rule.contains("one_of = ['x']"),
         "the rule file changed shape"
     );
-    let path = dir.path().join("my-logged-rule.toml");
-    std::fs::write(&path, &rule).expect("write");
-    let out = mcpgate(&[
-        "scan",
-        EXAMPLE,
-        "--rules",
-        &dir.path().display().to_string(),
-    ]);
+    let (_dir, path, out) = scan_example_with_rule("my-logged-rule.toml", &rule);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     let line = rule

@@ -1735,9 +1735,7 @@ impl<'m> Engine<'m> {
                 let mut prefix = String::new();
                 let mut host_fixed = false;
                 let mut leading_base = false;
-                let composed = parts
-                    .iter()
-                    .any(|p| matches!(p, TemplatePart::Text(text) if !text.is_empty()));
+                let composed = has_text(expr);
                 for (i, part) in parts.iter().enumerate() {
                     match part {
                         TemplatePart::Value(v) => {
@@ -3009,11 +3007,19 @@ fn root_name(expr: &Expr) -> Option<&str> {
     }
 }
 
-/// The variables a guard proved safe, each labelled with what it proved; a proof that
-/// carries over to what a value was derived from labels that too (`host =
-/// urlparse(url).hostname`: a checked host is a checked URL).
 /// Whether a string expression starts with constant text (`"git log " + ref`, `f"kubectl
 /// {verb}"`).
+fn starts_with_text(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Str(s) => !s.is_empty(),
+        ExprKind::Template(parts) => {
+            matches!(parts.first(), Some(TemplatePart::Text(t)) if !t.is_empty())
+        }
+        ExprKind::Binary(op, a, _) if op == "+" => starts_with_text(a),
+        _ => false,
+    }
+}
+
 /// Constant text written out somewhere in a string expression.
 fn has_text(e: &Expr) -> bool {
     match &e.kind {
@@ -3022,17 +3028,6 @@ fn has_text(e: &Expr) -> bool {
             .iter()
             .any(|p| matches!(p, TemplatePart::Text(t) if !t.is_empty())),
         ExprKind::Binary(op, a, b) if op == "+" => has_text(a) || has_text(b),
-        _ => false,
-    }
-}
-
-fn starts_with_text(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Str(s) => !s.is_empty(),
-        ExprKind::Template(parts) => {
-            matches!(parts.first(), Some(TemplatePart::Text(t)) if !t.is_empty())
-        }
-        ExprKind::Binary(op, a, _) if op == "+" => starts_with_text(a),
         _ => false,
     }
 }
