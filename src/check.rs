@@ -77,6 +77,8 @@ pub struct CheckEnv<'a> {
     pub rules: &'a RuleSet,
     pub deps: &'a DepsContext<'a>,
     pub project: &'a ProjectModules,
+    /// Every module's exports, from a first pass (`None` in that pass).
+    pub exports: Option<&'a crate::analyze::cross_file::Exports<'a>>,
     pub tool_lock: Option<&'a crate::tools::Lock>,
     pub parse_timeout: Duration,
     /// Honour `mcpgate:ignore` comments.
@@ -145,12 +147,17 @@ impl Check for Source {
         let Some(lang) = kind.lang else {
             return;
         };
-        let analyzed = source::analyze(lang, ctx, env.rules, env.parse_timeout, env.project);
+        let project = source::Project {
+            modules: env.project,
+            exports: env.exports,
+        };
+        let analyzed = source::analyze(lang, ctx, env.rules, env.parse_timeout, project);
         out.findings.extend(analyzed.findings);
         out.notices.extend(analyzed.notices);
         out.exports = analyzed.exports;
         out.external_calls = analyzed.external_calls;
         out.reexports = analyzed.reexports;
+        out.imported_results = analyzed.imported_results;
         out.tools = analyzed.tools;
         if let Some(lock) = env.tool_lock {
             compare_with_lock(ctx, env.rules, lock, out);
@@ -267,6 +274,7 @@ pub fn analyze_text_with(
         rules,
         deps,
         project: &project,
+        exports: None,
         tool_lock,
         parse_timeout: crate::limits::DEFAULT_PARSE_TIMEOUT,
         inline_ignores: true,

@@ -193,6 +193,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         rules,
         deps: &deps,
         project: &project,
+        exports: None,
         tool_lock: lock,
         parse_timeout: options.parse_timeout,
         inline_ignores: options.inline_ignores,
@@ -212,21 +213,54 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             })
             .collect()
     });
-    // Sinks in one module reached from MCP entry points in another.
     options.tell(ProgressEvent::Phase(Phase::CrossFile.name()));
     let joined = Instant::now();
-    let modules: Vec<ModuleFacts<'_>> = outcomes
-        .iter()
-        .filter(|(_, _, o)| {
-            !o.exports.is_empty() || !o.external_calls.is_empty() || !o.reexports.is_empty()
+    // A second pass over the modules that use what a function of another module returns,
+    // when that function returns less than its arguments (`validate_path(p)` returning
+    // `os.path.realpath(p)`): the first pass took each argument, unchecked.
+    let again: Vec<(usize, u64, FileOutcome)> = {
+        let modules = module_facts(&outcomes);
+        let exports = cross_file::Exports::new(&modules);
+        let again: Vec<usize> = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, (file, _, o))| {
+                o.imported_results.iter().any(|(callee, at)| {
+                    exports
+                        .returned(callee, &file.rel)
+                        .is_some_and(|r| r.narrows_any(at))
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let env = CheckEnv {
+            exports: Some(&exports),
+            ..env
+        };
+        pool.install(|| {
+            again
+                .par_iter()
+                .filter_map(|&i| {
+                    let (file, _, _) = outcomes.get(i)?;
+                    let (bytes, mut outcome) = analyze_file(file, options, &env)?;
+                    if !keep_tools {
+                        outcome.tools = Vec::new();
+                    }
+                    Some((i, bytes, outcome))
+                })
+                .collect()
         })
-        .map(|(file, _, o)| ModuleFacts {
-            path: &file.rel,
-            exports: &o.exports,
-            calls: &o.external_calls,
-            reexports: &o.reexports,
-        })
-        .collect();
+    };
+    for (i, bytes, mut outcome) in again {
+        if let Some((_, kept_bytes, kept)) = outcomes.get_mut(i) {
+            kept.timings.add_time(&outcome.timings);
+            outcome.timings = std::mem::take(&mut kept.timings);
+            *kept_bytes = bytes;
+            *kept = outcome;
+        }
+    }
+    // Sinks in one module reached from MCP entry points in another.
+    let modules = module_facts(&outcomes);
     let cross = cross_file::join(&modules, rules);
     drop(modules);
     settle_cross_file(cross, &mut outcomes, &mut report);
@@ -279,6 +313,22 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         });
     }
     Ok(report)
+}
+
+/// What each analyzed module offers to and asks of the others.
+fn module_facts<'a>(outcomes: &'a [(&WalkedFile, u64, FileOutcome)]) -> Vec<ModuleFacts<'a>> {
+    outcomes
+        .iter()
+        .filter(|(_, _, o)| {
+            !o.exports.is_empty() || !o.external_calls.is_empty() || !o.reexports.is_empty()
+        })
+        .map(|(file, _, o)| ModuleFacts {
+            path: &file.rel,
+            exports: &o.exports,
+            calls: &o.external_calls,
+            reexports: &o.reexports,
+        })
+        .collect()
 }
 
 /// Adds the cross-file findings, each unless an ignore comment of its file silences it (which

@@ -84,6 +84,13 @@ impl Timings {
         }
     }
 
+    /// The time of `other` only: the same files analyzed again (a second pass) are counted once.
+    pub fn add_time(&mut self, other: &Timings) {
+        for (t, o) in self.time.iter_mut().zip(other.time.iter()) {
+            *t += *o;
+        }
+    }
+
     pub fn add(&mut self, other: &Timings) {
         for i in 0..Phase::ALL.len() {
             if let (Some(t), Some(f), Some(b)) = (

@@ -737,3 +737,120 @@ runner = Runner()
         ]
     );
 }
+
+/// What a function of another module returns is what its analysis found: the arguments that
+/// reach its return value, with the checks it applied there. Without it, a call's result
+/// would carry every argument unchecked.
+#[test]
+fn results_of_other_modules_functions_carry_what_they_return() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "pkg/server.py",
+        r#"import subprocess
+
+import httpx
+from mcp.server.fastmcp import FastMCP
+
+from .helpers import absolute, second, with_intent
+
+mcp = FastMCP("x")
+SEARCH = "https://docs.example.com/search?session=1"
+
+
+@mcp.tool()
+def archive_list(archive: str) -> str:
+    return subprocess.run(["tar", "tf", absolute(archive)], capture_output=True, timeout=9).stdout
+
+
+@mcp.tool()
+def run_first(cmd: str) -> str:
+    return subprocess.run(second(cmd, "ls"), shell=True, timeout=9).stdout
+
+
+@mcp.tool()
+def run_second(cmd: str) -> str:
+    return subprocess.run(second("ls", cmd), shell=True, timeout=9).stdout
+
+
+@mcp.tool()
+def search(intent: str) -> str:
+    return httpx.get(with_intent(SEARCH, intent), timeout=9).text
+"#,
+    );
+    write(
+        dir.path(),
+        "pkg/helpers.py",
+        r#"import os
+from urllib.parse import quote_plus
+
+
+def absolute(p):
+    return os.path.realpath(p)
+
+
+def second(a, b):
+    return b
+
+
+def with_intent(url, intent):
+    if intent:
+        url = f"{url}&intent={quote_plus(intent)}"
+    return url
+"#,
+    );
+    write(dir.path(), "pkg/__init__.py", "");
+    assert_eq!(
+        scan(dir.path()),
+        vec![at(
+            "python-subprocess-shell-true",
+            "pkg/server.py",
+            24,
+            "high",
+            "high"
+        )]
+    );
+}
+
+#[test]
+fn typescript_results_of_imported_functions_carry_what_they_return() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "src/index.ts",
+        r#"import { execSync } from "node:child_process";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { second } from "./util.js";
+
+const server = new McpServer({ name: "x", version: "1" });
+
+server.tool("first", { cmd: z.string() }, async ({ cmd }) => {
+  return { content: [{ type: "text", text: execSync(second(cmd, "ls")).toString() }] };
+});
+
+server.tool("second", { cmd: z.string() }, async ({ cmd }) => {
+  return { content: [{ type: "text", text: execSync(second("ls", cmd)).toString() }] };
+});
+"#,
+    );
+    write(
+        dir.path(),
+        "src/util.ts",
+        "export function second(a: string, b: string): string {\n  return b;\n}\n",
+    );
+    let found: Vec<Found> = scan(dir.path())
+        .into_iter()
+        .filter(|f| f.3 == "high")
+        .collect();
+    assert_eq!(
+        found,
+        vec![at(
+            "ts-command-injection",
+            "src/index.ts",
+            13,
+            "high",
+            "high"
+        )]
+    );
+}

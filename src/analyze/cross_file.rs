@@ -3,6 +3,7 @@
 //! file has been analyzed on its own. A reached function's own calls into third modules are
 //! followed too, up to `MAX_HOPS` modules deep.
 
+use super::engine::Returned;
 use super::source::{ExportedFunction, ExternalArg, ExternalCall, ExternalTaint, Reexport};
 use crate::finding::{Confidence, Finding};
 use crate::rules::RuleSet;
@@ -30,27 +31,69 @@ pub struct ModuleFacts<'a> {
 /// How many re-export hops (`index.ts` -> `tools/index.ts` -> `tools/exec.ts`) are followed.
 const MAX_REEXPORT_HOPS: usize = 4;
 
+/// The exported functions of every module, found by the names calls give them.
+pub struct Exports<'a> {
+    modules: &'a [ModuleFacts<'a>],
+    /// Every dotted suffix of a module's path names it (`src/pkg/tools/archive.py` is also
+    /// `pkg.tools.archive` and `tools.archive`), since the import root is not known. A name
+    /// two files share is ambiguous and resolves to neither.
+    by_name: HashMap<String, Option<usize>>,
+}
+
+impl<'a> Exports<'a> {
+    pub fn new(modules: &'a [ModuleFacts<'a>]) -> Exports<'a> {
+        let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
+        for (i, m) in modules.iter().enumerate() {
+            if m.exports.is_empty() && m.reexports.is_empty() {
+                continue;
+            }
+            for name in module_names(m.path) {
+                by_name
+                    .entry(name)
+                    .and_modify(|slot| {
+                        if *slot != Some(i) {
+                            *slot = None;
+                        }
+                    })
+                    .or_insert(Some(i));
+            }
+        }
+        Exports { modules, by_name }
+    }
+
+    /// The function a call from `caller_path` names (`ExternalCall::callee`), with the index
+    /// of the module defining it and its absolute name: `pkg.tools.run`, or a method of an
+    /// instance a module holds (`pkg.manager.start`, exported as `manager.start`).
+    pub fn function(
+        &self,
+        callee: &str,
+        caller_path: &str,
+    ) -> Option<(usize, &'a ExportedFunction, String)> {
+        let target = resolve(callee, caller_path)?;
+        let function_of = |module: &str, function: &str| {
+            let Some(Some(index)) = self.by_name.get(module) else {
+                return None;
+            };
+            find_export(self.modules, &self.by_name, *index, function, 0)
+        };
+        let mut splits = target.rmatch_indices('.').map(|(i, _)| i).take(2);
+        let (home, function) = splits.find_map(|i| {
+            let (module, function) = (target.get(..i)?, target.get(i + 1..)?);
+            function_of(module, function)
+        })?;
+        Some((home, function, target))
+    }
+
+    /// What the function a call from `caller_path` names returns, when its module's analysis
+    /// says more than "each argument, unchecked".
+    pub fn returned(&self, callee: &str, caller_path: &str) -> Option<&'a Returned> {
+        self.function(callee, caller_path)?.1.returns.as_ref()
+    }
+}
+
 /// Findings at sinks in one file reached from entry points in another.
 pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
-    // Every dotted suffix of a module's path names it (`src/pkg/tools/archive.py` is also
-    // `pkg.tools.archive` and `tools.archive`), since the import root is not known. A name
-    // two files share is ambiguous and resolves to neither.
-    let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
-    for (i, m) in modules.iter().enumerate() {
-        if m.exports.is_empty() && m.reexports.is_empty() {
-            continue;
-        }
-        for name in module_names(m.path) {
-            by_name
-                .entry(name)
-                .and_modify(|slot| {
-                    if *slot != Some(i) {
-                        *slot = None;
-                    }
-                })
-                .or_insert(Some(i));
-        }
-    }
+    let exports = Exports::new(modules);
     // A worklist of calls: the entry points' own, then the calls the reached functions
     // forward their parameters to, up to `MAX_HOPS` modules deep. Each (function, argument,
     // origin) is followed once, so cycles between modules end.
@@ -61,22 +104,7 @@ pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
     let mut followed = std::collections::HashSet::new();
     let mut best: HashMap<(String, usize, usize, String), Finding> = HashMap::new();
     while let Some((call, caller_path, hops)) = work.pop() {
-        let Some(target) = resolve(&call.callee, caller_path) else {
-            continue;
-        };
-        // `pkg.tools.run`, or a method of an instance a module holds (`pkg.manager.start`,
-        // exported as `manager.start`).
-        let function_of = |module: &str, function: &str| {
-            let Some(Some(index)) = by_name.get(module) else {
-                return None;
-            };
-            find_export(modules, &by_name, *index, function, 0)
-        };
-        let mut splits = target.rmatch_indices('.').map(|(i, _)| i).take(2);
-        let Some((home, callee)) = splits.find_map(|i| {
-            let (module, function) = (target.get(..i)?, target.get(i + 1..)?);
-            function_of(module, function)
-        }) else {
+        let Some((home, callee, target)) = exports.function(&call.callee, caller_path) else {
             continue;
         };
         for finding in findings_for_call(&call, callee, &target, rules) {

@@ -26,6 +26,10 @@ pub struct FileOutcome {
     pub exports: Vec<source::ExportedFunction>,
     pub external_calls: Vec<source::ExternalCall>,
     pub reexports: Vec<source::Reexport>,
+    /// Functions of other project modules whose results this one uses, as
+    /// `ExternalCall::callee` spells them, with the arguments that carry input: a second pass
+    /// analyzes the file again when one of them returns less than those arguments.
+    pub imported_results: Vec<(String, std::collections::BTreeSet<engine::ArgSel>)>,
     /// The MCP tools, resources and prompts the file defines.
     pub tools: Vec<crate::tools::Tool>,
     /// Time spent per analyzer on this file (`--stats`).
@@ -39,7 +43,7 @@ pub struct FileOutcome {
 }
 
 /// A span in byte coordinates as parsers report it: 0-based row and byte column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     pub start_row: usize,
     pub start_byte_col: usize,

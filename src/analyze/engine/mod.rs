@@ -326,7 +326,81 @@ pub struct Analysis {
     /// What the module's public top-level functions do with their parameters, for callers
     /// in other modules.
     pub exports: Vec<Export>,
+    /// Functions of other modules (as imported: module, member) called with arguments that
+    /// carry input, and those arguments: what the functions return decides what the calls'
+    /// results carry.
+    pub imported_results: BTreeMap<(String, String), BTreeSet<ArgSel>>,
     pub out_of_budget: bool,
+}
+
+/// What a function of another module returns, from that module's own analysis.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Returned {
+    /// The parameters a caller's arguments bind to (after a bound receiver).
+    pub params: Vec<(String, crate::analyze::ir::ParamKind)>,
+    /// Each parameter (by index into `params`) that reaches the return value, with the checks
+    /// it went through on every path.
+    pub flows: Vec<(usize, Vec<String>)>,
+    /// The return value carries something computed at run time.
+    pub computed: bool,
+}
+
+impl Returned {
+    /// Whether a caller learns something from it: without it, a call's result carries each
+    /// argument unchecked, which is what every parameter reaching the return unchecked says.
+    pub fn narrows(&self) -> bool {
+        (0..self.params.len()).any(|i| self.narrows_param(i))
+    }
+
+    /// Whether what it returns for one of the arguments `at` is less than the argument: the
+    /// parameter it binds to does not reach the return value, or only through a check.
+    pub fn narrows_any(&self, at: &BTreeSet<ArgSel>) -> bool {
+        use crate::analyze::ir::ParamKind;
+        at.iter().any(|sel| {
+            let param = match sel {
+                ArgSel::Position(p) => self
+                    .params
+                    .iter()
+                    .position(|(_, kind)| *kind == ParamKind::Rest)
+                    .filter(|rest| rest <= p)
+                    .or(Some(*p).filter(|p| *p < self.params.len())),
+                ArgSel::Keyword(k) => {
+                    self.params
+                        .iter()
+                        .position(|(name, _)| name == k)
+                        .or_else(|| {
+                            self.params
+                                .iter()
+                                .position(|(_, kind)| *kind == ParamKind::Keywords)
+                        })
+                }
+                ArgSel::Receiver => None,
+            };
+            param.is_some_and(|i| self.narrows_param(i))
+        })
+    }
+
+    fn narrows_param(&self, index: usize) -> bool {
+        self.flows
+            .iter()
+            .find(|(p, _)| *p == index)
+            .is_none_or(|(_, labels)| labels.iter().any(|l| !taint::is_shape(l)))
+    }
+}
+
+/// What functions of other modules return, when a first pass over them learned it.
+pub trait ImportedReturns {
+    /// The function `member` of `module`, both as this module's import spells them.
+    fn returned(&self, module: &str, member: &str) -> Option<&Returned>;
+}
+
+/// Nothing is known of other modules' functions (a first pass, a single file).
+pub struct NoImportedReturns;
+
+impl ImportedReturns for NoImportedReturns {
+    fn returned(&self, _: &str, _: &str) -> Option<&Returned> {
+        None
+    }
 }
 
 /// An entry point's parameter passed to a function another module defines.
@@ -363,6 +437,8 @@ pub struct Export {
     /// Parameter index, the other module's function argument it is passed to, functions
     /// passed through.
     pub forwards: Vec<(usize, External, Vec<String>)>,
+    /// What it returns, when that says more than "each argument, unchecked".
+    pub returns: Option<Returned>,
 }
 
 /// A sink reached from a slot, with the functions it went through.
@@ -430,6 +506,16 @@ const MAX_CALL_DEPTH: usize = 48;
 
 /// Analyzes one module; `text` is its source, for rules that read an argument's text.
 pub fn analyze(module: &Module, model: &Model, text: &str) -> Analysis {
+    analyze_with(module, model, text, &NoImportedReturns)
+}
+
+/// `analyze`, knowing what functions of other modules return.
+pub fn analyze_with(
+    module: &Module,
+    model: &Model,
+    text: &str,
+    imported: &dyn ImportedReturns,
+) -> Analysis {
     let names = Names::new(module);
     let source = conditions::SourceText::new(text);
     let (entries, imported_entries) = names.entries(module);
@@ -439,6 +525,8 @@ pub fn analyze(module: &Module, model: &Model, text: &str) -> Analysis {
         sinks: SinkIndex::new(model),
         names: &names,
         source: &source,
+        imported,
+        imported_results: BTreeMap::new(),
         summaries: vec![None; module.functions.len()],
         in_progress: vec![false; module.functions.len()],
         work: 0,
@@ -659,6 +747,7 @@ pub fn analyze(module: &Module, model: &Model, text: &str) -> Analysis {
         calls: calls.into_iter().collect(),
         imported_entries,
         exports,
+        imported_results: engine.imported_results,
         out_of_budget: engine.out_of_budget,
     }
 }
@@ -794,7 +883,29 @@ fn export_of(engine: &mut Engine<'_>, id: FuncId, name: String, shift: usize) ->
             }
         }
     }
-    (!export.sinks.is_empty() || !export.forwards.is_empty()).then_some(export)
+    let returned = Returned {
+        params: function
+            .params
+            .iter()
+            .skip(shift)
+            .map(|p| (p.name.clone(), p.kind))
+            .collect(),
+        flows: summary
+            .returns
+            .iter()
+            .filter_map(|(slot, labels)| match slot {
+                Slot::Param(i) => Some((i.checked_sub(shift)?, labels.iter().cloned().collect())),
+                _ => None,
+            })
+            .collect(),
+        computed: summary
+            .returns
+            .iter()
+            .any(|(slot, _)| *slot == Slot::Computed),
+    };
+    export.returns = returned.narrows().then_some(returned);
+    (!export.sinks.is_empty() || !export.forwards.is_empty() || export.returns.is_some())
+        .then_some(export)
 }
 
 /// The model's sinks by the name a call must have, so a call looks up its candidates instead
@@ -864,6 +975,9 @@ struct Engine<'m> {
     sinks: SinkIndex<'m>,
     names: &'m Names,
     source: &'m conditions::SourceText<'m>,
+    imported: &'m dyn ImportedReturns,
+    /// See `Analysis::imported_results`.
+    imported_results: BTreeMap<(String, String), BTreeSet<ArgSel>>,
     summaries: Vec<Option<Summary>>,
     in_progress: Vec<bool>,
     work: usize,
@@ -2637,6 +2751,7 @@ impl<'m> Engine<'m> {
         // arguments, for the cross-file pass to follow. A value some check already marked is
         // not followed (the callee's sinks cannot see the mark).
         if let Some((module, member)) = self.names.imported(callee) {
+            let mut inputs = BTreeSet::new();
             let mut position = Some(0);
             for (arg, taint) in args.iter().zip(&arg_taints) {
                 let at = match (&arg.keyword, position) {
@@ -2651,6 +2766,9 @@ impl<'m> Engine<'m> {
                     }
                     (None, None) => continue,
                 };
+                if taint.carries_input() {
+                    inputs.insert(at.clone());
+                }
                 let plain: Vec<Slot> = taint
                     .iter()
                     .filter(|(_, labels)| labels.iter().all(|l| taint::is_shape(l)))
@@ -2674,6 +2792,23 @@ impl<'m> Engine<'m> {
                         labels: Labels::new(),
                     });
                 }
+            }
+            // What it returns, when its module's analysis said: each argument that reaches
+            // its return value, with the checks it applied there.
+            if let Some(returned) = self.imported.returned(&module, &member) {
+                let mut out = applied_return(returned, args, &arg_taints);
+                out.extend(from_callbacks);
+                if last.is_some_and(taint::is_validator_name) {
+                    out.label(taint::PATH_CONTAINMENT);
+                    out.label(taint::ALLOWLIST);
+                }
+                return out;
+            }
+            if !inputs.is_empty() {
+                self.imported_results
+                    .entry((module, member))
+                    .or_default()
+                    .extend(inputs);
             }
         }
         // Anything else: mutators store their arguments in the receiver (`argv.append(x)`,
@@ -2947,6 +3082,35 @@ fn bind(
             }
         }
         slot.extend_ref(&spread);
+    }
+    out
+}
+
+/// What a call of another module's function returns: the arguments bound to the parameters
+/// that reach its return value, each with the checks the function applied.
+fn applied_return(returned: &Returned, args: &[Arg], taints: &[Taint]) -> Taint {
+    let params: Vec<crate::analyze::ir::Param> = returned
+        .params
+        .iter()
+        .map(|(name, kind)| crate::analyze::ir::Param {
+            name: name.clone(),
+            kind: *kind,
+            annotation: None,
+            default: None,
+            span: Span::default(),
+        })
+        .collect();
+    let bound = bind(&params, 0, args, taints);
+    let mut out = Taint::new();
+    for (index, labels) in &returned.flows {
+        let mut t = bound.get(*index).cloned().unwrap_or_default();
+        for label in labels {
+            t.label(label);
+        }
+        out.extend(t);
+    }
+    if returned.computed {
+        out.extend(Taint::of(Slot::Computed, Labels::new()));
     }
     out
 }

@@ -114,19 +114,25 @@ pub fn analyze(
     ctx: &FileContext<'_>,
     rules: &RuleSet,
     parse_budget: Duration,
-    project: &ProjectModules,
+    whole: Project<'_>,
 ) -> FileOutcome {
+    let project = whole.modules;
     let mut outcome = FileOutcome::default();
+    let imported = FileReturns {
+        project: whole,
+        lang,
+        rel_path: ctx.rel_path,
+    };
     let parsed = match lang {
-        Language::Python => python::analyze(ctx.text, rules, parse_budget),
+        Language::Python => python::analyze(ctx.text, rules, parse_budget, &imported),
         Language::TypeScript | Language::JavaScript => javascript::analyze(
             ctx.text,
             ctx.rel_path,
             project,
-            javascript::Dialect::for_path(ctx.rel_path),
             lang,
             rules,
             parse_budget,
+            &imported,
         ),
         // No front end parses "any text"; those rules run in the secrets pass.
         Language::Any => return outcome,
@@ -241,7 +247,60 @@ pub fn analyze(
     outcome.exports = exports;
     outcome.external_calls = external_calls;
     outcome.reexports = parsed.reexports;
+    // A second pass can only take taint away: worth it where some was found.
+    let traced = parsed
+        .engine
+        .flows
+        .iter()
+        .any(|f| f.reach != crate::analyze::engine::Reach::Shape)
+        || !outcome.external_calls.is_empty()
+        || outcome
+            .exports
+            .iter()
+            .any(|e| !e.sinks.is_empty() || !e.forwards.is_empty());
+    if traced {
+        outcome.imported_results = parsed
+            .engine
+            .imported_results
+            .iter()
+            .filter_map(|((module, member), at)| {
+                let callee = external_callee_of(module, member, lang, ctx.rel_path, project)?;
+                Some((callee, at.clone()))
+            })
+            .collect();
+    }
     outcome
+}
+
+/// What the analysis of one file may know of the rest of the project.
+#[derive(Clone, Copy)]
+pub struct Project<'a> {
+    /// The project's module names: calls into them are kept for the cross-file pass.
+    pub modules: &'a ProjectModules,
+    /// Every module's exports, from a first pass over all of them (`None` in that pass).
+    pub exports: Option<&'a crate::analyze::cross_file::Exports<'a>>,
+}
+
+/// What the functions one file imports from other project modules return, as the first
+/// pass found.
+struct FileReturns<'a> {
+    project: Project<'a>,
+    lang: Language,
+    rel_path: &'a str,
+}
+
+impl crate::analyze::engine::ImportedReturns for FileReturns<'_> {
+    fn returned(&self, module: &str, member: &str) -> Option<&crate::analyze::engine::Returned> {
+        let exports = self.project.exports?;
+        let callee = external_callee_of(
+            module,
+            member,
+            self.lang,
+            self.rel_path,
+            self.project.modules,
+        )?;
+        exports.returned(&callee, self.rel_path)
+    }
 }
 
 /// How many engine models a thread keeps (one per rule set and language).
@@ -259,6 +318,7 @@ pub(crate) fn run_engine(
     text: &str,
     rules: &RuleSet,
     lang: Language,
+    imported: &dyn crate::analyze::engine::ImportedReturns,
 ) -> crate::analyze::engine::Analysis {
     let model = MODELS.with(|cell| {
         let mut models = cell.borrow_mut();
@@ -275,7 +335,7 @@ pub(crate) fn run_engine(
         models.push((rules.id(), lang, model.clone()));
         model
     });
-    crate::analyze::engine::analyze(module, &model, text)
+    crate::analyze::engine::analyze_with(module, &model, text, imported)
 }
 
 /// A finding for a flow the IR engine found. From an entry point: the rule's severity, high
@@ -363,24 +423,34 @@ fn external_callee(
     rel_path: &str,
     project: &ProjectModules,
 ) -> Option<String> {
+    external_callee_of(&to.module, &to.member, lang, rel_path, project)
+}
+
+/// `external_callee` of `member` imported from `module`.
+fn external_callee_of(
+    module: &str,
+    member: &str,
+    lang: Language,
+    rel_path: &str,
+    project: &ProjectModules,
+) -> Option<String> {
     let module = match lang {
         // Also an instance a project module holds (`pkg.shell.runner`).
         Language::Python
-            if to.module.starts_with('.')
-                || project.contains(&to.module)
-                || to
-                    .module
+            if module.starts_with('.')
+                || project.contains(module)
+                || module
                     .rsplit_once('.')
                     .is_some_and(|(parent, _)| project.contains(parent)) =>
         {
-            to.module.clone()
+            module.to_string()
         }
         Language::TypeScript | Language::JavaScript => {
-            crate::analyze::cross_file::js_import_target(rel_path, &to.module)?
+            crate::analyze::cross_file::js_import_target(rel_path, module)?
         }
         _ => return None,
     };
-    Some(format!("{module}.{}", to.member))
+    Some(format!("{module}.{member}"))
 }
 
 /// The argument an `External` names, as position and keyword.
@@ -461,6 +531,7 @@ fn merge_engine_exports(
                     params: export.params.clone(),
                     sinks: Vec::new(),
                     forwards: Vec::new(),
+                    returns: export.returns.clone(),
                 });
                 exports.len() - 1
             }
@@ -604,6 +675,8 @@ pub struct ExportedFunction {
     pub sinks: Vec<ExportedSink>,
     /// Parameters passed on to functions of third modules, for the next hop.
     pub forwards: Vec<Forward>,
+    /// What it returns, when that says more than "each argument, unchecked".
+    pub returns: Option<crate::analyze::engine::Returned>,
 }
 
 /// "Parameter `param` is passed to `callee` (another module's function) as this argument."
@@ -867,7 +940,10 @@ mod tests {
             &ctx,
             &rules,
             Duration::ZERO,
-            &ProjectModules::new(),
+            Project {
+                modules: &ProjectModules::new(),
+                exports: None,
+            },
         );
         assert!(outcome.findings.is_empty());
         assert_eq!(outcome.notices.len(), 1);
@@ -882,7 +958,10 @@ mod tests {
             &ctx,
             &rules,
             Duration::from_secs(60),
-            &ProjectModules::new(),
+            Project {
+                modules: &ProjectModules::new(),
+                exports: None,
+            },
         );
         assert!(outcome.notices.is_empty());
     }

@@ -58,11 +58,12 @@ pub fn analyze(
     text: &str,
     rel_path: &str,
     project: &ProjectModules,
-    dialect: Dialect,
     lang: Language,
     rules: &RuleSet,
     budget: Duration,
+    imported: &dyn crate::analyze::engine::ImportedReturns,
 ) -> Result<Parsed, ParseFailure> {
+    let dialect = Dialect::for_path(rel_path);
     let slot = dialect as usize;
     let (tree, repaired) = PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
@@ -112,6 +113,7 @@ pub fn analyze(
         text,
         rules,
         lang,
+        imported,
     );
     let entries = module
         .functions

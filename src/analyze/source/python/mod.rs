@@ -15,7 +15,12 @@ thread_local! {
 }
 
 /// Parses `text` and returns the sink hits of every rule in `rules`.
-pub fn analyze(text: &str, rules: &RuleSet, budget: Duration) -> Result<Parsed, ParseFailure> {
+pub fn analyze(
+    text: &str,
+    rules: &RuleSet,
+    budget: Duration,
+    imported: &dyn crate::analyze::engine::ImportedReturns,
+) -> Result<Parsed, ParseFailure> {
     let tree = PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -33,7 +38,7 @@ pub fn analyze(text: &str, rules: &RuleSet, budget: Duration) -> Result<Parsed, 
     let root = tree.root_node();
     let ir = crate::analyze::ir::python::lower(root, text);
     let module = names::Module::collect(root, text, &ir);
-    let engine = super::run_engine(&ir, text, rules, crate::rules::Language::Python);
+    let engine = super::run_engine(&ir, text, rules, crate::rules::Language::Python, imported);
     let entries = module
         .functions
         .iter()
@@ -69,10 +74,15 @@ mod tests {
     /// The engine's flows in `src`, with the built-in rules.
     fn flows(src: &str) -> Vec<crate::analyze::engine::Flow> {
         let rules = RuleSet::builtin().expect("builtin rules");
-        analyze(src, &rules, Duration::from_secs(5))
-            .expect("parses")
-            .engine
-            .flows
+        analyze(
+            src,
+            &rules,
+            Duration::from_secs(5),
+            &crate::analyze::engine::NoImportedReturns,
+        )
+        .expect("parses")
+        .engine
+        .flows
     }
 
     /// Distinct canonical callees of the sinks reported in `src` (module-level code counts).
