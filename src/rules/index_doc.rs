@@ -51,8 +51,11 @@ pub fn index_markdown(set: &RuleSet) -> String {
          is what an MCP entry point returns to the model, as argument 0. A `receiver = true`\n\
          condition is about the object of a method call (`cur` in `cur.execute(q)`) and holds\n\
          for plain function calls. In TypeScript and JavaScript the properties of an object\n\
-         literal argument are keywords (`shell` in `spawn(cmd, args, { shell: true })`), and\n\
-         `is = \"not-string\"` holds for a missing argument, a number or a function. A rule\n\
+         literal argument are keywords (`shell` in `spawn(cmd, args, { shell: true })`), also\n\
+         through a variable assigned the object literal, and `is = \"not-string\"` holds for\n\
+         a missing argument, a number or a function. `is = \"true\"`/`\"false\"`, `one_of` and\n\
+         `not_one_of` see through a variable or module constant assigned a literal\n\
+         (`shell=use_shell` after `use_shell = True`, `host=HOST`). A rule\n\
          skips files whose text contains one of `unless_file_mentions`, and applies only to\n\
          files that contain one of `only_if_file_mentions` when that list is given.\n\n\
          ## How findings are graded\n\n\

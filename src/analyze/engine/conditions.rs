@@ -7,6 +7,7 @@ use super::resolve::Names;
 use super::{ArgSel, Condition, Test};
 use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -93,6 +94,42 @@ impl Seen<'_> {
         None
     }
 
+    /// A variable or module constant assigned a literal (`use_shell = True`, `HOST =
+    /// "0.0.0.0"`): that literal, so `shell=use_shell` reads as `shell=True`.
+    fn literal(&self, e: &Expr) -> Option<Expr> {
+        let ExprKind::Name(n) = &e.kind else {
+            return None;
+        };
+        let value = self
+            .assigned
+            .get(n.as_str())
+            .copied()
+            .or_else(|| self.names.constant(n))?;
+        let text = self.source.slice(value).trim();
+        let kind = match text {
+            "True" | "true" => ExprKind::Bool(true),
+            "False" | "false" => ExprKind::Bool(false),
+            "None" | "null" | "undefined" => ExprKind::Null,
+            _ if !text.is_empty()
+                && text
+                    .trim_start_matches('-')
+                    .chars()
+                    .all(|c| c.is_ascii_digit()) =>
+            {
+                ExprKind::Number(text.to_string())
+            }
+            _ => {
+                let quote = text.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+                let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+                if inner.contains(quote) || inner.contains('\\') {
+                    return None;
+                }
+                ExprKind::Str(inner.to_string())
+            }
+        };
+        Some(Expr { kind, span: e.span })
+    }
+
     /// The canonical name of the call that made the value: the call itself, or the call
     /// last assigned to the variable (`tf = tarfile.open(p)`, `with open(p) as f`).
     fn made_by(&self, e: &Expr) -> Option<String> {
@@ -114,6 +151,8 @@ pub(super) fn holds(
 ) -> bool {
     let names = seen.names;
     let (found, may_be_spread) = find(cond, args, object, names.options_objects);
+    // A value's tests see through a variable holding a literal.
+    let literal = |e| literal_or_itself(seen, e);
     // A condition on the object of a method says nothing about a plain function call.
     if cond.at.contains(&ArgSel::Receiver) && object.is_none() {
         return true;
@@ -121,8 +160,8 @@ pub(super) fn holds(
     match &cond.test {
         Test::Absent => found.is_empty() && !may_be_spread,
         Test::Present => !found.is_empty(),
-        Test::True => found.iter().any(|e| truthy(e) == Some(true)),
-        Test::False => found.iter().any(|e| truthy(e) == Some(false)),
+        Test::True => found.iter().any(|e| truthy(&literal(e)) == Some(true)),
+        Test::False => found.iter().any(|e| truthy(&literal(e)) == Some(false)),
         Test::NotString => {
             !may_be_spread
                 && found.iter().all(|e| {
@@ -135,10 +174,12 @@ pub(super) fn holds(
                     )
                 })
         }
-        Test::OneOf(values) => found.iter().any(|e| names_value(e, values, names)),
+        Test::OneOf(values) => found
+            .iter()
+            .any(|e| names_value(&literal(e), values, names)),
         Test::NotOneOf(values) => match found.first() {
             None => !may_be_spread,
-            Some(e) => !names_value(e, values, names),
+            Some(e) => !names_value(&literal(e), values, names),
         },
         Test::Matches(pattern, wanted, except) => {
             // The object of a method is matched as written (`logger` in `logger.info`).
@@ -221,6 +262,14 @@ fn find<'a>(
         }
     }
     (found, spread)
+}
+
+/// `e`, or the literal a variable `e` holds.
+fn literal_or_itself<'e>(seen: &Seen<'_>, e: &'e Expr) -> Cow<'e, Expr> {
+    match seen.literal(e) {
+        Some(value) => Cow::Owned(value),
+        None => Cow::Borrowed(e),
+    }
 }
 
 fn truthy(e: &Expr) -> Option<bool> {

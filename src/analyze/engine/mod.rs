@@ -1110,6 +1110,9 @@ struct Env {
     /// Where the value a variable holds was written (`dir = base + "/"`): rules that read an
     /// argument's text read a variable as its assignment.
     assigned: BTreeMap<Rc<str>, Span>,
+    /// Variables assigned an object literal (`const options = { shell: true }`): a call's
+    /// options object is read through them.
+    objects: BTreeMap<Rc<str>, Rc<Expr>>,
     /// Variables holding an argv list -> what its option positions hold, and whether a
     /// `--` ends them (what is appended after it is no option).
     argv: BTreeMap<Rc<str>, Rc<ArgvVar>>,
@@ -1139,6 +1142,8 @@ impl Env {
         self.made_by.retain(|k, v| other.made_by.get(k) == Some(v));
         self.assigned
             .retain(|k, v| other.assigned.get(k) == Some(v));
+        self.objects
+            .retain(|k, v| other.objects.get(k).is_some_and(|o| Rc::ptr_eq(o, v)));
         // An argv appended to on one path only (`if x: cmd.extend([...])`) holds either.
         self.argv.retain(|k, _| other.argv.contains_key(k));
         for (k, v) in self.argv.iter_mut() {
@@ -1525,6 +1530,17 @@ impl<'m> Engine<'m> {
                             env.through.insert(Rc::from(x.as_str()), Rc::from(through));
                         }
                         env.assigned.insert(Rc::from(x.as_str()), value.span);
+                        match &value.kind {
+                            ExprKind::Dict(pairs)
+                                if self.names.options_objects && pairs.len() <= MAX_OPTIONS =>
+                            {
+                                env.objects
+                                    .insert(Rc::from(x.as_str()), Rc::new(value.clone()));
+                            }
+                            _ => {
+                                env.objects.remove(x.as_str());
+                            }
+                        }
                         match self.argv_var(value, env, walk) {
                             Some(var) => {
                                 env.argv.insert(Rc::from(x.as_str()), Rc::new(var));
@@ -1535,6 +1551,7 @@ impl<'m> Engine<'m> {
                         }
                     } else {
                         env.assigned.remove(x.as_str());
+                        env.objects.remove(x.as_str());
                     }
                     match table_lookup(value).filter(|t| self.names.table(t).is_some()) {
                         Some(table) => {
@@ -1985,9 +2002,11 @@ impl<'m> Engine<'m> {
                     made_by: &env.made_by,
                     assigned: &env.assigned,
                 };
+                let args = with_objects(site.args, env);
+                let args = args.as_deref().unwrap_or(site.args);
                 sink.conditions
                     .iter()
-                    .all(|c| conditions::holds(c, site.args, site.object, &seen))
+                    .all(|c| conditions::holds(c, args, site.object, &seen))
             };
             if !holds {
                 continue;
@@ -2865,6 +2884,33 @@ impl<'m> Engine<'m> {
         }
         all
     }
+}
+
+/// How many properties an object literal held by a variable may have for calls to read
+/// options through the variable.
+const MAX_OPTIONS: usize = 64;
+
+/// `args` with each variable passed positionally that holds an object literal replaced by
+/// it (`new Transport(options)` reads as `new Transport({ ... })`); `None` if there is none.
+fn with_objects(args: &[Arg], env: &Env) -> Option<Vec<Arg>> {
+    let held = |a: &Arg| match &a.value.kind {
+        ExprKind::Name(n) if a.keyword.is_none() => env.objects.get(n.as_str()),
+        _ => None,
+    };
+    if !args.iter().any(|a| held(a).is_some()) {
+        return None;
+    }
+    Some(
+        args.iter()
+            .map(|a| match held(a) {
+                Some(object) => Arg {
+                    keyword: None,
+                    value: (**object).clone(),
+                },
+                None => a.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// The values of property `key` in the object literals passed positionally.
