@@ -854,3 +854,126 @@ server.tool("second", { cmd: z.string() }, async ({ cmd }) => {
         )]
     );
 }
+
+const RUNNER_PY: &str = r#"import subprocess
+
+
+class Runner:
+    def run(self, cmd):
+        return subprocess.run(cmd, shell=True, timeout=9).stdout
+
+
+class Job:
+    def __init__(self, cmd):
+        self.cmd = cmd
+
+    def start(self):
+        return subprocess.run(self.cmd, shell=True, timeout=9).stdout
+
+
+def make_runner():
+    return Runner()
+"#;
+
+/// Objects of classes another module defines: made here and called (`r = Runner();
+/// r.run(x)`), made with input stored in them (`Job(x).start()`), made by a factory
+/// (`make_runner().run(x)`). Each tool is scanned alone, so each shape is proven by itself.
+#[test]
+fn objects_of_classes_from_other_modules_are_followed() {
+    let tools = [
+        ("made_here", "    r = Runner()\n    return r.run(cmd)\n", 6),
+        ("stored", "    return Job(cmd).start()\n", 14),
+        (
+            "factory",
+            "    r = make_runner()\n    return r.run(cmd)\n",
+            6,
+        ),
+    ];
+    for (name, body, line) in tools {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let server = format!(
+            "from mcp.server.fastmcp import FastMCP\n\nfrom .runner import Job, Runner, make_runner\n\nmcp = FastMCP(\"x\")\n\n\n@mcp.tool()\ndef {name}(cmd: str) -> str:\n{body}"
+        );
+        write(dir.path(), "pkg/server.py", &server);
+        write(dir.path(), "pkg/runner.py", RUNNER_PY);
+        write(dir.path(), "pkg/__init__.py", "");
+        let highs: Vec<Found> = scan(dir.path())
+            .into_iter()
+            .filter(|f| f.3 == "high")
+            .collect();
+        assert_eq!(
+            highs,
+            vec![at(
+                "python-subprocess-shell-true",
+                "pkg/runner.py",
+                line,
+                "high",
+                "high"
+            )],
+            "{name}"
+        );
+    }
+}
+
+const RUNNER_TS: &str = r#"import { execSync } from "node:child_process";
+
+export class Runner {
+  run(cmd: string): string {
+    return execSync(cmd).toString();
+  }
+}
+
+export class Job {
+  private cmd: string;
+  constructor(cmd: string) {
+    this.cmd = cmd;
+  }
+  start(): string {
+    return execSync(this.cmd).toString();
+  }
+}
+
+export function makeRunner(): Runner {
+  return new Runner();
+}
+"#;
+
+#[test]
+fn typescript_objects_of_classes_from_other_modules_are_followed() {
+    let tools = [
+        (
+            "made_here",
+            "const r = new Runner(); const out = r.run(cmd);",
+            5,
+        ),
+        ("stored", "const out = new Job(cmd).start();", 15),
+        (
+            "factory",
+            "const r = makeRunner(); const out = r.run(cmd);",
+            5,
+        ),
+    ];
+    for (name, body, line) in tools {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let server = format!(
+            "import {{ McpServer }} from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport {{ z }} from \"zod\";\nimport {{ Job, Runner, makeRunner }} from \"./runner.js\";\n\nconst server = new McpServer({{ name: \"x\", version: \"1\" }});\n\nserver.tool(\"{name}\", {{ cmd: z.string() }}, async ({{ cmd }}) => {{\n  {body}\n  return {{ content: [{{ type: \"text\", text: out }}] }};\n}});\n"
+        );
+        write(dir.path(), "src/index.ts", &server);
+        write(dir.path(), "src/runner.ts", RUNNER_TS);
+        let highs: Vec<Found> = scan(dir.path())
+            .into_iter()
+            .filter(|f| f.3 == "high")
+            .collect();
+        assert_eq!(
+            highs,
+            vec![at(
+                "ts-command-injection",
+                "src/runner.ts",
+                line,
+                "high",
+                "high"
+            )],
+            "{name}"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //! file has been analyzed on its own. A reached function's own calls into third modules are
 //! followed too, up to `MAX_HOPS` modules deep.
 
-use super::engine::Returned;
+use super::engine::{RECEIVER_PARAM, Returned};
 use super::source::{ExportedFunction, ExternalArg, ExternalCall, ExternalTaint, Reexport};
 use crate::finding::{Confidence, Finding};
 use crate::rules::RuleSet;
@@ -209,6 +209,9 @@ fn passed_to<'c>(
     param_name: Option<&'c str>,
 ) -> impl Iterator<Item = &'c ExternalArg> {
     call.args.iter().filter(move |a| {
+        if param == RECEIVER_PARAM {
+            return a.position.is_none() && a.keyword.is_none();
+        }
         a.position == Some(param) || (a.keyword.is_some() && a.keyword.as_deref() == param_name)
     })
 }
@@ -227,6 +230,21 @@ fn find_export<'m>(
     }
     if hops >= MAX_REEXPORT_HOPS {
         return None;
+    }
+    // A method of what a factory makes (`r = make_runner(); r.run(x)`): the method of the
+    // class it returns an instance of.
+    if let Some((maker, method)) = name.split_once('.')
+        && let Some((home, factory)) = find_export(modules, by_name, index, maker, hops + 1)
+        && let Some(class) = &factory.makes
+        && class != maker
+    {
+        return find_export(
+            modules,
+            by_name,
+            home,
+            &format!("{class}.{method}"),
+            hops + 1,
+        );
     }
     m.reexports.iter().find_map(|r| {
         let original = match (&r.name, &r.original) {

@@ -439,7 +439,13 @@ pub struct Export {
     pub forwards: Vec<(usize, External, Vec<String>)>,
     /// What it returns, when that says more than "each argument, unchecked".
     pub returns: Option<Returned>,
+    /// The class of the module whose instance it returns (a factory).
+    pub makes: Option<String>,
 }
+
+/// The parameter index that stands for a method's object in an `Export` (its sinks reached
+/// from what the object holds).
+pub const RECEIVER_PARAM: usize = usize::MAX;
 
 /// A sink reached from a slot, with the functions it went through.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -815,6 +821,26 @@ fn exports(engine: &mut Engine<'_>) -> Vec<Export> {
         }
         out.extend(export_of(engine, id, function.name.clone(), 0));
     }
+    // The public methods of its public classes, as `Class.method`, for the objects other
+    // modules make of them (`r = Runner(); r.run(x)`, `new Job(x).start()`).
+    let mut classes: Vec<(String, usize)> = engine
+        .names
+        .classes()
+        .filter(|(name, _)| !name.starts_with('_'))
+        .map(|(name, class)| (name.to_string(), class))
+        .collect();
+    classes.sort();
+    for (class_name, class) in classes {
+        for (id, function) in module.functions.iter().enumerate().skip(1) {
+            let private = function.name.starts_with('_') || function.name.starts_with('<');
+            if function.class != Some(class) || private || function.name == "constructor" {
+                continue;
+            }
+            let shift = engine.names.bound_offset(module, id);
+            let name = format!("{class_name}.{}", function.name);
+            out.extend(export_of(engine, id, name, shift));
+        }
+    }
     let mut instances: Vec<(String, usize)> = engine
         .names
         .instances()
@@ -857,9 +883,15 @@ fn export_of(engine: &mut Engine<'_>, id: FuncId, name: String, shift: usize) ->
         ..Export::default()
     };
     for (slot, hits) in &summary.sinks {
-        let Slot::Param(index) = slot else { continue };
-        let Some(index) = index.checked_sub(shift) else {
-            continue;
+        let index = match slot {
+            Slot::Param(index) => match index.checked_sub(shift) {
+                Some(index) => index,
+                None => continue,
+            },
+            // What the object holds, for a caller whose object carries input (`new
+            // Job(cmd).start()` with `start` reading `this.cmd`).
+            Slot::Receiver => RECEIVER_PARAM,
+            Slot::Computed => continue,
         };
         for hit in hits {
             match engine.model.sinks.get(hit.sink) {
@@ -904,8 +936,15 @@ fn export_of(engine: &mut Engine<'_>, id: FuncId, name: String, shift: usize) ->
             .any(|(slot, _)| *slot == Slot::Computed),
     };
     export.returns = returned.narrows().then_some(returned);
-    (!export.sinks.is_empty() || !export.forwards.is_empty() || export.returns.is_some())
-        .then_some(export)
+    export.makes = summary
+        .returns_class
+        .and_then(|c| module.classes.get(c))
+        .map(|c| c.name.clone());
+    (!export.sinks.is_empty()
+        || !export.forwards.is_empty()
+        || export.returns.is_some()
+        || export.makes.is_some())
+    .then_some(export)
 }
 
 /// The model's sinks by the name a call must have, so a call looks up its candidates instead
@@ -1110,6 +1149,9 @@ struct Env {
     /// Where the value a variable holds was written (`dir = base + "/"`): rules that read an
     /// argument's text read a variable as its assignment.
     assigned: BTreeMap<Rc<str>, Span>,
+    /// Variables holding an object made by a class or function another module exports (`r =
+    /// Runner()`, `const j = new Job(cmd)`) -> (module, name) as imported.
+    imported_objects: BTreeMap<Rc<str>, Rc<(String, String)>>,
     /// Variables assigned an object literal (`const options = { shell: true }`): a call's
     /// options object is read through them.
     objects: BTreeMap<Rc<str>, Rc<Expr>>,
@@ -1144,6 +1186,8 @@ impl Env {
             .retain(|k, v| other.assigned.get(k) == Some(v));
         self.objects
             .retain(|k, v| other.objects.get(k).is_some_and(|o| Rc::ptr_eq(o, v)));
+        self.imported_objects
+            .retain(|k, v| other.imported_objects.get(k) == Some(v));
         // An argv appended to on one path only (`if x: cmd.extend([...])`) holds either.
         self.argv.retain(|k, _| other.argv.contains_key(k));
         for (k, v) in self.argv.iter_mut() {
@@ -1577,7 +1621,8 @@ impl<'m> Engine<'m> {
                 // A check called before use, its result unused (`validate_repo(path,
                 // allowed)` that raises unless the path is inside): the variables it was
                 // given are checked from here on. Only whole variables: a check of one field
-                // says nothing of the others.
+                // says nothing of the others. A variable given normalized
+                // (`check_within(Path(p).resolve(), roots)`) names the same file.
                 let call = match &e.kind {
                     ExprKind::Await(inner) => &**inner,
                     _ => e,
@@ -1586,7 +1631,7 @@ impl<'m> Engine<'m> {
                     && callee_last_name(callee).is_some_and(taint::is_validator_name)
                 {
                     for arg in args {
-                        if let ExprKind::Name(x) = &arg.value.kind
+                        if let Some(x) = normalized_variable(&arg.value)
                             && let Some(t) = env.vars.get_mut(x)
                         {
                             t.label(taint::PATH_CONTAINMENT);
@@ -2466,6 +2511,43 @@ impl<'m> Engine<'m> {
     }
 
     /// Notes which library call made the value a variable now holds.
+    /// Records that `taint` reaches argument `at` of another module's `member`, as a sink
+    /// numbered after the model's, for the cross-file pass. A value some check marked is not
+    /// followed (the callee's sinks cannot see the mark).
+    fn note_external(
+        &mut self,
+        module: &str,
+        member: &str,
+        at: ArgSel,
+        taint: &Taint,
+        span: Span,
+        walk: &mut Walk,
+    ) {
+        let plain: Vec<Slot> = taint
+            .iter()
+            .filter(|(_, labels)| labels.iter().all(|l| taint::is_shape(l)))
+            .map(|(slot, _)| *slot)
+            .collect();
+        if plain.is_empty() {
+            return;
+        }
+        let Some(id) = self.external(External {
+            module: module.to_string(),
+            member: member.to_string(),
+            at,
+        }) else {
+            return;
+        };
+        for slot in plain {
+            walk.summary.sinks.entry(slot).or_default().insert(SinkHit {
+                sink: self.model.sinks.len() + id,
+                at: span,
+                through: Vec::new(),
+                labels: Labels::new(),
+            });
+        }
+    }
+
     fn note_maker(&self, name: &str, value: &Expr, env: &mut Env) {
         let value = match &value.kind {
             ExprKind::Await(inner) => &**inner,
@@ -2485,6 +2567,18 @@ impl<'m> Engine<'m> {
             }
             None => {
                 env.made_by.remove(name);
+            }
+        }
+        let imported = match &value.kind {
+            ExprKind::Call { callee, .. } => self.names.imported(callee),
+            _ => None,
+        };
+        match imported {
+            Some(made) => {
+                env.imported_objects.insert(Rc::from(name), Rc::new(made));
+            }
+            None => {
+                env.imported_objects.remove(name);
             }
         }
     }
@@ -2766,11 +2860,28 @@ impl<'m> Engine<'m> {
             }
             return out;
         }
-        // A function imported from another module: which parameter reaches which of its
-        // arguments, for the cross-file pass to follow. A value some check already marked is
-        // not followed (the callee's sinks cannot see the mark).
-        if let Some((module, member)) = self.names.imported(callee) {
+        // A function imported from another module, or a method of an object made by one
+        // (`r = Runner(); r.run(x)`, `new Job(x).start()`): which parameter reaches which of
+        // its arguments and its object, for the cross-file pass to follow. A value some
+        // check already marked is not followed (the callee's sinks cannot see the mark).
+        let function = self.names.imported(callee);
+        let method_of = || match &callee.kind {
+            ExprKind::Attr(object, method) => {
+                let (module, made) = match &object.kind {
+                    ExprKind::Name(v) => {
+                        env.imported_objects.get(v.as_str()).map(|m| (**m).clone())
+                    }
+                    ExprKind::Call { callee: maker, .. } => self.names.imported(maker),
+                    _ => None,
+                }?;
+                Some((module, format!("{made}.{method}")))
+            }
+            _ => None,
+        };
+        let is_function = function.is_some();
+        if let Some((module, member)) = function.or_else(method_of) {
             let mut inputs = BTreeSet::new();
+            let receiver = (!is_function).then_some((ArgSel::Receiver, &receiver_taint));
             let mut position = Some(0);
             for (arg, taint) in args.iter().zip(&arg_taints) {
                 let at = match (&arg.keyword, position) {
@@ -2788,33 +2899,19 @@ impl<'m> Engine<'m> {
                 if taint.carries_input() {
                     inputs.insert(at.clone());
                 }
-                let plain: Vec<Slot> = taint
-                    .iter()
-                    .filter(|(_, labels)| labels.iter().all(|l| taint::is_shape(l)))
-                    .map(|(slot, _)| *slot)
-                    .collect();
-                if plain.is_empty() {
-                    continue;
-                }
-                let Some(id) = self.external(External {
-                    module: module.clone(),
-                    member: member.clone(),
-                    at,
-                }) else {
-                    break;
-                };
-                for slot in plain {
-                    walk.summary.sinks.entry(slot).or_default().insert(SinkHit {
-                        sink: self.model.sinks.len() + id,
-                        at: call.span,
-                        through: Vec::new(),
-                        labels: Labels::new(),
-                    });
-                }
+                self.note_external(&module, &member, at, taint, call.span, walk);
+            }
+            if let Some((at, taint)) = receiver {
+                self.note_external(&module, &member, at, taint, call.span, walk);
             }
             // What it returns, when its module's analysis said: each argument that reaches
-            // its return value, with the checks it applied there.
-            if let Some(returned) = self.imported.returned(&module, &member) {
+            // its return value, with the checks it applied there. (A method's result may
+            // carry what its object holds, which that does not say.)
+            if let Some(returned) = self
+                .imported
+                .returned(&module, &member)
+                .filter(|_| is_function)
+            {
                 let mut out = applied_return(returned, args, &arg_taints);
                 out.extend(from_callbacks);
                 if last.is_some_and(taint::is_validator_name) {
@@ -2823,7 +2920,7 @@ impl<'m> Engine<'m> {
                 }
                 return out;
             }
-            if !inputs.is_empty() {
+            if is_function && !inputs.is_empty() {
                 self.imported_results
                     .entry((module, member))
                     .or_default()
@@ -2912,6 +3009,30 @@ fn with_objects(args: &[Arg], env: &Env) -> Option<Vec<Arg>> {
             .collect(),
     )
 }
+
+/// The variable a value is that variable or a call chain over it alone (`p`,
+/// `Path(p).resolve()`, `os.path.realpath(p)`, `path.resolve(p)`).
+fn normalized_variable(e: &Expr) -> Option<&str> {
+    let mut at = e;
+    for _ in 0..MAX_NORMALIZING {
+        match &at.kind {
+            ExprKind::Name(x) => return Some(x),
+            ExprKind::Await(inner) => at = inner,
+            ExprKind::Call { callee, args, .. } => match (&callee.kind, args.as_slice()) {
+                (ExprKind::Attr(object, _), []) => at = object,
+                (ExprKind::Name(_) | ExprKind::Attr(..), [only]) if only.keyword.is_none() => {
+                    at = &only.value
+                }
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// How many calls deep `normalized_variable` looks.
+const MAX_NORMALIZING: usize = 4;
 
 /// The values of property `key` in the object literals passed positionally.
 fn object_properties<'a>(args: &'a [Arg], key: &'a str) -> impl Iterator<Item = &'a Expr> + 'a {

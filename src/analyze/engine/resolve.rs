@@ -214,6 +214,11 @@ impl Names {
         self.instances.get(name).copied()
     }
 
+    /// The module's top-level classes, by name.
+    pub fn classes(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.classes.iter().map(|(n, c)| (n.as_str(), *c))
+    }
+
     pub fn class_named(&self, name: &str) -> Option<usize> {
         self.classes.get(name).copied()
     }

@@ -532,6 +532,7 @@ fn merge_engine_exports(
                     sinks: Vec::new(),
                     forwards: Vec::new(),
                     returns: export.returns.clone(),
+                    makes: export.makes.clone(),
                 });
                 exports.len() - 1
             }
@@ -677,6 +678,8 @@ pub struct ExportedFunction {
     pub forwards: Vec<Forward>,
     /// What it returns, when that says more than "each argument, unchecked".
     pub returns: Option<crate::analyze::engine::Returned>,
+    /// The class of the module whose instance it returns (a factory).
+    pub makes: Option<String>,
 }
 
 /// "Parameter `param` is passed to `callee` (another module's function) as this argument."
