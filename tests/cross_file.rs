@@ -977,3 +977,75 @@ fn typescript_objects_of_classes_from_other_modules_are_followed() {
         );
     }
 }
+
+/// A tool module that receives a service object as a typed parameter, imported through a
+/// tsconfig-style alias (`~/services/...`), whose method falls back to `curl` through the
+/// shell; the `fetch` of the same URL is not SSRF, since a class field fixes its host.
+#[test]
+fn typescript_aliased_imports_and_typed_parameters_are_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "src/services/fetcher.ts",
+        r#"import { exec } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(exec);
+
+export class Fetcher {
+  private base = "https://api.example.com/v1";
+
+  async request(path: string): Promise<string> {
+    try {
+      const res = await fetch(`${this.base}${path}`, { signal: AbortSignal.timeout(9000) });
+      return await res.text();
+    } catch {
+      const { stdout } = await run(`curl -s "${this.base}${path}"`);
+      return stdout;
+    }
+  }
+
+  async getFile(key: string): Promise<string> {
+    return this.request(`/files/${key}`);
+  }
+}
+"#,
+    );
+    write(
+        dir.path(),
+        "src/tools/get-file.ts",
+        r#"import type { Fetcher } from "~/services/fetcher.js";
+
+export async function getFile(args: { key: string }, fetcher: Fetcher): Promise<string> {
+  return fetcher.getFile(args.key);
+}
+"#,
+    );
+    write(
+        dir.path(),
+        "src/server.ts",
+        r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { Fetcher } from "~/services/fetcher.js";
+import { getFile } from "~/tools/get-file.js";
+
+const server = new McpServer({ name: "x", version: "1" });
+const fetcher = new Fetcher();
+
+server.tool("get_file", { key: z.string() }, async (args) => {
+  const text = await getFile(args, fetcher);
+  return { content: [{ type: "text", text }] };
+});
+"#,
+    );
+    assert_eq!(
+        scan(dir.path()),
+        vec![at(
+            "ts-command-injection",
+            "src/services/fetcher.ts",
+            14,
+            "high",
+            "high"
+        )]
+    );
+}

@@ -407,6 +407,47 @@ pub fn js_import_target(importer: &str, specifier: &str) -> Option<String> {
     Some(js_stem(&joined).unwrap_or(&joined).to_string())
 }
 
+/// Prefixes that tsconfig `paths` and package.json `imports` commonly map into the project
+/// (`~/services/figma.js`, `@/lib/x`, `#lib/x`).
+const JS_ALIASES: &[&str] = &["~/", "@/", "#/", "#"];
+
+/// The project module a JavaScript import names: a relative path, or an aliased one
+/// (`JS_ALIASES`) looked up below the importer's directories, nearest first, with and without
+/// `src/`. The aliases are not read from tsconfig.json: a guess that only ever lands on a
+/// module the scan has.
+pub fn js_project_import(
+    importer: &str,
+    specifier: &str,
+    project: &ProjectModules,
+) -> Option<String> {
+    if specifier.starts_with("./") || specifier.starts_with("../") {
+        return js_import_target(importer, specifier);
+    }
+    let rest = JS_ALIASES.iter().find_map(|a| specifier.strip_prefix(a))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.split('/').any(|p| p == "..") {
+        return None;
+    }
+    let rest = js_stem(rest).unwrap_or(rest);
+    let mut dir: Vec<&str> = importer.split('/').collect();
+    dir.pop();
+    loop {
+        let prefix = dir.join("/");
+        for under in ["", "src/"] {
+            let candidate = if prefix.is_empty() {
+                format!("{under}{rest}")
+            } else {
+                format!("{prefix}/{under}{rest}")
+            };
+            if project.contains(&candidate) {
+                return Some(candidate);
+            }
+        }
+        if dir.pop().is_none() {
+            return None;
+        }
+    }
+}
+
 /// The absolute dotted name of a callee; relative ones (`.archive.extract`) are resolved
 /// against the package of the calling file.
 fn resolve(callee: &str, caller_path: &str) -> Option<String> {
@@ -468,6 +509,36 @@ mod tests {
         );
         assert_eq!(js_import_target("index.ts", "../x.js"), None);
         assert_eq!(js_import_target("src/index.ts", "zod"), None);
+    }
+
+    #[test]
+    fn aliased_imports_land_on_project_modules_only() {
+        let project = project_modules(["pkg/src/services/figma.ts", "pkg/src/mcp/tools/get.ts"]);
+        assert_eq!(
+            js_project_import("pkg/src/mcp/tools/get.ts", "~/services/figma.js", &project)
+                .as_deref(),
+            Some("pkg/src/services/figma")
+        );
+        assert_eq!(
+            js_project_import("pkg/src/mcp/tools/get.ts", "@/services/figma", &project).as_deref(),
+            Some("pkg/src/services/figma")
+        );
+        assert_eq!(
+            js_project_import(
+                "pkg/src/mcp/tools/get.ts",
+                "~/services/missing.js",
+                &project
+            ),
+            None
+        );
+        assert_eq!(
+            js_project_import("pkg/src/mcp/tools/get.ts", "~/../etc/passwd", &project),
+            None
+        );
+        assert_eq!(
+            js_project_import("pkg/src/mcp/tools/get.ts", "zod", &project),
+            None
+        );
     }
 
     #[test]

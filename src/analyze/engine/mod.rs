@@ -1405,6 +1405,22 @@ impl<'m> Engine<'m> {
             host_fixed: self.host_constants.clone(),
             ..Env::default()
         };
+        // A class field set to a URL with a fixed host (`private base =
+        // "https://api.x.com/v1"`, `BASE = "https://..."` in a Python class body), read through
+        // the object: `${this.base}${path}` cannot move the request to another host.
+        if let Some(class) = function.class.and_then(|c| self.module.classes.get(c)) {
+            for stmt in &class.fields {
+                if let Stmt::Assign { targets, value, .. } = stmt
+                    && let [Target::Name(field, _)] = targets.as_slice()
+                    && matches!(&value.kind, ExprKind::Str(text) if taint::fixes_host(text))
+                {
+                    for receiver in ["this", "self"] {
+                        env.host_fixed
+                            .insert(Rc::from(format!("{receiver}.{field}").as_str()));
+                    }
+                }
+            }
+        }
         let receiver = self.names.receiver_param(self.module, id);
         for (i, p) in function.params.iter().enumerate() {
             let slot = if receiver == Some(i) {
@@ -1429,6 +1445,15 @@ impl<'m> Engine<'m> {
             {
                 env.made_by
                     .insert(Rc::from(p.name.as_str()), Rc::from(maker.as_str()));
+            }
+            // One declared as a class of another module is an object of it.
+            if let Some(made) = p
+                .annotation
+                .as_deref()
+                .and_then(|a| self.names.imported_type(a))
+            {
+                env.imported_objects
+                    .insert(Rc::from(p.name.as_str()), Rc::new(made));
             }
         }
         // An entry point's arguments object: the fields its schema types as not text.
@@ -1924,7 +1949,8 @@ impl<'m> Engine<'m> {
                             }
                             leading_base = i == 0 && !part.carries_input();
                             host_fixed |= i == 0
-                                && matches!(&v.kind, ExprKind::Name(n) if env.host_fixed.contains(n.as_str()));
+                                && matches!(&v.kind, ExprKind::Name(_) | ExprKind::Attr(..))
+                                && starts_with_fixed_host(v, env);
                             if host_fixed {
                                 part.label(taint::FIXED_HOST);
                             }
@@ -3115,6 +3141,10 @@ fn starts_with_fixed_host(expr: &Expr, env: &Env) -> bool {
     match &expr.kind {
         ExprKind::Str(text) => taint::fixes_host(text),
         ExprKind::Name(n) => env.host_fixed.contains(n.as_str()),
+        ExprKind::Attr(object, field) => match &object.kind {
+            ExprKind::Name(r) => env.host_fixed.contains(format!("{r}.{field}").as_str()),
+            _ => false,
+        },
         ExprKind::Binary(op, a, _) if op == "+" => starts_with_fixed_host(a, env),
         ExprKind::Template(parts) => {
             let mut prefix = String::new();

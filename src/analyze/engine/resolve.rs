@@ -281,7 +281,7 @@ impl Names {
     /// The library name of a type annotation written as a plain name chain whose start is an
     /// import (`git.Repo`, `Repo` after `from git import Repo`); `None` for builtins, local
     /// classes and anything with brackets or unions.
-    pub fn library_type(&self, annotation: &str) -> Option<String> {
+    fn annotation_expr(&self, annotation: &str) -> Option<Expr> {
         let annotation = annotation.trim();
         let mut parts = annotation.split('.');
         let root = parts.next()?;
@@ -311,7 +311,17 @@ impl Names {
                 span,
             };
         }
-        self.canonical(&expr)
+        Some(expr)
+    }
+
+    pub fn library_type(&self, annotation: &str) -> Option<String> {
+        self.canonical(&self.annotation_expr(annotation)?)
+    }
+
+    /// The class another module defines that a parameter is declared as (`service:
+    /// FigmaService` after `import { FigmaService } from "./figma.js"`): (module, name).
+    pub fn imported_type(&self, annotation: &str) -> Option<(String, String)> {
+        self.imported(&self.annotation_expr(annotation)?)
     }
 
     /// A function named `name` nested in `scope` or in a function around it (a closure

@@ -446,7 +446,7 @@ fn external_callee_of(
             module.to_string()
         }
         Language::TypeScript | Language::JavaScript => {
-            crate::analyze::cross_file::js_import_target(rel_path, module)?
+            crate::analyze::cross_file::js_project_import(rel_path, module, project)?
         }
         _ => return None,
     };

@@ -276,12 +276,15 @@ impl<'t> Module<'t> {
         let Some(specifier) = field(node, F::Source).and_then(|s| string_value(s, src)) else {
             return;
         };
-        let Some(module) = module_name(specifier) else {
-            if let Some(target) = crate::analyze::cross_file::js_import_target(rel_path, specifier)
-                && project.contains(&target)
-            {
+        if let Some(target) =
+            crate::analyze::cross_file::js_project_import(rel_path, specifier, project)
+        {
+            if project.contains(&target) {
                 self.project_import(node, src, &target);
             }
+            return;
+        }
+        let Some(module) = module_name(specifier) else {
             return;
         };
         for clause in named_children(node) {
@@ -342,8 +345,9 @@ impl<'t> Module<'t> {
         else {
             return;
         };
-        let Some(target) = crate::analyze::cross_file::js_import_target(rel_path, specifier)
-            .filter(|t| project.contains(t))
+        let Some(target) =
+            crate::analyze::cross_file::js_project_import(rel_path, specifier, project)
+                .filter(|t| project.contains(t))
         else {
             return;
         };
@@ -372,7 +376,7 @@ impl<'t> Module<'t> {
     ) {
         let Some(module) = field(node, F::Source)
             .and_then(|s| string_value(s, src))
-            .and_then(|spec| crate::analyze::cross_file::js_import_target(rel_path, spec))
+            .and_then(|spec| crate::analyze::cross_file::js_project_import(rel_path, spec, project))
             .filter(|t| project.contains(t))
         else {
             return;
