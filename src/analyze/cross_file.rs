@@ -442,9 +442,7 @@ pub fn js_project_import(
                 return Some(candidate);
             }
         }
-        if dir.pop().is_none() {
-            return None;
-        }
+        dir.pop()?;
     }
 }
 
