@@ -36,6 +36,11 @@ fn report(root: &Path) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
+/// The high findings of a scan of `root`.
+fn highs(root: &Path) -> Vec<Found> {
+    scan(root).into_iter().filter(|f| f.3 == "high").collect()
+}
+
 /// `(rule, path, line, severity, confidence)` of every finding.
 fn scan(root: &Path) -> Vec<Found> {
     report(root)["findings"]
@@ -839,10 +844,7 @@ server.tool("second", { cmd: z.string() }, async ({ cmd }) => {
         "src/util.ts",
         "export function second(a: string, b: string): string {\n  return b;\n}\n",
     );
-    let found: Vec<Found> = scan(dir.path())
-        .into_iter()
-        .filter(|f| f.3 == "high")
-        .collect();
+    let found = highs(dir.path());
     assert_eq!(
         found,
         vec![at(
@@ -897,12 +899,9 @@ fn objects_of_classes_from_other_modules_are_followed() {
         write(dir.path(), "pkg/server.py", &server);
         write(dir.path(), "pkg/runner.py", RUNNER_PY);
         write(dir.path(), "pkg/__init__.py", "");
-        let highs: Vec<Found> = scan(dir.path())
-            .into_iter()
-            .filter(|f| f.3 == "high")
-            .collect();
+        let found = highs(dir.path());
         assert_eq!(
-            highs,
+            found,
             vec![at(
                 "python-subprocess-shell-true",
                 "pkg/runner.py",
@@ -960,12 +959,9 @@ fn typescript_objects_of_classes_from_other_modules_are_followed() {
         );
         write(dir.path(), "src/index.ts", &server);
         write(dir.path(), "src/runner.ts", RUNNER_TS);
-        let highs: Vec<Found> = scan(dir.path())
-            .into_iter()
-            .filter(|f| f.3 == "high")
-            .collect();
+        let found = highs(dir.path());
         assert_eq!(
-            highs,
+            found,
             vec![at(
                 "ts-command-injection",
                 "src/runner.ts",

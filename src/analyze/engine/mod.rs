@@ -822,33 +822,17 @@ fn exports(engine: &mut Engine<'_>) -> Vec<Export> {
         out.extend(export_of(engine, id, function.name.clone(), 0));
     }
     // The public methods of its public classes, as `Class.method`, for the objects other
-    // modules make of them (`r = Runner(); r.run(x)`, `new Job(x).start()`).
-    let mut classes: Vec<(String, usize)> = engine
+    // modules make of them (`r = Runner(); r.run(x)`, `new Job(x).start()`); and of its
+    // module-level instances, as `instance.method`.
+    let mut holders: Vec<(String, usize)> = engine
         .names
         .classes()
+        .chain(engine.names.instances())
         .filter(|(name, _)| !name.starts_with('_'))
         .map(|(name, class)| (name.to_string(), class))
         .collect();
-    classes.sort();
-    for (class_name, class) in classes {
-        for (id, function) in module.functions.iter().enumerate().skip(1) {
-            let private = function.name.starts_with('_') || function.name.starts_with('<');
-            if function.class != Some(class) || private || function.name == "constructor" {
-                continue;
-            }
-            let shift = engine.names.bound_offset(module, id);
-            let name = format!("{class_name}.{}", function.name);
-            out.extend(export_of(engine, id, name, shift));
-        }
-    }
-    let mut instances: Vec<(String, usize)> = engine
-        .names
-        .instances()
-        .filter(|(name, _)| !name.starts_with('_'))
-        .map(|(name, class)| (name.to_string(), class))
-        .collect();
-    instances.sort();
-    for (instance, class) in instances {
+    holders.sort();
+    for (holder, class) in holders {
         for (id, function) in module.functions.iter().enumerate().skip(1) {
             let private = function.name.starts_with('_') || function.name.starts_with('<');
             if function.class != Some(class) || private || function.name == "constructor" {
@@ -856,7 +840,7 @@ fn exports(engine: &mut Engine<'_>) -> Vec<Export> {
             }
             // The caller's first argument is the parameter after `self`.
             let shift = engine.names.bound_offset(module, id);
-            let name = format!("{instance}.{}", function.name);
+            let name = format!("{holder}.{}", function.name);
             out.extend(export_of(engine, id, name, shift));
         }
     }
@@ -2062,7 +2046,15 @@ impl<'m> Engine<'m> {
         walk: &mut Walk,
     ) {
         let model = self.model;
-        for index in self.sinks.candidates(site.name, site.method) {
+        let candidates = self.sinks.candidates(site.name, site.method);
+        // Options objects held by variables, read once for every candidate's conditions.
+        let with_options = if candidates.is_empty() {
+            None
+        } else {
+            with_objects(site.args, env)
+        };
+        let args = with_options.as_deref().unwrap_or(site.args);
+        for index in candidates {
             let Some(sink) = model.sinks.get(index) else {
                 continue;
             };
@@ -2073,8 +2065,6 @@ impl<'m> Engine<'m> {
                     made_by: &env.made_by,
                     assigned: &env.assigned,
                 };
-                let args = with_objects(site.args, env);
-                let args = args.as_deref().unwrap_or(site.args);
                 sink.conditions
                     .iter()
                     .all(|c| conditions::holds(c, args, site.object, &seen))
