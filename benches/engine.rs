@@ -104,5 +104,6 @@ fn model() -> Model {
         }],
         sanitizers: Vec::new(),
         budget: None,
+        auth: Vec::new(),
     }
 }

@@ -89,3 +89,18 @@ pub enum PackageCheck {
     /// A source map whose `sourcesContent` carries files from outside the package.
     SourceMapSource,
 }
+
+/// The checks an `auth` rule can name: who may call a server's tools, read from the IR of
+/// each function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthCheck {
+    /// A secret (token, session id, password, nonce) made with a generator an attacker can
+    /// predict: `random`, `Math.random`, `uuid1`, the clock.
+    WeakToken,
+    /// An auth check that lets the caller in when the token is missing or its verification
+    /// raises.
+    FailOpen,
+    /// A secret compared with `==`, whose time depends on how many leading characters match.
+    SecretCompare,
+}

@@ -9,9 +9,9 @@ mod secret_index;
 
 pub use index_doc::{index_markdown, rule_page_url, rule_pages};
 pub use model::{
-    ArgCondition, ArgIs, CallMatch, DependencyMatch, DescriptionMatch, DockerfileMatch, Docs,
-    Examples, IgnoreCheck, Language, Matcher, McpConfigMatch, MinSource, Rule, SecretMatch,
-    TestCodePolicy,
+    ArgCondition, ArgIs, AuthMatch, AuthPatterns, CallMatch, DependencyMatch, DescriptionMatch,
+    DockerfileMatch, Docs, Examples, IgnoreCheck, Language, Matcher, McpConfigMatch, MinSource,
+    Rule, SecretMatch, TestCodePolicy, snake_case,
 };
 pub use secret_index::SecretPrefilter;
 
@@ -409,6 +409,35 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
         }
         return Ok(rule);
     }
+    if let Matcher::Auth(a) = &mut rule.matcher {
+        let compile = |pattern: &str, key: &str| {
+            regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
+                path: origin.to_string(),
+                line: line_of_key(text, key),
+                reason: format!("invalid regex `{pattern}`: {e}"),
+            })
+        };
+        a.compiled = Some(AuthPatterns {
+            secret: compile(&a.secret_names, "secret_names")?,
+            not_secret: match &a.not_secret_names {
+                Some(p) => Some(compile(p, "not_secret_names")?),
+                None => None,
+            },
+            functions: match &a.functions {
+                Some(p) => Some(compile(p, "functions")?),
+                None => None,
+            },
+            not_functions: match &a.not_functions {
+                Some(p) => Some(compile(p, "not_functions")?),
+                None => None,
+            },
+            makers: match &a.makers {
+                Some(p) => Some(compile(p, "makers")?),
+                None => None,
+            },
+        });
+        return Ok(rule);
+    }
     let Matcher::Call(call) = &mut rule.matcher else {
         return Ok(rule);
     };
@@ -530,6 +559,22 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
                 return Err(fail(
                     "keywords",
                     "field `keywords`: list at least one non-empty lowercase keyword".into(),
+                ));
+            }
+            return Ok(());
+        }
+        Matcher::Auth(a) => {
+            use checks::AuthCheck;
+            let missing = match a.check {
+                AuthCheck::WeakToken if a.callees.is_empty() => Some("callees"),
+                AuthCheck::WeakToken if a.makers.is_none() => Some("makers"),
+                AuthCheck::FailOpen if a.functions.is_none() => Some("functions"),
+                _ => None,
+            };
+            if let Some(key) = missing {
+                return Err(fail(
+                    "check",
+                    format!("field `match`: this check needs `{key}`"),
                 ));
             }
             return Ok(());

@@ -64,6 +64,7 @@ impl Rule {
             | Matcher::McpConfig(_)
             | Matcher::Dockerfile(_)
             | Matcher::Package(_)
+            | Matcher::Auth(_)
             | Matcher::ToolInventory(_) => None,
         }
     }
@@ -126,6 +127,19 @@ impl Rule {
             Matcher::Package(_) => "Checks the files inside release archives scanned as \
                  targets (npm tarballs, wheels, sdists, crates, .mcpb/.dxt extensions)."
                 .to_string(),
+            Matcher::Auth(a) => match a.check {
+                super::checks::AuthCheck::WeakToken => format!(
+                    "Follows the values stored under a secret's name (or returned by a function \
+                     named after one) back through the function's variables to calls to {}.",
+                    quoted(&a.callees)
+                ),
+                super::checks::AuthCheck::FailOpen => "Reads auth functions and middleware: an \
+                     `except`/`catch` or a test for a missing secret that lets the call through."
+                    .to_string(),
+                super::checks::AuthCheck::SecretCompare => "Reads `==`, `!=`, `===` and `!==` \
+                     between two values that are not literals, one of them named like a secret."
+                    .to_string(),
+            },
             Matcher::Dockerfile(_) => "Checks Dockerfiles and Containerfiles (all stages; \
                  line continuations and heredocs parsed)."
                 .to_string(),
@@ -235,6 +249,104 @@ pub enum Matcher {
     ToolInventory(ToolInventoryMatch),
     /// A check of files inside release archives (`src/analyze/package.rs`).
     Package(PackageMatch),
+    /// A check of who may call: tokens, auth functions, secret comparisons
+    /// (`src/analyze/engine/auth.rs`).
+    Auth(AuthMatch),
+}
+
+/// One check of how a server decides who may call it. Names are matched in snake_case
+/// (`sessionId` is read as `session_id`, `APIKey` as `api_key`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthMatch {
+    pub check: super::checks::AuthCheck,
+    /// What a secret is called: a regex on variable, attribute, property, key and keyword
+    /// names, and on the names of functions that return one (`generate_token`).
+    pub secret_names: String,
+    /// Names `secret_names` takes that are no secret (`max_tokens`, `token_url`).
+    #[serde(default)]
+    pub not_secret_names: Option<String>,
+    /// `weak-token`: the generators whose output can be guessed (canonical names, like a
+    /// call rule's callees).
+    #[serde(default)]
+    pub callees: Vec<String>,
+    /// `weak-token`: generators that make a value unguessable whatever else goes into it
+    /// (`secrets.token_hex`, `crypto.randomBytes`); a name ending in `.*` stands for a module.
+    #[serde(default)]
+    pub strong: Vec<String>,
+    /// `fail-open`: what an auth check is called (a regex on function names). Middleware,
+    /// a function with a `next` or `call_next` parameter that reads a secret, is one too.
+    #[serde(default)]
+    pub functions: Option<String>,
+    /// `fail-open`: names `functions` takes whose `True` means "deny" (`auth_required`).
+    #[serde(default)]
+    pub not_functions: Option<String>,
+    /// `weak-token`: what a function that makes a secret is called (`generate_token`,
+    /// `sessionIdGenerator`): what it returns is the secret. Others (`verify_token`) only
+    /// handle one.
+    #[serde(default)]
+    pub makers: Option<String>,
+    /// The patterns above, compiled when the rule is loaded.
+    #[serde(skip)]
+    pub compiled: Option<AuthPatterns>,
+}
+
+/// The compiled patterns of an `auth` rule.
+#[derive(Clone, Debug)]
+pub struct AuthPatterns {
+    pub secret: regex::Regex,
+    pub not_secret: Option<regex::Regex>,
+    pub functions: Option<regex::Regex>,
+    pub not_functions: Option<regex::Regex>,
+    pub makers: Option<regex::Regex>,
+}
+
+impl AuthPatterns {
+    /// Whether `name` (any case style) is what a secret is called.
+    pub fn is_secret(&self, name: &str) -> bool {
+        let name = snake_case(name);
+        self.secret.is_match(&name) && !self.not_secret.as_ref().is_some_and(|r| r.is_match(&name))
+    }
+
+    /// Whether `name` is what an auth check is called.
+    pub fn is_auth_function(&self, name: &str) -> bool {
+        let name = snake_case(name);
+        self.functions.as_ref().is_some_and(|r| r.is_match(&name))
+            && !self
+                .not_functions
+                .as_ref()
+                .is_some_and(|r| r.is_match(&name))
+    }
+
+    /// Whether `name` is what a function that makes a secret is called.
+    pub fn is_maker(&self, name: &str) -> bool {
+        self.is_secret(name)
+            && self
+                .makers
+                .as_ref()
+                .is_some_and(|r| r.is_match(&snake_case(name)))
+    }
+}
+
+/// `sessionId` -> `session_id`, `APIKey` -> `api_key`, `X-Api-Key` -> `x_api_key`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '-' || c == ' ' || c == '.' {
+            out.push('_');
+            continue;
+        }
+        if c.is_uppercase() && i > 0 {
+            let prev = chars.get(i - 1).copied().unwrap_or('_');
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }
 
 /// One check of what a release archive ships.

@@ -9,6 +9,7 @@
 //! field-insensitive (an object is as tainted as anything stored in it), which is what makes
 //! constructors that store an argument, and methods that read it later, follow.
 
+pub mod auth;
 mod conditions;
 mod guards;
 mod resolve;
@@ -37,6 +38,8 @@ pub struct Model {
     pub sanitizers: Vec<String>,
     /// The work budget per module; `None`: `WORK_BUDGET`.
     pub budget: Option<usize>,
+    /// Checks of how the module makes and checks secrets (`auth` rules).
+    pub auth: Vec<auth::AuthRule>,
 }
 
 /// Which part of a sink's argument must carry input for the rule to fire.
@@ -157,6 +160,17 @@ impl Model {
         for rule in rules.rules() {
             if !rule.languages.contains(&language) {
                 continue;
+            }
+            if let Matcher::Auth(a) = &rule.matcher
+                && let Some(patterns) = &a.compiled
+            {
+                model.auth.push(auth::AuthRule {
+                    rule: rule.id.clone(),
+                    check: a.check,
+                    patterns: patterns.clone(),
+                    callees: a.callees.clone(),
+                    strong: a.strong.clone(),
+                });
             }
             let Matcher::Call(call) = &rule.matcher else {
                 continue;
@@ -288,6 +302,10 @@ pub struct Flow {
     pub reach: Reach,
     /// The variable the sink reads the value from, when it is one.
     pub via: Option<String>,
+    /// What a structural check adds to the rule's message (`` `token` is made with it ``).
+    pub detail: Option<String>,
+    /// A structural finding graded one level below its rule.
+    pub lower: bool,
 }
 
 impl Flow {
@@ -621,6 +639,8 @@ pub fn analyze_with(
                     function: function.span,
                     reach: Reach::Entry(entry.kind),
                     via: engine.vias.get(&(hit.sink, hit.at)).cloned(),
+                    detail: None,
+                    lower: false,
                 });
             }
         }
@@ -679,6 +699,8 @@ pub fn analyze_with(
                         public: is_public(function),
                     },
                     via: engine.vias.get(&(hit.sink, hit.at)).cloned(),
+                    detail: None,
+                    lower: false,
                 };
                 let longer = untraced
                     .get(&key)
@@ -726,6 +748,8 @@ pub fn analyze_with(
                 function: function.span,
                 reach: Reach::Computed,
                 via: None,
+                detail: None,
+                lower: false,
             });
         }
     }
@@ -745,6 +769,27 @@ pub fn analyze_with(
             function: function.span,
             reach: Reach::Shape,
             via: None,
+            detail: None,
+            lower: false,
+        });
+    }
+    for hit in auth::check(module, &names, &source, &model.auth) {
+        let Some(function) = module.functions.get(hit.function) else {
+            continue;
+        };
+        flows.insert(Flow {
+            rule: hit.rule,
+            entry: function.qualified.clone(),
+            param: String::new(),
+            sink: hit.shown,
+            at: hit.at,
+            through: Vec::new(),
+            source: hit.at,
+            function: function.span,
+            reach: Reach::Shape,
+            via: None,
+            detail: Some(hit.detail),
+            lower: hit.lower,
         });
     }
     let exports = exports(&mut engine);

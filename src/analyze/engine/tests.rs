@@ -25,6 +25,7 @@ fn model() -> Model {
         ],
         sanitizers: vec!["shlex.quote".into()],
         budget: None,
+        auth: Vec::new(),
     }
 }
 
@@ -379,6 +380,7 @@ fn checks_count_for_their_rules_on_every_path_only() {
         ],
         sanitizers: vec!["shlex.quote".into()],
         budget: None,
+        auth: Vec::new(),
     };
     let src = format!(
         "{PY_HEAD}
@@ -421,6 +423,7 @@ fn a_url_whose_host_is_fixed_is_not_a_request_forgery() {
         }],
         sanitizers: Vec::new(),
         budget: None,
+        auth: Vec::new(),
     };
     let src = format!(
         "{TS_HEAD}
@@ -455,6 +458,7 @@ fn a_prefix_check_with_the_separator_is_containment_and_one_without_is_not() {
         }],
         sanitizers: Vec::new(),
         budget: None,
+        auth: Vec::new(),
     };
     let src = format!(
         "{TS_HEAD}

@@ -352,6 +352,7 @@ fn engine_finding(
     use crate::analyze::engine::Reach;
     let min_source = rule.call().map_or(MinSource::Any, |c| c.min_source);
     let (severity, confidence) = match flow.reach {
+        Reach::Shape if flow.lower => (lower(rule.severity), rule.confidence),
         Reach::Shape => (rule.severity, rule.confidence),
         Reach::Entry(_) => (rule.severity, Confidence::High),
         _ if min_source == MinSource::Entry => return None,
@@ -361,7 +362,10 @@ fn engine_finding(
         }
         Reach::Parameter { .. } | Reach::Computed => return None,
     };
-    let message = rule.message.replace("{callee}", &flow.sink);
+    let mut message = rule.message.replace("{callee}", &flow.sink);
+    if let Some(detail) = &flow.detail {
+        message = format!("{message}; {detail}");
+    }
     let who = match flow.reach {
         Reach::Shape => {
             let mut finding = ctx.finding(rule, flow.at, message);

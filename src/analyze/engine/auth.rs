@@ -1,0 +1,878 @@
+//! Who may call (issue 26): checks on how a server makes and checks its secrets, read from
+//! the IR of each function with its names resolved. They follow values only inside one
+//! function (what a variable was made with), so they are structural rules: a finding names
+//! the call or the statement, not a tool parameter.
+//!
+//! - `weak-token`: a value stored under a secret's name (`token = ...`, `self.session_id`,
+//!   `{"nonce": ...}`, `return` of `generate_token`) made with a guessable generator.
+//! - `fail-open`: an auth function or middleware whose `except`/`catch`, or whose test for a
+//!   missing secret, lets the call through.
+//! - `secret-compare`: two computed values compared with `==`, one named like a secret.
+
+use super::conditions::SourceText;
+use super::resolve::Names;
+use crate::analyze::Span;
+use crate::analyze::ir::{Expr, ExprKind, Function, Module, Stmt, Target, TemplatePart};
+use crate::rules::{AuthPatterns, checks::AuthCheck};
+use std::collections::{BTreeSet, HashMap};
+
+/// One `auth` rule as the engine runs it.
+#[derive(Clone, Debug)]
+pub struct AuthRule {
+    pub rule: String,
+    pub check: AuthCheck,
+    pub patterns: AuthPatterns,
+    pub callees: Vec<String>,
+    pub strong: Vec<String>,
+}
+
+/// What a check found: where, what to call it in the message, and why.
+#[derive(Debug)]
+pub(super) struct Hit {
+    pub rule: String,
+    pub function: usize,
+    pub at: Span,
+    pub shown: String,
+    pub detail: String,
+    /// Graded one level lower than the rule: auth a deployment turns off by leaving the
+    /// server's own key unset, not a check any caller can get past.
+    pub lower: bool,
+}
+
+/// How many rounds "what a variable was made with" is propagated through a function's
+/// assignments (`a = random.random(); b = str(a); token = b + x` needs two).
+const ROUNDS: usize = 4;
+
+/// How a fail-open finding on the server's own unset key starts its detail.
+const UNSET: &str = "when the server's";
+
+/// Longest source text shown in a message.
+const MAX_SHOWN: usize = 60;
+
+pub(super) fn check(
+    module: &Module,
+    names: &Names,
+    source: &SourceText<'_>,
+    rules: &[AuthRule],
+) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let mut seen = BTreeSet::new();
+    for rule in rules {
+        for (id, function) in module.functions.iter().enumerate() {
+            let found = match rule.check {
+                AuthCheck::WeakToken => weak_tokens(rule, names, module, function),
+                AuthCheck::FailOpen if id != 0 => fail_open(rule, module, function),
+                AuthCheck::FailOpen => Vec::new(),
+                AuthCheck::SecretCompare => secret_compares(rule, source, function),
+            };
+            for (at, shown, detail) in found {
+                if seen.insert((rule.rule.clone(), at)) {
+                    let lower = detail.starts_with(UNSET);
+                    hits.push(Hit {
+                        rule: rule.rule.clone(),
+                        function: id,
+                        at,
+                        shown,
+                        detail,
+                        lower,
+                    });
+                }
+            }
+        }
+    }
+    hits
+}
+
+type Found = Vec<(Span, String, String)>;
+
+// ---- weak-token ----------------------------------------------------------------------------
+
+fn weak_tokens(rule: &AuthRule, names: &Names, module: &Module, function: &Function) -> Found {
+    let made = MadeWith::of(rule, names, function);
+    // A generator passed where a secret goes (`sessionIdGenerator: () => ...`): what the
+    // function returns is the secret.
+    let weak = |key: &str, value: &Expr| match &value.kind {
+        ExprKind::Function(id) if rule.patterns.is_maker(key) => module
+            .functions
+            .get(*id)
+            .and_then(|f| returned_weak(rule, names, f)),
+        ExprKind::Function(_) => None,
+        _ => made.weak(value),
+    };
+    let mut found: Found = Vec::new();
+    // Secrets a later one is made from (`token_data` in `token = md5(token_data)`): the
+    // finding is the last one.
+    let mut stored: Vec<(&str, Span)> = Vec::new();
+    let mut feeds: BTreeSet<&str> = BTreeSet::new();
+    walk_stmts(&function.body, &mut |stmt| {
+        match stmt {
+            Stmt::Assign {
+                targets,
+                value,
+                span,
+                ..
+            } => {
+                let secret = targets
+                    .iter()
+                    .filter_map(target_name)
+                    .find(|n| rule.patterns.is_secret(n));
+                if let (Some(name), Some(generator)) = (secret, made.weak(value)) {
+                    found.push((
+                        *span,
+                        generator.clone(),
+                        format!("`{name}` is made with it"),
+                    ));
+                    stored.push((name, *span));
+                    each_expr(value, &mut |e| {
+                        if let ExprKind::Name(n) = &e.kind {
+                            feeds.insert(n.as_str());
+                        }
+                    });
+                }
+            }
+            Stmt::Return(Some(value), span) if rule.patterns.is_maker(&function.name) => {
+                if let Some(generator) = made.weak(value) {
+                    found.push((
+                        *span,
+                        generator,
+                        format!("`{}()` returns what it makes", function.name),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        for_each_expr_of(stmt, &mut |e| match &e.kind {
+            ExprKind::Dict(pairs) => {
+                for (key, value) in pairs {
+                    let Some(ExprKind::Str(k)) = key.as_ref().map(|k| &k.kind) else {
+                        continue;
+                    };
+                    if rule.patterns.is_secret(k)
+                        && let Some(generator) = weak(k, value)
+                    {
+                        found.push((value.span, generator, format!("`{k}` is made with it")));
+                    }
+                }
+            }
+            ExprKind::Call { args, .. } => {
+                for arg in args {
+                    let Some(k) = &arg.keyword else { continue };
+                    if rule.patterns.is_secret(k)
+                        && let Some(generator) = weak(k, &arg.value)
+                    {
+                        found.push((arg.value.span, generator, format!("`{k}` is made with it")));
+                    }
+                }
+            }
+            _ => {}
+        });
+    });
+    let fed: BTreeSet<Span> = stored
+        .iter()
+        .filter(|(name, _)| feeds.contains(name))
+        .map(|(_, at)| *at)
+        .collect();
+    found.retain(|(at, _, _)| !fed.contains(at));
+    found
+}
+
+/// The guessable generator what `function` returns is made with.
+fn returned_weak(rule: &AuthRule, names: &Names, function: &Function) -> Option<String> {
+    let made = MadeWith::of(rule, names, function);
+    let mut found = None;
+    walk_stmts(&function.body, &mut |stmt| {
+        if let (None, Stmt::Return(Some(value), _)) = (&found, stmt) {
+            found = made.weak(value);
+        }
+    });
+    found
+}
+
+/// Which guessable generator each variable of a function was made with.
+struct MadeWith<'a> {
+    rule: &'a AuthRule,
+    names: &'a Names,
+    vars: HashMap<&'a str, String>,
+    strong: BTreeSet<&'a str>,
+}
+
+impl<'a> MadeWith<'a> {
+    fn of(rule: &'a AuthRule, names: &'a Names, function: &'a Function) -> MadeWith<'a> {
+        let mut made = MadeWith {
+            rule,
+            names,
+            vars: HashMap::new(),
+            strong: BTreeSet::new(),
+        };
+        for _ in 0..ROUNDS {
+            let before = (made.vars.len(), made.strong.len());
+            walk_stmts(&function.body, &mut |stmt| {
+                let Stmt::Assign { targets, value, .. } = stmt else {
+                    return;
+                };
+                let (weak, strong) = made.generators(value);
+                for target in targets {
+                    if let Target::Name(n, _) = target {
+                        if strong {
+                            made.strong.insert(n.as_str());
+                        } else if let Some(g) = &weak {
+                            made.vars.insert(n.as_str(), g.clone());
+                        }
+                    }
+                }
+            });
+            if (made.vars.len(), made.strong.len()) == before {
+                break;
+            }
+        }
+        made
+    }
+
+    /// The guessable generator `value` is made with, unless an unguessable one goes in too.
+    fn weak(&self, value: &Expr) -> Option<String> {
+        match self.generators(value) {
+            (Some(g), false) => Some(g),
+            _ => None,
+        }
+    }
+
+    fn generators(&self, value: &Expr) -> (Option<String>, bool) {
+        let mut weak = None;
+        let mut strong = false;
+        each_expr(value, &mut |e| match &e.kind {
+            ExprKind::Call { callee, args, .. } => {
+                let Some(name) = self.names.canonical(callee) else {
+                    return;
+                };
+                if self.rule.strong.iter().any(|s| named(s, &name)) {
+                    strong = true;
+                } else if weak.is_none()
+                    && self.rule.callees.iter().any(|c| named(c, &name))
+                    && !picks_from_a_list(self.names, &name, args)
+                {
+                    weak = Some(name);
+                }
+            }
+            ExprKind::Name(n) if self.vars.contains_key(n.as_str()) => {
+                weak = weak.take().or_else(|| self.vars.get(n.as_str()).cloned());
+            }
+            // A key or another secret goes in (`jwt.encode(claims, self.signing_key)`): the
+            // clock in the claims does not make the result guessable.
+            ExprKind::Name(n) if self.strong.contains(n.as_str()) => strong = true,
+            ExprKind::Name(_) | ExprKind::Attr(..) => {
+                strong |= last_name(e).is_some_and(|n| self.rule.patterns.is_secret(n));
+            }
+            _ => {}
+        });
+        (weak, strong)
+    }
+}
+
+/// `random.choice(keys)` picks one of the server's own keys; drawing from an alphabet
+/// (`random.choice(string.ascii_letters)`, `random.choices(CHARS, k=32)`) makes a secret.
+fn picks_from_a_list(names: &Names, name: &str, args: &[crate::analyze::ir::Arg]) -> bool {
+    let draws = matches!(
+        name.rsplit('.').next(),
+        Some("choice" | "choices" | "sample")
+    );
+    draws && !args.first().is_some_and(|a| alphabet(names, &a.value))
+}
+
+fn alphabet(names: &Names, e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Str(_) => true,
+        ExprKind::Binary(op, a, b) if op == "+" => alphabet(names, a) || alphabet(names, b),
+        ExprKind::Name(_) | ExprKind::Attr(..) => {
+            let library = names.canonical(e).is_some_and(|c| c.starts_with("string."));
+            let named = last_name(e).is_some_and(|n| {
+                let snake = crate::rules::snake_case(n);
+                n.chars().all(|c| !c.is_lowercase())
+                    || [
+                        "char",
+                        "alphabet",
+                        "letter",
+                        "digit",
+                        "symbol",
+                        "punctuation",
+                    ]
+                    .iter()
+                    .any(|w| snake.contains(w))
+            });
+            library || named
+        }
+        _ => false,
+    }
+}
+
+/// `name` is `pattern`, or inside the module `pattern` names with a trailing `.*`.
+fn named(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix(".*") {
+        Some(module) => name
+            .strip_prefix(module)
+            .is_some_and(|rest| rest.starts_with('.')),
+        None => pattern == name,
+    }
+}
+
+// ---- fail-open -----------------------------------------------------------------------------
+
+fn fail_open(rule: &AuthRule, module: &Module, function: &Function) -> Found {
+    let next: Vec<&str> = function
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| *n == "next" || *n == "call_next")
+        .collect();
+    let middleware = !next.is_empty() && reads_a_secret(&rule.patterns, function);
+    if !middleware && !rule.patterns.is_auth_function(&function.name) {
+        return Vec::new();
+    }
+    let gate = Gate {
+        patterns: &rule.patterns,
+        next: &next,
+        module,
+        function,
+    };
+    let mut found = Vec::new();
+    // An arrow function a factory returns is shown by where it is written.
+    let shown = if function.name.starts_with('<') {
+        &function.qualified
+    } else {
+        &function.name
+    };
+    gate.block(&function.body, shown, &mut found);
+    found
+}
+
+/// How one auth function or middleware lets a call through.
+struct Gate<'a> {
+    patterns: &'a AuthPatterns,
+    /// Its `next` / `call_next` parameters.
+    next: &'a [&'a str],
+    module: &'a Module,
+    function: &'a Function,
+}
+
+impl<'a> Gate<'a> {
+    fn block(&self, body: &[Stmt], function: &str, found: &mut Found) {
+        for (i, stmt) in body.iter().enumerate() {
+            match stmt {
+                Stmt::Try {
+                    body: tried,
+                    handlers,
+                    finally,
+                    ..
+                } => {
+                    for handler in handlers {
+                        if let Some(at) = self.allows(&handler.body) {
+                            found.push((
+                                at,
+                                function.to_string(),
+                                "its error handler lets the call through".to_string(),
+                            ));
+                        } else if !self.stops(&handler.body)
+                            && let Some(at) = body.get(i + 1).and_then(|s| self.allow(s))
+                        {
+                            found.push((
+                                at,
+                                function.to_string(),
+                                "after an error it falls through to letting the call in"
+                                    .to_string(),
+                            ));
+                        }
+                        self.block(&handler.body, function, found);
+                    }
+                    self.block(tried, function, found);
+                    self.block(finally, function, found);
+                }
+                Stmt::If {
+                    cond,
+                    then,
+                    otherwise,
+                    ..
+                } => {
+                    if let Some((secret, tested)) = self.missing(cond)
+                        && let Some(at) = self.allows(then)
+                    {
+                        let detail = if self.configured(tested) {
+                            format!("{UNSET} `{secret}` is not set it lets every call through")
+                        } else {
+                            format!("when `{secret}` is missing it lets the call through")
+                        };
+                        found.push((at, function.to_string(), detail));
+                    }
+                    self.block(then, function, found);
+                    self.block(otherwise, function, found);
+                }
+                Stmt::Loop {
+                    body, otherwise, ..
+                } => {
+                    self.block(body, function, found);
+                    self.block(otherwise, function, found);
+                }
+                Stmt::With { body, .. } => self.block(body, function, found),
+                Stmt::Switch { cases, .. } => {
+                    for (_, body) in cases {
+                        self.block(body, function, found);
+                    }
+                }
+                Stmt::Assign { .. }
+                | Stmt::Expr(_)
+                | Stmt::Return(..)
+                | Stmt::Raise(..)
+                | Stmt::Def { .. } => {}
+            }
+        }
+    }
+
+    /// The first statement of `body` (not nested) that lets the call through.
+    fn allows(&self, body: &[Stmt]) -> Option<Span> {
+        body.iter().find_map(|s| self.allow(s))
+    }
+
+    /// `return True`, `return next()`, `next()`, `return await call_next(request)`.
+    fn allow(&self, stmt: &Stmt) -> Option<Span> {
+        match stmt {
+            Stmt::Return(Some(e), span) if matches!(e.kind, ExprKind::Bool(true)) => Some(*span),
+            Stmt::Return(Some(e), span) if self.is_next(e) => Some(*span),
+            Stmt::Expr(e) if self.is_next(e) => Some(e.span),
+            _ => None,
+        }
+    }
+
+    /// A call of the middleware's `next` with no error, or of `call_next`.
+    fn is_next(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Await(inner) => self.is_next(inner),
+            ExprKind::Call { callee, args, .. } => match &callee.kind {
+                ExprKind::Name(n) if self.next.contains(&n.as_str()) => {
+                    n == "call_next" || args.is_empty()
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether a handler ends the request: it returns, raises, or answers (`res.status(401)`).
+    fn stops(&self, body: &[Stmt]) -> bool {
+        let mut stops = false;
+        walk_stmts(body, &mut |stmt| match stmt {
+            Stmt::Return(..) | Stmt::Raise(..) => stops = true,
+            _ => for_each_expr_of(stmt, &mut |e| {
+                if let ExprKind::Call { callee, args, .. } = &e.kind {
+                    let answers = matches!(&callee.kind, ExprKind::Attr(_, m)
+                        if ANSWERS.contains(&m.as_str()));
+                    let error = matches!(&callee.kind, ExprKind::Name(n)
+                        if self.next.contains(&n.as_str()))
+                        && !args.is_empty();
+                    stops |= answers || error;
+                }
+            }),
+        });
+        stops
+    }
+
+    /// The secret a condition tests for being missing, and its expression: `not token`,
+    /// `!apiKey`, `token is None`, `header === undefined`, `key == ""`, either side of `or`.
+    fn missing<'e>(&self, cond: &'e Expr) -> Option<(String, &'e Expr)> {
+        // `expected = process.env.MCP_TOKEN` holds a secret under another name.
+        let named = |e: &'e Expr| {
+            secret_name(self.patterns, e)
+                .or_else(|| {
+                    let ExprKind::Name(name) = &e.kind else {
+                        return None;
+                    };
+                    self.assigned(name)
+                        .into_iter()
+                        .find_map(|v| secret_name(self.patterns, v))
+                        .map(|_| name.clone())
+                })
+                .map(|n| (n, e))
+        };
+        match &cond.kind {
+            ExprKind::Unary(op, inner) if op == "not" || op == "!" => named(inner),
+            ExprKind::Binary(op, a, b) if op == "or" || op == "||" => {
+                self.missing(a).or_else(|| self.missing(b))
+            }
+            ExprKind::Compare(pairs, first) => {
+                let [(op, other)] = pairs.as_slice() else {
+                    return None;
+                };
+                if !matches!(op.as_str(), "==" | "===" | "is") {
+                    return None;
+                }
+                let empty = |e: &Expr| match &e.kind {
+                    ExprKind::Null => true,
+                    ExprKind::Str(s) => s.is_empty(),
+                    ExprKind::Name(n) => n == "undefined" || n == "None",
+                    _ => false,
+                };
+                if empty(other) {
+                    named(first)
+                } else if empty(first) {
+                    named(other)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a secret is the server's own setting rather than what the caller sent: an
+    /// `UPPER_CASE` name, a read of the environment, settings or the object's own field, or a
+    /// variable of this function or an enclosing one assigned from one.
+    fn configured(&self, e: &Expr) -> bool {
+        if from_settings(e) {
+            return true;
+        }
+        let ExprKind::Name(name) = &e.kind else {
+            return false;
+        };
+        name.chars().all(|c| !c.is_lowercase())
+            || self.assigned(name).into_iter().any(from_settings)
+    }
+
+    /// The values `name` is assigned in this function and the functions it is nested in.
+    fn assigned(&self, name: &str) -> Vec<&'a Expr> {
+        let mut values = Vec::new();
+        let mut scope = Some(self.function);
+        let mut depth = 0;
+        while let Some(function) = scope {
+            walk_stmts(&function.body, &mut |stmt| {
+                if let Stmt::Assign { targets, value, .. } = stmt
+                    && targets
+                        .iter()
+                        .any(|t| matches!(t, Target::Name(n, _) if n == name))
+                {
+                    values.push(value);
+                }
+            });
+            depth += 1;
+            scope = function
+                .parent
+                .filter(|_| depth < MAX_SCOPES)
+                .and_then(|p| self.module.functions.get(p));
+        }
+        values
+    }
+}
+
+/// Enclosing functions looked at for where a variable was assigned.
+const MAX_SCOPES: usize = 8;
+
+/// `process.env.API_KEY`, `os.environ.get("KEY")`, `settings.api_key`, `self.api_key`.
+fn from_settings(e: &Expr) -> bool {
+    let mut found = false;
+    each_expr(e, &mut |part| {
+        let name = match &part.kind {
+            ExprKind::Name(n) | ExprKind::Attr(_, n) => n.as_str(),
+            _ => return,
+        };
+        found |= matches!(
+            name,
+            "env" | "environ" | "getenv" | "settings" | "config" | "self" | "this"
+        );
+    });
+    found
+}
+
+fn reads_a_secret(patterns: &AuthPatterns, function: &Function) -> bool {
+    let mut reads = false;
+    walk_stmts(&function.body, &mut |stmt| {
+        for_each_expr_of(stmt, &mut |e| {
+            reads |= !reads && secret_name(patterns, e).is_some();
+        });
+    });
+    reads
+}
+
+// ---- secret-compare ------------------------------------------------------------------------
+
+fn secret_compares(rule: &AuthRule, source: &SourceText<'_>, function: &Function) -> Found {
+    if matches!(function.name.as_str(), "__eq__" | "__ne__" | "equals") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    // Only comparisons that decide: returned, or the test of a branch that returns, raises
+    // or answers. `if new_token != old: log(...)` notices a rotation; it checks nobody.
+    walk_stmts(&function.body, &mut |stmt| {
+        let decided = match stmt {
+            Stmt::Return(Some(e), _) => e,
+            Stmt::If { cond, then, .. } if decides(then) => cond,
+            _ => return,
+        };
+        each_expr(decided, &mut |e| {
+            let ExprKind::Compare(pairs, first) = &e.kind else {
+                return;
+            };
+            let mut left: &Expr = first;
+            for (op, right) in pairs {
+                if matches!(op.as_str(), "==" | "!=" | "===" | "!==")
+                    && computed(left)
+                    && computed(right)
+                {
+                    let secret = [left, right]
+                        .into_iter()
+                        .find(|side| secret_name(&rule.patterns, side).is_some());
+                    if let Some(side) = secret {
+                        found.push((
+                            e.span,
+                            shown(source.slice(side.span)),
+                            format!("compared with `{op}`"),
+                        ));
+                    }
+                }
+                left = right;
+            }
+        });
+    });
+    found
+}
+
+/// Whether a branch ends the call: it returns, raises, or answers (`res.status(401)`).
+fn decides(body: &[Stmt]) -> bool {
+    let mut ends = false;
+    walk_stmts(body, &mut |stmt| match stmt {
+        Stmt::Return(..) | Stmt::Raise(..) => ends = true,
+        _ => for_each_expr_of(stmt, &mut |e| {
+            if let ExprKind::Call { callee, .. } = &e.kind {
+                ends |=
+                    matches!(&callee.kind, ExprKind::Attr(_, m) if ANSWERS.contains(&m.as_str()));
+            }
+        }),
+    });
+    ends
+}
+
+/// Methods that answer an HTTP request (Express, Node).
+const ANSWERS: [&str; 6] = ["status", "send", "json", "end", "sendStatus", "writeHead"];
+
+/// A value that may hold a secret: not a literal, a length, a type or a count.
+fn computed(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null => false,
+        ExprKind::Name(n) => !matches!(n.as_str(), "None" | "undefined" | "null" | "NaN"),
+        ExprKind::Template(parts) => parts.iter().any(|p| matches!(p, TemplatePart::Value(_))),
+        // `SyntaxKind.EqualsToken`, `GrantType.REFRESH_TOKEN`: a member of an enum.
+        ExprKind::Attr(object, a) => {
+            let pascal = last_name(object).is_some_and(|n| {
+                n.starts_with(|c: char| c.is_ascii_uppercase()) && n.chars().any(char::is_lowercase)
+            });
+            !pascal && !matches!(a.as_str(), "length" | "size")
+        }
+        ExprKind::Unary(op, _) => op != "typeof",
+        ExprKind::Call { callee, .. } => !matches!(&callee.kind,
+            ExprKind::Name(n) if matches!(n.as_str(), "len" | "Number" | "parseInt" | "type" | "int" | "bool")),
+        _ => true,
+    }
+}
+
+fn shown(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= MAX_SHOWN {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX_SHOWN).collect();
+    format!("{cut}...")
+}
+
+// ---- names and walks -----------------------------------------------------------------------
+
+/// The secret's name an expression reads, if it reads one: `token`, `self.api_key`,
+/// `headers["x-api-key"]`, `request.headers.get("authorization")`, `` `Bearer ${key}` ``.
+fn secret_name(patterns: &AuthPatterns, e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(_) | ExprKind::Attr(..) | ExprKind::Index(..) => last_name(e)
+            .filter(|n| patterns.is_secret(n))
+            .map(str::to_string),
+        ExprKind::Call { callee, args, .. } => {
+            let getter = matches!(&callee.kind, ExprKind::Attr(_, m)
+                if matches!(m.as_str(), "get" | "getHeader" | "header" | "get_header"));
+            match args.first().map(|a| &a.value.kind) {
+                Some(ExprKind::Str(k)) if getter && patterns.is_secret(k) => Some(k.clone()),
+                _ => None,
+            }
+        }
+        ExprKind::Await(inner) => secret_name(patterns, inner),
+        ExprKind::Template(parts) => parts.iter().find_map(|p| match p {
+            TemplatePart::Value(v) => secret_name(patterns, v),
+            TemplatePart::Text(_) => None,
+        }),
+        ExprKind::Binary(op, a, b) if op == "+" => {
+            secret_name(patterns, a).or_else(|| secret_name(patterns, b))
+        }
+        _ => None,
+    }
+}
+
+/// The last name in `a.b.c`, `a["key"]`, `a`.
+fn last_name(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Name(n) => Some(n),
+        ExprKind::Attr(_, a) => Some(a),
+        ExprKind::Index(_, key) => match &key.kind {
+            ExprKind::Str(k) => Some(k),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn target_name(target: &Target) -> Option<&str> {
+    match target {
+        Target::Name(n, _) | Target::Attr(_, n, _) => Some(n),
+        Target::Index(_, key, _) => match &key.kind {
+            ExprKind::Str(k) => Some(k),
+            _ => None,
+        },
+        Target::Tuple(..) | Target::Rest(..) | Target::Object(..) | Target::Opaque(_) => None,
+    }
+}
+
+/// Every statement of a block, nested blocks included (not nested functions: each is a
+/// function of the module, checked on its own).
+fn walk_stmts<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Stmt)) {
+    for stmt in body {
+        f(stmt);
+        match stmt {
+            Stmt::If {
+                then, otherwise, ..
+            } => {
+                walk_stmts(then, f);
+                walk_stmts(otherwise, f);
+            }
+            Stmt::Loop {
+                body, otherwise, ..
+            } => {
+                walk_stmts(body, f);
+                walk_stmts(otherwise, f);
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                finally,
+                ..
+            } => {
+                walk_stmts(body, f);
+                for h in handlers {
+                    walk_stmts(&h.body, f);
+                }
+                walk_stmts(finally, f);
+            }
+            Stmt::With { body, .. } => walk_stmts(body, f),
+            Stmt::Switch { cases, .. } => {
+                for (_, body) in cases {
+                    walk_stmts(body, f);
+                }
+            }
+            Stmt::Assign { .. }
+            | Stmt::Expr(_)
+            | Stmt::Return(..)
+            | Stmt::Raise(..)
+            | Stmt::Def { .. } => {}
+        }
+    }
+}
+
+/// Every expression a statement holds itself (not those of its nested blocks).
+fn for_each_expr_of<'a>(stmt: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
+    match stmt {
+        Stmt::Assign { value, .. } => each_expr(value, f),
+        Stmt::Expr(e) | Stmt::Return(Some(e), _) | Stmt::Raise(Some(e), _) => each_expr(e, f),
+        Stmt::If { cond, .. } => each_expr(cond, f),
+        Stmt::Loop { iter, .. } => each_expr(iter, f),
+        Stmt::With { items, .. } => {
+            for (e, _) in items {
+                each_expr(e, f);
+            }
+        }
+        Stmt::Switch { subject, cases, .. } => {
+            each_expr(subject, f);
+            for (tests, _) in cases {
+                for t in tests {
+                    each_expr(t, f);
+                }
+            }
+        }
+        Stmt::Return(None, _) | Stmt::Raise(None, _) | Stmt::Try { .. } | Stmt::Def { .. } => {}
+    }
+}
+
+/// `e` and every expression inside it, outside nested functions. The IR is at most
+/// `ir::MAX_DEPTH` deep, so the recursion is bounded.
+fn each_expr<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Name(_)
+        | ExprKind::Str(_)
+        | ExprKind::Number(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Null
+        | ExprKind::Function(_) => {}
+        ExprKind::Attr(o, _) => each_expr(o, f),
+        ExprKind::Index(o, i) => {
+            each_expr(o, f);
+            each_expr(i, f);
+        }
+        ExprKind::Template(parts) => {
+            for p in parts {
+                if let TemplatePart::Value(v) = p {
+                    each_expr(v, f);
+                }
+            }
+        }
+        ExprKind::Binary(_, a, b) => {
+            each_expr(a, f);
+            each_expr(b, f);
+        }
+        ExprKind::Unary(_, a)
+        | ExprKind::Spread(a)
+        | ExprKind::Await(a)
+        | ExprKind::Walrus(_, a) => each_expr(a, f),
+        ExprKind::Compare(pairs, first) => {
+            each_expr(first, f);
+            for (_, e) in pairs {
+                each_expr(e, f);
+            }
+        }
+        ExprKind::Call { callee, args, .. } => {
+            each_expr(callee, f);
+            for a in args {
+                each_expr(&a.value, f);
+            }
+        }
+        ExprKind::List(items) | ExprKind::Opaque(items) => {
+            for i in items {
+                each_expr(i, f);
+            }
+        }
+        ExprKind::Dict(pairs) => {
+            for (k, v) in pairs {
+                if let Some(k) = k {
+                    each_expr(k, f);
+                }
+                each_expr(v, f);
+            }
+        }
+        ExprKind::Comprehension {
+            element,
+            clauses,
+            conditions,
+        } => {
+            each_expr(element, f);
+            for (_, e) in clauses {
+                each_expr(e, f);
+            }
+            for c in conditions {
+                each_expr(c, f);
+            }
+        }
+        ExprKind::Cond(c, a, b) => {
+            each_expr(c, f);
+            each_expr(a, f);
+            each_expr(b, f);
+        }
+    }
+}

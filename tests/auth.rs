@@ -1,0 +1,241 @@
+//! Who may call (issue 26): guessable tokens, auth checks that fail open, secrets compared in
+//! variable time, unverified and hard-coded JWT keys. Each shape is asserted as exact findings
+//! (rule, line, severity), next to the safe code a server shaped like a real one writes.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
+
+use mcpgate::{RuleSet, Severity, analyze_text};
+
+/// `(rule, line, severity)` of every finding in `src`, sorted.
+fn scan(path: &str, src: &str) -> Vec<(String, usize, Severity)> {
+    let rules = RuleSet::builtin().expect("rules");
+    let outcome = analyze_text(path, src, &rules);
+    assert!(outcome.notices.is_empty(), "{:?}", outcome.notices);
+    let mut found: Vec<_> = outcome
+        .findings
+        .into_iter()
+        .map(|f| (f.rule_id, f.location.start_line, f.severity))
+        .collect();
+    found.sort();
+    found
+}
+
+fn at(rule: &str, line: usize, severity: Severity) -> (String, usize, Severity) {
+    (rule.to_string(), line, severity)
+}
+
+fn messages(path: &str, src: &str) -> Vec<String> {
+    let rules = RuleSet::builtin().expect("rules");
+    analyze_text(path, src, &rules)
+        .findings
+        .into_iter()
+        .map(|f| f.message)
+        .collect()
+}
+
+const PYTHON_AUTH: &str = r#"import hashlib
+import os
+import random
+import time
+
+import jwt
+
+API_KEY = os.environ.get("MCP_API_KEY")
+
+
+def login(username: str) -> str:
+    stamp = int(time.time())
+    seed = f"{username}:{stamp}"
+    token = hashlib.md5(seed.encode()).hexdigest()
+    return token
+
+
+def verify_token(token: str) -> bool:
+    if not token:
+        return True
+    try:
+        jwt.decode(token, "dev-signing-key", algorithms=["HS256"])
+    except jwt.InvalidTokenError:
+        return True
+    return False
+
+
+class KeyMiddleware:
+    async def dispatch(self, request, call_next):
+        if not API_KEY:
+            return await call_next(request)
+        if request.headers.get("x-api-key") != API_KEY:
+            raise PermissionError("unauthorized")
+        return await call_next(request)
+
+
+def claims(token: str) -> dict:
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def pick(keys: list) -> str:
+    api_key = random.choice(keys)
+    return api_key
+"#;
+
+#[test]
+fn python_auth_shapes_are_found_at_their_lines() {
+    assert_eq!(
+        scan("server.py", PYTHON_AUTH),
+        vec![
+            at("python-auth-fail-open", 20, Severity::High),
+            at("python-auth-fail-open", 24, Severity::High),
+            // The server's own key unset: a deployment mistake, graded one level lower.
+            at("python-auth-fail-open", 31, Severity::Medium),
+            at("python-jwt-hardcoded-key", 22, Severity::High),
+            at("python-jwt-unverified", 38, Severity::High),
+            at("python-secret-compare", 32, Severity::Low),
+            at("python-weak-token", 14, Severity::Medium),
+        ]
+    );
+    let messages = messages("server.py", PYTHON_AUTH);
+    for want in [
+        "`time.time()` can be predicted, so a secret made with it can be guessed; `token` is made with it",
+        "`verify_token()` fails open; when `token` is missing it lets the call through",
+        "`verify_token()` fails open; its error handler lets the call through",
+        "`dispatch()` fails open; when the server's `API_KEY` is not set it lets every call through",
+    ] {
+        assert!(messages.iter().any(|m| m == want), "{want}\n{messages:#?}");
+    }
+}
+
+/// The SDK's verifier, `secrets`, `hmac.compare_digest` and a check that denies by default.
+#[test]
+fn python_safe_auth_is_silent() {
+    let src = r#"import hmac
+import os
+import secrets
+
+import jwt
+from mcp.server.fastmcp import FastMCP
+
+API_KEY = os.environ["MCP_API_KEY"]
+mcp = FastMCP("notes", token_verifier=Verifier(), auth=settings)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def verify_token(token: str) -> bool:
+    if not token:
+        return False
+    try:
+        jwt.decode(token, os.environ["JWT_KEY"], algorithms=["RS256"])
+    except jwt.InvalidTokenError:
+        return False
+    return hmac.compare_digest(token[:4], API_KEY[:4])
+
+
+def auth_required(url: str) -> bool:
+    try:
+        return probe(url)
+    except Exception:
+        return True
+"#;
+    assert_eq!(scan("server.py", src), vec![]);
+}
+
+const TS_AUTH: &str = r#"import express from "express";
+import jwt from "jsonwebtoken";
+
+export function newSessionId(): string {
+  return `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function createAuth() {
+  const expected = process.env.MCP_TOKEN;
+  return (req, res, next) => {
+    if (!expected) {
+      return next();
+    }
+    const token = req.headers.authorization;
+    try {
+      jwt.verify(token, "dev-secret");
+    } catch (e) {
+      console.warn(e);
+    }
+    next();
+  };
+}
+
+export function checkKey(req, res, next) {
+  if (req.headers["x-api-key"] !== process.env.API_KEY) {
+    return res.status(401).end();
+  }
+  next();
+}
+"#;
+
+#[test]
+fn typescript_auth_shapes_are_found_at_their_lines() {
+    assert_eq!(
+        scan("server.ts", TS_AUTH),
+        vec![
+            at("ts-auth-fail-open", 12, Severity::Medium),
+            at("ts-auth-fail-open", 20, Severity::High),
+            at("ts-jwt-hardcoded-key", 16, Severity::High),
+            at("ts-secret-compare", 25, Severity::Low),
+            at("ts-weak-token", 5, Severity::Medium),
+        ]
+    );
+}
+
+/// `requireBearerAuth`, `crypto.randomUUID`, `timingSafeEqual` and a middleware that answers
+/// 401 in its `catch`.
+#[test]
+fn typescript_safe_auth_is_silent() {
+    let src = r#"import { randomUUID, timingSafeEqual } from "node:crypto";
+import jwt from "jsonwebtoken";
+import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+
+export const transport = new StreamableHTTPServerTransport({
+  sessionIdGenerator: () => randomUUID(),
+  enableDnsRebindingProtection: true,
+  allowedHosts: ["127.0.0.1"],
+});
+
+export const bearer = requireBearerAuth({ verifier });
+
+export function authMiddleware(req, res, next) {
+  const token = req.headers.authorization;
+  if (!token) {
+    return res.status(401).json({ error: "missing token" });
+  }
+  try {
+    req.auth = jwt.verify(token, process.env.JWT_KEY);
+  } catch (e) {
+    return res.status(401).json({ error: "invalid token" });
+  }
+  const a = Buffer.from(token);
+  const b = Buffer.from(process.env.MCP_TOKEN ?? "");
+  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+    return res.status(401).end();
+  }
+  next();
+}
+"#;
+    assert_eq!(scan("server.ts", src), vec![]);
+}
+
+/// The MCP SDK's session id hook: what the generator returns is the session id.
+#[test]
+fn a_guessable_session_id_generator_is_found() {
+    let src = r#"import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+
+export const transport = new StreamableHTTPServerTransport({
+  sessionIdGenerator: () => Math.random().toString(36).slice(2),
+  enableDnsRebindingProtection: true,
+  allowedHosts: ["127.0.0.1"],
+});
+"#;
+    assert_eq!(
+        scan("server.ts", src),
+        vec![at("ts-weak-token", 4, Severity::Medium)]
+    );
+}
