@@ -367,14 +367,11 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
     })?;
     rule.origin = origin.to_string();
     validate(&rule, text)?;
+    let compile = |pattern: &str, key: &str| compile_regex(pattern, key, origin, text);
+    let optional = |pattern: &Option<String>, key: &str| {
+        pattern.as_deref().map(|p| compile(p, key)).transpose()
+    };
     if let Matcher::Secret(sm) = &mut rule.matcher {
-        let compile = |pattern: &str, key: &str| {
-            regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
-                path: origin.to_string(),
-                line: line_of_key(text, key),
-                reason: format!("invalid regex `{pattern}`: {e}"),
-            })
-        };
         let main = compile(&sm.regex, "regex")?;
         if sm.secret_group > main.captures_len().saturating_sub(1) {
             return Err(Error::RuleFile {
@@ -393,13 +390,6 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
         return Ok(rule);
     }
     if let Matcher::ToolDescription(d) = &mut rule.matcher {
-        let compile = |pattern: &str, key: &str| {
-            regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
-                path: origin.to_string(),
-                line: line_of_key(text, key),
-                reason: format!("invalid regex `{pattern}`: {e}"),
-            })
-        };
         for pattern in &d.patterns {
             d.compiled.push(compile(pattern, "patterns")?);
         }
@@ -410,31 +400,12 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
         return Ok(rule);
     }
     if let Matcher::Auth(a) = &mut rule.matcher {
-        let compile = |pattern: &str, key: &str| {
-            regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
-                path: origin.to_string(),
-                line: line_of_key(text, key),
-                reason: format!("invalid regex `{pattern}`: {e}"),
-            })
-        };
         a.compiled = Some(AuthPatterns {
             secret: compile(&a.secret_names, "secret_names")?,
-            not_secret: match &a.not_secret_names {
-                Some(p) => Some(compile(p, "not_secret_names")?),
-                None => None,
-            },
-            functions: match &a.functions {
-                Some(p) => Some(compile(p, "functions")?),
-                None => None,
-            },
-            not_functions: match &a.not_functions {
-                Some(p) => Some(compile(p, "not_functions")?),
-                None => None,
-            },
-            makers: match &a.makers {
-                Some(p) => Some(compile(p, "makers")?),
-                None => None,
-            },
+            not_secret: optional(&a.not_secret_names, "not_secret_names")?,
+            functions: optional(&a.functions, "functions")?,
+            not_functions: optional(&a.not_functions, "not_functions")?,
+            makers: optional(&a.makers, "makers")?,
         });
         return Ok(rule);
     }
@@ -442,31 +413,24 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
         return Ok(rule);
     };
     for cond in &mut call.args {
-        if let Some(pattern) = cond.matches.as_ref().or(cond.not_matches.as_ref()) {
-            let compiled = regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
-                path: origin.to_string(),
-                line: line_of_key(
-                    text,
-                    if cond.matches.is_some() {
-                        "matches"
-                    } else {
-                        "not_matches"
-                    },
-                ),
-                reason: format!("invalid regex `{pattern}`: {e}"),
-            })?;
-            cond.regex = Some(compiled);
+        if let Some(pattern) = &cond.matches {
+            cond.regex = Some(compile(pattern, "matches")?);
+        } else if let Some(pattern) = &cond.not_matches {
+            cond.regex = Some(compile(pattern, "not_matches")?);
         }
         if let Some(pattern) = &cond.except {
-            let compiled = regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
-                path: origin.to_string(),
-                line: line_of_key(text, "except"),
-                reason: format!("invalid regex `{pattern}`: {e}"),
-            })?;
-            cond.except_regex = Some(compiled);
+            cond.except_regex = Some(compile(pattern, "except")?);
         }
     }
     Ok(rule)
+}
+
+fn compile_regex(pattern: &str, key: &str, origin: &str, text: &str) -> Result<regex::Regex> {
+    regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
+        path: origin.to_string(),
+        line: line_of_key(text, key),
+        reason: format!("invalid regex `{pattern}`: {e}"),
+    })
 }
 
 fn validate(rule: &Rule, text: &str) -> Result<()> {

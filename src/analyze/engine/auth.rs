@@ -12,6 +12,7 @@
 use super::conditions::SourceText;
 use super::resolve::Names;
 use crate::analyze::Span;
+use crate::analyze::ir::walk::{each_expr, stmt_exprs, walk_stmts};
 use crate::analyze::ir::{Expr, ExprKind, Function, Module, Stmt, Target, TemplatePart};
 use crate::rules::{AuthPatterns, checks::AuthCheck};
 use std::collections::{BTreeSet, HashMap};
@@ -141,7 +142,7 @@ fn weak_tokens(rule: &AuthRule, names: &Names, module: &Module, function: &Funct
             }
             _ => {}
         }
-        for_each_expr_of(stmt, &mut |e| match &e.kind {
+        stmt_exprs(stmt, &mut |e| match &e.kind {
             ExprKind::Dict(pairs) => {
                 for (key, value) in pairs {
                     let Some(ExprKind::Str(k)) = key.as_ref().map(|k| &k.kind) else {
@@ -459,7 +460,7 @@ impl<'a> Gate<'a> {
         let mut stops = false;
         walk_stmts(body, &mut |stmt| match stmt {
             Stmt::Return(..) | Stmt::Raise(..) => stops = true,
-            _ => for_each_expr_of(stmt, &mut |e| {
+            _ => stmt_exprs(stmt, &mut |e| {
                 if let ExprKind::Call { callee, args, .. } = &e.kind {
                     let answers = matches!(&callee.kind, ExprKind::Attr(_, m)
                         if ANSWERS.contains(&m.as_str()));
@@ -581,7 +582,7 @@ fn from_settings(e: &Expr) -> bool {
 fn reads_a_secret(patterns: &AuthPatterns, function: &Function) -> bool {
     let mut reads = false;
     walk_stmts(&function.body, &mut |stmt| {
-        for_each_expr_of(stmt, &mut |e| {
+        stmt_exprs(stmt, &mut |e| {
             reads |= !reads && secret_name(patterns, e).is_some();
         });
     });
@@ -636,7 +637,7 @@ fn decides(body: &[Stmt]) -> bool {
     let mut ends = false;
     walk_stmts(body, &mut |stmt| match stmt {
         Stmt::Return(..) | Stmt::Raise(..) => ends = true,
-        _ => for_each_expr_of(stmt, &mut |e| {
+        _ => stmt_exprs(stmt, &mut |e| {
             if let ExprKind::Call { callee, .. } = &e.kind {
                 ends |=
                     matches!(&callee.kind, ExprKind::Attr(_, m) if ANSWERS.contains(&m.as_str()));
@@ -728,151 +729,5 @@ fn target_name(target: &Target) -> Option<&str> {
             _ => None,
         },
         Target::Tuple(..) | Target::Rest(..) | Target::Object(..) | Target::Opaque(_) => None,
-    }
-}
-
-/// Every statement of a block, nested blocks included (not nested functions: each is a
-/// function of the module, checked on its own).
-fn walk_stmts<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Stmt)) {
-    for stmt in body {
-        f(stmt);
-        match stmt {
-            Stmt::If {
-                then, otherwise, ..
-            } => {
-                walk_stmts(then, f);
-                walk_stmts(otherwise, f);
-            }
-            Stmt::Loop {
-                body, otherwise, ..
-            } => {
-                walk_stmts(body, f);
-                walk_stmts(otherwise, f);
-            }
-            Stmt::Try {
-                body,
-                handlers,
-                finally,
-                ..
-            } => {
-                walk_stmts(body, f);
-                for h in handlers {
-                    walk_stmts(&h.body, f);
-                }
-                walk_stmts(finally, f);
-            }
-            Stmt::With { body, .. } => walk_stmts(body, f),
-            Stmt::Switch { cases, .. } => {
-                for (_, body) in cases {
-                    walk_stmts(body, f);
-                }
-            }
-            Stmt::Assign { .. }
-            | Stmt::Expr(_)
-            | Stmt::Return(..)
-            | Stmt::Raise(..)
-            | Stmt::Def { .. } => {}
-        }
-    }
-}
-
-/// Every expression a statement holds itself (not those of its nested blocks).
-fn for_each_expr_of<'a>(stmt: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
-    match stmt {
-        Stmt::Assign { value, .. } => each_expr(value, f),
-        Stmt::Expr(e) | Stmt::Return(Some(e), _) | Stmt::Raise(Some(e), _) => each_expr(e, f),
-        Stmt::If { cond, .. } => each_expr(cond, f),
-        Stmt::Loop { iter, .. } => each_expr(iter, f),
-        Stmt::With { items, .. } => {
-            for (e, _) in items {
-                each_expr(e, f);
-            }
-        }
-        Stmt::Switch { subject, cases, .. } => {
-            each_expr(subject, f);
-            for (tests, _) in cases {
-                for t in tests {
-                    each_expr(t, f);
-                }
-            }
-        }
-        Stmt::Return(None, _) | Stmt::Raise(None, _) | Stmt::Try { .. } | Stmt::Def { .. } => {}
-    }
-}
-
-/// `e` and every expression inside it, outside nested functions. The IR is at most
-/// `ir::MAX_DEPTH` deep, so the recursion is bounded.
-fn each_expr<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
-    f(e);
-    match &e.kind {
-        ExprKind::Name(_)
-        | ExprKind::Str(_)
-        | ExprKind::Number(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Null
-        | ExprKind::Function(_) => {}
-        ExprKind::Attr(o, _) => each_expr(o, f),
-        ExprKind::Index(o, i) => {
-            each_expr(o, f);
-            each_expr(i, f);
-        }
-        ExprKind::Template(parts) => {
-            for p in parts {
-                if let TemplatePart::Value(v) = p {
-                    each_expr(v, f);
-                }
-            }
-        }
-        ExprKind::Binary(_, a, b) => {
-            each_expr(a, f);
-            each_expr(b, f);
-        }
-        ExprKind::Unary(_, a)
-        | ExprKind::Spread(a)
-        | ExprKind::Await(a)
-        | ExprKind::Walrus(_, a) => each_expr(a, f),
-        ExprKind::Compare(pairs, first) => {
-            each_expr(first, f);
-            for (_, e) in pairs {
-                each_expr(e, f);
-            }
-        }
-        ExprKind::Call { callee, args, .. } => {
-            each_expr(callee, f);
-            for a in args {
-                each_expr(&a.value, f);
-            }
-        }
-        ExprKind::List(items) | ExprKind::Opaque(items) => {
-            for i in items {
-                each_expr(i, f);
-            }
-        }
-        ExprKind::Dict(pairs) => {
-            for (k, v) in pairs {
-                if let Some(k) = k {
-                    each_expr(k, f);
-                }
-                each_expr(v, f);
-            }
-        }
-        ExprKind::Comprehension {
-            element,
-            clauses,
-            conditions,
-        } => {
-            each_expr(element, f);
-            for (_, e) in clauses {
-                each_expr(e, f);
-            }
-            for c in conditions {
-                each_expr(c, f);
-            }
-        }
-        ExprKind::Cond(c, a, b) => {
-            each_expr(c, f);
-            each_expr(a, f);
-            each_expr(b, f);
-        }
     }
 }

@@ -18,7 +18,6 @@ mod taint;
 use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, TemplatePart};
 use resolve::Names;
-pub(crate) use resolve::collect_calls;
 pub use resolve::{EntryKind, ImportedEntry};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
@@ -812,9 +811,7 @@ fn callees_first(module: &Module, names: &Names) -> Vec<FuncId> {
         .iter()
         .enumerate()
         .map(|(id, f)| {
-            let mut found = Vec::new();
-            resolve::collect_calls(&f.body, &mut found);
-            found
+            crate::analyze::ir::walk::calls_in(&f.body)
                 .into_iter()
                 .filter_map(|call| match &call.kind {
                     ExprKind::Call { callee, .. } => {

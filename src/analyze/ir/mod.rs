@@ -12,6 +12,7 @@
 pub mod javascript;
 mod lowering;
 pub mod python;
+pub mod walk;
 
 use crate::analyze::Span;
 use std::fmt::Write;

@@ -64,7 +64,7 @@ impl Module {
         }
         let mut calls = Vec::new();
         for f in &ir.functions {
-            crate::analyze::engine::collect_calls(&f.body, &mut calls);
+            calls.extend(crate::analyze::ir::walk::calls_in(&f.body));
         }
         for call in calls {
             let crate::analyze::ir::ExprKind::Call { callee, .. } = &call.kind else {
