@@ -103,6 +103,7 @@ fn model() -> Model {
             ..Sink::default()
         }],
         sanitizers: Vec::new(),
+        sources: Vec::new(),
         budget: None,
         auth: Vec::new(),
     }

@@ -74,19 +74,6 @@ pub fn sha256_hex(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A description literal as the model reads it: quotes and string prefixes removed,
-/// whitespace collapsed. Escapes stay as written.
-pub fn plain_description(literal: &str) -> String {
-    let trimmed = literal
-        .trim()
-        .trim_start_matches(['r', 'R', 'b', 'B', 'u', 'U', 'f', 'F']);
-    let unquoted = ["\"\"\"", "'''", "\"", "'", "`"]
-        .iter()
-        .find_map(|q| trimmed.strip_prefix(q).and_then(|t| t.strip_suffix(q)))
-        .unwrap_or(trimmed);
-    unquoted.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The lock file: what was reviewed, per tool.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -270,9 +257,5 @@ mod tests {
         let text = lock.to_json();
         assert_eq!(Lock::parse(&text), Ok(lock));
         assert!(Lock::parse("{\"version\": 9, \"tools\": []}").is_err());
-        assert_eq!(
-            plain_description("\"\"\"Read\n   a note.\"\"\""),
-            "Read a note."
-        );
     }
 }

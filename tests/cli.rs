@@ -64,6 +64,11 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("ts-path-prefix-check", "node-server/src/index.ts", 28),
         ("ts-unbounded-read", "node-server/src/index.ts", 39),
         ("ts-ssrf", "node-server/src/index.ts", 44),
+        (
+            "ts-untrusted-content-returned",
+            "node-server/src/index.ts",
+            45,
+        ),
         ("ts-code-injection", "node-server/src/index.ts", 49),
         ("dep-vulnerable", "requirements.txt", 2),
         ("dep-unpinned", "requirements.txt", 4),
@@ -75,6 +80,7 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("python-yaml-unsafe-load", "server.py", 46),
         ("python-ssrf", "server.py", 52),
         ("python-tls-verify-disabled", "server.py", 52),
+        ("python-untrusted-content-returned", "server.py", 52),
         ("python-path-traversal", "server.py", 58),
         ("python-unbounded-read", "server.py", 59),
         ("mcp-tool-poisoning", "server.py", 72),
@@ -247,7 +253,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 25);
+    assert_eq!(found.len(), 27);
     assert!(found.iter().all(|(_, p, _)| p != "tools/archive.py"));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -429,12 +435,12 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out)
-            .contains("26 findings (18 high, 5 medium, 3 low) in 7 files; 13 files scanned")
+            .contains("28 findings (18 high, 5 medium, 5 low) in 7 files; 13 files scanned")
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(26));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(28));
 
     let out = mcpgate(&[
         "scan",
@@ -446,7 +452,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("26 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("28 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -535,7 +541,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 26 results, 0 problems"),
+        stdout(&out).contains("ok: 28 results, 0 problems"),
         "{}",
         stdout(&out)
     );

@@ -380,7 +380,14 @@ server.tool("get2", { url: z.string() }, async ({ url }) => {
   return { content: [{ type: "text", text: String(data) }] };
 });
 "#;
-    assert_eq!(scan(src), one("ts-ssrf", 6, SevHigh, High));
+    // `get` also hands the page back to the model unmarked.
+    assert_eq!(
+        scan(src),
+        vec![
+            at("ts-ssrf", 6, SevHigh, High),
+            at("ts-untrusted-content-returned", 7, Severity::Low, High),
+        ]
+    );
     // After a fixed scheme and host, input only chooses the path.
     let fixed = r#"
 const API = process.env.API_URL || "https://gitlab.com/api/v4";

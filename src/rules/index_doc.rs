@@ -48,7 +48,10 @@ pub fn index_markdown(set: &RuleSet) -> String {
          (the program run) and `cli-arguments` (each argument from here on is one argv\n\
          element a library passes on) look at the part of the value that matters. `sanitizers` name calls that make\n\
          a value safe for the rule (`shlex.quote` for shell commands). The pseudo-callee `<return>`\n\
-         is what an MCP entry point returns to the model, as argument 0. A `receiver = true`\n\
+         is what an entry point (a tool, a resource, a prompt, a web route) returns, as\n\
+         argument 0; `<returned-to-model>` is the same without web routes. `sources` name calls\n\
+         the value must come out of (`requests.get`: a page someone else wrote), through their\n\
+         first argument or `url=`. A `receiver = true`\n\
          condition is about the object of a method call (`cur` in `cur.execute(q)`) and holds\n\
          for plain function calls. In TypeScript and JavaScript the properties of an object\n\
          literal argument are keywords (`shell` in `spawn(cmd, args, { shell: true })`), also\n\

@@ -11,7 +11,7 @@ pub use index_doc::{index_markdown, rule_page_url, rule_pages};
 pub use model::{
     ArgCondition, ArgIs, AuthMatch, AuthPatterns, CallMatch, DependencyMatch, DescriptionMatch,
     DockerfileMatch, Docs, Examples, IgnoreCheck, Language, Matcher, McpConfigMatch, MinSource,
-    Rule, SecretMatch, TestCodePolicy, snake_case,
+    Rule, SecretMatch, TestCodePolicy, TextKind, snake_case,
 };
 pub use secret_index::SecretPrefilter;
 
@@ -393,9 +393,11 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
         for pattern in &d.patterns {
             d.compiled.push(compile(pattern, "patterns")?);
         }
-        for pattern in &d.supporting_patterns {
-            d.compiled_supporting
-                .push(compile(pattern, "supporting_patterns")?);
+        for (index, signal) in d.supporting.iter().enumerate() {
+            for pattern in &signal.patterns {
+                d.compiled_supporting
+                    .push((index, compile(pattern, "supporting")?));
+            }
         }
         return Ok(rule);
     }
@@ -545,14 +547,16 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
         }
         Matcher::ToolDescription(d) => {
             if d.patterns.is_empty()
-                && d.supporting_patterns.len() < 2
+                && d.supporting.len() < 2
+                && !d.encoded
                 && !d.hidden_characters
                 && d.max_length.is_none()
+                && !d.present
             {
                 return Err(fail(
                     "match",
-                    "field `match`: a tool-description rule needs `patterns`, two or more \
-                     `supporting_patterns`, `hidden_characters` or `max_length`"
+                    "field `match`: a tool-description rule needs `patterns`, \
+                     two or more `supporting` signals, `hidden_characters`, `encoded`, `max_length` or `present`"
                         .into(),
                 ));
             }

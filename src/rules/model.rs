@@ -165,11 +165,15 @@ impl Rule {
                 if !d.patterns.is_empty() {
                     parts.push(format!("{} patterns", d.patterns.len()));
                 }
-                if !d.supporting_patterns.is_empty() {
+                if !d.supporting.is_empty() {
+                    let kinds: Vec<&str> = d.supporting.iter().map(|s| s.signal.as_str()).collect();
                     parts.push(format!(
-                        "{} phrases that count two together",
-                        d.supporting_patterns.len()
+                        "phrases that count when two kinds meet ({})",
+                        kinds.join(", ")
                     ));
+                }
+                if d.encoded {
+                    parts.push("long base64 or hex strings".to_string());
                 }
                 if d.hidden_characters {
                     parts.push("invisible and bidi characters".to_string());
@@ -178,8 +182,12 @@ impl Rule {
                     parts.push(format!("length over {max} characters"));
                 }
                 format!(
-                    "Checks the descriptions of tools, prompts and resources (docstrings, `description` \
-                     arguments and fields, zod `.describe()`) for {}.",
+                    "Checks the text a server shows the model ({}) for {}.",
+                    d.texts
+                        .iter()
+                        .map(|t| t.label())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     parts.join(", ")
                 )
             }
@@ -440,21 +448,81 @@ pub struct DescriptionMatch {
     /// enough.
     #[serde(default)]
     pub patterns: Vec<String>,
-    /// Regexes of phrases that also occur in honest descriptions (`before using this tool`,
-    /// a credential file's name): they count when two different ones match the same text.
+    /// Phrases that also occur in honest descriptions (`before using this tool`, a
+    /// credential file's name), in kinds of signal: they count when two different kinds
+    /// match the same text (a directive and a credential file, not two directives).
     #[serde(default)]
-    pub supporting_patterns: Vec<String>,
+    pub supporting: Vec<Signal>,
+    /// Long base64 or hex runs (not paths or URLs, whose segments are short).
+    #[serde(default)]
+    pub encoded: bool,
     /// Zero-width, bidi-control and Unicode tag characters, raw or as `\u` escapes.
     #[serde(default)]
     pub hidden_characters: bool,
     /// Descriptions longer than this many characters.
     pub max_length: Option<usize>,
+    /// Every text of the kinds in `texts` is a finding (text set at run time, say).
+    #[serde(default)]
+    pub present: bool,
+    /// Which texts the rule reads.
+    #[serde(default = "default_texts")]
+    pub texts: Vec<TextKind>,
     /// `patterns`, compiled when the rule is loaded.
     #[serde(skip)]
     pub compiled: Vec<regex::Regex>,
-    /// `supporting_patterns`, compiled when the rule is loaded.
+    /// The patterns of `supporting`, compiled when the rule is loaded, with the index of
+    /// their signal.
     #[serde(skip)]
-    pub compiled_supporting: Vec<regex::Regex>,
+    pub compiled_supporting: Vec<(usize, regex::Regex)>,
+}
+
+/// One kind of weak signal of a tool-description rule.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signal {
+    /// What the patterns have in common (`directive`, `credential`), for the docs.
+    pub signal: String,
+    pub patterns: Vec<String>,
+}
+
+/// A kind of text a server shows the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextKind {
+    /// A tool's, prompt's or resource's description: the decorator's `description=` or else
+    /// the docstring, a registration's description argument, a manifest's description.
+    Description,
+    /// A parameter's description (`Field(description=...)`, zod `.describe(...)`, a JSON
+    /// schema `description`).
+    Parameter,
+    /// The server's `instructions`, sent to the client at initialization.
+    Instructions,
+    /// Text a tool returns, as written in the source.
+    Output,
+    /// A description assigned at run time (`tool.__doc__ = ...`), after a review of the
+    /// source saw another.
+    Runtime,
+}
+
+impl TextKind {
+    fn label(self) -> &'static str {
+        match self {
+            TextKind::Description => "descriptions of tools, prompts and resources",
+            TextKind::Parameter => "parameter descriptions",
+            TextKind::Instructions => "server instructions",
+            TextKind::Output => "literal text tools return",
+            TextKind::Runtime => "descriptions set at run time",
+        }
+    }
+}
+
+fn default_texts() -> Vec<TextKind> {
+    vec![
+        TextKind::Description,
+        TextKind::Parameter,
+        TextKind::Instructions,
+        TextKind::Runtime,
+    ]
 }
 
 /// A call to one of `callees` whose arguments meet every condition in `args`.
@@ -479,6 +547,10 @@ pub struct CallMatch {
     /// about a check done on the wrong kind of value.
     #[serde(default)]
     pub requires: Vec<String>,
+    /// The value must come out of one of these calls (`requests.get`: a page someone else
+    /// wrote), on some path: rules about what a tool passes on rather than what it is given.
+    #[serde(default)]
+    pub sources: Vec<String>,
     /// The rule does not apply in a file whose text contains any of these (for example auth
     /// middleware that makes a network-facing server safe).
     #[serde(default)]

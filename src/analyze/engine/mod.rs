@@ -35,6 +35,9 @@ pub struct Model {
     /// Calls that check or escape their argument (`shlex.quote`, `path.basename`): the result
     /// carries the callee's name as a label, and sinks that list it ignore it.
     pub sanitizers: Vec<String>,
+    /// Calls whose result comes from somewhere a rule is about (`requests.get`: a page
+    /// someone else wrote), with the label (`source:<rule>`) their result carries.
+    pub sources: Vec<(String, String)>,
     /// The work budget per module; `None`: `WORK_BUDGET`.
     pub budget: Option<usize>,
     /// Checks of how the module makes and checks secrets (`auth` rules).
@@ -257,6 +260,15 @@ impl Model {
                 };
                 conditions.push(Condition { at: at(cond), test });
             }
+            // A rule with sources counts only values that came out of one of them.
+            let mut requires = call.requires.clone();
+            if !call.sources.is_empty() {
+                let label = taint::source_label(&rule.id);
+                for source in &call.sources {
+                    model.sources.push((source.clone(), label.clone()));
+                }
+                requires.push(label);
+            }
             for callee in &call.callees {
                 model.sinks.push(Sink {
                     rule: rule.id.clone(),
@@ -267,7 +279,7 @@ impl Model {
                     conditions: conditions.clone(),
                     sanitizers: call.sanitizers.clone(),
                     structural: taint_conditions == 0,
-                    requires: call.requires.clone(),
+                    requires: requires.clone(),
                 });
             }
             // What a rule requires is a check the value goes through: its result is marked.
@@ -559,6 +571,11 @@ pub fn analyze_with(
         external_ids: HashMap::new(),
         entry_not_text: HashMap::new(),
         entry_funcs: entries.iter().map(|e| e.func).collect(),
+        route_funcs: entries
+            .iter()
+            .filter(|e| e.kind == resolve::EntryKind::Route)
+            .map(|e| e.func)
+            .collect(),
         shapes: BTreeSet::new(),
         inlining: Vec::new(),
         stack: Vec::new(),
@@ -984,6 +1001,8 @@ struct SinkIndex<'m> {
     sanitizers: HashSet<&'m str>,
     /// `*.name` sanitizers, by method name (`*.resolve`).
     method_sanitizers: HashSet<&'m str>,
+    /// Source calls and the labels of their results.
+    sources: HashMap<&'m str, Vec<&'m str>>,
 }
 
 impl<'m> SinkIndex<'m> {
@@ -998,7 +1017,15 @@ impl<'m> SinkIndex<'m> {
                 .iter()
                 .filter_map(|s| s.strip_prefix("*."))
                 .collect(),
+            sources: HashMap::new(),
         };
+        for (callee, label) in &model.sources {
+            index
+                .sources
+                .entry(callee.as_str())
+                .or_default()
+                .push(label.as_str());
+        }
         for (i, sink) in model.sinks.iter().enumerate() {
             if let Some(method) = sink.callee.strip_prefix("*.") {
                 index.by_method.entry(method).or_default().push(i);
@@ -1013,7 +1040,9 @@ impl<'m> SinkIndex<'m> {
 
     /// Whether a call named `name` is a sink or a sanitizer of the model.
     fn knows(&self, name: &str) -> bool {
-        self.by_callee.contains_key(name) || self.sanitizers.contains(name)
+        self.by_callee.contains_key(name)
+            || self.sanitizers.contains(name)
+            || self.sources.contains_key(name)
     }
 
     /// The sinks a call named `name` (a method `method`) may be, in model order.
@@ -1053,8 +1082,10 @@ struct Engine<'m> {
     external_ids: HashMap<External, usize>,
     /// Entry points' whole-object parameters with the fields their schema says hold no text.
     entry_not_text: HashMap<FuncId, Rc<BTreeSet<String>>>,
-    /// The module's entry points: what they return goes to the model.
+    /// The module's entry points: what they return goes to the caller.
     entry_funcs: HashSet<FuncId>,
+    /// Those that are web routes: what they return goes to an HTTP client, not the model.
+    route_funcs: HashSet<FuncId>,
     /// Closures being walked where they are called, innermost last.
     inlining: Vec<FuncId>,
     /// Functions being summarized, innermost last.
@@ -2301,25 +2332,31 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// What an entry point returns goes to the model: rules on the pseudo-callee `<return>`
-    /// see the returned value as their argument 0.
+    /// What an entry point returns goes to its caller: rules on the pseudo-callee `<return>`
+    /// see the returned value as their argument 0, and rules on `<returned-to-model>` see it
+    /// where the caller is the model (not a web route's HTTP client).
     fn returned(&mut self, value: &Expr, taint: &Taint, env: &mut Env, walk: &mut Walk) {
-        if !self.sinks.by_callee.contains_key(RETURN_CALLEE) {
-            return;
+        let to_model = !self.route_funcs.contains(&env.scope);
+        for name in [RETURN_CALLEE, MODEL_RETURN_CALLEE] {
+            if !self.sinks.by_callee.contains_key(name)
+                || (name == MODEL_RETURN_CALLEE && !to_model)
+            {
+                continue;
+            }
+            let args = [Arg {
+                keyword: None,
+                value: value.clone(),
+            }];
+            let site = Site {
+                at: value.span,
+                callee: None,
+                name: Some(name),
+                method: None,
+                args: &args,
+                object: None,
+            };
+            self.check_sinks(&site, std::slice::from_ref(taint), &Taint::new(), env, walk);
         }
-        let args = [Arg {
-            keyword: None,
-            value: value.clone(),
-        }];
-        let site = Site {
-            at: value.span,
-            callee: None,
-            name: Some(RETURN_CALLEE),
-            method: None,
-            args: &args,
-            object: None,
-        };
-        self.check_sinks(&site, std::slice::from_ref(taint), &Taint::new(), env, walk);
     }
 
     /// Whether `func` is a closure of the function `scope`: nested in it (not at the top
@@ -2987,6 +3024,12 @@ impl<'m> Engine<'m> {
         }
         // Anything else: mutators store their arguments in the receiver (`argv.append(x)`,
         // `args.push(x)`), and the result carries the receiver and the arguments.
+        let arg_slots: Vec<Vec<Slot>> = arg_taints
+            .iter()
+            .map(|t| t.iter().map(|(slot, _)| *slot).collect())
+            .collect();
+        let receiver_taint_slots: Vec<Slot> =
+            receiver_taint.iter().map(|(slot, _)| *slot).collect();
         let mut all = Taint::new();
         for t in arg_taints {
             all.extend(t);
@@ -3016,6 +3059,24 @@ impl<'m> Engine<'m> {
         }
         all.extend(receiver_taint);
         all.extend(from_callbacks);
+        // A source's result carries, from what chose where it comes from, the mark of the
+        // rules it is a source of: its first argument (`requests.get(url, json=body)`) or
+        // `url=`, and its object.
+        if let Some(labels) = name.as_deref().and_then(|n| self.sinks.sources.get(n)) {
+            let mut chosen = receiver_taint_slots;
+            for (i, (arg, t)) in args.iter().zip(&arg_slots).enumerate() {
+                let chooses = match &arg.keyword {
+                    Some(k) => k == "url",
+                    None => i == 0,
+                };
+                if chooses {
+                    chosen.extend(t.iter().copied());
+                }
+            }
+            for label in labels {
+                all.label_slots(&chosen, label);
+            }
+        }
         // A library's function computes its result at run time (`os.getcwd()`).
         let root = match &callee.kind {
             ExprKind::Name(n) => Some(n.as_str()),
@@ -3140,8 +3201,11 @@ fn made_name(callee: &Expr, made_by: &BTreeMap<Rc<str>, Rc<str>>, names: &Names)
 /// A sink's call is shown with at most this many characters of its callee.
 const MAX_DISPLAY: usize = 60;
 
-/// The pseudo-callee rules name for what an MCP entry point returns to the model.
+/// The pseudo-callee rules name for what an entry point (a tool, a resource, a prompt, a web
+/// route) returns to its caller.
 pub const RETURN_CALLEE: &str = "<return>";
+/// The pseudo-callee for what an MCP tool, resource or prompt returns to the model.
+pub const MODEL_RETURN_CALLEE: &str = "<returned-to-model>";
 
 /// A call as the sinks see it.
 struct Site<'a> {

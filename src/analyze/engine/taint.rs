@@ -28,10 +28,23 @@ pub(super) const EMBEDDED: &str = "embedded";
 /// `"%s" % x`, `"{}".format(x)`): it is part of a statement, not the whole of it.
 pub(super) const COMPOSED: &str = "composed";
 
+/// The label of values that came out of a source of rule `rule` (`requests.get` for a rule
+/// about fetched pages).
+pub(super) fn source_label(rule: &str) -> String {
+    format!("{SOURCE_PREFIX}{rule}")
+}
+const SOURCE_PREFIX: &str = "source:";
+
+/// Labels a value keeps where it had them on any way it came (what it may be), not only on
+/// every way (what it was checked for).
+fn is_may(label: &str) -> bool {
+    label == COMPOSED || label.starts_with(SOURCE_PREFIX)
+}
+
 /// Labels that say where a value was written, not that it was checked: a sink that does
 /// not name them still sees the value as input.
 pub(super) fn is_shape(label: &str) -> bool {
-    label == EMBEDDED || label == COMPOSED
+    label == EMBEDDED || label == COMPOSED || label.starts_with(SOURCE_PREFIX)
 }
 /// An argv whose program (its first element) is in a fixed set: it may run only those.
 pub(super) const PROGRAM_ALLOWLIST: &str = "program-allowlist";
@@ -83,11 +96,9 @@ impl Taint {
                 // A check holds only where it held on every way the value came; what the value
                 // may have gone through (`composed`) holds where it held on any.
                 Some(mine) => {
-                    let may = mine.contains(COMPOSED) || labels.contains(COMPOSED);
-                    mine.retain(|l| labels.contains(l));
-                    if may {
-                        mine.insert(COMPOSED.to_string());
-                    }
+                    let may: Vec<String> = labels.iter().filter(|l| is_may(l)).cloned().collect();
+                    mine.retain(|l| labels.contains(l) || is_may(l));
+                    mine.extend(may);
                 }
                 None => {
                     self.0.insert(slot, labels);
@@ -104,6 +115,15 @@ impl Taint {
     pub fn label(&mut self, label: &str) {
         for labels in self.0.values_mut() {
             labels.insert(label.to_string());
+        }
+    }
+
+    /// The value where it came from `slots`: those carry `label`.
+    pub fn label_slots(&mut self, slots: &[Slot], label: &str) {
+        for (slot, labels) in self.0.iter_mut() {
+            if slots.contains(slot) {
+                labels.insert(label.to_string());
+            }
         }
     }
 
@@ -168,6 +188,26 @@ pub(crate) fn is_validator_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_join_keeps_checks_held_on_every_way_and_sources_met_on_any() {
+        let labels = |ls: &[&str]| -> Labels { ls.iter().map(|l| l.to_string()).collect() };
+        let source = source_label("rule");
+        // `f"{url}: {page}"`: the same parameter, once as written and once fetched.
+        let mut joined = Taint::of(Slot::Param(0), labels(&[ALLOWLIST, source.as_str()]));
+        joined.extend(Taint::of(Slot::Param(0), labels(&[COMPOSED])));
+        let got: Vec<(&Slot, &Labels)> = joined.iter().collect();
+        assert_eq!(
+            got,
+            vec![(&Slot::Param(0), &labels(&[COMPOSED, source.as_str()]))]
+        );
+        // Marking only the slots a source's URL came from.
+        let mut result = Taint::of(Slot::Param(0), Labels::new());
+        result.extend(Taint::of(Slot::Param(1), Labels::new()));
+        result.label_slots(&[Slot::Param(1)], &source);
+        let marked: Vec<bool> = result.iter().map(|(_, l)| l.contains(&source)).collect();
+        assert_eq!(marked, vec![false, true]);
+    }
 
     #[test]
     fn number_boolean_and_literal_types_carry_no_text() {

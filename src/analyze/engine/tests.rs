@@ -24,6 +24,7 @@ fn model() -> Model {
             sink("code", "eval", vec![]),
         ],
         sanitizers: vec!["shlex.quote".into()],
+        sources: Vec::new(),
         budget: None,
         auth: Vec::new(),
     }
@@ -379,6 +380,7 @@ fn checks_count_for_their_rules_on_every_path_only() {
             },
         ],
         sanitizers: vec!["shlex.quote".into()],
+        sources: Vec::new(),
         budget: None,
         auth: Vec::new(),
     };
@@ -422,6 +424,7 @@ fn a_url_whose_host_is_fixed_is_not_a_request_forgery() {
             ..Sink::default()
         }],
         sanitizers: Vec::new(),
+        sources: Vec::new(),
         budget: None,
         auth: Vec::new(),
     };
@@ -457,6 +460,7 @@ fn a_prefix_check_with_the_separator_is_containment_and_one_without_is_not() {
             ..Sink::default()
         }],
         sanitizers: Vec::new(),
+        sources: Vec::new(),
         budget: None,
         auth: Vec::new(),
     };
@@ -634,7 +638,12 @@ server.tool(\"show_ref\", {{ rev: z.string(), count: z.number().int() }}, async 
     );
     assert_eq!(
         with_rules(&ts, crate::rules::Language::TypeScript),
-        vec![("ts-open-url".to_string(), 29), ("ts-ssrf".to_string(), 14)]
+        vec![
+            ("ts-open-url".to_string(), 29),
+            ("ts-ssrf".to_string(), 14),
+            // The unchecked fetch's response is what `get_any` returns.
+            ("ts-untrusted-content-returned".to_string(), 14)
+        ]
     );
     let py = format!(
         "{PY_HEAD}
@@ -659,7 +668,10 @@ def fetch_any(url: str) -> str:
     );
     assert_eq!(
         with_rules(&py, crate::rules::Language::Python),
-        vec![("python-ssrf".to_string(), 23)]
+        vec![
+            ("python-ssrf".to_string(), 23),
+            ("python-untrusted-content-returned".to_string(), 23)
+        ]
     );
 }
 

@@ -118,10 +118,16 @@ pub fn scan_manifest(ctx: &FileContext<'_>, rules: &RuleSet) -> (Vec<Finding>, V
     let descriptions: Vec<crate::analyze::source::Description> = manifest
         .descriptions
         .iter()
-        .map(|(owner, lit)| crate::analyze::source::Description {
-            owner: owner.clone(),
-            start_byte: lit.start,
-            text: ctx.text.get(lit.start..lit.end).unwrap_or("").to_string(),
+        .map(|(owner, lit)| {
+            // The JSON string's content, quotes left out and escapes as written.
+            let start = lit.start + 1;
+            let end = lit.end.saturating_sub(1).max(start);
+            crate::analyze::source::Description::literal(
+                owner,
+                crate::rules::TextKind::Description,
+                start,
+                ctx.text.get(start..end).unwrap_or(""),
+            )
         })
         .collect();
     let mut findings =

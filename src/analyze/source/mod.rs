@@ -5,6 +5,7 @@
 //! flow lattice, the rule matcher and the policy that turns hits into findings.
 
 pub mod javascript;
+pub mod model_text;
 pub mod python;
 
 use super::cross_file::ProjectModules;
@@ -15,6 +16,8 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+pub use model_text::{Description, Piece, description_findings};
 
 /// What kind of MCP entry point a function is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -734,95 +737,40 @@ pub struct Reexport {
     pub module: String,
 }
 
-/// A tool, prompt or resource description as written in the source.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Description {
-    /// The tool (or prompt, resource) it describes.
-    pub owner: String,
-    /// Where the literal starts in the file.
-    pub start_byte: usize,
-    /// The literal's source text, quotes and escapes included.
-    pub text: String,
-}
-
-/// The same characters written as escapes in a string literal.
-static HIDDEN_ESCAPE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)\\u(200[b-f]|202[a-e]|206[0-9]|feff)|\\U000e00[0-7][0-9a-f]|\\N\{(zero width|right-to-left|left-to-right)")
-        .ok()
-});
-
-/// The first problem `rule` finds in `d`: the byte offset within the literal and what matched.
-/// Findings of the tool-description rules (poisoning, hidden characters, length) on
-/// `descriptions`; `lang` limits them to the rules of a language (`None`: language-neutral
-/// text such as an extension manifest).
-pub fn description_findings(
-    ctx: &FileContext<'_>,
-    rules: &RuleSet,
-    descriptions: &[Description],
-    lang: Option<Language>,
-) -> Vec<crate::finding::Finding> {
-    let mut out = Vec::new();
-    for rule in rules.rules() {
-        let crate::rules::Matcher::ToolDescription(check) = &rule.matcher else {
-            continue;
-        };
-        if lang.is_some_and(|l| !rule.languages.contains(&l)) {
-            continue;
-        }
-        for d in descriptions {
-            let Some((offset, matched)) = check_description(check, d) else {
-                continue;
-            };
-            let shown: String = matched.chars().take(60).collect();
-            let message = rule
-                .message
-                .replace("{tool}", &d.owner)
-                .replace("{match}", &crate::display::printable(&shown));
-            let start = d.start_byte + offset;
-            let span = ctx.span_of_bytes(start, start + matched.len().max(1));
-            out.push(ctx.finding(rule, span, message));
-        }
-    }
-    out
-}
-
 /// The file's MCP entry points with their descriptions and what their inputs reach.
 fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<crate::tools::Tool> {
-    use crate::tools::{Tool, capability_of, plain_description, sha256_hex};
+    use crate::rules::TextKind;
+    use crate::tools::{Tool, capability_of};
     // Tools declared as data (`{ name, description, inputSchema }` in a ListTools handler,
     // `Tool(name=..., description=...)`) and dispatched by one `call_tool` handler: listed by
     // their descriptions, so the lock still covers what the model reads.
     let mut declared: Vec<&Description> = parsed
         .descriptions
         .iter()
+        .filter(|d| d.kind == TextKind::Description)
         .filter(|d| !matches!(d.owner.as_str(), "parameter" | "tool" | ""))
         .filter(|d| !parsed.entries.iter().any(|e| e.name == d.owner))
         .collect();
-    declared.sort_by(|a, b| a.owner.cmp(&b.owner).then(a.start_byte.cmp(&b.start_byte)));
+    declared.sort_by(|a, b| {
+        a.owner
+            .cmp(&b.owner)
+            .then(a.start_byte().cmp(&b.start_byte()))
+    });
     declared.dedup_by(|a, b| a.owner == b.owner);
     let declared_tools: Vec<Tool> = declared
         .iter()
         .map(|first| {
-            let texts: Vec<&Description> = parsed
-                .descriptions
-                .iter()
-                .filter(|d| d.owner == first.owner)
-                .collect();
-            let raw: Vec<&str> = texts.iter().map(|d| d.text.as_str()).collect();
+            let (description, description_sha256) = described(parsed, &first.owner);
             Tool {
                 kind: "tool".to_string(),
                 name: first.owner.clone(),
                 path: ctx.rel_path.to_string(),
                 line: ctx
-                    .span_of_bytes(first.start_byte, first.start_byte)
+                    .span_of_bytes(first.start_byte(), first.start_byte())
                     .start_row
                     + 1,
-                description: texts
-                    .iter()
-                    .map(|d| plain_description(&d.text))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                description_sha256: sha256_hex(&raw.join("\n")),
+                description,
+                description_sha256,
                 params: Vec::new(),
                 capabilities: std::collections::BTreeSet::new(),
             }
@@ -832,17 +780,7 @@ fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<cra
         .entries
         .iter()
         .map(|entry| {
-            let mut described: Vec<&Description> = parsed
-                .descriptions
-                .iter()
-                .filter(|d| d.owner == entry.name)
-                .collect();
-            described.sort_by_key(|d| d.start_byte);
-            let raw: Vec<&str> = described.iter().map(|d| d.text.as_str()).collect();
-            let description: Vec<String> = described
-                .iter()
-                .map(|d| plain_description(&d.text))
-                .collect();
+            let (description, description_sha256) = described(parsed, &entry.name);
             // What the entry's inputs reach: the flows from a parameter of its function.
             let entry_row = ctx
                 .span_of_bytes(entry.start_byte, entry.start_byte)
@@ -875,8 +813,8 @@ fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<cra
                     .span_of_bytes(entry.start_byte, entry.start_byte)
                     .start_row
                     + 1,
-                description: description.join(" "),
-                description_sha256: sha256_hex(&raw.join("\n")),
+                description,
+                description_sha256,
                 params: entry.params.clone(),
                 capabilities,
             }
@@ -886,51 +824,27 @@ fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<cra
     tools
 }
 
-fn check_description(
-    rule: &crate::rules::DescriptionMatch,
-    d: &Description,
-) -> Option<(usize, String)> {
-    for regex in &rule.compiled {
-        if let Some(m) = regex.find(&d.text) {
-            return Some((m.start(), m.as_str().to_string()));
-        }
-    }
-    // Phrases honest descriptions use too: two different ones together, shown as the first
-    // and then the second.
-    let mut supporting = rule
-        .compiled_supporting
+/// What the model reads about `owner`: its description as one line, and a hash of every
+/// text it is shown about it (description, parameters, a description set at run time), for
+/// the lock.
+fn described(parsed: &Parsed, owner: &str) -> (String, String) {
+    use crate::rules::TextKind;
+    let mut texts: Vec<&Description> = parsed
+        .descriptions
         .iter()
-        .filter_map(|regex| regex.find(&d.text));
-    if let (Some(first), Some(second)) = (supporting.next(), supporting.next()) {
-        let (first, second) = if first.start() <= second.start() {
-            (first, second)
-        } else {
-            (second, first)
-        };
-        return Some((
-            first.start(),
-            format!("{} … {}", first.as_str(), second.as_str()),
-        ));
-    }
-    if rule.hidden_characters {
-        if let Some((i, c)) = d
-            .text
-            .char_indices()
-            .find(|(_, c)| crate::display::is_hidden_char(*c))
-        {
-            return Some((i, format!("U+{:04X}", u32::from(c))));
-        }
-        if let Some(m) = HIDDEN_ESCAPE.as_ref().and_then(|r| r.find(&d.text)) {
-            return Some((m.start(), m.as_str().to_string()));
-        }
-    }
-    if let Some(max) = rule.max_length {
-        let length = d.text.chars().count();
-        if length > max {
-            return Some((0, format!("{length} characters")));
-        }
-    }
-    None
+        .filter(|d| d.owner == owner && d.kind != TextKind::Output)
+        .collect();
+    texts.sort_by_key(|d| d.start_byte());
+    let shown: Vec<String> = texts
+        .iter()
+        .filter(|d| d.kind == TextKind::Description)
+        .map(|d| d.plain())
+        .collect();
+    let hashed: Vec<String> = texts.iter().map(|d| d.text()).collect();
+    (
+        shown.join(" "),
+        crate::tools::sha256_hex(&hashed.join("\n")),
+    )
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub enum F {
     Left,
     Name,
     Object,
+    Operator,
     Parameter,
     Parameters,
     Property,
@@ -28,7 +29,7 @@ pub enum F {
     Value,
 }
 
-const FIELD_NAMES: [&str; 14] = [
+const FIELD_NAMES: [&str; 15] = [
     "alias",
     "arguments",
     "declaration",
@@ -37,6 +38,7 @@ const FIELD_NAMES: [&str; 14] = [
     "left",
     "name",
     "object",
+    "operator",
     "parameter",
     "parameters",
     "property",
@@ -139,6 +141,7 @@ mod tests {
             (F::Parameters, "parameters"),
             (F::Key, "key"),
             (F::Value, "value"),
+            (F::Operator, "operator"),
         ];
         for (f, name) in names {
             assert_eq!(FIELD_NAMES[f as usize], name);

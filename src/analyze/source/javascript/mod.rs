@@ -5,6 +5,7 @@
 mod grammar;
 mod names;
 mod repair;
+mod texts;
 
 use super::{ParseFailure, Parsed, parse};
 use crate::analyze::cross_file::ProjectModules;

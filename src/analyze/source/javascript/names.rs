@@ -3,7 +3,9 @@
 //! registrations that make some of them entry points (with what their zod schemas allow), and
 //! the descriptions the server shows the model.
 
+use super::texts::{Constants, resolve};
 use crate::analyze::source::{Description, EntryKind, FnKind};
+use crate::rules::TextKind;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::rc::Rc;
 use tree_sitter::Node;
@@ -122,6 +124,13 @@ pub(super) struct Module<'t> {
     /// `const Args = z.object({...})`: what each named schema constrains.
     pub schemas: FxHashMap<String, Rc<Schema>>,
     pub descriptions: Vec<Description>,
+    /// Module-level names bound once, for the texts built from them.
+    text_constants: Constants<'t>,
+    /// Texts the model reads, resolved once the walk knows every constant.
+    pending_texts: Vec<(Node<'t>, String, TextKind)>,
+    /// `text: ...` of content items, with the functions around them (start bytes,
+    /// innermost first): output when one of them is an entry point.
+    pending_outputs: Vec<(Node<'t>, Vec<usize>)>,
     /// Local name -> function of another module of the scan (`src/tools/exec.runCommand`), or
     /// the module itself for a namespace import.
     pub project_imports: FxHashMap<String, String>,
@@ -184,7 +193,10 @@ impl<'t> Module<'t> {
                 "call_expression" => {
                     m.call(node, src, &mut named_entries, &mut entry_nodes);
                 }
-                "pair" => m.described_pair(node, parent, src),
+                "pair" => {
+                    m.described_pair(node, parent, src);
+                    m.text_pair(node, &ancestors, src);
+                }
                 "object" => m.tool_object(node, src, &mut named_entries, &mut entry_nodes),
                 "export_statement" => {
                     m.reexport(node, src, rel_path, project);
@@ -263,7 +275,93 @@ impl<'t> Module<'t> {
                 f.kind = FnKind::Public;
             }
         }
+        m.resolve_texts(src);
         m
+    }
+
+    /// The pending texts, resolved now that every module-level constant is known.
+    fn resolve_texts(&mut self, src: &str) {
+        for (node, owner, kind) in std::mem::take(&mut self.pending_texts) {
+            let pieces = resolve(node, src, &self.text_constants);
+            if !pieces.is_empty() {
+                self.descriptions.push(Description {
+                    owner,
+                    kind,
+                    pieces,
+                });
+            }
+        }
+        for (node, around) in std::mem::take(&mut self.pending_outputs) {
+            // A prompt's text is meant as instructions to the model; a tool's or a resource's
+            // output is data.
+            let entry = around.iter().find_map(|start| {
+                self.functions.iter().find(|f| {
+                    f.start_byte == *start
+                        && matches!(
+                            f.kind,
+                            FnKind::Entry(
+                                EntryKind::Tool | EntryKind::Resource | EntryKind::CallTool
+                            )
+                        )
+                })
+            });
+            let Some(entry) = entry else { continue };
+            let pieces = resolve(node, src, &self.text_constants);
+            if !pieces.is_empty() {
+                self.descriptions.push(Description {
+                    owner: entry.name.to_string(),
+                    kind: TextKind::Output,
+                    pieces,
+                });
+            }
+        }
+    }
+
+    /// `{ type: "text", text: ... }` in a function (output, if the function is an entry
+    /// point), and `instructions: ...` in the options of `new McpServer(...)`.
+    fn text_pair(&mut self, pair: Node<'t>, ancestors: &[Node<'t>], src: &str) {
+        let (Some(key), Some(value)) = (field(pair, F::Key), field(pair, F::Value)) else {
+            return;
+        };
+        let key = text(key, src).trim_matches(['"', '\'']);
+        let mut up = ancestors.iter().rev();
+        let object = up.next();
+        match key {
+            "instructions" => {
+                let arguments = up.next().filter(|a| kind_of(*a) == "arguments");
+                let constructs_server = arguments
+                    .and_then(|_| up.next())
+                    .filter(|n| kind_of(*n) == "new_expression")
+                    .and_then(|n| field(*n, F::Function).or_else(|| n.named_child(0)))
+                    .is_some_and(|c| text(c, src).ends_with("Server"));
+                if constructs_server {
+                    self.pending_texts
+                        .push((value, "server".to_string(), TextKind::Instructions));
+                }
+            }
+            "text" => {
+                let is_content = object.is_some_and(|o| {
+                    named_children(*o).into_iter().any(|p| {
+                        kind_of(p) == "pair"
+                            && field(p, F::Key)
+                                .is_some_and(|k| text(k, src).trim_matches(['"', '\'']) == "type")
+                            && field(p, F::Value).and_then(|v| string_value(v, src)) == Some("text")
+                    })
+                });
+                if is_content {
+                    let around: Vec<usize> = ancestors
+                        .iter()
+                        .rev()
+                        .filter(|a| is_function(**a))
+                        .map(|a| a.start_byte())
+                        .collect();
+                    if !around.is_empty() {
+                        self.pending_outputs.push((value, around));
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     fn import(
@@ -524,6 +622,11 @@ impl<'t> Module<'t> {
         if top_level && is_literal(value) {
             self.constants.insert(name_text.to_string());
         }
+        if top_level {
+            let seen = self.text_constants.contains_key(name_text);
+            self.text_constants
+                .insert(name_text.to_string(), (!seen).then_some(value));
+        }
         if let Some(schema) = object_schema(value, src, &self.schemas) {
             self.schemas.insert(name_text.to_string(), Rc::new(schema));
         }
@@ -603,8 +706,8 @@ impl<'t> Module<'t> {
             .map(named_children)
             .unwrap_or_default();
         if method == "describe" {
-            if let Some(first) = args.first().filter(|a| is_text_literal(**a)) {
-                self.describe(*first, "parameter", src);
+            if let Some(first) = args.first().filter(|a| is_text_expression(**a)) {
+                self.describe(*first, "parameter");
             }
             return;
         }
@@ -634,8 +737,8 @@ impl<'t> Module<'t> {
         let middle = middle.get(1..).unwrap_or(&[]);
         let mut schema = None;
         for (i, arg) in middle.iter().enumerate() {
-            if is_text_literal(*arg) && i == 0 {
-                self.describe(*arg, &owner, src);
+            if is_text_expression(*arg) && i == 0 {
+                self.describe(*arg, &owner);
             }
             if kind_of(arg) == "object" {
                 // `registerTool(name, { description, inputSchema }, handler)`.
@@ -649,9 +752,7 @@ impl<'t> Module<'t> {
                         continue;
                     };
                     match text(key, src) {
-                        "description" if is_text_literal(value) => {
-                            self.describe(value, &owner, src)
-                        }
+                        "description" if is_text_expression(value) => self.describe(value, &owner),
                         "inputSchema" | "argsSchema" => {
                             config_schema = object_schema(value, src, &self.schemas)
                                 .map(Rc::new)
@@ -751,7 +852,7 @@ impl<'t> Module<'t> {
         let (Some(key), Some(value)) = (field(node, F::Key), field(node, F::Value)) else {
             return;
         };
-        if text(key, src).trim_matches(['"', '\'']) != "description" || !is_text_literal(value) {
+        if text(key, src).trim_matches(['"', '\'']) != "description" || !is_text_expression(value) {
             return;
         }
         let Some(object) = object else { return };
@@ -772,30 +873,24 @@ impl<'t> Module<'t> {
         }
         if described {
             let owner = owner.unwrap_or("tool").to_string();
-            // Registration calls already recorded this literal.
-            if !self
-                .descriptions
-                .iter()
-                .any(|d| d.start_byte == value.start_byte())
-            {
-                self.describe(value, &owner, src);
-            }
+            self.describe(value, &owner);
         }
     }
 
-    fn describe(&mut self, node: Node<'_>, owner: &str, src: &str) {
+    fn describe(&mut self, node: Node<'t>, owner: &str) {
         if self
-            .descriptions
+            .pending_texts
             .iter()
-            .any(|d| d.start_byte == node.start_byte())
+            .any(|(n, _, _)| n.start_byte() == node.start_byte())
         {
             return;
         }
-        self.descriptions.push(Description {
-            owner: owner.to_string(),
-            start_byte: node.start_byte(),
-            text: text(node, src).to_string(),
-        });
+        let kind = if owner == "parameter" {
+            TextKind::Parameter
+        } else {
+            TextKind::Description
+        };
+        self.pending_texts.push((node, owner.to_string(), kind));
     }
 }
 
@@ -844,19 +939,18 @@ fn unwrap_bind<'t>(node: Node<'t>, src: &str) -> Node<'t> {
     node
 }
 
-fn is_text_literal(node: Node<'_>) -> bool {
+/// An expression that can build text: literals, concatenations, templates, constants and the
+/// calls `texts` reads through.
+fn is_text_expression(node: Node<'_>) -> bool {
     matches!(
         kind_of(node),
-        "string" | "template_string" | "binary_expression"
-    ) && (kind_of(node) != "binary_expression" || {
-        let mut cursor = node.walk();
-        node.named_children(&mut cursor).all(|c| {
-            matches!(
-                kind_of(c),
-                "string" | "template_string" | "binary_expression"
-            )
-        })
-    })
+        "string"
+            | "template_string"
+            | "binary_expression"
+            | "identifier"
+            | "call_expression"
+            | "parenthesized_expression"
+    )
 }
 
 pub(super) fn is_literal(node: Node<'_>) -> bool {

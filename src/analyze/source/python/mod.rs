@@ -3,6 +3,7 @@
 
 mod grammar;
 mod names;
+mod texts;
 
 use super::{ParseFailure, Parsed, parse};
 use crate::rules::RuleSet;

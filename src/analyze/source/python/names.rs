@@ -1,10 +1,14 @@
 //! What the inventory and the description rules need from a Python module: its functions
 //! with their MCP entry-point decorators and parameters, and the texts it shows the model
-//! (docstrings and `description=` of entry points, `Tool(description=...)` declarations).
+//! (descriptions of entry points and their parameters, `Tool(description=...)` and dict
+//! declarations, the server's `instructions`, text set at run time, literal text a tool
+//! returns).
 //! The IR says where the functions and the calls are; their nodes are looked up by span.
 
 use super::grammar::{F, K, NodeExt};
+use super::texts::{Constants, text_of};
 use crate::analyze::source::{Description, EntryKind, FnKind};
+use crate::rules::TextKind;
 use std::collections::HashSet;
 use tree_sitter::Node;
 
@@ -50,55 +54,124 @@ pub(super) struct Module {
 impl Module {
     /// The functions and the registering or declaring calls of `ir`, read from their nodes.
     pub fn collect<'t>(root: Node<'t>, src: &str, ir: &crate::analyze::ir::Module) -> Module {
-        let mut facts = Facts::default();
+        use crate::analyze::ir::{ExprKind, Stmt, Target, walk};
+        let module_constants = Constants::of_block(root, src);
+        let mut facts = Facts {
+            constants: &module_constants,
+            functions: Vec::new(),
+            registered: Vec::new(),
+            texts: Vec::new(),
+        };
         let node_at = |span: crate::analyze::Span| {
             root.descendant_for_point_range(
                 tree_sitter::Point::new(span.start_row, span.start_byte_col),
                 tree_sitter::Point::new(span.end_row, span.end_byte_col),
             )
         };
-        for f in ir.functions.iter().skip(1) {
+        // IR function index -> its definition node.
+        let mut defined: Vec<(usize, Node<'t>)> = Vec::new();
+        for (i, f) in ir.functions.iter().enumerate().skip(1) {
             if let Some(node) = node_at(f.span).filter(|n| n.k() == K::FunctionDefinition) {
                 facts.functions.push(node);
+                defined.push((i, node));
             }
         }
         let mut calls = Vec::new();
+        let mut doc_assignments = Vec::new();
         for f in &ir.functions {
-            calls.extend(crate::analyze::ir::walk::calls_in(&f.body));
+            calls.extend(walk::calls_in(&f.body));
+            walk::walk_stmts(&f.body, &mut |stmt| {
+                if let Stmt::Assign { targets, span, .. } = stmt
+                    && let [Target::Attr(object, attribute, _)] = targets.as_slice()
+                    && attribute == "__doc__"
+                    && let ExprKind::Name(function) = &object.kind
+                {
+                    doc_assignments.push((function.clone(), *span));
+                }
+            });
         }
         for call in calls {
-            let crate::analyze::ir::ExprKind::Call { callee, .. } = &call.kind else {
+            let ExprKind::Call { callee, .. } = &call.kind else {
                 continue;
             };
             let last = match &callee.kind {
-                crate::analyze::ir::ExprKind::Name(n)
-                | crate::analyze::ir::ExprKind::Attr(_, n) => n,
+                ExprKind::Name(n) | ExprKind::Attr(_, n) => n,
                 _ => continue,
             };
             let wanted = matches!(
                 last.as_str(),
-                "add_tool" | "from_function" | "Tool" | "Prompt" | "Resource" | "ResourceTemplate"
+                "add_tool"
+                    | "from_function"
+                    | "Tool"
+                    | "Prompt"
+                    | "Resource"
+                    | "ResourceTemplate"
+                    | "FastMCP"
+                    | "Server"
+                    | "MCPServer"
             );
             if let Some(node) = node_at(call.span).filter(|n| wanted && n.k() == K::Call) {
                 facts.visit_call(node, src);
             }
         }
+        if src.contains("inputSchema") || src.contains("input_schema") {
+            facts.declared_dicts(src, ir, &node_at);
+        }
         let registered: HashSet<&str> = facts.registered.iter().map(String::as_str).collect();
-        let mut descriptions = facts.declared_descriptions.clone();
-        let functions = facts
-            .functions
-            .iter()
-            .map(|&node| {
-                let def = function_def(node, src, &registered);
+        let mut descriptions = std::mem::take(&mut facts.texts);
+        let mut functions = Vec::new();
+        for &(index, node) in &defined {
+            let def = function_def(node, src, &registered);
+            if let FnKind::Entry(kind) = def.kind {
+                let locals = node
+                    .field(F::Body)
+                    .map(|b| Constants::of_block(b, src))
+                    .unwrap_or_default();
+                let scopes = [&locals, &module_constants];
                 if matches!(
-                    def.kind,
-                    FnKind::Entry(EntryKind::Tool | EntryKind::Prompt | EntryKind::Resource)
+                    kind,
+                    EntryKind::Tool | EntryKind::Prompt | EntryKind::Resource
                 ) {
-                    descriptions.extend(entry_descriptions(node, &def.qualified, src));
+                    descriptions.extend(entry_descriptions(node, &def.qualified, src, &scopes));
+                    descriptions.extend(parameter_descriptions(node, &def.qualified, src, &scopes));
                 }
-                def
-            })
-            .collect();
+                // A prompt's text is meant as instructions to the model; a tool's or a
+                // resource's output is data.
+                if matches!(
+                    kind,
+                    EntryKind::Tool | EntryKind::Resource | EntryKind::CallTool
+                ) && let Some(f) = ir.functions.get(index)
+                {
+                    walk::walk_stmts(&f.body, &mut |stmt| {
+                        if let Stmt::Return(Some(value), _) = stmt
+                            && let Some(value) = node_at(value.span)
+                        {
+                            descriptions.extend(output_texts(value, &def.qualified, src, &scopes));
+                        }
+                    });
+                }
+            }
+            functions.push(def);
+        }
+        // `tool.__doc__ = "..."`: the model gets a description the source review did not see.
+        for (function, span) in doc_assignments {
+            let is_entry = functions.iter().any(|f| {
+                matches!(f.kind, FnKind::Entry(_))
+                    && f.qualified.rsplit('.').next() == Some(function.as_str())
+            });
+            if let Some(value) = node_at(span)
+                .filter(|n| is_entry && n.k() == K::Assignment)
+                .and_then(|n| n.field(F::Right))
+            {
+                descriptions.extend(text_of(
+                    value,
+                    src,
+                    &[&module_constants],
+                    function,
+                    TextKind::Runtime,
+                ));
+            }
+        }
         Module {
             descriptions,
             functions,
@@ -106,16 +179,17 @@ impl Module {
     }
 }
 
-#[derive(Default)]
-struct Facts<'t> {
+struct Facts<'t, 'c> {
+    constants: &'c Constants<'t>,
     functions: Vec<Node<'t>>,
     /// Functions registered as tools by call (`mcp.add_tool(fn)`, `Tool.from_function(fn)`).
     registered: Vec<String>,
-    /// Descriptions in low-level declarations: `Tool(name="x", description="...")`.
-    declared_descriptions: Vec<Description>,
+    /// Texts of low-level declarations (`Tool(name="x", description="...")`) and of the
+    /// server (`FastMCP(instructions="...")`).
+    texts: Vec<Description>,
 }
 
-impl<'t> Facts<'t> {
+impl<'t> Facts<'t, '_> {
     fn visit_call(&mut self, node: Node<'t>, src: &str) {
         self.declared_description(node, src);
         // `mcp.add_tool(fn)` and `Tool.from_function(fn)` make `fn` a tool.
@@ -132,25 +206,98 @@ impl<'t> Facts<'t> {
         }
     }
 
-    /// `types.Tool(name="x", description="...")` and the like in low-level servers.
+    /// `types.Tool(name="x", description="...")` and the like in low-level servers, and the
+    /// `instructions=` of a server.
     fn declared_description(&mut self, call: Node<'t>, src: &str) {
         let Some(function) = call.field(F::Function) else {
             return;
         };
         let callee = text(function, src);
         let last = callee.rsplit('.').next().unwrap_or(callee);
-        if !matches!(last, "Tool" | "Prompt" | "Resource" | "ResourceTemplate") {
-            return;
-        }
         let Some(arguments) = call.field(F::Arguments) else {
             return;
         };
-        let owner = keyword_string(arguments, "name", src)
-            .map(|n| n.text.trim_matches(|c| c == '"' || c == '\'').to_string())
-            .unwrap_or_else(|| last.to_string());
-        if let Some(mut d) = keyword_string(arguments, "description", src) {
-            d.owner = owner;
-            self.declared_descriptions.push(d);
+        let (owner, kind, keyword) = match last {
+            "Tool" | "Prompt" | "Resource" | "ResourceTemplate" => {
+                let owner = keyword_value(arguments, "name", src)
+                    .filter(|v| v.k() == K::String)
+                    .map(|v| literal_text(text(v, src)))
+                    .unwrap_or_else(|| last.to_string());
+                (owner, TextKind::Description, "description")
+            }
+            "FastMCP" | "Server" | "MCPServer" => {
+                ("server".to_string(), TextKind::Instructions, "instructions")
+            }
+            _ => return,
+        };
+        if let Some(value) = keyword_value(arguments, keyword, src) {
+            self.texts
+                .extend(text_of(value, src, &[self.constants], owner, kind));
+        }
+    }
+
+    /// Tools declared as dicts (`{"name": "x", "description": "...", "inputSchema": {...}}`),
+    /// as low-level servers list them.
+    fn declared_dicts(
+        &mut self,
+        src: &str,
+        ir: &crate::analyze::ir::Module,
+        node_at: &dyn Fn(crate::analyze::Span) -> Option<Node<'t>>,
+    ) {
+        use crate::analyze::ir::{ExprKind, walk};
+        let key_of = |k: &Option<crate::analyze::ir::Expr>| match k.as_ref().map(|k| &k.kind) {
+            Some(ExprKind::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let mut dicts = Vec::new();
+        for f in &ir.functions {
+            walk::walk_stmts(&f.body, &mut |stmt| {
+                walk::stmt_exprs(stmt, &mut |e| {
+                    if let ExprKind::Dict(pairs) = &e.kind {
+                        let keys: Vec<String> =
+                            pairs.iter().filter_map(|(k, _)| key_of(k)).collect();
+                        let has = |k: &str| keys.iter().any(|x| x == k);
+                        if has("name")
+                            && has("description")
+                            && (has("inputSchema") || has("input_schema"))
+                        {
+                            dicts.push(e.span);
+                        }
+                    }
+                });
+            });
+        }
+        for span in dicts {
+            let Some(dict) = node_at(span).filter(|n| n.k() == K::Dictionary) else {
+                continue;
+            };
+            let mut owner = None;
+            let mut description = None;
+            let mut cursor = dict.walk();
+            for pair in dict
+                .named_children(&mut cursor)
+                .filter(|p| p.k() == K::Pair)
+            {
+                let (Some(key), Some(value)) = (pair.field(F::Key), pair.field(F::Value)) else {
+                    continue;
+                };
+                match literal_text(text(key, src)).as_str() {
+                    "name" if value.k() == K::String => {
+                        owner = Some(literal_text(text(value, src)))
+                    }
+                    "description" => description = Some(value),
+                    _ => {}
+                }
+            }
+            if let Some(value) = description {
+                self.texts.extend(text_of(
+                    value,
+                    src,
+                    &[self.constants],
+                    owner.unwrap_or_else(|| "tool".to_string()),
+                    TextKind::Description,
+                ));
+            }
         }
     }
 }
@@ -206,8 +353,9 @@ fn function_def(node: Node<'_>, src: &str, registered: &HashSet<&str>) -> Functi
                 registered_as = (expr.k() == K::Call)
                     .then(|| expr.field(F::Arguments))
                     .flatten()
-                    .and_then(|args| keyword_string(args, "name", src))
-                    .map(|d| literal_text(&d.text));
+                    .and_then(|args| keyword_value(args, "name", src))
+                    .filter(|v| v.k() == K::String)
+                    .map(|v| literal_text(text(v, src)));
             }
         }
     }
@@ -232,22 +380,16 @@ fn function_def(node: Node<'_>, src: &str, registered: &HashSet<&str>) -> Functi
     }
 }
 
-/// The docstring of an entry point and the `description=` of its decorators.
-fn entry_descriptions(node: Node<'_>, owner: &str, src: &str) -> Vec<Description> {
+/// The description the client shows for an entry point: the `description=` of its decorator,
+/// or else its docstring (the framework uses the docstring only without one).
+fn entry_descriptions(
+    node: Node<'_>,
+    owner: &str,
+    src: &str,
+    scopes: &[&Constants<'_>],
+) -> Vec<Description> {
     let mut out = Vec::new();
-    let docstring = node
-        .field(F::Body)
-        .and_then(|b| b.named_child(0))
-        .filter(|s| s.kind() == "expression_statement")
-        .and_then(|s| s.named_child(0))
-        .filter(|s| matches!(s.k(), K::String | K::ConcatenatedString));
-    if let Some(doc) = docstring {
-        out.push(Description {
-            owner: owner.to_string(),
-            start_byte: doc.start_byte(),
-            text: text(doc, src).to_string(),
-        });
-    }
+    let mut described = false;
     if let Some(wrapper) = node.parent().filter(|p| p.k() == K::DecoratedDefinition) {
         let mut cursor = wrapper.walk();
         for decorator in wrapper
@@ -258,11 +400,152 @@ fn entry_descriptions(node: Node<'_>, owner: &str, src: &str) -> Vec<Description
                 .named_child(0)
                 .filter(|e| e.k() == K::Call)
                 .and_then(|call| call.field(F::Arguments));
-            if let Some(mut d) = arguments.and_then(|a| keyword_string(a, "description", src)) {
-                d.owner = owner.to_string();
-                out.push(d);
+            if let Some(value) = arguments.and_then(|a| keyword_value(a, "description", src)) {
+                described = true;
+                out.extend(text_of(
+                    value,
+                    src,
+                    scopes,
+                    owner.to_string(),
+                    TextKind::Description,
+                ));
             }
         }
+    }
+    if described {
+        return out;
+    }
+    let docstring = node
+        .field(F::Body)
+        .and_then(|b| b.named_child(0))
+        .filter(|s| s.k() == K::ExpressionStatement)
+        .and_then(|s| s.named_child(0))
+        .filter(|s| matches!(s.k(), K::String | K::ConcatenatedString));
+    if let Some(doc) = docstring {
+        out.extend(text_of(
+            doc,
+            src,
+            &[],
+            owner.to_string(),
+            TextKind::Description,
+        ));
+    }
+    out
+}
+
+/// Parameter descriptions of an entry point: `Field(description=...)` as a default or inside
+/// `Annotated[...]`, and the plain strings of `Annotated[str, "..."]`.
+fn parameter_descriptions(
+    node: Node<'_>,
+    owner: &str,
+    src: &str,
+    scopes: &[&Constants<'_>],
+) -> Vec<Description> {
+    let mut out = Vec::new();
+    let Some(parameters) = node.field(F::Parameters) else {
+        return out;
+    };
+    let mut push = |value: Node<'_>| {
+        out.extend(text_of(
+            value,
+            src,
+            scopes,
+            owner.to_string(),
+            TextKind::Parameter,
+        ));
+    };
+    // Bounded: a parameter list is small, a hostile one is cut off.
+    let mut stack = vec![parameters];
+    let mut budget = 2_000;
+    while let Some(n) = stack.pop() {
+        budget -= 1;
+        if budget == 0 {
+            break;
+        }
+        match n.k() {
+            K::Call => {
+                let callee = n.field(F::Function).map_or("", |f| text(f, src));
+                let last = callee.rsplit('.').next().unwrap_or(callee);
+                if matches!(
+                    last,
+                    "Field" | "Param" | "Query" | "Body" | "Path" | "Argument"
+                ) && let Some(value) = n
+                    .field(F::Arguments)
+                    .and_then(|a| keyword_value(a, "description", src))
+                {
+                    push(value);
+                }
+                continue;
+            }
+            // `Annotated[int, "text"]`: a generic type whose parameters after the first are
+            // metadata (each wrapped in a `type` node).
+            K::GenericType
+                if n.named_child(0)
+                    .is_some_and(|name| text(name, src).ends_with("Annotated")) =>
+            {
+                let mut cursor = n.walk();
+                let metadata: Vec<Node<'_>> = n
+                    .named_children(&mut cursor)
+                    .filter(|c| c.k() == K::TypeParameter)
+                    .flat_map(|p| {
+                        let mut cursor = p.walk();
+                        p.named_children(&mut cursor).skip(1).collect::<Vec<_>>()
+                    })
+                    .map(|t| {
+                        if t.k() == K::Type {
+                            t.named_child(0).unwrap_or(t)
+                        } else {
+                            t
+                        }
+                    })
+                    .collect();
+                for part in metadata {
+                    if matches!(part.k(), K::String | K::ConcatenatedString) {
+                        push(part);
+                    }
+                }
+            }
+            _ => {}
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    out
+}
+
+/// Literal text a tool returns: the value itself, the elements of a returned list, and the
+/// `text=` of a content object (`TextContent(type="text", text="...")`).
+fn output_texts(
+    value: Node<'_>,
+    owner: &str,
+    src: &str,
+    scopes: &[&Constants<'_>],
+) -> Vec<Description> {
+    let mut parts = vec![value];
+    if matches!(value.k(), K::List | K::Tuple) {
+        let mut cursor = value.walk();
+        parts = value.named_children(&mut cursor).collect();
+    }
+    let mut out = Vec::new();
+    for part in parts {
+        let part = if part.k() == K::Call {
+            match part
+                .field(F::Arguments)
+                .and_then(|a| keyword_value(a, "text", src))
+            {
+                Some(text) => text,
+                None => part,
+            }
+        } else {
+            part
+        };
+        out.extend(text_of(
+            part,
+            src,
+            scopes,
+            owner.to_string(),
+            TextKind::Output,
+        ));
     }
     out
 }
@@ -273,24 +556,15 @@ fn literal_text(literal: &str) -> String {
     body.trim_matches(|c| c == '"' || c == '\'').to_string()
 }
 
-/// The string literal passed as keyword `name` among `arguments`.
-fn keyword_string(arguments: Node<'_>, name: &str, src: &str) -> Option<Description> {
+/// The value passed as keyword `name` among `arguments`.
+fn keyword_value<'t>(arguments: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
     let mut cursor = arguments.walk();
     let value = arguments
         .named_children(&mut cursor)
         .filter(|a| a.k() == K::KeywordArgument)
         .find(|a| a.field(F::Name).is_some_and(|n| text(n, src) == name))
         .and_then(|a| a.field(F::Value))?;
-    let value = if value.k() == K::ParenthesizedExpression {
-        value.named_child(0)?
-    } else {
-        value
-    };
-    matches!(value.k(), K::String | K::ConcatenatedString).then(|| Description {
-        owner: String::new(),
-        start_byte: value.start_byte(),
-        text: text(value, src).to_string(),
-    })
+    Some(value)
 }
 
 fn params(list: Node<'_>, src: &str, is_method: bool) -> Vec<Param> {
