@@ -128,6 +128,9 @@ pub(super) struct Module<'t> {
     text_constants: Constants<'t>,
     /// Texts the model reads, resolved once the walk knows every constant.
     pending_texts: Vec<(Node<'t>, String, TextKind)>,
+    /// Where each pending text starts: a literal described twice (by its registration
+    /// and as a pair of its object) is read once.
+    pending_starts: FxHashSet<usize>,
     /// `text: ...` of content items, with the functions around them (start bytes,
     /// innermost first): output when one of them is an entry point.
     pending_outputs: Vec<(Node<'t>, Vec<usize>)>,
@@ -281,40 +284,37 @@ impl<'t> Module<'t> {
 
     /// The pending texts, resolved now that every module-level constant is known.
     fn resolve_texts(&mut self, src: &str) {
-        for (node, owner, kind) in std::mem::take(&mut self.pending_texts) {
+        let text_of = |node: Node<'_>, owner: String, kind: TextKind| {
             let pieces = resolve(node, src, &self.text_constants);
-            if !pieces.is_empty() {
-                self.descriptions.push(Description {
-                    owner,
-                    kind,
-                    pieces,
-                });
+            (!pieces.is_empty()).then_some(Description {
+                owner,
+                kind,
+                pieces,
+            })
+        };
+        let mut texts: Vec<Description> = Vec::new();
+        for (node, owner, kind) in &self.pending_texts {
+            texts.extend(text_of(*node, owner.clone(), *kind));
+        }
+        // A prompt's text is meant as instructions to the model; a tool's or a resource's
+        // output is data.
+        let mut entries: FxHashMap<usize, &str> = FxHashMap::default();
+        for f in &self.functions {
+            if matches!(
+                f.kind,
+                FnKind::Entry(EntryKind::Tool | EntryKind::Resource | EntryKind::CallTool)
+            ) {
+                entries.entry(f.start_byte).or_insert(&f.name);
             }
         }
-        for (node, around) in std::mem::take(&mut self.pending_outputs) {
-            // A prompt's text is meant as instructions to the model; a tool's or a resource's
-            // output is data.
-            let entry = around.iter().find_map(|start| {
-                self.functions.iter().find(|f| {
-                    f.start_byte == *start
-                        && matches!(
-                            f.kind,
-                            FnKind::Entry(
-                                EntryKind::Tool | EntryKind::Resource | EntryKind::CallTool
-                            )
-                        )
-                })
-            });
-            let Some(entry) = entry else { continue };
-            let pieces = resolve(node, src, &self.text_constants);
-            if !pieces.is_empty() {
-                self.descriptions.push(Description {
-                    owner: entry.name.to_string(),
-                    kind: TextKind::Output,
-                    pieces,
-                });
+        for (node, around) in &self.pending_outputs {
+            if let Some(entry) = around.iter().find_map(|start| entries.get(start)) {
+                texts.extend(text_of(*node, entry.to_string(), TextKind::Output));
             }
         }
+        self.descriptions.extend(texts);
+        self.pending_texts.clear();
+        self.pending_outputs.clear();
     }
 
     /// `{ type: "text", text: ... }` in a function (output, if the function is an entry
@@ -878,11 +878,7 @@ impl<'t> Module<'t> {
     }
 
     fn describe(&mut self, node: Node<'t>, owner: &str) {
-        if self
-            .pending_texts
-            .iter()
-            .any(|(n, _, _)| n.start_byte() == node.start_byte())
-        {
+        if !self.pending_starts.insert(node.start_byte()) {
             return;
         }
         let kind = if owner == "parameter" {

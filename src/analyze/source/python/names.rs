@@ -154,11 +154,13 @@ impl Module {
             functions.push(def);
         }
         // `tool.__doc__ = "..."`: the model gets a description the source review did not see.
+        let entry_names: HashSet<&str> = functions
+            .iter()
+            .filter(|f| matches!(f.kind, FnKind::Entry(_)))
+            .filter_map(|f| f.qualified.rsplit('.').next())
+            .collect();
         for (function, span) in doc_assignments {
-            let is_entry = functions.iter().any(|f| {
-                matches!(f.kind, FnKind::Entry(_))
-                    && f.qualified.rsplit('.').next() == Some(function.as_str())
-            });
+            let is_entry = entry_names.contains(function.as_str());
             if let Some(value) = node_at(span)
                 .filter(|n| is_entry && n.k() == K::Assignment)
                 .and_then(|n| n.field(F::Right))
