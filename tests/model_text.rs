@@ -5,6 +5,8 @@
 
 use std::process::Command;
 
+mod common;
+
 const PYTHON: &str = r#"from typing import Annotated
 from pydantic import Field
 from mcp.server.fastmcp import FastMCP
@@ -70,8 +72,9 @@ fn scan_json(dir: &std::path::Path, command: &str) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
-/// The findings of rules `wanted` picks: rule, path, line and message.
-fn findings(
+/// The findings of rules `wanted` picks, with their messages (`common::findings` leaves
+/// them out).
+fn findings_with_messages(
     doc: &serde_json::Value,
     wanted: impl Fn(&str) -> bool,
 ) -> Vec<(String, String, u64, String)> {
@@ -102,7 +105,7 @@ fn server_dir() -> tempfile::TempDir {
 fn every_text_the_model_reads_is_checked_where_it_is_written() {
     let dir = server_dir();
     let doc = scan_json(dir.path(), "scan");
-    let mut got = findings(&doc, |rule| rule.starts_with("mcp-tool"));
+    let mut got = findings_with_messages(&doc, |rule| rule.starts_with("mcp-tool"));
     got.sort();
     let poisoning = |path: &str, line: u64, text: &str, matched: &str| {
         (
@@ -216,11 +219,10 @@ server.tool("get_marked", "Get a page.", { url: z.string() }, async ({ url }) =>
     std::fs::write(dir.path().join("fetch.py"), python).expect("write");
     std::fs::write(dir.path().join("fetch.ts"), typescript).expect("write");
     let doc = scan_json(dir.path(), "scan");
-    let mut got: Vec<(String, String, u64)> =
-        findings(&doc, |rule| rule.ends_with("untrusted-content-returned"))
-            .into_iter()
-            .map(|(rule, path, line, _)| (rule, path, line))
-            .collect();
+    let mut got: Vec<(String, String, u64)> = common::findings(&doc)
+        .into_iter()
+        .filter(|(rule, _, _)| rule.ends_with("untrusted-content-returned"))
+        .collect();
     got.sort();
     let r = |rule: &str, path: &str, line: u64| (rule.to_string(), path.to_string(), line);
     assert_eq!(

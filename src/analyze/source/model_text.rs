@@ -101,6 +101,8 @@ pub fn description_findings(
     lang: Option<Language>,
 ) -> Vec<crate::finding::Finding> {
     let mut out = Vec::new();
+    // Joined once, read by every rule.
+    let texts: Vec<String> = descriptions.iter().map(Description::text).collect();
     for rule in rules.rules() {
         let Matcher::ToolDescription(check) = &rule.matcher else {
             continue;
@@ -108,12 +110,12 @@ pub fn description_findings(
         if lang.is_some_and(|l| !rule.languages.contains(&l)) {
             continue;
         }
-        for d in descriptions
+        for (d, text) in descriptions
             .iter()
-            .filter(|d| check.texts.contains(&d.kind))
+            .zip(&texts)
+            .filter(|(d, _)| check.texts.contains(&d.kind))
         {
-            let text = d.text();
-            let Some((offset, matched)) = check_text(check, &text) else {
+            let Some((offset, matched)) = check_text(check, text) else {
                 continue;
             };
             let shown: String = matched.chars().take(60).collect();

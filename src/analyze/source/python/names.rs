@@ -78,8 +78,13 @@ impl Module {
         }
         let mut calls = Vec::new();
         let mut doc_assignments = Vec::new();
+        // Most modules never assign a `__doc__`: no second walk of their functions for it.
+        let assigns_docs = src.contains("__doc__");
         for f in &ir.functions {
             calls.extend(walk::calls_in(&f.body));
+            if !assigns_docs {
+                continue;
+            }
             walk::walk_stmts(&f.body, &mut |stmt| {
                 if let Stmt::Assign { targets, span, .. } = stmt
                     && let [Target::Attr(object, attribute, _)] = targets.as_slice()
