@@ -159,6 +159,7 @@ impl Check for Source {
         out.reexports = analyzed.reexports;
         out.imported_results = analyzed.imported_results;
         out.tools = analyzed.tools;
+        out.project_evidence = analyzed.project_evidence;
         if let Some(lock) = env.tool_lock {
             compare_with_lock(ctx, env.rules, lock, out);
         }

@@ -1045,3 +1045,27 @@ server.tool("get_file", { key: z.string() }, async (args) => {
         )]
     );
 }
+
+/// Authentication wired in one module protects the server another module starts; auth in
+/// test code protects nothing.
+#[test]
+fn auth_anywhere_in_the_project_silences_missing_auth() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let serve = "import uvicorn\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"notes\")\n\n\ndef main():\n    uvicorn.run(mcp.streamable_http_app(), host=\"0.0.0.0\", port=8000)\n";
+    write(dir.path(), "server.py", serve);
+    assert_eq!(
+        highs(dir.path()),
+        vec![at(
+            "python-http-without-auth",
+            "server.py",
+            8,
+            "high",
+            "medium"
+        )]
+    );
+    let wiring = "from mcp.server.auth.settings import AuthSettings\n\nSETTINGS = AuthSettings(issuer_url=\"https://auth.example.com\", resource_server_url=\"https://mcp.example.com\")\n";
+    write(dir.path(), "tests/test_auth.py", wiring);
+    assert_eq!(highs(dir.path()).len(), 1, "auth in test code counts");
+    write(dir.path(), "auth.py", wiring);
+    assert_eq!(highs(dir.path()), Vec::<Found>::new());
+}

@@ -456,6 +456,7 @@ app.listen(8080, "0.0.0.0");
         vec![
             at("ts-dns-rebinding-protection", 6, SevMedium, Medium),
             at("ts-bind-all-interfaces", 7, SevMedium, Medium),
+            at("ts-http-without-auth", 7, SevHigh, Medium),
         ]
     );
     // No host: Node listens on every interface.
@@ -467,8 +468,27 @@ app.listen(8080, "0.0.0.0");
         scan(&no_host),
         vec![
             at("ts-dns-rebinding-protection", 6, SevMedium, Medium),
+            at("ts-http-without-auth", 7, SevHigh, Medium),
             at("ts-listen-all-interfaces-default", 7, SevMedium, Medium),
         ]
+    );
+    // A host chosen at run time: one level lower.
+    let run_time = src.replace(
+        "app.listen(8080, \"0.0.0.0\");",
+        "app.listen(8080, process.env.MCP_HOST);",
+    );
+    assert_eq!(
+        scan(&run_time),
+        vec![
+            at("ts-dns-rebinding-protection", 6, SevMedium, Medium),
+            at("ts-http-without-auth", 7, SevMedium, Medium),
+        ]
+    );
+    // Localhost: not reachable from other hosts.
+    let local = src.replace("\"0.0.0.0\"", "\"127.0.0.1\"");
+    assert_eq!(
+        scan(&local),
+        one("ts-dns-rebinding-protection", 6, SevMedium, Medium)
     );
     // With authentication in front of the routes, neither is reported.
     let with_auth = format!("{no_host}\napp.use(\"/mcp\", requireBearerAuth({{ verifier }}));\n");

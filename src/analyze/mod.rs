@@ -40,6 +40,9 @@ pub struct FileOutcome {
     pub unused_ignores: Vec<(usize, Finding)>,
     /// The file is test code (`crate::test_code`).
     pub test_code: bool,
+    /// Rules with `unless_project_calls` or `unless_project_matches` whose evidence the file
+    /// holds: the scan drops their findings in every file.
+    pub project_evidence: Vec<String>,
 }
 
 /// A span in byte coordinates as parsers report it: 0-based row and byte column.

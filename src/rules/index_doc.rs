@@ -60,7 +60,15 @@ pub fn index_markdown(set: &RuleSet) -> String {
          `not_one_of` see through a variable or module constant assigned a literal\n\
          (`shell=use_shell` after `use_shell = True`, `host=HOST`). A rule\n\
          skips files whose text contains one of `unless_file_mentions`, and applies only to\n\
-         files that contain one of `only_if_file_mentions` when that list is given.\n\n\
+         files that contain one of `only_if_file_mentions` when that list is given. It is\n\
+         silent in the whole project when any module that is not test code makes one of the\n\
+         calls in `[[match.unless_project_calls]]` (callees and argument conditions, like the\n\
+         rule's own) or matches a regex of `unless_project_matches`: authentication wired in\n\
+         one module protects the server another module starts. `[match.bind]` names the\n\
+         argument that holds a listening call's address (`position`, `keywords`) and what an\n\
+         absent one means (`absent = \"local\"` or `\"all-interfaces\"`): every interface or\n\
+         another host's address keeps the rule's severity, an address chosen at run time is one\n\
+         level lower, localhost is no finding.\n\n\
          ## How findings are graded\n\n\
          Rules with an `is = \"dynamic\"` condition follow the value into the call. Parameters\n\
          of MCP entry points (`@x.tool()`, `@x.resource(...)`, `@x.prompt()`,\n\

@@ -9,9 +9,10 @@ mod secret_index;
 
 pub use index_doc::{index_markdown, rule_page_url, rule_pages};
 pub use model::{
-    ArgCondition, ArgIs, AuthMatch, AuthPatterns, CallMatch, DependencyMatch, DescriptionMatch,
-    DockerfileMatch, Docs, Examples, IgnoreCheck, Language, Matcher, McpConfigMatch, MinSource,
-    Rule, SecretMatch, TestCodePolicy, TextKind, snake_case,
+    ArgCondition, ArgIs, AuthMatch, AuthPatterns, BindArg, BindDefault, CallMatch, DependencyMatch,
+    DescriptionMatch, DockerfileMatch, Docs, Examples, IgnoreCheck, Language, Matcher,
+    McpConfigMatch, MinSource, ProjectCall, Rule, SecretMatch, TestCodePolicy, TextKind,
+    snake_case,
 };
 pub use secret_index::SecretPrefilter;
 
@@ -414,7 +415,15 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
     let Matcher::Call(call) = &mut rule.matcher else {
         return Ok(rule);
     };
-    for cond in &mut call.args {
+    for pattern in &call.unless_project_matches {
+        call.project_regexes
+            .push(compile(pattern, "unless_project_matches")?);
+    }
+    let evidence = call
+        .unless_project_calls
+        .iter_mut()
+        .flat_map(|p| p.args.iter_mut());
+    for cond in call.args.iter_mut().chain(evidence) {
         if let Some(pattern) = &cond.matches {
             cond.regex = Some(compile(pattern, "matches")?);
         } else if let Some(pattern) = &cond.not_matches {
@@ -563,14 +572,49 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
             return Ok(());
         }
     };
-    let CallMatch { callees, args, .. } = call;
-    if callees.is_empty() || callees.iter().any(|c| c.trim().is_empty()) {
+    let CallMatch {
+        callees,
+        args,
+        unless_project_calls,
+        ..
+    } = call;
+    let empty = |names: &[String]| names.is_empty() || names.iter().any(|c| c.trim().is_empty());
+    if empty(callees) {
         return Err(fail(
             "callees",
             "field `callees`: list at least one callee name".into(),
         ));
     }
-    for cond in args {
+    for evidence in unless_project_calls {
+        if empty(&evidence.callees) {
+            return Err(fail(
+                "unless_project_calls",
+                "field `unless_project_calls`: each entry lists at least one callee name".into(),
+            ));
+        }
+        // Evidence is about a call's shape: nothing is traced into it.
+        if evidence.args.iter().any(|c| {
+            matches!(
+                c.is,
+                Some(
+                    ArgIs::Dynamic
+                        | ArgIs::ArgvInjection
+                        | ArgIs::ShellScript
+                        | ArgIs::Program
+                        | ArgIs::CliArguments
+                )
+            )
+        }) {
+            return Err(fail(
+                "unless_project_calls",
+                "field `unless_project_calls`: conditions there are on the call's shape; \
+                 `is` may be `true`, `false`, `present`, `absent` or `not-string`"
+                    .into(),
+            ));
+        }
+    }
+    let evidence_args = unless_project_calls.iter().flat_map(|p| &p.args);
+    for cond in args.iter().chain(evidence_args) {
         if cond.position.is_none()
             && cond.positions.is_empty()
             && cond.keyword.is_none()

@@ -559,6 +559,56 @@ pub struct CallMatch {
     /// HTTP transport, for rules about how a web server is exposed). Empty: every file.
     #[serde(default)]
     pub only_if_file_mentions: Vec<String>,
+    /// For calls that listen on a network address: where the address is. The finding is
+    /// graded by it: all interfaces or another host's address keep the rule's severity, an
+    /// address chosen at run time is one level lower, localhost is no finding.
+    #[serde(default)]
+    pub bind: Option<BindArg>,
+    /// Calls that, found in any module of the project that is not test code, make the rule
+    /// silent everywhere: authentication wired in one module protects the server another
+    /// module starts (`FastMCP(auth=...)`, `requireBearerAuth(...)`).
+    #[serde(default)]
+    pub unless_project_calls: Vec<ProjectCall>,
+    /// The same, as regexes on the text of the project's source files in the rule's
+    /// languages (`headers.get("authorization")` read by a hand-written middleware).
+    #[serde(default)]
+    pub unless_project_matches: Vec<String>,
+    /// `unless_project_matches`, compiled when the rule is loaded.
+    #[serde(skip)]
+    pub project_regexes: Vec<regex::Regex>,
+}
+
+/// Where a listening call takes its address.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct BindArg {
+    /// The positional argument (0-based) that holds the address, if any.
+    pub position: Option<usize>,
+    /// Keyword arguments or options-object properties that hold it (`host`, `hostname`).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// What the call listens on when no address is passed.
+    pub absent: BindDefault,
+}
+
+/// Where a server listens when it is given no address.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum BindDefault {
+    /// `127.0.0.1` (uvicorn, FastMCP).
+    Local,
+    /// Every interface (Node's `listen(port)`).
+    AllInterfaces,
+}
+
+/// A call that counts as evidence for `unless_project_calls`: one of `callees` whose
+/// arguments meet every condition in `args` (the same conditions as a call rule's).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectCall {
+    pub callees: Vec<String>,
+    #[serde(default)]
+    pub args: Vec<ArgCondition>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]

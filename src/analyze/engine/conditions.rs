@@ -411,3 +411,120 @@ pub(super) fn shell_script<'a>(items: &[&'a Expr], program: Option<&Expr>) -> Ve
     }
     Vec::new()
 }
+
+/// Where a call that listens on the network listens, as far as the code says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Exposure {
+    /// Every interface, or an address other hosts reach; the text says which.
+    Reachable(String),
+    /// An address chosen at run time (a setting, a parameter, the environment).
+    RunTime(String),
+    /// Localhost only.
+    Local,
+}
+
+impl Exposure {
+    /// What a finding adds to its rule's message.
+    pub fn detail(&self) -> String {
+        match self {
+            Exposure::Reachable(what) | Exposure::RunTime(what) => what.clone(),
+            Exposure::Local => "it listens on localhost only".to_string(),
+        }
+    }
+
+    pub fn chosen_at_run_time(&self) -> bool {
+        matches!(self, Exposure::RunTime(_))
+    }
+}
+
+/// Addresses that mean "every interface".
+const ALL_INTERFACES: [&str; 5] = ["0.0.0.0", "::", "[::]", "*", ""];
+
+/// Where a listening call with `args` listens, by the argument `bind` names: a literal, a
+/// variable or constant holding one, a setting with a literal default
+/// (`os.getenv("HOST", "0.0.0.0")`), or a value only known at run time.
+pub(super) fn exposure(bind: &crate::rules::BindArg, args: &[Arg], seen: &Seen<'_>) -> Exposure {
+    use crate::rules::BindDefault;
+    let mut at: Vec<ArgSel> = bind.position.map(ArgSel::Position).into_iter().collect();
+    at.extend(bind.keywords.iter().cloned().map(ArgSel::Keyword));
+    let cond = Condition {
+        at,
+        test: Test::Present,
+    };
+    let (found, _) = find(&cond, args, None, seen.names.options_objects);
+    let absent = || match bind.absent {
+        BindDefault::Local => Exposure::Local,
+        BindDefault::AllInterfaces => Exposure::Reachable(
+            "without an address it listens on every network interface".to_string(),
+        ),
+    };
+    let Some(value) = found.first() else {
+        return absent();
+    };
+    let value = literal_or_itself(seen, value);
+    match &value.kind {
+        ExprKind::Str(address) => address_exposure(address),
+        // `listen(port, () => ...)`: a callback, no address.
+        ExprKind::Function(_) | ExprKind::Number(_) | ExprKind::Null | ExprKind::Bool(_) => {
+            absent()
+        }
+        _ => {
+            let (written, assigned) = seen.texts(&value, false);
+            let texts = [Some(written.as_str()), assigned.as_deref()];
+            let quoted: Vec<&str> = texts.iter().flatten().flat_map(|t| quoted(t)).collect();
+            let shown = |text: &str| -> String {
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                text.chars().take(80).collect()
+            };
+            if quoted
+                .iter()
+                .any(|q| ALL_INTERFACES.contains(q) && !q.is_empty())
+            {
+                let how = shown(assigned.as_deref().unwrap_or(&written));
+                Exposure::Reachable(format!(
+                    "it listens on every network interface by default (`{how}`)"
+                ))
+            } else if quoted.iter().any(|q| is_local(q)) {
+                Exposure::Local
+            } else {
+                Exposure::RunTime(format!(
+                    "the address is `{}`, chosen at run time: reachable from other hosts when it is not localhost",
+                    shown(&written)
+                ))
+            }
+        }
+    }
+}
+
+fn address_exposure(address: &str) -> Exposure {
+    if ALL_INTERFACES.contains(&address) {
+        Exposure::Reachable(format!(
+            "it listens on every network interface (`{address}`)"
+        ))
+    } else if is_local(address) {
+        Exposure::Local
+    } else {
+        let shown: String = address.chars().take(60).collect();
+        Exposure::Reachable(format!("it listens on `{shown}`, which other hosts reach"))
+    }
+}
+
+fn is_local(address: &str) -> bool {
+    address == "localhost" || address == "::1" || address == "[::1]" || address.starts_with("127.")
+}
+
+/// The contents of the quoted strings in `text` (`"0.0.0.0"` in `os.getenv("H", "0.0.0.0")`).
+fn quoted(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(['"', '\'', '`']) {
+        let quote = rest.get(start..=start).unwrap_or("\"");
+        let after = rest.get(start + 1..).unwrap_or("");
+        let Some(end) = after.find(quote) else {
+            break;
+        };
+        out.push(after.get(..end).unwrap_or(""));
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out
+}

@@ -27,6 +27,9 @@ use taint::{Labels, Slot, Taint};
 /// summaries computed so far stand and `Analysis::out_of_budget` says so.
 pub const WORK_BUDGET: usize = 2_000_000;
 
+/// How many enclosing functions a closure's listening address is looked up in.
+const MAX_ENCLOSING: usize = 8;
+
 /// Sinks and sanitizers, as data. Names are canonical: the module path and member as
 /// imported (`subprocess.run`, `child_process.exec`; a `node:` prefix is dropped).
 #[derive(Clone, Debug, Default)]
@@ -82,6 +85,12 @@ pub struct Sink {
     /// A value counts only if it went through one of these (`path.resolve`, a number):
     /// rules about a check done on the wrong kind of value, or about sizes.
     pub requires: Vec<String>,
+    /// For a call that listens on the network: where its address is (the finding is graded
+    /// by it, see `exposure`).
+    pub bind: Option<crate::rules::BindArg>,
+    /// The call is evidence that silences the rule project-wide (`unless_project_calls`),
+    /// not a finding.
+    pub evidence: bool,
 }
 
 impl Sink {
@@ -157,7 +166,7 @@ impl Model {
     /// match source text (`matches`), look at where a value was made (`made_by`) or require a
     /// check (`requires`) move over when the engine keeps those.
     pub fn from_rules(rules: &crate::rules::RuleSet, language: crate::rules::Language) -> Model {
-        use crate::rules::{ArgIs, Matcher};
+        use crate::rules::Matcher;
         let mut model = Model::default();
         for rule in rules.rules() {
             if !rule.languages.contains(&language) {
@@ -177,89 +186,7 @@ impl Model {
             let Matcher::Call(call) = &rule.matcher else {
                 continue;
             };
-            let taint_conditions = call
-                .args
-                .iter()
-                .filter(|c| {
-                    matches!(
-                        c.is,
-                        Some(
-                            ArgIs::Dynamic
-                                | ArgIs::ArgvInjection
-                                | ArgIs::ShellScript
-                                | ArgIs::Program
-                                | ArgIs::CliArguments
-                        )
-                    )
-                })
-                .count();
-            let at = |cond: &crate::rules::ArgCondition| {
-                let mut at = Vec::new();
-                at.extend(cond.position.map(ArgSel::Position));
-                at.extend(cond.positions.iter().map(|&p| ArgSel::Position(p)));
-                at.extend(cond.keyword.clone().map(ArgSel::Keyword));
-                if cond.receiver {
-                    at.push(ArgSel::Receiver);
-                }
-                at
-            };
-            let mut args = Vec::new();
-            let mut part = ArgPart::Whole;
-            let mut rest = false;
-            let mut conditions = Vec::new();
-            for cond in &call.args {
-                if let Some(makers) = &cond.made_by {
-                    conditions.push(Condition {
-                        at: at(cond),
-                        test: Test::MadeBy(makers.clone()),
-                    });
-                }
-                if let Some(regex) = &cond.regex {
-                    conditions.push(Condition {
-                        at: at(cond),
-                        test: Test::Matches(
-                            Pattern(regex.clone()),
-                            cond.matches.is_some(),
-                            cond.except_regex.clone().map(Pattern),
-                        ),
-                    });
-                }
-                let test = match (&cond.is, &cond.one_of, &cond.not_one_of) {
-                    (Some(ArgIs::Dynamic), _, _) => {
-                        args.extend(at(cond));
-                        continue;
-                    }
-                    (
-                        Some(
-                            is @ (ArgIs::ArgvInjection
-                            | ArgIs::ShellScript
-                            | ArgIs::Program
-                            | ArgIs::CliArguments),
-                        ),
-                        _,
-                        _,
-                    ) => {
-                        args.extend(at(cond));
-                        part = match is {
-                            ArgIs::ArgvInjection => ArgPart::Options,
-                            ArgIs::ShellScript => ArgPart::Script,
-                            ArgIs::CliArguments => ArgPart::Arguments,
-                            _ => ArgPart::Program,
-                        };
-                        rest |= cond.rest;
-                        continue;
-                    }
-                    (_, _, Some(values)) => Test::NotOneOf(values.clone()),
-                    (_, Some(values), _) => Test::OneOf(values.clone()),
-                    (Some(ArgIs::True), _, _) => Test::True,
-                    (Some(ArgIs::False), _, _) => Test::False,
-                    (Some(ArgIs::Present), _, _) => Test::Present,
-                    (Some(ArgIs::Absent), _, _) => Test::Absent,
-                    (Some(ArgIs::NotString), _, _) => Test::NotString,
-                    (None, None, None) => continue,
-                };
-                conditions.push(Condition { at: at(cond), test });
-            }
+            let shape = CallShape::of(&call.args);
             // A rule with sources counts only values that came out of one of them.
             let mut requires = call.requires.clone();
             if !call.sources.is_empty() {
@@ -273,14 +200,34 @@ impl Model {
                 model.sinks.push(Sink {
                     rule: rule.id.clone(),
                     callee: callee.clone(),
-                    args: args.clone(),
-                    part,
-                    rest,
-                    conditions: conditions.clone(),
+                    args: shape.args.clone(),
+                    part: shape.part,
+                    rest: shape.rest,
+                    conditions: shape.conditions.clone(),
                     sanitizers: call.sanitizers.clone(),
-                    structural: taint_conditions == 0,
+                    structural: shape.taint_conditions == 0,
                     requires: requires.clone(),
+                    bind: call.bind.clone(),
+                    evidence: false,
                 });
+            }
+            for evidence in &call.unless_project_calls {
+                let shape = CallShape::of(&evidence.args);
+                for callee in &evidence.callees {
+                    model.sinks.push(Sink {
+                        rule: rule.id.clone(),
+                        callee: callee.clone(),
+                        args: Vec::new(),
+                        part: ArgPart::Whole,
+                        rest: false,
+                        conditions: shape.conditions.clone(),
+                        sanitizers: Vec::new(),
+                        structural: true,
+                        requires: Vec::new(),
+                        bind: None,
+                        evidence: true,
+                    });
+                }
             }
             // What a rule requires is a check the value goes through: its result is marked.
             for sanitizer in call.sanitizers.iter().chain(&call.requires) {
@@ -290,6 +237,112 @@ impl Model {
             }
         }
         model
+    }
+}
+
+/// What a call rule's argument conditions make of a sink: the arguments whose taint counts,
+/// which part of them, and the structural conditions.
+struct CallShape {
+    args: Vec<ArgSel>,
+    part: ArgPart,
+    rest: bool,
+    conditions: Vec<Condition>,
+    /// How many conditions are about taint (none: the rule is about the call's shape).
+    taint_conditions: usize,
+}
+
+impl CallShape {
+    fn of(conds: &[crate::rules::ArgCondition]) -> CallShape {
+        use crate::rules::ArgIs;
+        let taint_conditions = conds
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.is,
+                    Some(
+                        ArgIs::Dynamic
+                            | ArgIs::ArgvInjection
+                            | ArgIs::ShellScript
+                            | ArgIs::Program
+                            | ArgIs::CliArguments
+                    )
+                )
+            })
+            .count();
+        let at = |cond: &crate::rules::ArgCondition| {
+            let mut at = Vec::new();
+            at.extend(cond.position.map(ArgSel::Position));
+            at.extend(cond.positions.iter().map(|&p| ArgSel::Position(p)));
+            at.extend(cond.keyword.clone().map(ArgSel::Keyword));
+            if cond.receiver {
+                at.push(ArgSel::Receiver);
+            }
+            at
+        };
+        let mut args = Vec::new();
+        let mut part = ArgPart::Whole;
+        let mut rest = false;
+        let mut conditions = Vec::new();
+        for cond in conds {
+            if let Some(makers) = &cond.made_by {
+                conditions.push(Condition {
+                    at: at(cond),
+                    test: Test::MadeBy(makers.clone()),
+                });
+            }
+            if let Some(regex) = &cond.regex {
+                conditions.push(Condition {
+                    at: at(cond),
+                    test: Test::Matches(
+                        Pattern(regex.clone()),
+                        cond.matches.is_some(),
+                        cond.except_regex.clone().map(Pattern),
+                    ),
+                });
+            }
+            let test = match (&cond.is, &cond.one_of, &cond.not_one_of) {
+                (Some(ArgIs::Dynamic), _, _) => {
+                    args.extend(at(cond));
+                    continue;
+                }
+                (
+                    Some(
+                        is @ (ArgIs::ArgvInjection
+                        | ArgIs::ShellScript
+                        | ArgIs::Program
+                        | ArgIs::CliArguments),
+                    ),
+                    _,
+                    _,
+                ) => {
+                    args.extend(at(cond));
+                    part = match is {
+                        ArgIs::ArgvInjection => ArgPart::Options,
+                        ArgIs::ShellScript => ArgPart::Script,
+                        ArgIs::CliArguments => ArgPart::Arguments,
+                        _ => ArgPart::Program,
+                    };
+                    rest |= cond.rest;
+                    continue;
+                }
+                (_, _, Some(values)) => Test::NotOneOf(values.clone()),
+                (_, Some(values), _) => Test::OneOf(values.clone()),
+                (Some(ArgIs::True), _, _) => Test::True,
+                (Some(ArgIs::False), _, _) => Test::False,
+                (Some(ArgIs::Present), _, _) => Test::Present,
+                (Some(ArgIs::Absent), _, _) => Test::Absent,
+                (Some(ArgIs::NotString), _, _) => Test::NotString,
+                (None, None, None) => continue,
+            };
+            conditions.push(Condition { at: at(cond), test });
+        }
+        CallShape {
+            args,
+            part,
+            rest,
+            conditions,
+            taint_conditions,
+        }
     }
 }
 
@@ -360,6 +413,8 @@ pub struct Analysis {
     /// results carry.
     pub imported_results: BTreeMap<(String, String), BTreeSet<ArgSel>>,
     pub out_of_budget: bool,
+    /// Rules this module holds `unless_project_calls` evidence for (auth wired here).
+    pub evidence: BTreeSet<String>,
 }
 
 /// What a function of another module returns, from that module's own analysis.
@@ -577,6 +632,8 @@ pub fn analyze_with(
             .map(|e| e.func)
             .collect(),
         shapes: BTreeSet::new(),
+        exposures: HashMap::new(),
+        evidence: BTreeSet::new(),
         inlining: Vec::new(),
         stack: Vec::new(),
         callees: vec![BTreeSet::new(); module.functions.len()],
@@ -774,6 +831,7 @@ pub fn analyze_with(
         else {
             continue;
         };
+        let exposure = engine.exposures.get(&(index, at));
         flows.insert(Flow {
             rule: sink.rule.clone(),
             entry: function.qualified.clone(),
@@ -785,8 +843,8 @@ pub fn analyze_with(
             function: function.span,
             reach: Reach::Shape,
             via: None,
-            detail: None,
-            lower: false,
+            detail: exposure.map(conditions::Exposure::detail),
+            lower: exposure.is_some_and(conditions::Exposure::chosen_at_run_time),
         });
     }
     for hit in auth::check(module, &names, &source, &model.auth) {
@@ -816,6 +874,7 @@ pub fn analyze_with(
         exports,
         imported_results: engine.imported_results,
         out_of_budget: engine.out_of_budget,
+        evidence: engine.evidence,
     }
 }
 
@@ -1095,6 +1154,10 @@ struct Engine<'m> {
     callees: Vec<BTreeSet<FuncId>>,
     /// Calls of structural rules whose conditions hold: sink, call, enclosing function.
     shapes: BTreeSet<(usize, Span, FuncId)>,
+    /// Where the listening calls among them listen, by sink and call.
+    exposures: HashMap<(usize, Span), conditions::Exposure>,
+    /// Rules whose `unless_project_calls` evidence the module holds.
+    evidence: BTreeSet<String>,
     /// How each reported call reads, by sink and call: the canonical name, or the text of a
     /// method call a rule names by its method (`cursor.execute` for `*.execute`).
     displays: HashMap<(usize, Span), String>,
@@ -2107,6 +2170,34 @@ impl<'m> Engine<'m> {
         }
     }
 
+    /// The variables `env` knows assigned, and those the enclosing functions assign at their
+    /// top level (what a closure sees), the innermost assignment first.
+    fn with_outer_assignments(&self, env: &Env) -> BTreeMap<Rc<str>, Span> {
+        let mut assigned = env.assigned.clone();
+        let mut scope = self.module.functions.get(env.scope).and_then(|f| f.parent);
+        for _ in 0..MAX_ENCLOSING {
+            let Some(function) = scope.and_then(|id| self.module.functions.get(id)) else {
+                break;
+            };
+            for stmt in &function.body {
+                if let Stmt::Assign {
+                    targets,
+                    value,
+                    op: None,
+                    ..
+                } = stmt
+                    && let [Target::Name(name, _)] = targets.as_slice()
+                {
+                    assigned
+                        .entry(Rc::from(name.as_str()))
+                        .or_insert(value.span);
+                }
+            }
+            scope = function.parent;
+        }
+        assigned
+    }
+
     /// Records what reaches the sinks a call may be: for a structural rule, the call itself
     /// when its conditions hold; otherwise each input in an argument the rule is about,
     /// unless one of the rule's checks made it safe.
@@ -2131,19 +2222,36 @@ impl<'m> Engine<'m> {
             let Some(sink) = model.sinks.get(index) else {
                 continue;
             };
-            let holds = {
-                let seen = conditions::Seen {
-                    names: self.names,
-                    source: self.source,
-                    made_by: &env.made_by,
-                    assigned: &env.assigned,
-                };
-                sink.conditions
-                    .iter()
-                    .all(|c| conditions::holds(c, args, site.object, &seen))
+            let seen = conditions::Seen {
+                names: self.names,
+                source: self.source,
+                made_by: &env.made_by,
+                assigned: &env.assigned,
             };
+            let holds = sink
+                .conditions
+                .iter()
+                .all(|c| conditions::holds(c, args, site.object, &seen));
             if !holds {
                 continue;
+            }
+            if sink.evidence {
+                self.evidence.insert(sink.rule.clone());
+                continue;
+            }
+            if let Some(bind) = &sink.bind {
+                // `const host = "127.0.0.1"` outside the callback that listens.
+                let outer = self.with_outer_assignments(env);
+                let seen = conditions::Seen {
+                    assigned: &outer,
+                    ..seen
+                };
+                match conditions::exposure(bind, args, &seen) {
+                    conditions::Exposure::Local => continue,
+                    exposure => {
+                        self.exposures.insert((index, site.at), exposure);
+                    }
+                }
             }
             if !self.displays.contains_key(&(index, site.at)) {
                 let display = match site.callee {

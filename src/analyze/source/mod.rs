@@ -210,6 +210,11 @@ pub fn analyze(
         }
     }
     outcome.findings = best.into_values().map(|(_, _, f)| f).collect();
+    outcome.project_evidence = project_evidence(ctx.text, lang, rules, &parsed.engine.evidence);
+    // The file's own evidence holds here already; the scan applies everyone's to everyone.
+    outcome
+        .findings
+        .retain(|f| !outcome.project_evidence.contains(&f.rule_id));
     outcome.tools = inventory(ctx, rules, &parsed);
     outcome.findings.extend(description_findings(
         ctx,
@@ -273,6 +278,29 @@ pub fn analyze(
             .collect();
     }
     outcome
+}
+
+/// The rules of `lang` this file holds project-wide evidence for: calls the engine found,
+/// and `unless_project_matches` patterns its text matches.
+fn project_evidence(
+    text: &str,
+    lang: Language,
+    rules: &RuleSet,
+    calls: &std::collections::BTreeSet<String>,
+) -> Vec<String> {
+    let mut found: Vec<String> = calls.iter().cloned().collect();
+    for rule in rules.rules() {
+        let Some(call) = rule.call() else {
+            continue;
+        };
+        if rule.languages.contains(&lang)
+            && !calls.contains(&rule.id)
+            && call.project_regexes.iter().any(|r| r.is_match(text))
+        {
+            found.push(rule.id.clone());
+        }
+    }
+    found
 }
 
 /// What the analysis of one file may know of the rest of the project.
