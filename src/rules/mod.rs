@@ -593,18 +593,11 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
             ));
         }
         // Evidence is about a call's shape: nothing is traced into it.
-        if evidence.args.iter().any(|c| {
-            matches!(
-                c.is,
-                Some(
-                    ArgIs::Dynamic
-                        | ArgIs::ArgvInjection
-                        | ArgIs::ShellScript
-                        | ArgIs::Program
-                        | ArgIs::CliArguments
-                )
-            )
-        }) {
+        if evidence
+            .args
+            .iter()
+            .any(|c| c.is.is_some_and(ArgIs::is_taint))
+        {
             return Err(fail(
                 "unless_project_calls",
                 "field `unless_project_calls`: conditions there are on the call's shape; \

@@ -693,3 +693,18 @@ pub enum ArgIs {
     /// character comes from input, before any `--`, can be read as an option.
     CliArguments,
 }
+
+impl ArgIs {
+    /// Whether the condition is about input reaching the argument (traced), rather than the
+    /// call's shape.
+    pub fn is_taint(self) -> bool {
+        matches!(
+            self,
+            ArgIs::Dynamic
+                | ArgIs::ArgvInjection
+                | ArgIs::ShellScript
+                | ArgIs::Program
+                | ArgIs::CliArguments
+        )
+    }
+}

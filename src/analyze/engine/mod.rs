@@ -256,18 +256,7 @@ impl CallShape {
         use crate::rules::ArgIs;
         let taint_conditions = conds
             .iter()
-            .filter(|c| {
-                matches!(
-                    c.is,
-                    Some(
-                        ArgIs::Dynamic
-                            | ArgIs::ArgvInjection
-                            | ArgIs::ShellScript
-                            | ArgIs::Program
-                            | ArgIs::CliArguments
-                    )
-                )
-            })
+            .filter(|c| c.is.is_some_and(ArgIs::is_taint))
             .count();
         let at = |cond: &crate::rules::ArgCondition| {
             let mut at = Vec::new();
