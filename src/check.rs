@@ -131,6 +131,7 @@ impl Check for Source {
     fn phase(&self, kind: &FileKind) -> Phase {
         match kind.lang {
             Some(Language::Python) => Phase::Python,
+            Some(Language::Rust) => Phase::Rust,
             _ => Phase::TypeScript,
         }
     }

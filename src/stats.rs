@@ -13,6 +13,7 @@ pub enum Phase {
     Read,
     Python,
     TypeScript,
+    Rust,
     Secrets,
     Package,
     McpConfig,
@@ -24,11 +25,12 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 12] = [
+    pub const ALL: [Phase; 13] = [
         Phase::Walk,
         Phase::Read,
         Phase::Python,
         Phase::TypeScript,
+        Phase::Rust,
         Phase::Secrets,
         Phase::Package,
         Phase::McpConfig,
@@ -45,6 +47,7 @@ impl Phase {
             Phase::Read => "read",
             Phase::Python => "python",
             Phase::TypeScript => "typescript",
+            Phase::Rust => "rust",
             Phase::Secrets => "secrets",
             Phase::Package => "package",
             Phase::McpConfig => "mcp-config",

@@ -72,6 +72,13 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("ts-code-injection", "node-server/src/index.ts", 49),
         ("dep-vulnerable", "requirements.txt", 2),
         ("dep-unpinned", "requirements.txt", 4),
+        ("rust-shell-command", "rust-server/src/main.rs", 40),
+        ("rust-path-traversal", "rust-server/src/main.rs", 51),
+        (
+            "rust-argument-injection",
+            "rust-server/src/tools/archive.rs",
+            9,
+        ),
         ("mcp-toxic-combination", "server.py", 19),
         ("python-subprocess-shell-true", "server.py", 22),
         ("python-shell-command", "server.py", 28),
@@ -99,7 +106,7 @@ fn example_scan_finds_exactly_the_planted_bugs_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let doc = json(&out);
     assert_eq!(findings(&doc), expected_example_findings());
-    assert_eq!(doc["summary"]["files_scanned"], 13);
+    assert_eq!(doc["summary"]["files_scanned"], 17);
     assert_eq!(doc["summary"]["complete"], true);
     assert_eq!(doc["notices"].as_array().map(Vec::len), Some(0));
 }
@@ -253,8 +260,12 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 27);
-    assert!(found.iter().all(|(_, p, _)| p != "tools/archive.py"));
+    assert_eq!(found.len(), 29);
+    assert!(
+        found
+            .iter()
+            .all(|(_, p, _)| !p.ends_with("tools/archive.py") && !p.ends_with("tools/archive.rs"))
+    );
 
     let dir = tempfile::tempdir().expect("tempdir");
     let deps = dir.path().join("node_modules").join("pkg");
@@ -435,12 +446,12 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out)
-            .contains("28 findings (18 high, 5 medium, 5 low) in 7 files; 13 files scanned")
+            .contains("31 findings (20 high, 6 medium, 5 low) in 9 files; 17 files scanned")
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(28));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(31));
 
     let out = mcpgate(&[
         "scan",
@@ -452,7 +463,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("28 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("31 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -541,7 +552,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 28 results, 0 problems"),
+        stdout(&out).contains("ok: 31 results, 0 problems"),
         "{}",
         stdout(&out)
     );

@@ -75,6 +75,7 @@ fn select_ignore_and_the_reporting_floor() {
         rules,
         [
             "ts-command-injection",
+            "rust-shell-command",
             "python-subprocess-shell-true",
             "python-shell-command",
             "python-subprocess-shell-true"
@@ -99,7 +100,11 @@ fn select_ignore_and_the_reporting_floor() {
                 && !r.starts_with("dep-")),
         "{doc}"
     );
-    assert_eq!(findings(&doc).len(), 8);
+    assert_eq!(
+        findings(&doc).len(),
+        11,
+        "the rust-* findings are not ignored"
+    );
 
     // A typo is an error, not a filter that matches nothing.
     let out = mcpgate(&["scan", EXAMPLE, "--select", "pyhton-eval-exec"]);
@@ -138,7 +143,7 @@ fn stats_count_files_bytes_and_time_per_analyzer() {
     let out = mcpgate(&["scan", EXAMPLE, "-f", "json", "--stats"]);
     let doc = json(&out);
     let stats = &doc["stats"];
-    assert_eq!(stats["files"], 13);
+    assert_eq!(stats["files"], 17);
     let phases: Vec<&str> = stats["phases"]
         .as_array()
         .expect("phases")
@@ -150,6 +155,7 @@ fn stats_count_files_bytes_and_time_per_analyzer() {
         "read",
         "python",
         "typescript",
+        "rust",
         "secrets",
         "dependencies",
     ] {
@@ -217,7 +223,7 @@ fn taint_findings_carry_their_path_in_json_and_sarif() {
     );
     // Only the rules with results, each with short help and a link to its page.
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 26);
+    assert_eq!(rules.len(), 29);
     let ssrf = rules
         .iter()
         .find(|r| r["id"] == "python-ssrf")

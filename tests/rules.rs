@@ -24,6 +24,7 @@ fn every_bad_example_fires_and_every_good_example_is_silent() {
             (Matcher::Secret(_), _, _) => "example.txt",
             (_, Some(Language::TypeScript), _) => "example.ts",
             (_, Some(Language::JavaScript), _) => "example.js",
+            (_, Some(Language::Rust), _) => "example.rs",
             _ => "example.py",
         };
         // Examples stand for a project with lockfiles, but for the rule about their absence.

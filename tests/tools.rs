@@ -60,7 +60,31 @@ fn the_example_inventory_lists_tools_with_their_reach() {
     assert_eq!(git_log["params"], serde_json::json!(["branch", "limit"]));
     assert_eq!(git_log["capabilities"], serde_json::json!(["shell"]));
     assert_eq!(git_log["description"], "Show the commit log of a branch");
-    assert_eq!(tools.len(), 23);
+    let rust: Vec<(String, u64, String)> = tools
+        .iter()
+        .filter(|t| t["path"] == "rust-server/src/main.rs")
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap_or_default().to_string(),
+                t["line"].as_u64().unwrap_or_default(),
+                t["capabilities"]
+                    .as_array()
+                    .and_then(|c| c.first())
+                    .and_then(|c| c.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rust,
+        vec![
+            r("search", 39, "shell"),
+            r("read", 50, "filesystem"),
+            r("archive", 55, ""),
+        ]
+    );
+    assert_eq!(tools.len(), 29);
 }
 
 const SERVER: &str = r#"import subprocess

@@ -194,6 +194,7 @@ const MAX_THROUGH: usize = 8;
 /// A function of another module as messages name it: its module's last name and its own
 /// (`src/tools/exec.runCommand` and `pkg.tools.exec.runCommand` read as `exec.runCommand`).
 fn short_name(target: &str) -> String {
+    let target = target.strip_prefix(RUST_MODULE).unwrap_or(target);
     let file = target.rsplit('/').next().unwrap_or(target);
     let mut parts = file.rsplitn(3, '.');
     match (parts.next(), parts.next()) {
@@ -365,14 +366,49 @@ pub fn module_names(path: &str) -> Vec<String> {
         }
         return names;
     }
-    let Some(stem) = path.strip_suffix(".py") else {
+    let Some(stem) = package_stem(path) else {
         return Vec::new();
     };
-    let stem = stem.strip_suffix("/__init__").unwrap_or(stem);
     let parts: Vec<&str> = stem.split('/').collect();
+    // A Rust path never names a Python module (`tools.archive` may be either).
+    let namespace = if path.ends_with(".rs") {
+        RUST_MODULE
+    } else {
+        ""
+    };
     (0..parts.len())
-        .filter_map(|i| parts.get(i..).map(|rest| rest.join(".")))
+        .filter_map(|i| {
+            parts
+                .get(i..)
+                .map(|rest| format!("{namespace}{}", rest.join(".")))
+        })
         .collect()
+}
+
+/// The prefix of a Rust module's names, which live apart from Python's.
+pub const RUST_MODULE: &str = "rs:";
+
+/// The path of a Python or Rust module without its extension, a package's or a Rust module
+/// directory's own file as the directory (`pkg/__init__.py`, `tools/mod.rs`, `src/lib.rs`).
+fn package_stem(path: &str) -> Option<&str> {
+    if let Some(stem) = path.strip_suffix(".py") {
+        return Some(stem.strip_suffix("/__init__").unwrap_or(stem));
+    }
+    let stem = path.strip_suffix(".rs")?;
+    Some(
+        ["/mod", "/lib", "/main"]
+            .iter()
+            .find_map(|own| stem.strip_suffix(own))
+            .unwrap_or(stem),
+    )
+}
+
+/// Whether a module file is its directory's own (`__init__.py`, `mod.rs`, `lib.rs`).
+fn is_package_file(path: &str) -> bool {
+    ["/__init__.py", "/mod.rs", "/lib.rs", "/main.rs"]
+        .iter()
+        .any(|own| path.ends_with(own))
+        || ["__init__.py", "mod.rs", "lib.rs", "main.rs"].contains(&path)
 }
 
 /// `src/a.ts` -> `src/a`; `None` for other files and declaration files.
@@ -454,25 +490,47 @@ fn resolve(callee: &str, caller_path: &str) -> Option<String> {
     if level == 0 {
         return Some(callee.to_string());
     }
-    let stem = caller_path.strip_suffix(".py")?;
-    let mut package: Vec<&str> = match stem.strip_suffix("/__init__") {
-        Some(pkg) => pkg.split('/').collect(),
-        None => {
-            let mut parts: Vec<&str> = stem.split('/').collect();
-            parts.pop();
-            parts
-        }
-    };
+    let stem = package_stem(caller_path)?;
+    let mut package: Vec<&str> = stem.split('/').collect();
+    if !is_package_file(caller_path) {
+        package.pop();
+    }
     for _ in 1..level {
         package.pop()?;
     }
     package.push(rest);
-    Some(package.join("."))
+    let namespace = if caller_path.ends_with(".rs") {
+        RUST_MODULE
+    } else {
+        ""
+    };
+    Some(format!("{namespace}{}", package.join(".")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rust_modules_are_named_apart_and_their_own_files_name_the_directory() {
+        assert_eq!(
+            module_names("src/tools/archive.rs"),
+            ["rs:src.tools.archive", "rs:tools.archive", "rs:archive"]
+        );
+        assert_eq!(
+            module_names("src/tools/mod.rs"),
+            ["rs:src.tools", "rs:tools"]
+        );
+        assert_eq!(
+            module_names("crates/a/src/lib.rs"),
+            ["rs:crates.a.src", "rs:a.src", "rs:src"]
+        );
+        // `super::read::whole` from `src/ops/files.rs` is the sibling `src/ops/read.rs`.
+        assert_eq!(
+            resolve(".read.whole", "src/ops/files.rs").as_deref(),
+            Some("rs:src.ops.read.whole")
+        );
+    }
 
     #[test]
     fn module_names_are_every_suffix() {

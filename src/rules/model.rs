@@ -91,6 +91,7 @@ impl Rule {
             Some(Language::Python) => "python",
             Some(Language::TypeScript) => "typescript",
             Some(Language::JavaScript) => "javascript",
+            Some(Language::Rust) => "rust",
             Some(Language::Any) | None => "text",
         }
     }
@@ -201,6 +202,7 @@ pub enum Language {
     Python,
     TypeScript,
     JavaScript,
+    Rust,
     /// Any text file (secret rules).
     Any,
 }
@@ -211,6 +213,7 @@ impl Language {
             Language::Python => "python",
             Language::TypeScript => "typescript",
             Language::JavaScript => "javascript",
+            Language::Rust => "rust",
             Language::Any => "any",
         }
     }

@@ -63,6 +63,16 @@ const INTERNAL_ADDRESS: [&str; 6] = [
     "is_multicast",
     "is_unspecified",
 ];
+/// Methods that return their object's value as another type (Rust's `as_str`, `as_ref`).
+const SAME_VALUE_VIEWS: [&str; 6] = [
+    "as_str",
+    "as_ref",
+    "as_path",
+    "to_string",
+    "to_owned",
+    "as_os_str",
+];
+
 /// Sizes of a file or a value.
 const SIZE_FIELDS: [&str; 3] = ["size", "st_size", "length"];
 
@@ -117,6 +127,13 @@ pub(super) fn proofs(cond: &Expr, names: &Names) -> Proofs {
 fn membership(subject: &Expr) -> Vec<Proof> {
     match &subject.kind {
         ExprKind::Name(x) => own(x, taint::ALLOWLIST),
+        // `ALLOWED.contains(&cmd.as_str())`: the same value, viewed as another type.
+        ExprKind::Call { callee, args, .. } if args.is_empty() => match &callee.kind {
+            ExprKind::Attr(inner, view) if SAME_VALUE_VIEWS.contains(&view.as_str()) => {
+                membership(inner)
+            }
+            _ => Vec::new(),
+        },
         // `argv[0] in ALLOWED_COMMANDS`: the program is, the rest of the argv is not.
         ExprKind::Index(object, index) if matches!(&index.kind, ExprKind::Number(n) if n == "0") => {
             match &object.kind {
@@ -196,7 +213,10 @@ fn call(callee: &Expr, args: &[crate::analyze::ir::Arg], names: &Names) -> Proof
     let none = || (Vec::new(), Vec::new());
     let canonical = names.canonical(callee).unwrap_or_default();
     match (&callee.kind, args) {
-        (ExprKind::Attr(_, method), [arg]) if method == "includes" || method == "has" => {
+        // `ALLOWED.includes(x)`, `allowed.has(x)`, Rust's `ALLOWED.contains(&x)`.
+        (ExprKind::Attr(_, method), [arg])
+            if method == "includes" || method == "has" || method == "contains" =>
+        {
             (membership(&arg.value), Vec::new())
         }
         // `/^[a-z0-9-]+$/.test(name)`: an anchored pattern is an allowlist of shapes.
@@ -209,7 +229,7 @@ fn call(callee: &Expr, args: &[crate::analyze::ir::Arg], names: &Names) -> Proof
             }
         }
         (ExprKind::Attr(object, method), [arg])
-            if (method == "startsWith" || method == "startswith") =>
+            if matches!(method.as_str(), "startsWith" | "startswith" | "starts_with") =>
         {
             let Some(x) = root(object) else {
                 return none();

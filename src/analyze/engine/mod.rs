@@ -18,7 +18,7 @@ mod taint;
 use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, TemplatePart};
 use resolve::Names;
-pub use resolve::{EntryKind, ImportedEntry};
+pub use resolve::{Entry, EntryKind, ImportedEntry};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 use taint::{Labels, Slot, Taint};
@@ -404,6 +404,8 @@ pub struct Analysis {
     pub out_of_budget: bool,
     /// Rules this module holds `unless_project_calls` evidence for (auth wired here).
     pub evidence: BTreeSet<String>,
+    /// The module's MCP entry points.
+    pub entries: Vec<Entry>,
 }
 
 /// What a function of another module returns, from that module's own analysis.
@@ -864,6 +866,7 @@ pub fn analyze_with(
         imported_results: engine.imported_results,
         out_of_budget: engine.out_of_budget,
         evidence: engine.evidence,
+        entries,
     }
 }
 

@@ -475,15 +475,19 @@ impl Names {
             if let Some((d, kind)) = f
                 .decorators
                 .iter()
-                .find_map(|d| entry_decorator(d).map(|k| (d, k)))
+                .find_map(|d| entry_decorator(d, module.bare_entry_attributes).map(|k| (d, k)))
             {
                 let name = match &d.kind {
                     ExprKind::Call { args, .. } => registered_name(args),
                     _ => None,
                 };
+                // rmcp registers a `#[tool]` under its function's name.
+                let name = name.or_else(|| module.bare_entry_attributes.then(|| f.name.clone()));
                 add(&mut found, id, kind, name);
             } else if let Some(route) = f.decorators.iter().find_map(route_of) {
                 add(&mut found, id, EntryKind::Route, Some(route));
+            } else if let Some(kind) = handler_trait_method(module, f) {
+                add(&mut found, id, kind, Some(f.name.clone()));
             }
         }
         // Registered handlers (`server.tool("x", schema, handler)`,
@@ -736,13 +740,49 @@ fn route_of(call: &Expr) -> Option<String> {
     Some(format!("{verb} {path}"))
 }
 
-fn entry_decorator(d: &Expr) -> Option<EntryKind> {
+/// `@mcp.tool()`, `@server.call_tool()`; with `bare` also `#[tool]`, `#[rmcp::tool(...)]`.
+fn entry_decorator(d: &Expr, bare: bool) -> Option<EntryKind> {
     let target = match &d.kind {
         ExprKind::Call { callee, .. } => callee,
         _ => d,
     };
     match &target.kind {
+        ExprKind::Attr(_, m) if bare => bare_entry_kind(m),
         ExprKind::Attr(_, m) => entry_kind(m),
+        ExprKind::Name(m) if bare => bare_entry_kind(m),
+        _ => None,
+    }
+}
+
+/// What an attribute registers by its name alone (rmcp's `#[tool]`, `#[prompt]`).
+fn bare_entry_kind(name: &str) -> Option<EntryKind> {
+    match name {
+        "tool" => Some(EntryKind::Tool),
+        "prompt" => Some(EntryKind::Prompt),
+        "resource" => Some(EntryKind::Resource),
+        _ => None,
+    }
+}
+
+/// Traits whose implementation is an MCP server's request handler (rmcp's `ServerHandler`).
+const HANDLER_TRAITS: [&str; 2] = ["ServerHandler", "ServerHandlerCore"];
+
+/// A handler method of an implementation of the server trait (`call_tool`, `read_resource`,
+/// `get_prompt` in `impl ServerHandler for S`): its request is the caller's.
+fn handler_trait_method(module: &Module, f: &crate::analyze::ir::Function) -> Option<EntryKind> {
+    if !module.bare_entry_attributes {
+        return None;
+    }
+    let class = module.classes.get(f.class?)?;
+    let implements = class
+        .bases
+        .iter()
+        .any(|b| matches!(&b.kind, ExprKind::Name(n) if HANDLER_TRAITS.contains(&n.as_str())));
+    if !implements {
+        return None;
+    }
+    match f.name.as_str() {
+        "call_tool" | "read_resource" | "get_prompt" => entry_kind(&f.name),
         _ => None,
     }
 }

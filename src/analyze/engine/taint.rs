@@ -150,25 +150,41 @@ pub(super) fn fixes_host(text: &str) -> bool {
 
 /// A declared type whose values cannot carry shell, path or code text: a number, a boolean,
 /// a `Literal[...]` choice, also inside `Optional[...]`, `Annotated[...]` or `X | None`
-/// (`int`, `Optional[int]`, `Annotated[int, Field(ge=1)]`, `number`, `boolean`).
+/// (`int`, `Optional[int]`, `Annotated[int, Field(ge=1)]`, `number`, `boolean`), and Rust's
+/// numbers (`u32`, `&i64`, `Option<f64>`, `bool`).
 pub(super) fn is_not_text_type(annotation: &str) -> bool {
     let squeezed: String = annotation.split_whitespace().collect();
     let mut t = squeezed.as_str();
-    for wrapper in ["typing.", "Optional[", "Annotated[", "typing."] {
+    for wrapper in [
+        "typing.",
+        "Optional[",
+        "Annotated[",
+        "typing.",
+        "&",
+        "Option<",
+    ] {
         t = t.strip_prefix(wrapper).unwrap_or(t);
     }
     if t.starts_with("Literal[") {
         return true;
     }
-    let first = t.split(['|', ',', ']']).next().unwrap_or("");
+    let first = t.split(['|', ',', ']', '>']).next().unwrap_or("");
     let rest_is_none = t
         .split('|')
         .skip(1)
         .all(|part| matches!(part.trim_end_matches(']'), "None" | "null" | "undefined"));
-    matches!(
+    (matches!(
         first,
         "int" | "float" | "bool" | "complex" | "number" | "boolean" | "bigint"
-    ) && rest_is_none
+    ) || is_rust_number(first))
+        && rest_is_none
+}
+
+/// Rust's integer, float and boolean types.
+fn is_rust_number(t: &str) -> bool {
+    matches!(t, "bool" | "usize" | "isize" | "f32" | "f64")
+        || t.strip_prefix(['u', 'i'])
+            .is_some_and(|bits| matches!(bits, "8" | "16" | "32" | "64" | "128"))
 }
 
 /// Names of functions that check a value and return it (`validatePath`, `sanitizeUrl`,

@@ -12,13 +12,14 @@
 pub mod javascript;
 mod lowering;
 pub mod python;
+pub mod rust;
 pub mod walk;
 
 use crate::analyze::Span;
 use std::fmt::Write;
 
 /// Parses `text` with the grammar its file name calls for and lowers it; `None` for a file
-/// that is not Python, TypeScript or JavaScript.
+/// that is not Python, TypeScript, JavaScript or Rust.
 pub fn lower_source(path: &str, text: &str) -> Option<Module> {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
     let grammar: tree_sitter::Language = match ext {
@@ -26,6 +27,7 @@ pub fn lower_source(path: &str, text: &str) -> Option<Module> {
         "ts" | "mts" | "cts" => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         "tsx" => tree_sitter_typescript::LANGUAGE_TSX.into(),
         "js" | "mjs" | "cjs" | "jsx" => tree_sitter_javascript::LANGUAGE.into(),
+        "rs" => tree_sitter_rust::LANGUAGE.into(),
         _ => return None,
     };
     let mut parser = tree_sitter::Parser::new();
@@ -33,6 +35,8 @@ pub fn lower_source(path: &str, text: &str) -> Option<Module> {
     let tree = parser.parse(text, None)?;
     Some(if matches!(ext, "py" | "pyi") {
         python::lower(tree.root_node(), text)
+    } else if ext == "rs" {
+        rust::lower(tree.root_node(), text)
     } else {
         javascript::lower(tree.root_node(), text)
     })
@@ -57,6 +61,9 @@ pub struct Module {
     /// Options are properties of an object argument (JavaScript), not keyword arguments: an
     /// options object held in a variable may set any of them.
     pub options_objects: bool,
+    /// Decorators are attributes whose bare name says what they register (Rust's
+    /// `#[tool]`), where Python's `@tool` could be anyone's.
+    pub bare_entry_attributes: bool,
 }
 
 /// `import a.b as c`, `from a import b as c`, `import { b as c } from "a"`, `require("a")`.

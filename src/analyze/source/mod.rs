@@ -7,6 +7,7 @@
 pub mod javascript;
 pub mod model_text;
 pub mod python;
+pub mod rust;
 
 use super::cross_file::ProjectModules;
 use super::{FileContext, FileOutcome, Span};
@@ -90,6 +91,7 @@ pub fn language_for(path: &Path, head: &[u8]) -> Option<Language> {
         Some("py" | "pyw") => return Some(Language::Python),
         Some("ts" | "tsx" | "mts" | "cts") => return Some(Language::TypeScript),
         Some("js" | "jsx" | "mjs" | "cjs") => return Some(Language::JavaScript),
+        Some("rs") => return Some(Language::Rust),
         Some(_) => return None,
         None => {}
     }
@@ -137,6 +139,7 @@ pub fn analyze(
             parse_budget,
             &imported,
         ),
+        Language::Rust => rust::analyze(ctx.text, rules, parse_budget, &imported),
         // No front end parses "any text"; those rules run in the secrets pass.
         Language::Any => return outcome,
     };
@@ -240,7 +243,9 @@ pub fn analyze(
     for (f, function) in exports.iter().enumerate() {
         for (k, sink) in function.sinks.iter().enumerate() {
             if let Some(rule) = rules.rules().get(sink.rule) {
-                let message = rule.message.replace("{callee}", &sink.callee);
+                let message = rule
+                    .message
+                    .replace("{callee}", &shown_callee(lang, &sink.callee));
                 templates.push(ctx.finding(rule, sink.span, message));
                 slots.push((f, k));
             }
@@ -369,6 +374,33 @@ pub(crate) fn run_engine(
     crate::analyze::engine::analyze_with(module, &model, text, imported)
 }
 
+/// Crates whose functions a Rust finding names by their path (`std::fs::write`).
+const RUST_CRATES: [&str; 10] = [
+    "std",
+    "tokio",
+    "reqwest",
+    "ureq",
+    "sqlx",
+    "diesel",
+    "async_process",
+    "async_std",
+    "smol",
+    "rusqlite",
+];
+
+/// A callee as a finding's message names it: a Rust library function as its path is
+/// written (`std::fs::write`), anything else as resolved (`subprocess.run`, `conn.execute`).
+fn shown_callee(lang: Language, callee: &str) -> String {
+    let from_crate = callee
+        .split_once('.')
+        .is_some_and(|(root, _)| RUST_CRATES.contains(&root));
+    if lang == Language::Rust && from_crate {
+        callee.replace('.', "::")
+    } else {
+        callee.to_string()
+    }
+}
+
 /// A finding for a flow the IR engine found. From an entry point: the rule's severity, high
 /// confidence. From a parameter of a public function no entry point was seen to reach: one
 /// level lower, medium confidence, unless the rule reports only entry points; of a private
@@ -393,7 +425,10 @@ fn engine_finding(
         }
         Reach::Parameter { .. } | Reach::Computed => return None,
     };
-    let mut message = rule.message.replace("{callee}", &flow.sink);
+    let lang = rule.languages.first().copied().unwrap_or(Language::Any);
+    let mut message = rule
+        .message
+        .replace("{callee}", &shown_callee(lang, &flow.sink));
     if let Some(detail) = &flow.detail {
         message = format!("{message}; {detail}");
     }
@@ -443,7 +478,7 @@ fn engine_finding(
         },
         crate::finding::TraceStep {
             location: finding.location.clone(),
-            message: format!("reaches `{}`", flow.sink),
+            message: format!("reaches `{}`", shown_callee(lang, &flow.sink)),
         },
     ];
     Some((severity, confidence, finding))
@@ -483,9 +518,43 @@ fn external_callee_of(
         Language::TypeScript | Language::JavaScript => {
             crate::analyze::cross_file::js_project_import(rel_path, module, project)?
         }
+        Language::Rust => rust_project_module(module, project)?,
         _ => return None,
     };
     Some(format!("{module}.{member}"))
+}
+
+/// The project module a Rust path names, as the cross-file pass spells it: `crate::a::b` is
+/// `a.b` from the crate's root, `super::a` is relative (`.a`, as a Python import is), and a
+/// path from a module the file does not import (`tools::run` after `use crate::*`) is looked
+/// up by its name.
+fn rust_project_module(module: &str, project: &ProjectModules) -> Option<String> {
+    let path = module
+        .strip_prefix("crate.")
+        .or_else(|| module.strip_prefix("self."))
+        .unwrap_or(module);
+    if let Some(rest) = path.strip_prefix("super") {
+        let mut levels = 1;
+        let mut rest = rest;
+        while let Some(more) = rest.strip_prefix(".super") {
+            levels += 1;
+            rest = more;
+        }
+        let rest = rest.strip_prefix('.').unwrap_or(rest);
+        if rest.is_empty() {
+            return None;
+        }
+        return Some(format!("{}{rest}", ".".repeat(levels)));
+    }
+    if path.is_empty() || matches!(path, "crate" | "self") {
+        return None;
+    }
+    let named = format!("{}{path}", crate::analyze::cross_file::RUST_MODULE);
+    let known = project.contains(&named)
+        || named
+            .rsplit_once('.')
+            .is_some_and(|(parent, _)| project.contains(parent));
+    known.then_some(named)
 }
 
 /// The argument an `External` names, as position and keyword.
@@ -618,6 +687,34 @@ pub enum ParseFailure {
     Timeout(Duration),
     #[error("the {0} grammar could not be loaded: {1}")]
     Grammar(&'static str, String),
+}
+
+/// A thread's parser of one grammar, made the first time the thread needs it.
+pub(crate) type ParserSlot = std::thread::LocalKey<std::cell::RefCell<Option<tree_sitter::Parser>>>;
+
+/// Parses `text` with the thread's parser in `slot`, set to `grammar` (named `name` in
+/// errors) on first use.
+pub(crate) fn parse_in(
+    slot: &'static ParserSlot,
+    grammar: tree_sitter::Language,
+    name: &'static str,
+    text: &str,
+    budget: Duration,
+) -> Result<tree_sitter::Tree, ParseFailure> {
+    slot.with(|cell| {
+        let mut parser = cell.borrow_mut();
+        if parser.is_none() {
+            let mut fresh = tree_sitter::Parser::new();
+            fresh
+                .set_language(&grammar)
+                .map_err(|e| ParseFailure::Grammar(name, e.to_string()))?;
+            *parser = Some(fresh);
+        }
+        match parser.as_mut() {
+            Some(parser) => parse(parser, text, budget),
+            None => Err(ParseFailure::Grammar(name, "parser unavailable".into())),
+        }
+    })
 }
 
 /// Parses `text`, giving up after `budget` so that a hostile file cannot stall the scan.

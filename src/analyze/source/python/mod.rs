@@ -5,7 +5,7 @@ mod grammar;
 mod names;
 mod texts;
 
-use super::{ParseFailure, Parsed, parse};
+use super::{ParseFailure, Parsed};
 use crate::rules::RuleSet;
 use std::cell::RefCell;
 use std::time::Duration;
@@ -22,20 +22,13 @@ pub fn analyze(
     budget: Duration,
     imported: &dyn crate::analyze::engine::ImportedReturns,
 ) -> Result<Parsed, ParseFailure> {
-    let tree = PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            let mut parser = Parser::new();
-            parser
-                .set_language(&tree_sitter_python::LANGUAGE.into())
-                .map_err(|e| ParseFailure::Grammar("python", e.to_string()))?;
-            *slot = Some(parser);
-        }
-        match slot.as_mut() {
-            Some(parser) => parse(parser, text, budget),
-            None => Err(ParseFailure::Grammar("python", "parser unavailable".into())),
-        }
-    })?;
+    let tree = super::parse_in(
+        &PARSER,
+        tree_sitter_python::LANGUAGE.into(),
+        "python",
+        text,
+        budget,
+    )?;
     let root = tree.root_node();
     let ir = crate::analyze::ir::python::lower(root, text);
     let module = names::Module::collect(root, text, &ir);

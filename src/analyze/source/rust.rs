@@ -1,0 +1,103 @@
+//! Rust front end: one tree-sitter parse, lowered to the IR for the taint engine. The entry
+//! points are what the engine found: `#[tool]`, `#[prompt]` and `#[resource]` methods (rmcp's
+//! `#[tool_router]` impls) and the handler methods of `impl ServerHandler`.
+
+use super::{Description, EntryInfo, ParseFailure, Parsed};
+use crate::rules::RuleSet;
+use crate::rules::TextKind;
+use std::cell::RefCell;
+use std::time::Duration;
+use tree_sitter::Parser;
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses `text` and returns the engine's findings with every rule in `rules`.
+pub fn analyze(
+    text: &str,
+    rules: &RuleSet,
+    budget: Duration,
+    imported: &dyn crate::analyze::engine::ImportedReturns,
+) -> Result<Parsed, ParseFailure> {
+    let tree = super::parse_in(
+        &PARSER,
+        tree_sitter_rust::LANGUAGE.into(),
+        "rust",
+        text,
+        budget,
+    )?;
+    let root = tree.root_node();
+    let ir = crate::analyze::ir::rust::lower(root, text);
+    let engine = super::run_engine(&ir, text, rules, crate::rules::Language::Rust, imported);
+    let mut descriptions = Vec::new();
+    let entries = engine
+        .entries
+        .iter()
+        .filter_map(|entry| {
+            let f = ir.functions.get(entry.func)?;
+            let start_byte = byte_of(text, f.span.start_row, f.span.start_byte_col);
+            descriptions.extend(described(f, text));
+            Some(EntryInfo {
+                kind: entry.kind.into(),
+                name: f.qualified.clone(),
+                registered: entry.name.clone().filter(|n| *n != f.qualified),
+                start_byte,
+                params: entry
+                    .params
+                    .iter()
+                    .filter_map(|&i| f.params.get(i).map(|p| p.name.clone()))
+                    .collect(),
+            })
+        })
+        .collect();
+    Ok(Parsed {
+        engine,
+        entries,
+        descriptions,
+        had_syntax_errors: root.has_error(),
+        reexports: Vec::new(),
+    })
+}
+
+/// What the model reads about an entry point: the `description` of its attribute
+/// (`#[tool(description = "...")]`), as written between the quotes.
+fn described(f: &crate::analyze::ir::Function, text: &str) -> Option<Description> {
+    use crate::analyze::ir::ExprKind;
+    f.decorators.iter().find_map(|d| {
+        let ExprKind::Call { args, .. } = &d.kind else {
+            return None;
+        };
+        let arg = args
+            .iter()
+            .find(|a| a.keyword.as_deref() == Some("description"))?;
+        let ExprKind::Str(value) = &arg.value.kind else {
+            return None;
+        };
+        let at = byte_of(
+            text,
+            arg.value.span.start_row,
+            arg.value.span.start_byte_col,
+        );
+        // The text starts after the opening quote (and a raw string's `r#`).
+        let quote = text.get(at..)?.find('"')?;
+        Some(Description::literal(
+            &f.qualified,
+            TextKind::Description,
+            at + quote + 1,
+            value,
+        ))
+    })
+}
+
+/// The byte offset of a row and column.
+fn byte_of(text: &str, row: usize, col: usize) -> usize {
+    let line_start = if row == 0 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(row - 1)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    line_start + col
+}
