@@ -21,6 +21,7 @@ use resolve::Names;
 pub use resolve::{Entry, EntryKind, ImportedEntry};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
+pub(crate) use taint::is_rust_number;
 use taint::{Labels, Slot, Taint};
 
 /// At most this many statements and expressions are evaluated per module: past it, the
@@ -3397,7 +3398,8 @@ fn table_lookup(expr: &Expr) -> Option<&str> {
 const URL_PARTS: [&str; 5] = ["searchParams", "pathname", "search", "hash", "query"];
 
 /// Calls whose result is a number (or a boolean), whatever their argument.
-const NUMBER_CONVERSIONS: [&str; 13] = [
+const NUMBER_CONVERSIONS: [&str; 14] = [
+    crate::analyze::ir::rust::NUMBER,
     "int",
     "float",
     "bool",

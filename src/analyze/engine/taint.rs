@@ -181,7 +181,7 @@ pub(super) fn is_not_text_type(annotation: &str) -> bool {
 }
 
 /// Rust's integer, float and boolean types.
-fn is_rust_number(t: &str) -> bool {
+pub(crate) fn is_rust_number(t: &str) -> bool {
     matches!(t, "bool" | "usize" | "isize" | "f32" | "f64")
         || t.strip_prefix(['u', 'i'])
             .is_some_and(|bits| matches!(bits, "8" | "16" | "32" | "64" | "128"))

@@ -915,10 +915,16 @@ impl<'s> Lowering<'s> {
             };
         }
         let kind = match node.kind() {
+            // `x.parse::<T>`, `f::<T>`: the function, its type arguments aside.
+            "generic_function" => {
+                return match node.child_by_field_name("function") {
+                    Some(f) => self.expr(f, scope, depth + 1),
+                    None => Expr::null(at),
+                };
+            }
             "identifier"
             | "self"
             | "scoped_identifier"
-            | "generic_function"
             | "crate"
             | "super"
             | "type_identifier"
@@ -946,11 +952,22 @@ impl<'s> Lowering<'s> {
                         .collect(),
                     None => Vec::new(),
                 };
-                ExprKind::Call {
+                let call = ExprKind::Call {
                     callee: Box::new(callee),
                     args,
                     construct: false,
+                };
+                // `s.parse::<u16>()`: a number comes out, whatever went in.
+                if node
+                    .child_by_field_name("function")
+                    .is_some_and(|f| parses_a_number(f, self.text))
+                {
+                    return number(Expr {
+                        kind: call,
+                        span: at,
+                    });
                 }
+                call
             }
             "macro_invocation" => return macros::lower(self, node, scope, depth),
             "string_literal" | "raw_string_literal" => {
@@ -1146,6 +1163,46 @@ impl<'s> Lowering<'s> {
             span: at,
         }
     }
+}
+
+/// The pseudo-callee of a value turned into digits (`s.parse::<u32>()`, `{:x}` in a format
+/// string): the engine counts it among its number conversions.
+pub const NUMBER: &str = "<number>";
+
+/// `e` as a number: nothing it carries can be text any more.
+fn number(e: Expr) -> Expr {
+    let at = e.span;
+    Expr {
+        kind: ExprKind::Call {
+            callee: Box::new(Expr {
+                kind: ExprKind::Name(NUMBER.to_string()),
+                span: at,
+            }),
+            args: vec![Arg {
+                keyword: None,
+                value: e,
+            }],
+            construct: false,
+        },
+        span: at,
+    }
+}
+
+/// `x.parse::<u32>`: a parse whose type argument is a number.
+fn parses_a_number(function: Node<'_>, text: &str) -> bool {
+    if function.kind() != "generic_function" {
+        return false;
+    }
+    let parse = function
+        .child_by_field_name("function")
+        .and_then(|f| f.child_by_field_name("field"))
+        .is_some_and(|f| text.get(f.byte_range()) == Some("parse"));
+    let ty = function
+        .child_by_field_name("type_arguments")
+        .and_then(|t| text.get(t.byte_range()))
+        .unwrap_or("");
+    let ty = ty.trim_start_matches('<').trim_end_matches('>').trim();
+    parse && crate::analyze::engine::is_rust_number(ty)
 }
 
 /// The statement that sends `e` where `into` says.
@@ -1360,6 +1417,19 @@ mod tests {
             "import crate = crate:\nimport tools = tools:\n\
              def <module>()\n  def f\n\
              def f(x: &str)\n  (tools.run x)\n  (crate.a.b x)\n  (g x)\n"
+        );
+    }
+
+    #[test]
+    fn values_written_as_digits_are_numbers() {
+        let src = "fn f(s: &str, h: &[u8]) {\n    let n = s.parse::<u16>();\n    let m = s.parse::<String>();\n    let d = format!(\"{:x}-{:08b}-{h:?}\", h, s);\n}\n";
+        assert_eq!(
+            dump(src),
+            "def <module>()\n  def f\n\
+             def f(s: &str, h: &[u8])\n  \
+             n = (<number> (s.parse))\n  \
+             m = (s.parse)\n  \
+             d = (template {(<number> h)} \"-\" {(<number> s)} \"-\" {h})\n"
         );
     }
 

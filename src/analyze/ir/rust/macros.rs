@@ -364,7 +364,8 @@ fn formatted(
                     }
                     spec.push(d);
                 }
-                let name = spec.split(':').next().unwrap_or("").trim();
+                let (name, format) = spec.split_once(':').unwrap_or((spec.as_str(), ""));
+                let name = name.trim();
                 let value = if name.is_empty() {
                     next += 1;
                     if let Some(u) = used.get_mut(next - 1) {
@@ -386,7 +387,13 @@ fn formatted(
                     parts.push(TemplatePart::Text(std::mem::take(&mut text)));
                 }
                 if let Some(value) = value {
-                    parts.push(TemplatePart::Value(value));
+                    // `{:x}`, `{:08b}`, `{:e}`: written as digits.
+                    let digits = format.ends_with(['x', 'X', 'b', 'o', 'e', 'E']);
+                    parts.push(TemplatePart::Value(if digits {
+                        super::number(value)
+                    } else {
+                        value
+                    }));
                 }
             }
             other => text.push(other),
