@@ -184,6 +184,19 @@ impl ServerHandler for Shell {
             "high"
         )]
     );
+    // rust-mcp-sdk's name for the same handler.
+    let other_sdk = handler.replace("async fn call_tool(", "async fn handle_call_tool_request(");
+    write(dir.path(), "src/handler.rs", &other_sdk);
+    assert_eq!(
+        scan(dir.path()),
+        vec![at(
+            "rust-shell-command",
+            "src/handler.rs",
+            11,
+            "high",
+            "high"
+        )]
+    );
 }
 
 #[test]

@@ -768,7 +768,8 @@ fn bare_entry_kind(name: &str) -> Option<EntryKind> {
 const HANDLER_TRAITS: [&str; 2] = ["ServerHandler", "ServerHandlerCore"];
 
 /// A handler method of an implementation of the server trait (`call_tool`, `read_resource`,
-/// `get_prompt` in `impl ServerHandler for S`): its request is the caller's.
+/// `get_prompt` in `impl ServerHandler for S`; rust-mcp-sdk's `handle_call_tool_request`):
+/// its request is the caller's.
 fn handler_trait_method(module: &Module, f: &crate::analyze::ir::Function) -> Option<EntryKind> {
     if !module.bare_entry_attributes {
         return None;
@@ -782,7 +783,10 @@ fn handler_trait_method(module: &Module, f: &crate::analyze::ir::Function) -> Op
         return None;
     }
     match f.name.as_str() {
-        "call_tool" | "read_resource" | "get_prompt" => entry_kind(&f.name),
+        // rmcp; rust-mcp-sdk names them `handle_*_request`.
+        "call_tool" | "handle_call_tool_request" => Some(EntryKind::CallTool),
+        "read_resource" | "handle_read_resource_request" => Some(EntryKind::Resource),
+        "get_prompt" | "handle_get_prompt_request" => Some(EntryKind::Prompt),
         _ => None,
     }
 }
