@@ -42,9 +42,11 @@ pub fn lower(root_node: Node<'_>, text: &str) -> Module {
         }
     }
     let mut module = super::lowering::finish(lowering.module, body);
-    let commands = command::CommandTypes::of(&module.imports);
-    for function in &mut module.functions {
-        command::lower_runs(&mut function.body, &commands);
+    if text.contains("Command") {
+        let commands = command::CommandTypes::of(&module.imports);
+        for function in &mut module.functions {
+            command::lower_runs(&mut function.body, &commands);
+        }
     }
     module
 }
@@ -105,14 +107,8 @@ impl<'s> Lowering<'s> {
         if depth > MAX_DEPTH {
             return;
         }
-        let mut attributes: Vec<Node<'_>> = Vec::new();
-        for child in named_children(node) {
-            if child.kind() == "attribute_item" {
-                attributes.push(child);
-                continue;
-            }
-            let pending = std::mem::take(&mut attributes);
-            self.item(child, &pending, scope, depth + 1, out);
+        for (child, attributes) in attributed(named_children(node)) {
+            self.item(child, &attributes, scope, depth + 1, out);
         }
     }
 
@@ -336,12 +332,9 @@ impl<'s> Lowering<'s> {
             prefix: &name,
             class: Some(id),
         };
-        let mut pending: Vec<Node<'_>> = Vec::new();
-        for child in named_children(body) {
+        for (child, attributes) in attributed(named_children(body)) {
             match child.kind() {
-                "attribute_item" => pending.push(child),
                 "function_item" => {
-                    let attributes = std::mem::take(&mut pending);
                     if is_test(&attributes, self.text) {
                         continue;
                     }
@@ -352,14 +345,13 @@ impl<'s> Lowering<'s> {
                     }
                 }
                 "const_item" => {
-                    pending.clear();
                     let mut fields = Vec::new();
                     self.item(child, &[], inner, depth, &mut fields);
                     if let Some(class) = self.module.classes.get_mut(id) {
                         class.fields.extend(fields);
                     }
                 }
-                _ => pending.clear(),
+                _ => {}
             }
         }
     }
@@ -542,20 +534,14 @@ impl<'s> Lowering<'s> {
             .last()
             .copied()
             .and_then(|last| tail_of(last, self.text));
-        let mut attributes: Vec<Node<'_>> = Vec::new();
-        for child in children {
+        for (child, attributes) in attributed(children) {
             if let Some((last, value)) = tail
                 && last == child
             {
                 self.value_into(value, into.clone(), scope, depth + 1, &mut out);
                 continue;
             }
-            if child.kind() == "attribute_item" {
-                attributes.push(child);
-                continue;
-            }
-            let pending = std::mem::take(&mut attributes);
-            self.item(child, &pending, scope, depth + 1, &mut out);
+            self.item(child, &attributes, scope, depth + 1, &mut out);
         }
         out
     }
@@ -1260,6 +1246,20 @@ fn binds(target: &Target) -> bool {
 }
 
 /// `#[test]`, `#[tokio::test]`, `#[cfg(test)]`: code that only tests run.
+/// Each item with the `#[...]` attributes written just before it.
+fn attributed(children: Vec<Node<'_>>) -> Vec<(Node<'_>, Vec<Node<'_>>)> {
+    let mut items = Vec::new();
+    let mut pending = Vec::new();
+    for child in children {
+        if child.kind() == "attribute_item" {
+            pending.push(child);
+        } else {
+            items.push((child, std::mem::take(&mut pending)));
+        }
+    }
+    items
+}
+
 fn is_test(attributes: &[Node<'_>], text: &str) -> bool {
     attributes.iter().any(|a| {
         let t = text.get(a.byte_range()).unwrap_or("");

@@ -30,14 +30,15 @@ pub fn analyze(
     let root = tree.root_node();
     let ir = crate::analyze::ir::rust::lower(root, text);
     let engine = super::run_engine(&ir, text, rules, crate::rules::Language::Rust, imported);
+    let starts = line_starts(text);
     let mut descriptions = Vec::new();
     let entries = engine
         .entries
         .iter()
         .filter_map(|entry| {
             let f = ir.functions.get(entry.func)?;
-            let start_byte = byte_of(text, f.span.start_row, f.span.start_byte_col);
-            descriptions.extend(described(f, text));
+            let start_byte = byte_of(&starts, f.span.start_row, f.span.start_byte_col);
+            descriptions.extend(described(f, text, &starts));
             Some(EntryInfo {
                 kind: entry.kind.into(),
                 name: f.qualified.clone(),
@@ -62,7 +63,11 @@ pub fn analyze(
 
 /// What the model reads about an entry point: the `description` of its attribute
 /// (`#[tool(description = "...")]`), as written between the quotes.
-fn described(f: &crate::analyze::ir::Function, text: &str) -> Option<Description> {
+fn described(
+    f: &crate::analyze::ir::Function,
+    text: &str,
+    starts: &[usize],
+) -> Option<Description> {
     use crate::analyze::ir::ExprKind;
     f.decorators.iter().find_map(|d| {
         let ExprKind::Call { args, .. } = &d.kind else {
@@ -75,7 +80,7 @@ fn described(f: &crate::analyze::ir::Function, text: &str) -> Option<Description
             return None;
         };
         let at = byte_of(
-            text,
+            starts,
             arg.value.span.start_row,
             arg.value.span.start_byte_col,
         );
@@ -90,14 +95,14 @@ fn described(f: &crate::analyze::ir::Function, text: &str) -> Option<Description
     })
 }
 
+/// Where each line starts, so that a row and column turn into a byte offset in O(1).
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 /// The byte offset of a row and column.
-fn byte_of(text: &str, row: usize, col: usize) -> usize {
-    let line_start = if row == 0 {
-        0
-    } else {
-        text.match_indices('\n')
-            .nth(row - 1)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    line_start + col
+fn byte_of(starts: &[usize], row: usize, col: usize) -> usize {
+    starts.get(row).copied().unwrap_or(0) + col
 }
