@@ -161,6 +161,7 @@ impl Check for Source {
         out.imported_results = analyzed.imported_results;
         out.tools = analyzed.tools;
         out.project_evidence = analyzed.project_evidence;
+        out.timings.add(&analyzed.timings);
         if let Some(lock) = env.tool_lock {
             compare_with_lock(ctx, env.rules, lock, out);
         }

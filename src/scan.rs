@@ -198,21 +198,28 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         parse_timeout: options.parse_timeout,
         inline_ignores: options.inline_ignores,
     };
-    let mut outcomes: Vec<(&WalkedFile, u64, FileOutcome)> = pool.install(|| {
-        files
+    // Largest files first, so that no big file starts last and leaves one thread working
+    // alone at the end; the outcomes go back to path order after.
+    let mut by_size: Vec<(usize, &WalkedFile)> = files.iter().enumerate().collect();
+    by_size.sort_by(|a, b| b.1.size.cmp(&a.1.size).then(a.0.cmp(&b.0)));
+    let mut analyzed: Vec<(usize, (&WalkedFile, u64, FileOutcome))> = pool.install(|| {
+        by_size
             .par_iter()
-            .filter_map(|file| {
+            .filter_map(|&(index, file)| {
                 let analyzed = analyze_file(file, options, &env).map(|(b, mut o)| {
                     if !keep_tools {
                         o.tools = Vec::new();
                     }
-                    (file, b, o)
+                    (index, (file, b, o))
                 });
                 options.tell(ProgressEvent::FileDone);
                 analyzed
             })
             .collect()
     });
+    analyzed.sort_unstable_by_key(|(index, _)| *index);
+    let mut outcomes: Vec<(&WalkedFile, u64, FileOutcome)> =
+        analyzed.into_iter().map(|(_, outcome)| outcome).collect();
     options.tell(ProgressEvent::Phase(Phase::CrossFile.name()));
     let joined = Instant::now();
     // A second pass over the modules that use what a function of another module returns,
@@ -274,6 +281,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         timings.record(Phase::History, history, 0);
     }
     let mut test_files: HashSet<String> = HashSet::default();
+    let mut not_analyzed: BTreeSet<String> = BTreeSet::new();
     // Authentication wired in any module protects the server another module starts.
     let evidence: HashSet<String> = outcomes
         .iter()
@@ -287,6 +295,9 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         timings.add(&outcome.timings);
         if outcome.test_code {
             test_files.insert(file.rel.clone());
+        }
+        if outcome.source_skipped {
+            not_analyzed.insert(file.rel.clone());
         }
         if !outcome.test_code || options.include_tests {
             report.tools.extend(outcome.tools);
@@ -306,7 +317,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             .extend(removed_tools(lock, text, &report.tools, rules));
     }
     if !options.include_tests {
-        set_aside_test_code(&mut report, &test_files, rules);
+        set_aside_test_code(&mut report, &test_files, &not_analyzed, rules);
     }
     crate::redact::report(&mut report);
     report.normalize();
@@ -363,9 +374,14 @@ fn settle_cross_file(
 }
 
 /// Drops the findings in test code of rules that do not report there, with a notice that
-/// says how many and how to see them. History findings have no file of the scan: their path
-/// decides.
-fn set_aside_test_code(report: &mut Report, test_files: &HashSet<String>, rules: &RuleSet) {
+/// says how many, which test files were not analyzed at all, and how to see them. History
+/// findings have no file of the scan: their path decides.
+fn set_aside_test_code(
+    report: &mut Report,
+    test_files: &HashSet<String>,
+    not_analyzed: &BTreeSet<String>,
+    rules: &RuleSet,
+) {
     let before = report.findings.len();
     let mut files: BTreeSet<String> = BTreeSet::new();
     report.findings.retain(|f| {
@@ -380,19 +396,27 @@ fn set_aside_test_code(report: &mut Report, test_files: &HashSet<String>, rules:
         keep
     });
     let dropped = before - report.findings.len();
-    if dropped == 0 {
+    let mut said = Vec::new();
+    if let Some(example) = files.iter().next() {
+        said.push(format!(
+            "{dropped} finding(s) in test code not reported ({} file(s), e.g. {example})",
+            files.len()
+        ));
+    }
+    if let Some(example) = not_analyzed.iter().next() {
+        said.push(format!(
+            "{} test source file(s) not analyzed (e.g. {example})",
+            not_analyzed.len()
+        ));
+    }
+    if said.is_empty() {
         return;
     }
-    let example = files.iter().next().cloned().unwrap_or_default();
     report.notices.push(Notice::new(
         NoticeCode::TestCode,
         ".",
         NoticeLevel::Note,
-        format!(
-            "{dropped} finding(s) in test code not reported ({} file(s), e.g. {example}); \
-             --include-tests reports them",
-            files.len()
-        ),
+        format!("{}; --include-tests reports them", said.join("; ")),
     ));
 }
 
@@ -813,10 +837,27 @@ fn analyze_file(
     };
     let size = text.len() as u64;
     outcome.timings.record(Phase::Read, reading, size);
+    let test_code = outcome.test_code
+        || (kind.lang.is_some() && crate::test_code::imports_test_framework(&text));
+    // Test code is most of many repositories: when none of its source findings would be
+    // reported, it is not parsed (its secrets are still searched).
+    let mut kind = kind;
+    let source_skipped = test_code
+        && !options.include_tests
+        && kind
+            .lang
+            .is_some_and(|lang| !env.rules.reports_source_in_tests(lang));
+    if source_skipped {
+        kind.lang = None;
+    }
     let ctx = FileContext::new(&file.rel, &text).in_archive(archive);
     let mut checked = check_file(&ctx, &kind, env);
-    checked.test_code = crate::test_code::is_test_path(&file.rel)
-        || (kind.lang.is_some() && crate::test_code::imports_test_framework(&text));
+    checked.test_code = test_code;
+    checked.source_skipped = source_skipped;
+    if source_skipped {
+        // Whether an ignore comment is used cannot be told without the analysis.
+        checked.unused_ignores.clear();
+    }
     checked.notices.splice(0..0, outcome.notices);
     checked.timings.add(&outcome.timings);
     Some((size, checked))

@@ -14,6 +14,9 @@ pub enum Phase {
     Python,
     TypeScript,
     Rust,
+    /// Parts of the language phases above: the tree-sitter parse, and lowering to the IR.
+    Parse,
+    Lower,
     Secrets,
     Package,
     McpConfig,
@@ -25,12 +28,14 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 13] = [
+    pub const ALL: [Phase; 15] = [
         Phase::Walk,
         Phase::Read,
         Phase::Python,
         Phase::TypeScript,
         Phase::Rust,
+        Phase::Parse,
+        Phase::Lower,
         Phase::Secrets,
         Phase::Package,
         Phase::McpConfig,
@@ -48,6 +53,8 @@ impl Phase {
             Phase::Python => "python",
             Phase::TypeScript => "typescript",
             Phase::Rust => "rust",
+            Phase::Parse => "parse",
+            Phase::Lower => "lower",
             Phase::Secrets => "secrets",
             Phase::Package => "package",
             Phase::McpConfig => "mcp-config",
@@ -57,6 +64,13 @@ impl Phase {
             Phase::CrossFile => "cross-file",
             Phase::History => "history",
         }
+    }
+
+    /// Whether the phase's time is part of another row's (the language phases').
+    pub fn is_part(name: &str) -> bool {
+        [Phase::Parse, Phase::Lower]
+            .iter()
+            .any(|p| p.name() == name)
     }
 
     fn index(self) -> usize {
@@ -88,6 +102,20 @@ impl Timings {
     }
 
     /// The time of `other` only: the same files analyzed again (a second pass) are counted once.
+    /// Counts one file of `bytes` in `phase`, for `spent`.
+    pub fn record_spent(&mut self, phase: Phase, spent: Duration, bytes: u64) {
+        let i = phase.index();
+        if let (Some(t), Some(f), Some(b)) = (
+            self.time.get_mut(i),
+            self.files.get_mut(i),
+            self.bytes.get_mut(i),
+        ) {
+            *t += spent;
+            *f += 1;
+            *b += bytes;
+        }
+    }
+
     pub fn add_time(&mut self, other: &Timings) {
         for (t, o) in self.time.iter_mut().zip(other.time.iter()) {
             *t += *o;

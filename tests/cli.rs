@@ -332,7 +332,8 @@ fn findings_in_test_code_are_set_aside_unless_asked_for_but_credentials_are_not(
         .expect("a test-code notice");
     assert_eq!(
         notice["reason"],
-        "4 finding(s) in test code not reported (4 file(s), e.g. src/check_tools.py); --include-tests reports them"
+        "1 finding(s) in test code not reported (1 file(s), e.g. tests/fixtures/settings.py); \
+         4 test source file(s) not analyzed (e.g. src/check_tools.py); --include-tests reports them"
     );
     let out = mcpgate(&[
         "scan",

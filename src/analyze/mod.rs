@@ -40,6 +40,8 @@ pub struct FileOutcome {
     pub unused_ignores: Vec<(usize, Finding)>,
     /// The file is test code (`crate::test_code`).
     pub test_code: bool,
+    /// Test code whose source analysis was left out: none of its findings would be reported.
+    pub source_skipped: bool,
     /// Rules with `unless_project_calls` or `unless_project_matches` whose evidence the file
     /// holds: the scan drops their findings in every file.
     pub project_evidence: Vec<String>,

@@ -151,10 +151,16 @@ pub fn stats_table(stats: &crate::stats::ScanStats) -> String {
         "analyzer", "files", "bytes", "seconds"
     );
     for row in &stats.phases {
+        // Parts of the row above them are indented.
+        let name = if crate::stats::Phase::is_part(&row.name) {
+            format!("  {}", row.name)
+        } else {
+            row.name.clone()
+        };
         let _ = writeln!(
             out,
             "{:<14} {:>8} {:>12} {:>10.3}",
-            row.name, row.files, row.bytes, row.seconds
+            name, row.files, row.bytes, row.seconds
         );
     }
     let _ = writeln!(

@@ -28,6 +28,9 @@ mod builtin {
 pub struct RuleSet {
     rules: Vec<Rule>,
     languages: Vec<Language>,
+    /// The languages with a source rule that reports in test code: only their test files
+    /// need a parse when tests are not reported.
+    reported_in_tests: Vec<Language>,
     /// The keyword automaton of the secret rules, if any.
     secret_prefilter: Option<SecretPrefilter>,
     /// Which file-level engines have rules; the pipeline asks for every file it walks.
@@ -125,6 +128,13 @@ impl RuleSet {
             .collect();
         languages.sort();
         languages.dedup();
+        let mut reported_in_tests: Vec<Language> = rules
+            .iter()
+            .filter(|r| !matches!(r.matcher, Matcher::Secret(_)) && r.reported_in_test_code())
+            .flat_map(|r| r.languages.iter().copied())
+            .collect();
+        reported_in_tests.sort();
+        reported_in_tests.dedup();
         let secret_prefilter = SecretPrefilter::new(&rules);
         let mut engines = Engines::default();
         for (i, rule) in rules.iter().enumerate() {
@@ -145,6 +155,7 @@ impl RuleSet {
             secret_prefilter,
             rules,
             languages,
+            reported_in_tests,
             retired: Vec::new(),
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
@@ -234,6 +245,12 @@ impl RuleSet {
     /// The languages some rule applies to; files of other languages are not parsed.
     pub fn languages(&self) -> &[Language] {
         &self.languages
+    }
+
+    /// Whether a finding of some source rule of `lang` is reported in test code (without
+    /// `--include-tests`).
+    pub fn reports_source_in_tests(&self, lang: Language) -> bool {
+        self.reported_in_tests.contains(&lang)
     }
 }
 
@@ -437,11 +454,59 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
 }
 
 fn compile_regex(pattern: &str, key: &str, origin: &str, text: &str) -> Result<regex::Regex> {
-    regex::Regex::new(pattern).map_err(|e| Error::RuleFile {
+    regex::Regex::new(&ascii_word_boundaries(pattern)).map_err(|e| Error::RuleFile {
         path: origin.to_string(),
         line: line_of_key(text, key),
         reason: format!("invalid regex `{pattern}`: {e}"),
     })
+}
+
+/// `pattern` with its `\b` and `\B` made ASCII word boundaries. A Unicode boundary stops
+/// the regex engine's DFA at the first non-ASCII byte of the text and leaves the whole file to
+/// its slowest engine (most of the secret scan's time went there); the tokens and names rules
+/// look for are ASCII.
+fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    // Inside `[...]`, where `\b` is not a boundary; nested classes count their depth.
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let boundary =
+                    matches!(next, 'b' | 'B') && class_depth == 0 && chars.peek() != Some(&'{');
+                if boundary {
+                    out.push_str("(?-u:\\");
+                    out.push(next);
+                    out.push(')');
+                } else {
+                    out.push(c);
+                    out.push(next);
+                }
+            }
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+                // A `]` right after the opening bracket (or `^`) is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.extend(chars.next());
+                }
+                if chars.peek() == Some(&']') {
+                    out.extend(chars.next());
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn validate(rule: &Rule, text: &str) -> Result<()> {
@@ -650,6 +715,22 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_boundaries_become_ascii_outside_classes_only() {
+        assert_eq!(
+            ascii_word_boundaries(r"\b(ghp_[A-Z]{4})\B"),
+            r"(?-u:\b)(ghp_[A-Z]{4})(?-u:\B)"
+        );
+        assert_eq!(
+            ascii_word_boundaries(r"\\b[\b]\b{start}"),
+            r"\\b[\b]\b{start}"
+        );
+        assert_eq!(ascii_word_boundaries(r"[]\b]\b"), r"[]\b](?-u:\b)");
+        let regex = regex::Regex::new(&ascii_word_boundaries(r"\bAKIA[0-9]{2}\b")).unwrap();
+        assert!(regex.is_match("é AKIA12 é"));
+        assert!(!regex.is_match("xAKIA12"));
+    }
 
     const MINIMAL: &str = r#"
 id = "demo-rule"

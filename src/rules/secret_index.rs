@@ -2,7 +2,7 @@
 //! keywords, built with the rule set, so a file's candidate rules are found in one pass.
 
 use super::Matcher;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// The keyword automaton of a rule set, built once.
 #[derive(Clone, Debug)]
@@ -38,7 +38,10 @@ impl SecretPrefilter {
         if keywords.is_empty() {
             return None;
         }
+        // A full DFA: the search runs over every byte of every text file, and the keywords
+        // are few enough that its size does not matter.
         let automaton = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&keywords)

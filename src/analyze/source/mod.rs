@@ -155,6 +155,13 @@ pub fn analyze(
             return outcome;
         }
     };
+    let bytes = ctx.text.len() as u64;
+    outcome
+        .timings
+        .record_spent(crate::stats::Phase::Parse, parsed.parse_time, bytes);
+    outcome
+        .timings
+        .record_spent(crate::stats::Phase::Lower, parsed.lower_time, bytes);
     if parsed.engine.out_of_budget {
         outcome.notices.push(Notice::new(
             crate::finding::NoticeCode::AnalysisBudget,
@@ -836,6 +843,9 @@ pub struct Parsed {
     /// Text the server shows the model about its tools, prompts and resources.
     pub descriptions: Vec<Description>,
     pub had_syntax_errors: bool,
+    /// Time spent in the tree-sitter parse, and in lowering the tree to the IR.
+    pub parse_time: Duration,
+    pub lower_time: Duration,
 }
 
 /// An MCP entry point a file defines: what the inventory lists.

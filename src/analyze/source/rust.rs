@@ -20,6 +20,7 @@ pub fn analyze(
     budget: Duration,
     imported: &dyn crate::analyze::engine::ImportedReturns,
 ) -> Result<Parsed, ParseFailure> {
+    let parsing = std::time::Instant::now();
     let tree = super::parse_in(
         &PARSER,
         tree_sitter_rust::LANGUAGE.into(),
@@ -27,8 +28,11 @@ pub fn analyze(
         text,
         budget,
     )?;
+    let parse_time = parsing.elapsed();
+    let lowering = std::time::Instant::now();
     let root = tree.root_node();
     let ir = crate::analyze::ir::rust::lower(root, text);
+    let lower_time = lowering.elapsed();
     let engine = super::run_engine(&ir, text, rules, crate::rules::Language::Rust, imported);
     let starts = line_starts(text);
     let mut descriptions = Vec::new();
@@ -57,6 +61,8 @@ pub fn analyze(
         entries,
         descriptions,
         had_syntax_errors: root.has_error(),
+        parse_time,
+        lower_time,
         reexports: Vec::new(),
     })
 }

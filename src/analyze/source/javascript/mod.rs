@@ -66,6 +66,7 @@ pub fn analyze(
 ) -> Result<Parsed, ParseFailure> {
     let dialect = Dialect::for_path(rel_path);
     let slot = dialect as usize;
+    let parsing = std::time::Instant::now();
     let (tree, repaired) = PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let Some(entry) = parsers.get_mut(slot) else {
@@ -106,16 +107,14 @@ pub fn analyze(
     })?;
     // Offsets are the same in both texts; the tree's node texts come from the one it parsed.
     let text = repaired.as_deref().unwrap_or(text);
+    let parse_time = parsing.elapsed();
+    let lowering = std::time::Instant::now();
     let root = tree.root_node();
     grammar::enter(dialect);
     let module = names::Module::collect(root, text, rel_path, project);
-    let engine = super::run_engine(
-        &crate::analyze::ir::javascript::lower(root, text),
-        text,
-        rules,
-        lang,
-        imported,
-    );
+    let ir = crate::analyze::ir::javascript::lower(root, text);
+    let lower_time = lowering.elapsed();
+    let engine = super::run_engine(&ir, text, rules, lang, imported);
     let entries = module
         .functions
         .iter()
@@ -136,6 +135,8 @@ pub fn analyze(
         reexports: module.reexports,
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
+        parse_time,
+        lower_time,
     })
 }
 

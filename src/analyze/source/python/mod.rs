@@ -22,6 +22,7 @@ pub fn analyze(
     budget: Duration,
     imported: &dyn crate::analyze::engine::ImportedReturns,
 ) -> Result<Parsed, ParseFailure> {
+    let parsing = std::time::Instant::now();
     let tree = super::parse_in(
         &PARSER,
         tree_sitter_python::LANGUAGE.into(),
@@ -29,9 +30,12 @@ pub fn analyze(
         text,
         budget,
     )?;
+    let parse_time = parsing.elapsed();
+    let lowering = std::time::Instant::now();
     let root = tree.root_node();
     let ir = crate::analyze::ir::python::lower(root, text);
     let module = names::Module::collect(root, text, &ir);
+    let lower_time = lowering.elapsed();
     let engine = super::run_engine(&ir, text, rules, crate::rules::Language::Python, imported);
     let entries = module
         .functions
@@ -57,6 +61,8 @@ pub fn analyze(
         entries,
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
+        parse_time,
+        lower_time,
         reexports: Vec::new(),
     })
 }
