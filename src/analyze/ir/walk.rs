@@ -99,6 +99,66 @@ pub fn calls_in(body: &[Stmt]) -> Vec<&Expr> {
     calls
 }
 
+/// The direct sub-expressions of `e`, in the order `each_expr` visits them, for passes that
+/// rewrite the IR in place.
+pub fn parts_mut(e: &mut Expr) -> Vec<&mut Expr> {
+    let mut out: Vec<&mut Expr> = Vec::new();
+    match &mut e.kind {
+        ExprKind::Name(_)
+        | ExprKind::Str(_)
+        | ExprKind::Number(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Null
+        | ExprKind::Function(_) => {}
+        ExprKind::Attr(o, _)
+        | ExprKind::Unary(_, o)
+        | ExprKind::Spread(o)
+        | ExprKind::Await(o)
+        | ExprKind::Walrus(_, o) => out.push(o),
+        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
+            out.push(a);
+            out.push(b);
+        }
+        ExprKind::Template(parts) => out.extend(parts.iter_mut().filter_map(|p| match p {
+            TemplatePart::Value(v) => Some(v),
+            TemplatePart::Text(_) => None,
+        })),
+        ExprKind::Compare(pairs, first) => {
+            out.push(first);
+            out.extend(pairs.iter_mut().map(|(_, e)| e));
+        }
+        ExprKind::Call { callee, args, .. } => {
+            out.push(callee);
+            out.extend(args.iter_mut().map(|a| &mut a.value));
+        }
+        ExprKind::List(items) | ExprKind::Opaque(items) => out.extend(items.iter_mut()),
+        ExprKind::Dict(pairs) => {
+            for (k, v) in pairs {
+                if let Some(k) = k {
+                    out.push(k);
+                }
+                out.push(v);
+            }
+        }
+        ExprKind::Comprehension {
+            element,
+            clauses,
+            conditions,
+        } => {
+            out.push(element);
+            out.extend(clauses.iter_mut().map(|(_, e)| e));
+            out.extend(conditions.iter_mut());
+        }
+        ExprKind::Cond(c, a, b) => {
+            out.push(c);
+            out.push(a);
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// Keep in step with `parts_mut`: the same parts, read-only.
 fn push_parts<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     match &e.kind {
         ExprKind::Name(_)

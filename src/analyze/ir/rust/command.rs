@@ -333,73 +333,8 @@ fn rewrite_expr(
         // The builder's own arguments were read; what they hold is left as it is.
         return;
     }
-    let next = depth + 1;
-    match &mut e.kind {
-        ExprKind::Name(_)
-        | ExprKind::Str(_)
-        | ExprKind::Number(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Null
-        | ExprKind::Function(_) => {}
-        ExprKind::Attr(o, _)
-        | ExprKind::Unary(_, o)
-        | ExprKind::Spread(o)
-        | ExprKind::Await(o)
-        | ExprKind::Walrus(_, o) => rewrite_expr(o, types, builders, next),
-        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
-            rewrite_expr(a, types, builders, next);
-            rewrite_expr(b, types, builders, next);
-        }
-        ExprKind::Template(parts) => {
-            for p in parts {
-                if let crate::analyze::ir::TemplatePart::Value(v) = p {
-                    rewrite_expr(v, types, builders, next);
-                }
-            }
-        }
-        ExprKind::Compare(pairs, first) => {
-            rewrite_expr(first, types, builders, next);
-            for (_, x) in pairs {
-                rewrite_expr(x, types, builders, next);
-            }
-        }
-        ExprKind::Call { callee, args, .. } => {
-            rewrite_expr(callee, types, builders, next);
-            for a in args {
-                rewrite_expr(&mut a.value, types, builders, next);
-            }
-        }
-        ExprKind::List(items) | ExprKind::Opaque(items) => {
-            for x in items {
-                rewrite_expr(x, types, builders, next);
-            }
-        }
-        ExprKind::Dict(pairs) => {
-            for (k, v) in pairs {
-                if let Some(k) = k {
-                    rewrite_expr(k, types, builders, next);
-                }
-                rewrite_expr(v, types, builders, next);
-            }
-        }
-        ExprKind::Comprehension {
-            element,
-            clauses,
-            conditions,
-        } => {
-            rewrite_expr(element, types, builders, next);
-            for (_, x) in clauses {
-                rewrite_expr(x, types, builders, next);
-            }
-            for x in conditions {
-                rewrite_expr(x, types, builders, next);
-            }
-        }
-        ExprKind::Cond(c, a, b) => {
-            rewrite_expr(c, types, builders, next);
-            rewrite_expr(a, types, builders, next);
-            rewrite_expr(b, types, builders, next);
-        }
+    for part in crate::analyze::ir::walk::parts_mut(e) {
+        rewrite_expr(part, types, builders, depth + 1);
     }
 }
 
