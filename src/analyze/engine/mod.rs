@@ -5,9 +5,10 @@
 //! every flow from an entry point's parameter to a sink.
 //!
 //! Propagation is flow-sensitive over statement order with joins at branches. Values carry a
-//! set of labels (a parameter or the receiver of the function being summarized); objects are
-//! field-insensitive (an object is as tainted as anything stored in it), which is what makes
-//! constructors that store an argument, and methods that read it later, follow.
+//! set of labels (a parameter, the receiver of the function being summarized, or one field of
+//! it). A method's own object is field-sensitive one level deep (`self.items[k] = v` leaves
+//! `self.path` alone); other objects are as tainted as anything stored in them, which is what
+//! makes constructors that store an argument, and methods that read it later, follow.
 
 pub mod auth;
 mod conditions;
@@ -575,8 +576,46 @@ struct Summary {
     sinks: BTreeMap<Slot, Hits>,
     /// The class whose instance the function returns (a factory, a constructor).
     returns_class: Option<usize>,
-    /// What the function stores in its receiver (`self.root = root` in a constructor).
+    /// What the function stores in its receiver as a whole (`this[key] = v`).
     stores: Taint,
+    /// What it stores in each field of its receiver (`self.root = root` in a constructor),
+    /// by field index.
+    field_stores: BTreeMap<u32, Taint>,
+}
+
+impl Summary {
+    /// The receiver fields the function's results, sinks and stores depend on.
+    fn fields_read(&self) -> BTreeSet<u32> {
+        let mut ids = BTreeSet::new();
+        let mut note = |t: &Taint| {
+            for (slot, _) in t.iter() {
+                if let Slot::Field(id) = slot {
+                    ids.insert(*id);
+                }
+            }
+        };
+        note(&self.returns);
+        note(&self.stores);
+        for t in self.field_stores.values() {
+            note(t);
+        }
+        for slot in self.sinks.keys() {
+            if let Slot::Field(id) = slot {
+                ids.insert(*id);
+            }
+        }
+        ids
+    }
+
+    /// Everything the function stores in its receiver, fields or not: what an object of
+    /// another variable holds after the call, its fields not told apart.
+    fn all_stores(&self) -> Taint {
+        let mut all = self.stores.clone();
+        for t in self.field_stores.values() {
+            all.extend_ref(t);
+        }
+        all
+    }
 }
 
 /// Helpers deeper than this are not remembered in `through` (the flow is still reported).
@@ -631,6 +670,8 @@ pub fn analyze_with(
         callees: vec![BTreeSet::new(); module.functions.len()],
         displays: HashMap::new(),
         vias: HashMap::new(),
+        fields: Vec::new(),
+        field_ids: HashMap::new(),
         host_constants: names
             .constants()
             .filter(|(_, span)| {
@@ -784,9 +825,13 @@ pub fn analyze_with(
         let (Some(summary), Some(function)) = (summary, module.functions.get(id)) else {
             continue;
         };
-        let from_object = (!reached.contains(&id))
-            .then(|| summary.sinks.get(&Slot::Receiver))
-            .flatten();
+        let from_object = summary
+            .sinks
+            .iter()
+            .filter(|(slot, _)| {
+                !reached.contains(&id) && matches!(slot, Slot::Receiver | Slot::Field(_))
+            })
+            .map(|(_, hits)| hits);
         for hit in summary
             .sinks
             .get(&Slot::Computed)
@@ -985,12 +1030,18 @@ fn export_of(engine: &mut Engine<'_>, id: FuncId, name: String, shift: usize) ->
             },
             // What the object holds, for a caller whose object carries input (`new
             // Job(cmd).start()` with `start` reading `this.cmd`).
-            Slot::Receiver => RECEIVER_PARAM,
+            Slot::Receiver | Slot::Field(_) => RECEIVER_PARAM,
             Slot::Computed => continue,
         };
         for hit in hits {
             match engine.model.sinks.get(hit.sink) {
                 Some(sink) if !sink.requirement_met(*slot, &hit.labels) => {}
+                // Reached from two fields of the object: once for the object.
+                Some(sink)
+                    if export
+                        .sinks
+                        .iter()
+                        .any(|e| e.param == index && e.at == hit.at && e.rule == sink.rule) => {}
                 Some(sink) => export.sinks.push(ExportedHit {
                     param: index,
                     rule: sink.rule.clone(),
@@ -1160,6 +1211,9 @@ struct Engine<'m> {
     /// Module constants holding a URL with a fixed host (`API_BASE = "https://api.x.com"`):
     /// every function starts out knowing them.
     host_constants: BTreeSet<Rc<str>>,
+    /// Names of the receiver fields `Slot::Field` numbers.
+    fields: Vec<Rc<str>>,
+    field_ids: HashMap<Rc<str>, u32>,
 }
 
 /// An argument of a call to a function another module defines.
@@ -1202,6 +1256,17 @@ impl Vars {
         }
     }
 
+    /// The fields of `receiver` something was stored in, with what (`self.root` is kept
+    /// under the key `self.root`).
+    fn fields_of<'a>(&'a self, receiver: &str) -> Vec<(&'a str, &'a Taint)> {
+        use std::ops::Bound;
+        let prefix = format!("{receiver}.");
+        self.0
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+            .map_while(|(k, t)| k.strip_prefix(prefix.as_str()).map(|f| (f, &**t)))
+            .collect()
+    }
+
     /// The variable's taint, created empty if it has none yet.
     fn entry(&mut self, name: &str) -> &mut Taint {
         Rc::make_mut(self.0.entry(Rc::from(name)).or_default())
@@ -1214,10 +1279,14 @@ impl Vars {
             if own.iter().any(|o| **o == **name) {
                 continue;
             }
-            if let Some(mine) = self.0.get_mut(name)
-                && !Rc::ptr_eq(mine, taint)
-            {
-                Rc::make_mut(mine).extend_ref(taint);
+            match self.0.get_mut(name) {
+                Some(mine) if !Rc::ptr_eq(mine, taint) => Rc::make_mut(mine).extend_ref(taint),
+                Some(_) => {}
+                // A field of the receiver the closure stored in first.
+                None if name.contains('.') => {
+                    self.0.insert(name.clone(), taint.clone());
+                }
+                None => {}
             }
         }
     }
@@ -1345,19 +1414,103 @@ struct Walk {
     receiver: Option<String>,
 }
 
-impl Walk {
-    fn note_receiver(&mut self, env: &Env) {
-        if let Some(r) = &self.receiver
-            && let Some(taint) = env.vars.get(r)
-        {
-            self.summary
+impl<'m> Engine<'m> {
+    /// What the walk leaves in its receiver: stores into the whole object and into each field
+    /// (a field's own incoming value is not a store).
+    fn note_receiver(&mut self, env: &Env, walk: &mut Walk) {
+        let Some(r) = &walk.receiver else {
+            return;
+        };
+        if let Some(taint) = env.vars.get(r) {
+            walk.summary
                 .stores
                 .extend(taint.clone().without(Slot::Receiver));
         }
+        for (field, taint) in env.vars.fields_of(r) {
+            let id = self.field_id(field);
+            let stored = taint.clone().without(Slot::Field(id));
+            if !stored.is_empty() {
+                walk.summary
+                    .field_stores
+                    .entry(id)
+                    .or_default()
+                    .extend(stored);
+            }
+        }
     }
-}
 
-impl<'m> Engine<'m> {
+    fn field_id(&mut self, field: &str) -> u32 {
+        if let Some(id) = self.field_ids.get(field) {
+            return *id;
+        }
+        let id = u32::try_from(self.fields.len()).unwrap_or(u32::MAX);
+        let name: Rc<str> = Rc::from(field);
+        self.fields.push(name.clone());
+        self.field_ids.insert(name, id);
+        id
+    }
+
+    /// The field of the walk's receiver an expression names (`self.root`, `this["root"]`).
+    fn receiver_field<'e>(&self, expr: &'e Expr, walk: &Walk) -> Option<&'e str> {
+        let receiver = walk.receiver.as_deref()?;
+        match &expr.kind {
+            ExprKind::Attr(object, field) if matches!(&object.kind, ExprKind::Name(n) if n == receiver) => {
+                Some(field)
+            }
+            ExprKind::Index(object, index) if matches!(&object.kind, ExprKind::Name(n) if n == receiver) => {
+                match &index.kind {
+                    ExprKind::Str(field) => Some(field),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// What a field of the walk's receiver holds: what this walk stored in it, and what the
+    /// object held when the function was called, read as that field.
+    fn read_field(&mut self, field: &str, env: &Env, walk: &Walk) -> Taint {
+        let Some(receiver) = walk.receiver.as_deref() else {
+            return Taint::new();
+        };
+        let id = self.field_id(field);
+        let mut t = env
+            .vars
+            .get(receiver)
+            .cloned()
+            .unwrap_or_default()
+            .receiver_as(Slot::Field(id));
+        if let Some(stored) = env.vars.get(&field_key(receiver, field)) {
+            t.extend_ref(stored);
+        }
+        t
+    }
+
+    /// The variable (or receiver field) that a write into `object.field` (or
+    /// `object[...]`, `field` `None`) changes.
+    fn member_key(&self, object: &Expr, field: Option<&str>, walk: &Walk) -> Option<String> {
+        match (&object.kind, field, walk.receiver.as_deref()) {
+            (ExprKind::Name(n), Some(field), Some(receiver)) if n == receiver => {
+                Some(field_key(receiver, field))
+            }
+            _ => self.store_key(object, walk),
+        }
+    }
+
+    /// The variable (or receiver field, `self.root`) that a write into `object` changes.
+    fn store_key(&self, object: &Expr, walk: &Walk) -> Option<String> {
+        if let Some(field) = self.receiver_field(object, walk)
+            && let Some(receiver) = walk.receiver.as_deref()
+        {
+            return Some(field_key(receiver, field));
+        }
+        match &object.kind {
+            ExprKind::Name(n) => Some(n.clone()),
+            ExprKind::Attr(o, _) | ExprKind::Index(o, _) => self.store_key(o, walk),
+            _ => None,
+        }
+    }
+
     /// The not-text fields of what `value` parses with a module-level schema
     /// (`ReadArgs.parse(args)`, `await ReadArgs.parseAsync(args)`).
     fn parsed_schema(&self, value: &Expr) -> Option<Rc<BTreeSet<String>>> {
@@ -1636,7 +1789,7 @@ impl<'m> Engine<'m> {
             ..Walk::default()
         };
         self.block(&function.body, &mut env, &mut walk);
-        walk.note_receiver(&env);
+        self.note_receiver(&env, &mut walk);
         walk.summary
     }
 
@@ -1668,7 +1821,7 @@ impl<'m> Engine<'m> {
                     taint.label(taint::FIXED_HOST);
                 }
                 for target in targets {
-                    self.assign(target, &taint, class, op.is_some(), env);
+                    self.assign(target, &taint, class, op.is_some(), env, walk);
                     // `[cmd, ...args] = line.split(" ")`: the first word is the start of the
                     // line (`kubectl ${verb}` names kubectl).
                     if let Target::Tuple(items, _) = target
@@ -1780,7 +1933,7 @@ impl<'m> Engine<'m> {
                 false
             }
             Stmt::Return(value, _) => {
-                walk.note_receiver(env);
+                self.note_receiver(env, walk);
                 if let Some(v) = value {
                     let taint = self.eval(v, env, walk);
                     if self.entry_funcs.contains(&env.scope) {
@@ -1836,7 +1989,7 @@ impl<'m> Engine<'m> {
                 for _ in 0..2 {
                     let mut inner = env.clone();
                     if let Some(b) = binding {
-                        self.assign(b, &taint, None, false, &mut inner);
+                        self.assign(b, &taint, None, false, &mut inner, walk);
                     }
                     self.block(body, &mut inner, walk);
                     env.join(&inner);
@@ -1880,7 +2033,7 @@ impl<'m> Engine<'m> {
                 for (value, target) in items {
                     let taint = self.eval(value, env, walk);
                     if let Some(t) = target {
-                        self.assign(t, &taint, None, false, env);
+                        self.assign(t, &taint, None, false, env, walk);
                         if let Target::Name(x, _) = t {
                             self.note_maker(x, value, env);
                         }
@@ -1912,6 +2065,7 @@ impl<'m> Engine<'m> {
         class: Option<usize>,
         add: bool,
         env: &mut Env,
+        walk: &Walk,
     ) {
         // A field checked before is not once its object is written.
         if !env.checked_fields.is_empty() {
@@ -1945,26 +2099,37 @@ impl<'m> Engine<'m> {
             // An object is as tainted as what is stored in it; a URL's path, query or
             // fragment does not choose its host.
             Target::Attr(object, field, _) if URL_PARTS.contains(&field.as_str()) => {
-                if let Some(root) = root_name(object) {
+                if let Some(key) = self.store_key(object, walk) {
                     let mut stored = taint.clone();
                     stored.label(taint::FIXED_HOST);
-                    env.vars.entry(root).extend(stored);
+                    env.vars.entry(&key).extend(stored);
                 }
             }
-            Target::Attr(object, _, _) | Target::Index(object, _, _) => {
-                if let Some(root) = root_name(object) {
-                    env.vars.entry(root).extend_ref(taint);
+            // A field of the receiver holds what is stored in it, not what its other fields
+            // hold (`self.registry[k] = v` leaves `self.path` alone).
+            Target::Attr(object, field, _) => {
+                if let Some(key) = self.member_key(object, Some(field), walk) {
+                    env.vars.entry(&key).extend_ref(taint);
+                }
+            }
+            Target::Index(object, index, _) => {
+                let field = match &index.kind {
+                    ExprKind::Str(field) => Some(field.as_str()),
+                    _ => None,
+                };
+                if let Some(key) = self.member_key(object, field, walk) {
+                    env.vars.entry(&key).extend_ref(taint);
                 }
             }
             Target::Tuple(items, _) => {
                 for item in items {
-                    self.assign(item, taint, None, add, env);
+                    self.assign(item, taint, None, add, env, walk);
                 }
             }
-            Target::Rest(inner, _) => self.assign(inner, taint, None, add, env),
+            Target::Rest(inner, _) => self.assign(inner, taint, None, add, env, walk),
             Target::Object(props, _) => {
                 for (_, t) in props {
-                    self.assign(t, taint, None, add, env);
+                    self.assign(t, taint, None, add, env, walk);
                 }
             }
             Target::Opaque(_) => {}
@@ -2000,6 +2165,14 @@ impl<'m> Engine<'m> {
             return Taint::new();
         }
         match &expr.kind {
+            // The receiver as a whole holds what is stored in any of its fields.
+            ExprKind::Name(n) if walk.receiver.as_deref() == Some(n.as_str()) => {
+                let mut t = env.vars.get(n).cloned().unwrap_or_default();
+                for (_, stored) in env.vars.fields_of(n) {
+                    t.extend_ref(stored);
+                }
+                t
+            }
             ExprKind::Name(n) => match env.vars.get(n) {
                 Some(t) => t.clone(),
                 // Not a variable of the function: a module constant, function or class is
@@ -2026,7 +2199,10 @@ impl<'m> Engine<'m> {
                 t
             }
             ExprKind::Attr(object, _) | ExprKind::Index(object, _) => {
-                let mut t = self.eval(object, env, walk);
+                let mut t = match self.receiver_field(expr, walk) {
+                    Some(field) => self.read_field(field, env, walk),
+                    None => self.eval(object, env, walk),
+                };
                 if let ExprKind::Index(_, index) = &expr.kind {
                     self.eval(index, env, walk);
                 }
@@ -2145,7 +2321,7 @@ impl<'m> Engine<'m> {
                 let mut inner = env.clone();
                 for (target, iter) in clauses {
                     let t = self.eval(iter, &mut inner, walk);
-                    self.assign(target, &t, None, false, &mut inner);
+                    self.assign(target, &t, None, false, &mut inner, walk);
                 }
                 for c in conditions {
                     self.eval(c, &mut inner, walk);
@@ -2518,6 +2694,13 @@ impl<'m> Engine<'m> {
             }
         }
         walk.summary.stores.extend(inner_walk.summary.stores);
+        for (field, stored) in inner_walk.summary.field_stores {
+            walk.summary
+                .field_stores
+                .entry(field)
+                .or_default()
+                .extend(stored);
+        }
         Some(inner_walk.summary.returns)
     }
 
@@ -2963,10 +3146,28 @@ impl<'m> Engine<'m> {
                 .get(func)
                 .map(|f| bind(&f.params, shift, args, &arg_taints))
                 .unwrap_or_default();
+            // A method of this object (`self.save()`) reads each field as this walk left it;
+            // any other object's fields are not told apart.
+            let own_object = matches!(&callee.kind, ExprKind::Attr(object, _)
+                if matches!(&object.kind, ExprKind::Name(n) if walk.receiver.as_deref() == Some(n.as_str())));
+            let mut field_taints: HashMap<u32, Taint> = HashMap::new();
+            if own_object {
+                for id in summary.fields_read() {
+                    let name = self.fields.get(id as usize).cloned();
+                    if let Some(name) = name {
+                        let t = self.read_field(&name, env, walk);
+                        field_taints.insert(id, t);
+                    }
+                }
+            }
             let slot_taint = |slot: &Slot| -> Taint {
                 match slot {
                     Slot::Computed => Taint::of(Slot::Computed, Labels::new()),
                     Slot::Receiver => receiver_taint.clone(),
+                    Slot::Field(id) => field_taints
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| receiver_taint.clone()),
                     Slot::Param(i) => bound.get(*i).cloned().unwrap_or_default(),
                 }
             };
@@ -3041,17 +3242,33 @@ impl<'m> Engine<'m> {
                 out.label(taint::PATH_CONTAINMENT);
                 out.label(taint::ALLOWLIST);
             }
-            // What a method stores in its object taints the object; a constructor's object
-            // is its result.
-            let stored = apply(&summary.stores);
-            if !stored.is_empty() {
-                match &callee.kind {
-                    ExprKind::Attr(object, _) => {
-                        if let Some(root) = root_name(object) {
-                            env.vars.entry(root).extend(stored);
-                        }
+            // What a method stores in its object taints the object (each field apart when it
+            // is this walk's own object); a constructor's object is its result.
+            if own_object && let Some(receiver) = walk.receiver.as_deref() {
+                let stored = apply(&summary.stores);
+                if !stored.is_empty() {
+                    env.vars.entry(receiver).extend(stored);
+                }
+                for (id, part) in &summary.field_stores {
+                    let Some(name) = self.fields.get(*id as usize) else {
+                        continue;
+                    };
+                    let stored = apply(part);
+                    if !stored.is_empty() {
+                        env.vars.entry(&field_key(receiver, name)).extend(stored);
                     }
-                    _ => out.extend(stored),
+                }
+            } else {
+                let stored = apply(&summary.all_stores());
+                if !stored.is_empty() {
+                    match &callee.kind {
+                        ExprKind::Attr(object, _) => {
+                            if let Some(key) = self.store_key(object, walk) {
+                                env.vars.entry(&key).extend(stored);
+                            }
+                        }
+                        _ => out.extend(stored),
+                    }
                 }
             }
             return out;
@@ -3137,7 +3354,7 @@ impl<'m> Engine<'m> {
         }
         if let ExprKind::Attr(object, method) = &callee.kind
             && MUTATORS.contains(&method.as_str())
-            && let Some(root) = root_name(object)
+            && let Some(root) = self.store_key(object, walk)
         {
             let mut stored = all.clone();
             // `url.searchParams.set("q", x)`: a query parameter does not choose the host.
@@ -3156,7 +3373,7 @@ impl<'m> Engine<'m> {
                     var.closed |= closes;
                 }
             }
-            env.vars.entry(root).extend(stored);
+            env.vars.entry(&root).extend(stored);
         }
         all.extend(receiver_taint);
         all.extend(from_callbacks);
@@ -3555,6 +3772,11 @@ fn callee_last_name(callee: &Expr) -> Option<&str> {
         ExprKind::Name(n) | ExprKind::Attr(_, n) => Some(n),
         _ => None,
     }
+}
+
+/// The key a receiver's field is kept under among the variables (`self.root`).
+fn field_key(receiver: &str, field: &str) -> String {
+    format!("{receiver}.{field}")
 }
 
 /// The variable an attribute or index chain starts from (`tools` in `tools.archive.run`).

@@ -10,6 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) enum Slot {
     Receiver,
+    /// One field of the receiver (`self.root`), by its index in the engine's field names:
+    /// what a method reads from a field follows what its callers stored in that field only.
+    Field(u32),
     Param(usize),
     /// Computed at run time from something that is not an input of the function (the
     /// environment, a library call, a closure's variable).
@@ -131,6 +134,14 @@ impl Taint {
         for labels in self.0.values_mut() {
             labels.extend(extra.iter().cloned());
         }
+    }
+
+    /// The value with what it holds of its receiver read as one of its fields.
+    pub fn receiver_as(mut self, field: Slot) -> Taint {
+        if let Some(labels) = self.0.remove(&Slot::Receiver) {
+            self.extend(Taint::of(field, labels));
+        }
+        self
     }
 
     pub fn without(mut self, slot: Slot) -> Taint {

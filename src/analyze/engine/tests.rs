@@ -877,3 +877,89 @@ server.tool("get", { endpoint: z.string() }, async ({ endpoint }) => {
         vec![("ts-ssrf".to_string(), 6)]
     );
 }
+
+#[test]
+fn python_fields_of_an_object_are_told_apart() {
+    let src = format!(
+        "{PY_HEAD}
+class Store:
+    def __init__(self):
+        self.script = 'backup.sh'
+        self.items = {{}}
+        self.pending = []
+    def put(self, key, value):
+        self.items[key] = value
+        self.flush()
+    def queue(self, line):
+        self.pending.append(line)
+        self.drain()
+    def flush(self):
+        os.system(self.script)
+    def drain(self):
+        for line in self.pending:
+            os.system(line)
+
+store = Store()
+
+@mcp.tool()
+def remember(key: str, value: str) -> None:
+    store.put(key, value)
+
+@mcp.tool()
+def later(line: str) -> None:
+    store.queue(line)
+"
+    );
+    assert_eq!(
+        python(&src),
+        vec![flow(
+            "later",
+            "line",
+            "os.system",
+            &["Store.queue", "Store.drain"]
+        )]
+    );
+}
+
+#[test]
+fn typescript_fields_of_an_object_are_told_apart() {
+    let src = format!(
+        "{TS_HEAD}
+class Config {{
+  private path = \"/etc/app.json\";
+  private values: Record<string, string> = {{}};
+  private hook = \"true\";
+  set(key: string, value: string) {{
+    this.values[key] = value;
+    this.save();
+  }}
+  setHook(cmd: string) {{
+    this.hook = cmd;
+    this.save();
+  }}
+  save() {{
+    execSync(\"cat \" + this.path);
+    execSync(this.hook);
+  }}
+}}
+const config = new Config();
+
+server.tool(\"set\", {{}}, async ({{ key, value }}) => {{
+  config.set(key, value);
+}});
+
+server.tool(\"hook\", {{}}, async ({{ cmd }}) => {{
+  config.setHook(cmd);
+}});
+"
+    );
+    assert_eq!(
+        typescript(&src),
+        vec![flow(
+            "hook",
+            "cmd",
+            "child_process.execSync",
+            &["Config.setHook", "Config.save"]
+        )]
+    );
+}
