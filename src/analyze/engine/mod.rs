@@ -3340,6 +3340,14 @@ impl<'m> Engine<'m> {
                     .extend(inputs);
             }
         }
+        // A cloud API call in the boto3 convention (`client.get_layer_version_by_arn(Arn=a)`:
+        // a method given only PascalCase keywords) answers with what the service holds; the
+        // request chose which record, not what the record says.
+        if is_remote_api_call(callee, args) {
+            let mut out = Taint::of(Slot::Computed, Labels::new());
+            out.extend(from_callbacks);
+            return out;
+        }
         // Anything else: mutators store their arguments in the receiver (`argv.append(x)`,
         // `args.push(x)`), and the result carries the receiver and the arguments.
         let arg_slots: Vec<Vec<Slot>> = arg_taints
@@ -3772,6 +3780,21 @@ fn callee_last_name(callee: &Expr) -> Option<&str> {
         ExprKind::Name(n) | ExprKind::Attr(_, n) => Some(n),
         _ => None,
     }
+}
+
+/// `client.describe_type(Type="RESOURCE", TypeName=t)`: a method call whose arguments are
+/// all keywords, each in PascalCase (how boto3 names a service API's request fields).
+fn is_remote_api_call(callee: &Expr, args: &[Arg]) -> bool {
+    matches!(&callee.kind, ExprKind::Attr(object, method)
+        if !matches!(object.kind, ExprKind::Str(_))
+            && method.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        && !args.is_empty()
+        && args.iter().all(|a| {
+            a.keyword.as_deref().is_some_and(|k| {
+                k.starts_with(|c: char| c.is_ascii_uppercase())
+                    && k.bytes().any(|b| b.is_ascii_lowercase())
+            })
+        })
 }
 
 /// The key a receiver's field is kept under among the variables (`self.root`).

@@ -963,3 +963,27 @@ server.tool(\"hook\", {{}}, async ({{ cmd }}) => {{
         )]
     );
 }
+
+#[test]
+fn python_cloud_api_answers_are_not_the_request() {
+    let src = format!(
+        "{PY_HEAD}
+import boto3
+client = boto3.client('lambda')
+
+@mcp.tool()
+def layer(arn: str) -> None:
+    answer = client.get_layer_version_by_arn(Arn=arn)
+    os.system(answer['Content']['Location'])
+
+@mcp.tool()
+def wrapped(name: str) -> None:
+    found = client.lookup(name)
+    os.system(found)
+"
+    );
+    assert_eq!(
+        python(&src),
+        vec![flow("wrapped", "name", "os.system", &[])]
+    );
+}
