@@ -213,3 +213,42 @@ fn push_parts<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{each_expr, parts_mut, push_parts, stmt_exprs, walk_stmts};
+    use crate::analyze::ir::lower_source;
+
+    /// `parts_mut` and `push_parts` are written twice (shared and exclusive borrows): they
+    /// must give the same parts, in the same order, for every kind of expression.
+    #[test]
+    fn the_mutable_parts_are_the_read_only_parts() {
+        let python = "def f(a, *rest, **kw):\n    x = [a, *rest]\n    y = {'k': a, **kw}\n    z = [i for i in x if i]\n    w = a.b[c] + (not a) if a < 1 <= c else None\n    print(f'{a}-{w}', (n := 2), await g(x, key=y))\n";
+        let typescript = "async function f(a: string, ...rest: string[]) {\n  const x = [a, ...rest];\n  const y = { k: a, [a]: 1 };\n  const w = a ? `${a}-${x}` : !a;\n  return await g(x, y, () => 1, w);\n}\n";
+        let mut seen = 0;
+        for (path, text) in [("t.py", python), ("t.ts", typescript)] {
+            let Some(module) = lower_source(path, text) else {
+                panic!("{path} did not lower");
+            };
+            for function in &module.functions {
+                walk_stmts(&function.body, &mut |stmt| {
+                    stmt_exprs(stmt, &mut |top| {
+                        each_expr(top, &mut |e| {
+                            let mut read = Vec::new();
+                            push_parts(e, &mut read);
+                            let read: Vec<_> = read.into_iter().cloned().collect();
+                            let mut copy = e.clone();
+                            let written: Vec<_> = parts_mut(&mut copy)
+                                .into_iter()
+                                .map(|p| p.clone())
+                                .collect();
+                            assert_eq!(read, written);
+                            seen += 1;
+                        });
+                    });
+                });
+            }
+        }
+        assert!(seen > 40, "only {seen} expressions compared");
+    }
+}
