@@ -166,6 +166,7 @@ impl Check for Source {
             compare_with_lock(ctx, env.rules, lock, out);
         }
         toxic_combination(ctx, env.rules, out);
+        broken_promises(ctx, env.rules, out);
     }
 }
 
@@ -319,6 +320,115 @@ fn toxic_combination(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileO
     );
     let span = ctx.line_span(actor.line.saturating_sub(1));
     outcome.findings.push(ctx.finding(rule, span, message));
+}
+
+/// A finding per tool that breaks a promise: on the tool, every broken promise named with
+/// the calls that break it, which are also its trace. Promises in words only are one level
+/// lower than annotations, which clients act on (a read-only tool runs without asking).
+fn broken_promises(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOutcome) {
+    let Some(rule) = rules.inventory_rule(crate::tools::InventoryCheck::CapabilityMismatch) else {
+        return;
+    };
+    let crate::rules::Matcher::ToolInventory(inventory) = &rule.matcher else {
+        return;
+    };
+    outcome.promises_depend_elsewhere = outcome
+        .tools
+        .iter()
+        .any(|t| !t.calls_out.is_empty() && crate::tools::promises(t, &inventory.claims));
+    let mut found = Vec::new();
+    for tool in &outcome.tools {
+        let broken = crate::tools::broken_promises(tool, &inventory.claims);
+        if broken.is_empty() {
+            continue;
+        }
+        let annotated = broken.iter().any(|b| b.annotated);
+        let parts: Vec<String> = broken
+            .iter()
+            .map(|b| {
+                let breaches: Vec<String> = b
+                    .breaches
+                    .iter()
+                    .map(|breach| match &breach.at {
+                        Some(call) => {
+                            format!("{} (`{}`, {})", breach.what, call.callee, where_(call))
+                        }
+                        None => breach.what.clone(),
+                    })
+                    .collect();
+                format!("{}, but {}", b.promise, breaches.join(" and "))
+            })
+            .collect();
+        let consequence = if annotated {
+            "clients that trust annotations let the model call it without asking"
+        } else {
+            "users enable it on the strength of what it says it does"
+        };
+        let message = format!(
+            "{} `{}` is {}: {consequence}",
+            tool.kind,
+            tool.name,
+            parts.join("; it is ")
+        );
+        let span = ctx.line_span(tool.line.saturating_sub(1));
+        let mut finding = ctx.finding(rule, span, message);
+        if !annotated {
+            finding.severity = finding.severity.one_lower();
+        }
+        finding.trace.push(crate::finding::TraceStep {
+            location: ctx.location(span),
+            message: format!(
+                "{} `{}` is {}",
+                tool.kind,
+                tool.name,
+                broken
+                    .iter()
+                    .map(|b| b.promise.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+        });
+        let mut shown = std::collections::BTreeSet::new();
+        for breach in broken.iter().flat_map(|b| &b.breaches) {
+            let Some(call) = &breach.at else { continue };
+            if !shown.insert((call.path.clone(), call.line, call.callee.clone())) {
+                continue;
+            }
+            let at = ctx.line_span(call.line.saturating_sub(1));
+            let location = match &call.path {
+                None => ctx.location(at),
+                Some(path) => crate::finding::Location {
+                    path: path.clone(),
+                    start_line: call.line,
+                    start_column: 1,
+                    end_line: call.line,
+                    end_column: 1,
+                    archive: finding
+                        .location
+                        .archive
+                        .clone()
+                        .filter(|a| path.starts_with(a.as_str())),
+                },
+            };
+            finding.trace.push(crate::finding::TraceStep {
+                location,
+                message: format!("{}: `{}`", breach.what, call.callee),
+            });
+        }
+        if shown.is_empty() {
+            finding.trace.clear();
+        }
+        found.push(finding);
+    }
+    outcome.findings.extend(found);
+}
+
+/// Where a call a tool reaches is: `line 12` in the tool's file, `src/lib.ts:12` in another.
+fn where_(call: &crate::tools::ToolEffect) -> String {
+    match &call.path {
+        Some(path) => format!("{path}:{}", call.line),
+        None => format!("line {}", call.line),
+    }
 }
 
 /// Each tool of the file against its locked entry: new tools and changed ones are findings

@@ -24,6 +24,16 @@ impl Severity {
         Severity::Info,
     ];
 
+    /// One level below (info stays info): a finding the evidence supports less well.
+    pub fn one_lower(self) -> Severity {
+        match self {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            Severity::Medium => Severity::Low,
+            Severity::Low | Severity::Info => Severity::Info,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",

@@ -232,11 +232,12 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             .iter()
             .enumerate()
             .filter(|(_, (file, _, o))| {
-                o.imported_results.iter().any(|(callee, at)| {
-                    exports
-                        .returned(callee, &file.rel)
-                        .is_some_and(|r| r.narrows_any(at))
-                })
+                o.promises_depend_elsewhere
+                    || o.imported_results.iter().any(|(callee, at)| {
+                        exports
+                            .returned(callee, &file.rel)
+                            .is_some_and(|r| r.narrows_any(at))
+                    })
             })
             .map(|(i, _)| i)
             .collect();

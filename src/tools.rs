@@ -5,7 +5,30 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A promise about a tool: an annotation set to a value (`readOnlyHint: true`), or words in
+/// its description (`read-only`), and the capabilities that contradict it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// The MCP annotation as the specification spells it (`readOnlyHint`).
+    #[serde(default)]
+    pub annotation: Option<String>,
+    /// The value the annotation promises with (default `true`).
+    #[serde(default = "yes")]
+    pub value: bool,
+    /// Phrases of the description that promise it, lowercase, matched as whole words.
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Capabilities a tool that keeps the promise does not have: `shell`, `code`,
+    /// `filesystem`, `network`, `database` (its inputs reach them) or an effect's capability.
+    pub denies: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
 
 pub const LOCK_FILE: &str = "mcp-tools.lock";
 
@@ -17,6 +40,8 @@ pub enum InventoryCheck {
     Changed,
     /// One server with a tool that fetches attacker-chosen content and a tool that acts.
     ToxicCombination,
+    /// A tool whose annotations or description promise what its code does not keep.
+    CapabilityMismatch,
 }
 
 /// Reach that lets injected instructions act: run code, or read and write files.
@@ -32,6 +57,117 @@ pub fn toxic_pair(tools: &[Tool]) -> Option<(&Tool, &Tool)> {
     Some((reader, actor))
 }
 const LOCK_VERSION: u32 = 1;
+
+/// A promise a tool breaks: what promised it, and what the code does instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokenPromise {
+    /// `annotated `readOnlyHint: true`` or `described as "read-only"`.
+    pub promise: String,
+    /// Set by an annotation (what clients act on), not words of the description.
+    pub annotated: bool,
+    /// What breaks it: a sentence each, with the call where one is known.
+    pub breaches: Vec<Breach>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Breach {
+    pub what: String,
+    /// The call that does it.
+    pub at: Option<ToolEffect>,
+}
+
+/// The promises of `claims` that `tool` makes and its code breaks, annotations first.
+pub fn broken_promises(tool: &Tool, claims: &[Claim]) -> Vec<BrokenPromise> {
+    let description = tool.description.to_lowercase();
+    let mut out = Vec::new();
+    for claim in claims {
+        let Some((promise, annotated)) = promise(tool, &description, claim) else {
+            continue;
+        };
+        let mut breaches = Vec::new();
+        for capability in &claim.denies {
+            if let Some(effect) = tool.effects.iter().find(|e| &e.capability == capability) {
+                breaches.push(Breach {
+                    what: does(capability).to_string(),
+                    at: Some(effect.clone()),
+                });
+            } else if tool.capabilities.contains(capability) {
+                breaches.push(Breach {
+                    what: does(capability).to_string(),
+                    at: None,
+                });
+            }
+        }
+        if !breaches.is_empty() && !out.iter().any(|b: &BrokenPromise| b.promise == promise) {
+            out.push(BrokenPromise {
+                promise,
+                annotated,
+                breaches,
+            });
+        }
+    }
+    out.sort_by_key(|b| !b.annotated);
+    out
+}
+
+/// Whether `tool` makes any of the promises of `claims`.
+pub fn promises(tool: &Tool, claims: &[Claim]) -> bool {
+    let description = tool.description.to_lowercase();
+    claims
+        .iter()
+        .any(|c| promise(tool, &description, c).is_some())
+}
+
+/// How `tool` makes the promise of `claim`, if it does, and whether by annotation;
+/// `description` is its description in lowercase.
+fn promise(tool: &Tool, description: &str, claim: &Claim) -> Option<(String, bool)> {
+    match &claim.annotation {
+        Some(name) => (tool.annotations.get(name) == Some(&claim.value))
+            .then(|| (format!("annotated `{name}: {}`", claim.value), true)),
+        None => claim
+            .phrases
+            .iter()
+            .find(|p| says(description, p))
+            .map(|p| (format!("described as \"{p}\""), false)),
+    }
+}
+
+/// Whether `text` (lowercase) says `phrase` as whole words, not negated (`not read-only`).
+fn says(text: &str, phrase: &str) -> bool {
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|t| t.find(phrase)) {
+        let start = from + found;
+        let end = start + phrase.len();
+        let before = text.get(..start).unwrap_or("");
+        let after = text.get(end..).unwrap_or("");
+        let bounded = !before.ends_with(|c: char| c.is_alphanumeric() || c == '-')
+            && !after.starts_with(|c: char| c.is_alphanumeric() || c == '-');
+        let negated = ["not ", "non-", "never ", "no "]
+            .iter()
+            .any(|n| before.ends_with(n));
+        if bounded && !negated {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+/// What a capability means, as a clause: `it writes files`.
+fn does(capability: &str) -> &str {
+    match capability {
+        "shell" => "its input reaches a shell command",
+        "code" => "its input reaches code evaluation",
+        "filesystem" => "its input chooses a file path",
+        "network" => "its input chooses the host of a network request",
+        "database" => "its input reaches a database query",
+        "deserialization" => "its input reaches a deserializer",
+        "file-write" => "it writes files",
+        "file-delete" => "it deletes files",
+        "process" => "it starts processes",
+        other => other,
+    }
+}
 
 /// One MCP entry point.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -49,6 +185,29 @@ pub struct Tool {
     /// What the tool's inputs reach without a check the engine recognises: `shell`, `code`,
     /// `filesystem`, `network`, `database`, `deserialization`.
     pub capabilities: BTreeSet<String>,
+    /// The MCP annotations its registration sets (`readOnlyHint`: `true`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, bool>,
+    /// What its handler, and the functions of its module the handler calls, do whatever the
+    /// inputs (`file-write`): the first call that does each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<ToolEffect>,
+    /// The functions of other project modules its handler calls (as the cross-file pass
+    /// names them): where its effects continue.
+    #[serde(skip)]
+    pub calls_out: Vec<String>,
+}
+
+/// A capability a tool's code has whatever its inputs, and the call that gives it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ToolEffect {
+    pub capability: String,
+    /// The call as written.
+    pub callee: String,
+    pub line: usize,
+    /// The file of the call, when it is not the tool's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// The capability a rule's sink stands for, by its CWE ids.
@@ -237,6 +396,9 @@ mod tests {
             description_sha256: sha256_hex("\"Read a note.\""),
             params: vec!["name".into()],
             capabilities: BTreeSet::from(["filesystem".to_string()]),
+            annotations: BTreeMap::new(),
+            effects: Vec::new(),
+            calls_out: Vec::new(),
         }
     }
 

@@ -1069,3 +1069,73 @@ fn auth_anywhere_in_the_project_silences_missing_auth() {
     write(dir.path(), "auth.py", wiring);
     assert_eq!(highs(dir.path()), Vec::<Found>::new());
 }
+
+#[test]
+fn a_read_only_tool_that_writes_through_another_module_breaks_its_promise() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "src/index.ts",
+        r#"import { saveNote, readNote } from "./lib.js";
+import { z } from "zod";
+
+server.registerTool(
+  "read_note",
+  {
+    description: "Read a note.",
+    inputSchema: { name: z.string() },
+    annotations: { readOnlyHint: true },
+  },
+  async ({ name }) => {
+    await saveNote("last");
+    return { content: [{ type: "text", text: await readNote(name) }] };
+  },
+);
+server.registerTool(
+  "peek_note",
+  { description: "Peek at a note.", annotations: { readOnlyHint: true } },
+  async () => ({ content: [{ type: "text", text: await readNote("x") }] }),
+);
+"#,
+    );
+    write(
+        dir.path(),
+        "src/lib.ts",
+        r#"import fs from "node:fs/promises";
+
+export async function saveNote(name: string) {
+  await fs.writeFile("/srv/notes/last.txt", name);
+}
+
+export async function readNote(name: string): Promise<string> {
+  return fs.readFile("/srv/notes/index.txt", "utf8");
+}
+"#,
+    );
+    let report = report(dir.path());
+    let findings = report["findings"].as_array().expect("findings");
+    let found: Vec<(String, u64, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["start_line"].as_u64().unwrap_or_default(),
+                f["severity"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            "mcp-tool-capability-mismatch".to_string(),
+            11,
+            "high".to_string()
+        )]
+    );
+    let message = findings[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("(`fs.writeFile`, src/lib.ts:4)"),
+        "{message}"
+    );
+    assert_eq!(findings[0]["trace"][1]["location"]["path"], "src/lib.ts");
+}

@@ -84,6 +84,48 @@ impl<'a> Exports<'a> {
         Some((home, function, target))
     }
 
+    /// What the functions `calls` from `caller_path` name do whatever their arguments, and
+    /// the functions of third modules they call, up to `MAX_HOPS` modules deep: each
+    /// capability once, with the call that gives it and its file.
+    pub fn effects_through(
+        &self,
+        calls: &[String],
+        caller_path: &str,
+    ) -> Vec<crate::tools::ToolEffect> {
+        let mut found: Vec<crate::tools::ToolEffect> = Vec::new();
+        let mut work: Vec<(&str, &str, usize)> =
+            calls.iter().map(|c| (c.as_str(), caller_path, 0)).collect();
+        let mut seen = std::collections::HashSet::new();
+        while let Some((callee, from, hops)) = work.pop() {
+            let Some((home, function, target)) = self.function(callee, from) else {
+                continue;
+            };
+            if !seen.insert(target) {
+                continue;
+            }
+            let Some(home_path) = self.modules.get(home).map(|m| m.path) else {
+                continue;
+            };
+            for effect in &function.effects {
+                if !found.iter().any(|e| e.capability == effect.capability) {
+                    let mut effect = effect.clone();
+                    effect.path = Some(home_path.to_string());
+                    found.push(effect);
+                }
+            }
+            if hops < MAX_HOPS {
+                work.extend(
+                    function
+                        .calls_out
+                        .iter()
+                        .map(|c| (c.as_str(), home_path, hops + 1)),
+                );
+            }
+        }
+        found.sort();
+        found
+    }
+
     /// What the function a call from `caller_path` names returns, when its module's analysis
     /// says more than "each argument, unchecked".
     pub fn returned(&self, callee: &str, caller_path: &str) -> Option<&'a Returned> {

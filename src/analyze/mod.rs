@@ -32,6 +32,10 @@ pub struct FileOutcome {
     pub imported_results: Vec<(String, std::collections::BTreeSet<engine::ArgSel>)>,
     /// The MCP tools, resources and prompts the file defines.
     pub tools: Vec<crate::tools::Tool>,
+    /// A tool of the file makes a promise and calls functions of other project modules:
+    /// what they do decides whether it keeps it (the second pass, with every module's
+    /// exports, looks).
+    pub promises_depend_elsewhere: bool,
     /// Time spent per analyzer on this file (`--stats`).
     pub timings: crate::stats::Timings,
     /// The file's `mcpgate:ignore` comments, and the `ignore-unused` findings that stand

@@ -10,7 +10,7 @@ mod secret_index;
 pub use index_doc::{index_markdown, rule_page_url, rule_pages};
 pub use model::{
     ArgCondition, ArgIs, AuthMatch, AuthPatterns, BindArg, BindDefault, CallMatch, DependencyMatch,
-    DescriptionMatch, DockerfileMatch, Docs, Examples, IgnoreCheck, Language, Matcher,
+    DescriptionMatch, DockerfileMatch, Docs, EffectCalls, Examples, IgnoreCheck, Language, Matcher,
     McpConfigMatch, MinSource, ProjectCall, Rule, SecretMatch, TestCodePolicy, TextKind,
     snake_case,
 };
@@ -50,15 +50,16 @@ struct Engines {
     dependency: bool,
     mcp_config: bool,
     dockerfile: bool,
-    /// Index of the rule of each inventory check (`InventoryCheck::Changed`, then
-    /// `ToxicCombination`).
-    inventory: [Option<usize>; 2],
+    /// Index of the rule of each inventory check (`InventoryCheck::Changed`,
+    /// `ToxicCombination`, then `CapabilityMismatch`).
+    inventory: [Option<usize>; 3],
 }
 
 fn inventory_slot(check: crate::tools::InventoryCheck) -> usize {
     match check {
         crate::tools::InventoryCheck::Changed => 0,
         crate::tools::InventoryCheck::ToxicCombination => 1,
+        crate::tools::InventoryCheck::CapabilityMismatch => 2,
     }
 }
 
@@ -429,18 +430,26 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
         });
         return Ok(rule);
     }
-    let Matcher::Call(call) = &mut rule.matcher else {
-        return Ok(rule);
+    let conditions: Vec<&mut ArgCondition> = match &mut rule.matcher {
+        Matcher::Call(call) => {
+            for pattern in &call.unless_project_matches {
+                call.project_regexes
+                    .push(compile(pattern, "unless_project_matches")?);
+            }
+            let evidence = call
+                .unless_project_calls
+                .iter_mut()
+                .flat_map(|p| p.args.iter_mut());
+            call.args.iter_mut().chain(evidence).collect()
+        }
+        Matcher::ToolInventory(inventory) => inventory
+            .effects
+            .iter_mut()
+            .flat_map(|e| e.args.iter_mut())
+            .collect(),
+        _ => return Ok(rule),
     };
-    for pattern in &call.unless_project_matches {
-        call.project_regexes
-            .push(compile(pattern, "unless_project_matches")?);
-    }
-    let evidence = call
-        .unless_project_calls
-        .iter_mut()
-        .flat_map(|p| p.args.iter_mut());
-    for cond in call.args.iter_mut().chain(evidence) {
+    for cond in conditions {
         if let Some(pattern) = &cond.matches {
             cond.regex = Some(compile(pattern, "matches")?);
         } else if let Some(pattern) = &cond.not_matches {

@@ -124,6 +124,10 @@ impl Rule {
                 crate::tools::InventoryCheck::ToxicCombination => "Looks at the tools one \
                      module defines together (see `mcpgate tools`)."
                     .to_string(),
+                crate::tools::InventoryCheck::CapabilityMismatch => "Compares each tool's \
+                     annotations and description (see `mcpgate tools`) with what its handler \
+                     and the functions it calls do."
+                    .to_string(),
             },
             Matcher::Package(_) => "Checks the files inside release archives scanned as \
                  targets (npm tarballs, wheels, sdists, crates, .mcpb/.dxt extensions)."
@@ -372,6 +376,25 @@ pub struct PackageMatch {
 #[serde(deny_unknown_fields)]
 pub struct ToolInventoryMatch {
     pub check: crate::tools::InventoryCheck,
+    /// Calls that give a tool a capability whatever its inputs (`fs.writeFile` writes files),
+    /// found in the tool's handler and the functions it calls.
+    #[serde(default)]
+    pub effects: Vec<EffectCalls>,
+    /// What a tool's annotations or description promise, and the capabilities that break
+    /// the promise.
+    #[serde(default)]
+    pub claims: Vec<crate::tools::Claim>,
+}
+
+/// Calls that give a tool `capability` (`file-write`, `file-delete`) when their arguments
+/// meet every condition in `args` (the same conditions as a call rule's).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EffectCalls {
+    pub capability: String,
+    pub callees: Vec<String>,
+    #[serde(default)]
+    pub args: Vec<ArgCondition>,
 }
 
 /// One check of Dockerfiles; findings are reported under this rule's id.

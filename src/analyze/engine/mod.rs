@@ -93,6 +93,9 @@ pub struct Sink {
     /// The call is evidence that silences the rule project-wide (`unless_project_calls`),
     /// not a finding.
     pub evidence: bool,
+    /// The call gives the function that makes it this capability (`file-write`), whatever
+    /// its arguments carry: what an inventory rule compares with a tool's promises.
+    pub effect: Option<String>,
 }
 
 impl Sink {
@@ -185,6 +188,21 @@ impl Model {
                     strong: a.strong.clone(),
                 });
             }
+            if let Matcher::ToolInventory(inventory) = &rule.matcher {
+                for effect in &inventory.effects {
+                    let shape = CallShape::of(&effect.args);
+                    for callee in &effect.callees {
+                        model.sinks.push(Sink {
+                            rule: rule.id.clone(),
+                            callee: callee.clone(),
+                            conditions: shape.conditions.clone(),
+                            structural: true,
+                            effect: Some(effect.capability.clone()),
+                            ..Sink::default()
+                        });
+                    }
+                }
+            }
             let Matcher::Call(call) = &rule.matcher else {
                 continue;
             };
@@ -211,6 +229,7 @@ impl Model {
                     requires: requires.clone(),
                     bind: call.bind.clone(),
                     evidence: false,
+                    effect: None,
                 });
             }
             for evidence in &call.unless_project_calls {
@@ -228,6 +247,7 @@ impl Model {
                         requires: Vec::new(),
                         bind: None,
                         evidence: true,
+                        effect: None,
                     });
                 }
             }
@@ -408,6 +428,29 @@ pub struct Analysis {
     pub evidence: BTreeSet<String>,
     /// The module's MCP entry points.
     pub entries: Vec<Entry>,
+    /// What each entry point promises and does whatever its inputs.
+    pub entry_facts: Vec<EntryFacts>,
+}
+
+/// An entry point's annotations, and the capabilities its handler and the functions of this
+/// module it calls have whatever its inputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryFacts {
+    /// The handler.
+    pub function: Span,
+    pub hints: BTreeMap<String, bool>,
+    pub effects: Vec<EffectAt>,
+    /// The functions of other modules it calls (module and member as imported).
+    pub calls_out: Vec<(String, String)>,
+}
+
+/// A call that gives a function a capability: the first one found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EffectAt {
+    pub capability: String,
+    /// The call as written.
+    pub callee: String,
+    pub at: Span,
 }
 
 /// What a function of another module returns, from that module's own analysis.
@@ -518,6 +561,10 @@ pub struct Export {
     pub returns: Option<Returned>,
     /// The class of the module whose instance it returns (a factory).
     pub makes: Option<String>,
+    /// What it and the functions of its module it calls do whatever the arguments.
+    pub effects: Vec<EffectAt>,
+    /// The functions of other modules they call (module and member as imported).
+    pub calls_out: Vec<(String, String)>,
 }
 
 /// The parameter index that stands for a method's object in an `Export` (its sinks reached
@@ -672,6 +719,8 @@ pub fn analyze_with(
         vias: HashMap::new(),
         fields: Vec::new(),
         field_ids: HashMap::new(),
+        effects: BTreeMap::new(),
+        imported_calls: BTreeSet::new(),
         host_constants: names
             .constants()
             .filter(|(_, span)| {
@@ -903,6 +952,19 @@ pub fn analyze_with(
             lower: hit.lower,
         });
     }
+    let entry_facts = entries
+        .iter()
+        .filter_map(|entry| {
+            let function = module.functions.get(entry.func)?;
+            let reached = engine.reached_from(entry.func);
+            Some(EntryFacts {
+                function: function.span,
+                hints: entry.hints.clone(),
+                effects: engine.effects_of(&reached),
+                calls_out: engine.calls_out_of(&reached),
+            })
+        })
+        .collect();
     let exports = exports(&mut engine);
     Analysis {
         flows: flows.into_iter().collect(),
@@ -913,6 +975,7 @@ pub fn analyze_with(
         out_of_budget: engine.out_of_budget,
         evidence: engine.evidence,
         entries,
+        entry_facts,
     }
 }
 
@@ -1086,10 +1149,15 @@ fn export_of(engine: &mut Engine<'_>, id: FuncId, name: String, shift: usize) ->
         .returns_class
         .and_then(|c| module.classes.get(c))
         .map(|c| c.name.clone());
+    let reached = engine.reached_from(id);
+    export.effects = engine.effects_of(&reached);
+    export.calls_out = engine.calls_out_of(&reached);
     (!export.sinks.is_empty()
         || !export.forwards.is_empty()
         || export.returns.is_some()
-        || export.makes.is_some())
+        || export.makes.is_some()
+        || !export.effects.is_empty()
+        || !export.calls_out.is_empty())
     .then_some(export)
 }
 
@@ -1214,6 +1282,12 @@ struct Engine<'m> {
     /// Names of the receiver fields `Slot::Field` numbers.
     fields: Vec<Rc<str>>,
     field_ids: HashMap<Rc<str>, u32>,
+    /// The calls that give each function a capability (`Sink::effect`), by the function
+    /// being summarized (a closure walked where it is called counts for its caller too).
+    effects: BTreeMap<(FuncId, Rc<str>), (Span, String)>,
+    /// The functions of other modules each function calls (module and member as imported),
+    /// whatever the arguments: where a tool's capabilities continue.
+    imported_calls: BTreeSet<(FuncId, String, String)>,
 }
 
 /// An argument of a call to a function another module defines.
@@ -1227,6 +1301,10 @@ pub struct External {
 
 /// At most this many distinct imported-call arguments are followed per module.
 const MAX_EXTERNALS: usize = 4_096;
+
+/// At most this many calls of other modules' functions are kept per module, for the
+/// capabilities a tool gets through them.
+const MAX_IMPORTED_CALLS: usize = 4_096;
 
 /// Variables and their taint, copied at every branch: names and taints are shared between
 /// the copies until one of them writes (a function of thousands of variables and branches
@@ -1577,6 +1655,56 @@ impl<'m> Engine<'m> {
             _ => table_lookup(callee)?,
         };
         self.names.table(table)
+    }
+
+    /// `id` and the functions of the module it calls, as the walks resolved the calls.
+    fn reached_from(&self, id: FuncId) -> BTreeSet<FuncId> {
+        let mut reached = BTreeSet::from([id]);
+        let mut queue = vec![id];
+        while let Some(id) = queue.pop() {
+            for &callee in self.callees.get(id).into_iter().flatten() {
+                if reached.insert(callee) {
+                    queue.push(callee);
+                }
+            }
+        }
+        reached
+    }
+
+    /// The capabilities the `reached` functions have, each with the first call that gives it.
+    fn effects_of(&self, reached: &BTreeSet<FuncId>) -> Vec<EffectAt> {
+        let mut found: BTreeMap<&str, (Span, &str)> = BTreeMap::new();
+        for ((function, capability), (at, callee)) in &self.effects {
+            if !reached.contains(function) {
+                continue;
+            }
+            let kept = found.entry(capability).or_insert((*at, callee));
+            if *at < kept.0 {
+                *kept = (*at, callee);
+            }
+        }
+        found
+            .into_iter()
+            .map(|(capability, (at, callee))| EffectAt {
+                capability: capability.to_string(),
+                callee: callee.to_string(),
+                at,
+            })
+            .collect()
+    }
+
+    /// The functions of other modules the `reached` functions call.
+    fn calls_out_of(&self, reached: &BTreeSet<FuncId>) -> Vec<(String, String)> {
+        let calls: BTreeSet<(&str, &str)> = self
+            .imported_calls
+            .iter()
+            .filter(|(f, _, _)| reached.contains(f))
+            .map(|(_, m, member)| (m.as_str(), member.as_str()))
+            .collect();
+        calls
+            .into_iter()
+            .map(|(m, member)| (m.to_string(), member.to_string()))
+            .collect()
     }
 
     /// `system` after `from os import *` is `os.system` when the model knows that name.
@@ -2408,6 +2536,24 @@ impl<'m> Engine<'m> {
                 self.evidence.insert(sink.rule.clone());
                 continue;
             }
+            if let Some(capability) = &sink.effect {
+                let function = self.stack.last().copied().unwrap_or(env.scope);
+                let shown = match site.callee {
+                    Some(callee) => self
+                        .source
+                        .slice(callee.span)
+                        .split_whitespace()
+                        .collect::<String>()
+                        .chars()
+                        .take(MAX_DISPLAY)
+                        .collect(),
+                    None => sink.callee.clone(),
+                };
+                self.effects
+                    .entry((function, Rc::from(capability.as_str())))
+                    .or_insert((site.at, shown));
+                continue;
+            }
             if let Some(bind) = &sink.bind {
                 // `const host = "127.0.0.1"` outside the callback that listens.
                 let outer = self.with_outer_assignments(env);
@@ -3069,6 +3215,12 @@ impl<'m> Engine<'m> {
             }
             out.label(taint::NUMERIC);
             return out;
+        }
+        if let Some(&caller) = self.stack.last()
+            && self.imported_calls.len() < MAX_IMPORTED_CALLS
+            && let Some((module, member)) = self.names.imported(callee)
+        {
+            self.imported_calls.insert((caller, module, member));
         }
         // Sinks the model names.
         {

@@ -458,7 +458,8 @@ impl Names {
         let add = |found: &mut BTreeMap<FuncId, Entry>,
                    func: FuncId,
                    kind: EntryKind,
-                   name: Option<String>| {
+                   name: Option<String>,
+                   hints: BTreeMap<String, bool>| {
             found.insert(
                 func,
                 Entry {
@@ -467,6 +468,7 @@ impl Names {
                     name,
                     kind,
                     not_text: BTreeSet::new(),
+                    hints,
                 },
             );
         };
@@ -477,17 +479,23 @@ impl Names {
                 .iter()
                 .find_map(|d| entry_decorator(d, module.bare_entry_attributes).map(|k| (d, k)))
             {
-                let name = match &d.kind {
-                    ExprKind::Call { args, .. } => registered_name(args),
-                    _ => None,
+                let (name, hints) = match &d.kind {
+                    ExprKind::Call { args, .. } => (registered_name(args), hints_in(args)),
+                    _ => (None, BTreeMap::new()),
                 };
                 // rmcp registers a `#[tool]` under its function's name.
                 let name = name.or_else(|| module.bare_entry_attributes.then(|| f.name.clone()));
-                add(&mut found, id, kind, name);
+                add(&mut found, id, kind, name, hints);
             } else if let Some(route) = f.decorators.iter().find_map(route_of) {
-                add(&mut found, id, EntryKind::Route, Some(route));
+                add(
+                    &mut found,
+                    id,
+                    EntryKind::Route,
+                    Some(route),
+                    BTreeMap::new(),
+                );
             } else if let Some(kind) = handler_trait_method(module, f) {
-                add(&mut found, id, kind, Some(f.name.clone()));
+                add(&mut found, id, kind, Some(f.name.clone()), BTreeMap::new());
             }
         }
         // Registered handlers (`server.tool("x", schema, handler)`,
@@ -544,7 +552,11 @@ impl Names {
                 _ => (kind, name),
             };
             if let Some(id) = handler {
-                add(&mut found, id, kind, name);
+                let mut hints = hints_in(args);
+                if !std::ptr::eq(named_by, args) {
+                    hints.extend(hints_in(named_by));
+                }
+                add(&mut found, id, kind, name, hints);
                 // Properties the schema declares as numbers, booleans or fixed sets carry no
                 // text.
                 let numbers = schema_numbers(args);
@@ -603,11 +615,12 @@ impl Names {
                 if let Some(id) = handler
                     && !found.contains_key(&id)
                 {
-                    let name = registered_name(&[crate::analyze::ir::Arg {
+                    let declared = [crate::analyze::ir::Arg {
                         keyword: None,
                         value: item.clone(),
-                    }]);
-                    add(&mut found, id, EntryKind::Tool, name);
+                    }];
+                    let name = registered_name(&declared);
+                    add(&mut found, id, EntryKind::Tool, name, hints_in(&declared));
                 }
             }
         }
@@ -820,6 +833,67 @@ pub struct Entry {
     /// Fields of the arguments object that the schema declares as numbers, booleans or
     /// fixed sets (for a handler taking the whole object: `args.mode`).
     pub not_text: BTreeSet<String>,
+    /// The MCP annotations its registration sets to a constant (`readOnlyHint: true`), by
+    /// the specification's names.
+    pub hints: BTreeMap<String, bool>,
+}
+
+/// An MCP tool annotation by the specification's name, from the spellings SDKs use
+/// (`readOnlyHint` in TypeScript and JSON, `read_only_hint` in rmcp).
+fn hint_name(key: &str) -> Option<&'static str> {
+    match key {
+        "readOnlyHint" | "read_only_hint" => Some("readOnlyHint"),
+        "destructiveHint" | "destructive_hint" => Some("destructiveHint"),
+        "idempotentHint" | "idempotent_hint" => Some("idempotentHint"),
+        "openWorldHint" | "open_world_hint" => Some("openWorldHint"),
+        _ => None,
+    }
+}
+
+/// How deep in a registration's arguments annotations are looked for
+/// (`annotations=ToolAnnotations(readOnlyHint=True)` is two levels down).
+const MAX_HINT_DEPTH: usize = 4;
+
+/// The annotations a registration's arguments set to constants: keyword arguments and
+/// object or dict keys, inside `annotations` objects and calls (`ToolAnnotations(...)`).
+fn hints_in(args: &[crate::analyze::ir::Arg]) -> BTreeMap<String, bool> {
+    let mut hints = BTreeMap::new();
+    for arg in args {
+        collect_hints(arg.keyword.as_deref(), &arg.value, &mut hints, 0);
+    }
+    hints
+}
+
+fn collect_hints(
+    key: Option<&str>,
+    value: &Expr,
+    hints: &mut BTreeMap<String, bool>,
+    depth: usize,
+) {
+    if depth > MAX_HINT_DEPTH {
+        return;
+    }
+    if let (Some(name), ExprKind::Bool(b)) = (key.and_then(hint_name), &value.kind) {
+        hints.entry(name.to_string()).or_insert(*b);
+        return;
+    }
+    match &value.kind {
+        ExprKind::Dict(entries) => {
+            for (k, v) in entries {
+                let key = match k.as_ref().map(|k| &k.kind) {
+                    Some(ExprKind::Str(k) | ExprKind::Name(k)) => Some(k.as_str()),
+                    _ => None,
+                };
+                collect_hints(key, v, hints, depth + 1);
+            }
+        }
+        ExprKind::Call { args, .. } => {
+            for arg in args {
+                collect_hints(arg.keyword.as_deref(), &arg.value, hints, depth + 1);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Top-level names assigned only literals, with where the (last) literal is written.

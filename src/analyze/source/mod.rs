@@ -68,15 +68,6 @@ pub enum FnKind {
     Private,
 }
 
-fn lower(severity: Severity) -> Severity {
-    match severity {
-        Severity::Critical => Severity::High,
-        Severity::High => Severity::Medium,
-        Severity::Medium => Severity::Low,
-        Severity::Low | Severity::Info => Severity::Info,
-    }
-}
-
 /// Which language front end handles a file, by extension or shebang.
 pub fn language_for(path: &Path, head: &[u8]) -> Option<Language> {
     // Declaration files hold types only: nothing runs, nothing to trace.
@@ -225,7 +216,7 @@ pub fn analyze(
     outcome
         .findings
         .retain(|f| !outcome.project_evidence.contains(&f.rule_id));
-    outcome.tools = inventory(ctx, rules, &parsed);
+    outcome.tools = inventory(ctx, rules, &parsed, lang, whole);
     outcome.findings.extend(description_findings(
         ctx,
         rules,
@@ -422,13 +413,13 @@ fn engine_finding(
     use crate::analyze::engine::Reach;
     let min_source = rule.call().map_or(MinSource::Any, |c| c.min_source);
     let (severity, confidence) = match flow.reach {
-        Reach::Shape if flow.lower => (lower(rule.severity), rule.confidence),
+        Reach::Shape if flow.lower => (rule.severity.one_lower(), rule.confidence),
         Reach::Shape => (rule.severity, rule.confidence),
         Reach::Entry(_) => (rule.severity, Confidence::High),
         _ if min_source == MinSource::Entry => return None,
-        Reach::Parameter { public: true } => (lower(rule.severity), Confidence::Medium),
+        Reach::Parameter { public: true } => (rule.severity.one_lower(), Confidence::Medium),
         Reach::Parameter { public: false } | Reach::Computed if min_source == MinSource::Any => {
-            (lower(rule.severity), Confidence::Low)
+            (rule.severity.one_lower(), Confidence::Low)
         }
         Reach::Parameter { .. } | Reach::Computed => return None,
     };
@@ -634,6 +625,16 @@ fn merge_engine_exports(
         });
     }
     for export in &analysis.exports {
+        let calls_out = project_calls(&export.calls_out, lang, ctx.rel_path, project);
+        let effects = tool_effects(&export.effects, None);
+        let only_calls = export.sinks.is_empty()
+            && export.forwards.is_empty()
+            && export.returns.is_none()
+            && export.makes.is_none();
+        // Calls of libraries only: nothing the cross-file pass can follow.
+        if only_calls && effects.is_empty() && calls_out.is_empty() {
+            continue;
+        }
         let index = match exports.iter().position(|e| e.name == export.name) {
             Some(i) => i,
             None => {
@@ -644,6 +645,8 @@ fn merge_engine_exports(
                     forwards: Vec::new(),
                     returns: export.returns.clone(),
                     makes: export.makes.clone(),
+                    effects: Vec::new(),
+                    calls_out: Vec::new(),
                 });
                 exports.len() - 1
             }
@@ -651,6 +654,20 @@ fn merge_engine_exports(
         let Some(target) = exports.get_mut(index) else {
             continue;
         };
+        for effect in effects {
+            if !target
+                .effects
+                .iter()
+                .any(|e| e.capability == effect.capability)
+            {
+                target.effects.push(effect);
+            }
+        }
+        for call in calls_out {
+            if !target.calls_out.contains(&call) {
+                target.calls_out.push(call);
+            }
+        }
         for hit in &export.sinks {
             let Some(rule) = rules.index_of(&hit.rule) else {
                 continue;
@@ -685,6 +702,38 @@ fn merge_engine_exports(
             });
         }
     }
+}
+
+/// The calls of `calls` into project modules, as `ExternalCall::callee` spells them.
+fn project_calls(
+    calls: &[(String, String)],
+    lang: Language,
+    rel_path: &str,
+    project: &ProjectModules,
+) -> Vec<String> {
+    let mut out: Vec<String> = calls
+        .iter()
+        .filter_map(|(module, member)| external_callee_of(module, member, lang, rel_path, project))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The engine's effects as the inventory lists them; `path` when another file makes them.
+fn tool_effects(
+    effects: &[crate::analyze::engine::EffectAt],
+    path: Option<&str>,
+) -> Vec<crate::tools::ToolEffect> {
+    effects
+        .iter()
+        .map(|e| crate::tools::ToolEffect {
+            capability: e.capability.clone(),
+            callee: e.callee.clone(),
+            line: e.at.start_row + 1,
+            path: path.map(str::to_string),
+        })
+        .collect()
 }
 
 /// Why a file could not be parsed at all.
@@ -819,6 +868,11 @@ pub struct ExportedFunction {
     pub returns: Option<crate::analyze::engine::Returned>,
     /// The class of the module whose instance it returns (a factory).
     pub makes: Option<String>,
+    /// What it and the functions of its module it calls do whatever the arguments.
+    pub effects: Vec<crate::tools::ToolEffect>,
+    /// The functions of other project modules they call, as `ExternalCall::callee` spells
+    /// them.
+    pub calls_out: Vec<String>,
 }
 
 /// "Parameter `param` is passed to `callee` (another module's function) as this argument."
@@ -873,7 +927,13 @@ pub struct Reexport {
 }
 
 /// The file's MCP entry points with their descriptions and what their inputs reach.
-fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<crate::tools::Tool> {
+fn inventory(
+    ctx: &FileContext<'_>,
+    rules: &RuleSet,
+    parsed: &Parsed,
+    lang: Language,
+    project: Project<'_>,
+) -> Vec<crate::tools::Tool> {
     use crate::rules::TextKind;
     use crate::tools::{Tool, capability_of};
     // Tools declared as data (`{ name, description, inputSchema }` in a ListTools handler,
@@ -908,6 +968,9 @@ fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<cra
                 description_sha256,
                 params: Vec::new(),
                 capabilities: std::collections::BTreeSet::new(),
+                annotations: std::collections::BTreeMap::new(),
+                effects: Vec::new(),
+                calls_out: Vec::new(),
             }
         })
         .collect();
@@ -928,6 +991,28 @@ fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<cra
                 if let Some(capability) = rules.get(&flow.rule).and_then(|r| capability_of(&r.cwe))
                 {
                     capabilities.insert(capability.to_string());
+                }
+            }
+            // What its registration promises, and what its code does whatever the inputs.
+            let facts = parsed
+                .engine
+                .entry_facts
+                .iter()
+                .find(|f| f.function.start_row == entry_row);
+            let annotations = facts.map(|f| f.hints.clone()).unwrap_or_default();
+            let mut effects = facts
+                .map(|f| tool_effects(&f.effects, None))
+                .unwrap_or_default();
+            let calls_out = facts
+                .map(|f| project_calls(&f.calls_out, lang, ctx.rel_path, project.modules))
+                .unwrap_or_default();
+            // What the functions of other modules it calls do, once every module's exports
+            // are known (the second pass).
+            if let Some(exports) = project.exports {
+                for effect in exports.effects_through(&calls_out, ctx.rel_path) {
+                    if !effects.iter().any(|e| e.capability == effect.capability) {
+                        effects.push(effect);
+                    }
                 }
             }
             let kind = match entry.kind {
@@ -952,6 +1037,9 @@ fn inventory(ctx: &FileContext<'_>, rules: &RuleSet, parsed: &Parsed) -> Vec<cra
                 description_sha256,
                 params: entry.params.clone(),
                 capabilities,
+                annotations,
+                effects,
+                calls_out,
             }
         })
         .collect();
@@ -1055,8 +1143,8 @@ mod tests {
 
     #[test]
     fn lowering_steps_one_level() {
-        assert_eq!(lower(Severity::Critical), Severity::High);
-        assert_eq!(lower(Severity::High), Severity::Medium);
-        assert_eq!(lower(Severity::Info), Severity::Info);
+        assert_eq!(Severity::Critical.one_lower(), Severity::High);
+        assert_eq!(Severity::High.one_lower(), Severity::Medium);
+        assert_eq!(Severity::Info.one_lower(), Severity::Info);
     }
 }
