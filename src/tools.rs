@@ -145,7 +145,9 @@ fn says(text: &str, phrase: &str) -> bool {
         let negated = ["not ", "non-", "never ", "no "]
             .iter()
             .any(|n| before.ends_with(n));
-        if bounded && !negated {
+        // "in read-only mode" describes a setting of the server, not what this tool does.
+        let a_mode = after.trim_start().starts_with("mode");
+        if bounded && !negated && !a_mode {
             return true;
         }
         from = end;
@@ -400,6 +402,17 @@ mod tests {
             effects: Vec::new(),
             calls_out: Vec::new(),
         }
+    }
+
+    #[test]
+    fn promises_in_words_are_whole_unnegated_phrases() {
+        assert!(says("read-only. lists the budgets", "read-only"));
+        assert!(!says("not read-only: it saves", "read-only"));
+        assert!(!says(
+            "when the server is in read-only mode, it fails",
+            "read-only"
+        ));
+        assert!(!says("spread-only", "read-only"));
     }
 
     #[test]
