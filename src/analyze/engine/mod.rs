@@ -720,7 +720,8 @@ pub fn analyze_with(
         fields: Vec::new(),
         field_ids: HashMap::new(),
         effects: BTreeMap::new(),
-        imported_calls: BTreeSet::new(),
+        imported_calls: BTreeMap::new(),
+        import_sites: HashSet::new(),
         host_constants: names
             .constants()
             .filter(|(_, span)| {
@@ -805,15 +806,7 @@ pub fn analyze_with(
         flows.iter().map(|f| (f.rule.clone(), f.at)).collect();
     // Functions the entry points reach were judged with their real arguments; an entry
     // point's other parameters are the framework's (a context, a request object).
-    let mut reached: BTreeSet<FuncId> = entries.iter().map(|e| e.func).collect();
-    let mut queue: Vec<FuncId> = reached.iter().copied().collect();
-    while let Some(id) = queue.pop() {
-        for &callee in engine.callees.get(id).into_iter().flatten() {
-            if reached.insert(callee) {
-                queue.push(callee);
-            }
-        }
-    }
+    let reached = engine.reached_from(entries.iter().map(|e| e.func));
     let mut untraced: BTreeMap<(String, Span), Flow> = BTreeMap::new();
     // Every function is walked once, the module's top-level code too: values computed at
     // run time and the shapes of calls are found wherever they are.
@@ -956,7 +949,7 @@ pub fn analyze_with(
         .iter()
         .filter_map(|entry| {
             let function = module.functions.get(entry.func)?;
-            let reached = engine.reached_from(entry.func);
+            let reached = engine.reached_from([entry.func]);
             Some(EntryFacts {
                 function: function.span,
                 hints: entry.hints.clone(),
@@ -1149,7 +1142,7 @@ fn export_of(engine: &mut Engine<'_>, id: FuncId, name: String, shift: usize) ->
         .returns_class
         .and_then(|c| module.classes.get(c))
         .map(|c| c.name.clone());
-    let reached = engine.reached_from(id);
+    let reached = engine.reached_from([id]);
     export.effects = engine.effects_of(&reached);
     export.calls_out = engine.calls_out_of(&reached);
     (!export.sinks.is_empty()
@@ -1287,7 +1280,10 @@ struct Engine<'m> {
     effects: BTreeMap<(FuncId, Rc<str>), (Span, String)>,
     /// The functions of other modules each function calls (module and member as imported),
     /// whatever the arguments: where a tool's capabilities continue.
-    imported_calls: BTreeSet<(FuncId, String, String)>,
+    imported_calls: BTreeMap<FuncId, BTreeSet<(String, String)>>,
+    /// The call sites already resolved for `imported_calls`, by caller: walks revisit
+    /// functions until their summaries settle.
+    import_sites: HashSet<(FuncId, Span)>,
 }
 
 /// An argument of a call to a function another module defines.
@@ -1302,9 +1298,9 @@ pub struct External {
 /// At most this many distinct imported-call arguments are followed per module.
 const MAX_EXTERNALS: usize = 4_096;
 
-/// At most this many calls of other modules' functions are kept per module, for the
-/// capabilities a tool gets through them.
-const MAX_IMPORTED_CALLS: usize = 4_096;
+/// At most this many call sites per module are looked up for calls of other modules'
+/// functions (the capabilities a tool gets through them); far above real modules.
+const MAX_IMPORT_SITES: usize = 65_536;
 
 /// Variables and their taint, copied at every branch: names and taints are shared between
 /// the copies until one of them writes (a function of thousands of variables and branches
@@ -1657,10 +1653,10 @@ impl<'m> Engine<'m> {
         self.names.table(table)
     }
 
-    /// `id` and the functions of the module it calls, as the walks resolved the calls.
-    fn reached_from(&self, id: FuncId) -> BTreeSet<FuncId> {
-        let mut reached = BTreeSet::from([id]);
-        let mut queue = vec![id];
+    /// `starts` and the functions of the module they call, as the walks resolved the calls.
+    fn reached_from(&self, starts: impl IntoIterator<Item = FuncId>) -> BTreeSet<FuncId> {
+        let mut reached: BTreeSet<FuncId> = starts.into_iter().collect();
+        let mut queue: Vec<FuncId> = reached.iter().copied().collect();
         while let Some(id) = queue.pop() {
             for &callee in self.callees.get(id).into_iter().flatten() {
                 if reached.insert(callee) {
@@ -1669,6 +1665,16 @@ impl<'m> Engine<'m> {
             }
         }
         reached
+    }
+
+    /// The source text at `span` as a finding shows it: whitespace removed, cut short.
+    fn written(&self, span: Span) -> String {
+        self.source
+            .slice(span)
+            .split_whitespace()
+            .flat_map(str::chars)
+            .take(MAX_DISPLAY)
+            .collect()
     }
 
     /// The capabilities the `reached` functions have, each with the first call that gives it.
@@ -1695,11 +1701,11 @@ impl<'m> Engine<'m> {
 
     /// The functions of other modules the `reached` functions call.
     fn calls_out_of(&self, reached: &BTreeSet<FuncId>) -> Vec<(String, String)> {
-        let calls: BTreeSet<(&str, &str)> = self
-            .imported_calls
+        let calls: BTreeSet<(&str, &str)> = reached
             .iter()
-            .filter(|(f, _, _)| reached.contains(f))
-            .map(|(_, m, member)| (m.as_str(), member.as_str()))
+            .filter_map(|f| self.imported_calls.get(f))
+            .flatten()
+            .map(|(m, member)| (m.as_str(), member.as_str()))
             .collect();
         calls
             .into_iter()
@@ -2538,17 +2544,11 @@ impl<'m> Engine<'m> {
             }
             if let Some(capability) = &sink.effect {
                 let function = self.stack.last().copied().unwrap_or(env.scope);
-                let shown = match site.callee {
-                    Some(callee) => self
-                        .source
-                        .slice(callee.span)
-                        .split_whitespace()
-                        .collect::<String>()
-                        .chars()
-                        .take(MAX_DISPLAY)
-                        .collect(),
-                    None => sink.callee.clone(),
-                };
+                let shown = site
+                    .callee
+                    .map(|callee| self.written(callee.span))
+                    .filter(|text| !text.is_empty())
+                    .unwrap_or_else(|| sink.callee.clone());
                 self.effects
                     .entry((function, Rc::from(capability.as_str())))
                     .or_insert((site.at, shown));
@@ -2578,12 +2578,11 @@ impl<'m> Engine<'m> {
                             || sink.callee.ends_with(".*")
                             || self.names.options_objects =>
                     {
-                        let text: String =
-                            self.source.slice(callee.span).split_whitespace().collect();
+                        let text = self.written(callee.span);
                         if text.is_empty() {
                             sink.callee.clone()
                         } else {
-                            text.chars().take(MAX_DISPLAY).collect()
+                            text
                         }
                     }
                     Some(_) => sink.callee.clone(),
@@ -3217,10 +3216,11 @@ impl<'m> Engine<'m> {
             return out;
         }
         if let Some(&caller) = self.stack.last()
-            && self.imported_calls.len() < MAX_IMPORTED_CALLS
-            && let Some((module, member)) = self.names.imported(callee)
+            && self.import_sites.len() < MAX_IMPORT_SITES
+            && self.import_sites.insert((caller, callee.span))
+            && let Some(named) = self.names.imported(callee)
         {
-            self.imported_calls.insert((caller, module, member));
+            self.imported_calls.entry(caller).or_default().insert(named);
         }
         // Sinks the model names.
         {
