@@ -351,7 +351,7 @@ fn broken_promises(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOut
                     .iter()
                     .map(|breach| match &breach.at {
                         Some(call) => {
-                            format!("{} (`{}`, {})", breach.what, call.callee, where_(call))
+                            format!("{} (`{}`, {})", breach.what, call.callee, call.place())
                         }
                         None => breach.what.clone(),
                     })
@@ -423,14 +423,6 @@ fn broken_promises(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOut
     outcome.findings.extend(found);
 }
 
-/// Where a call a tool reaches is: `line 12` in the tool's file, `src/lib.ts:12` in another.
-fn where_(call: &crate::tools::ToolEffect) -> String {
-    match &call.path {
-        Some(path) => format!("{path}:{}", call.line),
-        None => format!("line {}", call.line),
-    }
-}
-
 /// Each tool of the file against its locked entry: new tools and changed ones are findings
 /// at their definition.
 fn compare_with_lock(
@@ -439,13 +431,15 @@ fn compare_with_lock(
     lock: &crate::tools::Lock,
     outcome: &mut FileOutcome,
 ) {
-    let Some(rule) = rules.tool_lock_rule() else {
-        return;
-    };
     for tool in &outcome.tools {
-        if let Some(message) = crate::tools::drift(tool, lock.find(tool)) {
+        let Some(drift) = lock.drift(tool, &outcome.tools) else {
+            continue;
+        };
+        if let Some(rule) = rules.tool_lock_rule(drift.escalated) {
             let span = ctx.line_span(tool.line.saturating_sub(1));
-            outcome.findings.push(ctx.finding(rule, span, message));
+            outcome
+                .findings
+                .push(ctx.finding(rule, span, drift.message));
         }
     }
 }

@@ -428,7 +428,9 @@ fn load_tool_lock(
     rules: &RuleSet,
     report: &mut Report,
 ) -> Option<(crate::tools::Lock, String)> {
-    rules.tool_lock_rule()?;
+    if !rules.compares_tool_lock() {
+        return None;
+    }
     let path = root.join(crate::tools::LOCK_FILE);
     let bytes = read_capped(&path, DEFAULT_MAX_FILE_SIZE).ok()?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -453,7 +455,7 @@ fn removed_tools(
     tools: &[crate::tools::Tool],
     rules: &RuleSet,
 ) -> Vec<crate::finding::Finding> {
-    let Some(rule) = rules.tool_lock_rule() else {
+    let Some(rule) = rules.tool_lock_rule(false) else {
         return Vec::new();
     };
     let ctx = FileContext::new(crate::tools::LOCK_FILE, text);

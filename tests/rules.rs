@@ -5,6 +5,7 @@
 use mcpgate::deps::lockfile::Family;
 use mcpgate::deps::{AdvisoryDb, DepCheck, DepsContext};
 use mcpgate::rules::{Language, Matcher, expand_example, rule_pages};
+use mcpgate::tools::InventoryCheck;
 use mcpgate::{RuleSet, analyze_text, analyze_text_with};
 use std::path::Path;
 
@@ -44,7 +45,7 @@ fn every_bad_example_fires_and_every_good_example_is_silent() {
         // The lock rule's examples are compared with an empty lock: every tool is new.
         let empty_lock = mcpgate::tools::Lock::of(&[]);
         let lock = matches!(&rule.matcher, Matcher::ToolInventory(m)
-            if m.check == mcpgate::tools::InventoryCheck::Changed)
+            if matches!(m.check, InventoryCheck::Changed | InventoryCheck::Escalated))
         .then_some(&empty_lock);
         let analyze = |path: &str, text: &str, rules: &RuleSet| {
             analyze_text_with(path, text, rules, &deps, lock)

@@ -187,6 +187,17 @@ impl<'a> FileContext<'a> {
         line.strip_suffix('\r').unwrap_or(line)
     }
 
+    /// The byte range of `span` in the file.
+    pub fn bytes_of(&self, span: Span) -> std::ops::Range<usize> {
+        let offset = |row: usize, col: usize| {
+            self.line_starts
+                .get(row)
+                .map_or(self.text.len(), |start| (start + col).min(self.text.len()))
+        };
+        let start = offset(span.start_row, span.start_byte_col);
+        start..offset(span.end_row, span.end_byte_col).max(start)
+    }
+
     /// The span of the byte range `start..end` of the file.
     pub fn span_of_bytes(&self, start: usize, end: usize) -> Span {
         let locate = |offset: usize| {

@@ -51,8 +51,8 @@ struct Engines {
     mcp_config: bool,
     dockerfile: bool,
     /// Index of the rule of each inventory check (`InventoryCheck::Changed`,
-    /// `ToxicCombination`, then `CapabilityMismatch`).
-    inventory: [Option<usize>; 3],
+    /// `ToxicCombination`, `CapabilityMismatch`, then `Escalated`).
+    inventory: [Option<usize>; 4],
 }
 
 fn inventory_slot(check: crate::tools::InventoryCheck) -> usize {
@@ -60,6 +60,7 @@ fn inventory_slot(check: crate::tools::InventoryCheck) -> usize {
         crate::tools::InventoryCheck::Changed => 0,
         crate::tools::InventoryCheck::ToxicCombination => 1,
         crate::tools::InventoryCheck::CapabilityMismatch => 2,
+        crate::tools::InventoryCheck::Escalated => 3,
     }
 }
 
@@ -183,9 +184,20 @@ impl RuleSet {
         self.engines.mcp_config
     }
 
-    /// The rule that compares tools with `mcp-tools.lock`, if it is enabled.
-    pub fn tool_lock_rule(&self) -> Option<&Rule> {
-        self.inventory_rule(crate::tools::InventoryCheck::Changed)
+    /// The rule that reports a tool differing from `mcp-tools.lock`, if it is enabled: the
+    /// escalation rule for a tool that can do more than its locked entry (the change rule
+    /// when only that one is enabled), the change rule for any other difference.
+    pub fn tool_lock_rule(&self, escalated: bool) -> Option<&Rule> {
+        use crate::tools::InventoryCheck::{Changed, Escalated};
+        escalated
+            .then(|| self.inventory_rule(Escalated))
+            .flatten()
+            .or_else(|| self.inventory_rule(Changed))
+    }
+
+    /// Whether a rule compares tools with `mcp-tools.lock`.
+    pub fn compares_tool_lock(&self) -> bool {
+        self.tool_lock_rule(true).is_some()
     }
 
     /// The rule of an inventory check, if it is enabled.

@@ -124,6 +124,9 @@ impl Rule {
                 crate::tools::InventoryCheck::ToxicCombination => "Looks at the tools one \
                      module defines together (see `mcpgate tools`)."
                     .to_string(),
+                crate::tools::InventoryCheck::Escalated => "Compares what every MCP tool can \
+                     do with its entry in `mcp-tools.lock`, when the scan root has one."
+                    .to_string(),
                 crate::tools::InventoryCheck::CapabilityMismatch => "Compares each tool's \
                      annotations and description (see `mcpgate tools`) with what its handler \
                      and the functions it calls do."

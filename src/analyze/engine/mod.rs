@@ -438,6 +438,8 @@ pub struct Analysis {
 pub struct EntryFacts {
     /// The handler.
     pub function: Span,
+    /// The handler's name in its module (`Notes.read`).
+    pub handler: String,
     pub hints: BTreeMap<String, bool>,
     pub effects: Vec<EffectAt>,
     /// The functions of other modules it calls (module and member as imported).
@@ -952,6 +954,7 @@ pub fn analyze_with(
             let reached = engine.reached_from([entry.func]);
             Some(EntryFacts {
                 function: function.span,
+                handler: function.qualified.clone(),
                 hints: entry.hints.clone(),
                 effects: engine.effects_of(&reached),
                 calls_out: engine.calls_out_of(&reached),

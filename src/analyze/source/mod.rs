@@ -971,6 +971,8 @@ fn inventory(
                 annotations: std::collections::BTreeMap::new(),
                 effects: Vec::new(),
                 calls_out: Vec::new(),
+                handler: String::new(),
+                code_sha256: String::new(),
             }
         })
         .collect();
@@ -1015,6 +1017,14 @@ fn inventory(
                     }
                 }
             }
+            let name = entry
+                .registered
+                .clone()
+                .unwrap_or_else(|| entry.name.clone());
+            let handler = facts.map(|f| f.handler.clone()).unwrap_or_default();
+            let code_sha256 = facts
+                .map(|f| code_identity(ctx, parsed, f.function, &[&name, &entry.name, &handler]))
+                .unwrap_or_default();
             let kind = match entry.kind {
                 EntryKind::Tool => "tool",
                 EntryKind::Resource => "resource",
@@ -1024,10 +1034,7 @@ fn inventory(
             };
             Tool {
                 kind: kind.to_string(),
-                name: entry
-                    .registered
-                    .clone()
-                    .unwrap_or_else(|| entry.name.clone()),
+                name,
                 path: ctx.rel_path.to_string(),
                 line: ctx
                     .span_of_bytes(entry.start_byte, entry.start_byte)
@@ -1040,11 +1047,60 @@ fn inventory(
                 annotations,
                 effects,
                 calls_out,
+                handler,
+                code_sha256,
             }
         })
         .collect();
     tools.extend(declared_tools);
     tools
+}
+
+/// SHA-256 of the handler's code at `function` as the lock identifies it across a rename:
+/// whitespace, the texts the model reads (a docstring, a description) and the tool's own
+/// `names` (as identifiers or inside strings, not as attributes) left out.
+fn code_identity(ctx: &FileContext<'_>, parsed: &Parsed, function: Span, names: &[&str]) -> String {
+    let range = ctx.bytes_of(function);
+    let mut texts: Vec<std::ops::Range<usize>> = parsed
+        .descriptions
+        .iter()
+        .flat_map(|d| &d.pieces)
+        .map(|p| p.start_byte..p.start_byte + p.text.len())
+        .filter(|r| r.start >= range.start && r.end <= range.end)
+        .collect();
+    texts.sort_by_key(|r| r.start);
+    let mut code = String::with_capacity(range.len());
+    let mut at = range.start;
+    for text in texts.iter().chain(std::iter::once(&(range.end..range.end))) {
+        if text.start >= at {
+            code.push_str(ctx.text.get(at..text.start).unwrap_or(""));
+            at = text.end;
+        }
+    }
+    let mut normalized = String::with_capacity(code.len());
+    let mut word = String::new();
+    // `client.get_issue(...)` inside the tool `get_issue` names the client's method: an
+    // attribute keeps its name.
+    let flush = |word: &mut String, out: &mut String| {
+        if names.contains(&word.as_str()) && !out.ends_with('.') {
+            out.push('_');
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in code.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut normalized);
+        if !c.is_whitespace() {
+            normalized.push(c);
+        }
+    }
+    flush(&mut word, &mut normalized);
+    crate::tools::sha256_hex(&normalized)
 }
 
 /// What the model reads about `owner`: its description as one line, and a hash of every
