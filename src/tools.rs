@@ -189,6 +189,10 @@ pub struct Tool {
     /// SHA-256 of the description literals exactly as written.
     pub description_sha256: String,
     pub params: Vec<String>,
+    /// The type each input is declared with, where the source declares one (`limit`:
+    /// `number?` from a zod schema, `str` from a Python annotation).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub schema: BTreeMap<String, String>,
     /// What the tool's inputs reach without a check the engine recognises: `shell`, `code`,
     /// `filesystem`, `network`, `database`, `deserialization`.
     pub capabilities: BTreeSet<String>,
@@ -283,6 +287,8 @@ pub struct LockedTool {
     pub description_sha256: String,
     pub params: Vec<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub schema: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, bool>,
     pub capabilities: BTreeSet<String>,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
@@ -313,13 +319,15 @@ impl Lock {
                 description: t.description.clone(),
                 description_sha256: t.description_sha256.clone(),
                 params: t.params.clone(),
+                schema: t.schema.clone(),
                 annotations: t.annotations.clone(),
                 capabilities: t.capabilities.clone(),
                 effects: t.effects.iter().map(|e| e.capability.clone()).collect(),
             })
             .collect();
         locked.sort();
-        locked.dedup_by(|a, b| a.kind == b.kind && a.name == b.name && a.path == b.path);
+        // Versions of one tool in one file (`@mcp.tool(version=2)`) each keep their entry.
+        locked.dedup();
         Lock {
             version: LOCK_VERSION,
             tools: locked,
@@ -359,8 +367,17 @@ impl Lock {
                 .iter()
                 .filter(|t| t.kind == tool.kind && t.name == tool.name)
         };
-        let by_name = same_name()
-            .find(|t| t.path == tool.path)
+        // Of several entries of its name in its file, the one that is the same code, else
+        // the one that reads the same.
+        let here = || same_name().filter(|t| t.path == tool.path);
+        let by_name = here()
+            .find(|t| !t.code_sha256.is_empty() && t.code_sha256 == tool.code_sha256)
+            .or_else(|| {
+                here().find(|t| {
+                    t.params == tool.params && t.description_sha256 == tool.description_sha256
+                })
+            })
+            .or_else(|| here().next())
             .or_else(|| only(same_name()));
         if let Some(locked) = by_name {
             return Some((locked, Matched::Name));
@@ -442,6 +459,22 @@ impl Lock {
                 list(&locked.params),
                 list(&tool.params)
             ));
+        }
+        if since_v2 && tool.schema != locked.schema {
+            let differs = |other: &BTreeMap<String, String>, key: &String, value: &String| {
+                other.get(key) != Some(value)
+            };
+            let was: BTreeMap<&String, &String> = locked
+                .schema
+                .iter()
+                .filter(|(k, v)| differs(&tool.schema, k, v))
+                .collect();
+            let now: BTreeMap<&String, &String> = tool
+                .schema
+                .iter()
+                .filter(|(k, v)| differs(&locked.schema, k, v))
+                .collect();
+            changes.push(format!("input types {} -> {}", types(&was), types(&now)));
         }
         if since_v2 && tool.annotations != locked.annotations {
             changes.push(format!(
@@ -556,6 +589,18 @@ fn quoted(text: &str) -> String {
     format!("\"{shown}\"")
 }
 
+/// Inputs with their declared types, as `name: type`; `(none)` for none.
+fn types(schema: &BTreeMap<&String, &String>) -> String {
+    if schema.is_empty() {
+        return "(none)".into();
+    }
+    schema
+        .iter()
+        .map(|(k, v)| format!("`{k}: {v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn hints(annotations: &BTreeMap<String, bool>) -> String {
     if annotations.is_empty() {
         return "(none)".into();
@@ -611,6 +656,7 @@ mod tests {
             description: "Read a note.".into(),
             description_sha256: sha256_hex("\"Read a note.\""),
             params: vec!["name".into()],
+            schema: BTreeMap::from([("name".to_string(), "str".to_string())]),
             capabilities: BTreeSet::from(["filesystem".to_string()]),
             annotations: BTreeMap::new(),
             effects: Vec::new(),
@@ -714,6 +760,34 @@ mod tests {
         assert_eq!(
             lock.drift(&other, &defined).map(|d| d.escalated),
             Some(false)
+        );
+    }
+
+    #[test]
+    fn versions_of_one_tool_in_one_file_keep_their_own_entries() {
+        let first = tool();
+        let mut second = tool();
+        second.params.push("limit".into());
+        second.code_sha256 = sha256_hex("return open(_).read(limit)");
+        second.line = 9;
+        let both = [first.clone(), second.clone()];
+        let lock = Lock::of(&both);
+        assert_eq!(lock.tools.len(), 2);
+        assert_eq!(lock.drift(&first, &both), None);
+        assert_eq!(lock.drift(&second, &both), None);
+        assert!(lock.tools.iter().all(|l| lock.still_defined(l, &both)));
+    }
+
+    #[test]
+    fn a_changed_input_type_shows_both_types() {
+        let lock = Lock::of(&[tool()]);
+        let mut retyped = tool();
+        retyped.schema.insert("name".into(), "str|None".into());
+        retyped.schema.insert("limit".into(), "int".into());
+        assert_eq!(
+            lock.drift(&retyped, std::slice::from_ref(&retyped))
+                .map(|d| d.message),
+            Some("tool `read_note` differs from mcp-tools.lock: input types `name: str` -> `limit: int`, `name: str|None`; review what the model is now told and can do, then run `mcpgate tools --lock`".to_string())
         );
     }
 

@@ -440,6 +440,9 @@ pub struct EntryFacts {
     pub function: Span,
     /// The handler's name in its module (`Notes.read`).
     pub handler: String,
+    /// The type of each input as declared: the registration's schema, else the handler's
+    /// parameter annotations (texts inside them left out: those are descriptions).
+    pub schema: BTreeMap<String, String>,
     pub hints: BTreeMap<String, bool>,
     pub effects: Vec<EffectAt>,
     /// The functions of other modules it calls (module and member as imported).
@@ -955,6 +958,7 @@ pub fn analyze_with(
             Some(EntryFacts {
                 function: function.span,
                 handler: function.qualified.clone(),
+                schema: declared_types(entry, function),
                 hints: entry.hints.clone(),
                 effects: engine.effects_of(&reached),
                 calls_out: engine.calls_out_of(&reached),
@@ -973,6 +977,54 @@ pub fn analyze_with(
         entries,
         entry_facts,
     }
+}
+
+/// The types an entry's inputs are declared with: its registration's schema, else the
+/// annotations of the parameters the caller chooses, whitespace and string contents removed.
+fn declared_types(
+    entry: &Entry,
+    function: &crate::analyze::ir::Function,
+) -> BTreeMap<String, String> {
+    if !entry.schema.is_empty() {
+        return entry.schema.clone();
+    }
+    entry
+        .params
+        .iter()
+        .filter_map(|&i| function.params.get(i))
+        .filter_map(|p| {
+            let annotation = p.annotation.as_deref()?;
+            Some((p.name.clone(), without_strings(annotation)))
+        })
+        .collect()
+}
+
+/// `Annotated[str, Field(description="...")]` as `Annotated[str,Field(description="")]`.
+fn without_strings(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                    out.push(c);
+                }
+            }
+            None if matches!(c, '"' | '\'' | '`') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            None if c.is_whitespace() => {}
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// The module's functions, each after the functions it calls by name (a post-order of the

@@ -469,6 +469,7 @@ impl Names {
                     kind,
                     not_text: BTreeSet::new(),
                     hints,
+                    schema: BTreeMap::new(),
                 },
             );
         };
@@ -567,6 +568,7 @@ impl Names {
                         })
                     });
                     entry.not_text = numbers.iter().map(|n| n.to_string()).collect();
+                    entry.schema = schema_types(args);
                 }
             } else if let Some((module, member)) = args
                 .iter()
@@ -836,6 +838,9 @@ pub struct Entry {
     /// The MCP annotations its registration sets to a constant (`readOnlyHint: true`), by
     /// the specification's names.
     pub hints: BTreeMap<String, bool>,
+    /// The types its registration's schema declares, by field (`limit`: `number?`; nested
+    /// fields as `options.depth`).
+    pub schema: BTreeMap<String, String>,
 }
 
 /// An MCP tool annotation by the specification's name, from the spellings SDKs use
@@ -966,6 +971,63 @@ fn schema_numbers(args: &[crate::analyze::ir::Arg]) -> BTreeSet<&str> {
         collect_not_text(&arg.value, 0, &mut out);
     }
     out
+}
+
+/// The fields a registration's zod schema declares, each with its type (`number`, `string?`
+/// when optional).
+fn schema_types(args: &[crate::analyze::ir::Arg]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for arg in args {
+        collect_types(&arg.value, "", 0, &mut out);
+    }
+    out
+}
+
+fn collect_types(schema: &Expr, prefix: &str, depth: usize, out: &mut BTreeMap<String, String>) {
+    if let Some(fields) = zod_object(schema) {
+        return collect_types(fields, prefix, depth, out);
+    }
+    let ExprKind::Dict(entries) = &schema.kind else {
+        return;
+    };
+    for (key, value) in entries {
+        let key = match key.as_ref().map(|k| &k.kind) {
+            Some(ExprKind::Str(k) | ExprKind::Name(k)) => format!("{prefix}{k}"),
+            _ => continue,
+        };
+        if (matches!(value.kind, ExprKind::Dict(_)) || zod_object(value).is_some()) && depth < 2 {
+            // `{ inputSchema: { path: z.string() } }` declares `path`.
+            let prefix = if prefix.is_empty() && key == "inputSchema" {
+                String::new()
+            } else {
+                format!("{key}.")
+            };
+            collect_types(value, &prefix, depth + 1, out);
+        } else if let Some(base) = zod_type(value) {
+            let optional = ["optional", "nullish", "default"]
+                .iter()
+                .any(|m| zod_calls(value, m));
+            out.insert(key, format!("{base}{}", if optional { "?" } else { "" }));
+        }
+    }
+}
+
+/// Whether the chain of a zod expression calls `method` (`.optional()`).
+fn zod_calls(expr: &Expr, method: &str) -> bool {
+    let mut at = expr;
+    for _ in 0..32 {
+        let ExprKind::Call { callee, .. } = &at.kind else {
+            return false;
+        };
+        let ExprKind::Attr(inner, name) = &callee.kind else {
+            return false;
+        };
+        if name == method {
+            return true;
+        }
+        at = inner;
+    }
+    false
 }
 
 fn collect_not_text<'e>(schema: &'e Expr, depth: usize, out: &mut BTreeSet<&'e str>) {
