@@ -474,13 +474,13 @@ impl Lock {
                 .iter()
                 .filter(|(k, v)| differs(&locked.schema, k, v))
                 .collect();
-            changes.push(format!("input types {} -> {}", types(&was), types(&now)));
+            changes.push(format!("input types {} -> {}", pairs(was), pairs(now)));
         }
         if since_v2 && tool.annotations != locked.annotations {
             changes.push(format!(
                 "annotations {} -> {}",
-                hints(&locked.annotations),
-                hints(&tool.annotations)
+                pairs(&locked.annotations),
+                pairs(&tool.annotations)
             ));
         }
         let mut gains: Vec<String> = tool
@@ -589,27 +589,19 @@ fn quoted(text: &str) -> String {
     format!("\"{shown}\"")
 }
 
-/// Inputs with their declared types, as `name: type`; `(none)` for none.
-fn types(schema: &BTreeMap<&String, &String>) -> String {
-    if schema.is_empty() {
-        return "(none)".into();
-    }
-    schema
-        .iter()
+/// `key: value` pairs as code, `(none)` for none: input types, annotations.
+fn pairs<K: std::fmt::Display, V: std::fmt::Display>(
+    items: impl IntoIterator<Item = (K, V)>,
+) -> String {
+    let shown: Vec<String> = items
+        .into_iter()
         .map(|(k, v)| format!("`{k}: {v}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn hints(annotations: &BTreeMap<String, bool>) -> String {
-    if annotations.is_empty() {
-        return "(none)".into();
+        .collect();
+    if shown.is_empty() {
+        "(none)".into()
+    } else {
+        shown.join(", ")
     }
-    annotations
-        .iter()
-        .map(|(k, v)| format!("`{k}: {v}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// An effect's call and where it is.

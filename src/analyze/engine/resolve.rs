@@ -1014,20 +1014,24 @@ fn collect_types(schema: &Expr, prefix: &str, depth: usize, out: &mut BTreeMap<S
 
 /// Whether the chain of a zod expression calls `method` (`.optional()`).
 fn zod_calls(expr: &Expr, method: &str) -> bool {
-    let mut at = expr;
-    for _ in 0..32 {
-        let ExprKind::Call { callee, .. } = &at.kind else {
-            return false;
+    zod_chain(expr).any(|(_, name)| name == method)
+}
+
+/// The calls of a method chain from the outermost in: `(receiver, method)` for
+/// `z.string().optional()`, `(z.string(), "optional")` then `(z, "string")`.
+fn zod_chain(expr: &Expr) -> impl Iterator<Item = (&Expr, &str)> {
+    let mut at = Some(expr);
+    std::iter::from_fn(move || {
+        let ExprKind::Call { callee, .. } = &at?.kind else {
+            return None;
         };
-        let ExprKind::Attr(inner, name) = &callee.kind else {
-            return false;
+        let ExprKind::Attr(inner, method) = &callee.kind else {
+            return None;
         };
-        if name == method {
-            return true;
-        }
-        at = inner;
-    }
-    false
+        at = Some(&**inner);
+        Some((&**inner, method.as_str()))
+    })
+    .take(32)
 }
 
 fn collect_not_text<'e>(schema: &'e Expr, depth: usize, out: &mut BTreeSet<&'e str>) {
@@ -1081,25 +1085,15 @@ pub(super) fn is_not_text(zod: &str) -> bool {
 /// The zod type a schema expression starts from: `number` for `z.number().int().max(9)`
 /// and `z.coerce.number()`.
 fn zod_type(expr: &Expr) -> Option<&str> {
-    let mut at = expr;
-    for _ in 0..32 {
-        let ExprKind::Call { callee, .. } = &at.kind else {
-            return None;
-        };
-        let ExprKind::Attr(inner, method) = &callee.kind else {
-            return None;
-        };
-        match &inner.kind {
-            ExprKind::Name(z) if z == "z" => return Some(method),
-            ExprKind::Attr(base, coerce)
-                if coerce == "coerce" && matches!(&base.kind, ExprKind::Name(z) if z == "z") =>
-            {
-                return Some(method);
-            }
-            _ => at = inner,
+    zod_chain(expr).find_map(|(inner, method)| match &inner.kind {
+        ExprKind::Name(z) if z == "z" => Some(method),
+        ExprKind::Attr(base, coerce)
+            if coerce == "coerce" && matches!(&base.kind, ExprKind::Name(z) if z == "z") =>
+        {
+            Some(method)
         }
-    }
-    None
+        _ => None,
+    })
 }
 
 fn chosen_params(module: &Module, id: FuncId) -> BTreeSet<usize> {
