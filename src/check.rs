@@ -161,6 +161,7 @@ impl Check for Source {
         out.imported_results = analyzed.imported_results;
         out.tools = analyzed.tools;
         out.project_evidence = analyzed.project_evidence;
+        out.library = analyzed.library;
         out.timings.add(&analyzed.timings);
         if let Some(lock) = env.tool_lock {
             compare_with_lock(ctx, env.rules, lock, out);
@@ -538,7 +539,23 @@ fn audit_dependencies(
         if let Some(severity) = hit.severity {
             finding.severity = severity;
         }
-        finding.advisory = hit.advisory.map(Box::new);
+        let mut advisory = hit.advisory;
+        if let (Some(advisory), crate::rules::Matcher::Dependency(map)) =
+            (advisory.as_mut(), &rule.matcher)
+        {
+            let ids: Vec<&str> = std::iter::once(advisory.id.as_str())
+                .chain(advisory.aliases.iter().map(String::as_str))
+                .collect();
+            if let Some((concerns, symbols)) = map.scope_of(&ids) {
+                advisory.concerns = Some(concerns.to_string());
+                for symbol in symbols {
+                    if !advisory.symbols.iter().any(|s| s == symbol) {
+                        advisory.symbols.push(symbol.to_string());
+                    }
+                }
+            }
+        }
+        finding.advisory = advisory.map(Box::new);
         outcome.findings.push(finding);
     }
     if !audit.undecided.is_empty() {

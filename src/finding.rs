@@ -177,15 +177,64 @@ pub struct AdvisoryRef {
     pub ecosystem: String,
     pub package: String,
     pub version: String,
+    /// The project depends on the package itself (`false`: through another package), when
+    /// the lockfile says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The functions, types or modules that hold the vulnerable code: the advisory's own,
+    /// and those of mcpgate's map of MCP SDK advisories (`rules/deps/dep-vulnerable.toml`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub symbols: Vec<String>,
+    /// The part of the package the advisory is about, from that map ("the HTTP transports").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concerns: Option<String>,
+    /// Whether the project's code uses those symbols.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach: Option<Reach>,
 }
 
 impl Eq for AdvisoryRef {}
+
+/// How far the project's own code goes toward an advisory's vulnerable code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reach {
+    pub status: ReachStatus,
+    /// The advisory's severity before the grading.
+    pub advisory_severity: Severity,
+    /// The calls (for `called`) or imports (for `imported`) found, first ones first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<TraceStep>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReachStatus {
+    /// A call of a named symbol (or of a member of a named module or type).
+    Called,
+    /// A named symbol, or the module or type that holds it, is imported; no call found.
+    Imported,
+    /// No analyzed source file imports or calls any named symbol.
+    NotImported,
+    /// Not every source file that could use the package was analyzed.
+    Unknown,
+}
+
+impl ReachStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReachStatus::Called => "called",
+            ReachStatus::Imported => "imported",
+            ReachStatus::NotImported => "not-imported",
+            ReachStatus::Unknown => "unknown",
+        }
+    }
+}
 
 /// How much a notice undermines the result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

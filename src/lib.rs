@@ -36,6 +36,7 @@ pub mod limits;
 pub mod output_file;
 pub mod package_layout;
 pub mod policy;
+pub mod reach;
 pub mod redact;
 pub mod rel_path;
 pub mod report;

@@ -281,6 +281,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         report.notices.extend(notices);
         timings.record(Phase::History, history, 0);
     }
+    grade_by_reach(&mut outcomes);
     let mut test_files: HashSet<String> = HashSet::default();
     let mut not_analyzed: BTreeSet<String> = BTreeSet::new();
     // Authentication wired in any module protects the server another module starts.
@@ -332,6 +333,34 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         });
     }
     Ok(report)
+}
+
+/// Grades the dependency findings whose advisories name their vulnerable code by what the
+/// project's source (test code aside) does with it.
+fn grade_by_reach(outcomes: &mut [(&WalkedFile, u64, FileOutcome)]) {
+    let named =
+        |f: &crate::finding::Finding| f.advisory.as_ref().is_some_and(|a| !a.symbols.is_empty());
+    let mut libraries = Vec::new();
+    for (file, _, outcome) in outcomes.iter_mut() {
+        if let Some(uses) = outcome.library.take()
+            && !outcome.test_code
+        {
+            libraries.push((file.rel.as_str(), uses));
+        }
+    }
+    if !outcomes
+        .iter()
+        .any(|(_, _, o)| o.findings.iter().any(named))
+    {
+        return;
+    }
+    let sources: Vec<crate::reach::SourceFile<'_>> = libraries
+        .iter()
+        .map(|(path, uses)| crate::reach::SourceFile { path, uses })
+        .collect();
+    for (_, _, outcome) in outcomes.iter_mut() {
+        crate::reach::grade(&mut outcome.findings, &sources);
+    }
 }
 
 /// What each analyzed module offers to and asks of the others.
@@ -753,6 +782,12 @@ fn analyze_file(
         test_code: crate::test_code::is_test_path(&file.rel),
         ..FileOutcome::default()
     };
+    // Until the source analysis reads it, a source file may use any library.
+    outcome.library = kind.lang.map(|lang| crate::analyze::LibraryUses {
+        lang,
+        uses: Vec::new(),
+        complete: false,
+    });
     let cap = if kind.dependency.is_some() {
         options.max_file_size.max(MAX_DEPENDENCY_FILE_SIZE)
     } else {

@@ -105,7 +105,8 @@ fn every_lockfile_format_is_audited_with_exact_lines() {
     assert_eq!(
         smallvec.message,
         "smallvec 0.6.9 (crates.io, direct) is affected by RUSTSEC-2019-0009 (CVE-2019-15551, \
-         GHSA-mm7v-vpv8-xfc3): Double-free and use-after-free in SmallVec::grow(); upgrade to 0.6.10 or later"
+         GHSA-mm7v-vpv8-xfc3): Double-free and use-after-free in SmallVec::grow(); upgrade to 0.6.10 or later; \
+         whether the project reaches `smallvec::SmallVec::grow` is not known: no Rust source under `rs` was analyzed"
     );
     // One finding for GHSA-9h52-p55h-vw2f and its alias PYSEC-TEST-0001.
     let mcp = find("py/requirements.txt", 2);
@@ -636,4 +637,157 @@ fn credentials_in_dependency_urls_never_reach_any_output() {
         rules_seen.contains(&"dep-remote-source:package.json".to_string()),
         "{rules_seen:?}"
     );
+}
+
+/// An advisory that names its vulnerable code (RustSec `affected.functions`, or the map of MCP
+/// SDK advisories in `dep-vulnerable.toml`) is graded by what the code next to the lockfile
+/// does with it: called keeps the advisory's severity, imported only is one level lower, never
+/// imported two (direct dependency); the evidence is in the finding and in SARIF.
+#[test]
+fn advisories_are_graded_by_what_the_project_calls() {
+    let target = root().join("tests/fixtures/deps/reach");
+    let report = audit(&target, &advisories(), &[]);
+    let got: Vec<(String, usize, Severity, String)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let reach = f
+                .advisory
+                .as_ref()
+                .and_then(|a| a.reach.as_ref())
+                .map_or("none", |r| r.status.as_str());
+            (
+                f.location.path.clone(),
+                f.location.start_line,
+                f.severity,
+                reach.to_string(),
+            )
+        })
+        .collect();
+    let row = |p: &str, l: usize, s: Severity, r: &str| (p.to_string(), l, s, r.to_string());
+    assert_eq!(
+        got,
+        vec![
+            row("node-http/package-lock.json", 6, Severity::High, "called"),
+            row(
+                "node-stdio/package-lock.json",
+                6,
+                Severity::Low,
+                "not-imported"
+            ),
+            row("python-http/requirements.txt", 1, Severity::High, "called"),
+            row(
+                "python-stdio/requirements.txt",
+                1,
+                Severity::Medium,
+                "imported"
+            ),
+            row("rust/Cargo.lock", 11, Severity::Critical, "called"),
+        ]
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.rule_id == "dep-vulnerable")
+    );
+    let message = |path: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.location.path == path)
+            .map(|f| f.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        message("python-http/requirements.txt").ends_with(
+            "the advisory concerns the HTTP transports (SSE, streamable HTTP), not stdio; \
+             reached: calls `mcp.server.fastmcp.FastMCP.run` with \"sse\" (python-http/server.py:13)"
+        ),
+        "{}",
+        message("python-http/requirements.txt")
+    );
+    assert!(
+        message("python-stdio/requirements.txt").contains(
+            "imports `mcp.server.fastmcp.FastMCP` (python-stdio/server.py:1), but nothing calls"
+        ),
+        "{}",
+        message("python-stdio/requirements.txt")
+    );
+    assert!(
+        message("rust/Cargo.lock")
+            .ends_with("reached: calls `smallvec::SmallVec::grow` (rust/src/main.rs:6)"),
+        "{}",
+        message("rust/Cargo.lock")
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sarif = dir.path().join("reach.sarif");
+    mcpgate(&[
+        "scan",
+        &target.to_string_lossy(),
+        "-q",
+        "--db",
+        &advisories().to_string_lossy(),
+        "--sarif",
+        &sarif.to_string_lossy(),
+    ]);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
+    let run = &doc["runs"][0];
+    let results = run["results"].as_array().expect("results");
+    let related: Vec<(String, String, u64)> = results
+        .iter()
+        .flat_map(|r| {
+            r["relatedLocations"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|l| {
+            (
+                l["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                l["message"]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                l["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(
+        related.contains(&(
+            "python-http/server.py".to_string(),
+            "calls `mcp.server.fastmcp.FastMCP.run` with \"sse\"".to_string(),
+            13
+        )),
+        "{related:?}"
+    );
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let security = |id: &str| {
+        rules
+            .iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["properties"]["security-severity"].clone())
+    };
+    // The npm advisory is reached in one project and not in the other: the reached one labels it.
+    assert_eq!(
+        security("dep-vulnerable/GHSA-w48q-cv73-mx4w"),
+        Some(serde_json::json!("8.0"))
+    );
+    let checker = root().join("../shared/tools/check-sarif");
+    if common::available_or_skip(checker.exists(), "../shared/tools/check-sarif") {
+        let out = Command::new(&checker)
+            .arg(&sarif)
+            .arg("--root")
+            .arg(&target)
+            .output()
+            .expect("run check-sarif");
+        assert!(out.status.success(), "{}", text(&out.stdout));
+    }
 }

@@ -49,6 +49,17 @@ pub struct FileOutcome {
     /// Rules with `unless_project_calls` or `unless_project_matches` whose evidence the file
     /// holds: the scan drops their findings in every file.
     pub project_evidence: Vec<String>,
+    /// A source file's imports of and calls into libraries, for grading dependency findings by reachability.
+    pub library: Option<LibraryUses>,
+}
+
+/// What one source file uses of libraries, and whether all of it was read.
+#[derive(Debug)]
+pub struct LibraryUses {
+    pub lang: crate::rules::Language,
+    pub uses: Vec<engine::uses::LibraryUse>,
+    /// `false` when the file could not be parsed or read: it may use anything.
+    pub complete: bool,
 }
 
 /// A span in byte coordinates as parsers report it: 0-based row and byte column.

@@ -39,6 +39,11 @@ pub struct Advisory {
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub withdrawn: bool,
+    /// The functions, types or modules that hold the vulnerable code, as the advisory names
+    /// them (RustSec `affected.functions`, OSV `ecosystem_specific`): `crate::Type::method`,
+    /// `golang.org/x/net/html.Parse`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub symbols: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -249,6 +254,7 @@ mod tests {
             fixed: vec!["1.24.0".into(), "2.1.0".into()],
             url: None,
             withdrawn: false,
+            symbols: Vec::new(),
         }
     }
 

@@ -385,9 +385,21 @@ fn advisory_hit(package: &Package, group: &[&Advisory]) -> DepHit {
             ecosystem: package.ecosystem.osv_name().to_string(),
             package: package.name.clone(),
             version: package.version.clone(),
+            direct: package.direct,
             fixed,
             score,
             url: lead.url.clone(),
+            symbols: group.iter().flat_map(|a| a.symbols.iter()).fold(
+                Vec::new(),
+                |mut all, symbol| {
+                    if !all.contains(symbol) {
+                        all.push(symbol.clone());
+                    }
+                    all
+                },
+            ),
+            concerns: None,
+            reach: None,
         }),
     }
 }

@@ -48,6 +48,67 @@ struct Affected {
     severity: Vec<SeverityEntry>,
     #[serde(default)]
     database_specific: Option<DatabaseSpecific>,
+    /// Free-form per ecosystem: a shape other than the known ones is left out, not an error.
+    #[serde(default, deserialize_with = "known_shape")]
+    ecosystem_specific: Option<EcosystemSpecific>,
+}
+
+fn known_shape<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<EcosystemSpecific>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Shape {
+        Known(EcosystemSpecific),
+        Other(serde::de::IgnoredAny),
+    }
+    Ok(match Shape::deserialize(d)? {
+        Shape::Known(known) => Some(known),
+        Shape::Other(_) => None,
+    })
+}
+
+/// Where an advisory names the vulnerable code: Go's `imports` (a package path and its
+/// symbols), RustSec's export `affects.functions` (Rust paths).
+#[derive(Debug, Default, Deserialize)]
+struct EcosystemSpecific {
+    #[serde(default)]
+    imports: Vec<GoImport>,
+    #[serde(default)]
+    affects: Option<Affects>,
+}
+
+#[derive(Debug, Deserialize)]
+struct GoImport {
+    path: String,
+    #[serde(default)]
+    symbols: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Affects {
+    #[serde(default)]
+    functions: Vec<String>,
+}
+
+impl EcosystemSpecific {
+    /// Every named symbol, qualified by its package path; a path without symbols stands for
+    /// the whole package.
+    fn symbols(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for import in &self.imports {
+            if import.symbols.is_empty() {
+                out.push(import.path.clone());
+            }
+            for symbol in &import.symbols {
+                out.push(format!("{}.{symbol}", import.path));
+            }
+        }
+        if let Some(affects) = &self.affects {
+            out.extend(affects.functions.iter().cloned());
+        }
+        out
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,7 +279,15 @@ fn convert(record: Record) -> Vec<Advisory> {
                 fixed: Vec::new(),
                 url: url.clone(),
                 withdrawn: record.withdrawn.is_some(),
+                symbols: Vec::new(),
             });
+        if let Some(specific) = &affected.ecosystem_specific {
+            for symbol in specific.symbols() {
+                if !entry.symbols.contains(&symbol) {
+                    entry.symbols.push(symbol);
+                }
+            }
+        }
         entry.ranges.extend(ranges);
         entry.versions.extend(versions);
         entry.fixed.extend(fixed);
@@ -288,6 +357,51 @@ mod tests {
             Some("https://github.com/advisories/GHSA-w48q-cv73-mx4w")
         );
         assert_eq!(a.affects("1.23.0"), Some(true));
+        assert!(a.symbols.is_empty());
+    }
+
+    #[test]
+    fn symbols_come_from_ecosystem_specific() {
+        let json = r#"{
+          "id": "GO-TEST-1",
+          "affected": [
+            {"package": {"ecosystem": "Go", "name": "golang.org/x/net"},
+             "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "0.7.0"}]}],
+             "ecosystem_specific": {"imports": [
+               {"path": "golang.org/x/net/html", "symbols": ["Parse", "Tokenizer.Next"]},
+               {"path": "golang.org/x/net/http2"}
+             ]}},
+            {"package": {"ecosystem": "crates.io", "name": "hyper"},
+             "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "0.14.10"}]}],
+             "ecosystem_specific": {"affects": {"arch": [], "os": [], "functions": ["hyper::server::conn::Http::serve_connection"]}}},
+            {"package": {"ecosystem": "npm", "name": "odd"},
+             "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}],
+             "ecosystem_specific": {"imports": "not a list"}}
+          ]
+        }"#;
+        let advisories = parse(json, false).unwrap_or_default();
+        let symbols: Vec<(String, Vec<String>)> = advisories
+            .into_iter()
+            .map(|a| (a.package, a.symbols))
+            .collect();
+        assert_eq!(
+            symbols,
+            vec![
+                (
+                    "hyper".to_string(),
+                    vec!["hyper::server::conn::Http::serve_connection".to_string()]
+                ),
+                ("odd".to_string(), Vec::new()),
+                (
+                    "golang.org/x/net".to_string(),
+                    vec![
+                        "golang.org/x/net/html.Parse".to_string(),
+                        "golang.org/x/net/html.Tokenizer.Next".to_string(),
+                        "golang.org/x/net/http2".to_string(),
+                    ]
+                ),
+            ]
+        );
     }
 
     #[test]

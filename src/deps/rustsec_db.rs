@@ -63,6 +63,12 @@ pub fn parse(text: &str) -> Result<Option<Advisory>, String> {
                 .unwrap_or_else(|| format!("https://rustsec.org/advisories/{}", meta.id.as_str())),
         ),
         withdrawn: meta.withdrawn.is_some(),
+        symbols: advisory
+            .affected
+            .iter()
+            .flat_map(|a| a.functions.keys())
+            .map(ToString::to_string)
+            .collect(),
     }))
 }
 
@@ -94,7 +100,19 @@ mod tests {
         assert_eq!(a.fixed, vec!["0.9.1"]);
         assert_eq!(a.affects("0.9.0"), Some(true));
         assert_eq!(a.affects("0.9.1"), Some(false));
+        assert!(a.symbols.is_empty());
         assert!(parse("not an advisory").is_err());
+        let with_functions = ADVISORY.replace(
+            "[versions]",
+            "[affected.functions]\n\"abi_stable::std_types::RVec::drain_filter\" = [\"< 0.9.1\"]\n\n[versions]",
+        );
+        let a = parse(&with_functions).ok().flatten();
+        assert_eq!(
+            a.map(|a| a.symbols),
+            Some(vec![
+                "abi_stable::std_types::RVec::drain_filter".to_string()
+            ])
+        );
     }
 
     /// Found by `cargo fuzz run advisory`: a file without the ```toml opening whose 20th byte

@@ -199,7 +199,12 @@ impl<'a> AdvisoryRules<'a> {
         let mut out = BTreeMap::new();
         for f in &report.findings {
             if let (Some(id), Some(rule)) = (advisory_rule_id(f), rules.get(&f.rule_id)) {
-                out.entry(id).or_insert((rule, f));
+                // The most severe finding of an advisory speaks for its rule (reachability
+                // may grade the same advisory differently in two projects of a repository).
+                let entry = out.entry(id).or_insert((rule, f));
+                if f.severity > entry.1.severity {
+                    *entry = (rule, f);
+                }
             }
         }
         AdvisoryRules { rules: out, offset }
@@ -259,9 +264,14 @@ impl<'a> AdvisoryRules<'a> {
                         .level(json!(level_name(f.severity)))
                         .build(),
                 );
+                // A finding graded below the advisory by reachability is labelled as graded.
+                let graded = advisory
+                    .reach
+                    .as_ref()
+                    .is_some_and(|r| r.advisory_severity != f.severity);
                 let score = advisory
                     .score
-                    .filter(|s| *s > 0.0 && *s <= 10.0)
+                    .filter(|s| *s > 0.0 && *s <= 10.0 && !graded)
                     .map_or_else(
                         || f.severity.security_severity().to_string(),
                         |s| format!("{s:.1}"),
@@ -395,9 +405,29 @@ fn result(f: &Finding, used: &UsedRules<'_>, advisories: &AdvisoryRules<'_>) -> 
             result.related_locations = Some(vec![related]);
         }
     }
+    // Where the project calls or imports what a dependency advisory names.
+    let reach = f.advisory.as_ref().and_then(|a| a.reach.as_ref());
+    if let Some(reach) = reach
+        && !reach.evidence.is_empty()
+    {
+        let related = reach
+            .evidence
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let mut related = sarif_location(&step.location, Some(&step.message));
+                related.id = Some(to_i64(i + 1));
+                related
+            })
+            .collect();
+        result.related_locations = Some(related);
+    }
     let mut extra = BTreeMap::new();
     // The level folds five severities into three; baselines compare the real one.
     extra.insert("severity".to_string(), json!(f.severity.as_str()));
+    if let Some(reach) = reach {
+        extra.insert("reachability".to_string(), json!(reach.status.as_str()));
+    }
     // A finding another was merged into has CWEs its rule does not list.
     let rule_cwe = (f.advisory.is_none())
         .then(|| used.index_of(&f.rule_id))

@@ -601,6 +601,23 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
         | Matcher::McpConfig(_)
         | Matcher::Dockerfile(_)
         | Matcher::Package(_) => {
+            if let Matcher::Dependency(d) = &rule.matcher {
+                for scope in &d.advisories {
+                    if let Some(api) = scope.apis.iter().find(|a| !d.apis.contains_key(*a)) {
+                        return Err(fail(
+                            "apis",
+                            format!("field `advisories`: `{api}` is not a name in `apis`"),
+                        ));
+                    }
+                    if scope.ids.is_empty() || (scope.apis.is_empty() && scope.symbols.is_empty()) {
+                        return Err(fail(
+                            "advisories",
+                            "field `advisories`: each entry names at least one id and one api or symbol"
+                                .into(),
+                        ));
+                    }
+                }
+            }
             if rule.examples.file.is_none() {
                 return Err(fail(
                     "examples",

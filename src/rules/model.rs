@@ -419,6 +419,50 @@ pub struct McpConfigMatch {
 #[serde(deny_unknown_fields)]
 pub struct DependencyMatch {
     pub check: super::checks::DepCheck,
+    /// Named sets of symbols (an SDK's HTTP transports), for `advisories` to refer to.
+    #[serde(default)]
+    pub apis: std::collections::BTreeMap<String, Vec<String>>,
+    /// Which advisories concern which part of a package, where the advisory itself does not
+    /// name its vulnerable code.
+    #[serde(default)]
+    pub advisories: Vec<AdvisoryScope>,
+}
+
+/// The part of a package one advisory is about.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdvisoryScope {
+    /// The advisory's ids and aliases (any one matches).
+    pub ids: Vec<String>,
+    /// What it concerns, as a message says it ("the SSE and streamable HTTP transports").
+    pub concerns: String,
+    /// Names in `apis`.
+    #[serde(default)]
+    pub apis: Vec<String>,
+    #[serde(default)]
+    pub symbols: Vec<String>,
+}
+
+impl DependencyMatch {
+    /// What the map says of an advisory known by `ids`: what it concerns and its symbols.
+    pub fn scope_of(&self, ids: &[&str]) -> Option<(&str, Vec<&str>)> {
+        let scope = self.advisories.iter().find(|scope| {
+            ids.iter()
+                .any(|id| scope.ids.iter().any(|s| s.eq_ignore_ascii_case(id)))
+        })?;
+        let mut symbols: Vec<&str> = Vec::new();
+        let named = scope
+            .apis
+            .iter()
+            .filter_map(|api| self.apis.get(api))
+            .flatten();
+        for symbol in named.chain(&scope.symbols) {
+            if !symbols.contains(&symbol.as_str()) {
+                symbols.push(symbol);
+            }
+        }
+        Some((scope.concerns.as_str(), symbols))
+    }
 }
 
 /// Which fault of an `mcpgate:ignore` comment the rule reports.

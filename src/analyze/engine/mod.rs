@@ -15,6 +15,7 @@ mod conditions;
 mod guards;
 mod resolve;
 mod taint;
+pub mod uses;
 
 use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, TemplatePart};
@@ -430,6 +431,8 @@ pub struct Analysis {
     pub entries: Vec<Entry>,
     /// What each entry point promises and does whatever its inputs.
     pub entry_facts: Vec<EntryFacts>,
+    /// The module's imports of and calls into libraries.
+    pub uses: Vec<uses::LibraryUse>,
 }
 
 /// An entry point's annotations, and the capabilities its handler and the functions of this
@@ -976,6 +979,7 @@ pub fn analyze_with(
         evidence: engine.evidence,
         entries,
         entry_facts,
+        uses: uses::library_uses(module, &names),
     }
 }
 

@@ -643,7 +643,7 @@ pub struct ImportedEntry {
 }
 
 /// `node:fs/promises` is `fs`; the MCP SDK's subpaths are the SDK.
-fn module_name(specifier: &str) -> String {
+pub(super) fn module_name(specifier: &str) -> String {
     let s = specifier.strip_prefix("node:").unwrap_or(specifier);
     if s.starts_with("@modelcontextprotocol/sdk/") {
         return "@modelcontextprotocol/sdk".into();

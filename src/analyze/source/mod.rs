@@ -134,7 +134,7 @@ pub fn analyze(
         // No front end parses "any text"; those rules run in the secrets pass.
         Language::Any => return outcome,
     };
-    let parsed = match parsed {
+    let mut parsed = match parsed {
         Ok(parsed) => parsed,
         Err(failure) => {
             outcome.notices.push(Notice::new(
@@ -143,6 +143,11 @@ pub fn analyze(
                 NoticeLevel::Error,
                 failure.to_string(),
             ));
+            outcome.library = Some(crate::analyze::LibraryUses {
+                lang,
+                uses: Vec::new(),
+                complete: false,
+            });
             return outcome;
         }
     };
@@ -258,6 +263,11 @@ pub fn analyze(
     outcome.exports = exports;
     outcome.external_calls = external_calls;
     outcome.reexports = parsed.reexports;
+    outcome.library = Some(crate::analyze::LibraryUses {
+        lang,
+        uses: std::mem::take(&mut parsed.engine.uses),
+        complete: true,
+    });
     // A second pass can only take taint away: worth it where some was found.
     let traced = parsed
         .engine
