@@ -106,5 +106,6 @@ fn model() -> Model {
         sources: Vec::new(),
         budget: None,
         auth: Vec::new(),
+        ..Model::default()
     }
 }

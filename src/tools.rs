@@ -172,6 +172,8 @@ fn does(capability: &str) -> &str {
         "file-write" => "it writes files",
         "file-delete" => "it deletes files",
         "process" => "it starts processes",
+        "env-read" => "it reads environment variables (where the server's secrets are)",
+        "file-read" => "it reads files",
         other => other,
     }
 }
@@ -267,8 +269,19 @@ pub fn sha256_hex(text: &str) -> String {
 #[serde(deny_unknown_fields)]
 pub struct Lock {
     pub version: u32,
+    /// The effects the mcpgate that wrote the lock could find: one it learned later is not
+    /// something a tool gained. Empty in locks written before it was recorded.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub effects_known: BTreeSet<String>,
     pub tools: Vec<LockedTool>,
 }
+
+/// The effects mcpgate found before locks recorded `effects_known`.
+const EFFECTS_BEFORE_KNOWN: [&str; 2] = ["file-write", "file-delete"];
+
+/// Effects that read rather than act: a new tool with only these is a change to review, not
+/// an escalation (a known tool that starts reading secrets or files still is one).
+const READING_EFFECTS: [&str; 2] = ["env-read", "file-read"];
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -330,7 +343,23 @@ impl Lock {
         locked.dedup();
         Lock {
             version: LOCK_VERSION,
+            effects_known: BTreeSet::new(),
             tools: locked,
+        }
+    }
+
+    /// The lock, recording the effects this run could find (`RuleSet::effect_capabilities`).
+    pub fn knowing(mut self, effects: BTreeSet<String>) -> Lock {
+        self.effects_known = effects;
+        self
+    }
+
+    /// Whether the mcpgate that wrote the lock could find this effect.
+    fn knew(&self, capability: &str) -> bool {
+        if self.effects_known.is_empty() {
+            EFFECTS_BEFORE_KNOWN.contains(&capability)
+        } else {
+            self.effects_known.contains(capability)
         }
     }
 
@@ -424,7 +453,11 @@ impl Lock {
     /// the tools the source defines (for recognising a rename).
     pub fn drift(&self, tool: &Tool, defined: &[Tool]) -> Option<Drift> {
         let Some((locked, matched)) = self.find(tool, defined) else {
-            let escalated = !tool.capabilities.is_empty() || !tool.effects.is_empty();
+            let escalated = !tool.capabilities.is_empty()
+                || tool
+                    .effects
+                    .iter()
+                    .any(|e| !READING_EFFECTS.contains(&e.capability.as_str()));
             return Some(Drift {
                 escalated,
                 message: format!(
@@ -492,7 +525,7 @@ impl Lock {
             gains.extend(
                 tool.effects
                     .iter()
-                    .filter(|e| !locked.effects.contains(&e.capability))
+                    .filter(|e| !locked.effects.contains(&e.capability) && self.knew(&e.capability))
                     .map(|e| format!("it now does `{}` ({})", e.capability, at(e))),
             );
         }
@@ -817,5 +850,52 @@ mod tests {
         });
         // Neither annotations nor effects were recorded: not a change, not an escalation.
         assert_eq!(lock.drift(&current, std::slice::from_ref(&current)), None);
+    }
+
+    fn reads_env(mut tool: Tool) -> Tool {
+        tool.effects.push(ToolEffect {
+            capability: "env-read".into(),
+            callee: "os.environ".into(),
+            line: 5,
+            path: None,
+        });
+        tool
+    }
+
+    /// An effect mcpgate learned to find after the lock was written is not one the tool
+    /// gained; one the lock's mcpgate knew is.
+    #[test]
+    fn only_effects_the_lock_knew_of_can_be_gained() {
+        let current = reads_env(tool());
+        let defined = std::slice::from_ref(&current);
+        let before = Lock::of(&[tool()]);
+        assert_eq!(before.drift(&current, defined), None);
+        let known: BTreeSet<String> = ["env-read", "file-read", "file-write"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let after = Lock::of(&[tool()]).knowing(known.clone());
+        let drift = after.drift(&current, defined);
+        assert_eq!(drift.as_ref().map(|d| d.escalated), Some(true));
+        assert!(drift.is_some_and(|d| {
+            d.message
+                .contains("it now does `env-read` (`os.environ`, line 5)")
+        }),);
+        // The list survives the file.
+        let text = after.to_json();
+        assert_eq!(Lock::parse(&text).map(|l| l.effects_known), Ok(known));
+    }
+
+    /// A new tool that only reads is a change to review; one that acts is an escalation.
+    #[test]
+    fn a_new_tool_that_only_reads_is_not_an_escalation() {
+        let lock = Lock::of(&[]);
+        let mut reader = reads_env(tool());
+        reader.capabilities.clear();
+        let defined = std::slice::from_ref(&reader);
+        assert_eq!(
+            lock.drift(&reader, defined).map(|d| d.escalated),
+            Some(false)
+        );
     }
 }

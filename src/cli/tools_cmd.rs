@@ -32,8 +32,15 @@ pub fn run(args: &ToolsArgs) -> Result<u8, String> {
     if args.lock {
         let path = root.join(LOCK_FILE);
         // The lock lives in the scanned tree, where a planted link could redirect the write.
-        crate::output_file::write(&path, Lock::of(tools).to_json().as_bytes(), &root)
-            .map_err(|e| e.to_string())?;
+        crate::output_file::write(
+            &path,
+            Lock::of(tools)
+                .knowing(rules.effect_capabilities())
+                .to_json()
+                .as_bytes(),
+            &root,
+        )
+        .map_err(|e| e.to_string())?;
         eprintln!(
             "mcpgate: wrote {} ({} entries); commit it, and scans will flag tools that differ",
             path.display(),

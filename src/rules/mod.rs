@@ -195,6 +195,19 @@ impl RuleSet {
             .or_else(|| self.inventory_rule(Changed))
     }
 
+    /// The capabilities the enabled rules' effect calls give (`file-write`, `env-read`...).
+    pub fn effect_capabilities(&self) -> std::collections::BTreeSet<String> {
+        self.rules
+            .iter()
+            .filter_map(|r| match &r.matcher {
+                Matcher::ToolInventory(m) => Some(&m.effects),
+                _ => None,
+            })
+            .flatten()
+            .map(|e| e.capability.clone())
+            .collect()
+    }
+
     /// Whether a rule compares tools with `mcp-tools.lock`.
     pub fn compares_tool_lock(&self) -> bool {
         self.tool_lock_rule(true).is_some()

@@ -395,7 +395,12 @@ pub struct ToolInventoryMatch {
 #[serde(deny_unknown_fields)]
 pub struct EffectCalls {
     pub capability: String,
+    #[serde(default)]
     pub callees: Vec<String>,
+    /// Values whose reading gives the capability (`os.environ`, `process.env`), as canonical
+    /// names.
+    #[serde(default)]
+    pub reads: Vec<String>,
     #[serde(default)]
     pub args: Vec<ArgCondition>,
 }

@@ -48,6 +48,11 @@ pub struct Model {
     pub budget: Option<usize>,
     /// Checks of how the module makes and checks secrets (`auth` rules).
     pub auth: Vec<auth::AuthRule>,
+    /// Values whose reading gives a function a capability (`process.env` -> `env-read`), by
+    /// canonical name; and their last segments, so that most reads are passed over without
+    /// resolving a name.
+    pub reads: HashMap<String, String>,
+    pub read_fields: HashSet<String>,
 }
 
 /// Which part of a sink's argument must carry input for the rule to fire.
@@ -191,6 +196,12 @@ impl Model {
             }
             if let Matcher::ToolInventory(inventory) = &rule.matcher {
                 for effect in &inventory.effects {
+                    for read in &effect.reads {
+                        if let Some((_, last)) = read.rsplit_once('.') {
+                            model.read_fields.insert(last.to_string());
+                        }
+                        model.reads.insert(read.clone(), effect.capability.clone());
+                    }
                     let shape = CallShape::of(&effect.args);
                     for callee in &effect.callees {
                         model.sinks.push(Sink {
@@ -1758,6 +1769,31 @@ impl<'m> Engine<'m> {
             .collect()
     }
 
+    /// A read of a value that gives the function a capability: `process.env.KEY` and
+    /// `os.environ["KEY"]` (the object read), `const { KEY } = process.env` (the value itself).
+    fn note_read(&mut self, expr: &Expr, env: &Env) {
+        let read = [Some(expr), expr_object(expr)]
+            .into_iter()
+            .flatten()
+            .find_map(|e| {
+                let ExprKind::Attr(_, field) = &e.kind else {
+                    return None;
+                };
+                if !self.model.read_fields.contains(field.as_str()) {
+                    return None;
+                }
+                let name = self.names.canonical(e)?;
+                let capability = self.model.reads.get(&name)?;
+                Some((e.span, name, capability.clone()))
+            });
+        if let Some((at, name, capability)) = read {
+            let function = self.stack.last().copied().unwrap_or(env.scope);
+            self.effects
+                .entry((function, Rc::from(capability.as_str())))
+                .or_insert((at, name));
+        }
+    }
+
     /// The functions of other modules the `reached` functions call.
     fn calls_out_of(&self, reached: &BTreeSet<FuncId>) -> Vec<(String, String)> {
         let calls: BTreeSet<(&str, &str)> = reached
@@ -2392,6 +2428,9 @@ impl<'m> Engine<'m> {
                 t
             }
             ExprKind::Attr(object, _) | ExprKind::Index(object, _) => {
+                if !self.model.reads.is_empty() {
+                    self.note_read(expr, env);
+                }
                 let mut t = match self.receiver_field(expr, walk) {
                     Some(field) => self.read_field(field, env, walk),
                     None => self.eval(object, env, walk),
@@ -3986,6 +4025,14 @@ fn is_public(function: &crate::analyze::ir::Function) -> bool {
 }
 
 /// The last name of a callee as written (`validate` in `checks.validate`).
+/// What an attribute or index expression reads from (`a.b` and `a[i]` -> `a`).
+fn expr_object(expr: &Expr) -> Option<&Expr> {
+    match &expr.kind {
+        ExprKind::Attr(object, _) | ExprKind::Index(object, _) => Some(object),
+        _ => None,
+    }
+}
+
 fn callee_last_name(callee: &Expr) -> Option<&str> {
     match &callee.kind {
         ExprKind::Name(n) | ExprKind::Attr(_, n) => Some(n),

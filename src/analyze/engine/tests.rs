@@ -27,6 +27,7 @@ fn model() -> Model {
         sources: Vec::new(),
         budget: None,
         auth: Vec::new(),
+        ..Model::default()
     }
 }
 
@@ -383,6 +384,7 @@ fn checks_count_for_their_rules_on_every_path_only() {
         sources: Vec::new(),
         budget: None,
         auth: Vec::new(),
+        ..Model::default()
     };
     let src = format!(
         "{PY_HEAD}
@@ -427,6 +429,7 @@ fn a_url_whose_host_is_fixed_is_not_a_request_forgery() {
         sources: Vec::new(),
         budget: None,
         auth: Vec::new(),
+        ..Model::default()
     };
     let src = format!(
         "{TS_HEAD}
@@ -463,6 +466,7 @@ fn a_prefix_check_with_the_separator_is_containment_and_one_without_is_not() {
         sources: Vec::new(),
         budget: None,
         auth: Vec::new(),
+        ..Model::default()
     };
     let src = format!(
         "{TS_HEAD}
