@@ -543,17 +543,7 @@ fn audit_dependencies(
         if let (Some(advisory), crate::rules::Matcher::Dependency(map)) =
             (advisory.as_mut(), &rule.matcher)
         {
-            let ids: Vec<&str> = std::iter::once(advisory.id.as_str())
-                .chain(advisory.aliases.iter().map(String::as_str))
-                .collect();
-            if let Some((concerns, symbols)) = map.scope_of(&ids) {
-                advisory.concerns = Some(concerns.to_string());
-                for symbol in symbols {
-                    if !advisory.symbols.iter().any(|s| s == symbol) {
-                        advisory.symbols.push(symbol.to_string());
-                    }
-                }
-            }
+            map.describe(advisory);
         }
         finding.advisory = advisory.map(Box::new);
         outcome.findings.push(finding);

@@ -44,7 +44,7 @@ fn grade_one(finding: &mut Finding, sources: &[SourceFile<'_>]) {
     if advisory.symbols.is_empty() {
         return;
     }
-    let Some(languages) = languages_of(&advisory.ecosystem) else {
+    let Some((languages, language)) = languages_of(&advisory.ecosystem) else {
         return;
     };
     let crate_paths = advisory.ecosystem == "crates.io";
@@ -80,11 +80,6 @@ fn grade_one(finding: &mut Finding, sources: &[SourceFile<'_>]) {
             }
         }
     }
-    let language = match advisory.ecosystem.as_str() {
-        "PyPI" => "Python",
-        "npm" => "JavaScript or TypeScript",
-        _ => "Rust",
-    };
     let where_ = if dir.is_empty() {
         String::new()
     } else {
@@ -140,13 +135,16 @@ fn grade_one(finding: &mut Finding, sources: &[SourceFile<'_>]) {
     finding.message = format!("{}; {note}", finding.message);
 }
 
-/// The languages whose source can use a package of the ecosystem (OSV name); `None` for an
-/// ecosystem whose source mcpgate does not analyze.
-fn languages_of(ecosystem: &str) -> Option<&'static [Language]> {
+/// The languages whose source can use a package of the ecosystem (OSV name), and how a
+/// message names them; `None` for an ecosystem whose source mcpgate does not analyze.
+fn languages_of(ecosystem: &str) -> Option<(&'static [Language], &'static str)> {
     match ecosystem {
-        "PyPI" => Some(&[Language::Python]),
-        "npm" => Some(&[Language::TypeScript, Language::JavaScript]),
-        "crates.io" => Some(&[Language::Rust]),
+        "PyPI" => Some((&[Language::Python], "Python")),
+        "npm" => Some((
+            &[Language::TypeScript, Language::JavaScript],
+            "JavaScript or TypeScript",
+        )),
+        "crates.io" => Some((&[Language::Rust], "Rust")),
         _ => None,
     }
 }
@@ -243,18 +241,17 @@ fn step(
     } else {
         used.name.clone()
     };
-    let line = used.span.start_row + 1;
-    let column = used.span.start_byte_col + 1;
-    let end_line = used.span.end_row + 1;
-    let end_column = used.span.end_byte_col + 1;
     TraceStep {
         location: Location {
             path: path.to_string(),
-            start_line: line,
-            start_column: column,
-            end_line,
-            end_column: end_column.max(if end_line == line { column } else { 1 }),
-            archive: None,
+            start_line: used.span.start_row + 1,
+            start_column: used.span.start_byte_col + 1,
+            end_line: used.span.end_row + 1,
+            end_column: used.span.end_byte_col + 1,
+            // An entry of a release archive is reported as `archive!/entry`.
+            archive: path
+                .split_once("!/")
+                .map(|(archive, _)| archive.to_string()),
         },
         message: format!("{verb} `{name}`{argument}"),
     }

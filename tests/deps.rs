@@ -462,11 +462,11 @@ fn db_update_downloads_osv_archives_and_a_failed_update_keeps_the_old_store() {
     );
 }
 
-#[test]
-fn sarif_has_one_rule_per_advisory_with_its_score() {
+/// The SARIF a scan of `target` with the advisory fixtures writes, and what check-sarif says
+/// of it (`None` where the checker is not there).
+fn sarif_of(target: &Path) -> (serde_json::Value, Option<String>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let sarif = dir.path().join("deps.sarif");
-    let target = project().join("rs");
     mcpgate(&[
         "scan",
         &target.to_string_lossy(),
@@ -478,6 +478,25 @@ fn sarif_has_one_rule_per_advisory_with_its_score() {
     ]);
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
+    let checker = root().join("../shared/tools/check-sarif");
+    let checked =
+        common::available_or_skip(checker.exists(), "../shared/tools/check-sarif").then(|| {
+            let out = Command::new(&checker)
+                .arg(&sarif)
+                .arg("--root")
+                .arg(target)
+                .output()
+                .expect("run check-sarif");
+            assert!(out.status.success(), "{}", text(&out.stdout));
+            text(&out.stdout)
+        });
+    (doc, checked)
+}
+
+#[test]
+fn sarif_has_one_rule_per_advisory_with_its_score() {
+    let target = project().join("rs");
+    let (doc, checked) = sarif_of(&target);
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     let results = run["results"].as_array().expect("results");
@@ -505,20 +524,8 @@ fn sarif_has_one_rule_per_advisory_with_its_score() {
             s("dep-vulnerable/RUSTSEC-2019-0009", "9.8", "error"),
         ]
     );
-    let checker = root().join("../shared/tools/check-sarif");
-    if common::available_or_skip(checker.exists(), "../shared/tools/check-sarif") {
-        let out = Command::new(&checker)
-            .arg(&sarif)
-            .arg("--root")
-            .arg(&target)
-            .output()
-            .expect("run check-sarif");
-        assert!(out.status.success(), "{}", text(&out.stdout));
-        assert!(
-            text(&out.stdout).contains("ok: 3 results, 0 problems"),
-            "{}",
-            text(&out.stdout)
-        );
+    if let Some(checked) = checked {
+        assert!(checked.contains("ok: 3 results, 0 problems"), "{checked}");
     }
 }
 
@@ -721,19 +728,7 @@ fn advisories_are_graded_by_what_the_project_calls() {
         message("rust/Cargo.lock")
     );
 
-    let dir = tempfile::tempdir().expect("tempdir");
-    let sarif = dir.path().join("reach.sarif");
-    mcpgate(&[
-        "scan",
-        &target.to_string_lossy(),
-        "-q",
-        "--db",
-        &advisories().to_string_lossy(),
-        "--sarif",
-        &sarif.to_string_lossy(),
-    ]);
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
+    let (doc, checked) = sarif_of(&target);
     let run = &doc["runs"][0];
     let results = run["results"].as_array().expect("results");
     let related: Vec<(String, String, u64)> = results
@@ -780,14 +775,7 @@ fn advisories_are_graded_by_what_the_project_calls() {
         security("dep-vulnerable/GHSA-w48q-cv73-mx4w"),
         Some(serde_json::json!("8.0"))
     );
-    let checker = root().join("../shared/tools/check-sarif");
-    if common::available_or_skip(checker.exists(), "../shared/tools/check-sarif") {
-        let out = Command::new(&checker)
-            .arg(&sarif)
-            .arg("--root")
-            .arg(&target)
-            .output()
-            .expect("run check-sarif");
-        assert!(out.status.success(), "{}", text(&out.stdout));
+    if let Some(checked) = checked {
+        assert!(checked.contains("ok: 5 results, 0 problems"), "{checked}");
     }
 }

@@ -449,24 +449,31 @@ pub struct AdvisoryScope {
 }
 
 impl DependencyMatch {
-    /// What the map says of an advisory known by `ids`: what it concerns and its symbols.
-    pub fn scope_of(&self, ids: &[&str]) -> Option<(&str, Vec<&str>)> {
-        let scope = self.advisories.iter().find(|scope| {
-            ids.iter()
-                .any(|id| scope.ids.iter().any(|s| s.eq_ignore_ascii_case(id)))
-        })?;
-        let mut symbols: Vec<&str> = Vec::new();
+    /// Adds what the map says of the advisory (known by its id or any alias): what it
+    /// concerns, and the symbols of its APIs to those the advisory names itself.
+    pub fn describe(&self, advisory: &mut crate::finding::AdvisoryRef) {
+        let known = |id: &str| {
+            advisory.id.eq_ignore_ascii_case(id)
+                || advisory.aliases.iter().any(|a| a.eq_ignore_ascii_case(id))
+        };
+        let Some(scope) = self
+            .advisories
+            .iter()
+            .find(|scope| scope.ids.iter().any(|id| known(id)))
+        else {
+            return;
+        };
         let named = scope
             .apis
             .iter()
             .filter_map(|api| self.apis.get(api))
             .flatten();
         for symbol in named.chain(&scope.symbols) {
-            if !symbols.contains(&symbol.as_str()) {
-                symbols.push(symbol);
+            if !advisory.symbols.contains(symbol) {
+                advisory.symbols.push(symbol.clone());
             }
         }
-        Some((scope.concerns.as_str(), symbols))
+        advisory.concerns = Some(scope.concerns.clone());
     }
 }
 
