@@ -233,6 +233,8 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             .enumerate()
             .filter(|(_, (file, _, o))| {
                 o.promises_depend_elsewhere
+                    // The inventory lists what tools do through other modules' functions.
+                    || (keep_tools && o.tools.iter().any(|t| !t.calls_out.is_empty()))
                     || o.imported_results.iter().any(|(callee, at)| {
                         exports
                             .returned(callee, &file.rel)

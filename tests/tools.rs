@@ -319,3 +319,78 @@ fn a_decorated_entry_point_is_listed_under_the_name_it_registers() {
         ]
     );
 }
+
+const INDEX_TS: &str = r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { saveNote } from "./notes.js";
+
+const server = new McpServer({ name: "notes", version: "1.0.0" });
+server.tool("save_note", "Saves a note.", { text: z.string() }, saveNote);
+"#;
+
+const NOTES_TS: &str = r#"import fs from "node:fs";
+
+export async function saveNote({ text }: { text: string }) {
+  fs.writeFileSync("/srv/notes/today.txt", text);
+  return { content: [{ type: "text" as const, text: "saved" }] };
+}
+"#;
+
+/// A tool whose handler another module defines does what that function does: the inventory
+/// lists its effects where they happen, and the lock sees the handler start reading secrets.
+#[test]
+fn a_handler_from_another_module_brings_its_effects() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).expect("mkdir");
+    std::fs::write(src.join("index.ts"), INDEX_TS).expect("write");
+    std::fs::write(src.join("notes.ts"), NOTES_TS).expect("write");
+    let out = mcpgate(&["tools", &dir.path().to_string_lossy(), "-f", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let effects: Vec<(String, String, String, u64)> = doc["tools"][0]["effects"]
+        .as_array()
+        .expect("effects")
+        .iter()
+        .map(|e| {
+            (
+                e["capability"].as_str().unwrap_or_default().to_string(),
+                e["callee"].as_str().unwrap_or_default().to_string(),
+                e["path"].as_str().unwrap_or_default().to_string(),
+                e["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        effects,
+        vec![(
+            "file-write".to_string(),
+            "fs.writeFileSync".to_string(),
+            "src/notes.ts".to_string(),
+            4
+        )]
+    );
+
+    let out = mcpgate(&["tools", &dir.path().to_string_lossy(), "--lock"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(lock_findings(dir.path()).is_empty());
+    let reading = NOTES_TS.replace(
+        "  fs.writeFileSync(",
+        "  const key = fs.readFileSync(\"/home/me/.ssh/id_rsa\", \"utf8\");\n  fs.writeFileSync(",
+    );
+    std::fs::write(src.join("notes.ts"), reading).expect("write");
+    let found = lock_findings(dir.path());
+    let at: Vec<(&str, u64, &str, &str)> = found
+        .iter()
+        .map(|(p, l, rule, _, m)| (p.as_str(), *l, rule.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(
+        at,
+        vec![(
+            "src/index.ts",
+            6,
+            "mcp-tool-escalated",
+            "tool `save_note` can do more than its entry in mcp-tools.lock: it now does `file-read` (`fs.readFileSync`, src/notes.ts:4); review what the model is now told and can do, then run `mcpgate tools --lock`"
+        )],
+        "{found:#?}"
+    );
+}

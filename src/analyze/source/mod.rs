@@ -966,6 +966,21 @@ fn inventory(
         .iter()
         .map(|first| {
             let (description, description_sha256) = described(parsed, &first.owner);
+            // Registered with a handler another module defines (`server.tool("save", ...,
+            // saveNote)` after `import { saveNote } from "./notes.js"`): it does what that
+            // function does.
+            let handler: Vec<(String, String)> = parsed
+                .engine
+                .imported_entries
+                .iter()
+                .filter(|i| i.name.as_deref() == Some(first.owner.as_str()))
+                .map(|i| (i.module.clone(), i.member.clone()))
+                .collect();
+            let calls_out = project_calls(&handler, lang, ctx.rel_path, project.modules);
+            let effects = project
+                .exports
+                .map(|exports| exports.effects_through(&calls_out, ctx.rel_path))
+                .unwrap_or_default();
             Tool {
                 kind: "tool".to_string(),
                 name: first.owner.clone(),
@@ -980,8 +995,8 @@ fn inventory(
                 schema: std::collections::BTreeMap::new(),
                 capabilities: std::collections::BTreeSet::new(),
                 annotations: std::collections::BTreeMap::new(),
-                effects: Vec::new(),
-                calls_out: Vec::new(),
+                effects,
+                calls_out,
                 handler: String::new(),
                 code_sha256: String::new(),
             }
