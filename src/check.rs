@@ -161,7 +161,8 @@ impl Check for Source {
         out.imported_results = analyzed.imported_results;
         out.tools = analyzed.tools;
         out.project_evidence = analyzed.project_evidence;
-        out.library = analyzed.library;
+        // Only graded dependency findings read them: without advisories they are not kept.
+        out.library = analyzed.library.filter(|_| env.deps.db.is_some());
         out.timings.add(&analyzed.timings);
         if let Some(lock) = env.tool_lock {
             compare_with_lock(ctx, env.rules, lock, out);

@@ -785,11 +785,14 @@ fn analyze_file(
         ..FileOutcome::default()
     };
     // Until the source analysis reads it, a source file may use any library.
-    outcome.library = kind.lang.map(|lang| crate::analyze::LibraryUses {
-        lang,
-        uses: Vec::new(),
-        complete: false,
-    });
+    outcome.library =
+        kind.lang
+            .filter(|_| env.deps.db.is_some())
+            .map(|lang| crate::analyze::LibraryUses {
+                lang,
+                uses: Vec::new(),
+                complete: false,
+            });
     let cap = if kind.dependency.is_some() {
         options.max_file_size.max(MAX_DEPENDENCY_FILE_SIZE)
     } else {
