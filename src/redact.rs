@@ -122,6 +122,11 @@ pub fn findings_and_notices(findings: &mut [Finding], notices: &mut [Notice]) {
         for step in &mut f.trace {
             scrub_in_place(&mut step.message);
         }
+        // A reach step quotes the call as written, which may hold a literal credential.
+        let reached = f.advisory.as_mut().and_then(|a| a.reach.as_mut());
+        for step in reached.into_iter().flat_map(|r| r.evidence.iter_mut()) {
+            scrub_in_place(&mut step.message);
+        }
     }
     for n in notices.iter_mut() {
         scrub_in_place(&mut n.reason);
@@ -132,6 +137,30 @@ pub fn findings_and_notices(findings: &mut [Finding], notices: &mut [Notice]) {
 #[cfg(test)]
 mod tests {
     use super::scrub;
+
+    #[test]
+    fn reach_evidence_of_a_dependency_finding_is_scrubbed() {
+        let location = r#"{"path": "a.py", "start_line": 1, "start_column": 1, "end_line": 1, "end_column": 2}"#;
+        let json = format!(
+            r#"{{"rule_id": "dep-vulnerable", "severity": "high", "confidence": "high", "cwe": [1395],
+            "message": "m", "location": {location}, "snippet": "", "fingerprint": "f", "line_hash": "h",
+            "advisory": {{"id": "X", "summary": "s", "ecosystem": "PyPI", "package": "p", "version": "1",
+            "reach": {{"status": "called", "advisory_severity": "high",
+            "evidence": [{{"location": {location}, "message": "calls `connect` with \"https://bob:hunter2hunter2@db.example.com\""}}]}}}}}}"#
+        );
+        let mut finding: crate::finding::Finding = serde_json::from_str(&json).expect("finding");
+        super::findings_and_notices(std::slice::from_mut(&mut finding), &mut []);
+        let evidence = finding
+            .advisory
+            .and_then(|a| a.reach)
+            .map(|r| r.evidence)
+            .unwrap_or_default();
+        let messages: Vec<&str> = evidence.iter().map(|s| s.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec!["calls `connect` with \"https://bob:hun…@db.example.com\""]
+        );
+    }
 
     #[test]
     fn credentials_in_urls_headers_flags_and_assignments_are_hidden() {

@@ -174,6 +174,7 @@ fn does(capability: &str) -> &str {
         "process" => "it starts processes",
         "env-read" => "it reads environment variables (where the server's secrets are)",
         "file-read" => "it reads files",
+        "file-return" => "it returns the contents of files it reads",
         other => other,
     }
 }
@@ -281,7 +282,7 @@ const EFFECTS_BEFORE_KNOWN: [&str; 2] = ["file-write", "file-delete"];
 
 /// Effects that read rather than act: a new tool with only these is a change to review, not
 /// an escalation (a known tool that starts reading secrets or files still is one).
-const READING_EFFECTS: [&str; 2] = ["env-read", "file-read"];
+const READING_EFFECTS: [&str; 3] = ["env-read", "file-read", "file-return"];
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -394,3 +394,134 @@ fn a_handler_from_another_module_brings_its_effects() {
         "{found:#?}"
     );
 }
+
+const FILES_PY: &str = r#"import json
+import store
+from pathlib import Path
+from mcp.server.fastmcp import FastMCP
+
+mcp = FastMCP("files")
+ROOT = Path("/srv/notes")
+
+
+def load() -> str:
+    with open(ROOT / "index.json") as f:
+        return f.read()
+
+
+@mcp.tool()
+def show_index() -> str:
+    """Show the index."""
+    return load()
+
+
+@mcp.tool()
+def count_notes() -> int:
+    """Count the notes."""
+    text = open(ROOT / "index.json").read()
+    return len(text)
+
+
+@mcp.tool()
+def item(key: str) -> dict:
+    """One item."""
+    data = json.loads((ROOT / "items.json").read_text())
+    return {"item": data.get(key)}
+
+
+@mcp.tool()
+def lookup(key: str) -> str:
+    """Look a key up in the store."""
+    with open("/etc/store/ca.pem", "rb") as f:
+        pem = f.read()
+    client = store.Client(ca_certs=pem)
+    return client.get(key)
+"#;
+
+const FILES_TS: &str = r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import fs from "node:fs/promises";
+import { readNote } from "./notes.js";
+
+const server = new McpServer({ name: "files", version: "1.0.0" });
+
+server.tool("show_note", "Show a note", {}, async () => {
+  const note = await readNote("/srv/notes/today.md");
+  return { content: [{ type: "text", text: note }] };
+});
+
+server.tool("show_config", "Show the configuration", {}, async () => {
+  const text = await fs.readFile("/etc/app.conf", "utf8");
+  return { content: [{ type: "text", text }] };
+});
+
+server.tool("config_size", "Size of the configuration", {}, async () => {
+  const text = await fs.readFile("/etc/app.conf", "utf8");
+  return { content: [{ type: "text", text: String(text.length) }] };
+});
+"#;
+
+const FILES_RS: &str = r#"impl Files {
+    #[tool(description = "Show the configuration")]
+    async fn show(&self) -> Result<CallToolResult, McpError> {
+        let text = std::fs::read_to_string("/etc/app.conf").unwrap_or_default();
+        Ok(CallToolResult::success(vec![Content::text(text)]))
+    }
+
+    #[tool(description = "Size of the configuration")]
+    async fn size(&self) -> Result<CallToolResult, McpError> {
+        let text = std::fs::read_to_string("/etc/app.conf").unwrap_or_default();
+        Ok(CallToolResult::success(vec![Content::text(format!("{} bytes", text.len()))]))
+    }
+}
+"#;
+
+#[test]
+fn a_tool_that_returns_what_it_read_returns_file_contents() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("server.py"), FILES_PY).expect("write");
+    std::fs::write(dir.path().join("server.ts"), FILES_TS).expect("write");
+    std::fs::write(dir.path().join("server.rs"), FILES_RS).expect("write");
+    // A function of another module that returns what it read.
+    std::fs::write(
+        dir.path().join("notes.ts"),
+        "import fs from \"node:fs/promises\";\n\nexport async function readNote(p: string) {\n  return await fs.readFile(p, \"utf8\");\n}\n",
+    )
+    .expect("write");
+    let out = mcpgate(&["tools", &dir.path().to_string_lossy(), "-f", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut returning: Vec<(String, String, u64)> = doc["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .flat_map(|t| {
+            let name = t["name"].as_str().unwrap_or_default().to_string();
+            let path = t["path"].as_str().unwrap_or_default().to_string();
+            t["effects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|e| e["capability"] == "file-return")
+                .map(move |e| {
+                    (
+                        name.clone(),
+                        path.clone(),
+                        e["line"].as_u64().unwrap_or_default(),
+                    )
+                })
+        })
+        .collect();
+    returning.sort();
+    // Counting what was read (`len(text)`, `text.length`, `text.len()`) is not returning it,
+    // nor is what a client configured with it (`ca_certs=pem`) answers.
+    assert_eq!(
+        returning,
+        vec![
+            ("item".to_string(), "server.py".to_string(), 32),
+            ("show".to_string(), "server.rs".to_string(), 5),
+            ("show_config".to_string(), "server.ts".to_string(), 14),
+            ("show_index".to_string(), "server.py".to_string(), 18),
+            ("show_note".to_string(), "server.ts".to_string(), 9),
+        ]
+    );
+}

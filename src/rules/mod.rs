@@ -609,7 +609,27 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
     }
     let call = match &rule.matcher {
         Matcher::Call(call) => call,
-        Matcher::IgnoreComment(_) | Matcher::ToolInventory(_) => return Ok(()),
+        Matcher::IgnoreComment(_) => return Ok(()),
+        Matcher::ToolInventory(inventory) => {
+            for effect in &inventory.effects {
+                let Some(returned) = &effect.returned else {
+                    continue;
+                };
+                let named = inventory
+                    .effects
+                    .iter()
+                    .any(|e| &e.capability == returned && !e.callees.is_empty());
+                if !named || !effect.callees.is_empty() || !effect.reads.is_empty() {
+                    return Err(fail(
+                        "returned",
+                        format!(
+                            "field `returned`: `{returned}` must be another effect's capability with `callees`, and an effect with `returned` lists no `callees` or `reads`"
+                        ),
+                    ));
+                }
+            }
+            return Ok(());
+        }
         Matcher::Dependency(_)
         | Matcher::McpConfig(_)
         | Matcher::Dockerfile(_)
@@ -828,6 +848,30 @@ good = ["print(1)"]
             .to_string();
         assert!(err.starts_with("x/demo-rule.toml:"), "{err}");
         assert!(err.contains("severty"), "{err}");
+    }
+
+    #[test]
+    fn a_returned_effect_names_another_effect_with_calls() {
+        let inventory = |returned: &str| {
+            MINIMAL.replace(
+                "kind = \"call\"\ncallees = [\"os.system\"]",
+                &format!(
+                    "kind = \"tool-inventory\"\ncheck = \"capability-mismatch\"\n\n\
+                         [[match.effects]]\ncapability = \"file-read\"\ncallees = [\"open\"]\n\n\
+                         [[match.effects]]\ncapability = \"file-return\"\nreturned = \"{returned}\""
+                ),
+            )
+        };
+        let ok = parse_rule("x/demo-rule.toml", &inventory("file-read"));
+        assert!(ok.is_ok(), "{ok:?}");
+        let err = parse_rule("x/demo-rule.toml", &inventory("file-wrote"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("x/demo-rule.toml:")
+                && err.contains("`file-wrote` must be another effect's capability"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -401,6 +401,10 @@ pub struct EffectCalls {
     /// names.
     #[serde(default)]
     pub reads: Vec<String>,
+    /// Another capability of the rule whose calls' results, when the tool returns them, give
+    /// this one (`file-return` from `file-read`: the tool hands back what it read).
+    #[serde(default)]
+    pub returned: Option<String>,
     #[serde(default)]
     pub args: Vec<ArgCondition>,
 }

@@ -53,6 +53,9 @@ pub struct Model {
     /// resolving a name.
     pub reads: HashMap<String, String>,
     pub read_fields: HashSet<String>,
+    /// Capabilities whose calls' results give another when an entry point returns them
+    /// (`file-read` -> `file-return`).
+    pub returned_effects: HashMap<String, String>,
 }
 
 /// Which part of a sink's argument must carry input for the rule to fire.
@@ -196,6 +199,11 @@ impl Model {
             }
             if let Matcher::ToolInventory(inventory) = &rule.matcher {
                 for effect in &inventory.effects {
+                    if let Some(returned) = &effect.returned {
+                        model
+                            .returned_effects
+                            .insert(returned.clone(), effect.capability.clone());
+                    }
                     for read in &effect.reads {
                         if let Some((_, last)) = read.rsplit_once('.') {
                             model.read_fields.insert(last.to_string());
@@ -482,6 +490,8 @@ pub struct Returned {
     pub flows: Vec<(usize, Vec<String>)>,
     /// The return value carries something computed at run time.
     pub computed: bool,
+    /// The capabilities of the calls whose results it returns (`file-read`: what it read).
+    pub contents: Vec<String>,
 }
 
 impl Returned {
@@ -739,6 +749,7 @@ pub fn analyze_with(
         fields: Vec::new(),
         field_ids: HashMap::new(),
         effects: BTreeMap::new(),
+        contents: HashMap::new(),
         imported_calls: BTreeMap::new(),
         import_sites: HashSet::new(),
         host_constants: names
@@ -1157,7 +1168,7 @@ fn export_of(engine: &mut Engine<'_>, id: FuncId, name: String, shift: usize) ->
             // What the object holds, for a caller whose object carries input (`new
             // Job(cmd).start()` with `start` reading `this.cmd`).
             Slot::Receiver | Slot::Field(_) => RECEIVER_PARAM,
-            Slot::Computed => continue,
+            Slot::Computed | Slot::Content => continue,
         };
         for hit in hits {
             match engine.model.sinks.get(hit.sink) {
@@ -1206,8 +1217,9 @@ fn export_of(engine: &mut Engine<'_>, id: FuncId, name: String, shift: usize) ->
             .returns
             .iter()
             .any(|(slot, _)| *slot == Slot::Computed),
+        contents: summary.returns.contents().map(str::to_string).collect(),
     };
-    export.returns = returned.narrows().then_some(returned);
+    export.returns = (returned.narrows() || !returned.contents.is_empty()).then_some(returned);
     export.makes = summary
         .returns_class
         .and_then(|c| module.classes.get(c))
@@ -1348,6 +1360,9 @@ struct Engine<'m> {
     /// The calls that give each function a capability (`Sink::effect`), by the function
     /// being summarized (a closure walked where it is called counts for its caller too).
     effects: BTreeMap<(FuncId, Rc<str>), (Span, String)>,
+    /// Calls whose results are content an entry point may return (`Model::returned_effects`),
+    /// with the capability they have.
+    contents: HashMap<Span, &'m str>,
     /// The functions of other modules each function calls (module and member as imported),
     /// whatever the arguments: where a tool's capabilities continue.
     imported_calls: BTreeMap<FuncId, BTreeSet<(String, String)>>,
@@ -2567,7 +2582,14 @@ impl<'m> Engine<'m> {
             }
             // A function value: its closure is not followed yet.
             ExprKind::Function(_) => Taint::new(),
-            ExprKind::Call { callee, args, .. } => self.call(expr, callee, args, env, walk),
+            ExprKind::Call { callee, args, .. } => {
+                let mut out = self.call(expr, callee, args, env, walk);
+                if let Some(capability) = self.contents.get(&expr.span) {
+                    let label = taint::content_label(capability);
+                    out.extend(Taint::of(Slot::Content, Labels::from([label])));
+                }
+                out
+            }
         }
     }
 
@@ -2650,6 +2672,9 @@ impl<'m> Engine<'m> {
                 self.effects
                     .entry((function, Rc::from(capability.as_str())))
                     .or_insert((site.at, shown));
+                if model.returned_effects.contains_key(capability) {
+                    self.contents.insert(site.at, capability.as_str());
+                }
                 continue;
             }
             if let Some(bind) = &sink.bind {
@@ -2779,7 +2804,7 @@ impl<'m> Engine<'m> {
                 }
             }
             for (slot, labels) in reaching.iter() {
-                if sink.ignores(labels) {
+                if sink.ignores(labels) || *slot == Slot::Content {
                     continue;
                 }
                 walk.summary
@@ -2856,6 +2881,15 @@ impl<'m> Engine<'m> {
     /// see the returned value as their argument 0, and rules on `<returned-to-model>` see it
     /// where the caller is the model (not a web route's HTTP client).
     fn returned(&mut self, value: &Expr, taint: &Taint, env: &mut Env, walk: &mut Walk) {
+        let model = self.model;
+        for capability in taint.contents() {
+            if let Some(returned) = model.returned_effects.get(capability) {
+                let shown = self.written(value.span);
+                self.effects
+                    .entry((env.scope, Rc::from(returned.as_str())))
+                    .or_insert((value.span, shown));
+            }
+        }
         let to_model = !self.route_funcs.contains(&env.scope);
         for name in [RETURN_CALLEE, MODEL_RETURN_CALLEE] {
             if !self.sinks.by_callee.contains_key(name)
@@ -3305,6 +3339,7 @@ impl<'m> Engine<'m> {
         if name
             .as_deref()
             .is_some_and(|n| NUMBER_CONVERSIONS.contains(&n))
+            || (args.is_empty() && method.is_some_and(|m| NUMBER_METHODS.contains(&m)))
         {
             let mut out = Taint::new();
             for t in &arg_taints {
@@ -3413,6 +3448,7 @@ impl<'m> Engine<'m> {
             let slot_taint = |slot: &Slot| -> Taint {
                 match slot {
                     Slot::Computed => Taint::of(Slot::Computed, Labels::new()),
+                    Slot::Content => Taint::of(Slot::Content, Labels::new()),
                     Slot::Receiver => receiver_taint.clone(),
                     Slot::Field(id) => field_taints
                         .get(id)
@@ -3607,7 +3643,13 @@ impl<'m> Engine<'m> {
         let receiver_taint_slots: Vec<Slot> =
             receiver_taint.iter().map(|(slot, _)| *slot).collect();
         let mut all = Taint::new();
-        for t in arg_taints {
+        for (arg, t) in args.iter().zip(arg_taints) {
+            // A value given by name configures the call (`TlsConfig(ca_certs=pem)`): what
+            // the call returns is not made of that content.
+            let t = match &arg.keyword {
+                Some(_) => t.without(Slot::Content),
+                None => t,
+            };
             all.extend(t);
         }
         if let ExprKind::Attr(object, method) = &callee.kind
@@ -3872,6 +3914,9 @@ fn table_lookup(expr: &Expr) -> Option<&str> {
 /// Parts of a URL object after its host.
 const URL_PARTS: [&str; 5] = ["searchParams", "pathname", "search", "hash", "query"];
 
+/// Methods that count what their object holds (`text.len()`, `lines.count()`).
+const NUMBER_METHODS: [&str; 2] = ["len", "count"];
+
 /// Calls whose result is a number (or a boolean), whatever their argument.
 const NUMBER_CONVERSIONS: [&str; 14] = [
     crate::analyze::ir::rust::NUMBER,
@@ -3981,6 +4026,10 @@ fn applied_return(returned: &Returned, args: &[Arg], taints: &[Taint]) -> Taint 
     }
     if returned.computed {
         out.extend(Taint::of(Slot::Computed, Labels::new()));
+    }
+    for capability in &returned.contents {
+        let label = taint::content_label(capability);
+        out.extend(Taint::of(Slot::Content, Labels::from([label])));
     }
     out
 }

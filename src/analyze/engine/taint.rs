@@ -17,6 +17,10 @@ pub(super) enum Slot {
     /// Computed at run time from something that is not an input of the function (the
     /// environment, a library call, a closure's variable).
     Computed,
+    /// What a call with an effect produced (a file's contents), with the effect as a label
+    /// (`content_label("file-read")`). Not an input: no sink sees it; an entry point that
+    /// returns it hands that content to its caller.
+    Content,
 }
 
 pub(super) type Labels = BTreeSet<String>;
@@ -38,16 +42,30 @@ pub(super) fn source_label(rule: &str) -> String {
 }
 const SOURCE_PREFIX: &str = "source:";
 
+/// The label of what a call giving `capability` produced (`fs.readFile` for `file-read`).
+pub(super) fn content_label(capability: &str) -> String {
+    format!("{CONTENT_PREFIX}{capability}")
+}
+
+/// The capability a `content_label` names.
+pub(super) fn content_capability(label: &str) -> Option<&str> {
+    label.strip_prefix(CONTENT_PREFIX)
+}
+const CONTENT_PREFIX: &str = "content:";
+
 /// Labels a value keeps where it had them on any way it came (what it may be), not only on
 /// every way (what it was checked for).
 fn is_may(label: &str) -> bool {
-    label == COMPOSED || label.starts_with(SOURCE_PREFIX)
+    label == COMPOSED || label.starts_with(SOURCE_PREFIX) || label.starts_with(CONTENT_PREFIX)
 }
 
 /// Labels that say where a value was written, not that it was checked: a sink that does
 /// not name them still sees the value as input.
 pub(super) fn is_shape(label: &str) -> bool {
-    label == EMBEDDED || label == COMPOSED || label.starts_with(SOURCE_PREFIX)
+    label == EMBEDDED
+        || label == COMPOSED
+        || label.starts_with(SOURCE_PREFIX)
+        || label.starts_with(CONTENT_PREFIX)
 }
 /// An argv whose program (its first element) is in a fixed set: it may run only those.
 pub(super) const PROGRAM_ALLOWLIST: &str = "program-allowlist";
@@ -85,7 +103,20 @@ impl Taint {
     /// Carries an input of the function (a parameter or the receiver), not only values
     /// computed at run time.
     pub fn carries_input(&self) -> bool {
-        self.0.keys().any(|s| *s != Slot::Computed)
+        self.0
+            .keys()
+            .any(|s| !matches!(s, Slot::Computed | Slot::Content))
+    }
+
+    /// The capabilities of the calls whose results the value holds, unless it was made a
+    /// number of them (`len(text)`).
+    pub fn contents(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .get(&Slot::Content)
+            .filter(|labels| !labels.contains(NUMERIC))
+            .into_iter()
+            .flatten()
+            .filter_map(|l| content_capability(l))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Slot, &Labels)> {

@@ -18,13 +18,26 @@ pub(super) fn lower(l: &mut Lowering<'_>, node: Node<'_>, scope: Scope<'_>, dept
         .child_by_field_name("macro")
         .map(|m| super::path_text(m, l.text))
         .unwrap_or_default();
-    let name = path.rsplit('.').next().unwrap_or("").to_string();
     let Some(tokens) = named_children(node)
         .into_iter()
         .find(|c| c.kind() == "token_tree")
     else {
         return call(&path, Vec::new(), at);
     };
+    invocation(l, &path, tokens, at, scope, depth)
+}
+
+/// The macro `path` over its token tree: also a macro written inside another's tokens
+/// (`vec![Content::text(format!("{}", n))]`), which the parser leaves as tokens.
+fn invocation(
+    l: &mut Lowering<'_>,
+    path: &str,
+    tokens: Node<'_>,
+    at: Span,
+    scope: Scope<'_>,
+    depth: usize,
+) -> Expr {
+    let name = path.rsplit('.').next().unwrap_or("").to_string();
     let segments = segments(tokens);
     match name.as_str() {
         "vec" => {
@@ -66,7 +79,7 @@ pub(super) fn lower(l: &mut Lowering<'_>, node: Node<'_>, scope: Scope<'_>, dept
                 keyword: None,
                 value: formatted(l, rest, at, scope, depth),
             });
-            call(&path, args, at)
+            call(path, args, at)
         }
         _ if FORMAT_MACROS.contains(&name.as_str()) => {
             // Logging macros may start with `target: "x",`: the format string is the first
@@ -80,7 +93,7 @@ pub(super) fn lower(l: &mut Lowering<'_>, node: Node<'_>, scope: Scope<'_>, dept
                 template
             } else {
                 call(
-                    &path,
+                    path,
                     vec![Arg {
                         keyword: None,
                         value: template,
@@ -91,7 +104,7 @@ pub(super) fn lower(l: &mut Lowering<'_>, node: Node<'_>, scope: Scope<'_>, dept
         }
         _ => {
             let args = arguments(l, tokens, scope, depth);
-            call(&path, args, at)
+            call(path, args, at)
         }
     }
 }
@@ -200,6 +213,20 @@ fn expression(l: &mut Lowering<'_>, tokens: &[Node<'_>], scope: Scope<'_>, depth
         return opaque(l, tokens, at);
     };
     let mut current = match first.kind() {
+        // `format!(...)` among the tokens: `name`, `!`, a token tree.
+        "identifier" if rest.peek().is_some_and(|t| t.kind() == "!") => {
+            rest.next();
+            let Some(tree) = rest.next().filter(|t| t.kind() == "token_tree") else {
+                return opaque(l, tokens, at);
+            };
+            let path = l.text_of(first);
+            let whole = Span {
+                end_row: tree.end_position().row,
+                end_byte_col: tree.end_position().column,
+                ..Span::of(first)
+            };
+            invocation(l, &path, tree, whole, scope, depth + 1)
+        }
         "identifier" | "self" | "crate" | "super" => Expr {
             kind: ExprKind::Name(l.text_of(first)),
             span: Span::of(first),
