@@ -294,7 +294,7 @@ fn a_decorated_entry_point_is_listed_under_the_name_it_registers() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("server.py"),
-        "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"x\")\n\n@mcp.tool(name=\"read_note\")\ndef read(path: str) -> str:\n    \"\"\"Reads a note.\"\"\"\n    return path\n\n@mcp.prompt()\ndef summarize(text: str) -> str:\n    \"\"\"Summarize.\"\"\"\n    return text\n",
+        "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"x\")\n\n@mcp.tool(name=\"read_note\")\ndef read(path: str) -> str:\n    \"\"\"Reads a note.\"\"\"\n    return path\n\n@mcp.prompt()\ndef summarize(text: str) -> str:\n    \"\"\"Summarize.\"\"\"\n    return text\n\ndef grep(pattern: str) -> str:\n    \"\"\"Search.\"\"\"\n    return pattern\n\ndef stat(path: str) -> str:\n    \"\"\"Stat.\"\"\"\n    return path\n\nmcp.tool(name=\"search\")(grep)\nmcp.add_tool(stat)\n",
     )
     .expect("write");
     let root = dir.path().display().to_string();
@@ -316,6 +316,8 @@ fn a_decorated_entry_point_is_listed_under_the_name_it_registers() {
         vec![
             ("tool".to_string(), "read_note".to_string()),
             ("prompt".to_string(), "summarize".to_string()),
+            ("tool".to_string(), "search".to_string()),
+            ("tool".to_string(), "stat".to_string()),
         ]
     );
 }

@@ -9,7 +9,7 @@ use super::grammar::{F, K, NodeExt};
 use super::texts::{Constants, text_of};
 use crate::analyze::source::{Description, EntryKind, FnKind};
 use crate::rules::TextKind;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 /// Decorator attribute names that make a function an MCP entry point, whatever the server
@@ -101,11 +101,17 @@ impl Module {
             };
             let last = match &callee.kind {
                 ExprKind::Name(n) | ExprKind::Attr(_, n) => n,
+                // `mcp.tool(name="x")(fn)`: the decorator applied by hand.
+                ExprKind::Call { callee: inner, .. } => match &inner.kind {
+                    ExprKind::Attr(_, n) if n == "tool" => n,
+                    _ => continue,
+                },
                 _ => continue,
             };
             let wanted = matches!(
                 last.as_str(),
                 "add_tool"
+                    | "tool"
                     | "from_function"
                     | "Tool"
                     | "Prompt"
@@ -122,7 +128,12 @@ impl Module {
         if src.contains("inputSchema") || src.contains("input_schema") {
             facts.declared_dicts(src, ir, &node_at);
         }
-        let registered: HashSet<&str> = facts.registered.iter().map(String::as_str).collect();
+        let registered: HashMap<&str, Option<&str>> = facts
+            .registered
+            .iter()
+            .rev()
+            .map(|(f, name)| (f.as_str(), name.as_deref()))
+            .collect();
         let mut descriptions = std::mem::take(&mut facts.texts);
         let mut functions = Vec::new();
         for &(index, node) in &defined {
@@ -189,8 +200,9 @@ impl Module {
 struct Facts<'t, 'c> {
     constants: &'c Constants<'t>,
     functions: Vec<Node<'t>>,
-    /// Functions registered as tools by call (`mcp.add_tool(fn)`, `Tool.from_function(fn)`).
-    registered: Vec<String>,
+    /// Functions registered as tools by call (`mcp.add_tool(fn)`, `Tool.from_function(fn)`,
+    /// `mcp.tool(name="x")(fn)`), with the name given there.
+    registered: Vec<(String, Option<String>)>,
     /// Texts of low-level declarations (`Tool(name="x", description="...")`) and of the
     /// server (`FastMCP(instructions="...")`).
     texts: Vec<Description>,
@@ -199,17 +211,36 @@ struct Facts<'t, 'c> {
 impl<'t> Facts<'t, '_> {
     fn visit_call(&mut self, node: Node<'t>, src: &str) {
         self.declared_description(node, src);
-        // `mcp.add_tool(fn)` and `Tool.from_function(fn)` make `fn` a tool.
-        let registers = node
-            .field(F::Function)
-            .filter(|f| f.k() == K::Attribute)
-            .and_then(|f| f.field(F::Attribute))
-            .is_some_and(|a| matches!(text(a, src), "add_tool" | "from_function"));
+        // `mcp.add_tool(fn)` and `Tool.from_function(fn)` make `fn` a tool, as does the
+        // decorator applied by hand (`mcp.tool(name="x")(fn)`).
+        let function = node.field(F::Function);
+        let attribute = |f: Node<'t>| {
+            Some(f)
+                .filter(|f| f.k() == K::Attribute)
+                .and_then(|f| f.field(F::Attribute))
+                .map(|a| text(a, src))
+        };
+        let curried = function.filter(|f| f.k() == K::Call).filter(|f| {
+            f.field(F::Function)
+                .and_then(attribute)
+                .is_some_and(|a| a == "tool")
+        });
+        let registers = function
+            .and_then(attribute)
+            .is_some_and(|a| matches!(a, "add_tool" | "from_function"))
+            || curried.is_some();
         if registers
             && let Some(first) = node.field(F::Arguments).and_then(|a| a.named_child(0))
             && first.k() == K::Identifier
         {
-            self.registered.push(text(first, src).to_string());
+            let name = [curried, Some(node)]
+                .into_iter()
+                .flatten()
+                .filter_map(|call| call.field(F::Arguments))
+                .find_map(|args| keyword_value(args, "name", src))
+                .filter(|v| v.k() == K::String)
+                .map(|v| literal_text(text(v, src)));
+            self.registered.push((text(first, src).to_string(), name));
         }
     }
 
@@ -309,7 +340,11 @@ impl<'t> Facts<'t, '_> {
     }
 }
 
-fn function_def(node: Node<'_>, src: &str, registered: &HashSet<&str>) -> FunctionDef {
+fn function_def(
+    node: Node<'_>,
+    src: &str,
+    registered: &HashMap<&str, Option<&str>>,
+) -> FunctionDef {
     let name = node
         .field(F::Name)
         .map_or("<anonymous>", |n| text(n, src))
@@ -366,8 +401,12 @@ fn function_def(node: Node<'_>, src: &str, registered: &HashSet<&str>) -> Functi
             }
         }
     }
-    if entry.is_none() && outer.is_none() && registered.contains(name.as_str()) {
+    if entry.is_none()
+        && outer.is_none()
+        && let Some(given) = registered.get(name.as_str())
+    {
         entry = Some(EntryKind::Tool);
+        registered_as = given.map(str::to_string);
     }
     let kind = match entry {
         Some(e) => FnKind::Entry(e),
