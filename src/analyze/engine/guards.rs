@@ -6,7 +6,7 @@
 use super::resolve::Names;
 use super::root_name as root;
 use super::taint;
-use crate::analyze::ir::{Expr, ExprKind, TemplatePart};
+use crate::analyze::ir::{Expr, ExprKind, Function, Stmt, TemplatePart};
 
 /// How many derivations (`address` from `host` from `url`) a proof carries over.
 pub(super) const MAX_DERIVATION: usize = 4;
@@ -77,14 +77,14 @@ const SAME_VALUE_VIEWS: [&str; 6] = [
 const SIZE_FIELDS: [&str; 3] = ["size", "st_size", "length"];
 
 /// What `cond` proves: (where it holds, where it does not).
-pub(super) fn proofs(cond: &Expr, names: &Names) -> Proofs {
+pub(super) fn proofs(cond: &Expr, names: &Names, functions: &[Function]) -> Proofs {
     let none = || (Vec::new(), Vec::new());
     match &cond.kind {
         ExprKind::Compare(pairs, first) => match pairs.as_slice() {
             [(op, rhs)] => compare(op, first, rhs, names),
             _ => none(),
         },
-        ExprKind::Call { callee, args, .. } => call(callee, args, names),
+        ExprKind::Call { callee, args, .. } => call(callee, args, names, functions),
         // `if address.is_private: raise`.
         ExprKind::Attr(object, field) if INTERNAL_ADDRESS.contains(&field.as_str()) => {
             match root(object) {
@@ -93,19 +93,19 @@ pub(super) fn proofs(cond: &Expr, names: &Names) -> Proofs {
             }
         }
         ExprKind::Unary(op, inner) if op == "not" || op == "!" => {
-            let (t, e) = proofs(inner, names);
+            let (t, e) = proofs(inner, names, functions);
             (e, t)
         }
         // `a or b` is false only when both are: the other branch has both proofs; and `a
         // and b` is true only when both are.
         ExprKind::Binary(op, a, b) if op == "or" || op == "||" => {
-            let (_, mut otherwise) = proofs(a, names);
-            otherwise.extend(proofs(b, names).1);
+            let (_, mut otherwise) = proofs(a, names, functions);
+            otherwise.extend(proofs(b, names, functions).1);
             (Vec::new(), otherwise)
         }
         ExprKind::Binary(op, a, b) if op == "and" || op == "&&" => {
-            let (mut then, _) = proofs(a, names);
-            let (b_then, b_otherwise) = proofs(b, names);
+            let (mut then, _) = proofs(a, names, functions);
+            let (b_then, b_otherwise) = proofs(b, names, functions);
             then.extend(b_then);
             // `if ref and ref.startswith("-"): raise`: past it, `ref` is empty (nothing to
             // inject) or passed the check; other variables `b` tests are not known to be.
@@ -209,7 +209,12 @@ fn compare(op: &str, first: &Expr, rhs: &Expr, names: &Names) -> Proofs {
     }
 }
 
-fn call(callee: &Expr, args: &[crate::analyze::ir::Arg], names: &Names) -> Proofs {
+fn call(
+    callee: &Expr,
+    args: &[crate::analyze::ir::Arg],
+    names: &Names,
+    functions: &[Function],
+) -> Proofs {
     let none = || (Vec::new(), Vec::new());
     let canonical = names.canonical(callee).unwrap_or_default();
     match (&callee.kind, args) {
@@ -218,6 +223,13 @@ fn call(callee: &Expr, args: &[crate::analyze::ir::Arg], names: &Names) -> Proof
             if method == "includes" || method == "has" || method == "contains" =>
         {
             (membership(&arg.value), Vec::new())
+        }
+        // `client.redirectUris.some((u) => u === uri)`: equal to one element of a list.
+        (ExprKind::Attr(_, method), [arg]) if method == "some" || method == "find" => {
+            match equal_to_element(&arg.value, functions) {
+                Some(x) => (own(x, taint::ALLOWLIST), Vec::new()),
+                None => none(),
+            }
         }
         // `/^[a-z0-9-]+$/.test(name)`: an anchored pattern is an allowlist of shapes.
         (ExprKind::Attr(object, method), [arg]) if method == "test" => {
@@ -261,6 +273,65 @@ fn call(callee: &Expr, args: &[crate::analyze::ir::Arg], names: &Names) -> Proof
             }
         }
         _ => none(),
+    }
+}
+
+/// Words in the name of a helper that compares two values as a whole.
+const COMPARING_HELPERS: [&str; 4] = ["match", "equal", "same", "eq"];
+/// Words that make it a comparison of a part (a prefix test is no membership).
+const NOT_EQUALITY: [&str; 5] = ["prefix", "start", "contain", "include", "partial"];
+
+/// The variable a one-parameter callback compares its element with, for equality and
+/// nothing else: `(u) => u === uri` or `u => uri == u`. A prefix or pattern test of each
+/// element is no membership.
+fn equal_to_element<'e>(callback: &Expr, functions: &'e [Function]) -> Option<&'e str> {
+    let ExprKind::Function(id) = &callback.kind else {
+        return None;
+    };
+    let function = functions.get(*id)?;
+    let [param] = function.params.as_slice() else {
+        return None;
+    };
+    let [Stmt::Return(Some(body), _)] = function.body.as_slice() else {
+        return None;
+    };
+    // `(registered) => redirectUriMatches(uri, registered)`: a helper that compares the two.
+    if let ExprKind::Call { callee, args, .. } = &body.kind {
+        let ExprKind::Name(helper) = &callee.kind else {
+            return None;
+        };
+        let helper = helper.to_ascii_lowercase();
+        if !COMPARING_HELPERS.iter().any(|w| helper.contains(w))
+            || NOT_EQUALITY.iter().any(|w| helper.contains(w))
+        {
+            return None;
+        }
+        let names: Vec<&str> = args
+            .iter()
+            .filter_map(|a| match &a.value.kind {
+                ExprKind::Name(n) if a.keyword.is_none() => Some(n.as_str()),
+                _ => None,
+            })
+            .collect();
+        return match names.as_slice() {
+            [a, b] if *a == param.name && *b != param.name => Some(b),
+            [a, b] if *b == param.name && *a != param.name => Some(a),
+            _ => None,
+        };
+    }
+    let ExprKind::Compare(pairs, first) = &body.kind else {
+        return None;
+    };
+    let [(op, rhs)] = pairs.as_slice() else {
+        return None;
+    };
+    if op != "===" && op != "==" {
+        return None;
+    }
+    match (&first.kind, &rhs.kind) {
+        (ExprKind::Name(a), ExprKind::Name(b)) if *a == param.name && *b != param.name => Some(b),
+        (ExprKind::Name(a), ExprKind::Name(b)) if *b == param.name && *a != param.name => Some(a),
+        _ => None,
     }
 }
 

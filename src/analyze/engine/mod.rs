@@ -1471,8 +1471,10 @@ struct Env {
     classes: BTreeMap<String, usize>,
     /// The function being walked: names of functions nested in it or its parents resolve.
     scope: FuncId,
-    /// `x` -> `y` when `x` was computed from `y` alone (`host = urlparse(url).hostname`).
-    derived: BTreeMap<Rc<str>, Rc<str>>,
+    /// `x` -> `y` when `x` was computed from `y` alone (`host = urlparse(url).hostname`),
+    /// and whether `x` is `y` itself (`const requested = redirect_uri`): every check of an
+    /// alias is a check of what it names.
+    derived: BTreeMap<Rc<str>, (Rc<str>, bool)>,
     /// Variables holding a handler looked up in a dispatch table -> the table.
     handlers: BTreeMap<String, String>,
     /// Variables whose text starts with a fixed scheme and host (`url = `${API}/items``):
@@ -2142,7 +2144,9 @@ impl<'m> Engine<'m> {
                     }
                     match guards::derived_from(value, &env.vars).filter(|y| *y != x) {
                         Some(y) if op.is_none() => {
-                            env.derived.insert(Rc::from(x.as_str()), Rc::from(y));
+                            let alias = matches!(value.kind, ExprKind::Name(_));
+                            env.derived
+                                .insert(Rc::from(x.as_str()), (Rc::from(y), alias));
                         }
                         _ => {
                             env.derived.remove(x.as_str());
@@ -2203,7 +2207,8 @@ impl<'m> Engine<'m> {
                 ..
             } => {
                 self.eval(cond, env, walk);
-                let (clean_then, clean_else) = guards::proofs(cond, self.names);
+                let (clean_then, clean_else) =
+                    guards::proofs(cond, self.names, &self.module.functions);
                 let mut then_env = env.clone();
                 clean(&mut then_env, &clean_then);
                 let then_leaves = self.block(then, &mut then_env, walk);
@@ -2472,11 +2477,25 @@ impl<'m> Engine<'m> {
                 let mut prefix = String::new();
                 let mut host_fixed = false;
                 let mut leading_base = false;
+                let mut own_origin = false;
                 let composed = has_text(expr);
                 for (i, part) in parts.iter().enumerate() {
                     match part {
                         TemplatePart::Value(v) => {
                             let mut part = self.eval(v, env, walk);
+                            // `${req.protocol}://${req.get("host")}/callback`: the origin
+                            // the request came to, standing in for text of the URL's origin.
+                            if !host_fixed && taint::is_own_origin(v) {
+                                part.label(taint::OWN_ORIGIN);
+                                own_origin = true;
+                                // `request.base_url` ends with a slash, after the host.
+                                prefix.push_str(match &v.kind {
+                                    ExprKind::Attr(_, f) if f == "base_url" => "scheme://origin/",
+                                    _ => "origin",
+                                });
+                                t.extend(part);
+                                continue;
+                            }
                             if !prefix.is_empty() {
                                 part.label(taint::EMBEDDED);
                             }
@@ -2489,6 +2508,9 @@ impl<'m> Engine<'m> {
                                 && starts_with_fixed_host(v, env);
                             if host_fixed {
                                 part.label(taint::FIXED_HOST);
+                                if own_origin {
+                                    part.label(taint::OWN_ORIGIN);
+                                }
                             }
                             t.extend(part);
                         }
@@ -4157,12 +4179,9 @@ fn clean(env: &mut Env, proofs: &[guards::Proof]) {
             if let Some(t) = env.vars.get_mut(&name) {
                 t.label(proof.label);
             }
-            if !proof.carries_over {
-                break;
-            }
             match env.derived.get(name.as_str()) {
-                Some(from) => name = from.to_string(),
-                None => break,
+                Some((from, alias)) if proof.carries_over || *alias => name = from.to_string(),
+                _ => break,
             }
         }
     }

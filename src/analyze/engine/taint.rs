@@ -4,6 +4,7 @@
 //! whose labels include one of its rule's sanitizers. Joining two values keeps every slot and,
 //! for a slot in both, only the labels both have: sanitized on one path is not sanitized.
 
+use crate::analyze::ir::{Expr, ExprKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What flows from a function's inputs: a parameter (by index) or its receiver.
@@ -72,6 +73,41 @@ pub(super) const PROGRAM_ALLOWLIST: &str = "program-allowlist";
 /// A value placed in a URL after its host (`https://api.x.com/${id}`, `${BASE}/items/${id}`):
 /// it cannot move the request to another host.
 pub(super) const FIXED_HOST: &str = "fixed-host";
+/// The scheme or host of the web request being served (`req.protocol`, `req.get("host")`):
+/// a URL built on them points back at the server itself. A browser sends the host it was
+/// sent to, so a link cannot make it another one; a request the server makes itself to such
+/// a URL still goes where the caller's `Host` header says, so only redirects name this.
+pub(super) const OWN_ORIGIN: &str = "own-origin";
+
+/// Names the request object of a web handler usually has.
+const REQUEST_NAMES: [&str; 2] = ["req", "request"];
+/// Fields of a request, or of its headers or URL, that hold its own scheme or host.
+const ORIGIN_FIELDS: [&str; 6] = [
+    "protocol", "hostname", "host", "scheme", "netloc", "base_url",
+];
+
+/// Whether `e` reads the request's own scheme or host: `req.protocol`, `req.hostname`,
+/// `req.headers.host`, `request.url.netloc`, `request.base_url`, `req.get("host")`.
+pub(super) fn is_own_origin(e: &Expr) -> bool {
+    let is_request =
+        |e: &Expr| matches!(&e.kind, ExprKind::Name(n) if REQUEST_NAMES.contains(&n.as_str()));
+    match &e.kind {
+        ExprKind::Attr(object, field) if ORIGIN_FIELDS.contains(&field.as_str()) => {
+            is_request(object)
+                || matches!(&object.kind, ExprKind::Attr(inner, part)
+                    if (part == "headers" || part == "url") && is_request(inner))
+        }
+        ExprKind::Call { callee, args, .. } => match (&callee.kind, args.as_slice()) {
+            (ExprKind::Attr(object, method), [arg]) if method == "get" || method == "header" => {
+                is_request(object)
+                    && matches!(&arg.value.kind, ExprKind::Str(h) if h.eq_ignore_ascii_case("host"))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// A URL whose scheme was checked against a fixed set (`https:` only).
 pub(super) const SCHEME_CHECK: &str = "scheme-check";
 /// A value checked not to start with `-` (it cannot be read as an option).
