@@ -239,3 +239,133 @@ export const transport = new StreamableHTTPServerTransport({
         vec![at("ts-weak-token", 4, Severity::Medium)]
     );
 }
+
+/// Token passthrough: the client's `Authorization` header, or the token the SDK's middleware
+/// verified, sent on to another service; found in the handler, through a helper, and in a
+/// Workers `fetch` method (whose name is no variable: the `fetch` it calls is the global one).
+/// Another header forwarded, or the server's own credential, is no finding.
+#[test]
+fn typescript_token_passthrough_is_found_and_the_servers_own_token_is_not() {
+    let src = r#"import express from "express";
+
+const app = express();
+
+app.get("/issues", async (req, res) => {
+  const r = await fetch("https://api.tracker.example/issues", {
+    headers: { Authorization: req.headers.authorization ?? "" },
+    signal: AbortSignal.timeout(5000),
+  });
+  res.json(await r.json());
+});
+
+async function upstream(token: string) {
+  return fetch("https://api.tracker.example/me", {
+    headers: { Authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(5000),
+  });
+}
+
+app.get("/me", async (req, res) => {
+  const token = req.header("Authorization")?.replace("Bearer ", "");
+  res.json(await (await upstream(token ?? "")).json());
+});
+
+app.get("/own", async (req, res) => {
+  const r = await fetch("https://api.tracker.example/issues", {
+    headers: {
+      Authorization: `Bearer ${process.env.TRACKER_TOKEN}`,
+      "X-Request-Id": String(req.headers["x-request-id"]),
+    },
+    signal: AbortSignal.timeout(5000),
+  });
+  res.json(await r.json());
+});
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    return fetch("https://api.tracker.example/issues", {
+      headers: { Authorization: request.headers.get("Authorization") ?? "" },
+      signal: AbortSignal.timeout(5000),
+    });
+  },
+};
+"#;
+    assert_eq!(
+        scan("server.ts", src),
+        vec![
+            at("ts-token-passthrough", 6, Severity::Medium),
+            at("ts-token-passthrough", 14, Severity::Medium),
+            // Not known as a web entry point yet: a parameter, one level lower.
+            at("ts-token-passthrough", 38, Severity::Low),
+        ]
+    );
+}
+
+/// FastMCP's `get_http_headers()` reads the client's headers wherever it is called: what it
+/// gives is the caller's credential, reported at the rule's severity. `get_access_token()`
+/// behind FastMCP's OAuth proxy is the upstream token the proxy keeps: no finding.
+#[test]
+fn python_token_passthrough_through_fastmcp_headers_is_found() {
+    let src = r#"import httpx
+from fastmcp import FastMCP
+from fastmcp.server.dependencies import get_access_token, get_http_headers
+
+mcp = FastMCP("tracker")
+
+
+@mcp.tool()
+async def issues() -> str:
+    headers = get_http_headers()
+    token = headers.get("authorization", "")
+    async with httpx.AsyncClient(timeout=10) as client:
+        r = await client.get("https://api.tracker.example/issues", headers={"Authorization": token})
+    return r.text
+
+
+@mcp.tool()
+async def repos() -> str:
+    upstream = get_access_token().token
+    r = httpx.get(
+        "https://api.code.example/repos",
+        headers={"Authorization": f"Bearer {upstream}"},
+        timeout=10,
+    )
+    return r.text
+"#;
+    assert_eq!(
+        scan("server.py", src),
+        vec![at("python-token-passthrough", 13, Severity::Medium)]
+    );
+}
+
+/// A redirect URI checked whole against the client's registered URIs, through an alias and
+/// a matching helper, is no open redirect; a prefix test in the same place is.
+#[test]
+fn a_redirect_uri_matched_through_an_alias_is_checked() {
+    let src = r#"import express from "express";
+
+const app = express();
+
+app.get("/authorize", (req, res) => {
+  const redirectUri = String(req.query.redirect_uri);
+  const requested = redirectUri;
+  const client = CLIENTS[String(req.query.client_id)];
+  if (!client.redirectUris.some((r: string) => redirectUriMatches(requested, r))) {
+    return res.status(400).send("invalid redirect_uri");
+  }
+  res.redirect(`${redirectUri}?code=1`);
+});
+
+app.get("/done", (req, res) => {
+  const next = String(req.query.next);
+  if (!ALLOWED.some((origin: string) => next.startsWith(origin))) {
+    return res.status(400).send("bad redirect");
+  }
+  res.redirect(next);
+});
+"#;
+    assert_eq!(
+        scan("server.ts", src),
+        vec![at("ts-open-redirect", 20, Severity::Medium)]
+    );
+}

@@ -118,8 +118,12 @@ impl Sink {
     /// Whether a value that reaches the sink with `labels` went through what the rule
     /// requires.
     fn requirement_met(&self, slot: Slot, labels: &Labels) -> bool {
+        // What was computed at run time counts only when it is the caller's credential: read
+        // through a library, it is still theirs.
         self.requires.is_empty()
-            || (slot != Slot::Computed && self.requires.iter().any(|r| labels.contains(r)))
+            || self.requires.iter().any(|r| {
+                labels.contains(r) && (slot != Slot::Computed || r == taint::REQUEST_CREDENTIAL)
+            })
     }
 }
 
@@ -928,7 +932,13 @@ pub fn analyze_with(
                 through: Vec::new(),
                 source: hit.at,
                 function: function.span,
-                reach: Reach::Computed,
+                // The caller's own credential, read through a library (`get_http_headers()`):
+                // what matters is where it goes, as for a rule about a call's shape.
+                reach: if hit.labels.contains(taint::REQUEST_CREDENTIAL) {
+                    Reach::Shape
+                } else {
+                    Reach::Computed
+                },
                 via: None,
                 detail: None,
                 lower: false,
@@ -2410,6 +2420,17 @@ impl<'m> Engine<'m> {
     }
 
     fn eval(&mut self, expr: &Expr, env: &mut Env, walk: &mut Walk) -> Taint {
+        let mut taint = self.eval_kind(expr, env, walk);
+        if taint::reads_request_credential(expr) {
+            if taint.is_empty() {
+                taint = Taint::of(Slot::Computed, Labels::new());
+            }
+            taint.label(taint::REQUEST_CREDENTIAL);
+        }
+        taint
+    }
+
+    fn eval_kind(&mut self, expr: &Expr, env: &mut Env, walk: &mut Walk) -> Taint {
         if !self.spend() {
             return Taint::new();
         }

@@ -61,6 +61,11 @@ impl Names {
             .collect();
         let mut functions = HashMap::new();
         for (id, f) in module.functions.iter().enumerate().skip(1) {
+            // A method of an object literal is reached through its object, not by name:
+            // `fetch(url)` inside `{ fetch(req) {...} }` is the global `fetch`.
+            if f.in_object {
+                continue;
+            }
             functions.entry(f.qualified.clone()).or_insert(id);
             if f.parent == Some(0) && f.class.is_none() {
                 functions.entry(f.name.clone()).or_insert(id);

@@ -57,7 +57,10 @@ const CONTENT_PREFIX: &str = "content:";
 /// Labels a value keeps where it had them on any way it came (what it may be), not only on
 /// every way (what it was checked for).
 fn is_may(label: &str) -> bool {
-    label == COMPOSED || label.starts_with(SOURCE_PREFIX) || label.starts_with(CONTENT_PREFIX)
+    label == COMPOSED
+        || label == REQUEST_CREDENTIAL
+        || label.starts_with(SOURCE_PREFIX)
+        || label.starts_with(CONTENT_PREFIX)
 }
 
 /// Labels that say where a value was written, not that it was checked: a sink that does
@@ -65,6 +68,7 @@ fn is_may(label: &str) -> bool {
 pub(super) fn is_shape(label: &str) -> bool {
     label == EMBEDDED
         || label == COMPOSED
+        || label == REQUEST_CREDENTIAL
         || label.starts_with(SOURCE_PREFIX)
         || label.starts_with(CONTENT_PREFIX)
 }
@@ -105,6 +109,73 @@ pub(super) fn is_own_origin(e: &Expr) -> bool {
             _ => false,
         },
         _ => false,
+    }
+}
+
+/// The credential the client sent with the request being served: its `Authorization`
+/// header, or the token an auth middleware took from it (`extra.authInfo.token`). A source
+/// of its own: read through a library (`get_http_headers()`) it is still the caller's.
+pub(super) const REQUEST_CREDENTIAL: &str = "request-credential";
+
+/// Whether `e` reads the credential of the request being served: `req.headers.authorization`,
+/// `request.headers.get("Authorization")`, `headers["authorization"]`, `req.header(...)`,
+/// `c.req.header(...)`, `extra.authInfo.token`, `req.auth.token`.
+pub(super) fn reads_request_credential(e: &Expr) -> bool {
+    let is_authorization =
+        |e: &Expr| matches!(&e.kind, ExprKind::Str(h) if h.eq_ignore_ascii_case("authorization"));
+    // The request being served: `req`, `request`, Hono's `c.req`, FastMCP's
+    // `get_http_request()`. Not `self.headers` or `response.headers`: a client's own.
+    let is_request = |e: &Expr| {
+        matches!(
+            last_name(e),
+            Some("req" | "request" | "http_request" | "get_http_request" | "raw_request")
+        )
+    };
+    // Its headers: `req.headers`, FastMCP's `get_http_headers()` and the variable usually
+    // holding them.
+    let is_headers = |e: &Expr| match &e.kind {
+        ExprKind::Attr(object, field) => field == "headers" && is_request(object),
+        ExprKind::Name(n) => n == "headers",
+        ExprKind::Call { .. } => last_name(e) == Some("get_http_headers"),
+        _ => false,
+    };
+    match &e.kind {
+        ExprKind::Attr(object, field) => match field.as_str() {
+            "authorization" | "Authorization" => is_headers(object),
+            // What an auth middleware verified and kept: the SDK's `req.auth` and handler
+            // `extra.authInfo`. Not FastMCP's `get_access_token().token`: behind its OAuth
+            // proxy that is the upstream's token, swapped in on the server, as the spec wants.
+            "token" => match &object.kind {
+                ExprKind::Attr(inner, field) if field == "auth" => is_request(inner),
+                _ => matches!(last_name(object), Some("authInfo" | "auth_info")),
+            },
+            _ => false,
+        },
+        ExprKind::Index(object, key) => is_authorization(key) && is_headers(object),
+        ExprKind::Call { callee, args, .. } => match (&callee.kind, args.first()) {
+            (ExprKind::Attr(object, method), Some(arg)) if is_authorization(&arg.value) => {
+                match method.as_str() {
+                    "get" => is_headers(object) || is_request(object),
+                    "header" | "getHeader" => is_request(object),
+                    _ => false,
+                }
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The last name of a name, a field read or a call's callee (`headers` of `req.headers`,
+/// `get_http_headers` of `get_http_headers()`).
+fn last_name(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Name(n) | ExprKind::Attr(_, n) => Some(n.as_str()),
+        ExprKind::Call { callee, .. } => match &callee.kind {
+            ExprKind::Name(n) | ExprKind::Attr(_, n) => Some(n.as_str()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -971,6 +971,9 @@ impl<'s> Lowering<'s> {
                             let name = self.name_field(child);
                             let id =
                                 self.function(child, name.clone(), Vec::new(), scope, depth + 1);
+                            if let Some(f) = self.module.functions.get_mut(id) {
+                                f.in_object = true;
+                            }
                             pairs.push((
                                 Some(Expr {
                                     kind: ExprKind::Str(name),

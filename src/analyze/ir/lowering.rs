@@ -49,6 +49,7 @@ pub(super) fn start(root: Node<'_>) -> Module {
             decorators: Vec::new(),
             body: Vec::new(),
             is_async: false,
+            in_object: false,
             span: Span::of(root),
         }],
         ..Module::default()
@@ -86,6 +87,7 @@ pub(super) fn declare(
         decorators,
         body: Vec::new(),
         is_async,
+        in_object: false,
         span: Span::of(node),
     });
     module.functions.len() - 1

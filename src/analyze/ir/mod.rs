@@ -101,6 +101,9 @@ pub struct Function {
     pub decorators: Vec<Expr>,
     pub body: Vec<Stmt>,
     pub is_async: bool,
+    /// A method written in an object literal (`export default { fetch(req) {...} }`): its
+    /// name is a property of the object, not a name its scope can call.
+    pub in_object: bool,
     pub span: Span,
 }
 
