@@ -997,3 +997,23 @@ server.tool("report", { note: z.string(), host: z.string() }, async ({ note, hos
 "#;
     assert_eq!(scan(src), one("ts-ssrf", 9, SevHigh, High));
 }
+
+/// A Workers (Bun, Deno) module's default export `{ fetch(request, env) }` serves web
+/// requests: its request is the caller's, its `env` the platform's bindings. The `fetch` it
+/// calls is the global one, not itself.
+#[test]
+fn a_workers_fetch_handler_is_a_web_entry_point() {
+    let src = r#"export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const target = new URL(request.url).searchParams.get("url") ?? "";
+    const page = await fetch(target);
+    const api = await fetch(env.API_URL);
+    return new Response(`${await page.text()}${await api.text()}`);
+  },
+};
+"#;
+    assert_eq!(
+        scan_as("worker.ts", src),
+        one("ts-ssrf", 4, Severity::High, Confidence::High)
+    );
+}

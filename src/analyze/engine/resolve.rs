@@ -589,9 +589,43 @@ impl Names {
                 });
             }
         }
+        // A fetch handler exported as the module's default (`export default { async
+        // fetch(request, env) {...} }`: Cloudflare Workers, Bun, Deno): a web endpoint. Only
+        // its first parameter is the request; the others are the platform's bindings.
+        let top = module.functions.first().map_or(&[][..], |f| &f.body[..]);
+        for stmt in top {
+            let Stmt::Assign { targets, value, .. } = stmt else {
+                continue;
+            };
+            let is_default = matches!(
+                targets.as_slice(),
+                [crate::analyze::ir::Target::Name(n, _)] if n == "default"
+            );
+            let ExprKind::Dict(pairs) = &value.kind else {
+                continue;
+            };
+            if !is_default {
+                continue;
+            }
+            for (key, handler) in pairs {
+                let is_fetch =
+                    matches!(key.as_ref().map(|k| &k.kind), Some(ExprKind::Str(k)) if k == "fetch");
+                if let (true, ExprKind::Function(id)) = (is_fetch, &handler.kind) {
+                    add(
+                        &mut found,
+                        *id,
+                        EntryKind::Route,
+                        Some("fetch".into()),
+                        BTreeMap::new(),
+                    );
+                    if let Some(entry) = found.get_mut(id) {
+                        entry.params.retain(|&i| i == 0);
+                    }
+                }
+            }
+        }
         // Tools declared as data with their handler (`const TOOLS = [{ name: "delete",
         // inputSchema, handler: handleDelete }]`), dispatched by a generic handler.
-        let top = module.functions.first().map_or(&[][..], |f| &f.body[..]);
         for stmt in top {
             let Stmt::Assign { value, .. } = stmt else {
                 continue;
