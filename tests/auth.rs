@@ -369,3 +369,176 @@ app.get("/done", (req, res) => {
         vec![at("ts-open-redirect", 20, Severity::Medium)]
     );
 }
+
+/// A helper whose name only contains a comparing word (`eq` in `isRequestAllowed`) proves no
+/// whole-URL match; `redirectUriMatches` does.
+#[test]
+fn a_helper_named_like_a_comparison_only_in_part_proves_nothing() {
+    let src = r#"import express from "express";
+
+const app = express();
+
+app.get("/done", (req, res) => {
+  const next = String(req.query.next);
+  if (!RULES.some((rule: string) => isRequestAllowed(next, rule))) {
+    return res.status(400).send("bad redirect");
+  }
+  res.redirect(next);
+});
+
+app.get("/back", (req, res) => {
+  const back = String(req.query.back);
+  if (!RULES.some((rule: string) => urlsMatch(back, rule))) {
+    return res.status(400).send("bad redirect");
+  }
+  res.redirect(back);
+});
+"#;
+    assert_eq!(
+        scan("server.ts", src),
+        vec![at("ts-open-redirect", 10, Severity::Medium)]
+    );
+}
+
+/// OAuth callbacks that take the `code` and never look at a `state`, in both languages; the
+/// same callbacks with a state check, and a `code` that is no OAuth code, are silent.
+#[test]
+fn oauth_callbacks_without_state_are_found() {
+    let ts = r#"import express from "express";
+
+const app = express();
+
+app.get("/oauth/callback", async (req, res) => {
+  const { code } = req.query;
+  const token = await exchangeCodeForToken(String(code));
+  res.json({ token });
+});
+
+app.get("/auth/github/callback", async (req, res) => {
+  const code = String(req.query.code);
+  if (String(req.query.state) !== req.session.oauthState) {
+    return res.status(400).end();
+  }
+  res.json({ token: await exchangeCodeForToken(code) });
+});
+
+app.get("/country", (req, res) => {
+  res.json(lookup(String(req.query.code)));
+});
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const token = await exchange(url.searchParams.get("code"));
+    return Response.json({ token });
+  },
+};
+"#;
+    assert_eq!(
+        scan("server.ts", ts),
+        vec![
+            at("ts-oauth-state-unchecked", 6, Severity::Medium),
+            at("ts-oauth-state-unchecked", 26, Severity::Medium),
+        ]
+    );
+    assert!(
+        messages("server.ts", ts).iter().any(|m| m
+            == "`req.query.code` is taken from the redirect; the handler never reads the `state` it sent, and the project uses no PKCE"),
+        "{:#?}",
+        messages("server.ts", ts)
+    );
+    let py = r#"from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/callback")
+def callback():
+    token = github.fetch_access_token(request.args["code"])
+    return token
+
+
+async def starlette_callback(request):
+    code = request.query_params.get("code")
+    state = request.query_params.get("state")
+    if state != request.session.get("oauth_state"):
+        return None
+    return await exchange_code_for_token(code)
+"#;
+    assert_eq!(
+        scan("server.py", py),
+        vec![at("python-oauth-state-unchecked", 8, Severity::Medium)]
+    );
+}
+
+/// PKCE anywhere in the project stands in for `state`: the callback in one module is silent
+/// when another module sends a `code_verifier`.
+#[test]
+fn pkce_elsewhere_in_the_project_silences_the_state_rule() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let callback = r#"export async function GET(request: Request) {
+  const url = new URL(request.url);
+  const tokens = await oauthClient.getToken(url.searchParams.get("code"));
+  return Response.json(tokens);
+}
+"#;
+    std::fs::write(dir.path().join("callback.ts"), callback).expect("write");
+    let rules = |root: &std::path::Path| -> Vec<String> {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+            .arg("scan")
+            .arg(root)
+            .args(["--format", "json", "--fail-on", "never"])
+            .output()
+            .expect("run mcpgate");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(rules(dir.path()), vec!["ts-oauth-state-unchecked"]);
+    std::fs::write(
+        dir.path().join("login.ts"),
+        "export const params = (verifier: string) => ({ code_verifier: verifier });\n",
+    )
+    .expect("write");
+    assert_eq!(rules(dir.path()), Vec::<String>::new());
+}
+
+/// The redirect URI a client registered, found by a caller-chosen `client_id`, is on that
+/// client's list; the first URI of a registration being made is the caller's own text.
+#[test]
+fn a_registered_redirect_uri_looked_up_by_client_id_is_no_open_redirect() {
+    let src = r#"import express from "express";
+
+const app = express();
+
+app.get("/authorize", async (req, res) => {
+  let redirectUri = req.query.redirect_uri as string | undefined;
+  const client = await store.getClient(String(req.query.client_id));
+  if (!client) {
+    return res.status(400).end();
+  }
+  if (redirectUri !== undefined) {
+    const wanted = redirectUri;
+    if (!client.redirect_uris.some((r: string) => r === wanted)) {
+      return res.status(400).send("unregistered redirect_uri");
+    }
+  } else {
+    redirectUri = client.redirect_uris[0];
+  }
+  res.redirect(302, `${redirectUri}?code=${issue(client)}`);
+});
+
+app.post("/register", (req, res) => {
+  const first = req.body.redirect_uris[0];
+  res.redirect(first);
+});
+"#;
+    assert_eq!(
+        scan("server.ts", src),
+        vec![at("ts-open-redirect", 24, Severity::Medium)]
+    );
+}

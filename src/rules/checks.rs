@@ -103,4 +103,7 @@ pub enum AuthCheck {
     FailOpen,
     /// A secret compared with `==`, whose time depends on how many leading characters match.
     SecretCompare,
+    /// An OAuth redirect handler that takes the `code` and never reads the `state` it sent:
+    /// any site can make the browser finish a login the user never started (login CSRF).
+    OauthState,
 }

@@ -453,6 +453,10 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
             not_functions: optional(&a.not_functions, "not_functions")?,
             makers: optional(&a.makers, "makers")?,
         });
+        for pattern in &a.unless_project_matches {
+            a.project_regexes
+                .push(compile(pattern, "unless_project_matches")?);
+        }
         return Ok(rule);
     }
     let conditions: Vec<&mut ArgCondition> = match &mut rule.matcher {

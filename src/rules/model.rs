@@ -69,6 +69,15 @@ impl Rule {
         }
     }
 
+    /// Regexes on project text that silence the rule everywhere (`unless_project_matches`).
+    pub fn project_regexes(&self) -> &[regex::Regex] {
+        match &self.matcher {
+            Matcher::Call(call) => &call.project_regexes,
+            Matcher::Auth(auth) => &auth.project_regexes,
+            _ => &[],
+        }
+    }
+
     /// The code fence language of the rule's examples in generated docs.
     pub fn example_fence(&self) -> &'static str {
         if matches!(self.matcher, Matcher::Secret(_)) {
@@ -146,6 +155,10 @@ impl Rule {
                     .to_string(),
                 super::checks::AuthCheck::SecretCompare => "Reads `==`, `!=`, `===` and `!==` \
                      between two values that are not literals, one of them named like a secret."
+                    .to_string(),
+                super::checks::AuthCheck::OauthState => "Reads handlers that take the `code` \
+                     from the query string (`req.query.code`, `searchParams.get(\"code\")`, \
+                     `request.args[\"code\"]`) for a word naming the OAuth `state`."
                     .to_string(),
             },
             Matcher::Dockerfile(_) => "Checks Dockerfiles and Containerfiles (all stages; \
@@ -304,6 +317,14 @@ pub struct AuthMatch {
     /// handle one.
     #[serde(default)]
     pub makers: Option<String>,
+    /// Regexes on the text of the project's source files in the rule's languages that,
+    /// matched in any of them, make the rule silent everywhere (`code_verifier`: PKCE stands
+    /// in for the OAuth `state`).
+    #[serde(default)]
+    pub unless_project_matches: Vec<String>,
+    /// `unless_project_matches`, compiled when the rule is loaded.
+    #[serde(skip)]
+    pub project_regexes: Vec<regex::Regex>,
     /// The patterns above, compiled when the rule is loaded.
     #[serde(skip)]
     pub compiled: Option<AuthPatterns>,

@@ -8,6 +8,8 @@
 //! - `fail-open`: an auth function or middleware whose `except`/`catch`, or whose test for a
 //!   missing secret, lets the call through.
 //! - `secret-compare`: two computed values compared with `==`, one named like a secret.
+//! - `oauth-state`: an OAuth redirect handler that takes the `code` from the query and never
+//!   reads a `state`.
 
 use super::conditions::SourceText;
 use super::resolve::Names;
@@ -65,6 +67,8 @@ pub(super) fn check(
                 AuthCheck::FailOpen if id != 0 => fail_open(rule, module, function),
                 AuthCheck::FailOpen => Vec::new(),
                 AuthCheck::SecretCompare => secret_compares(rule, source, function),
+                AuthCheck::OauthState if id != 0 => unchecked_state(rule, source, function),
+                AuthCheck::OauthState => Vec::new(),
             };
             for (at, shown, detail) in found {
                 if seen.insert((rule.rule.clone(), at)) {
@@ -677,6 +681,122 @@ fn shown(text: &str) -> String {
     }
     let cut: String = text.chars().take(MAX_SHOWN).collect();
     format!("{cut}...")
+}
+
+// ---- oauth-state ---------------------------------------------------------------------------
+
+/// Words of which one must be in a handler for its `code` to be an OAuth authorization code
+/// (a `code` query parameter is also a country, a language, a discount).
+const OAUTH_WORDS: [&str; 6] = [
+    "token",
+    "oauth",
+    "authorization_code",
+    "callback",
+    "authcode",
+    "auth_code",
+];
+
+/// Properties that hold a request's query string (`req.query`, `url.searchParams`,
+/// `request.query_params`, Django's `request.GET`).
+const QUERY_HOLDERS: [&str; 4] = ["query", "searchParams", "query_params", "GET"];
+
+fn unchecked_state(rule: &AuthRule, source: &SourceText<'_>, function: &Function) -> Found {
+    let Some((read, destructured)) = code_read(function) else {
+        return Vec::new();
+    };
+    let text = source.whole(function.span);
+    let lower = text.to_ascii_lowercase();
+    if !OAUTH_WORDS.iter().any(|w| lower.contains(w)) {
+        return Vec::new();
+    }
+    // Any word named like the state (`state`, `oauthState`, `"csrf_token"`) means the handler
+    // looks at one; whether it compares it well is another rule's business.
+    let names_state = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .any(|word| !word.is_empty() && rule.patterns.is_secret(word));
+    if names_state {
+        return Vec::new();
+    }
+    let written = shown(source.slice(read.span));
+    vec![(
+        read.span,
+        if destructured {
+            format!("{written}.code")
+        } else {
+            written
+        },
+        // The message says it all.
+        String::new(),
+    )]
+}
+
+/// The first read of the `code` query parameter: `req.query.code`,
+/// `url.searchParams.get("code")`, `request.args["code"]`, `c.req.query("code")`,
+/// `const { code } = req.query` (the query object, and `true`).
+fn code_read(function: &Function) -> Option<(&Expr, bool)> {
+    let mut found: Option<(&Expr, bool)> = None;
+    walk_stmts(&function.body, &mut |stmt| {
+        if found.is_some() {
+            return;
+        }
+        if let Stmt::Assign { targets, value, .. } = stmt
+            && is_query(value)
+            && targets.iter().any(
+                |t| matches!(t, Target::Object(props, _) if props.iter().any(|(k, _)| k == "code")),
+            )
+        {
+            found = Some((value, true));
+            return;
+        }
+        stmt_exprs(stmt, &mut |e| {
+            if found.is_none() {
+                each_expr(e, &mut |e| {
+                    if found.is_none() && reads_code(e) {
+                        found = Some((e, false));
+                    }
+                });
+            }
+        });
+    });
+    found
+}
+
+/// `holder.code`, `holder["code"]`, `holder.get("code")`, `c.req.query("code")`.
+fn reads_code(e: &Expr) -> bool {
+    let is_code = |k: &Expr| matches!(&k.kind, ExprKind::Str(s) if s == "code");
+    match &e.kind {
+        ExprKind::Attr(holder, name) => name == "code" && is_query(holder),
+        ExprKind::Index(holder, key) => is_code(key) && is_query(holder),
+        ExprKind::Call { callee, args, .. } => {
+            let Some(first) = args.first() else {
+                return false;
+            };
+            if !is_code(&first.value) {
+                return false;
+            }
+            match &callee.kind {
+                ExprKind::Attr(holder, m) if m == "get" || m == "getAll" => is_query(holder),
+                // Hono's `c.req.query("code")`.
+                ExprKind::Attr(holder, m) => {
+                    m == "query" && super::taint::is_served_request(holder)
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Whether an expression is a request's query string: `req.query`, `request.args`,
+/// `new URL(req.url).searchParams`, `request.rel_url.query`, a variable `searchParams`.
+fn is_query(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Attr(_, name) if QUERY_HOLDERS.contains(&name.as_str()) => true,
+        // Flask's `request.args`; `args` alone is any function's arguments.
+        ExprKind::Attr(object, name) if name == "args" => super::taint::is_served_request(object),
+        ExprKind::Name(name) => matches!(name.as_str(), "searchParams" | "query_params"),
+        _ => false,
+    }
 }
 
 // ---- names and walks -----------------------------------------------------------------------

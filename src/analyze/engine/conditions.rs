@@ -52,6 +52,18 @@ impl<'t> SourceText<'t> {
         }
         self.text.get(start..end).unwrap_or("")
     }
+
+    /// The whole text a span covers (a function's, for checks that read every word of it).
+    pub fn whole(&self, span: Span) -> &'t str {
+        let start = self.offset(span.start_row, span.start_byte_col);
+        let mut end = self
+            .offset(span.end_row, span.end_byte_col)
+            .min(self.text.len());
+        while end > start && !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.text.get(start..end).unwrap_or("")
+    }
 }
 
 /// What a condition may look at besides the call: names, the text, and which call made the

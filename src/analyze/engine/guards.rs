@@ -276,10 +276,22 @@ fn call(
     }
 }
 
-/// Words in the name of a helper that compares two values as a whole.
-const COMPARING_HELPERS: [&str; 4] = ["match", "equal", "same", "eq"];
+/// Words in the name of a helper that compares two values as a whole. Whole words only:
+/// `eq` is inside `isRequestAllowed`, which compares nothing.
+const COMPARING_HELPERS: [&str; 6] = ["match", "matches", "equal", "equals", "same", "eq"];
 /// Words that make it a comparison of a part (a prefix test is no membership).
 const NOT_EQUALITY: [&str; 5] = ["prefix", "start", "contain", "include", "partial"];
+
+/// Whether a helper's name says it compares two values whole: one of its words is a
+/// comparing word and none says it compares a part.
+fn names_whole_comparison(helper: &str) -> bool {
+    let snake = crate::rules::snake_case(helper);
+    let words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    words.iter().any(|w| COMPARING_HELPERS.contains(w))
+        && !words
+            .iter()
+            .any(|w| NOT_EQUALITY.iter().any(|n| w.starts_with(n)))
+}
 
 /// The variable a one-parameter callback compares its element with, for equality and
 /// nothing else: `(u) => u === uri` or `u => uri == u`. A prefix or pattern test of each
@@ -300,10 +312,7 @@ fn equal_to_element<'e>(callback: &Expr, functions: &'e [Function]) -> Option<&'
         let ExprKind::Name(helper) = &callee.kind else {
             return None;
         };
-        let helper = helper.to_ascii_lowercase();
-        if !COMPARING_HELPERS.iter().any(|w| helper.contains(w))
-            || NOT_EQUALITY.iter().any(|w| helper.contains(w))
-        {
+        if !names_whole_comparison(helper) {
             return None;
         }
         let names: Vec<&str> = args

@@ -981,7 +981,7 @@ pub fn analyze_with(
             function: function.span,
             reach: Reach::Shape,
             via: None,
-            detail: Some(hit.detail),
+            detail: Some(hit.detail).filter(|d| !d.is_empty()),
             lower: hit.lower,
         });
     }
@@ -2427,6 +2427,9 @@ impl<'m> Engine<'m> {
             }
             taint.label(taint::REQUEST_CREDENTIAL);
         }
+        if !taint.is_empty() && taint::reads_registered_uri(expr) {
+            taint.label(taint::ALLOWLIST);
+        }
         taint
     }
 
@@ -2523,7 +2526,10 @@ impl<'m> Engine<'m> {
                             if composed {
                                 part.label(taint::COMPOSED);
                             }
-                            leading_base = i == 0 && !part.carries_input();
+                            // A leading URL fixed in the code, or checked whole against a
+                            // list: a path, query or fragment after it keeps its origin.
+                            leading_base =
+                                i == 0 && (!part.carries_input() || part.proven(taint::ALLOWLIST));
                             host_fixed |= i == 0
                                 && matches!(&v.kind, ExprKind::Name(_) | ExprKind::Attr(..))
                                 && starts_with_fixed_host(v, env);
@@ -2536,8 +2542,15 @@ impl<'m> Engine<'m> {
                             t.extend(part);
                         }
                         TemplatePart::Text(text) => {
-                            host_fixed |=
-                                leading_base && prefix.is_empty() && text.starts_with('/');
+                            if leading_base
+                                && prefix.is_empty()
+                                && text.starts_with(['/', '?', '#'])
+                            {
+                                host_fixed = true;
+                                // The leading URL's host is one of the list's: it is as
+                                // fixed as what follows it, which the join must see on both.
+                                t.label(taint::FIXED_HOST);
+                            }
                             prefix.push_str(text);
                             host_fixed |= taint::fixes_host(&prefix);
                             leading_base = false;

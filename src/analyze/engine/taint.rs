@@ -83,8 +83,20 @@ pub(super) const FIXED_HOST: &str = "fixed-host";
 /// a URL still goes where the caller's `Host` header says, so only redirects name this.
 pub(super) const OWN_ORIGIN: &str = "own-origin";
 
-/// Names the request object of a web handler usually has.
-const REQUEST_NAMES: [&str; 2] = ["req", "request"];
+/// Names the request being served usually has: `req`, `request`, Hono's `c.req`, FastMCP's
+/// `get_http_request()`. Not `self.headers` or `response.headers`: a client's own.
+const REQUEST_NAMES: [&str; 5] = [
+    "req",
+    "request",
+    "http_request",
+    "get_http_request",
+    "raw_request",
+];
+
+/// Whether `e` names the request being served (`req`, `c.req`, `get_http_request()`).
+pub(super) fn is_served_request(e: &Expr) -> bool {
+    last_name(e).is_some_and(|n| REQUEST_NAMES.contains(&n))
+}
 /// Fields of a request, or of its headers or URL, that hold its own scheme or host.
 const ORIGIN_FIELDS: [&str; 6] = [
     "protocol", "hostname", "host", "scheme", "netloc", "base_url",
@@ -93,8 +105,7 @@ const ORIGIN_FIELDS: [&str; 6] = [
 /// Whether `e` reads the request's own scheme or host: `req.protocol`, `req.hostname`,
 /// `req.headers.host`, `request.url.netloc`, `request.base_url`, `req.get("host")`.
 pub(super) fn is_own_origin(e: &Expr) -> bool {
-    let is_request =
-        |e: &Expr| matches!(&e.kind, ExprKind::Name(n) if REQUEST_NAMES.contains(&n.as_str()));
+    let is_request = |e: &Expr| matches!(&e.kind, ExprKind::Name(_)) && is_served_request(e);
     match &e.kind {
         ExprKind::Attr(object, field) if ORIGIN_FIELDS.contains(&field.as_str()) => {
             is_request(object)
@@ -117,20 +128,42 @@ pub(super) fn is_own_origin(e: &Expr) -> bool {
 /// of its own: read through a library (`get_http_headers()`) it is still the caller's.
 pub(super) const REQUEST_CREDENTIAL: &str = "request-credential";
 
+/// Lists of the redirect URIs registered for an OAuth client.
+const REGISTERED_URIS: [&str; 2] = ["redirect_uris", "redirectUris"];
+
+/// Whether `e` is an element of the redirect URIs registered for a client
+/// (`client.redirect_uris[0]`): what the lookup by a caller-chosen `client_id` found is the
+/// registration's, not the caller's text, so it is on the client's list by definition. Not
+/// a registration being made (`req.body.redirect_uris[0]`).
+pub(super) fn reads_registered_uri(e: &Expr) -> bool {
+    let ExprKind::Index(list, _) = &e.kind else {
+        return false;
+    };
+    let ExprKind::Attr(record, field) = &list.kind else {
+        return false;
+    };
+    if !REGISTERED_URIS.contains(&field.as_str()) {
+        return false;
+    }
+    let mut part: &Expr = record;
+    loop {
+        if is_served_request(part) {
+            return false;
+        }
+        match &part.kind {
+            ExprKind::Attr(inner, _) | ExprKind::Index(inner, _) => part = inner,
+            _ => return true,
+        }
+    }
+}
+
 /// Whether `e` reads the credential of the request being served: `req.headers.authorization`,
 /// `request.headers.get("Authorization")`, `headers["authorization"]`, `req.header(...)`,
 /// `c.req.header(...)`, `extra.authInfo.token`, `req.auth.token`.
 pub(super) fn reads_request_credential(e: &Expr) -> bool {
     let is_authorization =
         |e: &Expr| matches!(&e.kind, ExprKind::Str(h) if h.eq_ignore_ascii_case("authorization"));
-    // The request being served: `req`, `request`, Hono's `c.req`, FastMCP's
-    // `get_http_request()`. Not `self.headers` or `response.headers`: a client's own.
-    let is_request = |e: &Expr| {
-        matches!(
-            last_name(e),
-            Some("req" | "request" | "http_request" | "get_http_request" | "raw_request")
-        )
-    };
+    let is_request = is_served_request;
     // Its headers: `req.headers`, FastMCP's `get_http_headers()` and the variable usually
     // holding them.
     let is_headers = |e: &Expr| match &e.kind {
@@ -171,10 +204,7 @@ pub(super) fn reads_request_credential(e: &Expr) -> bool {
 fn last_name(e: &Expr) -> Option<&str> {
     match &e.kind {
         ExprKind::Name(n) | ExprKind::Attr(_, n) => Some(n.as_str()),
-        ExprKind::Call { callee, .. } => match &callee.kind {
-            ExprKind::Name(n) | ExprKind::Attr(_, n) => Some(n.as_str()),
-            _ => None,
-        },
+        ExprKind::Call { callee, .. } => super::callee_last_name(callee),
         _ => None,
     }
 }
@@ -250,6 +280,11 @@ impl Taint {
 
     pub fn extend_ref(&mut self, other: &Taint) {
         self.extend(other.clone());
+    }
+
+    /// Some value, and every way it came carries `label`.
+    pub fn proven(&self, label: &str) -> bool {
+        !self.0.is_empty() && self.0.values().all(|labels| labels.contains(label))
     }
 
     /// The value after a check: every slot carries `label`.

@@ -303,12 +303,9 @@ fn project_evidence(
 ) -> Vec<String> {
     let mut found: Vec<String> = calls.iter().cloned().collect();
     for rule in rules.rules() {
-        let Some(call) = rule.call() else {
-            continue;
-        };
         if rule.languages.contains(&lang)
             && !calls.contains(&rule.id)
-            && call.project_regexes.iter().any(|r| r.is_match(text))
+            && rule.project_regexes().iter().any(|r| r.is_match(text))
         {
             found.push(rule.id.clone());
         }
