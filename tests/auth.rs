@@ -542,3 +542,131 @@ app.post("/register", (req, res) => {
         vec![at("ts-open-redirect", 24, Severity::Medium)]
     );
 }
+
+/// Sessions found by the client's id in a server that authenticates each caller: the handler
+/// that never names the caller is found; the one that compares the owner, and the same lookup
+/// in a server with no per-caller auth (the missing auth is another rule's), are silent.
+#[test]
+fn sessions_found_by_id_alone_behind_per_user_auth_are_found() {
+    let ts = r#"import express from "express";
+import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
+
+const app = express();
+const auth = requireBearerAuth({ verifier });
+const transports: Record<string, Transport> = {};
+const owners: Record<string, string> = {};
+
+app.post("/mcp", auth, async (req, res) => {
+  const sid = req.headers["mcp-session-id"] as string | undefined;
+  if (sid && transports[sid]) {
+    return transports[sid].handleRequest(req, res, req.body);
+  }
+  res.status(400).end();
+});
+
+app.get("/mcp", auth, async (req, res) => {
+  const sid = String(req.header("mcp-session-id"));
+  if (owners[sid] !== req.auth?.clientId) {
+    return res.status(404).end();
+  }
+  return transports[sid].handleRequest(req, res);
+});
+
+app.post("/messages", auth, async (req, res) => {
+  const { sessionId } = req.query;
+  await transports.get(sessionId).handlePostMessage(req, res);
+});
+"#;
+    assert_eq!(
+        scan("server.ts", ts),
+        vec![
+            at("ts-session-not-bound", 11, Severity::Medium),
+            at("ts-session-not-bound", 27, Severity::Medium),
+        ]
+    );
+    let unauthenticated = ts
+        .replace("requireBearerAuth", "rateLimit")
+        .replace("req.auth?.clientId", "expected");
+    assert_eq!(
+        scan("server.ts", &unauthenticated),
+        vec![],
+        "no per-caller identity in the file: nothing to bind to"
+    );
+    let py = r#"from mcp.server.auth.middleware.auth_context import get_access_token
+
+SESSIONS = {}
+
+
+async def handle(request):
+    session_id = request.headers.get("mcp-session-id")
+    return await SESSIONS[session_id].handle(request)
+
+
+async def handle_bound(request):
+    token = get_access_token()
+    session_id = request.headers.get("mcp-session-id")
+    session = SESSIONS.get(session_id)
+    if session.client_id != token.client_id:
+        return None
+    return await session.handle(request)
+"#;
+    assert_eq!(
+        scan("server.py", py),
+        vec![at("python-session-not-bound", 8, Severity::Medium)]
+    );
+}
+
+/// An allowlist check that lets everyone in while the server's list is empty fails open like
+/// an unset key (graded one level lower); refusing on an empty list, and a caller's own empty
+/// list, are not.
+#[test]
+fn an_allowlist_that_allows_all_when_empty_fails_open() {
+    let py = r#"import os
+
+ALLOWED_USERS = [u for u in os.environ.get("ALLOWED_USERS", "").split(",") if u]
+
+
+def is_user_allowed(user: str) -> bool:
+    if not ALLOWED_USERS:
+        return True
+    return user in ALLOWED_USERS
+
+
+def is_tool_permitted(tool: str) -> bool:
+    if len(ALLOWED_USERS) == 0:
+        return False
+    return tool in ALLOWED_USERS
+
+
+def is_group_allowed(group: str, allowed: list) -> bool:
+    if not allowed:
+        return True
+    return group in allowed
+"#;
+    assert_eq!(
+        scan("server.py", py),
+        vec![at("python-auth-fail-open", 8, Severity::Medium)]
+    );
+    let ts = r#"const allowedHosts = process.env.ALLOWED_HOSTS?.split(",") ?? [];
+
+export function hostGuard(req, res, next) {
+  if (!allowedHosts.length) {
+    return next();
+  }
+  if (!allowedHosts.includes(String(req.headers.host))) {
+    return res.status(403).end();
+  }
+  next();
+}
+"#;
+    assert_eq!(
+        scan("server.ts", ts),
+        vec![at("ts-auth-fail-open", 5, Severity::Medium)]
+    );
+    assert!(
+        messages("server.ts", ts).iter().any(|m| m
+            == "`hostGuard()` fails open; when the server's `allowedHosts` is empty it lets every call through"),
+        "{:#?}",
+        messages("server.ts", ts)
+    );
+}

@@ -106,4 +106,8 @@ pub enum AuthCheck {
     /// An OAuth redirect handler that takes the `code` and never reads the `state` it sent:
     /// any site can make the browser finish a login the user never started (login CSRF).
     OauthState,
+    /// A session looked up by the id the client sent, in a server that knows who each caller
+    /// is, with nothing checking the session is the caller's: another user who learns the id
+    /// takes the session over.
+    SessionBinding,
 }

@@ -452,6 +452,8 @@ pub fn parse_rule(origin: &str, text: &str) -> Result<Rule> {
             functions: optional(&a.functions, "functions")?,
             not_functions: optional(&a.not_functions, "not_functions")?,
             makers: optional(&a.makers, "makers")?,
+            authenticated: optional(&a.authenticated, "authenticated")?,
+            allowlists: optional(&a.allowlist_names, "allowlist_names")?,
         });
         for pattern in &a.unless_project_matches {
             a.project_regexes
@@ -684,6 +686,7 @@ fn validate(rule: &Rule, text: &str) -> Result<()> {
                 AuthCheck::WeakToken if a.callees.is_empty() => Some("callees"),
                 AuthCheck::WeakToken if a.makers.is_none() => Some("makers"),
                 AuthCheck::FailOpen if a.functions.is_none() => Some("functions"),
+                AuthCheck::SessionBinding if a.authenticated.is_none() => Some("authenticated"),
                 _ => None,
             };
             if let Some(key) = missing {

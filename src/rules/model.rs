@@ -156,6 +156,11 @@ impl Rule {
                 super::checks::AuthCheck::SecretCompare => "Reads `==`, `!=`, `===` and `!==` \
                      between two values that are not literals, one of them named like a secret."
                     .to_string(),
+                super::checks::AuthCheck::SessionBinding => "Reads handlers that look up a \
+                     session by the id the client sent (`transports[req.headers[\"mcp-session-id\"]]`, \
+                     `sessions.get(session_id)`), in files that authenticate each caller, for a \
+                     word naming the caller's identity."
+                    .to_string(),
                 super::checks::AuthCheck::OauthState => "Reads handlers that take the `code` \
                      from the query string (`req.query.code`, `searchParams.get(\"code\")`, \
                      `request.args[\"code\"]`) for a word naming the OAuth `state`."
@@ -317,6 +322,16 @@ pub struct AuthMatch {
     /// handle one.
     #[serde(default)]
     pub makers: Option<String>,
+    /// `fail-open`: what the server's allowlists are called (`ALLOWED_USERS`,
+    /// `allowedOrigins`): a check that lets every call through while one is empty fails open
+    /// the way an unset key does.
+    #[serde(default)]
+    pub allowlist_names: Option<String>,
+    /// `session-binding`: a regex on a file's text that shows the server knows who each
+    /// caller is (`requireBearerAuth`, `req.auth`, `get_access_token()`). Without it the
+    /// session id is all there is to bind to, which `*-http-without-auth` reports.
+    #[serde(default)]
+    pub authenticated: Option<String>,
     /// Regexes on the text of the project's source files in the rule's languages that,
     /// matched in any of them, make the rule silent everywhere (`code_verifier`: PKCE stands
     /// in for the OAuth `state`).
@@ -338,6 +353,8 @@ pub struct AuthPatterns {
     pub functions: Option<regex::Regex>,
     pub not_functions: Option<regex::Regex>,
     pub makers: Option<regex::Regex>,
+    pub authenticated: Option<regex::Regex>,
+    pub allowlists: Option<regex::Regex>,
 }
 
 impl AuthPatterns {
@@ -355,6 +372,13 @@ impl AuthPatterns {
                 .not_functions
                 .as_ref()
                 .is_some_and(|r| r.is_match(&name))
+    }
+
+    /// Whether `name` is what one of the server's allowlists is called.
+    pub fn is_allowlist(&self, name: &str) -> bool {
+        self.allowlists
+            .as_ref()
+            .is_some_and(|r| r.is_match(&snake_case(name)))
     }
 
     /// Whether `name` is what a function that makes a secret is called.

@@ -10,6 +10,8 @@
 //! - `secret-compare`: two computed values compared with `==`, one named like a secret.
 //! - `oauth-state`: an OAuth redirect handler that takes the `code` from the query and never
 //!   reads a `state`.
+//! - `session-binding`: a session found by the id the client sent, in a file that knows who
+//!   each caller is, by a handler that never names the caller.
 
 use super::conditions::SourceText;
 use super::resolve::Names;
@@ -61,6 +63,12 @@ pub(super) fn check(
     let mut hits = Vec::new();
     let mut seen = BTreeSet::new();
     for rule in rules {
+        let knows_callers = rule.check == AuthCheck::SessionBinding
+            && rule
+                .patterns
+                .authenticated
+                .as_ref()
+                .is_some_and(|r| r.is_match(source.all()));
         for (id, function) in module.functions.iter().enumerate() {
             let found = match rule.check {
                 AuthCheck::WeakToken => weak_tokens(rule, names, module, function),
@@ -69,6 +77,10 @@ pub(super) fn check(
                 AuthCheck::SecretCompare => secret_compares(rule, source, function),
                 AuthCheck::OauthState if id != 0 => unchecked_state(rule, source, function),
                 AuthCheck::OauthState => Vec::new(),
+                AuthCheck::SessionBinding if id != 0 && knows_callers => {
+                    unbound_sessions(rule, source, function)
+                }
+                AuthCheck::SessionBinding => Vec::new(),
             };
             for (at, shown, detail) in found {
                 if seen.insert((rule.rule.clone(), at)) {
@@ -328,7 +340,9 @@ fn fail_open(rule: &AuthRule, module: &Module, function: &Function) -> Found {
         .map(|p| p.name.as_str())
         .filter(|n| *n == "next" || *n == "call_next")
         .collect();
-    let middleware = !next.is_empty() && reads_a_secret(&rule.patterns, function);
+    let middleware = !next.is_empty()
+        && (reads_a_secret(&rule.patterns, function)
+            || names_an_allowlist(&rule.patterns, function));
     if !middleware && !rule.patterns.is_auth_function(&function.name) {
         return Vec::new();
     }
@@ -405,6 +419,14 @@ impl<'a> Gate<'a> {
                             format!("when `{secret}` is missing it lets the call through")
                         };
                         found.push((at, function.to_string(), detail));
+                    } else if let Some(list) = self.empty_allowlist(cond)
+                        && let Some(at) = self.allows(then)
+                    {
+                        found.push((
+                            at,
+                            function.to_string(),
+                            format!("{UNSET} `{list}` is empty it lets every call through"),
+                        ));
                     }
                     self.block(then, function, found);
                     self.block(otherwise, function, found);
@@ -525,6 +547,39 @@ impl<'a> Gate<'a> {
         }
     }
 
+    /// The server's allowlist a condition tests for being empty: `not ALLOWED_USERS`,
+    /// `!allowedOrigins.length`, `len(ALLOWED) == 0`, `allowed.size === 0`, either side of `or`.
+    fn empty_allowlist(&self, cond: &Expr) -> Option<String> {
+        let list = |e: &Expr| -> Option<String> {
+            // `ALLOWED.length`, `len(ALLOWED)`: the list whose size is read.
+            let e = match &e.kind {
+                ExprKind::Attr(object, field) if field == "length" || field == "size" => object,
+                ExprKind::Call { callee, args, .. } if matches!(&callee.kind, ExprKind::Name(n) if n == "len") => {
+                    &args.first()?.value
+                }
+                _ => e,
+            };
+            let name = last_name(e)?;
+            (self.patterns.is_allowlist(name) && self.configured(e)).then(|| name.to_string())
+        };
+        match &cond.kind {
+            ExprKind::Unary(op, inner) if op == "not" || op == "!" => list(inner),
+            ExprKind::Binary(op, a, b) if op == "or" || op == "||" => {
+                self.empty_allowlist(a).or_else(|| self.empty_allowlist(b))
+            }
+            ExprKind::Compare(pairs, first) => match pairs.as_slice() {
+                [(op, other)]
+                    if matches!(op.as_str(), "==" | "===" | "<=" | "<")
+                        && matches!(&other.kind, ExprKind::Number(n) if n == "0" || n == "1" && op == "<") =>
+                {
+                    list(first)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Whether a secret is the server's own setting rather than what the caller sent: an
     /// `UPPER_CASE` name, a read of the environment, settings or the object's own field, or a
     /// variable of this function or an enclosing one assigned from one.
@@ -581,6 +636,19 @@ fn from_settings(e: &Expr) -> bool {
         );
     });
     found
+}
+
+/// Whether a function reads one of the server's allowlists by name.
+fn names_an_allowlist(patterns: &AuthPatterns, function: &Function) -> bool {
+    let mut names = false;
+    walk_stmts(&function.body, &mut |stmt| {
+        stmt_exprs(stmt, &mut |e| {
+            each_expr(e, &mut |part| {
+                names |= !names && last_name(part).is_some_and(|n| patterns.is_allowlist(n));
+            });
+        });
+    });
+    names
 }
 
 fn reads_a_secret(patterns: &AuthPatterns, function: &Function) -> bool {
@@ -795,6 +863,118 @@ fn is_query(e: &Expr) -> bool {
         // Flask's `request.args`; `args` alone is any function's arguments.
         ExprKind::Attr(object, name) if name == "args" => super::taint::is_served_request(object),
         ExprKind::Name(name) => matches!(name.as_str(), "searchParams" | "query_params"),
+        _ => false,
+    }
+}
+
+// ---- session-binding -----------------------------------------------------------------------
+
+fn unbound_sessions(rule: &AuthRule, source: &SourceText<'_>, function: &Function) -> Found {
+    let ids = session_id_variables(function);
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    let mut lookup: Option<&Expr> = None;
+    walk_stmts(&function.body, &mut |stmt| {
+        stmt_exprs(stmt, &mut |e| {
+            each_expr(e, &mut |e| {
+                if lookup.is_none() && looks_up_by(e, &ids) {
+                    lookup = Some(e);
+                }
+            });
+        });
+    });
+    let Some(lookup) = lookup else {
+        return Vec::new();
+    };
+    // A word naming the caller (`req.auth`, `userId`, `owner`) means the handler looks at who
+    // is asking; whether it compares well is not this rule's to say.
+    let names_caller = source
+        .whole(function.span)
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .any(|word| !word.is_empty() && rule.patterns.is_secret(word));
+    if names_caller {
+        return Vec::new();
+    }
+    vec![(lookup.span, shown(source.slice(lookup.span)), String::new())]
+}
+
+/// Variables a function keeps the client's session id in: `const sid =
+/// req.headers["mcp-session-id"] as string`, `session_id = request.headers.get(...)`,
+/// `const { sessionId } = req.query`.
+fn session_id_variables(function: &Function) -> Vec<&str> {
+    let mut ids = Vec::new();
+    walk_stmts(&function.body, &mut |stmt| {
+        let Stmt::Assign { targets, value, .. } = stmt else {
+            return;
+        };
+        for target in targets {
+            match target {
+                Target::Name(name, _) => {
+                    let mut reads = false;
+                    each_expr(value, &mut |e| reads |= reads_session_id(e));
+                    if reads {
+                        ids.push(name.as_str());
+                    }
+                }
+                Target::Object(props, _) if is_query(value) => {
+                    for (key, inner) in props {
+                        if is_session_id_key(key)
+                            && let Target::Name(name, _) = inner
+                        {
+                            ids.push(name.as_str());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    });
+    ids
+}
+
+/// `mcp-session-id`, `x-session-id`, `sessionId`, `session_id`.
+fn is_session_id_key(key: &str) -> bool {
+    let key = crate::rules::snake_case(key);
+    key == "session_id" || key.strip_suffix("_session_id").is_some()
+}
+
+/// Whether `e` reads the session id the client sent: a header (`req.headers["mcp-session-id"]`,
+/// `request.headers.get("mcp-session-id")`, `c.req.header("mcp-session-id")`) or a query
+/// parameter (`req.query.sessionId`, `request.query_params.get("session_id")`).
+fn reads_session_id(e: &Expr) -> bool {
+    let from_request = |holder: &Expr| match &holder.kind {
+        ExprKind::Attr(object, field) if field == "headers" => {
+            super::taint::is_served_request(object)
+        }
+        _ => is_query(holder) || super::taint::is_served_request(holder),
+    };
+    let key = |k: &Expr| matches!(&k.kind, ExprKind::Str(s) if is_session_id_key(s));
+    match &e.kind {
+        ExprKind::Attr(holder, field) => is_session_id_key(field) && is_query(holder),
+        ExprKind::Index(holder, k) => key(k) && from_request(holder),
+        ExprKind::Call { callee, args, .. } => match (&callee.kind, args.first()) {
+            (ExprKind::Attr(holder, m), Some(first)) => {
+                matches!(m.as_str(), "get" | "header" | "getHeader" | "query")
+                    && key(&first.value)
+                    && from_request(holder)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// `store[sid]`, `store.get(sid)`, `store.has(sid)`: a lookup keyed by the session id alone.
+fn looks_up_by(e: &Expr, ids: &[&str]) -> bool {
+    let is_id = |k: &Expr| matches!(&k.kind, ExprKind::Name(n) if ids.contains(&n.as_str()));
+    match &e.kind {
+        ExprKind::Index(_, key) => is_id(key),
+        ExprKind::Call { callee, args, .. } => {
+            matches!(&callee.kind, ExprKind::Attr(_, m) if matches!(m.as_str(), "get" | "has"))
+                && args.len() == 1
+                && args.first().is_some_and(|a| is_id(&a.value))
+        }
         _ => false,
     }
 }

@@ -40,6 +40,11 @@ impl<'t> SourceText<'t> {
         lines.get(row).map_or(self.text.len(), |start| start + col)
     }
 
+    /// The whole file's text.
+    pub fn all(&self) -> &'t str {
+        self.text
+    }
+
     /// The text a span covers, cut at `MAX_ARG_TEXT` bytes on a character boundary.
     pub fn slice(&self, span: Span) -> &'t str {
         let start = self.offset(span.start_row, span.start_byte_col);
