@@ -138,6 +138,9 @@ pub(super) struct Module<'t> {
     /// the module itself for a namespace import.
     pub project_imports: FxHashMap<String, String>,
     pub reexports: Vec<crate::analyze::source::Reexport>,
+    /// `const weather = server.tool("weather", ...)`: variables holding a registered tool,
+    /// prompt or resource, by the name it was registered under.
+    registered: FxHashMap<String, String>,
 }
 
 /// Registration methods of the MCP SDK and the kind of entry point their handler is.
@@ -213,6 +216,7 @@ impl<'t> Module<'t> {
                     // `module.exports = { a, b }`, `exports.a = a`.
                     if let (Some(left), Some(right)) = (field(node, F::Left), field(node, F::Right))
                     {
+                        m.runtime_description(left, right, src);
                         let target = text(left, src);
                         if target == "module.exports" && kind_of(right) == "object" {
                             for c in named_children(right) {
@@ -595,6 +599,12 @@ impl<'t> Module<'t> {
         let (Some(name), Some(value)) = (field(node, F::Name), field(node, F::Value)) else {
             return;
         };
+        if kind_of(name) == "identifier"
+            && let Some(registered) = registered_name(value, src)
+        {
+            self.registered
+                .insert(text(name, src).to_string(), registered.to_string());
+        }
         if let Some(canonical) = self.alias_of(value, src) {
             match kind_of(name) {
                 "identifier" => {
@@ -708,6 +718,23 @@ impl<'t> Module<'t> {
         if method == "describe" {
             if let Some(first) = args.first().filter(|a| is_text_expression(**a)) {
                 self.describe(*first, "parameter");
+            }
+            return;
+        }
+        // `weather.update({ description: "..." })`: the SDK sends the new text to clients.
+        if method == "update" {
+            if let Some(owner) = self.registered_owner(function, src)
+                && let Some(changes) = args.first().filter(|a| kind_of(**a) == "object")
+            {
+                for pair in named_children(*changes) {
+                    if let (Some(key), Some(value)) = (field(pair, F::Key), field(pair, F::Value))
+                        && matches!(text(key, src), "description" | "title")
+                    {
+                        self.pending_starts.insert(value.start_byte());
+                        self.pending_texts
+                            .push((value, owner.clone(), TextKind::Runtime));
+                    }
+                }
             }
             return;
         }
@@ -877,6 +904,24 @@ impl<'t> Module<'t> {
         }
     }
 
+    /// The registered name of the tool whose variable a member call or assignment is on
+    /// (`weather` of `weather.update`, `weather.description`).
+    fn registered_owner(&self, member: Node<'_>, src: &str) -> Option<String> {
+        let object = field(member, F::Object).filter(|o| kind_of(o) == "identifier")?;
+        self.registered.get(text(object, src)).cloned()
+    }
+
+    /// `weather.description = "..."`: the registered tool's text replaced at run time.
+    fn runtime_description(&mut self, left: Node<'t>, right: Node<'t>, src: &str) {
+        if kind_of(left) == "member_expression"
+            && field(left, F::Property).is_some_and(|p| text(p, src) == "description")
+            && let Some(owner) = self.registered_owner(left, src)
+        {
+            self.pending_starts.insert(right.start_byte());
+            self.pending_texts.push((right, owner, TextKind::Runtime));
+        }
+    }
+
     fn describe(&mut self, node: Node<'t>, owner: &str) {
         if !self.pending_starts.insert(node.start_byte()) {
             return;
@@ -888,6 +933,22 @@ impl<'t> Module<'t> {
         };
         self.pending_texts.push((node, owner.to_string(), kind));
     }
+}
+
+/// The name `server.tool("weather", ...)` (also awaited) registers, for a variable bound to it.
+fn registered_name<'s>(value: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let call = if kind_of(value) == "await_expression" {
+        named_children(value).first().copied()?
+    } else {
+        value
+    };
+    if kind_of(call) != "call_expression" {
+        return None;
+    }
+    let function = field(call, F::Function).filter(|f| kind_of(f) == "member_expression")?;
+    registration(text(field(function, F::Property)?, src))?;
+    let args = field(call, F::Arguments).filter(|a| kind_of(a) == "arguments")?;
+    string_value(*named_children(args).first()?, src)
 }
 
 /// The parameters of a function node: `(a, { b })`, or the one of `a => ...`.
