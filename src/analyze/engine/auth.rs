@@ -63,12 +63,16 @@ pub(super) fn check(
     let mut hits = Vec::new();
     let mut seen = BTreeSet::new();
     for rule in rules {
-        let knows_callers = rule.check == AuthCheck::SessionBinding
-            && rule
-                .patterns
-                .authenticated
-                .as_ref()
-                .is_some_and(|r| r.is_match(source.all()));
+        // Read the whole file only once a handler looks a session up.
+        let knows_callers = std::cell::OnceCell::new();
+        let knows_callers = || {
+            *knows_callers.get_or_init(|| {
+                rule.patterns
+                    .authenticated
+                    .as_ref()
+                    .is_some_and(|r| r.is_match(source.all()))
+            })
+        };
         for (id, function) in module.functions.iter().enumerate() {
             let found = match rule.check {
                 AuthCheck::WeakToken => weak_tokens(rule, names, module, function),
@@ -77,8 +81,8 @@ pub(super) fn check(
                 AuthCheck::SecretCompare => secret_compares(rule, source, function),
                 AuthCheck::OauthState if id != 0 => unchecked_state(rule, source, function),
                 AuthCheck::OauthState => Vec::new(),
-                AuthCheck::SessionBinding if id != 0 && knows_callers => {
-                    unbound_sessions(rule, source, function)
+                AuthCheck::SessionBinding if id != 0 => {
+                    unbound_sessions(rule, source, function, &knows_callers)
                 }
                 AuthCheck::SessionBinding => Vec::new(),
             };
@@ -751,6 +755,13 @@ fn shown(text: &str) -> String {
     format!("{cut}...")
 }
 
+/// Whether a word of `text` (an identifier or a string's word) is one the rule's `secret_names`
+/// takes: for `oauth-state` the state's name, for `session-binding` the caller's.
+fn names_any(rule: &AuthRule, text: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .any(|word| !word.is_empty() && rule.patterns.is_secret(word))
+}
+
 // ---- oauth-state ---------------------------------------------------------------------------
 
 /// Words of which one must be in a handler for its `code` to be an OAuth authorization code
@@ -779,10 +790,7 @@ fn unchecked_state(rule: &AuthRule, source: &SourceText<'_>, function: &Function
     }
     // Any word named like the state (`state`, `oauthState`, `"csrf_token"`) means the handler
     // looks at one; whether it compares it well is another rule's business.
-    let names_state = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .any(|word| !word.is_empty() && rule.patterns.is_secret(word));
-    if names_state {
+    if names_any(rule, text) {
         return Vec::new();
     }
     let written = shown(source.slice(read.span));
@@ -869,7 +877,12 @@ fn is_query(e: &Expr) -> bool {
 
 // ---- session-binding -----------------------------------------------------------------------
 
-fn unbound_sessions(rule: &AuthRule, source: &SourceText<'_>, function: &Function) -> Found {
+fn unbound_sessions(
+    rule: &AuthRule,
+    source: &SourceText<'_>,
+    function: &Function,
+    knows_callers: &dyn Fn() -> bool,
+) -> Found {
     let ids = session_id_variables(function);
     if ids.is_empty() {
         return Vec::new();
@@ -889,11 +902,7 @@ fn unbound_sessions(rule: &AuthRule, source: &SourceText<'_>, function: &Functio
     };
     // A word naming the caller (`req.auth`, `userId`, `owner`) means the handler looks at who
     // is asking; whether it compares well is not this rule's to say.
-    let names_caller = source
-        .whole(function.span)
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .any(|word| !word.is_empty() && rule.patterns.is_secret(word));
-    if names_caller {
+    if !knows_callers() || names_any(rule, source.whole(function.span)) {
         return Vec::new();
     }
     vec![(lookup.span, shown(source.slice(lookup.span)), String::new())]

@@ -47,23 +47,21 @@ impl<'t> SourceText<'t> {
 
     /// The text a span covers, cut at `MAX_ARG_TEXT` bytes on a character boundary.
     pub fn slice(&self, span: Span) -> &'t str {
-        let start = self.offset(span.start_row, span.start_byte_col);
-        let end = self
-            .offset(span.end_row, span.end_byte_col)
-            .min(start.saturating_add(MAX_ARG_TEXT));
-        let mut end = end.min(self.text.len());
-        while end > start && !self.text.is_char_boundary(end) {
-            end -= 1;
-        }
-        self.text.get(start..end).unwrap_or("")
+        self.cut(span, MAX_ARG_TEXT)
     }
 
     /// The whole text a span covers (a function's, for checks that read every word of it).
     pub fn whole(&self, span: Span) -> &'t str {
+        self.cut(span, usize::MAX)
+    }
+
+    /// The text a span covers, at most `max` bytes, ending on a character boundary.
+    fn cut(&self, span: Span, max: usize) -> &'t str {
         let start = self.offset(span.start_row, span.start_byte_col);
-        let mut end = self
+        let end = self
             .offset(span.end_row, span.end_byte_col)
-            .min(self.text.len());
+            .min(start.saturating_add(max));
+        let mut end = end.min(self.text.len());
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;
         }

@@ -730,9 +730,7 @@ impl<'t> Module<'t> {
                     if let (Some(key), Some(value)) = (field(pair, F::Key), field(pair, F::Value))
                         && matches!(text(key, src), "description" | "title")
                     {
-                        self.pending_starts.insert(value.start_byte());
-                        self.pending_texts
-                            .push((value, owner.clone(), TextKind::Runtime));
+                        self.runtime_text(value, owner.clone());
                     }
                 }
             }
@@ -917,9 +915,15 @@ impl<'t> Module<'t> {
             && field(left, F::Property).is_some_and(|p| text(p, src) == "description")
             && let Some(owner) = self.registered_owner(left, src)
         {
-            self.pending_starts.insert(right.start_byte());
-            self.pending_texts.push((right, owner, TextKind::Runtime));
+            self.runtime_text(right, owner);
         }
+    }
+
+    /// A text set at run time; marked as read, so a `description` pair of the same object
+    /// literal is not read again as a declared one.
+    fn runtime_text(&mut self, node: Node<'t>, owner: String) {
+        self.pending_starts.insert(node.start_byte());
+        self.pending_texts.push((node, owner, TextKind::Runtime));
     }
 
     fn describe(&mut self, node: Node<'t>, owner: &str) {
