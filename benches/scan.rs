@@ -1,10 +1,12 @@
 //! Throughput and peak memory of a whole scan on a generated corpus of Python MCP servers, or
 //! of TypeScript ones with `MCPGATE_BENCH_LANG=ts`.
 //!
-//! `cargo bench --bench scan` (or `-- FILES KIB_PER_FILE` to size the corpus). Prints files/s,
-//! MB/s and findings for a parse-only pass (one rule that never matches the corpus) and for
-//! the full rule pack, then the process's peak resident memory. Numbers, not asserts: compare
-//! runs on the same machine.
+//! `cargo bench --bench scan` (or `-- FILES KIB_PER_FILE` to size the corpus). Prints files/s
+//! and MB/s for a tree-sitter parse of every file (the limit) and for the full rule pack, the
+//! full scan's time per phase (`--stats`), a cold scan that fills a results cache against
+//! re-scans with nothing and with one file changed, then the process's peak resident memory.
+//! `MCPGATE_BENCH_MODE=scaling` adds full scans of growing corpora (`MCPGATE_BENCH_SIZES=10,100,1000`
+//! MB) for the throughput curve. Numbers, not asserts: compare runs on the same machine.
 //!
 //! Wall time on a shared 2-core machine is noisy; for a repeatable ratio count instructions:
 //! `MCPGATE_BENCH_MODE=parse MCPGATE_BENCH_ONCE=1 valgrind --tool=callgrind target/release/deps/scan-* 300 10`
@@ -72,6 +74,37 @@ fn tool_ts(rng: &mut Lcg, i: usize) -> String {
     )
 }
 
+/// Writes server number `f` of a corpus (`pkgN/server_f.py`, about `kib` KiB of tools
+/// numbered on from `n`); returns its size.
+fn write_server(
+    dir: &std::path::Path,
+    f: usize,
+    typescript: bool,
+    kib: usize,
+    rng: &mut Lcg,
+    n: &mut usize,
+) -> usize {
+    let sub = dir.join(format!("pkg{}", f % 50));
+    std::fs::create_dir_all(&sub).expect("mkdir");
+    let (header, ext) = if typescript {
+        (HEADER_TS, "ts")
+    } else {
+        (HEADER, "py")
+    };
+    let mut text = String::from(header);
+    while text.len() < kib * 1024 {
+        *n += 1;
+        let t = if typescript {
+            tool_ts(rng, *n)
+        } else {
+            tool(rng, *n)
+        };
+        let _ = write!(text, "{t}");
+    }
+    std::fs::write(sub.join(format!("server_{f}.{ext}")), &text).expect("write");
+    text.len()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -81,34 +114,18 @@ fn main() {
     let kib: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10);
 
     let typescript = std::env::var("MCPGATE_BENCH_LANG").is_ok_and(|l| l == "ts");
-    let (header, ext) = if typescript {
-        (HEADER_TS, "ts")
-    } else {
-        (HEADER, "py")
-    };
+    let ext = if typescript { "ts" } else { "py" };
     let dir = tempfile::tempdir().expect("tempdir");
     let mut rng = Lcg(42);
     let mut bytes = 0usize;
     let mut n = 0usize;
     for f in 0..files {
-        let sub = dir.path().join(format!("pkg{}", f % 50));
-        std::fs::create_dir_all(&sub).expect("mkdir");
-        let mut text = String::from(header);
-        while text.len() < kib * 1024 {
-            n += 1;
-            let t = if typescript {
-                tool_ts(&mut rng, n)
-            } else {
-                tool(&mut rng, n)
-            };
-            let _ = write!(text, "{t}");
-        }
-        bytes += text.len();
-        std::fs::write(sub.join(format!("server_{f}.{ext}")), text).expect("write");
+        bytes += write_server(dir.path(), f, typescript, kib, &mut rng, &mut n);
     }
 
     let options = ScanOptions {
         paths: vec![dir.path().to_path_buf()],
+        stats: true,
         ..ScanOptions::default()
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -186,10 +203,19 @@ fn main() {
         let mut best = f64::MAX;
         let mut findings = 0;
         let mut by_rule = std::collections::BTreeMap::new();
+        let mut phases = String::new();
         for _ in 0..full_rounds {
             let start = Instant::now();
             let report = scan(&options, rules).expect("scan");
-            best = best.min(start.elapsed().as_secs_f64());
+            let took = start.elapsed().as_secs_f64();
+            if took < best {
+                phases = report
+                    .stats
+                    .as_ref()
+                    .map(mcpgate::report::stats_table)
+                    .unwrap_or_default();
+            }
+            best = best.min(took);
             findings = report.findings.len();
             assert_eq!(report.files_scanned, files);
             by_rule.clear();
@@ -204,7 +230,14 @@ fn main() {
                 mb / best,
             );
             println!("{:>10}: {by_rule:?}", "by rule");
+            println!("per phase, fastest round (--stats):\n{phases}");
         }
+    }
+    if full_rounds > 0 {
+        cached_rescans(&options, &full, &paths, mb, rounds);
+    }
+    if mode == "scaling" {
+        scaling(typescript, kib);
     }
     if (mode.is_empty() && !typescript) || mode == "secrets" {
         secrets_bench(files / 4, kib, rounds);
@@ -218,6 +251,79 @@ fn main() {
 /// Secrets on a mixed corpus (minified JS, large JSON, .env, YAML, Markdown) with a secret in
 /// about one file in fifty: the scan (keyword prefilter, then regexes) against running every
 /// secret regex on every file.
+/// A cold scan that fills a results cache, a re-scan with nothing changed, and one after a
+/// single file changed: the CI and pre-commit case.
+fn cached_rescans(
+    options: &ScanOptions,
+    rules: &RuleSet,
+    paths: &[std::path::PathBuf],
+    mb: f64,
+    rounds: usize,
+) {
+    let cache = tempfile::tempdir().expect("tempdir");
+    let options = ScanOptions {
+        cache: Some(cache.path().to_path_buf()),
+        ..options.clone()
+    };
+    let timed = |options: &ScanOptions| {
+        let start = Instant::now();
+        let report = scan(options, rules).expect("scan");
+        (start.elapsed().as_secs_f64(), report.findings.len())
+    };
+    let (cold, _) = timed(&options);
+    let mut unchanged = f64::MAX;
+    let mut one_changed = f64::MAX;
+    for round in 0..rounds {
+        unchanged = unchanged.min(timed(&options).0);
+        let edited = paths.get(round % paths.len().max(1)).expect("a file");
+        let mut text = std::fs::read_to_string(edited).expect("read");
+        text.push_str(&format!("\n# edited {round}\n"));
+        std::fs::write(edited, text).expect("write");
+        one_changed = one_changed.min(timed(&options).0);
+    }
+    println!(
+        "{:>10}: cold {cold:.3} s ({:.1} MB/s) filling the cache; re-scan, nothing changed: {unchanged:.3} s; one file changed: {one_changed:.3} s (best of {rounds})",
+        "cache",
+        mb / cold,
+    );
+}
+
+/// Throughput of the full pack as the corpus grows (`MCPGATE_BENCH_SIZES`, MB, default
+/// 10,40,160): flat MB/s per core means cost linear in input.
+fn scaling(typescript: bool, kib: usize) {
+    let sizes: Vec<usize> = std::env::var("MCPGATE_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10, 40, 160]);
+    let rules = RuleSet::builtin().expect("rules");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for size in sizes {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut rng = Lcg(42);
+        let (mut bytes, mut n, mut f) = (0usize, 0usize, 0usize);
+        while bytes < size * 1_000_000 {
+            bytes += write_server(dir.path(), f, typescript, kib, &mut rng, &mut n);
+            f += 1;
+        }
+        let options = ScanOptions {
+            paths: vec![dir.path().to_path_buf()],
+            ..ScanOptions::default()
+        };
+        let start = Instant::now();
+        let report = scan(&options, &rules).expect("scan");
+        let took = start.elapsed().as_secs_f64();
+        let mb = bytes as f64 / 1e6;
+        println!(
+            "{:>10}: {f} files, {mb:.0} MB, {} findings in {took:.2} s = {:.1} MB/s, {:.1} MB/s per core; peak RSS so far {} MiB",
+            "scaling",
+            report.findings.len(),
+            mb / took,
+            mb / took / threads as f64,
+            peak_rss_kib().map_or_else(|| "?".to_string(), |k| (k / 1024).to_string())
+        );
+    }
+}
+
 fn secrets_bench(files: usize, kib: usize, rounds: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut rng = Lcg(7);

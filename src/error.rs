@@ -68,6 +68,9 @@ pub enum Error {
 
     #[error(transparent)]
     AdvisoryDb(#[from] DbError),
+
+    #[error(transparent)]
+    Cache(#[from] CacheError),
 }
 
 /// The advisory store could not be opened, read, built or downloaded.
@@ -123,4 +126,20 @@ pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
             assigns || table
         })
         .map(|i| i + 1)
+}
+
+/// Why the results cache (`--cache`) could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error(
+        "the cache directory {dir} is inside the scanned directory {root}: a pull request could plant results there; choose a directory outside it"
+    )]
+    InsideRoot { dir: PathBuf, root: PathBuf },
+
+    #[error("cannot use the cache directory {dir}: {source}")]
+    Dir {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }

@@ -305,6 +305,8 @@ pub enum NoticeCode {
     ReportCapped,
     /// Findings in test code set aside (`--include-tests` reports them).
     TestCode,
+    /// The results cache (`--cache`) could not be read or written.
+    Cache,
 }
 
 impl NoticeCode {
@@ -328,7 +330,7 @@ impl NoticeCode {
         )
     }
 
-    pub const ALL: [NoticeCode; 21] = [
+    pub const ALL: [NoticeCode; 22] = [
         NoticeCode::ReadFailed,
         NoticeCode::SkipSize,
         NoticeCode::SkipBinary,
@@ -350,6 +352,7 @@ impl NoticeCode {
         NoticeCode::Archive,
         NoticeCode::ReportCapped,
         NoticeCode::TestCode,
+        NoticeCode::Cache,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -375,6 +378,7 @@ impl NoticeCode {
             NoticeCode::Archive => "archive.entry",
             NoticeCode::ReportCapped => "report.capped",
             NoticeCode::TestCode => "report.test-code",
+            NoticeCode::Cache => "cache",
         }
     }
 }

@@ -40,6 +40,7 @@ pub mod reach;
 pub mod redact;
 pub mod rel_path;
 pub mod report;
+pub mod result_cache;
 pub mod rules;
 pub mod scan;
 pub mod scanner;

@@ -62,6 +62,15 @@ const HINTS: [&str; 9] = [
     "bearer",
 ];
 
+/// The hints, searched without lowercasing a copy: most strings hold none, and every string
+/// that leaves the process (and every string the results cache keeps) is asked.
+static HINT_SEARCH: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+    aho_corasick::AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(HINTS)
+        .ok()
+});
+
 fn placeholder(value: &str) -> bool {
     value.contains('…')
         || value.starts_with('$')
@@ -73,8 +82,14 @@ fn placeholder(value: &str) -> bool {
 
 /// `text` with every credential-shaped value redacted.
 pub fn scrub(text: &str) -> Cow<'_, str> {
-    let lower = text.to_ascii_lowercase();
-    if !HINTS.iter().any(|h| lower.contains(h)) {
+    let hinted = match HINT_SEARCH.as_ref() {
+        Some(search) => search.is_match(text),
+        None => {
+            let lower = text.to_ascii_lowercase();
+            HINTS.iter().any(|h| lower.contains(h))
+        }
+    };
+    if !hinted {
         return Cow::Borrowed(text);
     }
     let mut out = Cow::Borrowed(text);

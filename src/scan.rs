@@ -11,6 +11,7 @@ use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
 use crate::display::human_size;
 use crate::error::{Error, Result};
 use crate::finding::{Notice, NoticeCode, NoticeLevel, Report};
+use crate::result_cache::{Pass, ResultCache};
 use crate::rules::RuleSet;
 use crate::stats::{Phase, ScanStats, Timings};
 use crate::suppress;
@@ -63,6 +64,8 @@ pub struct ScanOptions {
     /// Report findings in test code too (`crate::test_code`); by default only the rules
     /// that say so report there.
     pub include_tests: bool,
+    /// A directory that keeps per-file results across runs (`crate::result_cache`).
+    pub cache: Option<PathBuf>,
 }
 
 /// What a progress display is told: the number of files once the walk is done, then each
@@ -110,6 +113,7 @@ impl Default for ScanOptions {
             stats: false,
             progress: None,
             include_tests: false,
+            cache: None,
         }
     }
 }
@@ -187,6 +191,20 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let deps = deps_context(&files, options, db.as_ref());
     let tool_lock = load_tool_lock(&root, rules, &mut report);
     let lock = tool_lock.as_ref().map(|(lock, _)| lock);
+    let cache = match &options.cache {
+        Some(dir) => Some(open_cache(
+            dir,
+            &root,
+            &targets,
+            options,
+            rules,
+            &project,
+            db.is_some(),
+            tool_lock.as_ref().map(|(_, text)| text.as_str()),
+            &mut report,
+        )?),
+        None => None,
+    };
     // Every file's outcome is held until the cross-file join; tools only when asked for.
     let keep_tools = options.keep_tools || tool_lock.is_some();
     let env = CheckEnv {
@@ -206,7 +224,8 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         by_size
             .par_iter()
             .filter_map(|&(index, file)| {
-                let analyzed = analyze_file(file, options, &env).map(|(b, mut o)| {
+                let cached = cache.as_ref().map(|c| (c, Pass::First));
+                let analyzed = analyze_file(file, options, &env, cached).map(|(b, mut o)| {
                     if !keep_tools {
                         o.tools = Vec::new();
                     }
@@ -247,12 +266,17 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             exports: Some(&exports),
             ..env
         };
+        let digest = cache.as_ref().and_then(|_| exports_digest(&modules));
         pool.install(|| {
             again
                 .par_iter()
                 .filter_map(|&i| {
                     let (file, _, _) = outcomes.get(i)?;
-                    let (bytes, mut outcome) = analyze_file(file, options, &env)?;
+                    let cached = cache
+                        .as_ref()
+                        .zip(digest.as_deref())
+                        .map(|(c, d)| (c, Pass::Second(d)));
+                    let (bytes, mut outcome) = analyze_file(file, options, &env, cached)?;
                     if !keep_tools {
                         outcome.tools = Vec::new();
                     }
@@ -323,6 +347,17 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     if !options.include_tests {
         set_aside_test_code(&mut report, &test_files, &not_analyzed, rules);
     }
+    if let Some(cache) = cache {
+        let path = cache.path().display().to_string();
+        if let Err(why) = cache.save() {
+            report.notices.push(Notice::new(
+                NoticeCode::Cache,
+                path,
+                NoticeLevel::Warning,
+                format!("cannot write the results cache: {why}; the next scan analyzes every file"),
+            ));
+        }
+    }
     crate::redact::report(&mut report);
     report.normalize();
     if options.stats {
@@ -379,6 +414,63 @@ fn module_facts<'a>(outcomes: &'a [(&WalkedFile, u64, FileOutcome)]) -> Vec<Modu
             reexports: &o.reexports,
         })
         .collect()
+}
+
+/// Opens the results cache in `dir` for this scan; its context is everything besides a file
+/// that the file's results depend on.
+#[allow(clippy::too_many_arguments)]
+fn open_cache(
+    dir: &Path,
+    root: &Path,
+    targets: &[PathBuf],
+    options: &ScanOptions,
+    rules: &RuleSet,
+    project: &cross_file::ProjectModules,
+    graded_dependencies: bool,
+    tool_lock: Option<&str>,
+    report: &mut Report,
+) -> Result<ResultCache> {
+    let context = crate::result_cache::Context {
+        rules: rules.digest(),
+        project,
+        include_tests: options.include_tests,
+        inline_ignores: options.inline_ignores,
+        max_file_size: options.max_file_size,
+        parse_timeout: options.parse_timeout,
+        graded_dependencies,
+        tool_lock,
+    };
+    let opened = ResultCache::open(dir, root, targets, context.digest())?;
+    if let Some(why) = opened.ignored {
+        report.notices.push(Notice::new(
+            NoticeCode::Cache,
+            opened.cache.path().display().to_string(),
+            NoticeLevel::Warning,
+            format!("results cache not used: {why}; every file is analyzed"),
+        ));
+    }
+    Ok(opened.cache)
+}
+
+/// A digest of what the second pass reads of other modules (`cross_file::Exports`): which
+/// module exports or re-exports what, and what each exported function returns, makes, does
+/// and calls; not its sinks, whose line numbers change with every edit above them.
+fn exports_digest(modules: &[ModuleFacts<'_>]) -> Option<String> {
+    let mut all = Vec::new();
+    for m in modules
+        .iter()
+        .filter(|m| !m.exports.is_empty() || !m.reexports.is_empty())
+    {
+        all.extend_from_slice(m.path.as_bytes());
+        all.push(0);
+        for f in m.exports {
+            let read = (&f.name, &f.returns, &f.makes, &f.effects, &f.calls_out);
+            serde_json::to_writer(&mut all, &read).ok()?;
+        }
+        serde_json::to_writer(&mut all, m.reexports).ok()?;
+        all.push(0);
+    }
+    Some(crate::result_cache::file_digest(&all))
 }
 
 /// Adds the cross-file findings, each unless an ignore comment of its file silences it (which
@@ -768,6 +860,7 @@ fn analyze_file(
     file: &WalkedFile,
     options: &ScanOptions,
     env: &CheckEnv<'_>,
+    cache: Option<(&ResultCache, Pass<'_>)>,
 ) -> Option<(u64, FileOutcome)> {
     let needs_head = file.abs.extension().is_none();
     let head = match &file.data {
@@ -828,6 +921,35 @@ fn analyze_file(
             return Some((0, outcome));
         }
     };
+    // The advisory store decides a manifest's findings, and an archive entry has no path of
+    // its own: neither is kept.
+    let cached = cache.filter(|_| file.data.is_none() && kind.dependency.is_none());
+    let digest = cached.map(|_| crate::result_cache::file_digest(&bytes));
+    if let (Some((cache, pass)), Some(digest)) = (cached, &digest)
+        && let Some((size, mut hit)) = cache.get(&file.rel, digest, pass)
+    {
+        hit.timings.record(Phase::Cached, reading, size);
+        return Some((size, hit));
+    }
+    let analyzed = analyze_bytes(file, options, env, kind, outcome, bytes, reading);
+    if let (Some((cache, pass)), Some(digest), Some((size, outcome))) = (cached, &digest, &analyzed)
+    {
+        cache.put(&file.rel, digest, *size, pass, outcome);
+    }
+    analyzed
+}
+
+/// The rest of `analyze_file`, once the file's bytes are read.
+fn analyze_bytes(
+    file: &WalkedFile,
+    options: &ScanOptions,
+    env: &CheckEnv<'_>,
+    kind: FileKind,
+    mut outcome: FileOutcome,
+    bytes: Vec<u8>,
+    reading: Instant,
+) -> Option<(u64, FileOutcome)> {
+    let archive = file.origin.archive();
     // UTF-16 with a byte order mark (Windows editors write it) is text, not binary.
     let (bytes, utf16) = match decode_utf16(&bytes) {
         Some(text) => (text.into_bytes(), true),
@@ -895,6 +1017,7 @@ fn analyze_file(
     }
     let ctx = FileContext::new(&file.rel, &text).in_archive(archive);
     let mut checked = check_file(&ctx, &kind, env);
+    checked.secrets = ctx.secret_values();
     checked.test_code = test_code;
     checked.source_skipped = source_skipped;
     if source_skipped {

@@ -64,6 +64,8 @@ pub struct ScanSettings {
     pub strict: bool,
     /// Report findings in test code too (`crate::test_code`).
     pub include_tests: bool,
+    /// Keep per-file results in this directory across runs (`crate::result_cache`).
+    pub cache: Option<PathBuf>,
     pub progress: Option<Progress>,
 }
 
@@ -133,6 +135,7 @@ pub fn run(settings: &ScanSettings) -> Result<ScanRun> {
         stats: settings.stats,
         progress: settings.progress.clone(),
         include_tests: settings.include_tests || config.include_tests.unwrap_or(false),
+        cache: settings.cache.clone(),
         ..ScanOptions::default()
     };
     // A baseline or base that cannot be read fails before the scan's time is spent.

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 pub enum Phase {
     Walk,
     Read,
+    /// Files whose results came from `--cache`: hashing and loading them.
+    Cached,
     Python,
     TypeScript,
     Rust,
@@ -28,9 +30,10 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 15] = [
+    pub const ALL: [Phase; 16] = [
         Phase::Walk,
         Phase::Read,
+        Phase::Cached,
         Phase::Python,
         Phase::TypeScript,
         Phase::Rust,
@@ -50,6 +53,7 @@ impl Phase {
         match self {
             Phase::Walk => "walk",
             Phase::Read => "read",
+            Phase::Cached => "cached",
             Phase::Python => "python",
             Phase::TypeScript => "typescript",
             Phase::Rust => "rust",

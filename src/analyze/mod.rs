@@ -18,7 +18,7 @@ use crate::rules::Rule;
 use std::collections::HashMap;
 
 /// What analyzing one file produced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileOutcome {
     pub findings: Vec<Finding>,
     pub notices: Vec<Notice>,
@@ -37,6 +37,7 @@ pub struct FileOutcome {
     /// exports, looks).
     pub promises_depend_elsewhere: bool,
     /// Time spent per analyzer on this file (`--stats`).
+    #[serde(skip)]
     pub timings: crate::stats::Timings,
     /// The file's `mcpgate:ignore` comments, and the `ignore-unused` findings that stand
     /// unless a cross-file finding turns out to use them.
@@ -51,10 +52,14 @@ pub struct FileOutcome {
     pub project_evidence: Vec<String>,
     /// A source file's imports of and calls into libraries, for grading dependency findings by reachability.
     pub library: Option<LibraryUses>,
+    /// The secrets found in the file, as written: what the results cache (`--cache`) keeps
+    /// of the outcome hides them wherever they were quoted.
+    #[serde(skip)]
+    pub secrets: Vec<String>,
 }
 
 /// What one source file uses of libraries, and whether all of it was read.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct LibraryUses {
     pub lang: crate::rules::Language,
     pub uses: Vec<engine::uses::LibraryUse>,
@@ -63,7 +68,19 @@ pub struct LibraryUses {
 }
 
 /// A span in byte coordinates as parsers report it: 0-based row and byte column.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Span {
     pub start_row: usize,
     pub start_byte_col: usize,
@@ -133,6 +150,15 @@ impl<'a> FileContext<'a> {
 
     fn secret_ranges(&self) -> &[(usize, usize)] {
         self.secrets.get().map_or(&[], Vec::as_slice)
+    }
+
+    /// The secrets the secret scan found in the file, as written.
+    pub fn secret_values(&self) -> Vec<String> {
+        self.secret_ranges()
+            .iter()
+            .filter_map(|(s, e)| self.text.get(*s..*e))
+            .map(str::to_string)
+            .collect()
     }
 
     /// The trimmed text of `row` as findings show it: every secret on it redacted first, then

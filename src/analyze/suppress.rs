@@ -26,7 +26,7 @@ fn is_rule_id(id: &str) -> bool {
 }
 
 /// One `mcpgate:ignore` comment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ignore {
     /// 1-based line of the comment.
     pub line: usize,

@@ -203,6 +203,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub stats: bool,
 
+    /// Keep each file's results in DIR (outside the scanned directory) and reuse them while
+    /// the file, mcpgate, the rules and the options are unchanged: a re-scan analyzes only
+    /// what changed.
+    #[arg(long, value_name = "DIR", env = "MCPGATE_CACHE")]
+    pub cache: Option<PathBuf>,
+
     /// Whatever could not be checked (files over the size cap or binary where text was
     /// expected, partial parses, versions not comparable, archive entries not read) makes the
     /// scan incomplete: exit 2 unless findings already fail it.

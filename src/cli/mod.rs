@@ -99,6 +99,7 @@ pub(crate) fn execute(args: &ScanArgs) -> Result<ScanRun, String> {
         stats: args.stats,
         strict: args.strict,
         include_tests: args.include_tests,
+        cache: args.cache.clone(),
         progress: progress::bar(args.quiet),
     };
     let run = crate::scanner::run(&settings).map_err(|e| e.to_string());

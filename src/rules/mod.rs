@@ -163,6 +163,21 @@ impl RuleSet {
         })
     }
 
+    /// SHA-256 of every rule as loaded (after the configuration's changes), so that results
+    /// made with one rule pack are never reused with another.
+    pub fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for rule in &self.rules {
+            h.update(format!("{rule:?}\0"));
+        }
+        for id in &self.retired {
+            h.update(id.as_bytes());
+            h.update([0]);
+        }
+        h.finalize().into()
+    }
+
     /// Distinct for every rule set built; copies share it.
     pub fn id(&self) -> u64 {
         self.id

@@ -168,7 +168,9 @@ impl PartialEq for Pattern {
 
 impl Eq for Pattern {}
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ArgSel {
     Position(usize),
     Keyword(String),
@@ -485,7 +487,7 @@ pub struct EffectAt {
 }
 
 /// What a function of another module returns, from that module's own analysis.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Returned {
     /// The parameters a caller's arguments bind to (after a bound receiver).
     pub params: Vec<(String, crate::analyze::ir::ParamKind)>,

@@ -16,7 +16,7 @@ const MAX_LITERALS: usize = 8;
 const MAX_LITERAL_CHARS: usize = 64;
 
 /// One import of, or call into, a library.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LibraryUse {
     /// Dotted, through imports and aliases: `mcp.server.fastmcp.FastMCP.run` for `mcp.run()`
     /// on `mcp = FastMCP(...)`, `smallvec.SmallVec.grow`.

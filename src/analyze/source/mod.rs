@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 pub use model_text::{Description, Piece, description_findings};
 
 /// What kind of MCP entry point a function is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum EntryKind {
     Tool,
     Resource,
@@ -808,7 +808,7 @@ pub(crate) fn parse(
 
 /// A taint as it leaves its file: owned data, so the cross-file pass can join files analyzed
 /// on different threads.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalTaint {
     pub function: String,
     pub param: String,
@@ -833,7 +833,7 @@ impl ExternalTaint {
 }
 
 /// An argument of an external call that carries taint from an MCP entry point.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalArg {
     pub position: Option<usize>,
     pub keyword: Option<String>,
@@ -842,14 +842,14 @@ pub struct ExternalArg {
 
 /// A call from an MCP entry point to a function of another module of the project, as
 /// written (`tools.archive.extract`, or `.archive.extract` for a relative import).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalCall {
     pub callee: String,
     pub args: Vec<ExternalArg>,
 }
 
 /// "Parameter `param` of this exported function reaches this sink."
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportedSink {
     pub param: usize,
     pub rule: usize,
@@ -864,7 +864,7 @@ pub struct ExportedSink {
 }
 
 /// A top-level function of a module, as other modules see it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportedFunction {
     pub name: String,
     pub params: Vec<String>,
@@ -883,7 +883,7 @@ pub struct ExportedFunction {
 }
 
 /// "Parameter `param` is passed to `callee` (another module's function) as this argument."
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Forward {
     pub param: usize,
     /// As `ExternalCall::callee` spells it.
@@ -926,7 +926,7 @@ pub struct EntryInfo {
 
 /// `export { run as exec } from "./tools/exec.js"` (`name` and `original` given) or
 /// `export * from "./tools/exec.js"` (both `None`); `module` as `module_names` spells it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reexport {
     pub name: Option<String>,
     pub original: Option<String>,
