@@ -6,7 +6,8 @@
 //! were all made in one context: mcpgate's version, the rule pack, the options that change
 //! one file's results, the project's module names (imports resolve against them), whether
 //! dependency findings are graded and the tool lock. A second-pass result also depends on
-//! every module's exports, so it is kept under their digest too.
+//! what it looked up of other modules' exports: the lookups are recorded with a digest of
+//! their answers, and the result is reused only while the same lookups answer the same.
 //!
 //! Not kept: dependency manifests (their findings come from the advisory store), archive
 //! entries, and results with an error or a budget notice (those depend on the machine's load).
@@ -34,12 +35,17 @@ const MAX_CACHE_FILES: usize = 16;
 const FILE_PREFIX: &str = "scan-";
 const FILE_SUFFIX: &str = ".json";
 
-/// Which analysis of a file a result is: the first, or the second pass that read every
-/// module's exports (with their digest).
-#[derive(Clone, Copy, Debug)]
+/// The other modules' functions a second-pass result looked up, as (callee, calling file).
+pub type Reads = [(String, String)];
+
+/// Which analysis of a file a result is: the first, or the second pass, which looked up other
+/// modules' functions; `digest` says what given lookups find now (`Exports::read_digest`).
+#[derive(Clone, Copy)]
 pub enum Pass<'a> {
     First,
-    Second(&'a str),
+    Second {
+        digest: &'a (dyn Fn(&Reads) -> String + Sync),
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -55,9 +61,16 @@ struct Entry {
     bytes: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     first: Option<Box<RawValue>>,
-    /// The exports digest and the result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    second: Option<(String, Box<RawValue>)>,
+    second: Option<Second>,
+}
+
+/// A second-pass result, with the lookups it made and what they found then.
+#[derive(Clone, Serialize, Deserialize)]
+struct Second {
+    reads: Vec<(String, String)>,
+    digest: String,
+    result: Box<RawValue>,
 }
 
 /// A stored result: the outcome, with what its serialized form leaves out.
@@ -139,9 +152,13 @@ impl ResultCache {
     /// The result of an earlier run for this file's bytes, if one was kept.
     pub fn get(&self, rel: &str, sha256: &str, pass: Pass<'_>) -> Option<(u64, FileOutcome)> {
         let entry = self.old.get(rel).filter(|e| e.sha256 == sha256)?;
-        let raw = match (pass, &entry.first, &entry.second) {
-            (Pass::First, Some(raw), _) => raw,
-            (Pass::Second(digest), _, Some((kept, raw))) if kept == digest => raw,
+        let (raw, reads) = match (pass, &entry.first, &entry.second) {
+            (Pass::First, Some(raw), _) => (raw, None),
+            (Pass::Second { digest }, _, Some(second))
+                if digest(&second.reads) == second.digest =>
+            {
+                (&second.result, Some(second))
+            }
             _ => return None,
         };
         let stored: Stored = serde_json::from_str(raw.get()).ok()?;
@@ -149,13 +166,25 @@ impl ResultCache {
         for (tool, calls_out) in outcome.tools.iter_mut().zip(stored.calls_out) {
             tool.calls_out = calls_out;
         }
-        self.keep(rel, sha256, entry.bytes, pass, raw.clone());
+        match reads {
+            Some(second) => self.keep(rel, sha256, entry.bytes, Slot::Second(second.clone())),
+            None => self.keep(rel, sha256, entry.bytes, Slot::First(raw.clone())),
+        }
         self.hits.fetch_add(1, Ordering::Relaxed);
         Some((entry.bytes, outcome))
     }
 
-    /// Keeps a result just made, unless it depends on more than the file and the context.
-    pub fn put(&self, rel: &str, sha256: &str, bytes: u64, pass: Pass<'_>, outcome: &FileOutcome) {
+    /// Keeps a result just made (with the lookups it made, for the second pass), unless it
+    /// depends on more than the file and the context.
+    pub fn put(
+        &self,
+        rel: &str,
+        sha256: &str,
+        bytes: u64,
+        pass: Pass<'_>,
+        reads: Vec<(String, String)>,
+        outcome: &FileOutcome,
+    ) {
         let unsettled = outcome.notices.iter().any(|n| {
             n.level == NoticeLevel::Error
                 || matches!(n.code, NoticeCode::AnalysisBudget | NoticeCode::ParseFailed)
@@ -174,10 +203,18 @@ impl ResultCache {
         let Ok(raw) = serde_json::value::to_raw_value(&value) else {
             return;
         };
-        self.keep(rel, sha256, bytes, pass, raw);
+        let slot = match pass {
+            Pass::First => Slot::First(raw),
+            Pass::Second { digest } => Slot::Second(Second {
+                digest: digest(&reads),
+                reads,
+                result: raw,
+            }),
+        };
+        self.keep(rel, sha256, bytes, slot);
     }
 
-    fn keep(&self, rel: &str, sha256: &str, bytes: u64, pass: Pass<'_>, raw: Box<RawValue>) {
+    fn keep(&self, rel: &str, sha256: &str, bytes: u64, slot: Slot) {
         let Ok(mut new) = self.new.lock() else {
             return;
         };
@@ -187,9 +224,9 @@ impl ResultCache {
             first: None,
             second: None,
         });
-        match pass {
-            Pass::First => entry.first = Some(raw),
-            Pass::Second(digest) => entry.second = Some((digest.to_string(), raw)),
+        match slot {
+            Slot::First(raw) => entry.first = Some(raw),
+            Slot::Second(second) => entry.second = Some(second),
         }
     }
 
@@ -219,6 +256,11 @@ impl ResultCache {
     pub fn path(&self) -> &Path {
         &self.file
     }
+}
+
+enum Slot {
+    First(Box<RawValue>),
+    Second(Second),
 }
 
 #[derive(Serialize)]

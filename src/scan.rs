@@ -266,7 +266,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             exports: Some(&exports),
             ..env
         };
-        let digest = cache.as_ref().and_then(|_| exports_digest(&modules));
+        let digest = |reads: &crate::result_cache::Reads| exports.read_digest(reads);
         pool.install(|| {
             again
                 .par_iter()
@@ -274,8 +274,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                     let (file, _, _) = outcomes.get(i)?;
                     let cached = cache
                         .as_ref()
-                        .zip(digest.as_deref())
-                        .map(|(c, d)| (c, Pass::Second(d)));
+                        .map(|c| (c, Pass::Second { digest: &digest }));
                     let (bytes, mut outcome) = analyze_file(file, options, &env, cached)?;
                     if !keep_tools {
                         outcome.tools = Vec::new();
@@ -450,27 +449,6 @@ fn open_cache(
         ));
     }
     Ok(opened.cache)
-}
-
-/// A digest of what the second pass reads of other modules (`cross_file::Exports`): which
-/// module exports or re-exports what, and what each exported function returns, makes, does
-/// and calls; not its sinks, whose line numbers change with every edit above them.
-fn exports_digest(modules: &[ModuleFacts<'_>]) -> Option<String> {
-    let mut all = Vec::new();
-    for m in modules
-        .iter()
-        .filter(|m| !m.exports.is_empty() || !m.reexports.is_empty())
-    {
-        all.extend_from_slice(m.path.as_bytes());
-        all.push(0);
-        for f in m.exports {
-            let read = (&f.name, &f.returns, &f.makes, &f.effects, &f.calls_out);
-            serde_json::to_writer(&mut all, &read).ok()?;
-        }
-        serde_json::to_writer(&mut all, m.reexports).ok()?;
-        all.push(0);
-    }
-    Some(crate::result_cache::file_digest(&all))
 }
 
 /// Adds the cross-file findings, each unless an ignore comment of its file silences it (which
@@ -931,10 +909,15 @@ fn analyze_file(
         hit.timings.record(Phase::Cached, reading, size);
         return Some((size, hit));
     }
-    let analyzed = analyze_bytes(file, options, env, kind, outcome, bytes, reading);
+    let analyze = || analyze_bytes(file, options, env, kind, outcome, bytes, reading);
+    let (analyzed, reads) = match cached {
+        // What the second pass looks up of other modules decides when its result is stale.
+        Some((_, Pass::Second { .. })) => cross_file::recording_reads(analyze),
+        _ => (analyze(), Vec::new()),
+    };
     if let (Some((cache, pass)), Some(digest), Some((size, outcome))) = (cached, &digest, &analyzed)
     {
-        cache.put(&file.rel, digest, *size, pass, outcome);
+        cache.put(&file.rel, digest, *size, pass, reads, outcome);
     }
     analyzed
 }

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 pub enum Phase {
     Walk,
     Read,
-    /// Files whose results came from `--cache`: hashing and loading them.
+    /// Results taken from `--cache` instead of computed (a file's second-pass result counts
+    /// again): reading, hashing and loading them.
     Cached,
     Python,
     TypeScript,
@@ -120,9 +121,15 @@ impl Timings {
         }
     }
 
+    /// Adds `other`'s times only (a second analysis of a file already counted), but its
+    /// results from the cache count as files too: each is a result not recomputed.
     pub fn add_time(&mut self, other: &Timings) {
         for (t, o) in self.time.iter_mut().zip(other.time.iter()) {
             *t += *o;
+        }
+        let cached = Phase::Cached.index();
+        if let (Some(f), Some(o)) = (self.files.get_mut(cached), other.files.get(cached)) {
+            *f += *o;
         }
     }
 

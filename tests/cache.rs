@@ -104,10 +104,11 @@ fn a_rescan_reuses_every_unchanged_file_and_reports_the_same() {
     assert_eq!(said(&first), said(&cold));
     let second = run(&root, Some(cache.path()));
     assert_eq!(said(&second), said(&cold));
-    // Every file but the dependency manifests (the advisory store decides those).
+    // Every file but the dependency manifests (the advisory store decides those), and the
+    // second-pass result of the one module that uses what another returns.
     assert_eq!(
         cached(&second),
-        second.files_scanned as u64 - 3,
+        second.files_scanned as u64 - 3 + 1,
         "{:?}",
         second.stats
     );
@@ -148,7 +149,7 @@ fn a_changed_file_is_analyzed_again_and_only_it() {
             at("python-subprocess-without-timeout", Severity::Low)
         ]
     );
-    assert_eq!(cached(&after), after.files_scanned as u64 - 4);
+    assert_eq!(cached(&after), after.files_scanned as u64 - 4 + 1);
 }
 
 #[test]
@@ -197,7 +198,7 @@ fn a_damaged_cache_is_set_aside_with_a_warning() {
     // Rewritten whole: the next scan uses it again.
     assert_eq!(
         cached(&run(&root, Some(cache.path()))),
-        report.files_scanned as u64 - 3
+        report.files_scanned as u64 - 3 + 1
     );
 }
 
@@ -269,4 +270,66 @@ fn secrets_never_reach_the_cache_file() {
     assert!(text.contains("settings.py"));
     assert!(!text.contains(&token));
     assert!(!text.contains(&token[..20]));
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const SERVER: &str = r#"import subprocess
+
+from mcp.server.fastmcp import FastMCP
+
+from .helpers import pick
+
+mcp = FastMCP("x")
+
+
+@mcp.tool()
+def run_first(cmd: str) -> str:
+    return subprocess.run(pick(cmd, "ls"), shell=True, timeout=9).stdout
+"#;
+
+fn helpers(returns: &str) -> String {
+    format!("import os\nimport shlex\n\n\ndef pick(a, b):\n    return {returns}\n")
+}
+
+const OTHER: &str = "import shutil\n\n\ndef wipe():\n    shutil.rmtree(\"/srv/tmp\")\n";
+
+#[test]
+fn a_second_pass_result_is_reused_until_what_it_looked_up_changes() {
+    let tree = tempfile::tempdir().unwrap();
+    let root = tree.path();
+    write(root, "pkg/__init__.py", "");
+    write(root, "pkg/server.py", SERVER);
+    write(root, "pkg/other.py", OTHER);
+    // `pick` returns its first argument through a check in both versions, so `server.py`
+    // gets a second pass either way; only the check differs.
+    write(root, "pkg/helpers.py", &helpers("shlex.quote(a)"));
+    let cache = tempfile::tempdir().unwrap();
+    let first = run(root, Some(cache.path()));
+    assert_eq!(findings(&first), vec![]);
+    // Lines moved in a module the second pass never looked up: every result is reused, the
+    // second pass's too (4 first-pass results and 1 second-pass result, but `other.py`).
+    write(root, "pkg/other.py", &format!("# moved\n{OTHER}"));
+    let moved = run(root, Some(cache.path()));
+    assert_eq!(said(&moved), said(&run(root, None)));
+    assert_eq!(cached(&moved), 4);
+    // The function it looked up now returns its argument through a path check, which is no
+    // shell quoting: the stale result would miss the injection.
+    write(root, "pkg/helpers.py", &helpers("os.path.basename(a)"));
+    let changed = run(root, Some(cache.path()));
+    assert_eq!(said(&changed), said(&run(root, None)));
+    assert_eq!(
+        findings(&changed),
+        vec![(
+            "python-subprocess-shell-true".to_string(),
+            "pkg/server.py".to_string(),
+            12,
+            Severity::High
+        )]
+    );
+    assert_eq!(cached(&changed), 3);
 }

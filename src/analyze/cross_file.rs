@@ -69,6 +69,13 @@ impl<'a> Exports<'a> {
         callee: &str,
         caller_path: &str,
     ) -> Option<(usize, &'a ExportedFunction, String)> {
+        READS.with(|reads| {
+            if let Ok(mut reads) = reads.try_borrow_mut()
+                && let Some(reads) = reads.as_mut()
+            {
+                reads.push((callee.to_string(), caller_path.to_string()));
+            }
+        });
         let target = resolve(callee, caller_path)?;
         let function_of = |module: &str, function: &str| {
             let Some(Some(index)) = self.by_name.get(module) else {
@@ -126,11 +133,61 @@ impl<'a> Exports<'a> {
         found
     }
 
+    /// A digest of what `reads` (lookups `recording_reads` gave) find now: the module and
+    /// name each resolves to, and what is read of that function. Equal digests, equal answers.
+    pub fn read_digest(&self, reads: &[(String, String)]) -> String {
+        let mut all = String::new();
+        for (callee, from) in reads {
+            all.push_str(callee);
+            all.push('\0');
+            all.push_str(from);
+            all.push('\0');
+            if let Some((home, f, target)) = self.function(callee, from) {
+                let home = self.modules.get(home).map(|m| m.path);
+                let read = (
+                    home,
+                    target,
+                    &f.name,
+                    &f.returns,
+                    &f.makes,
+                    &f.effects,
+                    &f.calls_out,
+                );
+                if let Ok(text) = serde_json::to_string(&read) {
+                    all.push_str(&text);
+                }
+            }
+            all.push('\n');
+        }
+        crate::tools::sha256_hex(&all)
+    }
+
     /// What the function a call from `caller_path` names returns, when its module's analysis
     /// says more than "each argument, unchecked".
     pub fn returned(&self, callee: &str, caller_path: &str) -> Option<&'a Returned> {
         self.function(callee, caller_path)?.1.returns.as_ref()
     }
+}
+
+thread_local! {
+    /// The lookups of other modules' functions made by the analysis running on this thread,
+    /// while `recording_reads` runs it.
+    static READS: std::cell::RefCell<Option<Vec<(String, String)>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `analyze` (one file's analysis, on this thread) and returns, beside its result, every
+/// lookup of another module's function it made (callee, calling file), once each: what a
+/// second-pass result read of the other modules.
+pub fn recording_reads<T>(analyze: impl FnOnce() -> T) -> (T, Vec<(String, String)>) {
+    READS.with(|reads| *reads.borrow_mut() = Some(Vec::new()));
+    let out = analyze();
+    let mut reads = READS
+        .with(|reads| reads.borrow_mut().take())
+        .unwrap_or_default();
+    reads.sort_unstable();
+    reads.dedup();
+    (out, reads)
 }
 
 /// Findings at sinks in one file reached from entry points in another.
