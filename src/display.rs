@@ -61,6 +61,18 @@ pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
+/// Bytes as lowercase hex (digests in reports, caches and tool locks).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        for nibble in [b >> 4, b & 0x0f] {
+            out.push(char::from(DIGITS[usize::from(nibble)]));
+        }
+    }
+    out
+}
+
 /// At most the first four characters (fewer for short secrets), then `…`.
 pub fn redact(secret: &str) -> String {
     let keep = (secret.chars().count() / 4).min(4);

@@ -16,6 +16,7 @@
 //! to a CI platform's cache.
 
 use crate::analyze::FileOutcome;
+use crate::display::hex;
 pub use crate::error::CacheError;
 use crate::finding::{NoticeCode, NoticeLevel};
 use serde::{Deserialize, Serialize};
@@ -406,12 +407,4 @@ impl Context<'_> {
         }
         hex(&h.finalize())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }

@@ -192,17 +192,19 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let tool_lock = load_tool_lock(&root, rules, &mut report);
     let lock = tool_lock.as_ref().map(|(lock, _)| lock);
     let cache = match &options.cache {
-        Some(dir) => Some(open_cache(
-            dir,
-            &root,
-            &targets,
-            options,
-            rules,
-            &project,
-            db.is_some(),
-            tool_lock.as_ref().map(|(_, text)| text.as_str()),
-            &mut report,
-        )?),
+        Some(dir) => {
+            let context = crate::result_cache::Context {
+                rules: rules.digest(),
+                project: &project,
+                include_tests: options.include_tests,
+                inline_ignores: options.inline_ignores,
+                max_file_size: options.max_file_size,
+                parse_timeout: options.parse_timeout,
+                graded_dependencies: db.is_some(),
+                tool_lock: tool_lock.as_ref().map(|(_, text)| text.as_str()),
+            };
+            Some(open_cache(dir, &root, &targets, &context, &mut report)?)
+        }
         None => None,
     };
     // Every file's outcome is held until the cross-file join; tools only when asked for.
@@ -415,30 +417,15 @@ fn module_facts<'a>(outcomes: &'a [(&WalkedFile, u64, FileOutcome)]) -> Vec<Modu
         .collect()
 }
 
-/// Opens the results cache in `dir` for this scan; its context is everything besides a file
-/// that the file's results depend on.
-#[allow(clippy::too_many_arguments)]
+/// Opens the results cache in `dir` for this scan, with a warning when its old results are
+/// set aside.
 fn open_cache(
     dir: &Path,
     root: &Path,
     targets: &[PathBuf],
-    options: &ScanOptions,
-    rules: &RuleSet,
-    project: &cross_file::ProjectModules,
-    graded_dependencies: bool,
-    tool_lock: Option<&str>,
+    context: &crate::result_cache::Context<'_>,
     report: &mut Report,
 ) -> Result<ResultCache> {
-    let context = crate::result_cache::Context {
-        rules: rules.digest(),
-        project,
-        include_tests: options.include_tests,
-        inline_ignores: options.inline_ignores,
-        max_file_size: options.max_file_size,
-        parse_timeout: options.parse_timeout,
-        graded_dependencies,
-        tool_lock,
-    };
     let opened = ResultCache::open(dir, root, targets, context.digest())?;
     if let Some(why) = opened.ignored {
         report.notices.push(Notice::new(

@@ -261,8 +261,7 @@ pub fn capability_of(cwe: &[u32]) -> Option<&'static str> {
 
 /// The SHA-256 of `text`, in hex.
 pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::display::hex(&Sha256::digest(text.as_bytes()))
 }
 
 /// The lock file: what was reviewed, per tool.
