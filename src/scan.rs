@@ -368,6 +368,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             threads,
             wall_seconds: started.elapsed().as_secs_f64(),
             phases: timings.phases(),
+            unmodeled_macros: timings.unmodeled_macros,
         });
     }
     Ok(report)

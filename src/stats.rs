@@ -89,6 +89,8 @@ pub struct Timings {
     time: [Duration; Phase::ALL.len()],
     files: [u64; Phase::ALL.len()],
     bytes: [u64; Phase::ALL.len()],
+    /// Macro calls lowered without a model of the macro (Rust), as passing their values.
+    pub unmodeled_macros: u64,
 }
 
 impl Timings {
@@ -134,6 +136,7 @@ impl Timings {
     }
 
     pub fn add(&mut self, other: &Timings) {
+        self.unmodeled_macros += other.unmodeled_macros;
         for i in 0..Phase::ALL.len() {
             if let (Some(t), Some(f), Some(b)) = (
                 self.time.get_mut(i),
@@ -181,6 +184,14 @@ pub struct ScanStats {
     pub threads: usize,
     pub wall_seconds: f64,
     pub phases: Vec<PhaseStats>,
+    /// Calls of macros mcpgate has no model of, read as passing their values through (Rust):
+    /// how much of the code was analyzed by approximation.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unmodeled_macros: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

@@ -60,6 +60,17 @@ fn scan(root: &Path) -> Vec<Found> {
     found
 }
 
+/// The JSON inventory (`mcpgate tools --format json`) of `root`.
+fn inventory(root: &Path) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .arg("tools")
+        .arg(root)
+        .args(["--format", "json"])
+        .output()
+        .expect("run mcpgate");
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
 const SERVER: &str = r#"use rmcp::{handler::server::wrapper::Parameters, tool, tool_router, ServerHandler};
 use std::process::Command;
 
@@ -376,13 +387,7 @@ impl Calc {
         scan(dir.path()),
         vec![at("mcp-tool-poisoning", "src/calc.rs", 5, "high", "medium")]
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
-        .arg("tools")
-        .arg(dir.path())
-        .args(["--format", "json"])
-        .output()
-        .expect("run mcpgate");
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let doc = inventory(dir.path());
     let tools: Vec<(String, u64, String)> = doc["tools"]
         .as_array()
         .expect("tools")
@@ -402,5 +407,337 @@ impl Calc {
     assert_eq!(
         tools[1],
         ("sub".to_string(), 11, "Subtracts two numbers".to_string())
+    );
+}
+
+#[test]
+fn fields_declared_as_numbers_or_choices_and_enumerate_indices_carry_no_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = r#"use rmcp::{handler::server::wrapper::Parameters, tool, tool_router};
+use std::process::Command;
+
+pub struct LogArgs {
+    pub path: String,
+    pub max_count: Option<usize>,
+    pub format: Format,
+}
+
+pub enum Format {
+    Short,
+    Full,
+}
+
+#[tool_router]
+impl Git {
+    #[tool(description = "Show the log")]
+    async fn log(&self, params: Parameters<LogArgs>) -> String {
+        let params = params.0;
+        let mut cmd = Command::new("git");
+        cmd.arg("log");
+        if let Some(n) = params.max_count {
+            cmd.arg("-n").arg(n.to_string());
+        }
+        cmd.arg(format!("--format={:?}", params.format));
+        cmd.output();
+        String::new()
+    }
+
+    #[tool(description = "Count commits")]
+    async fn count(&self, Parameters(LogArgs { max_count, format, .. }): Parameters<LogArgs>) -> String {
+        Command::new("git").arg("rev-list").arg(max_count.unwrap_or(1).to_string()).arg(format!("{:?}", format)).output();
+        String::new()
+    }
+
+    #[tool(description = "Log of a path")]
+    async fn path_log(&self, params: Parameters<LogArgs>) -> String {
+        Command::new("git").arg("log").arg(&params.0.path).output();
+        String::new()
+    }
+
+    #[tool(description = "Export images")]
+    async fn export(&self, Parameters(LogArgs { path, .. }): Parameters<LogArgs>) -> String {
+        let names: Vec<String> = std::fs::read_dir(&path).map(|_| vec![]).unwrap_or_default();
+        for (i, _name) in names.iter().enumerate() {
+            std::fs::write(format!("/tmp/export/{i}.png"), b"x");
+        }
+        String::new()
+    }
+}
+"#;
+    write(dir.path(), "src/main.rs", server);
+    // Without the declared types and the count: also the command run at 26 (a count after
+    // `-n`, the `{:?}` of an enum), at 32 (the same, destructured) and the file named by a loop
+    // index at 46.
+    assert_eq!(
+        scan(dir.path()),
+        vec![
+            at(
+                "rust-argument-injection",
+                "src/main.rs",
+                38,
+                "medium",
+                "high"
+            ),
+            at("rust-path-traversal", "src/main.rs", 44, "high", "high"),
+        ]
+    );
+}
+
+#[test]
+fn files_written_where_an_archive_entry_points_are_zip_slip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = r#"use rmcp::{handler::server::wrapper::Parameters, tool, tool_router};
+use std::fs;
+use std::path::Path;
+
+#[tool_router]
+impl Archives {
+    #[tool(description = "Unpack a zip archive into the workspace")]
+    fn unzip(&self, Parameters(UnzipArgs { archive }): Parameters<UnzipArgs>) -> String {
+        let mut zip = zip::ZipArchive::new(fs::File::open(&archive).unwrap()).unwrap();
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let out = self.root.join(entry.name());
+            if entry.is_dir() {
+                fs::create_dir_all(&out).unwrap();
+            } else {
+                let mut file = fs::File::create(&out).unwrap();
+                std::io::copy(&mut entry, &mut file).unwrap();
+            }
+        }
+        "ok".to_string()
+    }
+
+    #[tool(description = "Unpack a zip archive safely")]
+    fn unzip_safe(&self, Parameters(UnzipArgs { archive }): Parameters<UnzipArgs>) -> String {
+        let mut zip = zip::ZipArchive::new(fs::File::open(&archive).unwrap()).unwrap();
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let Some(name) = entry.enclosed_name() else { continue };
+            let mut file = fs::File::create(self.root.join(name)).unwrap();
+            std::io::copy(&mut entry, &mut file).unwrap();
+        }
+        "ok".to_string()
+    }
+}
+
+pub fn untar(archive_path: &str, dest: &Path) -> std::io::Result<()> {
+    let mut archive = tar::Archive::new(fs::File::open(archive_path)?);
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        let target = dest.join(entry.path()?);
+        entry.unpack(&target)?;
+        entry.unpack_in(dest)?;
+    }
+    Ok(())
+}
+"#;
+    write(dir.path(), "src/main.rs", server);
+    assert_eq!(
+        scan(dir.path()),
+        vec![
+            at("rust-archive-extraction", "src/main.rs", 14, "high", "high"),
+            at("rust-archive-extraction", "src/main.rs", 16, "high", "high"),
+            at(
+                "rust-archive-extraction",
+                "src/main.rs",
+                41,
+                "medium",
+                "medium"
+            ),
+            // Opening the archive the caller named: any file of the host.
+            at("rust-path-traversal", "src/main.rs", 9, "high", "high"),
+            at("rust-path-traversal", "src/main.rs", 25, "high", "high"),
+        ]
+    );
+}
+
+#[test]
+fn an_mcp_server_listening_beyond_localhost_without_auth_is_found() {
+    let server = r#"use rmcp::transport::streamable_http_server::StreamableHttpService;
+use std::net::{Ipv4Addr, SocketAddr};
+
+const BIND: &str = "0.0.0.0:8000";
+
+pub async fn everywhere(router: axum::Router) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(BIND).await?;
+    axum::serve(listener, router).await
+}
+
+pub async fn unspecified(router: axum::Router) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 8000))).await?;
+    axum::serve(listener, router).await
+}
+
+pub async fn configured(router: axum::Router, host: std::net::IpAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(host, 8000)).await?;
+    axum::serve(listener, router).await
+}
+
+pub async fn local(router: axum::Router) -> std::io::Result<()> {
+    let a = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+    let b = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 8001)).await?;
+    let c = tokio::net::TcpListener::bind("[::1]:8002").await?;
+    axum::serve(a, router).await
+}
+"#;
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "src/main.rs", server);
+    assert_eq!(
+        scan(dir.path()),
+        vec![
+            at("rust-http-without-auth", "src/main.rs", 7, "high", "medium"),
+            at(
+                "rust-http-without-auth",
+                "src/main.rs",
+                12,
+                "high",
+                "medium"
+            ),
+            at(
+                "rust-http-without-auth",
+                "src/main.rs",
+                17,
+                "medium",
+                "medium"
+            ),
+        ]
+    );
+    // A bearer check in another module of the crate protects the server.
+    write(
+        dir.path(),
+        "src/auth.rs",
+        "pub async fn check(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {\n    if req.headers().get(\"authorization\").is_none() { return unauthorized(); }\n    next.run(req).await\n}\n",
+    );
+    assert_eq!(scan(dir.path()), vec![]);
+}
+
+#[test]
+fn rust_mcp_sdk_tool_structs_are_entry_points_with_their_fields_as_arguments() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tools = r#"use rust_mcp_sdk::macros::{mcp_tool, JsonSchema};
+use std::process::Command;
+
+#[mcp_tool(name = "run_script", description = "Runs a maintenance script")]
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct RunScript {
+    script: String,
+    retries: u32,
+}
+
+impl RunScript {
+    pub fn call_tool(&self) -> Result<CallToolResult, CallToolError> {
+        Command::new("sh").arg("-c").arg(format!("{} --retries {}", self.script, self.retries)).output();
+        Ok(CallToolResult::text_content(vec![]))
+    }
+}
+
+#[mcp_tool(name = "count", description = "Counts the entries of a bucket")]
+pub struct Count {
+    pub bucket: u32,
+}
+
+impl Count {
+    pub fn call_tool(&self) -> String {
+        std::fs::read_to_string(format!("/var/counts/{}", self.bucket)).unwrap_or_default()
+    }
+}
+
+#[mcp_tool(name = "read_files", description = "Reads files")]
+pub struct ReadFiles {
+    pub paths: Vec<String>,
+}
+
+impl ReadFiles {
+    pub async fn run_tool(params: Self, service: &FsService) -> Result<CallToolResult, CallToolError> {
+        service.read_all(params.paths).await;
+        Ok(CallToolResult::text_content(vec![]))
+    }
+}
+"#;
+    // The service's type is declared in one module and its methods in another.
+    let service = "mod read;\npub struct FsService { roots: Vec<String> }\n";
+    let read = r#"use super::FsService;
+use std::path::Path;
+
+impl FsService {
+    pub async fn read_all(&self, paths: Vec<String>) -> Vec<String> {
+        let checked = paths
+            .iter()
+            .map(|p| self.validate_path(Path::new(p)))
+            .collect::<Vec<_>>();
+        let mut out = Vec::new();
+        for p in &checked {
+            out.push(tokio::fs::read_to_string(p).await.unwrap_or_default());
+        }
+        for p in &paths {
+            out.push(tokio::fs::read_to_string(p).await.unwrap_or_default());
+        }
+        out
+    }
+}
+"#;
+    write(
+        dir.path(),
+        "src/main.rs",
+        &format!("mod fs_service;\nuse crate::fs_service::FsService;\n{tools}"),
+    );
+    write(dir.path(), "src/fs_service.rs", service);
+    write(dir.path(), "src/fs_service/read.rs", read);
+    assert_eq!(
+        scan(dir.path()),
+        vec![
+            // The unchecked read; the checked one (mapped through `validate_path`) is silent.
+            at(
+                "rust-path-traversal",
+                "src/fs_service/read.rs",
+                15,
+                "high",
+                "high"
+            ),
+            // The script field; the `u32` field of `count` carries no text.
+            at("rust-shell-command", "src/main.rs", 15, "high", "high"),
+        ]
+    );
+    let doc = inventory(dir.path());
+    let tools: Vec<(String, String, Vec<String>)> = doc["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap_or_default().to_string(),
+                t["description"].as_str().unwrap_or_default().to_string(),
+                t["params"]
+                    .as_array()
+                    .map(|ps| {
+                        ps.iter()
+                            .map(|p| p.as_str().unwrap_or_default().to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tools,
+        vec![
+            (
+                "run_script".to_string(),
+                "Runs a maintenance script".to_string(),
+                vec!["script".to_string(), "retries".to_string()]
+            ),
+            (
+                "count".to_string(),
+                "Counts the entries of a bucket".to_string(),
+                vec!["bucket".to_string()]
+            ),
+            (
+                "read_files".to_string(),
+                "Reads files".to_string(),
+                vec!["paths".to_string()]
+            ),
+        ],
+        "{doc:#}"
     );
 }

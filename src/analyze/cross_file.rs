@@ -38,12 +38,28 @@ pub struct Exports<'a> {
     /// `pkg.tools.archive` and `tools.archive`), since the import root is not known. A name
     /// two files share is ambiguous and resolves to neither.
     by_name: HashMap<String, Option<usize>>,
+    /// Rust methods by crate and `Type.method`: an `impl` block may sit in any module of the
+    /// crate, not only the type's own. Two modules defining one name resolve to neither.
+    rust_methods: HashMap<(&'a str, &'a str), Option<usize>>,
 }
 
 impl<'a> Exports<'a> {
     pub fn new(modules: &'a [ModuleFacts<'a>]) -> Exports<'a> {
         let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
+        let mut rust_methods: HashMap<(&str, &str), Option<usize>> = HashMap::new();
         for (i, m) in modules.iter().enumerate() {
+            if m.path.ends_with(".rs") {
+                for f in m.exports.iter().filter(|f| f.name.contains('.')) {
+                    rust_methods
+                        .entry((crate_root(m.path), f.name.as_str()))
+                        .and_modify(|slot| {
+                            if *slot != Some(i) {
+                                *slot = None;
+                            }
+                        })
+                        .or_insert(Some(i));
+                }
+            }
             if m.exports.is_empty() && m.reexports.is_empty() {
                 continue;
             }
@@ -58,7 +74,11 @@ impl<'a> Exports<'a> {
                     .or_insert(Some(i));
             }
         }
-        Exports { modules, by_name }
+        Exports {
+            modules,
+            by_name,
+            rust_methods,
+        }
     }
 
     /// The function a call from `caller_path` names (`ExternalCall::callee`), with the index
@@ -78,10 +98,11 @@ impl<'a> Exports<'a> {
         });
         let target = resolve(callee, caller_path)?;
         let function_of = |module: &str, function: &str| {
-            let Some(Some(index)) = self.by_name.get(module) else {
-                return None;
+            let found = match self.by_name.get(module) {
+                Some(Some(index)) => find_export(self.modules, &self.by_name, *index, function, 0),
+                _ => None,
             };
-            find_export(self.modules, &self.by_name, *index, function, 0)
+            found.or_else(|| self.rust_method(caller_path, function))
         };
         let mut splits = target.rmatch_indices('.').map(|(i, _)| i).take(2);
         let (home, function) = splits.find_map(|i| {
@@ -160,6 +181,22 @@ impl<'a> Exports<'a> {
             all.push('\n');
         }
         crate::tools::sha256_hex(&all)
+    }
+
+    /// `Type.method` called from a Rust file, written in an `impl` block of any module of the
+    /// caller's crate (not necessarily the type's own).
+    fn rust_method(&self, caller_path: &str, name: &str) -> Option<(usize, &'a ExportedFunction)> {
+        if !caller_path.ends_with(".rs") || !name.contains('.') {
+            return None;
+        }
+        let home = (*self.rust_methods.get(&(crate_root(caller_path), name))?)?;
+        let f = self
+            .modules
+            .get(home)?
+            .exports
+            .iter()
+            .find(|f| f.name == name)?;
+        Some((home, f))
     }
 
     /// What the function a call from `caller_path` names returns, when its module's analysis
@@ -482,6 +519,17 @@ pub fn module_names(path: &str) -> Vec<String> {
                 .map(|rest| format!("{namespace}{}", rest.join(".")))
         })
         .collect()
+}
+
+/// The directory of the crate a Rust file belongs to: what comes before its `src/` (the
+/// repository's root for a crate at the top).
+fn crate_root(path: &str) -> &str {
+    match path.rfind("src/") {
+        Some(i) if i == 0 || path.get(..i).is_some_and(|p| p.ends_with('/')) => {
+            path.get(..i).unwrap_or("")
+        }
+        _ => "",
+    }
 }
 
 /// The prefix of a Rust module's names, which live apart from Python's.

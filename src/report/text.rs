@@ -163,6 +163,18 @@ pub fn stats_table(stats: &crate::stats::ScanStats) -> String {
             name, row.files, row.bytes, row.seconds
         );
     }
+    if stats.unmodeled_macros > 0 {
+        let _ = writeln!(
+            out,
+            "{} {} read as passing their values through (macros mcpgate has no model of)",
+            stats.unmodeled_macros,
+            if stats.unmodeled_macros == 1 {
+                "macro call"
+            } else {
+                "macro calls"
+            }
+        );
+    }
     let _ = writeln!(
         out,
         "{} files, {} in {:.3} s wall on {} threads (analyzer times are summed over threads)",

@@ -486,12 +486,21 @@ pub(super) fn exposure(bind: &crate::rules::BindArg, args: &[Arg], seen: &Seen<'
         _ => {
             let (written, assigned) = seen.texts(&value, false);
             let texts = [Some(written.as_str()), assigned.as_deref()];
-            let quoted: Vec<&str> = texts.iter().flatten().flat_map(|t| quoted(t)).collect();
+            let quoted: Vec<&str> = texts
+                .iter()
+                .flatten()
+                .flat_map(|t| quoted(t))
+                .map(host_of)
+                .collect();
             let shown = |text: &str| -> String {
                 let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
                 text.chars().take(80).collect()
             };
-            if quoted
+            let written_address = texts.iter().flatten().find_map(|t| written_address(t));
+            if written_address == Some(true) {
+                let how = shown(assigned.as_deref().unwrap_or(&written));
+                Exposure::Reachable(format!("it listens on every network interface (`{how}`)"))
+            } else if quoted
                 .iter()
                 .any(|q| ALL_INTERFACES.contains(q) && !q.is_empty())
             {
@@ -499,7 +508,7 @@ pub(super) fn exposure(bind: &crate::rules::BindArg, args: &[Arg], seen: &Seen<'
                 Exposure::Reachable(format!(
                     "it listens on every network interface by default (`{how}`)"
                 ))
-            } else if quoted.iter().any(|q| is_local(q)) {
+            } else if quoted.iter().any(|q| is_local(q)) || written_address == Some(false) {
                 Exposure::Local
             } else {
                 Exposure::RunTime(format!(
@@ -511,12 +520,42 @@ pub(super) fn exposure(bind: &crate::rules::BindArg, args: &[Arg], seen: &Seen<'
     }
 }
 
+/// The host of an address written with its port (`0.0.0.0:8000`, `[::]:8000`); an address
+/// without one as it is (`::`, `0.0.0.0`).
+fn host_of(address: &str) -> &str {
+    if address.starts_with('[') {
+        return match address.find(']') {
+            Some(end) => address.get(..=end).unwrap_or(address),
+            None => address,
+        };
+    }
+    match address.split_once(':') {
+        Some((host, port)) if !port.contains(':') => host,
+        _ => address,
+    }
+}
+
+/// An address written as code rather than text (Rust's `Ipv4Addr::UNSPECIFIED`,
+/// `([0, 0, 0, 0], 8000)`, `Ipv4Addr::new(127, 0, 0, 1)`): `Some(true)` for every interface,
+/// `Some(false)` for localhost.
+fn written_address(text: &str) -> Option<bool> {
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if squeezed.contains("UNSPECIFIED") || squeezed.contains("0,0,0,0") {
+        Some(true)
+    } else if squeezed.contains("LOCALHOST") || squeezed.contains("127,0,0,1") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 fn address_exposure(address: &str) -> Exposure {
-    if ALL_INTERFACES.contains(&address) {
+    let host = host_of(address);
+    if ALL_INTERFACES.contains(&host) {
         Exposure::Reachable(format!(
             "it listens on every network interface (`{address}`)"
         ))
-    } else if is_local(address) {
+    } else if is_local(host) {
         Exposure::Local
     } else {
         let shown: String = address.chars().take(60).collect();

@@ -789,8 +789,16 @@ pub fn analyze_with(
         let Some(function) = module.functions.get(entry.func) else {
             continue;
         };
+        // An entry whose object is the caller's arguments (`call_tool(&self)` of a
+        // rust-mcp-sdk tool struct): what reaches a sink from the object came from the caller.
+        let receiver_chosen =
+            names.receiver_param(module, entry.func) == Some(0) && entry.params.contains(&0);
         for (slot, hits) in &summary.sinks {
-            let Slot::Param(index) = slot else { continue };
+            let index = match slot {
+                Slot::Param(index) => index,
+                Slot::Receiver | Slot::Field(_) if receiver_chosen => &0,
+                _ => continue,
+            };
             if !entry.params.contains(index) {
                 continue;
             }
@@ -1686,6 +1694,45 @@ impl<'m> Engine<'m> {
 
     /// The not-text fields of what `value` parses with a module-level schema
     /// (`ReadArgs.parse(args)`, `await ReadArgs.parseAsync(args)`).
+    /// A type whose values carry no text: a number or boolean, or a fixed set of choices
+    /// declared in this module (a fieldless Rust `enum`, a Python `Enum`).
+    fn is_not_text_type(&self, annotation: &str) -> bool {
+        taint::is_not_text_type(annotation)
+            || self
+                .declared_class(annotation)
+                .is_some_and(|c| c.bases.iter().any(is_enum_base))
+    }
+
+    /// The class of this module a declared type names, through the wrappers that hold one
+    /// value of it (`Parameters<Args>`, `Json<Args>`, `Option<&Args>`, `Optional[Args]`).
+    fn declared_class(&self, annotation: &str) -> Option<&'m crate::analyze::ir::Class> {
+        let name = taint::held_type(annotation)?;
+        let id = self.names.class_named(name)?;
+        self.module.classes.get(id)
+    }
+
+    /// The fields a struct or model of this module declares as numbers or choices.
+    fn declared_not_text(&self, annotation: &str) -> Option<Rc<BTreeSet<String>>> {
+        let class = self.declared_class(annotation)?;
+        let fields: BTreeSet<String> = class
+            .declared
+            .iter()
+            .filter(|(_, ty)| self.is_not_text_type(ty))
+            .map(|(name, _)| name.clone())
+            .collect();
+        (!fields.is_empty()).then(|| Rc::new(fields))
+    }
+
+    /// The fields known not to be text of a value: a variable's (`args`), or what a Rust
+    /// newtype holds (`params.0`, the `Args` inside `Parameters<Args>`).
+    fn not_text_of(&self, value: &Expr, env: &Env) -> Option<Rc<BTreeSet<String>>> {
+        match &value.kind {
+            ExprKind::Name(v) => env.not_text.get(v.as_str()).cloned(),
+            ExprKind::Attr(inner, field) if field == "0" => self.not_text_of(inner, env),
+            _ => None,
+        }
+    }
+
     fn parsed_schema(&self, value: &Expr) -> Option<Rc<BTreeSet<String>>> {
         let value = match &value.kind {
             ExprKind::Await(inner) => inner,
@@ -1953,7 +2000,10 @@ impl<'m> Engine<'m> {
                 Slot::Param(i)
             };
             // A parameter declared as a number cannot carry an injection.
-            let numeric = p.annotation.as_deref().is_some_and(taint::is_not_text_type);
+            let numeric = p
+                .annotation
+                .as_deref()
+                .is_some_and(|a| self.is_not_text_type(a));
             let labels: Labels = if numeric {
                 Labels::from([taint::NUMERIC.to_string()])
             } else {
@@ -1978,6 +2028,34 @@ impl<'m> Engine<'m> {
             {
                 env.imported_objects
                     .insert(Rc::from(p.name.as_str()), Rc::new(made));
+            }
+        }
+        // A parameter typed as a struct or model of this module: the fields it declares as
+        // numbers or fixed choices (`params: Parameters<Args>`, then `params.0.max_count`).
+        for p in &function.params {
+            if let Some(fields) = p
+                .annotation
+                .as_deref()
+                .and_then(|a| self.declared_not_text(a))
+            {
+                env.not_text.insert(Rc::from(p.name.as_str()), fields);
+            }
+        }
+        // A method's own object, and `Self`: the fields its struct declares.
+        if let Some(class) = function.class.and_then(|c| self.module.classes.get(c))
+            && let Some(fields) = self.declared_not_text(&class.name)
+        {
+            if receiver == Some(0) {
+                env.not_text.insert(Rc::from("self"), fields.clone());
+            }
+            for p in &function.params {
+                if p.annotation
+                    .as_deref()
+                    .is_some_and(|a| a.trim_start_matches('&').trim() == "Self")
+                {
+                    env.not_text
+                        .insert(Rc::from(p.name.as_str()), fields.clone());
+                }
             }
         }
         // An entry point's arguments object: the fields its schema types as not text.
@@ -2099,7 +2177,10 @@ impl<'m> Engine<'m> {
                         } else {
                             env.host_fixed.remove(x.as_str());
                         }
-                        match self.parsed_schema(value) {
+                        match self
+                            .parsed_schema(value)
+                            .or_else(|| self.not_text_of(value, env))
+                        {
                             Some(fields) => {
                                 env.not_text.insert(Rc::from(x.as_str()), fields);
                             }
@@ -2246,11 +2327,25 @@ impl<'m> Engine<'m> {
                 ..
             } => {
                 let taint = self.eval(iter, env, walk);
+                // `for i, x in enumerate(xs)`, `for (i, x) in xs.iter().enumerate()`: the
+                // index is a count, only the item carries what `xs` holds.
+                let counted = match binding {
+                    Some(Target::Tuple(items, _)) if is_enumerate(iter) => match items.as_slice() {
+                        [index, item] => Some((index, item)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
                 // Twice: what the first pass stores is read by the second.
                 for _ in 0..2 {
                     let mut inner = env.clone();
-                    if let Some(b) = binding {
-                        self.assign(b, &taint, None, false, &mut inner, walk);
+                    match (counted, binding) {
+                        (Some((index, item)), _) => {
+                            self.assign(index, &Taint::new(), None, false, &mut inner, walk);
+                            self.assign(item, &taint, None, false, &mut inner, walk);
+                        }
+                        (None, Some(b)) => self.assign(b, &taint, None, false, &mut inner, walk),
+                        (None, None) => {}
                     }
                     self.block(body, &mut inner, walk);
                     env.join(&inner);
@@ -2460,8 +2555,9 @@ impl<'m> Engine<'m> {
             },
             // `parsed.mode` where the schema says `mode` is an enum: no text.
             ExprKind::Attr(object, field)
-                if matches!(&object.kind, ExprKind::Name(v)
-                    if env.not_text.get(v.as_str()).is_some_and(|f| f.contains(field))) =>
+                if self
+                    .not_text_of(object, env)
+                    .is_some_and(|f| f.contains(field)) =>
             {
                 let mut t = self.eval(object, env, walk);
                 t.label(taint::NUMERIC);
@@ -3341,6 +3437,7 @@ impl<'m> Engine<'m> {
         // out) => ...)`) run with the variables they close over; an iteration's callback gets
         // the elements.
         let mut from_callbacks = Taint::new();
+        let mut inlined = false;
         for arg in args {
             let ExprKind::Function(id) = &arg.value.kind else {
                 continue;
@@ -3358,6 +3455,7 @@ impl<'m> Engine<'m> {
             let params = vec![given; count];
             if let Some(returned) = self.inline(*id, &params, env, walk) {
                 from_callbacks.extend(returned);
+                inlined = true;
             }
         }
         // A name bound in this function (a parameter, a local variable or function) is not
@@ -3733,7 +3831,11 @@ impl<'m> Engine<'m> {
             }
             env.vars.entry(&root).extend(stored);
         }
-        all.extend(receiver_taint);
+        let replaced = inlined
+            && matches!(&callee.kind, ExprKind::Attr(_, m) if REPLACING_METHODS.contains(&m.as_str()));
+        if !replaced {
+            all.extend(receiver_taint);
+        }
         all.extend(from_callbacks);
         // A source's result carries, from what chose where it comes from, the mark of the
         // rules it is a source of: its first argument (`requests.get(url, json=body)`) or
@@ -4092,8 +4194,16 @@ fn applied_return(returned: &Returned, args: &[Arg], taints: &[Taint]) -> Taint 
     out
 }
 
-/// Methods that call their callback with the elements of the object they are called on.
-const CALLBACK_METHODS: [&str; 13] = [
+/// Methods that call their callback with the elements of the object they are called on
+/// (JavaScript's arrays and promises, Rust's iterators, `Option` and `Result`).
+const CALLBACK_METHODS: [&str; 20] = [
+    "flat_map",
+    "filter_map",
+    "find_map",
+    "and_then",
+    "for_each",
+    "any",
+    "all",
     "map",
     "forEach",
     "filter",
@@ -4107,6 +4217,18 @@ const CALLBACK_METHODS: [&str; 13] = [
     "then",
     "sort",
     "each",
+];
+
+/// Callback methods whose result is made of what the callback returns, not of the elements
+/// (`paths.iter().map(|p| validate(p))`: each element as the check returned it).
+const REPLACING_METHODS: [&str; 7] = [
+    "map",
+    "flatMap",
+    "flat_map",
+    "filter_map",
+    "find_map",
+    "and_then",
+    "then",
 ];
 
 /// Methods that store their arguments in the object they are called on.
@@ -4138,6 +4260,17 @@ fn expr_object(expr: &Expr) -> Option<&Expr> {
         ExprKind::Attr(object, _) | ExprKind::Index(object, _) => Some(object),
         _ => None,
     }
+}
+
+/// `Enum`, `StrEnum`, `enum.IntEnum`: a base that makes a class a fixed set of choices.
+fn is_enum_base(base: &Expr) -> bool {
+    callee_last_name(base).is_some_and(|n| n.ends_with("Enum"))
+}
+
+/// `enumerate(xs)` (Python) or `xs.iter().enumerate()` (Rust): pairs of a count and an item.
+fn is_enumerate(iter: &Expr) -> bool {
+    matches!(&iter.kind, ExprKind::Call { callee, .. }
+        if callee_last_name(callee) == Some("enumerate"))
 }
 
 fn callee_last_name(callee: &Expr) -> Option<&str> {

@@ -287,7 +287,8 @@ impl Names {
     /// import (`git.Repo`, `Repo` after `from git import Repo`); `None` for builtins, local
     /// classes and anything with brackets or unions.
     fn annotation_expr(&self, annotation: &str) -> Option<Expr> {
-        let annotation = annotation.trim();
+        let annotation = held_object(annotation).replace("::", ".");
+        let annotation = annotation.as_str();
         let mut parts = annotation.split('.');
         let root = parts.next()?;
         let is_ident = |s: &str| {
@@ -502,6 +503,11 @@ impl Names {
                 );
             } else if let Some(kind) = handler_trait_method(module, f) {
                 add(&mut found, id, kind, Some(f.name.clone()), BTreeMap::new());
+            } else if let Some((name, params)) = tool_struct_method(module, f) {
+                add(&mut found, id, EntryKind::Tool, name, BTreeMap::new());
+                if let Some(entry) = found.get_mut(&id) {
+                    entry.params = params;
+                }
             }
         }
         // Registered handlers (`server.tool("x", schema, handler)`,
@@ -843,6 +849,64 @@ fn handler_trait_method(module: &Module, f: &crate::analyze::ir::Function) -> Op
         "get_prompt" | "handle_get_prompt_request" => Some(EntryKind::Prompt),
         _ => None,
     }
+}
+
+/// rust-mcp-sdk: `#[mcp_tool(name = "x")] struct ReadFile { path: String }` is a tool's
+/// arguments, and the method of its `impl` that runs it (`call_tool(&self)`,
+/// `run_tool(params: Self, ctx)`) is the tool: the name the attribute gives and the
+/// parameters that hold the arguments (`self`, or one typed `Self` or as the struct).
+fn tool_struct_method(
+    module: &Module,
+    f: &crate::analyze::ir::Function,
+) -> Option<(Option<String>, BTreeSet<usize>)> {
+    if !module.bare_entry_attributes || !matches!(f.name.as_str(), "call_tool" | "run_tool") {
+        return None;
+    }
+    let class = module.classes.get(f.class?)?;
+    let attribute = class.decorators.iter().find(|d| {
+        let target = match &d.kind {
+            ExprKind::Call { callee, .. } => callee,
+            _ => *d,
+        };
+        matches!(&target.kind, ExprKind::Name(n) | ExprKind::Attr(_, n) if n == "mcp_tool")
+    })?;
+    let name = match &attribute.kind {
+        ExprKind::Call { args, .. } => registered_name(args),
+        _ => None,
+    };
+    let params: BTreeSet<usize> = f
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            p.name == "self"
+                || p.annotation.as_deref().is_some_and(|a| {
+                    let a = a.trim_start_matches('&').trim();
+                    a == "Self" || a == class.name
+                })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    (!params.is_empty()).then_some((name, params))
+}
+
+/// The type of the one object a Rust parameter gives access to: `Service` in `&Service`,
+/// `&mut Service`, `Arc<Service>`, `&Arc<crate::svc::Service>`; other annotations as written.
+fn held_object(annotation: &str) -> &str {
+    let mut t = annotation.trim();
+    for _ in 0..4 {
+        t = t.trim_start_matches('&').trim_start();
+        t = t.strip_prefix("mut ").unwrap_or(t).trim_start();
+        match ["Arc<", "Rc<", "Box<", "std::sync::Arc<"]
+            .iter()
+            .find_map(|w| t.strip_prefix(w))
+            .and_then(|inner| inner.strip_suffix('>'))
+        {
+            Some(inner) => t = inner.trim(),
+            None => break,
+        }
+    }
+    t
 }
 
 /// What a registration method registers.

@@ -266,6 +266,16 @@ impl Taint {
             match self.0.get_mut(&slot) {
                 // A check holds only where it held on every way the value came; what the value
                 // may have gone through (`composed`) holds where it held on any.
+                // A number is clean for every rule, so where one way is a number the checks
+                // of the other ways decide (`format!("{i}.{ext}")` with a checked `ext`).
+                Some(mine) if labels.contains(NUMERIC) && !mine.contains(NUMERIC) => {
+                    mine.extend(labels.into_iter().filter(|l| is_may(l)));
+                }
+                Some(mine) if mine.contains(NUMERIC) && !labels.contains(NUMERIC) => {
+                    let may: Vec<String> = mine.iter().filter(|l| is_may(l)).cloned().collect();
+                    *mine = labels;
+                    mine.extend(may);
+                }
                 Some(mine) => {
                     let may: Vec<String> = labels.iter().filter(|l| is_may(l)).cloned().collect();
                     mine.retain(|l| labels.contains(l) || is_may(l));
@@ -364,6 +374,54 @@ pub(super) fn is_not_text_type(annotation: &str) -> bool {
         && rest_is_none
 }
 
+/// The type a declared type holds one value of, by its last name: `Args` in
+/// `Parameters<Args>`, `Json<crate::types::Args>`, `&Args`, `Option<Args>`, `Optional[Args]`.
+/// `None` for collections and maps, which hold many.
+pub(super) fn held_type(annotation: &str) -> Option<&str> {
+    const HOLDERS: [&str; 8] = [
+        "Parameters",
+        "Json",
+        "Option",
+        "Box",
+        "Arc",
+        "Optional",
+        "Annotated",
+        "Query",
+    ];
+    let mut t = annotation.trim();
+    for _ in 0..8 {
+        t = t.trim_start_matches('&').trim_start();
+        t = t.strip_prefix("mut ").unwrap_or(t).trim_start();
+        let Some(open) = t.find(['<', '[']) else {
+            break;
+        };
+        let (outer, inner) = t.split_at(open);
+        let outer = outer.rsplit(['.', ':']).next().unwrap_or(outer);
+        if !HOLDERS.contains(&outer) {
+            return None;
+        }
+        let inside = inner.get(1..).unwrap_or("");
+        let inside = inside.strip_suffix(['>', ']']).unwrap_or(inside).trim_end();
+        t = first_argument(inside);
+    }
+    let name = t.rsplit(['.', ':']).next().unwrap_or(t).trim();
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+}
+
+/// The first of a type's arguments (`Args` of `Args, Field(ge=1)`), nesting counted.
+fn first_argument(arguments: &str) -> &str {
+    let mut depth = 0usize;
+    for (i, c) in arguments.char_indices() {
+        match c {
+            '<' | '[' | '(' => depth += 1,
+            '>' | ']' | ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => return arguments.get(..i).unwrap_or(arguments).trim(),
+            _ => {}
+        }
+    }
+    arguments.trim()
+}
+
 /// Rust's integer, float and boolean types.
 pub(crate) fn is_rust_number(t: &str) -> bool {
     matches!(t, "bool" | "usize" | "isize" | "f32" | "f64")
@@ -407,6 +465,40 @@ mod tests {
         result.label_slots(&[Slot::Param(1)], &source);
         let marked: Vec<bool> = result.iter().map(|(_, l)| l.contains(&source)).collect();
         assert_eq!(marked, vec![false, true]);
+    }
+
+    #[test]
+    fn a_number_joined_with_a_checked_value_keeps_the_checks() {
+        let labels = |ls: &[&str]| -> Labels { ls.iter().map(|l| l.to_string()).collect() };
+        let mut joined = Taint::of(Slot::Param(0), labels(&[NUMERIC]));
+        joined.extend(Taint::of(Slot::Param(0), labels(&["*.extension"])));
+        assert!(joined.proven("*.extension"));
+        assert!(!joined.proven(NUMERIC));
+        let mut other_way = Taint::of(Slot::Param(0), labels(&["*.extension"]));
+        other_way.extend(Taint::of(Slot::Param(0), labels(&[NUMERIC])));
+        assert_eq!(joined, other_way);
+        // A number and an unchecked value: unchecked.
+        let mut open = Taint::of(Slot::Param(0), labels(&[NUMERIC]));
+        open.extend(Taint::of(Slot::Param(0), Labels::new()));
+        assert!(!open.proven(NUMERIC));
+        assert!(!open.proven("*.extension"));
+    }
+
+    #[test]
+    fn the_type_a_wrapper_holds_is_found_and_collections_hold_none() {
+        for (t, held) in [
+            ("Parameters<Args>", Some("Args")),
+            ("Parameters<Option<crate::types::Args>>", Some("Args")),
+            ("&mut Json<Args>", Some("Args")),
+            ("Optional[models.Args]", Some("Args")),
+            ("Annotated[Args, Field(description='x')]", Some("Args")),
+            ("Args", Some("Args")),
+            ("Vec<Args>", None),
+            ("dict[str, Args]", None),
+            ("HashMap<String, Args>", None),
+        ] {
+            assert_eq!(held_type(t), held, "{t}");
+        }
     }
 
     #[test]

@@ -671,6 +671,7 @@ impl<'s> Lowering<'s> {
             decorators,
             methods: Vec::new(),
             fields: Vec::new(),
+            declared: Vec::new(),
             span: Span::of(node),
         });
         let inner = Scope {

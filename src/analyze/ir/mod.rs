@@ -64,6 +64,9 @@ pub struct Module {
     /// Decorators are attributes whose bare name says what they register (Rust's
     /// `#[tool]`), where Python's `@tool` could be anyone's.
     pub bare_entry_attributes: bool,
+    /// Calls of macros the front end has no model of (Rust's `my_macro!(...)`), lowered as
+    /// passing the values in their tokens through.
+    pub unmodeled_macros: u64,
 }
 
 /// `import a.b as c`, `from a import b as c`, `import { b as c } from "a"`, `require("a")`.
@@ -86,6 +89,9 @@ pub struct Class {
     pub methods: Vec<FuncId>,
     /// Fields assigned in the class body (`x = 1` in Python, `x = 1;` in a JS class).
     pub fields: Vec<Stmt>,
+    /// Fields declared with a type, by name, with the type as written: a Rust struct's
+    /// fields (`max_count: Option<u32>`), a Python model's annotated fields (`count: int`).
+    pub declared: Vec<(String, String)>,
     pub span: Span,
 }
 

@@ -500,6 +500,7 @@ impl<'s> Lowering<'s> {
             decorators,
             methods: Vec::new(),
             fields: Vec::new(),
+            declared: Vec::new(),
             span: Span::of(node),
         });
         let inner = Scope {
@@ -518,11 +519,40 @@ impl<'s> Lowering<'s> {
                 }
             }
         }
+        let declared = node
+            .child_by_field_name("body")
+            .map(|b| self.declared_fields(b))
+            .unwrap_or_default();
         if let Some(c) = self.module.classes.get_mut(id) {
             c.methods = methods;
             c.fields = fields;
+            c.declared = declared;
         }
         id
+    }
+
+    /// `count: int` and `mode: Literal["a", "b"] = "a"` in a class body (a dataclass, a
+    /// pydantic model, a `TypedDict`): each field's declared type.
+    fn declared_fields(&self, body: Node<'_>) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for stmt in named_children(body) {
+            if stmt.kind() != "expression_statement" {
+                continue;
+            }
+            for assignment in named_children(stmt) {
+                if assignment.kind() != "assignment" {
+                    continue;
+                }
+                if let (Some(left), Some(ty)) = (
+                    assignment.child_by_field_name("left"),
+                    assignment.child_by_field_name("type"),
+                ) && left.kind() == "identifier"
+                {
+                    out.push((self.text_of(left), self.text_of(ty)));
+                }
+            }
+        }
+        out
     }
 
     fn params(&mut self, node: Node<'_>, scope: Scope<'_>, depth: usize) -> Vec<Param> {

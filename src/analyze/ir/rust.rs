@@ -25,6 +25,7 @@ pub fn lower(root_node: Node<'_>, text: &str) -> Module {
         module: super::lowering::start(root),
         classes: HashMap::new(),
         path_roots: BTreeSet::new(),
+        field_params: HashMap::new(),
     };
     lowering.module.bare_entry_attributes = true;
     let mut body = Vec::new();
@@ -41,7 +42,9 @@ pub fn lower(root_node: Node<'_>, text: &str) -> Module {
             });
         }
     }
+    let field_params = std::mem::take(&mut lowering.field_params);
     let mut module = super::lowering::finish(lowering.module, body);
+    type_field_params(&mut module, &field_params);
     if text.contains("Command") {
         let commands = command::CommandTypes::of(&module.imports);
         for function in &mut module.functions {
@@ -58,6 +61,8 @@ struct Lowering<'s> {
     classes: HashMap<String, ClassId>,
     /// The lowercase first segments of paths (`tools` in `tools::run`): modules and crates.
     path_roots: BTreeSet<String>,
+    /// Parameters bound from a struct's field, by where the name is: the struct and field.
+    field_params: HashMap<Span, (String, String)>,
 }
 
 /// Where the value of an expression lowered as statements goes.
@@ -141,6 +146,10 @@ impl<'s> Lowering<'s> {
                 });
             }
             "impl_item" => self.impl_block(node, attributes, scope, depth, out),
+            "struct_item" | "enum_item" if !is_test(attributes, self.text) => {
+                let decorators = self.attributes(attributes, scope, depth);
+                self.type_item(node, decorators, out);
+            }
             "mod_item" => {
                 if is_test(attributes, self.text) {
                     return;
@@ -298,28 +307,7 @@ impl<'s> Lowering<'s> {
             kind: ExprKind::Name(type_name(t, self.text)),
             span: Span::of(t),
         });
-        let id = match self.classes.get(&name) {
-            Some(&id) => id,
-            None => {
-                self.module.classes.push(Class {
-                    name: name.clone(),
-                    bases: Vec::new(),
-                    decorators: Vec::new(),
-                    methods: Vec::new(),
-                    fields: Vec::new(),
-                    span: at,
-                });
-                let id = self.module.classes.len() - 1;
-                self.classes.insert(name.clone(), id);
-                out.push(Stmt::Def {
-                    name: name.clone(),
-                    func: None,
-                    class: Some(id),
-                    span: at,
-                });
-                id
-            }
-        };
+        let id = self.class_of(&name, at, out);
         if let Some(class) = self.module.classes.get_mut(id) {
             class.bases.extend(base);
             class.decorators.extend(decorators);
@@ -352,6 +340,74 @@ impl<'s> Lowering<'s> {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// A type's class, shared by its definition and all of its `impl` blocks.
+    fn class_of(&mut self, name: &str, at: Span, out: &mut Vec<Stmt>) -> ClassId {
+        if let Some(&id) = self.classes.get(name) {
+            return id;
+        }
+        self.module.classes.push(Class {
+            name: name.to_string(),
+            bases: Vec::new(),
+            decorators: Vec::new(),
+            methods: Vec::new(),
+            fields: Vec::new(),
+            declared: Vec::new(),
+            span: at,
+        });
+        let id = self.module.classes.len() - 1;
+        self.classes.insert(name.to_string(), id);
+        out.push(Stmt::Def {
+            name: name.to_string(),
+            func: None,
+            class: Some(id),
+            span: at,
+        });
+        id
+    }
+
+    /// `struct Args { path: String, max_count: Option<u32> }`: the class of `Args` declares
+    /// its fields' types (what serde lets a caller put there), its attributes are the class's
+    /// decorators (rust-mcp-sdk's `#[mcp_tool(...)]`). A fieldless `enum` is a fixed set of
+    /// choices, which the IR says as a base named `Enum` (as a Python `Enum` says it).
+    fn type_item(&mut self, node: Node<'_>, decorators: Vec<Expr>, out: &mut Vec<Stmt>) {
+        let at = Span::of(node);
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        let name = self.text_of(name);
+        let body = node.child_by_field_name("body");
+        let mut declared = Vec::new();
+        let mut choices = node.kind() == "enum_item";
+        for child in body.map(named_children).unwrap_or_default() {
+            match child.kind() {
+                "field_declaration" => {
+                    if let (Some(field), Some(ty)) = (
+                        child.child_by_field_name("name"),
+                        child.child_by_field_name("type"),
+                    ) {
+                        declared.push((self.text_of(field), self.text_of(ty)));
+                    }
+                }
+                // `Run(String)`, `Set { value: String }`: a variant that carries data.
+                "enum_variant" if child.child_by_field_name("body").is_some() => {
+                    choices = false;
+                }
+                _ => {}
+            }
+        }
+        let id = self.class_of(&name, at, out);
+        if let Some(class) = self.module.classes.get_mut(id) {
+            class.declared.extend(declared);
+            class.decorators.extend(decorators);
+            if choices {
+                class.bases.push(Expr {
+                    kind: ExprKind::Name("Enum".into()),
+                    span: at,
+                });
             }
         }
     }
@@ -421,6 +477,17 @@ impl<'s> Lowering<'s> {
                     let annotation = p.child_by_field_name("type").map(|t| self.text_of(t));
                     if let Some(pattern) = p.child_by_field_name("pattern") {
                         let target = self.pattern(pattern, depth);
+                        // `Parameters(Args { path, max_count, .. })`: each name is a field
+                        // of `Args`, typed by its declaration (found once the file is read).
+                        if let (Some(ty), Target::Object(props, _)) =
+                            (struct_of_pattern(pattern, self.text), &target)
+                        {
+                            for (key, bound) in props {
+                                if let Target::Name(_, span) = bound {
+                                    self.field_params.insert(*span, (ty.clone(), key.clone()));
+                                }
+                            }
+                        }
                         param_names(&target, false, &annotation, &mut out);
                     }
                 }
@@ -1232,6 +1299,51 @@ fn param_names(target: &Target, property: bool, annotation: &Option<String>, out
         }
         _ => {}
     }
+}
+
+/// Gives a parameter bound from a struct's field the type the struct declares for it.
+fn type_field_params(module: &mut Module, field_params: &HashMap<Span, (String, String)>) {
+    if field_params.is_empty() {
+        return;
+    }
+    let Module {
+        classes, functions, ..
+    } = module;
+    for param in functions.iter_mut().flat_map(|f| f.params.iter_mut()) {
+        let Some((ty, field)) = field_params.get(&param.span) else {
+            continue;
+        };
+        param.annotation = classes
+            .iter()
+            .filter(|c| c.name == *ty)
+            .flat_map(|c| &c.declared)
+            .find(|(name, _)| name == field)
+            .map(|(_, declared)| declared.clone());
+    }
+}
+
+/// The struct a parameter pattern takes apart (`Args` in `Parameters(Args { path, .. })`).
+fn struct_of_pattern(node: Node<'_>, text: &str) -> Option<String> {
+    let mut at = node;
+    for _ in 0..4 {
+        match at.kind() {
+            "struct_pattern" => return at.child_by_field_name("type").map(|t| type_name(t, text)),
+            "tuple_struct_pattern" => {
+                let ty = at.child_by_field_name("type");
+                let inner: Vec<Node<'_>> = named_children(at)
+                    .into_iter()
+                    .filter(|c| Some(*c) != ty)
+                    .collect();
+                let [only] = inner.as_slice() else {
+                    return None;
+                };
+                at = *only;
+            }
+            "mut_pattern" | "reference_pattern" => at = *named_children(at).last()?,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Whether a pattern binds any name.

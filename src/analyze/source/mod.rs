@@ -158,6 +158,7 @@ pub fn analyze(
     outcome
         .timings
         .record_spent(crate::stats::Phase::Lower, parsed.lower_time, bytes);
+    outcome.timings.unmodeled_macros += parsed.unmodeled_macros;
     if parsed.engine.out_of_budget {
         outcome.notices.push(Notice::new(
             crate::finding::NoticeCode::AnalysisBudget,
@@ -907,6 +908,8 @@ pub struct Parsed {
     /// Time spent in the tree-sitter parse, and in lowering the tree to the IR.
     pub parse_time: Duration,
     pub lower_time: Duration,
+    /// Macro calls the front end has no model of, lowered as passing their values through.
+    pub unmodeled_macros: u64,
 }
 
 /// An MCP entry point a file defines: what the inventory lists.

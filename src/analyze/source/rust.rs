@@ -42,17 +42,33 @@ pub fn analyze(
         .filter_map(|entry| {
             let f = ir.functions.get(entry.func)?;
             let start_byte = byte_of(&starts, f.span.start_row, f.span.start_byte_col);
-            descriptions.extend(described(f, text, &starts));
+            // A tool struct's method (rust-mcp-sdk): the struct's attribute describes it, its
+            // fields are the parameters.
+            let class = f.class.and_then(|c| ir.classes.get(c));
+            let attributes = class.map_or(&[][..], |c| &c.decorators[..]);
+            descriptions.extend(described(f, attributes, text, &starts));
+            let params = entry
+                .params
+                .iter()
+                .filter_map(|&i| f.params.get(i))
+                .flat_map(|p| match class {
+                    Some(c)
+                        if p.name == "self"
+                            || p.annotation
+                                .as_deref()
+                                .is_some_and(|a| a.trim_start_matches('&').trim() == "Self") =>
+                    {
+                        c.declared.iter().map(|(name, _)| name.clone()).collect()
+                    }
+                    _ => vec![p.name.clone()],
+                })
+                .collect();
             Some(EntryInfo {
                 kind: entry.kind.into(),
                 name: f.qualified.clone(),
                 registered: entry.name.clone().filter(|n| *n != f.qualified),
                 start_byte,
-                params: entry
-                    .params
-                    .iter()
-                    .filter_map(|&i| f.params.get(i).map(|p| p.name.clone()))
-                    .collect(),
+                params,
             })
         })
         .collect();
@@ -64,18 +80,21 @@ pub fn analyze(
         parse_time,
         lower_time,
         reexports: Vec::new(),
+        unmodeled_macros: ir.unmodeled_macros,
     })
 }
 
 /// What the model reads about an entry point: the `description` of its attribute
-/// (`#[tool(description = "...")]`), as written between the quotes.
+/// (`#[tool(description = "...")]`, or its struct's `#[mcp_tool(description = "...")]`), as
+/// written between the quotes.
 fn described(
     f: &crate::analyze::ir::Function,
+    struct_attributes: &[crate::analyze::ir::Expr],
     text: &str,
     starts: &[usize],
 ) -> Option<Description> {
     use crate::analyze::ir::ExprKind;
-    f.decorators.iter().find_map(|d| {
+    f.decorators.iter().chain(struct_attributes).find_map(|d| {
         let ExprKind::Call { args, .. } = &d.kind else {
             return None;
         };

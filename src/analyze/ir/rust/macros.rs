@@ -103,11 +103,43 @@ fn invocation(
             }
         }
         _ => {
+            if !PASS_THROUGH.contains(&name.as_str()) {
+                l.module.unmodeled_macros += 1;
+            }
             let args = arguments(l, tokens, scope, depth);
             call(path, args, at)
         }
     }
 }
+
+/// Macros of the standard library and common crates whose value is what passes through
+/// their tokens, or nothing a taint cares about (`json!`, `assert!`, `matches!`).
+const PASS_THROUGH: [&str; 24] = [
+    "json",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "matches",
+    "dbg",
+    "env",
+    "option_env",
+    "include_str",
+    "include_bytes",
+    "line",
+    "file",
+    "column",
+    "module_path",
+    "stringify",
+    "cfg",
+    "compile_error",
+    "select",
+    "join",
+    "try_join",
+    "pin",
+];
 
 /// The arguments in a token tree (`(a, b = c)`), `name = value` as a keyword.
 pub(super) fn arguments(

@@ -137,6 +137,7 @@ pub fn analyze(
         had_syntax_errors: root.has_error(),
         parse_time,
         lower_time,
+        unmodeled_macros: 0,
     })
 }
 
