@@ -741,3 +741,55 @@ impl FsService {
         "{doc:#}"
     );
 }
+
+#[test]
+fn services_held_in_fields_of_the_server_are_followed_into_their_module() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = r#"mod fs;
+use crate::fs::FsService;
+use rmcp::{handler::server::wrapper::Parameters, tool, tool_router};
+use std::sync::Arc;
+
+pub struct Files {
+    fs: Arc<FsService>,
+    limit: usize,
+}
+
+#[tool_router]
+impl Files {
+    #[tool(description = "Read a file")]
+    async fn read(&self, Parameters(ReadArgs { path }): Parameters<ReadArgs>) -> String {
+        self.fs.read(&path).await
+    }
+
+    #[tool(description = "Read a file later")]
+    async fn read_later(&self, Parameters(ReadArgs { path }): Parameters<ReadArgs>) -> String {
+        let fs = self.fs.clone();
+        tokio::spawn(async move { fs.read(&path).await });
+        self.fs.read_checked(&path).await
+    }
+}
+"#;
+    let fs = r#"pub struct FsService { root: std::path::PathBuf }
+
+impl FsService {
+    pub async fn read(&self, path: &str) -> String {
+        tokio::fs::read_to_string(path).await.unwrap_or_default()
+    }
+
+    pub async fn read_checked(&self, path: &str) -> String {
+        let real = std::fs::canonicalize(self.root.join(path)).unwrap_or_default();
+        if !real.starts_with(&self.root) {
+            return String::new();
+        }
+        tokio::fs::read_to_string(real).await.unwrap_or_default()
+    }
+}
+"#;
+    write(dir.path(), "src/main.rs", server);
+    write(dir.path(), "src/fs.rs", fs);
+    assert_eq!(
+        scan(dir.path()),
+        vec![at("rust-path-traversal", "src/fs.rs", 5, "high", "high")]
+    );
+}

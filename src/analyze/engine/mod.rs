@@ -1711,6 +1711,28 @@ impl<'m> Engine<'m> {
         self.module.classes.get(id)
     }
 
+    /// The object of another module a field of the class of function `scope` holds, by the
+    /// type the class declares for it (`fs: Arc<FsService>` with `use crate::fs::FsService`).
+    fn declared_field_object(&self, scope: FuncId, field: &str) -> Option<(String, String)> {
+        // A closure inside a method (`async move { self.fs.read(p) }`) shares its `self`.
+        let mut at = self.module.functions.get(scope)?;
+        for _ in 0..crate::analyze::ir::MAX_DEPTH {
+            match (at.class, at.parent) {
+                (None, Some(parent)) if parent != 0 => at = self.module.functions.get(parent)?,
+                _ => break,
+            }
+        }
+        let class = at.class?;
+        let (_, ty) = self
+            .module
+            .classes
+            .get(class)?
+            .declared
+            .iter()
+            .find(|(name, _)| name == field)?;
+        self.names.imported_type(ty)
+    }
+
     /// The fields a struct or model of this module declares as numbers or choices.
     fn declared_not_text(&self, annotation: &str) -> Option<Rc<BTreeSet<String>>> {
         let class = self.declared_class(annotation)?;
@@ -2039,6 +2061,20 @@ impl<'m> Engine<'m> {
                 .and_then(|a| self.declared_not_text(a))
             {
                 env.not_text.insert(Rc::from(p.name.as_str()), fields);
+            }
+        }
+        // A method's object holds what its fields are declared as: a library's client
+        // (`client: reqwest::Client`, then `self.client.get(url)`).
+        if let Some(class) = function.class.and_then(|c| self.module.classes.get(c))
+            && receiver == Some(0)
+        {
+            for (field, ty) in &class.declared {
+                if let Some(maker) = self.names.library_type(ty) {
+                    env.made_by.insert(
+                        Rc::from(format!("self.{field}").as_str()),
+                        Rc::from(maker.as_str()),
+                    );
+                }
             }
         }
         // A method's own object, and `Self`: the fields its struct declares.
@@ -3727,6 +3763,11 @@ impl<'m> Engine<'m> {
                         env.imported_objects.get(v.as_str()).map(|m| (**m).clone())
                     }
                     ExprKind::Call { callee: maker, .. } => self.names.imported(maker),
+                    // `self.executor.run(sql)`: a field the class declares with a type of
+                    // another module (`executor: SqlExecutor`, `Arc<FsService>`).
+                    ExprKind::Attr(holder, field) if matches!(&holder.kind, ExprKind::Name(s) if s == "self" || s == "this") => {
+                        self.declared_field_object(env.scope, field)
+                    }
                     _ => None,
                 }?;
                 Some((module, format!("{made}.{method}")))
@@ -3954,6 +3995,16 @@ fn made_name(callee: &Expr, made_by: &BTreeMap<Rc<str>, Rc<str>>, names: &Names)
     // Bounded by the expression depth the lowering allows.
     for _ in 0..crate::analyze::ir::MAX_DEPTH {
         match &at.kind {
+            // `self.client.get(url)` where the class declares `client: reqwest::Client`.
+            ExprKind::Attr(object, m)
+                if !chain.is_empty()
+                    && matches!(&object.kind, ExprKind::Name(s) if s == "self")
+                    && made_by.contains_key(format!("self.{m}").as_str()) =>
+            {
+                let maker = made_by.get(format!("self.{m}").as_str())?;
+                chain.reverse();
+                return Some(format!("{maker}.{}", chain.join(".")));
+            }
             ExprKind::Attr(object, m) => {
                 chain.push(m.as_str());
                 at = object;

@@ -389,7 +389,19 @@ impl<'s> Lowering<'s> {
                         child.child_by_field_name("name"),
                         child.child_by_field_name("type"),
                     ) {
-                        declared.push((self.text_of(field), self.text_of(ty)));
+                        let ty = self.text_of(ty);
+                        // `reqwest::Client`, `Arc<reqwest::Client>`: a path starts at a crate,
+                        // as in an expression.
+                        for path in ty.split(['<', '>', '&', ' ', '(', ')', ',', '[', ']']) {
+                            if let Some((root, _)) = path.split_once("::")
+                                && !root.is_empty()
+                                && root.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                                && !matches!(root, "crate" | "self" | "super")
+                            {
+                                self.path_roots.insert(root.to_string());
+                            }
+                        }
+                        declared.push((self.text_of(field), ty));
                     }
                 }
                 // `Run(String)`, `Set { value: String }`: a variant that carries data.
