@@ -2063,32 +2063,25 @@ impl<'m> Engine<'m> {
                 env.not_text.insert(Rc::from(p.name.as_str()), fields);
             }
         }
-        // A method's object holds what its fields are declared as: a library's client
-        // (`client: reqwest::Client`, then `self.client.get(url)`).
-        if let Some(class) = function.class.and_then(|c| self.module.classes.get(c))
-            && receiver == Some(0)
-        {
-            for (field, ty) in &class.declared {
-                if let Some(maker) = self.names.library_type(ty) {
-                    env.made_by.insert(
-                        Rc::from(format!("self.{field}").as_str()),
-                        Rc::from(maker.as_str()),
-                    );
+        if let Some(class) = function.class.and_then(|c| self.module.classes.get(c)) {
+            // A method's object holds what its fields are declared as: a library's client
+            // (`client: reqwest::Client`, then `self.client.get(url)`).
+            if receiver == Some(0) {
+                for (field, ty) in &class.declared {
+                    if let Some(maker) = self.names.library_type(ty) {
+                        env.made_by.insert(
+                            Rc::from(format!("self.{field}").as_str()),
+                            Rc::from(maker.as_str()),
+                        );
+                    }
                 }
             }
-        }
-        // A method's own object, and `Self`: the fields its struct declares.
-        if let Some(class) = function.class.and_then(|c| self.module.classes.get(c))
-            && let Some(fields) = self.declared_not_text(&class.name)
-        {
-            if receiver == Some(0) {
-                env.not_text.insert(Rc::from("self"), fields.clone());
-            }
-            for p in &function.params {
-                if p.annotation
-                    .as_deref()
-                    .is_some_and(|a| a.trim_start_matches('&').trim() == "Self")
-                {
+            // A method's own object, and `Self`: the fields its struct declares.
+            if let Some(fields) = self.declared_not_text(&class.name) {
+                if receiver == Some(0) {
+                    env.not_text.insert(Rc::from("self"), fields.clone());
+                }
+                for p in function.params.iter().filter(|p| p.typed_as_self()) {
                     env.not_text
                         .insert(Rc::from(p.name.as_str()), fields.clone());
                 }

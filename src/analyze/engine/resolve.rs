@@ -880,10 +880,10 @@ fn tool_struct_method(
         .enumerate()
         .filter(|(_, p)| {
             p.name == "self"
-                || p.annotation.as_deref().is_some_and(|a| {
-                    let a = a.trim_start_matches('&').trim();
-                    a == "Self" || a == class.name
-                })
+                || p.typed_as_self()
+                || p.annotation
+                    .as_deref()
+                    .is_some_and(|a| a.trim_start_matches('&').trim() == class.name)
         })
         .map(|(i, _)| i)
         .collect();
@@ -893,20 +893,7 @@ fn tool_struct_method(
 /// The type of the one object a Rust parameter gives access to: `Service` in `&Service`,
 /// `&mut Service`, `Arc<Service>`, `&Arc<crate::svc::Service>`; other annotations as written.
 fn held_object(annotation: &str) -> &str {
-    let mut t = annotation.trim();
-    for _ in 0..4 {
-        t = t.trim_start_matches('&').trim_start();
-        t = t.strip_prefix("mut ").unwrap_or(t).trim_start();
-        match ["Arc<", "Rc<", "Box<", "std::sync::Arc<"]
-            .iter()
-            .find_map(|w| t.strip_prefix(w))
-            .and_then(|inner| inner.strip_suffix('>'))
-        {
-            Some(inner) => t = inner.trim(),
-            None => break,
-        }
-    }
-    t
+    super::taint::unwrap_holders(annotation, &["Arc", "Rc", "Box"]).unwrap_or(annotation.trim())
 }
 
 /// What a registration method registers.

@@ -388,6 +388,15 @@ pub(super) fn held_type(annotation: &str) -> Option<&str> {
         "Annotated",
         "Query",
     ];
+    let t = unwrap_holders(annotation, &HOLDERS)?;
+    let name = t.rsplit(['.', ':']).next().unwrap_or(t).trim();
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+}
+
+/// A declared type without references (`&`, `&mut`) and the `holders` around it, as
+/// written inside them (`crate::svc::Service` in `&Arc<crate::svc::Service>`); `None` when
+/// another generic type holds it (`Vec<Args>`).
+pub(crate) fn unwrap_holders<'a>(annotation: &'a str, holders: &[&str]) -> Option<&'a str> {
     let mut t = annotation.trim();
     for _ in 0..8 {
         t = t.trim_start_matches('&').trim_start();
@@ -397,15 +406,14 @@ pub(super) fn held_type(annotation: &str) -> Option<&str> {
         };
         let (outer, inner) = t.split_at(open);
         let outer = outer.rsplit(['.', ':']).next().unwrap_or(outer);
-        if !HOLDERS.contains(&outer) {
+        if !holders.contains(&outer) {
             return None;
         }
         let inside = inner.get(1..).unwrap_or("");
         let inside = inside.strip_suffix(['>', ']']).unwrap_or(inside).trim_end();
         t = first_argument(inside);
     }
-    let name = t.rsplit(['.', ':']).next().unwrap_or(t).trim();
-    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+    Some(t)
 }
 
 /// The first of a type's arguments (`Args` of `Args, Field(ge=1)`), nesting counted.

@@ -123,6 +123,15 @@ pub struct Param {
     pub span: Span,
 }
 
+impl Param {
+    /// Declared as the type of its own `impl` block (`params: Self`, `&Self`).
+    pub fn typed_as_self(&self) -> bool {
+        self.annotation
+            .as_deref()
+            .is_some_and(|a| a.trim_start_matches('&').trim() == "Self")
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ParamKind {
     Positional,

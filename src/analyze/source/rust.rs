@@ -52,12 +52,7 @@ pub fn analyze(
                 .iter()
                 .filter_map(|&i| f.params.get(i))
                 .flat_map(|p| match class {
-                    Some(c)
-                        if p.name == "self"
-                            || p.annotation
-                                .as_deref()
-                                .is_some_and(|a| a.trim_start_matches('&').trim() == "Self") =>
-                    {
+                    Some(c) if p.name == "self" || p.typed_as_self() => {
                         c.declared.iter().map(|(name, _)| name.clone()).collect()
                     }
                     _ => vec![p.name.clone()],
