@@ -161,6 +161,7 @@ impl Check for Source {
         out.imported_results = analyzed.imported_results;
         out.tools = analyzed.tools;
         out.project_evidence = analyzed.project_evidence;
+        out.lowered = analyzed.lowered;
         // Only graded dependency findings read them: without advisories they are not kept.
         out.library = analyzed.library.filter(|_| env.deps.db.is_some());
         out.timings.add(&analyzed.timings);

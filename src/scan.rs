@@ -222,12 +222,32 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     // alone at the end; the outcomes go back to path order after.
     let mut by_size: Vec<(usize, &WalkedFile)> = files.iter().enumerate().collect();
     by_size.sort_by(|a, b| b.1.size.cmp(&a.1.size).then(a.0.cmp(&b.0)));
+    let kept_parses = std::sync::atomic::AtomicU64::new(0);
     let mut analyzed: Vec<(usize, (&WalkedFile, u64, FileOutcome))> = pool.install(|| {
         by_size
             .par_iter()
+            // One file per job: rayon otherwise hands each thread a run of files to go through
+            // alone, and one thread ended up analyzing for a second after the other finished.
+            .with_max_len(1)
             .filter_map(|&(index, file)| {
                 let cached = cache.as_ref().map(|c| (c, Pass::First));
-                let analyzed = analyze_file(file, options, &env, cached).map(|(b, mut o)| {
+                let analyzed = analyze_file(file, options, &env, cached, None).map(|(b, mut o)| {
+                    // The second pass is likely to analyze these again (`again` below, as
+                    // far as the file alone tells): their parse is kept for it, up to a cap
+                    // (the IR takes about ten times the source's bytes).
+                    let may_again = o.promises_depend_elsewhere
+                        || (keep_tools && o.tools.iter().any(|t| !t.calls_out.is_empty()))
+                        || (!o.imported_results.is_empty()
+                            && (!o.findings.is_empty()
+                                || !o.ignores.is_empty()
+                                || !o.external_calls.is_empty()));
+                    let within_cap = || {
+                        kept_parses.fetch_add(b, std::sync::atomic::Ordering::Relaxed) + b
+                            <= MAX_KEPT_PARSE_BYTES
+                    };
+                    if o.lowered.is_some() && !(may_again && within_cap()) {
+                        o.lowered = None;
+                    }
                     if !keep_tools {
                         o.tools = Vec::new();
                     }
@@ -245,10 +265,14 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let joined = Instant::now();
     // A second pass over the modules that use what a function of another module returns,
     // when that function returns less than its arguments (`validate_path(p)` returning
-    // `os.path.realpath(p)`): the first pass took each argument, unchecked.
+    // `os.path.realpath(p)`): the first pass took each argument, unchecked. Less input only
+    // takes findings away, so a module is analyzed again only when it has some to lose: its
+    // own findings (or ignore comments, which may turn out unused), calls that carry input
+    // into other modules, or functions the cross-file join reaches.
     let again: Vec<(usize, u64, FileOutcome)> = {
         let modules = module_facts(&outcomes);
         let exports = cross_file::Exports::new(&modules);
+        let reached = cross_file::reached_modules(&exports);
         let again: Vec<usize> = outcomes
             .iter()
             .enumerate()
@@ -256,11 +280,15 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                 o.promises_depend_elsewhere
                     // The inventory lists what tools do through other modules' functions.
                     || (keep_tools && o.tools.iter().any(|t| !t.calls_out.is_empty()))
-                    || o.imported_results.iter().any(|(callee, at)| {
-                        exports
-                            .returned(callee, &file.rel)
-                            .is_some_and(|r| r.narrows_any(at))
-                    })
+                    || ((!o.findings.is_empty()
+                        || !o.ignores.is_empty()
+                        || !o.external_calls.is_empty()
+                        || reached.contains(file.rel.as_str()))
+                        && o.imported_results.iter().any(|(callee, at)| {
+                            exports
+                                .returned(callee, &file.rel)
+                                .is_some_and(|r| r.narrows_any(at))
+                        }))
             })
             .map(|(i, _)| i)
             .collect();
@@ -272,12 +300,14 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         pool.install(|| {
             again
                 .par_iter()
+                .with_max_len(1)
                 .filter_map(|&i| {
-                    let (file, _, _) = outcomes.get(i)?;
+                    let (file, _, first) = outcomes.get(i)?;
                     let cached = cache
                         .as_ref()
                         .map(|c| (c, Pass::Second { digest: &digest }));
-                    let (bytes, mut outcome) = analyze_file(file, options, &env, cached)?;
+                    let lowered = first.lowered.clone();
+                    let (bytes, mut outcome) = analyze_file(file, options, &env, cached, lowered)?;
                     if !keep_tools {
                         outcome.tools = Vec::new();
                     }
@@ -286,7 +316,12 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                 .collect()
         })
     };
+    let (again_files, again_bytes) = (again.len() as u64, again.iter().map(|a| a.1).sum());
+    for (_, _, outcome) in outcomes.iter_mut() {
+        outcome.lowered = None;
+    }
     for (i, bytes, mut outcome) in again {
+        outcome.lowered = None;
         if let Some((_, kept_bytes, kept)) = outcomes.get_mut(i) {
             kept.timings.add_time(&outcome.timings);
             outcome.timings = std::mem::take(&mut kept.timings);
@@ -299,7 +334,8 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let cross = cross_file::join(&modules, rules);
     drop(modules);
     settle_cross_file(cross, &mut outcomes, &mut report);
-    timings.record(Phase::CrossFile, joined, 0);
+    // Its files and bytes are those the second pass analyzed again.
+    timings.record_files(Phase::CrossFile, joined, again_files, again_bytes);
     if let Some(range) = &options.history {
         options.tell(ProgressEvent::Phase(Phase::History.name()));
         let history = Instant::now();
@@ -821,12 +857,16 @@ fn resolve_targets(paths: &[PathBuf], root: Option<&Path>) -> Result<(PathBuf, V
     Ok((cwd, canonical))
 }
 
+/// How many bytes of source the first pass keeps parsed for the second.
+const MAX_KEPT_PARSE_BYTES: u64 = 8 << 20;
+
 /// Reads one file and runs the checks that want it; `None` when none does.
 fn analyze_file(
     file: &WalkedFile,
     options: &ScanOptions,
     env: &CheckEnv<'_>,
     cache: Option<(&ResultCache, Pass<'_>)>,
+    lowered: Option<std::sync::Arc<crate::analyze::source::Lowered>>,
 ) -> Option<(u64, FileOutcome)> {
     let needs_head = file.abs.extension().is_none();
     let head = match &file.data {
@@ -839,8 +879,10 @@ fn analyze_file(
     if kind.is_none() {
         return None;
     }
+    // What the first pass kept of the file rides in the outcome begun for it.
     let mut outcome = FileOutcome {
         test_code: crate::test_code::is_test_path(&file.rel),
+        lowered,
         ..FileOutcome::default()
     };
     // Until the source analysis reads it, a source file may use any library.
@@ -986,7 +1028,9 @@ fn analyze_bytes(
     if source_skipped {
         kind.lang = None;
     }
-    let ctx = FileContext::new(&file.rel, &text).in_archive(archive);
+    let ctx = FileContext::new(&file.rel, &text)
+        .in_archive(archive)
+        .with_lowered(outcome.lowered.take());
     let mut checked = check_file(&ctx, &kind, env);
     checked.secrets = ctx.secret_values();
     checked.test_code = test_code;

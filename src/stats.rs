@@ -96,6 +96,11 @@ pub struct Timings {
 impl Timings {
     /// Counts one file of `bytes` in `phase`, from `start` to now.
     pub fn record(&mut self, phase: Phase, start: Instant, bytes: u64) {
+        self.record_files(phase, start, 1, bytes);
+    }
+
+    /// Counts `files` files of `bytes` in all in `phase`, since `start`.
+    pub fn record_files(&mut self, phase: Phase, start: Instant, files: u64, bytes: u64) {
         let i = phase.index();
         if let (Some(t), Some(f), Some(b)) = (
             self.time.get_mut(i),
@@ -103,7 +108,7 @@ impl Timings {
             self.bytes.get_mut(i),
         ) {
             *t += start.elapsed();
-            *f += 1;
+            *f += files;
             *b += bytes;
         }
     }

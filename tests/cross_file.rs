@@ -1139,3 +1139,66 @@ export async function readNote(name: string): Promise<string> {
     );
     assert_eq!(findings[0]["trace"][1]["location"]["path"], "src/lib.ts");
 }
+
+/// A module with no finding of its own whose function the join reaches (`runner.execute`,
+/// forwarding to `shell.sh`) is analyzed again when a helper it calls returns less than its
+/// argument: `pick` returns one of two constants, so only `sh`'s own parameter finding
+/// stands, not a tool's input reaching the shell through `runner`.
+#[test]
+fn a_module_the_join_reaches_is_analyzed_again_when_its_helper_narrows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "pkg/server.py",
+        r#"from mcp.server.fastmcp import FastMCP
+
+from .runner import execute
+
+mcp = FastMCP("x")
+
+
+@mcp.tool()
+def run(name: str) -> str:
+    return execute(name)
+"#,
+    );
+    write(
+        dir.path(),
+        "pkg/runner.py",
+        "from .helpers import pick\nfrom .shell import sh\n\n\ndef execute(name):\n    return sh(pick(name))\n",
+    );
+    write(
+        dir.path(),
+        "pkg/shell.py",
+        "import subprocess\n\n\ndef sh(line):\n    return subprocess.run(line, shell=True, capture_output=True, timeout=9).stdout\n",
+    );
+    write(dir.path(), "pkg/__init__.py", "");
+    let narrowing =
+        "def pick(name):\n    if name == \"list\":\n        return \"ls -l\"\n    return \"pwd\"\n";
+    write(dir.path(), "pkg/helpers.py", narrowing);
+    assert_eq!(
+        scan(dir.path()),
+        vec![at(
+            "python-subprocess-shell-true",
+            "pkg/shell.py",
+            5,
+            "medium",
+            "medium"
+        )]
+    );
+    write(
+        dir.path(),
+        "pkg/helpers.py",
+        "def pick(name):\n    return name.strip()\n",
+    );
+    assert_eq!(
+        scan(dir.path()),
+        vec![at(
+            "python-subprocess-shell-true",
+            "pkg/shell.py",
+            5,
+            "high",
+            "high"
+        )]
+    );
+}

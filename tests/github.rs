@@ -366,6 +366,7 @@ fn action_with(inputs: &[(&str, &str)], api: &str, fork: bool, extra: &[(&str, &
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("GITHUB_WORKSPACE", &ws)
+        .env("HOME", dir.path().join("home"))
         .env("GITHUB_REPOSITORY", "octo/server")
         .env("GITHUB_SHA", &head)
         .env("GITHUB_REF", "refs/pull/7/merge")
@@ -523,6 +524,37 @@ fn only_changed_reports_the_pull_requests_lines() {
         "{stdout}"
     );
     assert!(run.file("outputs.txt").contains("findings=1\n"));
+}
+
+/// `cache: true` keeps results under the container's home (the runner's
+/// `runner.temp/_github_home`, which `actions/cache` can keep); a directory in the workspace
+/// is refused, since the pull request being scanned could plant results there.
+#[test]
+fn the_cache_input_keeps_results_outside_the_workspace() {
+    let (api, _) = github(vec![]);
+    let run = action(&[("cache", "true"), ("upload_sarif", "false")], &api, false);
+    let stdout = run.stdout();
+    assert_eq!(run.out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("::error file=server.py,line=11,"),
+        "{stdout}"
+    );
+    let kept = run.dir.path().join("home/.cache/mcpgate/results");
+    let files = std::fs::read_dir(&kept).map_or(0, |d| d.count());
+    assert_eq!(files, 1, "one cache file in {}", kept.display());
+
+    let run = action(
+        &[("cache", "cache"), ("upload_sarif", "false")],
+        &api,
+        false,
+    );
+    let stderr = String::from_utf8_lossy(&run.out.stderr);
+    assert_eq!(run.out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is inside the scanned directory") && stderr.contains("plant results"),
+        "{stderr}"
+    );
+    assert!(!run.dir.path().join("workspace/cache").exists());
 }
 
 #[test]

@@ -230,20 +230,9 @@ pub fn recording_reads<T>(analyze: impl FnOnce() -> T) -> (T, Vec<(String, Strin
 /// Findings at sinks in one file reached from entry points in another.
 pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
     let exports = Exports::new(modules);
-    // A worklist of calls: the entry points' own, then the calls the reached functions
-    // forward their parameters to, up to `MAX_HOPS` modules deep. Each (function, argument,
-    // origin) is followed once, so cycles between modules end.
-    let mut work: Vec<(ExternalCall, &str, usize)> = modules
-        .iter()
-        .flat_map(|m| m.calls.iter().map(|c| (c.clone(), m.path, 0)))
-        .collect();
-    let mut followed = std::collections::HashSet::new();
     let mut best: HashMap<(String, usize, usize, String), Finding> = HashMap::new();
-    while let Some((call, caller_path, hops)) = work.pop() {
-        let Some((home, callee, target)) = exports.function(&call.callee, caller_path) else {
-            continue;
-        };
-        for finding in findings_for_call(&call, callee, &target, rules) {
+    follow_calls(&exports, |call, _, callee, target| {
+        for finding in findings_for_call(call, callee, target, rules) {
             let key = (
                 finding.location.path.clone(),
                 finding.location.start_line,
@@ -257,6 +246,49 @@ pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
                 best.insert(key, finding);
             }
         }
+    });
+    let mut out: Vec<Finding> = best.into_values().collect();
+    out.sort_by(|a, b| {
+        (&a.location.path, a.location.start_line, &a.rule_id).cmp(&(
+            &b.location.path,
+            b.location.start_line,
+            &b.rule_id,
+        ))
+    });
+    out
+}
+
+/// The modules whose functions `join` reaches: only their summaries can make a cross-file
+/// finding.
+pub fn reached_modules<'a>(exports: &Exports<'a>) -> std::collections::HashSet<&'a str> {
+    let mut reached = std::collections::HashSet::new();
+    follow_calls(exports, |_, home, _, _| {
+        if let Some(m) = exports.modules.get(home) {
+            reached.insert(m.path);
+        }
+    });
+    reached
+}
+
+/// Visits every call `join` follows, with the module and function it lands in: the entry
+/// points' own calls into other modules, then the calls the reached functions forward their
+/// parameters to, up to `MAX_HOPS` modules deep. Each (function, argument, origin) is followed
+/// once, so cycles between modules end.
+fn follow_calls<'a>(
+    exports: &Exports<'a>,
+    mut visit: impl FnMut(&ExternalCall, usize, &'a ExportedFunction, &str),
+) {
+    let modules = exports.modules;
+    let mut work: Vec<(ExternalCall, &str, usize)> = modules
+        .iter()
+        .flat_map(|m| m.calls.iter().map(|c| (c.clone(), m.path, 0)))
+        .collect();
+    let mut followed = std::collections::HashSet::new();
+    while let Some((call, caller_path, hops)) = work.pop() {
+        let Some((home, callee, target)) = exports.function(&call.callee, caller_path) else {
+            continue;
+        };
+        visit(&call, home, callee, &target);
         if hops >= MAX_HOPS {
             continue;
         }
@@ -303,15 +335,6 @@ pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
             }
         }
     }
-    let mut out: Vec<Finding> = best.into_values().collect();
-    out.sort_by(|a, b| {
-        (&a.location.path, a.location.start_line, &a.rule_id).cmp(&(
-            &b.location.path,
-            b.location.start_line,
-            &b.rule_id,
-        ))
-    });
-    out
 }
 
 /// The parameter name of a taint that stands for whichever parameter of the callee it lands

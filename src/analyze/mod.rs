@@ -56,6 +56,9 @@ pub struct FileOutcome {
     /// of the outcome hides them wherever they were quoted.
     #[serde(skip)]
     pub secrets: Vec<String>,
+    /// The file parsed and lowered, kept by the first pass where the second may want it.
+    #[serde(skip)]
+    pub lowered: Option<std::sync::Arc<source::Lowered>>,
 }
 
 /// What one source file uses of libraries, and whether all of it was read.
@@ -114,6 +117,8 @@ pub struct FileContext<'a> {
     secrets: std::cell::OnceCell<Vec<(usize, usize)>>,
     /// The release archive the file is an entry of, if it is one.
     pub archive: Option<&'a str>,
+    /// The first pass's lowering of the file, kept for the second pass.
+    pub lowered: Option<std::sync::Arc<source::Lowered>>,
 }
 
 impl<'a> FileContext<'a> {
@@ -126,7 +131,14 @@ impl<'a> FileContext<'a> {
             line_starts,
             secrets: std::cell::OnceCell::new(),
             archive: None,
+            lowered: None,
         }
+    }
+
+    /// The same file, with the first pass's lowering of it (used only if the text is the same).
+    pub fn with_lowered(mut self, lowered: Option<std::sync::Arc<source::Lowered>>) -> Self {
+        self.lowered = lowered;
+        self
     }
 
     /// The same file, known to be an entry of `archive`.

@@ -125,6 +125,8 @@ fn scan_argv(
     flag("config", inputs.config.as_deref());
     flag("baseline", inputs.baseline.as_deref());
     flag("db", inputs.db.as_deref().filter(|d| *d != "update"));
+    let cache = inputs.cache.as_ref().map(|dir| dir.display().to_string());
+    flag("cache", cache.as_deref());
     let pr = env.event.pull_request.as_ref();
     let base = pr.map(|p| p.base_sha.clone()).or(env.event.before.clone());
     if inputs.only_changed {

@@ -33,13 +33,15 @@ pub struct ActionInputs {
     pub db: Option<String>,
     pub offline: bool,
     pub wait_for_processing: bool,
+    /// Where the scan keeps each file's results between runs (`--cache`).
+    pub cache: Option<PathBuf>,
     pub extra_args: Vec<String>,
 }
 
 const FORMATS: [&str; 4] = ["github", "text", "json", "markdown"];
 
 /// Every input `action.yml` declares (a test holds the two together).
-pub const INPUT_NAMES: [&str; 15] = [
+pub const INPUT_NAMES: [&str; 16] = [
     "path",
     "fail_on",
     "format",
@@ -54,6 +56,7 @@ pub const INPUT_NAMES: [&str; 15] = [
     "db",
     "offline",
     "wait_for_processing",
+    "cache",
     "extra_args",
 ];
 
@@ -142,8 +145,26 @@ pub fn inputs(var: &dyn Fn(&str) -> Option<String>) -> Result<ActionInputs, Stri
         db: get("db"),
         offline: flag("offline", false)?,
         wait_for_processing: flag("wait_for_processing", true)?,
+        cache: cache_dir(get("cache"), &|name| var(name))?,
         extra_args: split_args(&get("extra_args").unwrap_or_default())?,
     })
+}
+
+/// The `cache` input: `true` is `$HOME/.cache/mcpgate/results` (in the container `HOME` is
+/// `/github/home`, the runner's `${{ runner.temp }}/_github_home`, which `actions/cache` can
+/// keep between runs), `false` or nothing is no cache, anything else a directory.
+fn cache_dir(
+    value: Option<String>,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<PathBuf>, String> {
+    match value.as_deref() {
+        None | Some("false" | "False" | "FALSE") => Ok(None),
+        Some("true" | "True" | "TRUE") => match var("HOME").filter(|h| !h.trim().is_empty()) {
+            Some(home) => Ok(Some(PathBuf::from(home).join(".cache/mcpgate/results"))),
+            None => Err("input `cache: true` keeps results under $HOME, which is not set; give a directory instead".into()),
+        },
+        Some(dir) => Ok(Some(PathBuf::from(dir))),
+    }
 }
 
 /// The `path` input with globs (`dist/*.tgz`) expanded against `base`, files and directories
@@ -284,6 +305,25 @@ mod tests {
         assert!(
             err.starts_with("input `format`: unknown format `xml`"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn cache_true_is_under_home_false_is_none_else_the_directory() {
+        let cache = |pairs: &[(&str, &str)]| inputs(&lookup(pairs)).map(|i| i.cache);
+        assert_eq!(cache(&[("HOME", "/github/home")]), Ok(None));
+        assert_eq!(cache(&[("INPUT_CACHE", "false")]), Ok(None));
+        assert_eq!(
+            cache(&[("INPUT_CACHE", "true"), ("HOME", "/github/home")]),
+            Ok(Some(PathBuf::from("/github/home/.cache/mcpgate/results")))
+        );
+        assert_eq!(
+            cache(&[("INPUT_CACHE", " /tmp/c ")]),
+            Ok(Some(PathBuf::from("/tmp/c")))
+        );
+        assert_eq!(
+            cache(&[("INPUT_CACHE", "true")]),
+            Err("input `cache: true` keeps results under $HOME, which is not set; give a directory instead".to_string())
         );
     }
 

@@ -119,45 +119,46 @@ pub fn analyze(
         lang,
         rel_path: ctx.rel_path,
     };
-    let parsed = match lang {
-        Language::Python => python::analyze(ctx.text, rules, parse_budget, &imported),
-        Language::TypeScript | Language::JavaScript => javascript::analyze(
-            ctx.text,
-            ctx.rel_path,
-            project,
-            lang,
-            rules,
-            parse_budget,
-            &imported,
-        ),
-        Language::Rust => rust::analyze(ctx.text, rules, parse_budget, &imported),
+    if lang == Language::Any {
         // No front end parses "any text"; those rules run in the secrets pass.
-        Language::Any => return outcome,
+        return outcome;
+    }
+    // The first pass's lowering of this very text, when it kept one for this pass.
+    let kept = ctx
+        .lowered
+        .as_deref()
+        .filter(|l| l.lang == lang && l.text == ctx.text);
+    let mut fresh = None;
+    let lowered = match kept {
+        Some(kept) => kept,
+        None => match lower(lang, ctx.text, ctx.rel_path, project, parse_budget) {
+            Ok(lowered) => &*fresh.insert(lowered),
+            Err(failure) => {
+                outcome.notices.push(Notice::new(
+                    crate::finding::NoticeCode::ParseFailed,
+                    ctx.rel_path,
+                    NoticeLevel::Error,
+                    failure.to_string(),
+                ));
+                outcome.library = Some(crate::analyze::LibraryUses {
+                    lang,
+                    uses: Vec::new(),
+                    complete: false,
+                });
+                return outcome;
+            }
+        },
     };
-    let mut parsed = match parsed {
-        Ok(parsed) => parsed,
-        Err(failure) => {
-            outcome.notices.push(Notice::new(
-                crate::finding::NoticeCode::ParseFailed,
-                ctx.rel_path,
-                NoticeLevel::Error,
-                failure.to_string(),
-            ));
-            outcome.library = Some(crate::analyze::LibraryUses {
-                lang,
-                uses: Vec::new(),
-                complete: false,
-            });
-            return outcome;
-        }
-    };
-    let bytes = ctx.text.len() as u64;
-    outcome
-        .timings
-        .record_spent(crate::stats::Phase::Parse, parsed.parse_time, bytes);
-    outcome
-        .timings
-        .record_spent(crate::stats::Phase::Lower, parsed.lower_time, bytes);
+    let mut parsed = finish(lowered, ctx.text, rules, &imported);
+    if fresh.is_some() {
+        let bytes = ctx.text.len() as u64;
+        outcome
+            .timings
+            .record_spent(crate::stats::Phase::Parse, parsed.parse_time, bytes);
+        outcome
+            .timings
+            .record_spent(crate::stats::Phase::Lower, parsed.lower_time, bytes);
+    }
     outcome.timings.unmodeled_macros += parsed.unmodeled_macros;
     if parsed.engine.out_of_budget {
         outcome.notices.push(Notice::new(
@@ -291,7 +292,61 @@ pub fn analyze(
             })
             .collect();
     }
+    // The first pass hands it on: the scan keeps it for the files the second pass may
+    // analyze again.
+    if let Some(mut lowered) = fresh.filter(|_| whole.exports.is_none()) {
+        lowered.text = ctx.text.to_string();
+        outcome.lowered = Some(std::sync::Arc::new(lowered));
+    }
     outcome
+}
+
+/// Parses and lowers `text` with the front end of `lang`.
+fn lower(
+    lang: Language,
+    text: &str,
+    rel_path: &str,
+    project: &ProjectModules,
+    budget: Duration,
+) -> Result<Lowered, ParseFailure> {
+    match lang {
+        Language::Python => python::lower(text, budget),
+        Language::Any => Err(ParseFailure::Grammar(
+            "any",
+            "no front end parses it".into(),
+        )),
+        Language::TypeScript | Language::JavaScript => {
+            javascript::lower(text, rel_path, project, lang, budget)
+        }
+        Language::Rust => rust::lower(text, budget),
+    }
+}
+
+/// Runs the taint engine over a lowered file, with what the first pass found of the other
+/// modules' functions (`imported`).
+pub(crate) fn finish(
+    lowered: &Lowered,
+    text: &str,
+    rules: &RuleSet,
+    imported: &dyn crate::analyze::engine::ImportedReturns,
+) -> Parsed {
+    // Offsets are the same in a repaired text; node texts come from the one parsed.
+    let text = lowered.repaired.as_deref().unwrap_or(text);
+    let engine = run_engine(&lowered.ir, text, rules, lowered.lang, imported);
+    let (entries, descriptions) = match lowered.lang {
+        Language::Rust => rust::entries(&lowered.ir, &engine, text),
+        _ => (lowered.entries.clone(), lowered.descriptions.clone()),
+    };
+    Parsed {
+        engine,
+        entries,
+        reexports: lowered.reexports.clone(),
+        descriptions,
+        had_syntax_errors: lowered.had_syntax_errors,
+        parse_time: lowered.parse_time,
+        lower_time: lowered.lower_time,
+        unmodeled_macros: lowered.ir.unmodeled_macros,
+    }
 }
 
 /// The rules of `lang` this file holds project-wide evidence for: calls the engine found,
@@ -892,6 +947,44 @@ pub struct Forward {
     pub position: Option<usize>,
     pub keyword: Option<String>,
     pub through: Vec<String>,
+}
+
+/// A source file parsed and lowered to the IR, with what its front end found on the way:
+/// what the engine runs on. The first pass keeps it for a file the second pass may analyze
+/// again, so that a file is parsed once per scan.
+#[derive(Debug)]
+pub struct Lowered {
+    lang: Language,
+    /// The text it was lowered from, when kept: the second pass reuses it only for the same.
+    text: String,
+    ir: crate::analyze::ir::Module,
+    /// The text the tree was parsed from when the front end rewrote it (TypeScript syntax
+    /// newer than the grammar).
+    repaired: Option<String>,
+    /// Python and TS/JS: found while lowering. Rust's are what the engine finds.
+    entries: Vec<EntryInfo>,
+    reexports: Vec<Reexport>,
+    descriptions: Vec<Description>,
+    had_syntax_errors: bool,
+    parse_time: Duration,
+    lower_time: Duration,
+}
+
+impl Lowered {
+    fn new(lang: Language, ir: crate::analyze::ir::Module) -> Lowered {
+        Lowered {
+            lang,
+            text: String::new(),
+            ir,
+            repaired: None,
+            entries: Vec::new(),
+            reexports: Vec::new(),
+            descriptions: Vec::new(),
+            had_syntax_errors: false,
+            parse_time: Duration::ZERO,
+            lower_time: Duration::ZERO,
+        }
+    }
 }
 
 /// What a front end found in one file.

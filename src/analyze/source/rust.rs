@@ -2,8 +2,7 @@
 //! points are what the engine found: `#[tool]`, `#[prompt]` and `#[resource]` methods (rmcp's
 //! `#[tool_router]` impls) and the handler methods of `impl ServerHandler`.
 
-use super::{Description, EntryInfo, ParseFailure, Parsed};
-use crate::rules::RuleSet;
+use super::{Description, EntryInfo, Lowered, ParseFailure};
 use crate::rules::TextKind;
 use std::cell::RefCell;
 use std::time::Duration;
@@ -13,13 +12,9 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parses `text` and returns the engine's findings with every rule in `rules`.
-pub fn analyze(
-    text: &str,
-    rules: &RuleSet,
-    budget: Duration,
-    imported: &dyn crate::analyze::engine::ImportedReturns,
-) -> Result<Parsed, ParseFailure> {
+/// Parses `text` and lowers it to the IR. Its entry points are what the engine finds
+/// (`entries`).
+pub fn lower(text: &str, budget: Duration) -> Result<Lowered, ParseFailure> {
     let parsing = std::time::Instant::now();
     let tree = super::parse_in(
         &PARSER,
@@ -32,8 +27,21 @@ pub fn analyze(
     let lowering = std::time::Instant::now();
     let root = tree.root_node();
     let ir = crate::analyze::ir::rust::lower(root, text);
-    let lower_time = lowering.elapsed();
-    let engine = super::run_engine(&ir, text, rules, crate::rules::Language::Rust, imported);
+    Ok(Lowered {
+        had_syntax_errors: root.has_error(),
+        parse_time,
+        lower_time: lowering.elapsed(),
+        ..Lowered::new(crate::rules::Language::Rust, ir)
+    })
+}
+
+/// The entry points the engine found in `ir`, for the inventory, and the descriptions their
+/// attributes give the model.
+pub fn entries(
+    ir: &crate::analyze::ir::Module,
+    engine: &crate::analyze::engine::Analysis,
+    text: &str,
+) -> (Vec<EntryInfo>, Vec<Description>) {
     let starts = line_starts(text);
     let mut descriptions = Vec::new();
     let entries = engine
@@ -67,16 +75,7 @@ pub fn analyze(
             })
         })
         .collect();
-    Ok(Parsed {
-        engine,
-        entries,
-        descriptions,
-        had_syntax_errors: root.has_error(),
-        parse_time,
-        lower_time,
-        reexports: Vec::new(),
-        unmodeled_macros: ir.unmodeled_macros,
-    })
+    (entries, descriptions)
 }
 
 /// What the model reads about an entry point: the `description` of its attribute

@@ -7,9 +7,9 @@ mod names;
 mod repair;
 mod texts;
 
-use super::{ParseFailure, Parsed, parse};
+use super::{Lowered, ParseFailure, parse};
 use crate::analyze::cross_file::ProjectModules;
-use crate::rules::{Language, RuleSet};
+use crate::rules::Language;
 use std::cell::RefCell;
 use std::time::Duration;
 use tree_sitter::Parser;
@@ -54,16 +54,15 @@ thread_local! {
     static PARSERS: RefCell<[Option<Parser>; 3]> = const { RefCell::new([None, None, None]) };
 }
 
-/// Parses `text` and returns the sink hits of the rules of `lang`.
-pub fn analyze(
+/// Parses `text` (rewriting TypeScript syntax the grammar does not know) and lowers it to the
+/// IR, with its entry points, re-exports and the texts it shows the model.
+pub fn lower(
     text: &str,
     rel_path: &str,
     project: &ProjectModules,
     lang: Language,
-    rules: &RuleSet,
     budget: Duration,
-    imported: &dyn crate::analyze::engine::ImportedReturns,
-) -> Result<Parsed, ParseFailure> {
+) -> Result<Lowered, ParseFailure> {
     let dialect = Dialect::for_path(rel_path);
     let slot = dialect as usize;
     let parsing = std::time::Instant::now();
@@ -113,8 +112,6 @@ pub fn analyze(
     grammar::enter(dialect);
     let module = names::Module::collect(root, text, rel_path, project);
     let ir = crate::analyze::ir::javascript::lower(root, text);
-    let lower_time = lowering.elapsed();
-    let engine = super::run_engine(&ir, text, rules, lang, imported);
     let entries = module
         .functions
         .iter()
@@ -129,15 +126,17 @@ pub fn analyze(
             _ => None,
         })
         .collect();
-    Ok(Parsed {
-        engine,
+    let had_syntax_errors = root.has_error();
+    let (reexports, descriptions) = (module.reexports, module.descriptions);
+    Ok(Lowered {
         entries,
-        reexports: module.reexports,
-        descriptions: module.descriptions,
-        had_syntax_errors: root.has_error(),
+        reexports,
+        descriptions,
+        had_syntax_errors,
         parse_time,
-        lower_time,
-        unmodeled_macros: 0,
+        lower_time: lowering.elapsed(),
+        repaired,
+        ..Lowered::new(lang, ir)
     })
 }
 

@@ -5,8 +5,7 @@ mod grammar;
 mod names;
 mod texts;
 
-use super::{ParseFailure, Parsed};
-use crate::rules::RuleSet;
+use super::{Lowered, ParseFailure};
 use std::cell::RefCell;
 use std::time::Duration;
 use tree_sitter::Parser;
@@ -15,13 +14,9 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parses `text` and returns the sink hits of every rule in `rules`.
-pub fn analyze(
-    text: &str,
-    rules: &RuleSet,
-    budget: Duration,
-    imported: &dyn crate::analyze::engine::ImportedReturns,
-) -> Result<Parsed, ParseFailure> {
+/// Parses `text` and lowers it to the IR, with its entry points and the texts it shows the
+/// model.
+pub fn lower(text: &str, budget: Duration) -> Result<Lowered, ParseFailure> {
     let parsing = std::time::Instant::now();
     let tree = super::parse_in(
         &PARSER,
@@ -35,8 +30,6 @@ pub fn analyze(
     let root = tree.root_node();
     let ir = crate::analyze::ir::python::lower(root, text);
     let module = names::Module::collect(root, text, &ir);
-    let lower_time = lowering.elapsed();
-    let engine = super::run_engine(&ir, text, rules, crate::rules::Language::Python, imported);
     let entries = module
         .functions
         .iter()
@@ -56,32 +49,31 @@ pub fn analyze(
             _ => None,
         })
         .collect();
-    Ok(Parsed {
-        engine,
+    Ok(Lowered {
         entries,
         descriptions: module.descriptions,
         had_syntax_errors: root.has_error(),
         parse_time,
-        lower_time,
-        unmodeled_macros: 0,
-        reexports: Vec::new(),
+        lower_time: lowering.elapsed(),
+        ..Lowered::new(crate::rules::Language::Python, ir)
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::RuleSet;
 
     /// The engine's flows in `src`, with the built-in rules.
     fn flows(src: &str) -> Vec<crate::analyze::engine::Flow> {
         let rules = RuleSet::builtin().expect("builtin rules");
-        analyze(
+        let lowered = lower(src, Duration::from_secs(5)).expect("parses");
+        super::super::finish(
+            &lowered,
             src,
             &rules,
-            Duration::from_secs(5),
             &crate::analyze::engine::NoImportedReturns,
         )
-        .expect("parses")
         .engine
         .flows
     }
