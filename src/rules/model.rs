@@ -362,13 +362,13 @@ pub struct AuthPatterns {
 impl AuthPatterns {
     /// Whether `name` (any case style) is what a secret is called.
     pub fn is_secret(&self, name: &str) -> bool {
-        let name = snake_case(name);
+        let name = snake_cased(name);
         self.secret.is_match(&name) && !self.not_secret.as_ref().is_some_and(|r| r.is_match(&name))
     }
 
     /// Whether `name` is what an auth check is called.
     pub fn is_auth_function(&self, name: &str) -> bool {
-        let name = snake_case(name);
+        let name = snake_cased(name);
         self.functions.as_ref().is_some_and(|r| r.is_match(&name))
             && !self
                 .not_functions
@@ -380,7 +380,7 @@ impl AuthPatterns {
     pub fn is_allowlist(&self, name: &str) -> bool {
         self.allowlists
             .as_ref()
-            .is_some_and(|r| r.is_match(&snake_case(name)))
+            .is_some_and(|r| r.is_match(&snake_cased(name)))
     }
 
     /// Whether `name` is what a function that makes a secret is called.
@@ -389,12 +389,28 @@ impl AuthPatterns {
             && self
                 .makers
                 .as_ref()
-                .is_some_and(|r| r.is_match(&snake_case(name)))
+                .is_some_and(|r| r.is_match(&snake_cased(name)))
     }
 }
 
 /// `sessionId` -> `session_id`, `APIKey` -> `api_key`, `X-Api-Key` -> `x_api_key`.
 pub fn snake_case(name: &str) -> String {
+    snake_cased(name).into_owned()
+}
+
+/// `snake_case`, borrowing a name that already is (most are: names are matched by the
+/// thousand in a file).
+pub fn snake_cased(name: &str) -> std::borrow::Cow<'_, str> {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && !matches!(b, b'-' | b' ' | b'.'))
+    {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    std::borrow::Cow::Owned(snake_case_owned(name))
+}
+
+fn snake_case_owned(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::with_capacity(name.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
@@ -842,5 +858,28 @@ impl ArgIs {
                 | ArgIs::Program
                 | ArgIs::CliArguments
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_already_in_snake_case_are_borrowed_others_converted() {
+        assert!(matches!(
+            snake_cased("session_id2"),
+            std::borrow::Cow::Borrowed("session_id2")
+        ));
+        for (name, snake) in [
+            ("sessionId", "session_id"),
+            ("APIKey", "api_key"),
+            ("X-Api-Key", "x_api_key"),
+            ("auth.token", "auth_token"),
+            ("\u{1c5}emo", "\u{1c6}emo"),
+        ] {
+            assert_eq!(snake_cased(name), snake, "{name}");
+            assert_eq!(snake_case(name), snake, "{name}");
+        }
     }
 }
