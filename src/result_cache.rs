@@ -4,10 +4,13 @@
 //! An entry is found by the file's path and the SHA-256 of its bytes (a weak hash would let a
 //! crafted file pass as the clean one it collides with), inside a cache file whose results
 //! were all made in one context: mcpgate's version, the rule pack, the options that change
-//! one file's results, the project's module names (imports resolve against them), whether
-//! dependency findings are graded and the tool lock. A second-pass result also depends on
-//! what it looked up of other modules' exports: the lookups are recorded with a digest of
-//! their answers, and the result is reused only while the same lookups answer the same.
+//! one file's results, whether dependency findings are graded and the tool lock. A result
+//! also depends on which of the names its imports resolve against are modules of the scan:
+//! the names it asked about are kept with their answers, and it is reused only while each
+//! gets the same answer (a file added elsewhere does not set every result aside). A
+//! second-pass result also depends on what it looked up of other modules' exports: the
+//! lookups are recorded with a digest of their answers, and the result is reused only while
+//! the same lookups answer the same.
 //!
 //! Not kept: dependency manifests (their findings come from the advisory store), archive
 //! entries, and results with an error or a budget notice (those depend on the machine's load).
@@ -16,6 +19,7 @@
 //! to a CI platform's cache.
 
 use crate::analyze::FileOutcome;
+use crate::analyze::cross_file::{ProjectModules, Reads};
 use crate::display::hex;
 pub use crate::error::CacheError;
 use crate::finding::{NoticeCode, NoticeLevel};
@@ -28,7 +32,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Bumped when what an entry holds changes shape or meaning.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// A cache file larger than this is not read.
 const MAX_CACHE_FILE_BYTES: u64 = 512 << 20;
 /// Cache files kept in one directory (one per scanned root); the oldest go first.
@@ -37,7 +41,7 @@ const FILE_PREFIX: &str = "scan-";
 const FILE_SUFFIX: &str = ".json";
 
 /// The other modules' functions a second-pass result looked up, as (callee, calling file).
-pub type Reads = [(String, String)];
+pub type FunctionReads = [(String, String)];
 
 /// Which analysis of a file a result is: the first, or the second pass, which looked up other
 /// modules' functions; `digest` says what given lookups find now (`Exports::read_digest`).
@@ -45,7 +49,7 @@ pub type Reads = [(String, String)];
 pub enum Pass<'a> {
     First,
     Second {
-        digest: &'a (dyn Fn(&Reads) -> String + Sync),
+        digest: &'a (dyn Fn(&FunctionReads) -> String + Sync),
     },
 }
 
@@ -61,14 +65,22 @@ struct Entry {
     sha256: String,
     bytes: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    first: Option<Box<RawValue>>,
+    first: Option<First>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     second: Option<Second>,
+}
+
+/// A first-pass result, with the names it asked about and whether each was a module.
+#[derive(Clone, Serialize, Deserialize)]
+struct First {
+    modules: Vec<(String, bool)>,
+    result: Box<RawValue>,
 }
 
 /// A second-pass result, with the lookups it made and what they found then.
 #[derive(Clone, Serialize, Deserialize)]
 struct Second {
+    modules: Vec<(String, bool)>,
     reads: Vec<(String, String)>,
     digest: String,
     result: Box<RawValue>,
@@ -150,13 +162,25 @@ impl ResultCache {
         })
     }
 
-    /// The result of an earlier run for this file's bytes, if one was kept.
-    pub fn get(&self, rel: &str, sha256: &str, pass: Pass<'_>) -> Option<(u64, FileOutcome)> {
+    /// The result of an earlier run for this file's bytes, if one was kept and what it asked
+    /// of `project` gets the same answers.
+    pub fn get(
+        &self,
+        rel: &str,
+        sha256: &str,
+        pass: Pass<'_>,
+        project: &ProjectModules,
+    ) -> Option<(u64, FileOutcome)> {
         let entry = self.old.get(rel).filter(|e| e.sha256 == sha256)?;
+        let same = |modules: &[(String, bool)]| {
+            modules
+                .iter()
+                .all(|(name, found)| project.holds(name) == *found)
+        };
         let (raw, reads) = match (pass, &entry.first, &entry.second) {
-            (Pass::First, Some(raw), _) => (raw, None),
+            (Pass::First, Some(first), _) if same(&first.modules) => (&first.result, None),
             (Pass::Second { digest }, _, Some(second))
-                if digest(&second.reads) == second.digest =>
+                if same(&second.modules) && digest(&second.reads) == second.digest =>
             {
                 (&second.result, Some(second))
             }
@@ -167,23 +191,25 @@ impl ResultCache {
         for (tool, calls_out) in outcome.tools.iter_mut().zip(stored.calls_out) {
             tool.calls_out = calls_out;
         }
-        match reads {
-            Some(second) => self.keep(rel, sha256, entry.bytes, Slot::Second(second.clone())),
-            None => self.keep(rel, sha256, entry.bytes, Slot::First(raw.clone())),
-        }
+        let slot = match (reads, &entry.first) {
+            (Some(second), _) => Slot::Second(second.clone()),
+            (None, Some(first)) => Slot::First(first.clone()),
+            (None, None) => return None,
+        };
+        self.keep(rel, sha256, entry.bytes, slot);
         self.hits.fetch_add(1, Ordering::Relaxed);
         Some((entry.bytes, outcome))
     }
 
-    /// Keeps a result just made (with the lookups it made, for the second pass), unless it
-    /// depends on more than the file and the context.
+    /// Keeps a result just made, with what it looked up of the rest of the project, unless
+    /// it depends on more than that, the file and the context.
     pub fn put(
         &self,
         rel: &str,
         sha256: &str,
         bytes: u64,
         pass: Pass<'_>,
-        reads: Vec<(String, String)>,
+        reads: Reads,
         outcome: &FileOutcome,
     ) {
         let unsettled = outcome.notices.iter().any(|n| {
@@ -205,10 +231,14 @@ impl ResultCache {
             return;
         };
         let slot = match pass {
-            Pass::First => Slot::First(raw),
+            Pass::First => Slot::First(First {
+                modules: reads.modules,
+                result: raw,
+            }),
             Pass::Second { digest } => Slot::Second(Second {
-                digest: digest(&reads),
-                reads,
+                modules: reads.modules,
+                digest: digest(&reads.functions),
+                reads: reads.functions,
                 result: raw,
             }),
         };
@@ -226,7 +256,7 @@ impl ResultCache {
             second: None,
         });
         match slot {
-            Slot::First(raw) => entry.first = Some(raw),
+            Slot::First(first) => entry.first = Some(first),
             Slot::Second(second) => entry.second = Some(second),
         }
     }
@@ -260,7 +290,7 @@ impl ResultCache {
 }
 
 enum Slot {
-    First(Box<RawValue>),
+    First(First),
     Second(Second),
 }
 
@@ -374,7 +404,6 @@ pub fn file_digest(bytes: &[u8]) -> String {
 pub struct Context<'a> {
     /// `RuleSet::digest`.
     pub rules: [u8; 32],
-    pub project: &'a crate::analyze::cross_file::ProjectModules,
     pub include_tests: bool,
     pub inline_ignores: bool,
     pub max_file_size: u64,
@@ -398,12 +427,6 @@ impl Context<'_> {
         ));
         if let Some(lock) = self.tool_lock {
             h.update(Sha256::digest(lock.as_bytes()));
-        }
-        let mut modules: Vec<&String> = self.project.iter().collect();
-        modules.sort_unstable();
-        for module in modules {
-            h.update(module.as_bytes());
-            h.update([0]);
         }
         hex(&h.finalize())
     }

@@ -195,7 +195,6 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         Some(dir) => {
             let context = crate::result_cache::Context {
                 rules: rules.digest(),
-                project: &project,
                 include_tests: options.include_tests,
                 inline_ignores: options.inline_ignores,
                 max_file_size: options.max_file_size,
@@ -296,7 +295,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             exports: Some(&exports),
             ..env
         };
-        let digest = |reads: &crate::result_cache::Reads| exports.read_digest(reads);
+        let digest = |reads: &crate::result_cache::FunctionReads| exports.read_digest(reads);
         pool.install(|| {
             again
                 .par_iter()
@@ -934,16 +933,16 @@ fn analyze_file(
     let cached = cache.filter(|_| file.data.is_none() && kind.dependency.is_none());
     let digest = cached.map(|_| crate::result_cache::file_digest(&bytes));
     if let (Some((cache, pass)), Some(digest)) = (cached, &digest)
-        && let Some((size, mut hit)) = cache.get(&file.rel, digest, pass)
+        && let Some((size, mut hit)) = cache.get(&file.rel, digest, pass, env.project)
     {
         hit.timings.record(Phase::Cached, reading, size);
         return Some((size, hit));
     }
     let analyze = || analyze_bytes(file, options, env, kind, outcome, bytes, reading);
     let (analyzed, reads) = match cached {
-        // What the second pass looks up of other modules decides when its result is stale.
-        Some((_, Pass::Second { .. })) => cross_file::recording_reads(analyze),
-        _ => (analyze(), Vec::new()),
+        // What it looks up of the other modules decides when a kept result is stale.
+        Some(_) => cross_file::recording_reads(analyze),
+        None => (analyze(), cross_file::Reads::default()),
     };
     if let (Some((cache, pass)), Some(digest), Some((size, outcome))) = (cached, &digest, &analyzed)
     {

@@ -333,3 +333,60 @@ fn a_second_pass_result_is_reused_until_what_it_looked_up_changes() {
     );
     assert_eq!(cached(&changed), 3);
 }
+
+/// A file added or removed does not set every result aside: only those whose imports asked
+/// whether it is a module of the scan are analyzed again (here the server, once
+/// `pkg.helpers` exists), and the report is a cold scan's.
+#[test]
+fn a_file_added_or_removed_sets_aside_only_the_results_that_asked_about_it() {
+    let tree = tempfile::tempdir().unwrap();
+    let root = tree.path();
+    let cache = tempfile::tempdir().unwrap();
+    write(
+        root,
+        "pkg/server.py",
+        "from mcp.server.fastmcp import FastMCP\n\nfrom pkg.helpers import run_it\n\nmcp = FastMCP(\"x\")\n\n\n@mcp.tool()\ndef run(cmd: str) -> str:\n    return run_it(cmd)\n",
+    );
+    write(root, "pkg/__init__.py", "");
+    write(
+        root,
+        "pkg/other.py",
+        "import os\n\n\ndef ping(host):\n    return os.system(\"ping \" + host)\n",
+    );
+    let first = run(root, Some(cache.path()));
+    assert_eq!(cached(&first), 0);
+    assert_eq!(
+        findings(&first),
+        vec![(
+            "python-shell-command".to_string(),
+            "pkg/other.py".to_string(),
+            5,
+            Severity::Medium
+        )]
+    );
+
+    write(
+        root,
+        "pkg/helpers.py",
+        "import subprocess\n\n\ndef run_it(c):\n    return subprocess.run(c, shell=True, timeout=9).stdout\n",
+    );
+    let added = run(root, Some(cache.path()));
+    assert_eq!(said(&added), said(&run(root, None)));
+    assert!(
+        findings(&added).contains(&(
+            "python-subprocess-shell-true".to_string(),
+            "pkg/helpers.py".to_string(),
+            5,
+            Severity::High
+        )),
+        "{:?}",
+        findings(&added)
+    );
+    // `other.py` and `__init__.py`; the server asked whether `pkg.helpers` is a module.
+    assert_eq!(cached(&added), 2, "{:?}", added.stats);
+
+    std::fs::remove_file(root.join("pkg/other.py")).unwrap();
+    let removed = run(root, Some(cache.path()));
+    assert_eq!(said(&removed), said(&run(root, None)));
+    assert_eq!(cached(&removed), 3, "{:?}", removed.stats);
+}

@@ -11,11 +11,42 @@ use std::collections::HashMap;
 
 /// The dotted names of every module in the scan: a call through an import is only worth
 /// recording for the cross-file pass when it names one of them.
-pub type ProjectModules = std::collections::HashSet<String>;
+#[derive(Clone, Debug, Default)]
+pub struct ProjectModules {
+    names: std::collections::HashSet<String>,
+}
+
+impl ProjectModules {
+    pub fn new() -> ProjectModules {
+        ProjectModules::default()
+    }
+
+    /// Whether `name` is a module of the scan. While `recording_reads` runs, the question and
+    /// its answer are recorded: a file's kept result (`--cache`) holds while every name it
+    /// asked about gets the same answer, whatever other files came or went.
+    pub fn contains(&self, name: &str) -> bool {
+        let found = self.holds(name);
+        READS.with(|reads| {
+            if let Ok(mut reads) = reads.try_borrow_mut()
+                && let Some(reads) = reads.as_mut()
+            {
+                reads.modules.push((name.to_string(), found));
+            }
+        });
+        found
+    }
+
+    /// `contains`, not recorded.
+    pub fn holds(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+}
 
 /// The module names of the Python files among `paths`.
 pub fn project_modules<'p>(paths: impl IntoIterator<Item = &'p str>) -> ProjectModules {
-    paths.into_iter().flat_map(module_names).collect()
+    ProjectModules {
+        names: paths.into_iter().flat_map(module_names).collect(),
+    }
 }
 
 /// What one analyzed file offers to and asks of the others.
@@ -93,7 +124,9 @@ impl<'a> Exports<'a> {
             if let Ok(mut reads) = reads.try_borrow_mut()
                 && let Some(reads) = reads.as_mut()
             {
-                reads.push((callee.to_string(), caller_path.to_string()));
+                reads
+                    .functions
+                    .push((callee.to_string(), caller_path.to_string()));
             }
         });
         let target = resolve(callee, caller_path)?;
@@ -207,23 +240,33 @@ impl<'a> Exports<'a> {
 }
 
 thread_local! {
-    /// The lookups of other modules' functions made by the analysis running on this thread,
-    /// while `recording_reads` runs it.
-    static READS: std::cell::RefCell<Option<Vec<(String, String)>>> =
-        const { std::cell::RefCell::new(None) };
+    /// What the analysis running on this thread looked up of the rest of the project, while
+    /// `recording_reads` runs it.
+    static READS: std::cell::RefCell<Option<Reads>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Runs `analyze` (one file's analysis, on this thread) and returns, beside its result, every
-/// lookup of another module's function it made (callee, calling file), once each: what a
-/// second-pass result read of the other modules.
-pub fn recording_reads<T>(analyze: impl FnOnce() -> T) -> (T, Vec<(String, String)>) {
-    READS.with(|reads| *reads.borrow_mut() = Some(Vec::new()));
+/// What one file's analysis looked up of the rest of the project, once each: what its result
+/// depends on besides the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// Other modules' functions, as (callee, calling file): the second pass's lookups.
+    pub functions: Vec<(String, String)>,
+    /// Whether a name is a module of the scan, with the answer it got.
+    pub modules: Vec<(String, bool)>,
+}
+
+/// Runs `analyze` (one file's analysis, on this thread) and returns, beside its result, what
+/// it looked up of the rest of the project.
+pub fn recording_reads<T>(analyze: impl FnOnce() -> T) -> (T, Reads) {
+    READS.with(|reads| *reads.borrow_mut() = Some(Reads::default()));
     let out = analyze();
     let mut reads = READS
         .with(|reads| reads.borrow_mut().take())
         .unwrap_or_default();
-    reads.sort_unstable();
-    reads.dedup();
+    reads.functions.sort_unstable();
+    reads.functions.dedup();
+    reads.modules.sort_unstable();
+    reads.modules.dedup();
     (out, reads)
 }
 
