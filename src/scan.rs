@@ -234,12 +234,8 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                     // The second pass is likely to analyze these again (`again` below, as
                     // far as the file alone tells): their parse is kept for it, up to a cap
                     // (the IR takes about ten times the source's bytes).
-                    let may_again = o.promises_depend_elsewhere
-                        || (keep_tools && o.tools.iter().any(|t| !t.calls_out.is_empty()))
-                        || (!o.imported_results.is_empty()
-                            && (!o.findings.is_empty()
-                                || !o.ignores.is_empty()
-                                || !o.external_calls.is_empty()));
+                    let may_again = tools_depend_elsewhere(&o, keep_tools)
+                        || (!o.imported_results.is_empty() && has_findings_to_lose(&o));
                     let within_cap = || {
                         kept_parses.fetch_add(b, std::sync::atomic::Ordering::Relaxed) + b
                             <= MAX_KEPT_PARSE_BYTES
@@ -276,13 +272,8 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
             .iter()
             .enumerate()
             .filter(|(_, (file, _, o))| {
-                o.promises_depend_elsewhere
-                    // The inventory lists what tools do through other modules' functions.
-                    || (keep_tools && o.tools.iter().any(|t| !t.calls_out.is_empty()))
-                    || ((!o.findings.is_empty()
-                        || !o.ignores.is_empty()
-                        || !o.external_calls.is_empty()
-                        || reached.contains(file.rel.as_str()))
+                tools_depend_elsewhere(o, keep_tools)
+                    || ((has_findings_to_lose(o) || reached.contains(file.rel.as_str()))
                         && o.imported_results.iter().any(|(callee, at)| {
                             exports
                                 .returned(callee, &file.rel)
@@ -854,6 +845,19 @@ fn resolve_targets(paths: &[PathBuf], root: Option<&Path>) -> Result<(PathBuf, V
         }
     }
     Ok((cwd, canonical))
+}
+
+/// Whether what the file's tools do depends on other modules' functions: the inventory lists
+/// it, and promises are kept or broken by it. The second pass looks again.
+fn tools_depend_elsewhere(o: &FileOutcome, keep_tools: bool) -> bool {
+    o.promises_depend_elsewhere || (keep_tools && o.tools.iter().any(|t| !t.calls_out.is_empty()))
+}
+
+/// Whether less input (another module's function returning less than its arguments) could
+/// change the file's own results: findings or ignore comments (which may turn out unused) of
+/// its own, or calls that carry input into other modules.
+fn has_findings_to_lose(o: &FileOutcome) -> bool {
+    !o.findings.is_empty() || !o.ignores.is_empty() || !o.external_calls.is_empty()
 }
 
 /// How many bytes of source the first pass keeps parsed for the second.
