@@ -16,6 +16,7 @@ pub enum F {
     Arguments,
     Declaration,
     Function,
+    Index,
     Key,
     Left,
     Name,
@@ -29,11 +30,12 @@ pub enum F {
     Value,
 }
 
-const FIELD_NAMES: [&str; 15] = [
+const FIELD_NAMES: [&str; 16] = [
     "alias",
     "arguments",
     "declaration",
     "function",
+    "index",
     "key",
     "left",
     "name",

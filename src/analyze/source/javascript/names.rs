@@ -289,12 +289,13 @@ impl<'t> Module<'t> {
     /// The pending texts, resolved now that every module-level constant is known.
     fn resolve_texts(&mut self, src: &str) {
         let text_of = |node: Node<'_>, owner: String, kind: TextKind| {
-            let pieces = resolve(node, src, &self.text_constants);
-            (!pieces.is_empty()).then_some(Description {
-                owner,
-                kind,
-                pieces,
-            })
+            resolve(node, src, &self.text_constants)
+                .into_iter()
+                .map(move |pieces| Description {
+                    owner: owner.clone(),
+                    kind,
+                    pieces,
+                })
         };
         let mut texts: Vec<Description> = Vec::new();
         for (node, owner, kind) in &self.pending_texts {
@@ -633,9 +634,14 @@ impl<'t> Module<'t> {
             self.constants.insert(name_text.to_string());
         }
         if top_level {
-            let seen = self.text_constants.contains_key(name_text);
-            self.text_constants
-                .insert(name_text.to_string(), (!seen).then_some(value));
+            self.text_constants.bind_module(name_text, value);
+        } else if let Some(block) = statement
+            && node
+                .parent()
+                .and_then(|d| d.child(0))
+                .is_some_and(|keyword| keyword.kind() == "const")
+        {
+            self.text_constants.bind_local(name_text, value, block);
         }
         if let Some(schema) = object_schema(value, src, &self.schemas) {
             self.schemas.insert(name_text.to_string(), Rc::new(schema));
@@ -1011,6 +1017,8 @@ fn is_text_expression(node: Node<'_>) -> bool {
             | "identifier"
             | "call_expression"
             | "parenthesized_expression"
+            | "subscript_expression"
+            | "member_expression"
     )
 }
 

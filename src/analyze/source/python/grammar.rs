@@ -100,11 +100,12 @@ pub(super) enum F {
     Operator,
     Parameters,
     Right,
+    Subscript,
     Type,
     Value,
 }
 
-const FIELD_NAMES: [(F, &str); 16] = [
+const FIELD_NAMES: [(F, &str); 17] = [
     (F::Alias, "alias"),
     (F::Argument, "argument"),
     (F::Arguments, "arguments"),
@@ -119,6 +120,7 @@ const FIELD_NAMES: [(F, &str); 16] = [
     (F::Operator, "operator"),
     (F::Parameters, "parameters"),
     (F::Right, "right"),
+    (F::Subscript, "subscript"),
     (F::Type, "type"),
     (F::Value, "value"),
 ];

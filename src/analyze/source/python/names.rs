@@ -55,7 +55,7 @@ impl Module {
     /// The functions and the registering or declaring calls of `ir`, read from their nodes.
     pub fn collect<'t>(root: Node<'t>, src: &str, ir: &crate::analyze::ir::Module) -> Module {
         use crate::analyze::ir::{ExprKind, Stmt, Target, walk};
-        let module_constants = Constants::of_block(root, src);
+        let module_constants = Constants::of_module(root, src);
         let mut facts = Facts {
             constants: &module_constants,
             functions: Vec::new(),
@@ -141,7 +141,7 @@ impl Module {
             if let FnKind::Entry(kind) = def.kind {
                 let locals = node
                     .field(F::Body)
-                    .map(|b| Constants::of_block(b, src))
+                    .map(|b| Constants::of_function(b, src))
                     .unwrap_or_default();
                 let scopes = [&locals, &module_constants];
                 if matches!(
