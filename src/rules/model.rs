@@ -654,6 +654,9 @@ pub enum TextKind {
     /// A description assigned at run time (`tool.__doc__ = ...`), after a review of the
     /// source saw another.
     Runtime,
+    /// A tool's display title (`title=`, `annotations.title`): clients show it to the user
+    /// and may pass it to the model.
+    Title,
 }
 
 impl TextKind {
@@ -664,6 +667,7 @@ impl TextKind {
             TextKind::Instructions => "server instructions",
             TextKind::Output => "literal text tools return",
             TextKind::Runtime => "descriptions set at run time",
+            TextKind::Title => "tool titles",
         }
     }
 }
@@ -674,6 +678,7 @@ fn default_texts() -> Vec<TextKind> {
         TextKind::Parameter,
         TextKind::Instructions,
         TextKind::Runtime,
+        TextKind::Title,
     ]
 }
 

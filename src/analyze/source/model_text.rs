@@ -76,6 +76,7 @@ impl Description {
             TextKind::Runtime => {
                 format!("the description set at run time for `{}`", self.owner)
             }
+            TextKind::Title => format!("the title of `{}`", self.owner),
         }
     }
 

@@ -774,6 +774,9 @@ impl<'t> Module<'t> {
             if kind_of(arg) == "object" {
                 // `registerTool(name, { description, inputSchema }, handler)`.
                 let mut config_schema = None;
+                for title in titles(*arg, src) {
+                    self.title(title, &owner);
+                }
                 for pair in named_children(*arg)
                     .into_iter()
                     .filter(|p| kind_of(p) == "pair")
@@ -857,6 +860,11 @@ impl<'t> Module<'t> {
             return;
         };
         let owner = name.unwrap_or("tool").to_string();
+        if kind == EntryKind::Tool && name.is_some() {
+            for title in titles(node, src) {
+                self.title(title, &owner);
+            }
+        }
         let schema = schema_node.and_then(|v| {
             object_schema(v, src, &self.schemas)
                 .map(Rc::new)
@@ -932,6 +940,13 @@ impl<'t> Module<'t> {
         self.pending_texts.push((node, owner, TextKind::Runtime));
     }
 
+    fn title(&mut self, node: Node<'t>, owner: &str) {
+        if self.pending_starts.insert(node.start_byte()) {
+            self.pending_texts
+                .push((node, owner.to_string(), TextKind::Title));
+        }
+    }
+
     fn describe(&mut self, node: Node<'t>, owner: &str) {
         if !self.pending_starts.insert(node.start_byte()) {
             return;
@@ -943,6 +958,31 @@ impl<'t> Module<'t> {
         };
         self.pending_texts.push((node, owner.to_string(), kind));
     }
+}
+
+/// The display titles in a tool's definition or config object: `title` and
+/// `annotations: { title }`. A schema property's `title` names a field, not the tool, and is
+/// not among them.
+fn titles<'t>(object: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    for pair in named_children(object) {
+        let (Some(key), Some(value)) = (field(pair, F::Key), field(pair, F::Value)) else {
+            continue;
+        };
+        match text(key, src).trim_matches(['"', '\'']) {
+            "title" if is_text_expression(value) => out.push(value),
+            "annotations" if kind_of(value) == "object" => {
+                out.extend(named_children(value).into_iter().filter_map(|p| {
+                    let k = field(p, F::Key)?;
+                    let v = field(p, F::Value)?;
+                    (text(k, src).trim_matches(['"', '\'']) == "title" && is_text_expression(v))
+                        .then_some(v)
+                }));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The name `server.tool("weather", ...)` (also awaited) registers, for a variable bound to it.

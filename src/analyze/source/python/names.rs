@@ -268,6 +268,17 @@ impl<'t> Facts<'t, '_> {
             }
             _ => return,
         };
+        if kind == TextKind::Description {
+            for title in titles(arguments, src) {
+                self.texts.extend(text_of(
+                    title,
+                    src,
+                    &[self.constants],
+                    owner.clone(),
+                    TextKind::Title,
+                ));
+            }
+        }
         if let Some(value) = keyword_value(arguments, keyword, src) {
             self.texts
                 .extend(text_of(value, src, &[self.constants], owner, kind));
@@ -446,7 +457,10 @@ fn entry_descriptions(
                 .named_child(0)
                 .filter(|e| e.k() == K::Call)
                 .and_then(|call| call.field(F::Arguments));
-            if let Some(value) = arguments.and_then(|a| keyword_value(a, "description", src)) {
+            let Some(arguments) = arguments else {
+                continue;
+            };
+            if let Some(value) = keyword_value(arguments, "description", src) {
                 described = true;
                 out.extend(text_of(
                     value,
@@ -454,6 +468,15 @@ fn entry_descriptions(
                     scopes,
                     owner.to_string(),
                     TextKind::Description,
+                ));
+            }
+            for title in titles(arguments, src) {
+                out.extend(text_of(
+                    title,
+                    src,
+                    scopes,
+                    owner.to_string(),
+                    TextKind::Title,
                 ));
             }
         }
@@ -592,6 +615,34 @@ fn output_texts(
             owner.to_string(),
             TextKind::Output,
         ));
+    }
+    out
+}
+
+/// The titles among a registration's arguments: `title=`, and the `title` of
+/// `annotations=ToolAnnotations(...)` or of an `annotations={...}` dict.
+fn titles<'t>(arguments: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    let mut out: Vec<Node<'t>> = keyword_value(arguments, "title", src).into_iter().collect();
+    match keyword_value(arguments, "annotations", src) {
+        Some(call) if call.k() == K::Call => {
+            out.extend(
+                call.field(F::Arguments)
+                    .and_then(|a| keyword_value(a, "title", src)),
+            );
+        }
+        Some(dict) if dict.k() == K::Dictionary => {
+            let mut cursor = dict.walk();
+            out.extend(
+                dict.named_children(&mut cursor)
+                    .filter(|p| p.k() == K::Pair)
+                    .filter(|p| {
+                        p.field(F::Key)
+                            .is_some_and(|k| literal_text(text(k, src)) == "title")
+                    })
+                    .filter_map(|p| p.field(F::Value)),
+            );
+        }
+        _ => {}
     }
     out
 }
