@@ -62,6 +62,7 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("mcp-toxic-combination", "node-server/src/index.ts", 19),
         ("ts-command-injection", "node-server/src/index.ts", 20),
         ("ts-path-prefix-check", "node-server/src/index.ts", 28),
+        ("ts-file-content-returned", "node-server/src/index.ts", 39),
         ("ts-unbounded-read", "node-server/src/index.ts", 39),
         ("ts-ssrf", "node-server/src/index.ts", 44),
         (
@@ -89,6 +90,7 @@ fn expected_example_findings() -> Vec<(String, String, u64)> {
         ("python-tls-verify-disabled", "server.py", 52),
         ("python-untrusted-content-returned", "server.py", 52),
         ("python-path-traversal", "server.py", 58),
+        ("python-file-content-returned", "server.py", 59),
         ("python-unbounded-read", "server.py", 59),
         ("mcp-tool-poisoning", "server.py", 72),
         ("python-subprocess-shell-true", "tools/archive.py", 12),
@@ -260,7 +262,7 @@ fn user_rules_are_added_to_the_builtin_ones() {
 fn exclude_and_default_excludes() {
     let out = mcpgate(&["scan", EXAMPLE, "--format", "json", "--exclude", "tools"]);
     let found = findings(&json(&out));
-    assert_eq!(found.len(), 29);
+    assert_eq!(found.len(), 31);
     assert!(
         found
             .iter()
@@ -379,7 +381,10 @@ fn a_finding_that_says_another_rules_problem_too_takes_it_in() {
     let doc = json(&out);
     assert_eq!(
         findings(&doc),
-        vec![("ts-path-traversal".into(), "server.ts".into(), 4)]
+        vec![
+            ("ts-path-traversal".into(), "server.ts".into(), 4),
+            ("ts-file-content-returned".into(), "server.ts".into(), 5)
+        ]
     );
     let f = &doc["findings"][0];
     assert_eq!(f["cwe"], serde_json::json!([22, 400, 770]));
@@ -401,7 +406,10 @@ fn a_finding_that_says_another_rules_problem_too_takes_it_in() {
     ]);
     assert_eq!(
         findings(&json(&out)),
-        vec![("ts-unbounded-read".into(), "server.ts".into(), 4)]
+        vec![
+            ("ts-unbounded-read".into(), "server.ts".into(), 4),
+            ("ts-file-content-returned".into(), "server.ts".into(), 5)
+        ]
     );
 }
 
@@ -447,12 +455,12 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out)
-            .contains("31 findings (18 high, 7 medium, 6 low) in 9 files; 17 files scanned")
+            .contains("33 findings (18 high, 7 medium, 8 low) in 9 files; 17 files scanned")
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
             .expect("json");
-    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(31));
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(33));
 
     let out = mcpgate(&[
         "scan",
@@ -464,7 +472,7 @@ fn sarif_and_output_files_are_written_while_text_goes_to_the_terminal() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("31 findings"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("33 findings"), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&json_file)
             .expect("json written")
@@ -553,7 +561,7 @@ fn sarif_passes_check_sarif_when_available() {
         .expect("run check-sarif");
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("ok: 31 results, 0 problems"),
+        stdout(&out).contains("ok: 33 results, 0 problems"),
         "{}",
         stdout(&out)
     );

@@ -214,6 +214,14 @@ export async function readUnder(name: string): Promise<string> {
     assert_eq!(
         scan(dir.path()),
         vec![
+            // What the helper in the other module read is what the tool returns.
+            at(
+                "ts-file-content-returned",
+                "src/index.ts",
+                12,
+                "low",
+                "high"
+            ),
             at(
                 "ts-command-injection",
                 "src/tools/exec.ts",
@@ -321,15 +329,26 @@ def validate_path(p: str) -> str:
 "#,
     );
     write(dir.path(), "pkg/__init__.py", "");
+    // The check decides which files are read, not what they say: both returns are file text.
     assert_eq!(
         scan(dir.path()),
-        vec![at(
-            "python-path-traversal",
-            "pkg/server.py",
-            16,
-            "high",
-            "high"
-        )]
+        vec![
+            at(
+                "python-file-content-returned",
+                "pkg/server.py",
+                11,
+                "low",
+                "high"
+            ),
+            at("python-path-traversal", "pkg/server.py", 16, "high", "high"),
+            at(
+                "python-file-content-returned",
+                "pkg/server.py",
+                17,
+                "low",
+                "high"
+            ),
+        ]
     );
 }
 

@@ -223,7 +223,7 @@ fn taint_findings_carry_their_path_in_json_and_sarif() {
     );
     // Only the rules with results, each with short help and a link to its page.
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 29);
+    assert_eq!(rules.len(), 31);
     let ssrf = rules
         .iter()
         .find(|r| r["id"] == "python-ssrf")

@@ -423,9 +423,9 @@ fn the_action_annotates_summarizes_writes_outputs_and_uploads() {
     );
     let outputs = run.file("outputs.txt");
     for line in [
-        "findings=3",
+        "findings=4",
         "high=2",
-        "low=1",
+        "low=2",
         "critical=0",
         "exit_code=1",
         "sarif_id=abc",
@@ -445,7 +445,7 @@ fn the_action_annotates_summarizes_writes_outputs_and_uploads() {
         serde_json::from_str(&run.file("mcpgate.sarif")).expect("SARIF written");
     assert_eq!(
         sarif["runs"][0]["results"].as_array().map(Vec::len),
-        Some(3)
+        Some(4)
     );
     let seen = seen.lock().expect("lock").clone();
     assert_eq!(seen.len(), 2);
@@ -520,7 +520,7 @@ fn only_changed_reports_the_pull_requests_lines() {
     assert!(stdout.contains("file=server.py,line=11"), "{stdout}");
     assert!(!stdout.contains("file=reader.py"), "{stdout}");
     assert!(
-        stdout.contains("2 finding(s) already present at "),
+        stdout.contains("3 finding(s) already present at "),
         "{stdout}"
     );
     assert!(run.file("outputs.txt").contains("findings=1\n"));

@@ -49,7 +49,7 @@ fn one(
 }
 
 use Confidence::{High, Low, Medium};
-use Severity::{High as SevHigh, Medium as SevMedium};
+use Severity::{High as SevHigh, Low as SevLow, Medium as SevMedium};
 
 #[test]
 fn tool_parameter_is_a_source_whatever_the_server_is_called() {
@@ -430,7 +430,10 @@ fn filesystem_server_fixture() {
     assert_eq!(
         scan(src),
         vec![
+            // Both reads return the file's text as it is, checked path or not.
+            ("python-file-content-returned".to_string(), 25, SevLow, High),
             ("python-path-traversal".to_string(), 30, SevHigh, High),
+            ("python-file-content-returned".to_string(), 31, SevLow, High),
             ("python-path-prefix-check".to_string(), 37, SevHigh, High),
             ("python-path-traversal-copy".to_string(), 47, SevHigh, High),
             (
@@ -597,7 +600,14 @@ def unchecked(platform: str) -> str:
     with open(os.path.join("/srv/guides", platform)) as f:
         return f.read()
 "#;
-    assert_eq!(scan(src), one("python-path-traversal", 19, SevHigh, High));
+    // The guide is one the server ships; the unchecked read returns whatever file it names.
+    assert_eq!(
+        scan(src),
+        vec![
+            ("python-path-traversal".to_string(), 19, SevHigh, High),
+            ("python-file-content-returned".to_string(), 20, SevLow, High),
+        ]
+    );
 }
 
 /// Seen in a published server: an argv built in a variable whose element only ends with the

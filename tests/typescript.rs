@@ -60,7 +60,7 @@ fn one(rule: &str, line: usize, severity: Severity, confidence: Confidence) -> F
 }
 
 use Confidence::{High, Low, Medium};
-use Severity::{High as SevHigh, Medium as SevMedium};
+use Severity::{High as SevHigh, Low as SevLow, Medium as SevMedium};
 
 #[test]
 fn tool_handler_with_destructured_parameters_is_a_source() {
@@ -330,7 +330,11 @@ server.tool("read", { path: z.string() }, async ({ path: p }) => {
   return { content: [{ type: "text", text: await fs.readFile(valid, "utf8") }] };
 });
 "#;
-    assert_eq!(scan(good), vec![]);
+    // Contained: no traversal. What the file says still reaches the model unmarked.
+    assert_eq!(
+        scan(good),
+        vec![at("ts-file-content-returned", 17, SevLow, High)]
+    );
     // CVE-2025-53110: a prefix check without a separator.
     let bad = r#"
 import fs from "node:fs/promises";
@@ -357,6 +361,7 @@ server.tool("read", { path: z.string() }, async ({ path: p }) => {
         vec![
             at("ts-path-check-unresolved", 8, SevMedium, High),
             at("ts-path-prefix-check", 8, SevHigh, High),
+            at("ts-file-content-returned", 17, SevLow, High),
         ]
     );
 }
@@ -695,6 +700,7 @@ const TOOLS = [
         scan(src),
         vec![
             at("ts-command-injection", 13, SevHigh, High),
+            at("ts-file-content-returned", 21, SevLow, High),
             at("ts-path-traversal", 21, SevHigh, High),
             at("ts-path-traversal", 26, SevHigh, High),
         ]
@@ -725,7 +731,15 @@ server.tool("read", { name: z.string() }, async ({ name }) => {
         .into_iter()
         .map(|f| (f.rule_id, f.location.start_line))
         .collect();
-    assert_eq!(found, [("ts-unbounded-read".to_string(), 7)]);
+    // A pattern picks the shape of a name, not files the server ships: both reads return
+    // text anyone who can write there wrote.
+    assert_eq!(
+        found,
+        [
+            ("ts-unbounded-read".to_string(), 7),
+            ("ts-file-content-returned".to_string(), 14)
+        ]
+    );
 }
 
 /// Each snippet is the shape of a false positive met in a published MCP server or library;
@@ -797,12 +811,13 @@ fn filesystem_server_fixture() {
             at("ts-path-check-unresolved", 24, SevMedium, High),
             at("ts-path-prefix-check", 24, SevHigh, High),
             at("ts-path-prefix-check", 30, SevHigh, High),
+            at("ts-file-content-returned", 62, SevLow, High),
             at("ts-path-traversal-copy", 67, SevHigh, High),
         ]
     );
     let m = messages(src);
     assert!(
-        m[3].contains("call_tool argument `request` of `call_tool` reaches it via `parsed`"),
+        m[4].contains("call_tool argument `request` of `call_tool` reaches it via `parsed`"),
         "{m:?}"
     );
 }

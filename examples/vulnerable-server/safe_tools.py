@@ -60,7 +60,12 @@ def read_note(name: str) -> str:
     if os.path.commonpath([base, full]) != base:
         raise ValueError("outside the notes directory")
     with open(full) as f:
-        return f.read(1_000_000)
+        return untrusted(f.read(1_000_000), name)
+
+
+def untrusted(text: str, source: str) -> str:
+    """Mark text the server did not write, so the model reads it as data, not instructions."""
+    return f"<untrusted-content source={source!r}>\n{text}\n</untrusted-content>"
 
 
 def disk_usage() -> str:

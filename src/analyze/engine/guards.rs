@@ -126,7 +126,10 @@ pub(super) fn proofs(cond: &Expr, names: &Names, functions: &[Function]) -> Proo
 /// scheme.
 fn membership(subject: &Expr) -> Vec<Proof> {
     match &subject.kind {
-        ExprKind::Name(x) => own(x, taint::ALLOWLIST),
+        ExprKind::Name(x) => [taint::ALLOWLIST, taint::FIXED_SET]
+            .into_iter()
+            .flat_map(|label| own(x, label))
+            .collect(),
         // `ALLOWED.contains(&cmd.as_str())`: the same value, viewed as another type.
         ExprKind::Call { callee, args, .. } if args.is_empty() => match &callee.kind {
             ExprKind::Attr(inner, view) if SAME_VALUE_VIEWS.contains(&view.as_str()) => {
@@ -148,9 +151,12 @@ fn membership(subject: &Expr) -> Vec<Proof> {
             origin_of(object).map_or_else(Vec::new, |x| of_origin(x, taint::SCHEME_CHECK))
         }
         // `request.framework in ALLOWED`: that field, read by the same path, is checked.
-        ExprKind::Attr(..) => {
-            field_path(subject).map_or_else(Vec::new, |p| own(&p, taint::ALLOWLIST))
-        }
+        ExprKind::Attr(..) => field_path(subject).map_or_else(Vec::new, |p| {
+            [taint::ALLOWLIST, taint::FIXED_SET]
+                .into_iter()
+                .flat_map(|label| own(&p, label))
+                .collect()
+        }),
         _ => Vec::new(),
     }
 }

@@ -77,6 +77,9 @@ pub(super) const PROGRAM_ALLOWLIST: &str = "program-allowlist";
 /// A value placed in a URL after its host (`https://api.x.com/${id}`, `${BASE}/items/${id}`):
 /// it cannot move the request to another host.
 pub(super) const FIXED_HOST: &str = "fixed-host";
+/// Checked to be one of a fixed set of values (`if name not in GUIDES: raise`), a narrower
+/// proof than `allowlist`, which a pattern or a check known only by its name gives too.
+pub(super) const FIXED_SET: &str = "fixed-set";
 /// The scheme or host of the web request being served (`req.protocol`, `req.get("host")`):
 /// a URL built on them points back at the server itself. A browser sends the host it was
 /// sent to, so a link cannot make it another one; a request the server makes itself to such

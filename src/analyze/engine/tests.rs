@@ -643,6 +643,8 @@ server.tool(\"show_ref\", {{ rev: z.string(), count: z.number().int() }}, async 
     assert_eq!(
         with_rules(&ts, crate::rules::Language::TypeScript),
         vec![
+            // A log file a pattern picks: what it says is whoever wrote to the log.
+            ("ts-file-content-returned".to_string(), 36),
             ("ts-open-url".to_string(), 29),
             ("ts-ssrf".to_string(), 14),
             // The unchecked fetch's response is what `get_any` returns.

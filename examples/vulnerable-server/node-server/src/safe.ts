@@ -26,6 +26,11 @@ server.tool(
   },
 );
 
+// Text the server did not write is marked, so the model reads it as data, not instructions.
+function untrusted(text: string, source: string): string {
+  return `<untrusted-content source=${JSON.stringify(source)}>\n${text}\n</untrusted-content>`;
+}
+
 // Containment by components, after resolving symlinks.
 async function resolveInside(requested: string): Promise<string> {
   const real = await fs.realpath(path.resolve(allowedDirectory, requested));
@@ -45,7 +50,8 @@ server.registerTool(
     if (!stats.isFile() || stats.size > MAX_BYTES) {
       throw new Error("not a regular file, or too large");
     }
-    return { content: [{ type: "text", text: await fs.readFile(file, "utf-8") }] };
+    const text = await fs.readFile(file, "utf-8");
+    return { content: [{ type: "text", text: untrusted(text, args.path) }] };
   },
 );
 

@@ -60,6 +60,7 @@ impl Module {
             constants: &module_constants,
             functions: Vec::new(),
             registered: Vec::new(),
+            replaced: HashSet::new(),
             texts: Vec::new(),
         };
         let node_at = |span: crate::analyze::Span| {
@@ -117,6 +118,7 @@ impl Module {
                     | "Prompt"
                     | "Resource"
                     | "ResourceTemplate"
+                    | "TextResource"
                     | "FastMCP"
                     | "Server"
                     | "MCPServer"
@@ -148,7 +150,14 @@ impl Module {
                     kind,
                     EntryKind::Tool | EntryKind::Prompt | EntryKind::Resource
                 ) {
-                    descriptions.extend(entry_descriptions(node, &def.qualified, src, &scopes));
+                    let replaced = facts.replaced.contains(def.qualified.as_str());
+                    descriptions.extend(entry_descriptions(
+                        node,
+                        &def.qualified,
+                        src,
+                        &scopes,
+                        replaced,
+                    ));
                     descriptions.extend(parameter_descriptions(node, &def.qualified, src, &scopes));
                 }
                 // A prompt's text is meant as instructions to the model; a tool's or a
@@ -203,6 +212,8 @@ struct Facts<'t, 'c> {
     /// Functions registered as tools by call (`mcp.add_tool(fn)`, `Tool.from_function(fn)`,
     /// `mcp.tool(name="x")(fn)`), with the name given there.
     registered: Vec<(String, Option<String>)>,
+    /// Functions whose docstring the registering call replaces with its `description=`.
+    replaced: HashSet<String>,
     /// Texts of low-level declarations (`Tool(name="x", description="...")`) and of the
     /// server (`FastMCP(instructions="...")`).
     texts: Vec<Description>,
@@ -240,7 +251,35 @@ impl<'t> Facts<'t, '_> {
                 .find_map(|args| keyword_value(args, "name", src))
                 .filter(|v| v.k() == K::String)
                 .map(|v| literal_text(text(v, src)));
-            self.registered.push((text(first, src).to_string(), name));
+            let function = text(first, src).to_string();
+            // `mcp.add_tool(fn, description="...")`: what the client sends instead of the
+            // docstring, and the title beside it.
+            for args in [curried, Some(node)]
+                .into_iter()
+                .flatten()
+                .filter_map(|call| call.field(F::Arguments))
+            {
+                if let Some(value) = keyword_value(args, "description", src) {
+                    self.replaced.insert(function.clone());
+                    self.texts.extend(text_of(
+                        value,
+                        src,
+                        &[self.constants],
+                        function.clone(),
+                        TextKind::Description,
+                    ));
+                }
+                for title in titles(args, src) {
+                    self.texts.extend(text_of(
+                        title,
+                        src,
+                        &[self.constants],
+                        function.clone(),
+                        TextKind::Title,
+                    ));
+                }
+            }
+            self.registered.push((function, name));
         }
     }
 
@@ -265,6 +304,25 @@ impl<'t> Facts<'t, '_> {
             }
             "FastMCP" | "Server" | "MCPServer" => {
                 ("server".to_string(), TextKind::Instructions, "instructions")
+            }
+            // `TextResource(uri=..., text="...")`: the text is what reading the resource
+            // returns to the model.
+            "TextResource" => {
+                let owner = ["name", "uri"]
+                    .into_iter()
+                    .find_map(|k| keyword_value(arguments, k, src))
+                    .filter(|v| v.k() == K::String)
+                    .map_or_else(|| last.to_string(), |v| literal_text(text(v, src)));
+                if let Some(value) = keyword_value(arguments, "text", src) {
+                    self.texts.extend(text_of(
+                        value,
+                        src,
+                        &[self.constants],
+                        owner.clone(),
+                        TextKind::Output,
+                    ));
+                }
+                (owner, TextKind::Description, "description")
             }
             _ => return,
         };
@@ -437,16 +495,18 @@ fn function_def(
     }
 }
 
-/// The description the client shows for an entry point: the `description=` of its decorator,
-/// or else its docstring (the framework uses the docstring only without one).
+/// The description the client shows for an entry point: the `description=` of its decorator
+/// (or, `replaced`, of the call that registered it), or else its docstring (the framework uses
+/// the docstring only without one).
 fn entry_descriptions(
     node: Node<'_>,
     owner: &str,
     src: &str,
     scopes: &[&Constants<'_>],
+    replaced: bool,
 ) -> Vec<Description> {
     let mut out = Vec::new();
-    let mut described = false;
+    let mut described = replaced;
     if let Some(wrapper) = node.parent().filter(|p| p.k() == K::DecoratedDefinition) {
         let mut cursor = wrapper.walk();
         for decorator in wrapper
