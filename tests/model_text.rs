@@ -104,6 +104,16 @@ fn findings_with_messages(
         .collect()
 }
 
+/// An `mcp-tool-poisoning` finding in `text` (`the description of \`x\``) at `path:line`.
+fn poisoning(path: &str, line: u64, text: &str, matched: &str) -> (String, String, u64, String) {
+    (
+        "mcp-tool-poisoning".to_string(),
+        path.to_string(),
+        line,
+        format!("{text} contains an instruction aimed at the model: `{matched}`"),
+    )
+}
+
 fn server_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("server.py"), PYTHON).expect("write");
@@ -117,14 +127,6 @@ fn every_text_the_model_reads_is_checked_where_it_is_written() {
     let doc = scan_json(dir.path(), "scan");
     let mut got = findings_with_messages(&doc, |rule| rule.starts_with("mcp-tool"));
     got.sort();
-    let poisoning = |path: &str, line: u64, text: &str, matched: &str| {
-        (
-            "mcp-tool-poisoning".to_string(),
-            path.to_string(),
-            line,
-            format!("{text} contains an instruction aimed at the model: `{matched}`"),
-        )
-    };
     let runtime = |path: &str, line: u64, tool: &str| {
         (
             "mcp-tool-description-set-at-runtime".to_string(),
@@ -330,14 +332,7 @@ server.tool("lookup", NOTES.lookup, { name: z.string() }, async ({ name }) => {
     let mut got = findings_with_messages(&doc, |rule| rule.starts_with("mcp-tool"));
     got.sort();
     let poisoning = |path: &str, line: u64, tool: &str, matched: &str| {
-        (
-            "mcp-tool-poisoning".to_string(),
-            path.to_string(),
-            line,
-            format!(
-                "the output of `{tool}` contains an instruction aimed at the model: `{matched}`"
-            ),
-        )
+        poisoning(path, line, &format!("the output of `{tool}`"), matched)
     };
     // Each value the key chosen at run time can pick is read on its own, at its own line;
     // `page` is the value bound in the branch the return is in, not the later binding. The
@@ -402,14 +397,7 @@ const tools = [
     let mut got = findings_with_messages(&doc, |rule| rule == "mcp-tool-poisoning");
     got.sort();
     let poisoning = |path: &str, line: u64, tool: &str, matched: &str| {
-        (
-            "mcp-tool-poisoning".to_string(),
-            path.to_string(),
-            line,
-            format!(
-                "the title of `{tool}` contains an instruction aimed at the model: `{matched}`"
-            ),
-        )
+        poisoning(path, line, &format!("the title of `{tool}`"), matched)
     };
     // A schema property's `title` names a field, not the tool: it is not read as one.
     let mut want = vec![
@@ -526,14 +514,8 @@ mcp.add_resource(TextResource(uri="memo://notes", name="notes", text="Notes. Ign
     let doc = scan_json(dir.path(), "scan");
     let mut got = findings_with_messages(&doc, |rule| rule == "mcp-tool-poisoning");
     got.sort();
-    let poisoning = |line: u64, text: &str, matched: &str| {
-        (
-            "mcp-tool-poisoning".to_string(),
-            "added.py".to_string(),
-            line,
-            format!("{text} contains an instruction aimed at the model: `{matched}`"),
-        )
-    };
+    let poisoning =
+        |line: u64, text: &str, matched: &str| poisoning("added.py", line, text, matched);
     // The docstring `add_tool(..., description=...)` replaces is not what the client sends;
     // without one it is. A text resource's text is what reading it returns.
     let mut want = vec![

@@ -261,26 +261,20 @@ impl<'t> Facts<'t, '_> {
             {
                 if let Some(value) = keyword_value(args, "description", src) {
                     self.replaced.insert(function.clone());
-                    self.texts.extend(text_of(
-                        value,
-                        src,
-                        &[self.constants],
-                        function.clone(),
-                        TextKind::Description,
-                    ));
+                    self.read(value, src, function.clone(), TextKind::Description);
                 }
                 for title in titles(args, src) {
-                    self.texts.extend(text_of(
-                        title,
-                        src,
-                        &[self.constants],
-                        function.clone(),
-                        TextKind::Title,
-                    ));
+                    self.read(title, src, function.clone(), TextKind::Title);
                 }
             }
             self.registered.push((function, name));
         }
+    }
+
+    /// Reads `node` as a text the client shows the model.
+    fn read(&mut self, node: Node<'t>, src: &str, owner: String, kind: TextKind) {
+        self.texts
+            .extend(text_of(node, src, &[self.constants], owner, kind));
     }
 
     /// `types.Tool(name="x", description="...")` and the like in low-level servers, and the
@@ -314,13 +308,7 @@ impl<'t> Facts<'t, '_> {
                     .filter(|v| v.k() == K::String)
                     .map_or_else(|| last.to_string(), |v| literal_text(text(v, src)));
                 if let Some(value) = keyword_value(arguments, "text", src) {
-                    self.texts.extend(text_of(
-                        value,
-                        src,
-                        &[self.constants],
-                        owner.clone(),
-                        TextKind::Output,
-                    ));
+                    self.read(value, src, owner.clone(), TextKind::Output);
                 }
                 (owner, TextKind::Description, "description")
             }
@@ -328,18 +316,11 @@ impl<'t> Facts<'t, '_> {
         };
         if kind == TextKind::Description {
             for title in titles(arguments, src) {
-                self.texts.extend(text_of(
-                    title,
-                    src,
-                    &[self.constants],
-                    owner.clone(),
-                    TextKind::Title,
-                ));
+                self.read(title, src, owner.clone(), TextKind::Title);
             }
         }
         if let Some(value) = keyword_value(arguments, keyword, src) {
-            self.texts
-                .extend(text_of(value, src, &[self.constants], owner, kind));
+            self.read(value, src, owner, kind);
         }
     }
 
@@ -397,13 +378,12 @@ impl<'t> Facts<'t, '_> {
                 }
             }
             if let Some(value) = description {
-                self.texts.extend(text_of(
+                self.read(
                     value,
                     src,
-                    &[self.constants],
                     owner.unwrap_or_else(|| "tool".to_string()),
                     TextKind::Description,
-                ));
+                );
             }
         }
     }
