@@ -122,14 +122,18 @@ pub(super) fn proofs(cond: &Expr, names: &Names, functions: &[Function]) -> Proo
     }
 }
 
+/// `name` is one of a fixed set: an allowlist, and the narrower proof only a set gives.
+fn in_fixed_set(name: &str) -> Vec<Proof> {
+    let mut proofs = own(name, taint::ALLOWLIST);
+    proofs.extend(own(name, taint::FIXED_SET));
+    proofs
+}
+
 /// What membership of `subject` in a fixed set proves: the value itself, its host, or its
 /// scheme.
 fn membership(subject: &Expr) -> Vec<Proof> {
     match &subject.kind {
-        ExprKind::Name(x) => [taint::ALLOWLIST, taint::FIXED_SET]
-            .into_iter()
-            .flat_map(|label| own(x, label))
-            .collect(),
+        ExprKind::Name(x) => in_fixed_set(x),
         // `ALLOWED.contains(&cmd.as_str())`: the same value, viewed as another type.
         ExprKind::Call { callee, args, .. } if args.is_empty() => match &callee.kind {
             ExprKind::Attr(inner, view) if SAME_VALUE_VIEWS.contains(&view.as_str()) => {
@@ -151,12 +155,7 @@ fn membership(subject: &Expr) -> Vec<Proof> {
             origin_of(object).map_or_else(Vec::new, |x| of_origin(x, taint::SCHEME_CHECK))
         }
         // `request.framework in ALLOWED`: that field, read by the same path, is checked.
-        ExprKind::Attr(..) => field_path(subject).map_or_else(Vec::new, |p| {
-            [taint::ALLOWLIST, taint::FIXED_SET]
-                .into_iter()
-                .flat_map(|label| own(&p, label))
-                .collect()
-        }),
+        ExprKind::Attr(..) => field_path(subject).map_or_else(Vec::new, |p| in_fixed_set(&p)),
         _ => Vec::new(),
     }
 }

@@ -941,22 +941,23 @@ impl<'t> Module<'t> {
     }
 
     fn title(&mut self, node: Node<'t>, owner: &str) {
-        if self.pending_starts.insert(node.start_byte()) {
-            self.pending_texts
-                .push((node, owner.to_string(), TextKind::Title));
-        }
+        self.pend(node, owner, TextKind::Title);
     }
 
     fn describe(&mut self, node: Node<'t>, owner: &str) {
-        if !self.pending_starts.insert(node.start_byte()) {
-            return;
-        }
         let kind = if owner == "parameter" {
             TextKind::Parameter
         } else {
             TextKind::Description
         };
-        self.pending_texts.push((node, owner.to_string(), kind));
+        self.pend(node, owner, kind);
+    }
+
+    /// A text to read once the module's constants are known; each node is read once.
+    fn pend(&mut self, node: Node<'t>, owner: &str, kind: TextKind) {
+        if self.pending_starts.insert(node.start_byte()) {
+            self.pending_texts.push((node, owner.to_string(), kind));
+        }
     }
 }
 
@@ -965,24 +966,30 @@ impl<'t> Module<'t> {
 /// not among them.
 fn titles<'t>(object: Node<'t>, src: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
-    for pair in named_children(object) {
-        let (Some(key), Some(value)) = (field(pair, F::Key), field(pair, F::Value)) else {
-            continue;
-        };
-        match text(key, src).trim_matches(['"', '\'']) {
+    for (key, value) in named_children(object)
+        .into_iter()
+        .filter_map(|p| pair_entry(p, src))
+    {
+        match key {
             "title" if is_text_expression(value) => out.push(value),
-            "annotations" if kind_of(value) == "object" => {
-                out.extend(named_children(value).into_iter().filter_map(|p| {
-                    let k = field(p, F::Key)?;
-                    let v = field(p, F::Value)?;
-                    (text(k, src).trim_matches(['"', '\'']) == "title" && is_text_expression(v))
-                        .then_some(v)
-                }));
-            }
+            "annotations" if kind_of(value) == "object" => out.extend(
+                named_children(value)
+                    .into_iter()
+                    .filter_map(|p| pair_entry(p, src))
+                    .filter(|(k, v)| *k == "title" && is_text_expression(*v))
+                    .map(|(_, v)| v),
+            ),
             _ => {}
         }
     }
     out
+}
+
+/// An object literal's `key: value` pair, its key without quotes.
+fn pair_entry<'t, 's>(pair: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>)> {
+    let key = field(pair, F::Key)?;
+    let value = field(pair, F::Value)?;
+    Some((text(key, src).trim_matches(['"', '\'']), value))
 }
 
 /// The name `server.tool("weather", ...)` (also awaited) registers, for a variable bound to it.
