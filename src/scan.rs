@@ -235,7 +235,8 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                     // far as the file alone tells): their parse is kept for it, up to a cap
                     // (the IR takes about ten times the source's bytes).
                     let may_again = tools_depend_elsewhere(&o, keep_tools)
-                        || (!o.imported_results.is_empty() && has_findings_to_lose(&o));
+                        || (has_findings_to_lose(&o)
+                            && o.imported_results.iter().any(|(_, r)| r.reach.sinks));
                     let within_cap = || {
                         kept_parses.fetch_add(b, std::sync::atomic::Ordering::Relaxed) + b
                             <= MAX_KEPT_PARSE_BYTES
@@ -260,25 +261,35 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let joined = Instant::now();
     // A second pass over the modules that use what a function of another module returns,
     // when that function returns less than its arguments (`validate_path(p)` returning
-    // `os.path.realpath(p)`): the first pass took each argument, unchecked. Less input only
-    // takes findings away, so a module is analyzed again only when it has some to lose: its
-    // own findings (or ignore comments, which may turn out unused), calls that carry input
-    // into other modules, or functions the cross-file join reaches.
+    // `os.path.realpath(p)`), or what it read: the first pass took each argument, unchecked.
+    // Less input only takes findings away, so for that a module is analyzed again only when
+    // it has some to lose: a result that reaches a sink, where the module has findings or
+    // ignore comments of its own (which may turn out unused) or the cross-file join reports a
+    // sink of it; a result passed on into other modules, where those calls lead to a finding
+    // of the join. What was read may make a finding where a result reaches a rule's sink that
+    // asks for read contents.
     let again: Vec<(usize, u64, FileOutcome)> = {
         let modules = module_facts(&outcomes);
         let exports = cross_file::Exports::new(&modules);
-        let reached = cross_file::reached_modules(&exports);
+        let joined = cross_file::finding_modules(&exports, rules);
         let again: Vec<usize> = outcomes
             .iter()
             .enumerate()
             .filter(|(_, (file, _, o))| {
+                let path = file.rel.as_str();
+                let sinks_to_lose = has_findings_to_lose(o) || joined.sinks.contains(path);
+                let calls_to_lose = joined.leading.contains(path);
                 tools_depend_elsewhere(o, keep_tools)
-                    || ((has_findings_to_lose(o) || reached.contains(file.rel.as_str()))
-                        && o.imported_results.iter().any(|(callee, at)| {
-                            exports
-                                .returned(callee, &file.rel)
-                                .is_some_and(|r| r.narrows_any(at))
-                        }))
+                    || o.imported_results.iter().any(|(callee, result)| {
+                        let Some(returned) = exports.returned(callee, &file.rel) else {
+                            return false;
+                        };
+                        let reach = result.reach;
+                        let narrows = returned.narrows_any(&result.at);
+                        (reach.sinks && sinks_to_lose && narrows)
+                            || (reach.calls && calls_to_lose && narrows)
+                            || (reach.pending && !returned.contents.is_empty())
+                    })
             })
             .map(|(i, _)| i)
             .collect();
@@ -307,9 +318,12 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         })
     };
     let (again_files, again_bytes) = (again.len() as u64, again.iter().map(|a| a.1).sum());
-    for (_, _, outcome) in outcomes.iter_mut() {
-        outcome.lowered = None;
-    }
+    // The kept parses go on the pool's threads: freeing them is a good part of a second.
+    pool.install(|| {
+        outcomes
+            .par_iter_mut()
+            .for_each(|(_, _, outcome)| outcome.lowered = None);
+    });
     for (i, bytes, mut outcome) in again {
         outcome.lowered = None;
         if let Some((_, kept_bytes, kept)) = outcomes.get_mut(i) {
@@ -854,10 +868,10 @@ fn tools_depend_elsewhere(o: &FileOutcome, keep_tools: bool) -> bool {
 }
 
 /// Whether less input (another module's function returning less than its arguments) could
-/// change the file's own results: findings or ignore comments (which may turn out unused) of
-/// its own, or calls that carry input into other modules.
+/// change the file's own results: it has findings or ignore comments (which may turn out
+/// unused) of its own.
 fn has_findings_to_lose(o: &FileOutcome) -> bool {
-    !o.findings.is_empty() || !o.ignores.is_empty() || !o.external_calls.is_empty()
+    !o.findings.is_empty() || !o.ignores.is_empty()
 }
 
 /// How many bytes of source the first pass keeps parsed for the second.

@@ -122,6 +122,14 @@ fn entry_point_taint_reaches_sinks_in_other_modules() {
                 "low",
                 "high"
             ),
+            // `read` returns what `read_under` read, unmarked.
+            at(
+                "python-file-content-returned",
+                "src/pkg/server.py",
+                11,
+                "low",
+                "high"
+            ),
             // The keyword argument `command=` maps to the parameter; the constant call in
             // `version` adds nothing. The missing timeout at the same call is merged in.
             at(
@@ -610,15 +618,14 @@ export function readNote(args: { name: string }) {
         .into_iter()
         .filter(|f| f.0 != "ts-unbounded-read")
         .collect();
+    // The handler hands the model what `readNote` read, unmarked (the second pass sees that
+    // `readNote` returns a file's contents).
     assert_eq!(
         found,
-        [at(
-            "ts-path-traversal",
-            "src/tools/notes.ts",
-            4,
-            "high",
-            "high"
-        )]
+        [
+            at("ts-file-content-returned", "src/index.ts", 9, "low", "high"),
+            at("ts-path-traversal", "src/tools/notes.ts", 4, "high", "high")
+        ]
     );
 }
 
@@ -1220,4 +1227,42 @@ def run(name: str) -> str:
             "high"
         )]
     );
+}
+
+/// How many modules the second pass analyzed again in a scan of `root`.
+fn analyzed_again(root: &Path) -> u64 {
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .arg("scan")
+        .arg(root)
+        .args(["--format", "json", "--fail-on", "never", "--stats"])
+        .output()
+        .expect("run mcpgate");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    report["stats"]["phases"]
+        .as_array()
+        .expect("phases")
+        .iter()
+        .find(|p| p["name"] == "cross-file")
+        .map_or(0, |p| p["files"].as_u64().unwrap_or_default())
+}
+
+#[test]
+fn a_module_is_analyzed_again_only_where_a_narrower_result_reaches_a_sink() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "pkg/helpers.py",
+        "def pick(name):\n    if name == \"list\":\n        return \"ls -l\"\n    return \"pwd\"\n",
+    );
+    write(dir.path(), "pkg/__init__.py", "");
+    let server = "from mcp.server.fastmcp import FastMCP\nimport subprocess\n\nfrom .helpers import pick\n\nmcp = FastMCP(\"x\")\n\n\n@mcp.tool()\ndef show(name: str) -> str:\n    return pick(name)\n";
+    write(dir.path(), "pkg/server.py", server);
+    // What `pick` returns reaches no sink: nothing the second pass could take away.
+    assert_eq!(analyzed_again(dir.path()), 0);
+    assert_eq!(scan(dir.path()), vec![]);
+    let run = "\n\n@mcp.tool()\ndef run(name: str) -> str:\n    return subprocess.run(pick(name), shell=True, timeout=9).stdout\n";
+    write(dir.path(), "pkg/server.py", &format!("{server}{run}"));
+    assert_eq!(analyzed_again(dir.path()), 1);
+    // Taken as `name` itself the first pass reports it high; `pick` returns constants.
+    assert_eq!(scan(dir.path()), vec![]);
 }

@@ -7,7 +7,7 @@ use super::engine::{RECEIVER_PARAM, Returned};
 use super::source::{ExportedFunction, ExternalArg, ExternalCall, ExternalTaint, Reexport};
 use crate::finding::{Confidence, Finding};
 use crate::rules::RuleSet;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The dotted names of every module in the scan: a call through an import is only worth
 /// recording for the cross-file pass when it names one of them.
@@ -301,16 +301,55 @@ pub fn join(modules: &[ModuleFacts<'_>], rules: &RuleSet) -> Vec<Finding> {
     out
 }
 
-/// The modules whose functions `join` reaches: only their summaries can make a cross-file
-/// finding.
-pub fn reached_modules<'a>(exports: &Exports<'a>) -> std::collections::HashSet<&'a str> {
-    let mut reached = std::collections::HashSet::new();
-    follow_calls(exports, |_, home, _, _| {
-        if let Some(m) = exports.modules.get(home) {
-            reached.insert(m.path);
+/// The modules `join` draws its findings from, on these facts.
+#[derive(Debug, Default)]
+pub struct FindingModules<'a> {
+    /// Those where it reports a sink of one of their functions.
+    pub sinks: HashSet<&'a str>,
+    /// Those whose calls into other modules, or whose functions' forwarded parameters, lead
+    /// (through any number of modules) to one of `sinks`; `sinks` included.
+    pub leading: HashSet<&'a str>,
+}
+
+/// Which modules the join's findings come from. Less input in a module outside them (a
+/// function of another module that turns out to return less) cannot change those findings.
+pub fn finding_modules<'a>(exports: &Exports<'a>, rules: &RuleSet) -> FindingModules<'a> {
+    let mut sinks = HashSet::new();
+    follow_calls(exports, |call, home, callee, target| {
+        if let Some(m) = exports.modules.get(home)
+            && !findings_for_call(call, callee, target, rules).is_empty()
+        {
+            sinks.insert(m.path);
         }
     });
-    reached
+    // Each module, with the modules that call into it: the calls the join starts from and
+    // the calls reached functions forward their parameters to.
+    let mut callers: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+    for module in exports.modules {
+        let calls = module.calls.iter().map(|c| c.callee.as_str());
+        let forwards = module
+            .exports
+            .iter()
+            .flat_map(|f| f.forwards.iter().map(|w| w.callee.as_str()));
+        for callee in calls.chain(forwards) {
+            if let Some(home) = exports
+                .function(callee, module.path)
+                .and_then(|(home, _, _)| exports.modules.get(home))
+            {
+                callers.entry(home.path).or_default().push(module.path);
+            }
+        }
+    }
+    let mut leading = sinks.clone();
+    let mut work: Vec<&'a str> = sinks.iter().copied().collect();
+    while let Some(module) = work.pop() {
+        for caller in callers.get(module).into_iter().flatten() {
+            if leading.insert(caller) {
+                work.push(caller);
+            }
+        }
+    }
+    FindingModules { sinks, leading }
 }
 
 /// Visits every call `join` follows, with the module and function it lands in: the entry

@@ -26,10 +26,11 @@ pub struct FileOutcome {
     pub exports: Vec<source::ExportedFunction>,
     pub external_calls: Vec<source::ExternalCall>,
     pub reexports: Vec<source::Reexport>,
-    /// Functions of other project modules whose results this one uses, as
-    /// `ExternalCall::callee` spells them, with the arguments that carry input: a second pass
-    /// analyzes the file again when one of them returns less than those arguments.
-    pub imported_results: Vec<(String, std::collections::BTreeSet<engine::ArgSel>)>,
+    /// Functions of other project modules whose results reach a sink or another module here,
+    /// as `ExternalCall::callee` spells them, with the arguments that carry input and where
+    /// the results went: a second pass analyzes the file again when one of them turns out to
+    /// return less than those arguments, or what it read.
+    pub imported_results: Vec<(String, engine::ImportedResult)>,
     /// The MCP tools, resources and prompts the file defines.
     pub tools: Vec<crate::tools::Tool>,
     /// A tool of the file makes a promise and calls functions of other project modules:

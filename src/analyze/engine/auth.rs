@@ -780,10 +780,15 @@ const OAUTH_WORDS: [&str; 6] = [
 const QUERY_HOLDERS: [&str; 4] = ["query", "searchParams", "query_params", "GET"];
 
 fn unchecked_state(rule: &AuthRule, source: &SourceText<'_>, function: &Function) -> Found {
+    let text = source.whole(function.span);
+    // Every way of reading the parameter writes its name: most functions are passed over
+    // without walking them.
+    if !text.contains("code") {
+        return Vec::new();
+    }
     let Some((read, destructured)) = code_read(function) else {
         return Vec::new();
     };
-    let text = source.whole(function.span);
     let lower = text.to_ascii_lowercase();
     if !OAUTH_WORDS.iter().any(|w| lower.contains(w)) {
         return Vec::new();

@@ -446,9 +446,9 @@ pub struct Analysis {
     /// in other modules.
     pub exports: Vec<Export>,
     /// Functions of other modules (as imported: module, member) called with arguments that
-    /// carry input, and those arguments: what the functions return decides what the calls'
-    /// results carry.
-    pub imported_results: BTreeMap<(String, String), BTreeSet<ArgSel>>,
+    /// carry input, whose results reach a sink or another module: what the functions return
+    /// decides what those results carry.
+    pub imported_results: BTreeMap<(String, String), ImportedResult>,
     pub out_of_budget: bool,
     /// Rules this module holds `unless_project_calls` evidence for (auth wired here).
     pub evidence: BTreeSet<String>,
@@ -458,6 +458,28 @@ pub struct Analysis {
     pub entry_facts: Vec<EntryFacts>,
     /// The module's imports of and calls into libraries.
     pub uses: Vec<uses::LibraryUse>,
+}
+
+/// A function of another module called with arguments that carry input: which arguments,
+/// and where its results went.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportedResult {
+    pub at: BTreeSet<ArgSel>,
+    pub reach: ResultReach,
+}
+
+/// Where the results of a call into another module went in the caller's module, taken to be
+/// each argument the call was given (the other module's answer is not known in the first
+/// pass).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ResultReach {
+    /// A sink, as its rule asks: a narrower answer may take the finding away.
+    pub sinks: bool,
+    /// A sink whose rule asks for a mark they do not carry (the contents of a file): an
+    /// answer that gives it (the function returns what it read) may make a finding.
+    pub pending: bool,
+    /// A call into another module: a narrower answer may take away a finding there.
+    pub calls: bool,
 }
 
 /// An entry point's annotations, and the capabilities its handler and the functions of this
@@ -730,6 +752,8 @@ pub fn analyze_with(
         source: &source,
         imported,
         imported_results: BTreeMap::new(),
+        imported_via: Vec::new(),
+        via_reach: BTreeMap::new(),
         summaries: vec![None; module.functions.len()],
         in_progress: vec![false; module.functions.len()],
         work: 0,
@@ -1016,7 +1040,7 @@ pub fn analyze_with(
         calls: calls.into_iter().collect(),
         imported_entries,
         exports,
-        imported_results: engine.imported_results,
+        imported_results: engine.reaching_imported_results(),
         out_of_budget: engine.out_of_budget,
         evidence: engine.evidence,
         entries,
@@ -1229,7 +1253,15 @@ fn export_of(engine: &mut Engine<'_>, id: FuncId, name: String, shift: usize) ->
             .returns
             .iter()
             .filter_map(|(slot, labels)| match slot {
-                Slot::Param(i) => Some((i.checked_sub(shift)?, labels.iter().cloned().collect())),
+                // Its own module's numbers mean nothing to the caller.
+                Slot::Param(i) => Some((
+                    i.checked_sub(shift)?,
+                    labels
+                        .iter()
+                        .filter(|l| taint::via_import(l).is_none())
+                        .cloned()
+                        .collect(),
+                )),
                 _ => None,
             })
             .collect(),
@@ -1336,8 +1368,12 @@ struct Engine<'m> {
     names: &'m Names,
     source: &'m conditions::SourceText<'m>,
     imported: &'m dyn ImportedReturns,
-    /// See `Analysis::imported_results`.
+    /// See `Analysis::imported_results`: every such call, numbered by `imported_via`.
     imported_results: BTreeMap<(String, String), BTreeSet<ArgSel>>,
+    /// The functions of `imported_results` in the order their `via_label`s number them.
+    imported_via: Vec<(String, String)>,
+    /// Where the results of each (by number, so labelled) went.
+    via_reach: BTreeMap<usize, ResultReach>,
     summaries: Vec<Option<Summary>>,
     in_progress: Vec<bool>,
     work: usize,
@@ -2998,7 +3034,7 @@ impl<'m> Engine<'m> {
                         sink: index,
                         at: site.at,
                         through: through.clone(),
-                        labels: kept_labels(sink, labels),
+                        labels: hit_labels(&mut self.via_reach, sink, *slot, labels),
                     });
             }
         }
@@ -3370,6 +3406,9 @@ impl<'m> Engine<'m> {
         if plain.is_empty() {
             return;
         }
+        for (_, labels) in taint.iter().filter(|(slot, _)| plain.contains(slot)) {
+            note_reaching(&mut self.via_reach, labels, |r| r.calls = true);
+        }
         let Some(id) = self.external(External {
             module: module.to_string(),
             member: member.to_string(),
@@ -3674,6 +3713,17 @@ impl<'m> Engine<'m> {
                         if clean {
                             continue;
                         }
+                        let labels = match sink {
+                            Some(sink) => {
+                                hit_labels(&mut self.via_reach, sink, *caller_slot, &labels)
+                            }
+                            None => {
+                                note_reaching(&mut self.via_reach, &labels, |r| {
+                                    r.calls = true;
+                                });
+                                Labels::new()
+                            }
+                        };
                         let mut through = came.clone();
                         through.push(name.clone());
                         through.extend(hit.through.iter().cloned());
@@ -3686,7 +3736,7 @@ impl<'m> Engine<'m> {
                                 sink: hit.sink,
                                 at: hit.at,
                                 through,
-                                labels: sink.map_or_else(Labels::new, |s| kept_labels(s, &labels)),
+                                labels,
                             });
                     }
                 }
@@ -3768,6 +3818,8 @@ impl<'m> Engine<'m> {
             _ => None,
         };
         let is_function = function.is_some();
+        // Until its module's answer is known, what such a call returns is marked as its.
+        let mut via: Option<usize> = None;
         if let Some((module, member)) = function.or_else(method_of) {
             let mut inputs = BTreeSet::new();
             let receiver = (!is_function).then_some((ArgSel::Receiver, &receiver_taint));
@@ -3810,6 +3862,7 @@ impl<'m> Engine<'m> {
                 return out;
             }
             if is_function && !inputs.is_empty() {
+                via = Some(self.via_of(&module, &member));
                 self.imported_results
                     .entry((module, member))
                     .or_default()
@@ -3822,6 +3875,9 @@ impl<'m> Engine<'m> {
         if is_remote_api_call(callee, args) {
             let mut out = Taint::of(Slot::Computed, Labels::new());
             out.extend(from_callbacks);
+            if let Some(via) = via {
+                out.label(&taint::via_label(via));
+            }
             return out;
         }
         // Anything else: mutators store their arguments in the receiver (`argv.append(x)`,
@@ -3910,7 +3966,52 @@ impl<'m> Engine<'m> {
             all.label(taint::PATH_CONTAINMENT);
             all.label(taint::ALLOWLIST);
         }
+        if let Some(via) = via {
+            all.label(&taint::via_label(via));
+        }
         all
+    }
+
+    /// The number of another module's function in `via_label`s.
+    fn via_of(&mut self, module: &str, member: &str) -> usize {
+        match self
+            .imported_via
+            .iter()
+            .position(|(m, f)| m == module && f == member)
+        {
+            Some(n) => n,
+            None => {
+                self.imported_via
+                    .push((module.to_string(), member.to_string()));
+                self.imported_via.len() - 1
+            }
+        }
+    }
+
+    /// `imported_results`, kept to the functions whose results reached a sink or another
+    /// module, with where: what the others return cannot change the module's findings.
+    fn reaching_imported_results(&self) -> BTreeMap<(String, String), ImportedResult> {
+        self.imported_via
+            .iter()
+            .enumerate()
+            .filter_map(|(n, key)| {
+                let reach = *self.via_reach.get(&n)?;
+                let at = self.imported_results.get(key)?.clone();
+                Some((key.clone(), ImportedResult { at, reach }))
+            })
+            .collect()
+    }
+}
+
+/// Marks, with `mark`, where the results of the functions of other modules whose
+/// `via_label`s `labels` carry went.
+fn note_reaching(
+    reach: &mut BTreeMap<usize, ResultReach>,
+    labels: &Labels,
+    mark: impl Fn(&mut ResultReach),
+) {
+    for n in labels.iter().filter_map(|l| taint::via_import(l)) {
+        mark(reach.entry(n).or_default());
     }
 }
 
@@ -4050,6 +4151,26 @@ fn kept_labels(sink: &Sink, labels: &Labels) -> Labels {
     } else {
         labels.clone()
     }
+}
+
+/// The labels a hit on `sink` keeps (`kept_labels`), having noted where the results of
+/// functions of other modules it carries went: a sink, where it meets its rule's
+/// requirement; else a pending one, and their `via_label`s stay on it for the caller whose
+/// value may meet it.
+fn hit_labels(
+    reach: &mut BTreeMap<usize, ResultReach>,
+    sink: &Sink,
+    slot: Slot,
+    labels: &Labels,
+) -> Labels {
+    if !sink.requirement_met(slot, labels) {
+        note_reaching(reach, labels, |r| r.pending = true);
+        return kept_labels(sink, labels);
+    }
+    note_reaching(reach, labels, |r| r.sinks = true);
+    let mut kept = kept_labels(sink, labels);
+    kept.retain(|l| taint::via_import(l).is_none());
+    kept
 }
 
 /// Whether the text of `expr` starts with a fixed scheme and host: a URL literal with a path,

@@ -54,6 +54,19 @@ pub(super) fn content_capability(label: &str) -> Option<&str> {
 }
 const CONTENT_PREFIX: &str = "content:";
 
+/// The label of what a function of another module returned while its module's answer is not
+/// known (each argument taken as returned), numbered by the engine: what it reaches is what
+/// a narrower answer in the second pass could take away.
+pub(super) fn via_label(import: usize) -> String {
+    format!("{VIA_PREFIX}{import}")
+}
+
+/// The number a `via_label` carries.
+pub(super) fn via_import(label: &str) -> Option<usize> {
+    label.strip_prefix(VIA_PREFIX)?.parse().ok()
+}
+const VIA_PREFIX: &str = "via:";
+
 /// Labels a value keeps where it had them on any way it came (what it may be), not only on
 /// every way (what it was checked for).
 fn is_may(label: &str) -> bool {
@@ -61,16 +74,18 @@ fn is_may(label: &str) -> bool {
         || label == REQUEST_CREDENTIAL
         || label.starts_with(SOURCE_PREFIX)
         || label.starts_with(CONTENT_PREFIX)
+        || label.starts_with(VIA_PREFIX)
 }
 
-/// Labels that say where a value was written, not that it was checked: a sink that does
-/// not name them still sees the value as input.
+/// Labels that say where a value was written or came from, not that it was checked: a sink
+/// that does not name them still sees the value as input.
 pub(super) fn is_shape(label: &str) -> bool {
     label == EMBEDDED
         || label == COMPOSED
         || label == REQUEST_CREDENTIAL
         || label.starts_with(SOURCE_PREFIX)
         || label.starts_with(CONTENT_PREFIX)
+        || label.starts_with(VIA_PREFIX)
 }
 /// An argv whose program (its first element) is in a fixed set: it may run only those.
 pub(super) const PROGRAM_ALLOWLIST: &str = "program-allowlist";

@@ -286,9 +286,9 @@ pub fn analyze(
             .engine
             .imported_results
             .iter()
-            .filter_map(|((module, member), at)| {
+            .filter_map(|((module, member), result)| {
                 let callee = external_callee_of(module, member, lang, ctx.rel_path, project)?;
-                Some((callee, at.clone()))
+                Some((callee, result.clone()))
             })
             .collect();
     }

@@ -157,7 +157,12 @@ pub(super) fn poetry_lock(text: &str) -> Result<Inventory, ParseError> {
 }
 
 pub(super) fn uv_lock(text: &str) -> Result<Inventory, ParseError> {
-    let lock: TomlLock = toml::from_str(text).map_err(|e| toml_error(e, text))?;
+    // The artifacts blanked when uv wrote them as it does; else (or if that does not parse:
+    // its error is the whole text's to report) the whole text.
+    let lock: TomlLock = match without_artifacts(text).map(|t| toml::from_str(&t)) {
+        Some(Ok(lock)) => lock,
+        _ => toml::from_str(text).map_err(|e| toml_error(e, text))?,
+    };
     // The project itself is an editable or virtual entry; its dependencies are direct.
     let is_local = |e: &LockEntry| {
         e.source
@@ -179,6 +184,39 @@ pub(super) fn uv_lock(text: &str) -> Result<Inventory, ParseError> {
         .collect();
     let entries = lock.package.into_iter().filter(|e| !is_local(e)).collect();
     Ok(toml_packages(text, "package", entries, Some(&direct)))
+}
+
+/// A uv.lock with each package's artifacts blanked out: `sdist = { ... }` on one line, and
+/// `wheels = [` to its closing `]` with one `{ ... }` per line between, as uv writes them.
+/// They are most of the file's bytes and the audit reads none of them; spaces in their place
+/// keep every other byte where it was. `None` when a `wheels` list does not have that shape.
+fn without_artifacts(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut in_wheels = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let blank = if in_wheels {
+            if trimmed == "]" {
+                in_wheels = false;
+            } else if !(trimmed.starts_with('{') && trimmed.trim_end_matches(',').ends_with('}')) {
+                return None;
+            }
+            true
+        } else if trimmed == "wheels = [" {
+            in_wheels = true;
+            true
+        } else {
+            trimmed.starts_with("sdist = {") && trimmed.ends_with('}')
+        };
+        if blank {
+            let content = line.trim_end_matches(['\n', '\r']);
+            out.extend(std::iter::repeat_n(' ', content.len()));
+            out.push_str(line.get(content.len()..).unwrap_or_default());
+        } else {
+            out.push_str(line);
+        }
+    }
+    (!in_wheels).then_some(out)
 }
 
 pub(super) fn pylock(text: &str) -> Result<Inventory, ParseError> {
@@ -341,15 +379,12 @@ mod tests {
         );
 
         let uv = "version = 1\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\nsource = { editable = \".\" }\ndependencies = [\n    { name = \"mcp\" },\n]\n\n[[package]]\nname = \"mcp\"\nversion = \"1.9.0\"\nsource = { registry = \"https://pypi.org/simple\" }\n\n[[package]]\nname = \"anyio\"\nversion = \"4.0.0\"\nsource = { registry = \"https://pypi.org/simple\" }\n";
-        let inv = uv_lock(uv).unwrap_or_default();
-        let got: Vec<_> = inv
-            .packages
-            .iter()
-            .map(|p| (p.name.as_str(), p.direct, p.line))
-            .collect();
         assert_eq!(
-            got,
-            vec![("mcp", Some(true), 12), ("anyio", Some(false), 17)]
+            uv_packages(uv),
+            vec![
+                ("mcp".into(), Some(true), 12),
+                ("anyio".into(), Some(false), 17)
+            ]
         );
 
         let pylock_text =
@@ -375,5 +410,40 @@ mod tests {
         );
         let none = "[project]\nname = \"x\"\n";
         assert_eq!(pyproject(none).map(|i| i.declares_dependencies), Ok(None));
+    }
+
+    /// Name, directness and line of each package a uv.lock pins.
+    fn uv_packages(text: &str) -> Vec<(String, Option<bool>, usize)> {
+        let inv = uv_lock(text).unwrap_or_default();
+        inv.packages
+            .into_iter()
+            .map(|p| (p.name, p.direct, p.line))
+            .collect()
+    }
+
+    #[test]
+    fn a_uv_lock_reads_the_same_with_its_artifacts_blanked() {
+        let uv = "version = 1\r\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\nsource = { editable = \".\" }\ndependencies = [\n    { name = \"mcp\" },\n]\n\n[[package]]\nname = \"mcp\"\nversion = \"1.9.0\"\nsource = { registry = \"https://pypi.org/simple\" }\nsdist = { url = \"https://files/mcp-1.9.0.tar.gz\", hash = \"sha256:ab\", size = 9 }\nwheels = [\n    { url = \"https://files/mcp-1.9.0-py3-none-any.whl\", hash = \"sha256:cd\" },\n    { url = \"https://files/mcp-é.whl\" },\n]\n\n[[package]]\nname = \"anyio\"\nversion = \"4.0.0\"\nsource = { registry = \"https://pypi.org/simple\" }\n";
+        let blanked = without_artifacts(uv).unwrap_or_default();
+        assert_eq!(blanked.len(), uv.len());
+        assert_eq!(blanked.lines().count(), uv.lines().count());
+        assert!(!blanked.contains("sha256") && !blanked.contains("whl"));
+        assert!(blanked.starts_with("version = 1\r\n"));
+        assert_eq!(
+            uv_packages(uv),
+            vec![
+                ("mcp".into(), Some(true), 12),
+                ("anyio".into(), Some(false), 22)
+            ]
+        );
+        // Another shape inside `wheels` (or a list left open): the whole text is parsed.
+        let odd = uv.replace("    { url = \"https://files/mcp-é.whl\" },", "    \"x\",");
+        assert_eq!(without_artifacts(&odd), None);
+        assert_eq!(uv_lock(&odd).map(|i| i.packages.len()), Ok(2));
+        assert_eq!(without_artifacts("wheels = [\n"), None);
+        // A text that does not parse is reported with the line of its error (the missing
+        // value, on the line after `name = `).
+        let broken = uv.replace("name = \"anyio\"", "name = ");
+        assert_eq!(uv_lock(&broken).err().and_then(|e| e.line), Some(22));
     }
 }
