@@ -271,14 +271,14 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let again: Vec<(usize, u64, FileOutcome)> = {
         let modules = module_facts(&outcomes);
         let exports = cross_file::Exports::new(&modules);
-        let joined = cross_file::finding_modules(&exports, rules);
+        let join_draws_on = cross_file::finding_modules(&exports, rules);
         let again: Vec<usize> = outcomes
             .iter()
             .enumerate()
             .filter(|(_, (file, _, o))| {
                 let path = file.rel.as_str();
-                let sinks_to_lose = has_findings_to_lose(o) || joined.sinks.contains(path);
-                let calls_to_lose = joined.leading.contains(path);
+                let sinks_to_lose = has_findings_to_lose(o) || join_draws_on.sinks.contains(path);
+                let calls_to_lose = join_draws_on.leading.contains(path);
                 tools_depend_elsewhere(o, keep_tools)
                     || o.imported_results.iter().any(|(callee, result)| {
                         let Some(returned) = exports.returned(callee, &file.rel) else {
@@ -318,7 +318,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         })
     };
     let (again_files, again_bytes) = (again.len() as u64, again.iter().map(|a| a.1).sum());
-    // The kept parses go on the pool's threads: freeing them is a good part of a second.
+    // The kept parses are freed on the pool's threads, not one after another on this one.
     pool.install(|| {
         outcomes
             .par_iter_mut()

@@ -3398,15 +3398,14 @@ impl<'m> Engine<'m> {
         span: Span,
         walk: &mut Walk,
     ) {
-        let plain: Vec<Slot> = taint
+        let plain: Vec<(&Slot, &Labels)> = taint
             .iter()
             .filter(|(_, labels)| labels.iter().all(|l| taint::is_shape(l)))
-            .map(|(slot, _)| *slot)
             .collect();
         if plain.is_empty() {
             return;
         }
-        for (_, labels) in taint.iter().filter(|(slot, _)| plain.contains(slot)) {
+        for (_, labels) in &plain {
             note_reaching(&mut self.via_reach, labels, |r| r.calls = true);
         }
         let Some(id) = self.external(External {
@@ -3416,13 +3415,17 @@ impl<'m> Engine<'m> {
         }) else {
             return;
         };
-        for slot in plain {
-            walk.summary.sinks.entry(slot).or_default().insert(SinkHit {
-                sink: self.model.sinks.len() + id,
-                at: span,
-                through: Vec::new(),
-                labels: Labels::new(),
-            });
+        for (slot, _) in plain {
+            walk.summary
+                .sinks
+                .entry(*slot)
+                .or_default()
+                .insert(SinkHit {
+                    sink: self.model.sinks.len() + id,
+                    at: span,
+                    through: Vec::new(),
+                    labels: Labels::new(),
+                });
         }
     }
 
