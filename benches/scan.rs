@@ -6,7 +6,8 @@
 //! full scan's time per phase (`--stats`), a cold scan that fills a results cache against
 //! re-scans with nothing and with one file changed, then the process's peak resident memory.
 //! `MCPGATE_BENCH_MODE=scaling` adds full scans of growing corpora (`MCPGATE_BENCH_SIZES=10,100,1000`
-//! MB) for the throughput curve. Numbers, not asserts: compare runs on the same machine.
+//! MB) for the throughput curve (`MCPGATE_BENCH_KEEP=DIR` keeps those corpora in DIR). Numbers,
+//! not asserts: compare runs on the same machine.
 //!
 //! Wall time on a shared 2-core machine is noisy; for a repeatable ratio count instructions:
 //! `MCPGATE_BENCH_MODE=parse MCPGATE_BENCH_ONCE=1 valgrind --tool=callgrind target/release/deps/scan-* 300 10`
@@ -297,16 +298,24 @@ fn scaling(typescript: bool, kib: usize) {
         .unwrap_or_else(|| vec![10, 40, 160]);
     let rules = RuleSet::builtin().expect("rules");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // `MCPGATE_BENCH_KEEP=DIR` writes each corpus to DIR/<size>mb and keeps it, so the CLI
+    // (and a heap profiler) can be run on the same input.
+    let keep = std::env::var_os("MCPGATE_BENCH_KEEP").map(std::path::PathBuf::from);
     for size in sizes {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let temp = tempfile::tempdir().expect("tempdir");
+        let dir = match &keep {
+            Some(base) => base.join(format!("{size}mb")),
+            None => temp.path().to_path_buf(),
+        };
+        std::fs::create_dir_all(&dir).expect("corpus dir");
         let mut rng = Lcg(42);
         let (mut bytes, mut n, mut f) = (0usize, 0usize, 0usize);
         while bytes < size * 1_000_000 {
-            bytes += write_server(dir.path(), f, typescript, kib, &mut rng, &mut n);
+            bytes += write_server(&dir, f, typescript, kib, &mut rng, &mut n);
             f += 1;
         }
         let options = ScanOptions {
-            paths: vec![dir.path().to_path_buf()],
+            paths: vec![dir.clone()],
             ..ScanOptions::default()
         };
         let start = Instant::now();

@@ -159,6 +159,8 @@ impl Check for Source {
         out.external_calls = analyzed.external_calls;
         out.reexports = analyzed.reexports;
         out.imported_results = analyzed.imported_results;
+        out.imported_texts = analyzed.imported_texts;
+        out.text_constants = analyzed.text_constants;
         out.tools = analyzed.tools;
         out.project_evidence = analyzed.project_evidence;
         out.lowered = analyzed.lowered;

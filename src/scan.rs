@@ -18,7 +18,7 @@ use crate::suppress;
 use crate::walk::{WalkOptions, WalkedFile, walk};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet as HashSet;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -335,8 +335,13 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     }
     // Sinks in one module reached from MCP entry points in another.
     let modules = module_facts(&outcomes);
-    let cross = cross_file::join(&modules, rules);
+    let mut cross = cross_file::join(&modules, rules);
     drop(modules);
+    cross.extend(join_imported_texts(
+        &mut outcomes,
+        rules,
+        options.max_file_size,
+    ));
     settle_cross_file(cross, &mut outcomes, &mut report);
     // Its files and bytes are those the second pass analyzed again.
     timings.record_files(Phase::CrossFile, joined, again_files, again_bytes);
@@ -477,6 +482,89 @@ fn open_cache(
         ));
     }
     Ok(opened.cache)
+}
+
+/// Tool texts that are constants of other modules: the description rules' findings on them,
+/// reported where the constant is written, and the descriptions of the tools' inventory
+/// entries. A file is read again only when some tool uses one of its constants; its text is not
+/// kept from the first pass.
+fn join_imported_texts(
+    outcomes: &mut [(&WalkedFile, u64, FileOutcome)],
+    rules: &RuleSet,
+    max_file_size: u64,
+) -> Vec<crate::finding::Finding> {
+    use crate::analyze::cross_file_texts::{TextModule, resolve};
+    let indexes: Vec<usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, _, o))| !o.imported_texts.is_empty() || !o.text_constants.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    let modules: Vec<TextModule<'_>> = indexes
+        .iter()
+        .filter_map(|&i| outcomes.get(i))
+        .map(|(file, _, o)| TextModule {
+            path: &file.rel,
+            imported: &o.imported_texts,
+            constants: &o.text_constants,
+        })
+        .collect();
+    let resolved = resolve(&modules);
+    // Each constant once per kind of text, as the first tool that names it.
+    let mut checked: BTreeMap<usize, Vec<crate::analyze::source::Description>> = BTreeMap::new();
+    let mut seen: HashSet<(usize, &str, Option<&str>, crate::rules::TextKind)> = HashSet::default();
+    // What each tool's inventory entry gains: (outcome index, handler, text).
+    let mut described: Vec<(usize, String, String)> = Vec::new();
+    for r in &resolved {
+        let (Some(&home), Some(&importer)) = (indexes.get(r.home), indexes.get(r.importer)) else {
+            continue;
+        };
+        if seen.insert((home, r.constant, r.key, r.text.kind)) {
+            checked.entry(home).or_default().push(r.text.clone());
+        }
+        if r.text.kind == crate::rules::TextKind::Description && !r.any_entry {
+            described.push((importer, r.text.owner.clone(), r.text.plain()));
+        }
+    }
+    drop(modules);
+    // The description only: the lock's hash stays the file's own, which the per-file
+    // comparison with the lock has already read.
+    for (importer, handler, plain) in described {
+        let Some((_, _, o)) = outcomes.get_mut(importer) else {
+            continue;
+        };
+        for tool in o.tools.iter_mut().filter(|t| t.handler == handler) {
+            if tool.description.is_empty() {
+                tool.description = plain.clone();
+            }
+        }
+    }
+    let mut findings = Vec::new();
+    for (home, texts) in checked {
+        let Some((file, _, _)) = outcomes.get(home) else {
+            continue;
+        };
+        let bytes = match &file.data {
+            Some(data) => data.to_vec(),
+            None => match read_capped(&file.abs, max_file_size) {
+                Ok(bytes) => bytes,
+                Err(_) => continue,
+            },
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let ctx = FileContext::new(&file.rel, &text);
+        let mut found = crate::analyze::source::description_findings(
+            &ctx,
+            rules,
+            &texts,
+            Some(crate::rules::Language::Python),
+        );
+        ctx.fingerprint(&mut found);
+        findings.extend(found);
+    }
+    findings
 }
 
 /// Adds the cross-file findings, each unless an ignore comment of its file silences it (which

@@ -736,7 +736,7 @@ pub fn js_project_import(
 
 /// The absolute dotted name of a callee; relative ones (`.archive.extract`) are resolved
 /// against the package of the calling file.
-fn resolve(callee: &str, caller_path: &str) -> Option<String> {
+pub(crate) fn resolve(callee: &str, caller_path: &str) -> Option<String> {
     let rest = callee.trim_start_matches('.');
     let level = callee.len() - rest.len();
     if level == 0 {

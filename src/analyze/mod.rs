@@ -3,6 +3,7 @@
 
 pub mod compose;
 pub mod cross_file;
+pub mod cross_file_texts;
 pub mod dockerfile;
 pub mod engine;
 pub mod ir;
@@ -31,6 +32,10 @@ pub struct FileOutcome {
     /// the results went: a second pass analyzes the file again when one of them turns out to
     /// return less than those arguments, or what it read.
     pub imported_results: Vec<(String, engine::ImportedResult)>,
+    /// Texts of its tools that are constants of other modules (`description=TOOL_DOC`), and
+    /// the constants it defines that such a text may name: the scan joins them.
+    pub imported_texts: Vec<source::model_text::ImportedText>,
+    pub text_constants: Vec<source::model_text::TextConstant>,
     /// The MCP tools, resources and prompts the file defines.
     pub tools: Vec<crate::tools::Tool>,
     /// A tool of the file makes a promise and calls functions of other project modules:

@@ -638,7 +638,7 @@ pub struct Signal {
 }
 
 /// A kind of text a server shows the model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TextKind {
     /// A tool's, prompt's or resource's description: the decorator's `description=` or else

@@ -265,6 +265,8 @@ pub fn analyze(
     outcome.exports = exports;
     outcome.external_calls = external_calls;
     outcome.reexports = parsed.reexports;
+    outcome.imported_texts = parsed.imported_texts;
+    outcome.text_constants = parsed.text_constants;
     outcome.library = Some(crate::analyze::LibraryUses {
         lang,
         uses: std::mem::take(&mut parsed.engine.uses),
@@ -342,6 +344,8 @@ pub(crate) fn finish(
         entries,
         reexports: lowered.reexports.clone(),
         descriptions,
+        imported_texts: lowered.imported_texts.clone(),
+        text_constants: lowered.text_constants.clone(),
         had_syntax_errors: lowered.had_syntax_errors,
         parse_time: lowered.parse_time,
         lower_time: lowered.lower_time,
@@ -965,6 +969,8 @@ pub struct Lowered {
     entries: Vec<EntryInfo>,
     reexports: Vec<Reexport>,
     descriptions: Vec<Description>,
+    imported_texts: Vec<model_text::ImportedText>,
+    text_constants: Vec<model_text::TextConstant>,
     had_syntax_errors: bool,
     parse_time: Duration,
     lower_time: Duration,
@@ -980,6 +986,8 @@ impl Lowered {
             entries: Vec::new(),
             reexports: Vec::new(),
             descriptions: Vec::new(),
+            imported_texts: Vec::new(),
+            text_constants: Vec::new(),
             had_syntax_errors: false,
             parse_time: Duration::ZERO,
             lower_time: Duration::ZERO,
@@ -997,6 +1005,10 @@ pub struct Parsed {
     pub reexports: Vec<Reexport>,
     /// Text the server shows the model about its tools, prompts and resources.
     pub descriptions: Vec<Description>,
+    /// Texts of its tools that are constants of other modules, and its own constants that
+    /// may be: the scan joins them.
+    pub imported_texts: Vec<model_text::ImportedText>,
+    pub text_constants: Vec<model_text::TextConstant>,
     pub had_syntax_errors: bool,
     /// Time spent in the tree-sitter parse, and in lowering the tree to the IR.
     pub parse_time: Duration,

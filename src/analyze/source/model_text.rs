@@ -9,7 +9,7 @@ use crate::rules::{DescriptionMatch, Language, Matcher, RuleSet, TextKind};
 
 /// One stretch of source text that is part of what the model reads, as written (escapes
 /// uninterpreted, quotes left out).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Piece {
     /// Where the stretch starts in the file.
     pub start_byte: usize,
@@ -24,6 +24,32 @@ pub struct Description {
     pub owner: String,
     pub kind: TextKind,
     pub pieces: Vec<Piece>,
+    /// No literal here: the text is the constant of another module this names
+    /// (`description=TOOL_DOC` after `from .docs import TOOL_DOC`), as written, with the key
+    /// when it is an entry of a dict (`DOCS["read"]`; `*`: a key chosen at run time).
+    pub imported: Option<(String, Option<String>)>,
+}
+
+/// A text of a tool that is a constant of another module: the scan reads it there.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ImportedText {
+    pub owner: String,
+    pub kind: TextKind,
+    /// As calls name what other modules define: `.docs.TOOL_DOC`, `pkg.docs.TOOL_DOC`.
+    pub name: String,
+    /// The entry of a dict constant (`DOCS["read"]`); `*`: any entry (a key chosen at run
+    /// time, each entry a text of its own).
+    pub key: Option<String>,
+}
+
+/// A module-level name bound once to a constant text (upper case, as constants are named):
+/// another module may make it a tool's text.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TextConstant {
+    pub name: String,
+    /// An entry of a dict constant, by its key.
+    pub key: Option<String>,
+    pub pieces: Vec<Piece>,
 }
 
 impl Description {
@@ -36,6 +62,7 @@ impl Description {
                 start_byte,
                 text: text.to_string(),
             }],
+            imported: None,
         }
     }
 
@@ -258,6 +285,7 @@ mod tests {
                     text: "defg".into(),
                 },
             ],
+            imported: None,
         };
         assert_eq!(d.text(), "abcdefg");
         assert_eq!(d.source_byte(0), 10);

@@ -295,6 +295,7 @@ impl<'t> Module<'t> {
                     owner: owner.clone(),
                     kind,
                     pieces,
+                    imported: None,
                 })
         };
         let mut texts: Vec<Description> = Vec::new();

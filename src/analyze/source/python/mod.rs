@@ -52,6 +52,8 @@ pub fn lower(text: &str, budget: Duration) -> Result<Lowered, ParseFailure> {
     Ok(Lowered {
         entries,
         descriptions: module.descriptions,
+        imported_texts: module.imported_texts,
+        text_constants: module.text_constants,
         had_syntax_errors: root.has_error(),
         parse_time,
         lower_time: lowering.elapsed(),

@@ -6,7 +6,8 @@
 //! The IR says where the functions and the calls are; their nodes are looked up by span.
 
 use super::grammar::{F, K, NodeExt};
-use super::texts::{Constants, text_of};
+use super::texts::{Constants, text_constants, text_of};
+use crate::analyze::source::model_text::{ImportedText, TextConstant};
 use crate::analyze::source::{Description, EntryKind, FnKind};
 use crate::rules::TextKind;
 use std::collections::{HashMap, HashSet};
@@ -49,6 +50,10 @@ pub(super) struct Module {
     /// Descriptions of tools, prompts and resources, for the poisoning rules.
     pub descriptions: Vec<Description>,
     pub functions: Vec<FunctionDef>,
+    /// Texts of its tools that are constants of other modules.
+    pub imported_texts: Vec<ImportedText>,
+    /// Its constants another module's tools may use as texts.
+    pub text_constants: Vec<TextConstant>,
 }
 
 impl Module {
@@ -199,10 +204,50 @@ impl Module {
                 ));
             }
         }
+        let (imported, mut descriptions): (Vec<Description>, Vec<Description>) =
+            descriptions.into_iter().partition(|d| d.imported.is_some());
+        descriptions.retain(|d| !d.pieces.is_empty());
         Module {
             descriptions,
             functions,
+            imported_texts: imported
+                .into_iter()
+                .filter_map(|d| {
+                    let (written, key) = d.imported?;
+                    let name = imported_name(&written, &ir.imports)?;
+                    Some(ImportedText {
+                        owner: d.owner,
+                        kind: d.kind,
+                        name,
+                        key,
+                    })
+                })
+                .collect(),
+            text_constants: text_constants(&module_constants, src),
         }
+    }
+}
+
+/// `NAME` bound by `from m import NAME`, or `m.NAME` after `import m` (or `from . import m`),
+/// named as calls name other modules' functions: `m.NAME`.
+fn imported_name(written: &str, imports: &[crate::analyze::ir::Import]) -> Option<String> {
+    let (head, rest) = match written.split_once('.') {
+        Some((head, rest)) => (head, Some(rest)),
+        None => (written, None),
+    };
+    let import = imports.iter().rev().find(|i| i.local == head)?;
+    let module = match import.member.as_deref() {
+        Some("*") => return None,
+        // `from m import NAME`: the constant itself, or a module (`from . import docs`).
+        Some(member) if import.module.ends_with('.') => format!("{}{member}", import.module),
+        Some(member) => format!("{}.{member}", import.module),
+        None => import.module.clone(),
+    };
+    match rest {
+        Some(rest) => Some(format!("{module}.{rest}")),
+        None if import.member.is_some() => Some(module),
+        // `import m` then `description=m`: a module, not a text.
+        None => None,
     }
 }
 

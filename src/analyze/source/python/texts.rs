@@ -136,15 +136,135 @@ pub(super) fn text_of(
     let mut resolver = Resolver::new(src, scopes);
     let mut pieces = Vec::new();
     resolver.collect(node, 0, &mut pieces);
-    std::iter::once(pieces)
-        .chain(resolver.alternatives)
+    let mut texts: Vec<Description> = std::iter::once(pieces)
+        .chain(std::mem::take(&mut resolver.alternatives))
         .filter(|pieces| !pieces.is_empty())
         .map(|pieces| Description {
             owner: owner.clone(),
             kind,
             pieces,
+            imported: None,
         })
-        .collect()
+        .collect();
+    if texts.is_empty()
+        && let Some(name) = unbound_name(node, &resolver)
+    {
+        texts.push(Description {
+            owner,
+            kind,
+            pieces: Vec::new(),
+            imported: Some(name),
+        });
+    }
+    texts
+}
+
+/// `NAME` or `module.NAME` where no scope binds the first name, perhaps a constant of
+/// another module; or an entry of one (`NAME["key"]`, `NAME[key]`: `*`, any entry).
+fn unbound_name(
+    node: Node<'_>,
+    resolver: &Resolver<'_, '_, '_>,
+) -> Option<(String, Option<String>)> {
+    let mut node = node;
+    while node.k() == K::ParenthesizedExpression {
+        node = node.named_child(0)?;
+    }
+    let mut key = None;
+    if node.k() == K::Subscript {
+        let subscript = node.field(F::Subscript)?;
+        key = Some(
+            plain_string(subscript, resolver.src)
+                .unwrap_or("*")
+                .to_string(),
+        );
+        node = node.field(F::Value)?;
+    }
+    let head = match node.k() {
+        K::Identifier => node,
+        K::Attribute => node.field(F::Object).filter(|o| o.k() == K::Identifier)?,
+        _ => return None,
+    };
+    resolver
+        .lookup(head)
+        .is_none()
+        .then(|| (text(node, resolver.src).to_string(), key))
+}
+
+/// The module's names bound once to a constant text, named as constants are (upper case): a
+/// tool of another module may import one as its description.
+pub(super) fn text_constants(
+    constants: &Constants<'_>,
+    src: &str,
+) -> Vec<crate::analyze::source::model_text::TextConstant> {
+    let mut out = Vec::new();
+    for (name, bindings) in &constants.values {
+        let constant_like = name.chars().any(|c| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        let [(value, _)] = bindings.as_slice() else {
+            continue;
+        };
+        if constant_like && value.k() == K::Dictionary {
+            dict_constants(name, *value, constants, src, &mut out);
+            continue;
+        }
+        if !constant_like
+            || !matches!(
+                value.k(),
+                K::String
+                    | K::ConcatenatedString
+                    | K::BinaryOperator
+                    | K::Call
+                    | K::ParenthesizedExpression
+            )
+        {
+            continue;
+        }
+        let mut pieces = Vec::new();
+        Resolver::new(src, &[constants]).collect(*value, 0, &mut pieces);
+        if !pieces.is_empty() {
+            out.push(crate::analyze::source::model_text::TextConstant {
+                name: name.clone(),
+                key: None,
+                pieces,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// The entries of a dict constant keyed by strings (`DOCS = {"read": "..."}`), each a text.
+fn dict_constants(
+    name: &str,
+    dict: Node<'_>,
+    constants: &Constants<'_>,
+    src: &str,
+    out: &mut Vec<crate::analyze::source::model_text::TextConstant>,
+) {
+    let mut cursor = dict.walk();
+    for pair in dict
+        .named_children(&mut cursor)
+        .filter(|p| p.k() == K::Pair)
+        .take(MAX_PIECES)
+    {
+        let (Some(key), Some(value)) = (pair.field(F::Key), pair.field(F::Value)) else {
+            continue;
+        };
+        let Some(key) = plain_string(key, src) else {
+            continue;
+        };
+        let mut pieces = Vec::new();
+        Resolver::new(src, &[constants]).collect(value, 0, &mut pieces);
+        if !pieces.is_empty() {
+            out.push(crate::analyze::source::model_text::TextConstant {
+                name: name.to_string(),
+                key: Some(key.to_string()),
+                pieces,
+            });
+        }
+    }
 }
 
 struct Resolver<'s, 'c, 'n> {

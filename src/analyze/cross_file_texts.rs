@@ -1,0 +1,89 @@
+//! Texts of tools written as constants of other modules (`description=TOOL_DOC` after
+//! `from .docs import TOOL_DOC`): each is read as the tool's text, where the constant is
+//! written, so the description rules see what the model sees and report it on its line.
+
+use crate::analyze::source::Description;
+use crate::analyze::source::model_text::{ImportedText, TextConstant};
+use std::collections::HashMap;
+
+/// What one module offers and asks for.
+pub struct TextModule<'a> {
+    /// Repository-relative path with `/`.
+    pub path: &'a str,
+    pub imported: &'a [ImportedText],
+    pub constants: &'a [TextConstant],
+}
+
+/// A tool's text found in another module.
+pub struct Resolved<'a> {
+    /// Indexes in `modules` of the module whose tool names it, and of the one defining it.
+    pub importer: usize,
+    pub home: usize,
+    pub constant: &'a str,
+    pub key: Option<&'a str>,
+    /// Named by a key chosen at run time: one of several texts the tool may have.
+    pub any_entry: bool,
+    /// The constant's text, as the tool's (owner and kind of the tool's text).
+    pub text: Description,
+}
+
+/// Every tool text of `modules` that names a constant of another module, with that text.
+pub fn resolve<'a>(modules: &[TextModule<'a>]) -> Vec<Resolved<'a>> {
+    if modules.iter().all(|m| m.imported.is_empty()) {
+        return Vec::new();
+    }
+    // A name two modules share is ambiguous and resolves to neither.
+    let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
+    for (i, m) in modules.iter().enumerate() {
+        if m.constants.is_empty() {
+            continue;
+        }
+        for name in super::cross_file::module_names(m.path) {
+            by_name
+                .entry(name)
+                .and_modify(|slot| *slot = slot.filter(|&s| s == i))
+                .or_insert(Some(i));
+        }
+    }
+    let mut out = Vec::new();
+    for (importer, m) in modules.iter().enumerate() {
+        for text in m.imported {
+            let Some(target) = super::cross_file::resolve(&text.name, m.path) else {
+                continue;
+            };
+            let Some((module, constant)) = target.rsplit_once('.') else {
+                continue;
+            };
+            let Some(&Some(home)) = by_name.get(module) else {
+                continue;
+            };
+            let Some(h) = modules.get(home) else {
+                continue;
+            };
+            // `DOCS[key]` with a key chosen at run time: every entry may be the text.
+            let named = |c: &&TextConstant| {
+                c.name == constant
+                    && match (&text.key, &c.key) {
+                        (Some(k), Some(_)) if k == "*" => true,
+                        (want, have) => want == have,
+                    }
+            };
+            for value in h.constants.iter().filter(named) {
+                out.push(Resolved {
+                    importer,
+                    home,
+                    constant: value.name.as_str(),
+                    key: value.key.as_deref(),
+                    any_entry: text.key.as_deref() == Some("*"),
+                    text: Description {
+                        owner: text.owner.clone(),
+                        kind: text.kind,
+                        pieces: value.pieces.clone(),
+                        imported: None,
+                    },
+                });
+            }
+        }
+    }
+    out
+}
