@@ -541,18 +541,30 @@ fn join_imported_texts(
     }
     let mut findings = Vec::new();
     for (home, texts) in checked {
-        let Some((file, _, _)) = outcomes.get(home) else {
+        let Some((file, _, outcome)) = outcomes.get_mut(home) else {
             continue;
         };
-        let bytes = match &file.data {
-            Some(data) => data.to_vec(),
-            None => match read_capped(&file.abs, max_file_size) {
-                Ok(bytes) => bytes,
-                Err(_) => continue,
-            },
+        let read = match &file.data {
+            Some(data) => Ok(data.to_vec()),
+            None => read_capped(&file.abs, max_file_size),
         };
-        let Ok(text) = String::from_utf8(bytes) else {
-            continue;
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            // Read once already: it went away or changed during the scan.
+            Err(e) => {
+                outcome.notices.push(Notice::new(
+                    NoticeCode::ReadFailed,
+                    &file.rel,
+                    NoticeLevel::Error,
+                    format!("cannot read again for the tool texts other modules import: {e}; those texts are not checked"),
+                ));
+                continue;
+            }
+        };
+        // Decoded as the first read was, so the texts' offsets hold.
+        let text = match decode_utf16(&bytes) {
+            Some(text) => text,
+            None => String::from_utf8_lossy(&bytes).into_owned(),
         };
         let ctx = FileContext::new(&file.rel, &text);
         let mut found = crate::analyze::source::description_findings(

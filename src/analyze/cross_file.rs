@@ -76,7 +76,6 @@ pub struct Exports<'a> {
 
 impl<'a> Exports<'a> {
     pub fn new(modules: &'a [ModuleFacts<'a>]) -> Exports<'a> {
-        let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
         let mut rust_methods: HashMap<(&str, &str), Option<usize>> = HashMap::new();
         for (i, m) in modules.iter().enumerate() {
             if m.path.ends_with(".rs") {
@@ -91,20 +90,14 @@ impl<'a> Exports<'a> {
                         .or_insert(Some(i));
                 }
             }
-            if m.exports.is_empty() && m.reexports.is_empty() {
-                continue;
-            }
-            for name in module_names(m.path) {
-                by_name
-                    .entry(name)
-                    .and_modify(|slot| {
-                        if *slot != Some(i) {
-                            *slot = None;
-                        }
-                    })
-                    .or_insert(Some(i));
-            }
         }
+        let by_name = module_index(
+            modules
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| !m.exports.is_empty() || !m.reexports.is_empty())
+                .map(|(i, m)| (i, m.path)),
+        );
         Exports {
             modules,
             by_name,
@@ -596,6 +589,23 @@ fn helpers(taint: &ExternalTaint, sink: &super::source::ExportedSink, target: &s
 
 /// Extensions of JavaScript and TypeScript modules: an import of `./x.js` finds `x.ts`.
 const JS_EXTENSIONS: &[&str] = &[".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+
+/// Every name `module_names` gives each of `modules` (index, path), to its index; a name two
+/// modules share is ambiguous and maps to `None`.
+pub(crate) fn module_index<'p>(
+    modules: impl Iterator<Item = (usize, &'p str)>,
+) -> HashMap<String, Option<usize>> {
+    let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
+    for (i, path) in modules {
+        for name in module_names(path) {
+            by_name
+                .entry(name)
+                .and_modify(|slot| *slot = slot.filter(|&s| s == i))
+                .or_insert(Some(i));
+        }
+    }
+    by_name
+}
 
 /// The names a module file can be imported by: dotted suffixes for Python; for JavaScript and
 /// TypeScript the path without its extension (also the directory, for an `index` file).

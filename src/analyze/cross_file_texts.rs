@@ -3,8 +3,7 @@
 //! written, so the description rules see what the model sees and report it on its line.
 
 use crate::analyze::source::Description;
-use crate::analyze::source::model_text::{ImportedText, TextConstant};
-use std::collections::HashMap;
+use crate::analyze::source::model_text::{EntryKey, ImportedText, TextConstant};
 
 /// What one module offers and asks for.
 pub struct TextModule<'a> {
@@ -32,19 +31,13 @@ pub fn resolve<'a>(modules: &[TextModule<'a>]) -> Vec<Resolved<'a>> {
     if modules.iter().all(|m| m.imported.is_empty()) {
         return Vec::new();
     }
-    // A name two modules share is ambiguous and resolves to neither.
-    let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
-    for (i, m) in modules.iter().enumerate() {
-        if m.constants.is_empty() {
-            continue;
-        }
-        for name in super::cross_file::module_names(m.path) {
-            by_name
-                .entry(name)
-                .and_modify(|slot| *slot = slot.filter(|&s| s == i))
-                .or_insert(Some(i));
-        }
-    }
+    let by_name = super::cross_file::module_index(
+        modules
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !m.constants.is_empty())
+            .map(|(i, m)| (i, m.path)),
+    );
     let mut out = Vec::new();
     for (importer, m) in modules.iter().enumerate() {
         for text in m.imported {
@@ -64,8 +57,9 @@ pub fn resolve<'a>(modules: &[TextModule<'a>]) -> Vec<Resolved<'a>> {
             let named = |c: &&TextConstant| {
                 c.name == constant
                     && match (&text.key, &c.key) {
-                        (Some(k), Some(_)) if k == "*" => true,
-                        (want, have) => want == have,
+                        (None, None) | (Some(EntryKey::Any), Some(_)) => true,
+                        (Some(EntryKey::Literal(want)), Some(have)) => want == have,
+                        _ => false,
                     }
             };
             for value in h.constants.iter().filter(named) {
@@ -74,7 +68,7 @@ pub fn resolve<'a>(modules: &[TextModule<'a>]) -> Vec<Resolved<'a>> {
                     home,
                     constant: value.name.as_str(),
                     key: value.key.as_deref(),
-                    any_entry: text.key.as_deref() == Some("*"),
+                    any_entry: text.key == Some(EntryKey::Any),
                     text: Description {
                         owner: text.owner.clone(),
                         kind: text.kind,

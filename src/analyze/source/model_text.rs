@@ -26,8 +26,17 @@ pub struct Description {
     pub pieces: Vec<Piece>,
     /// No literal here: the text is the constant of another module this names
     /// (`description=TOOL_DOC` after `from .docs import TOOL_DOC`), as written, with the key
-    /// when it is an entry of a dict (`DOCS["read"]`; `*`: a key chosen at run time).
-    pub imported: Option<(String, Option<String>)>,
+    /// when it is an entry of a dict (`DOCS["read"]`).
+    pub imported: Option<(String, Option<EntryKey>)>,
+}
+
+/// Which entry of a dict constant a tool's text is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum EntryKey {
+    /// `DOCS["read"]`.
+    Literal(String),
+    /// `DOCS[name]`: a key chosen at run time, so each entry is a text the tool may have.
+    Any,
 }
 
 /// A text of a tool that is a constant of another module: the scan reads it there.
@@ -37,9 +46,8 @@ pub struct ImportedText {
     pub kind: TextKind,
     /// As calls name what other modules define: `.docs.TOOL_DOC`, `pkg.docs.TOOL_DOC`.
     pub name: String,
-    /// The entry of a dict constant (`DOCS["read"]`); `*`: any entry (a key chosen at run
-    /// time, each entry a text of its own).
-    pub key: Option<String>,
+    /// The entry of a dict constant it is.
+    pub key: Option<EntryKey>,
 }
 
 /// A module-level name bound once to a constant text (upper case, as constants are named):

@@ -204,9 +204,8 @@ impl Module {
                 ));
             }
         }
-        let (imported, mut descriptions): (Vec<Description>, Vec<Description>) =
+        let (imported, descriptions): (Vec<Description>, Vec<Description>) =
             descriptions.into_iter().partition(|d| d.imported.is_some());
-        descriptions.retain(|d| !d.pieces.is_empty());
         Module {
             descriptions,
             functions,

@@ -4,6 +4,7 @@
 //! module or the function.
 
 use super::grammar::{F, K, NodeExt};
+use crate::analyze::source::model_text::EntryKey;
 use crate::analyze::source::{Description, Piece};
 use crate::rules::TextKind;
 use std::collections::HashMap;
@@ -160,11 +161,11 @@ pub(super) fn text_of(
 }
 
 /// `NAME` or `module.NAME` where no scope binds the first name, perhaps a constant of
-/// another module; or an entry of one (`NAME["key"]`, `NAME[key]`: `*`, any entry).
+/// another module; or an entry of one (`NAME["key"]`, `NAME[key]`).
 fn unbound_name(
     node: Node<'_>,
     resolver: &Resolver<'_, '_, '_>,
-) -> Option<(String, Option<String>)> {
+) -> Option<(String, Option<EntryKey>)> {
     let mut node = node;
     while node.k() == K::ParenthesizedExpression {
         node = node.named_child(0)?;
@@ -172,11 +173,10 @@ fn unbound_name(
     let mut key = None;
     if node.k() == K::Subscript {
         let subscript = node.field(F::Subscript)?;
-        key = Some(
-            plain_string(subscript, resolver.src)
-                .unwrap_or("*")
-                .to_string(),
-        );
+        key = Some(match plain_string(subscript, resolver.src) {
+            Some(literal) => EntryKey::Literal(literal.to_string()),
+            None => EntryKey::Any,
+        });
         node = node.field(F::Value)?;
     }
     let head = match node.k() {
