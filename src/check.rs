@@ -7,6 +7,7 @@
 //! snippet and message hides them.
 
 use crate::analyze::cross_file::ProjectModules;
+use crate::analyze::source::model_text::texts_elsewhere;
 use crate::analyze::source::{self, language_for};
 use crate::analyze::{FileContext, FileOutcome, compose, dockerfile, mcp_config, package, secrets};
 use crate::deps::audit::{DepsContext, audit_file};
@@ -429,24 +430,39 @@ fn broken_promises(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOut
 }
 
 /// Each tool of the file against its locked entry: new tools and changed ones are findings
-/// at their definition.
+/// at their definition. Tools with texts in other modules wait for the scan to read them.
 fn compare_with_lock(
     ctx: &FileContext<'_>,
     rules: &RuleSet,
     lock: &crate::tools::Lock,
     outcome: &mut FileOutcome,
 ) {
-    for tool in &outcome.tools {
-        let Some(drift) = lock.drift(tool, &outcome.tools) else {
+    let imported = &outcome.imported_texts;
+    let found = lock_drift(ctx, rules, lock, &outcome.tools, |tool| {
+        !texts_elsewhere(tool, imported)
+    });
+    outcome.findings.extend(found);
+}
+
+/// The findings of the tools of `tools` that `which` selects against their locked entries.
+pub(crate) fn lock_drift(
+    ctx: &FileContext<'_>,
+    rules: &RuleSet,
+    lock: &crate::tools::Lock,
+    tools: &[crate::tools::Tool],
+    which: impl Fn(&crate::tools::Tool) -> bool,
+) -> Vec<crate::finding::Finding> {
+    let mut found = Vec::new();
+    for tool in tools.iter().filter(|t| which(t)) {
+        let Some(drift) = lock.drift(tool, tools) else {
             continue;
         };
         if let Some(rule) = rules.tool_lock_rule(drift.escalated) {
             let span = ctx.line_span(tool.line.saturating_sub(1));
-            outcome
-                .findings
-                .push(ctx.finding(rule, span, drift.message));
+            found.push(ctx.finding(rule, span, drift.message));
         }
     }
+    found
 }
 
 /// The checks of a Dockerfile or compose file.

@@ -10,6 +10,7 @@ use crate::deps::lockfile::{Family, LockfileKind};
 use crate::deps::{AdvisoryDb, AuditOptions, DepCheck};
 use crate::display::human_size;
 use crate::error::{Error, Result};
+use crate::file_text::{decode_utf16, read_capped};
 use crate::finding::{Notice, NoticeCode, NoticeLevel, Report};
 use crate::result_cache::{Pass, ResultCache};
 use crate::rules::RuleSet;
@@ -18,7 +19,7 @@ use crate::suppress;
 use crate::walk::{WalkOptions, WalkedFile, walk};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet as HashSet;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -337,9 +338,10 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
     let modules = module_facts(&outcomes);
     let mut cross = cross_file::join(&modules, rules);
     drop(modules);
-    cross.extend(join_imported_texts(
+    cross.extend(crate::imported_texts::join(
         &mut outcomes,
         rules,
+        lock,
         options.max_file_size,
     ));
     settle_cross_file(cross, &mut outcomes, &mut report);
@@ -482,101 +484,6 @@ fn open_cache(
         ));
     }
     Ok(opened.cache)
-}
-
-/// Tool texts that are constants of other modules: the description rules' findings on them,
-/// reported where the constant is written, and the descriptions of the tools' inventory
-/// entries. A file is read again only when some tool uses one of its constants; its text is not
-/// kept from the first pass.
-fn join_imported_texts(
-    outcomes: &mut [(&WalkedFile, u64, FileOutcome)],
-    rules: &RuleSet,
-    max_file_size: u64,
-) -> Vec<crate::finding::Finding> {
-    use crate::analyze::cross_file_texts::{TextModule, resolve};
-    let indexes: Vec<usize> = outcomes
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, _, o))| !o.imported_texts.is_empty() || !o.text_constants.is_empty())
-        .map(|(i, _)| i)
-        .collect();
-    let modules: Vec<TextModule<'_>> = indexes
-        .iter()
-        .filter_map(|&i| outcomes.get(i))
-        .map(|(file, _, o)| TextModule {
-            path: &file.rel,
-            imported: &o.imported_texts,
-            constants: &o.text_constants,
-        })
-        .collect();
-    let resolved = resolve(&modules);
-    // Each constant once per kind of text, as the first tool that names it.
-    let mut checked: BTreeMap<usize, Vec<crate::analyze::source::Description>> = BTreeMap::new();
-    let mut seen: HashSet<(usize, &str, Option<&str>, crate::rules::TextKind)> = HashSet::default();
-    // What each tool's inventory entry gains: (outcome index, handler, text).
-    let mut described: Vec<(usize, String, String)> = Vec::new();
-    for r in &resolved {
-        let (Some(&home), Some(&importer)) = (indexes.get(r.home), indexes.get(r.importer)) else {
-            continue;
-        };
-        if seen.insert((home, r.constant, r.key, r.text.kind)) {
-            checked.entry(home).or_default().push(r.text.clone());
-        }
-        if r.text.kind == crate::rules::TextKind::Description && !r.any_entry {
-            described.push((importer, r.text.owner.clone(), r.text.plain()));
-        }
-    }
-    drop(modules);
-    // The description only: the lock's hash stays the file's own, which the per-file
-    // comparison with the lock has already read.
-    for (importer, handler, plain) in described {
-        let Some((_, _, o)) = outcomes.get_mut(importer) else {
-            continue;
-        };
-        for tool in o.tools.iter_mut().filter(|t| t.handler == handler) {
-            if tool.description.is_empty() {
-                tool.description = plain.clone();
-            }
-        }
-    }
-    let mut findings = Vec::new();
-    for (home, texts) in checked {
-        let Some((file, _, outcome)) = outcomes.get_mut(home) else {
-            continue;
-        };
-        let read = match &file.data {
-            Some(data) => Ok(data.to_vec()),
-            None => read_capped(&file.abs, max_file_size),
-        };
-        let bytes = match read {
-            Ok(bytes) => bytes,
-            // Read once already: it went away or changed during the scan.
-            Err(e) => {
-                outcome.notices.push(Notice::new(
-                    NoticeCode::ReadFailed,
-                    &file.rel,
-                    NoticeLevel::Error,
-                    format!("cannot read again for the tool texts other modules import: {e}; those texts are not checked"),
-                ));
-                continue;
-            }
-        };
-        // Decoded as the first read was, so the texts' offsets hold.
-        let text = match decode_utf16(&bytes) {
-            Some(text) => text,
-            None => String::from_utf8_lossy(&bytes).into_owned(),
-        };
-        let ctx = FileContext::new(&file.rel, &text);
-        let mut found = crate::analyze::source::description_findings(
-            &ctx,
-            rules,
-            &texts,
-            Some(crate::rules::Language::Python),
-        );
-        ctx.fingerprint(&mut found);
-        findings.extend(found);
-    }
-    findings
 }
 
 /// Adds the cross-file findings, each unless an ignore comment of its file silences it (which
@@ -1161,26 +1068,6 @@ fn analyze_bytes(
     Some((size, checked))
 }
 
-/// The text of UTF-16 bytes that start with a byte order mark (`FF FE` little endian, `FE FF`
-/// big endian); `None` for anything else.
-fn decode_utf16(bytes: &[u8]) -> Option<String> {
-    let little = match bytes.get(..2)? {
-        [0xFF, 0xFE] => true,
-        [0xFE, 0xFF] => false,
-        _ => return None,
-    };
-    let units = bytes.get(2..)?.chunks_exact(2).map(|pair| match pair {
-        [a, b] if little => u16::from_le_bytes([*a, *b]),
-        [a, b] => u16::from_be_bytes([*a, *b]),
-        _ => 0xFFFD,
-    });
-    Some(
-        char::decode_utf16(units)
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect(),
-    )
-}
-
 fn read_head(path: &Path) -> Vec<u8> {
     let mut head = vec![0; 256];
     let n = std::fs::File::open(path)
@@ -1188,14 +1075,4 @@ fn read_head(path: &Path) -> Vec<u8> {
         .unwrap_or(0);
     head.truncate(n);
     head
-}
-
-/// Reads at most `cap` bytes, so a file that grows after the walk cannot exhaust memory.
-fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
-    // Sized from the metadata, so the buffer is not grown by doubling (nor sized by the cap).
-    let size = file.metadata().map_or(0, |m| m.len()).min(cap);
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    file.take(cap).read_to_end(&mut bytes)?;
-    Ok(bytes)
 }

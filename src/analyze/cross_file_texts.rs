@@ -18,6 +18,8 @@ pub struct Resolved<'a> {
     /// Indexes in `modules` of the module whose tool names it, and of the one defining it.
     pub importer: usize,
     pub home: usize,
+    /// The line of the importer's inventory entry whose text it is.
+    pub tool_line: usize,
     pub constant: &'a str,
     pub key: Option<&'a str>,
     /// Named by a key chosen at run time: one of several texts the tool may have.
@@ -66,6 +68,7 @@ pub fn resolve<'a>(modules: &[TextModule<'a>]) -> Vec<Resolved<'a>> {
                 out.push(Resolved {
                     importer,
                     home,
+                    tool_line: text.tool_line,
                     constant: value.name.as_str(),
                     key: value.key.as_deref(),
                     any_entry: text.key == Some(EntryKey::Any),

@@ -266,6 +266,16 @@ pub fn analyze(
     outcome.external_calls = external_calls;
     outcome.reexports = parsed.reexports;
     outcome.imported_texts = parsed.imported_texts;
+    // Which inventory entry each belongs to, as the scan finds the tool again.
+    for text in &mut outcome.imported_texts {
+        text.tool_line = parsed
+            .entries
+            .iter()
+            .find(|e| e.name == text.owner)
+            .map_or(0, |e| {
+                ctx.span_of_bytes(e.start_byte, e.start_byte).start_row + 1
+            });
+    }
     outcome.text_constants = parsed.text_constants;
     outcome.library = Some(crate::analyze::LibraryUses {
         lang,

@@ -43,11 +43,19 @@ pub enum EntryKey {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportedText {
     pub owner: String,
+    /// The line of the inventory entry whose text it is (`Tool::line`); 0 for none.
+    pub tool_line: usize,
     pub kind: TextKind,
     /// As calls name what other modules define: `.docs.TOOL_DOC`, `pkg.docs.TOOL_DOC`.
     pub name: String,
     /// The entry of a dict constant it is.
     pub key: Option<EntryKey>,
+}
+
+/// Whether some text of `tool` is a constant of another module (`imported` are its module's):
+/// its description and lock entry are complete only once the scan has read them all.
+pub fn texts_elsewhere(tool: &crate::tools::Tool, imported: &[ImportedText]) -> bool {
+    tool.line != 0 && imported.iter().any(|t| t.tool_line == tool.line)
 }
 
 /// A module-level name bound once to a constant text (upper case, as constants are named):

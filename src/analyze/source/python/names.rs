@@ -216,6 +216,7 @@ impl Module {
                     let name = imported_name(&written, &ir.imports)?;
                     Some(ImportedText {
                         owner: d.owner,
+                        tool_line: 0,
                         kind: d.kind,
                         name,
                         key,
