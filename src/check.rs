@@ -338,12 +338,34 @@ fn broken_promises(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOut
     let crate::rules::Matcher::ToolInventory(inventory) = &rule.matcher else {
         return;
     };
-    outcome.promises_depend_elsewhere = outcome
-        .tools
-        .iter()
-        .any(|t| !t.calls_out.is_empty() && crate::tools::promises(t, &inventory.claims));
+    let imported = &outcome.imported_texts;
+    // A description in another module may promise anything.
+    outcome.promises_depend_elsewhere = outcome.tools.iter().any(|t| {
+        !t.calls_out.is_empty()
+            && (crate::tools::promises(t, &inventory.claims) || texts_elsewhere(t, imported))
+    });
+    let found = promises_broken(ctx, rules, &outcome.tools, |tool| {
+        !texts_elsewhere(tool, imported)
+    });
+    outcome.findings.extend(found);
+}
+
+/// The findings of the tools of `tools` that `which` selects whose descriptions or annotations
+/// promise what their code does not keep.
+pub(crate) fn promises_broken(
+    ctx: &FileContext<'_>,
+    rules: &RuleSet,
+    tools: &[crate::tools::Tool],
+    which: impl Fn(&crate::tools::Tool) -> bool,
+) -> Vec<crate::finding::Finding> {
+    let Some(rule) = rules.inventory_rule(crate::tools::InventoryCheck::CapabilityMismatch) else {
+        return Vec::new();
+    };
+    let crate::rules::Matcher::ToolInventory(inventory) = &rule.matcher else {
+        return Vec::new();
+    };
     let mut found = Vec::new();
-    for tool in &outcome.tools {
+    for tool in tools.iter().filter(|t| which(t)) {
         let broken = crate::tools::broken_promises(tool, &inventory.claims);
         if broken.is_empty() {
             continue;
@@ -426,7 +448,7 @@ fn broken_promises(ctx: &FileContext<'_>, rules: &RuleSet, outcome: &mut FileOut
         }
         found.push(finding);
     }
-    outcome.findings.extend(found);
+    found
 }
 
 /// Each tool of the file against its locked entry: new tools and changed ones are findings

@@ -9,7 +9,7 @@ use crate::analyze::source::Description;
 use crate::analyze::source::model_text::texts_elsewhere;
 use crate::analyze::{FileContext, FileOutcome};
 use crate::finding::{Finding, Notice, NoticeCode, NoticeLevel};
-use crate::rules::{Language, RuleSet, TextKind};
+use crate::rules::{RuleSet, TextKind};
 use crate::tools::Lock;
 use crate::walk::WalkedFile;
 use std::collections::{BTreeMap, HashSet};
@@ -93,27 +93,22 @@ pub(crate) fn join(
             continue;
         };
         let ctx = FileContext::new(&file.rel, &text);
-        let mut found = crate::analyze::source::description_findings(
-            &ctx,
-            rules,
-            &texts,
-            Some(Language::Python),
-        );
+        let head = text.as_bytes().get(..256).unwrap_or(text.as_bytes());
+        let lang = crate::analyze::source::language_for(std::path::Path::new(&file.rel), head);
+        let mut found = crate::analyze::source::description_findings(&ctx, rules, &texts, lang);
         ctx.fingerprint(&mut found);
         findings.extend(found);
     }
-    if let Some(lock) = lock {
-        findings.extend(compare_with_lock(outcomes, rules, lock, max_file_size));
-    }
+    findings.extend(check_whole_tools(outcomes, rules, lock, max_file_size));
     findings
 }
 
-/// The tools whose texts are in other modules against their locked entries, now that their
-/// descriptions are whole.
-fn compare_with_lock(
+/// The checks of a tool's whole text that the per-file pass left to this step for the tools
+/// whose texts are in other modules: what its description promises, and its locked entry.
+fn check_whole_tools(
     outcomes: &mut [(&WalkedFile, u64, FileOutcome)],
     rules: &RuleSet,
-    lock: &Lock,
+    lock: Option<&Lock>,
     max_file_size: u64,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -127,9 +122,17 @@ fn compare_with_lock(
         };
         let ctx = FileContext::new(&file.rel, &text);
         let imported = &outcome.imported_texts;
-        let mut found = crate::check::lock_drift(&ctx, rules, lock, &outcome.tools, |tool| {
-            texts_elsewhere(tool, imported)
-        });
+        let waiting = |tool: &crate::tools::Tool| texts_elsewhere(tool, imported);
+        let mut found = crate::check::promises_broken(&ctx, rules, &outcome.tools, waiting);
+        if let Some(lock) = lock {
+            found.extend(crate::check::lock_drift(
+                &ctx,
+                rules,
+                lock,
+                &outcome.tools,
+                waiting,
+            ));
+        }
         ctx.fingerprint(&mut found);
         findings.extend(found);
     }

@@ -2,6 +2,7 @@
 //! (one parse per file, all rules in that pass), and gather one sorted `Report`.
 
 use crate::analyze::cross_file::{self, ModuleFacts};
+use crate::analyze::source::model_text::texts_elsewhere;
 use crate::analyze::{FileContext, FileOutcome};
 use crate::archive;
 use crate::check::{CheckEnv, FileKind, check_file};
@@ -246,7 +247,9 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                         o.lowered = None;
                     }
                     if !keep_tools {
-                        o.tools = Vec::new();
+                        // Those waiting for texts of other modules are checked whole later.
+                        let imported = &o.imported_texts;
+                        o.tools.retain(|t| texts_elsewhere(t, imported));
                     }
                     (index, (file, b, o))
                 });
@@ -311,7 +314,8 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                     let lowered = first.lowered.clone();
                     let (bytes, mut outcome) = analyze_file(file, options, &env, cached, lowered)?;
                     if !keep_tools {
-                        outcome.tools = Vec::new();
+                        let imported = &outcome.imported_texts;
+                        outcome.tools.retain(|t| texts_elsewhere(t, imported));
                     }
                     Some((i, bytes, outcome))
                 })
@@ -344,6 +348,11 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
         lock,
         options.max_file_size,
     ));
+    if !keep_tools {
+        for (_, _, o) in &mut outcomes {
+            o.tools = Vec::new();
+        }
+    }
     settle_cross_file(cross, &mut outcomes, &mut report);
     // Its files and bytes are those the second pass analyzed again.
     timings.record_files(Phase::CrossFile, joined, again_files, again_bytes);

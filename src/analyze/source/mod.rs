@@ -266,15 +266,22 @@ pub fn analyze(
     outcome.external_calls = external_calls;
     outcome.reexports = parsed.reexports;
     outcome.imported_texts = parsed.imported_texts;
-    // Which inventory entry each belongs to, as the scan finds the tool again.
+    // Which inventory entry each belongs to, as the scan finds the tool again: an entry
+    // point's, else the tool declared as data under its owner's name.
     for text in &mut outcome.imported_texts {
         text.tool_line = parsed
             .entries
             .iter()
             .find(|e| e.name == text.owner)
-            .map_or(0, |e| {
-                ctx.span_of_bytes(e.start_byte, e.start_byte).start_row + 1
-            });
+            .map(|e| ctx.span_of_bytes(e.start_byte, e.start_byte).start_row + 1)
+            .or_else(|| {
+                outcome
+                    .tools
+                    .iter()
+                    .find(|t| t.handler.is_empty() && t.name == text.owner)
+                    .map(|t| t.line)
+            })
+            .unwrap_or(0);
     }
     outcome.text_constants = parsed.text_constants;
     outcome.library = Some(crate::analyze::LibraryUses {
@@ -1064,23 +1071,28 @@ fn inventory(
     // Tools declared as data (`{ name, description, inputSchema }` in a ListTools handler,
     // `Tool(name=..., description=...)`) and dispatched by one `call_tool` handler: listed by
     // their descriptions, so the lock still covers what the model reads.
-    let mut declared: Vec<&Description> = parsed
+    // Each named by its first text here, or by the first name of another module's text.
+    let mut declared: Vec<(&str, usize)> = parsed
         .descriptions
         .iter()
         .filter(|d| d.kind == TextKind::Description)
-        .filter(|d| !matches!(d.owner.as_str(), "parameter" | "tool" | ""))
-        .filter(|d| !parsed.entries.iter().any(|e| e.name == d.owner))
+        .map(|d| (d.owner.as_str(), d.start_byte()))
+        .chain(
+            parsed
+                .imported_texts
+                .iter()
+                .filter(|t| t.kind == TextKind::Description)
+                .map(|t| (t.owner.as_str(), t.start_byte)),
+        )
+        .filter(|(owner, _)| !matches!(*owner, "parameter" | "tool" | ""))
+        .filter(|(owner, _)| !parsed.entries.iter().any(|e| e.name == *owner))
         .collect();
-    declared.sort_by(|a, b| {
-        a.owner
-            .cmp(&b.owner)
-            .then(a.start_byte().cmp(&b.start_byte()))
-    });
-    declared.dedup_by(|a, b| a.owner == b.owner);
+    declared.sort();
+    declared.dedup_by(|a, b| a.0 == b.0);
     let declared_tools: Vec<Tool> = declared
         .iter()
-        .map(|first| {
-            let (description, description_sha256) = described(parsed, &first.owner);
+        .map(|&(owner, start)| {
+            let (description, description_sha256) = described(parsed, owner);
             // Registered with a handler another module defines (`server.tool("save", ...,
             // saveNote)` after `import { saveNote } from "./notes.js"`): it does what that
             // function does.
@@ -1088,7 +1100,7 @@ fn inventory(
                 .engine
                 .imported_entries
                 .iter()
-                .filter(|i| i.name.as_deref() == Some(first.owner.as_str()))
+                .filter(|i| i.name.as_deref() == Some(owner))
                 .map(|i| (i.module.clone(), i.member.clone()))
                 .collect();
             let calls_out = project_calls(&handler, lang, ctx.rel_path, project.modules);
@@ -1098,12 +1110,9 @@ fn inventory(
                 .unwrap_or_default();
             Tool {
                 kind: "tool".to_string(),
-                name: first.owner.clone(),
+                name: owner.to_string(),
                 path: ctx.rel_path.to_string(),
-                line: ctx
-                    .span_of_bytes(first.start_byte(), first.start_byte())
-                    .start_row
-                    + 1,
+                line: ctx.span_of_bytes(start, start).start_row + 1,
                 description,
                 description_sha256,
                 params: Vec::new(),

@@ -25,9 +25,19 @@ pub struct Description {
     pub kind: TextKind,
     pub pieces: Vec<Piece>,
     /// No literal here: the text is the constant of another module this names
-    /// (`description=TOOL_DOC` after `from .docs import TOOL_DOC`), as written, with the key
-    /// when it is an entry of a dict (`DOCS["read"]`).
-    pub imported: Option<(String, Option<EntryKey>)>,
+    /// (`description=TOOL_DOC` after `from .docs import TOOL_DOC`).
+    pub imported: Option<ImportedName>,
+}
+
+/// A name of another module's constant, as a text of this one writes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportedName {
+    /// `TOOL_DOC`, `docs.TOOL_DOC`, `DOCS` (of `DOCS["read"]`).
+    pub written: String,
+    /// The entry of a dict constant it is.
+    pub key: Option<EntryKey>,
+    /// Where the name is written.
+    pub start_byte: usize,
 }
 
 /// Which entry of a dict constant a tool's text is.
@@ -45,6 +55,8 @@ pub struct ImportedText {
     pub owner: String,
     /// The line of the inventory entry whose text it is (`Tool::line`); 0 for none.
     pub tool_line: usize,
+    /// Where the name is written in the importing file.
+    pub start_byte: usize,
     pub kind: TextKind,
     /// As calls name what other modules define: `.docs.TOOL_DOC`, `pkg.docs.TOOL_DOC`.
     pub name: String,

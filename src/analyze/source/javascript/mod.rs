@@ -127,11 +127,12 @@ pub fn lower(
         })
         .collect();
     let had_syntax_errors = root.has_error();
-    let (reexports, descriptions) = (module.reexports, module.descriptions);
     Ok(Lowered {
         entries,
-        reexports,
-        descriptions,
+        reexports: module.reexports,
+        descriptions: module.descriptions,
+        imported_texts: module.imported_texts,
+        text_constants: module.exported_texts,
         had_syntax_errors,
         parse_time,
         lower_time: lowering.elapsed(),

@@ -4,6 +4,7 @@
 //! the descriptions the server shows the model.
 
 use super::texts::{Constants, resolve};
+use crate::analyze::source::model_text::{EntryKey, ImportedText, TextConstant};
 use crate::analyze::source::{Description, EntryKind, FnKind};
 use crate::rules::TextKind;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -137,6 +138,14 @@ pub(super) struct Module<'t> {
     /// Local name -> function of another module of the scan (`src/tools/exec.runCommand`), or
     /// the module itself for a namespace import.
     pub project_imports: FxHashMap<String, String>,
+    /// The local names of namespace imports of project modules (`import * as docs from
+    /// "./docs.js"`): `docs.X` is the module's `X`.
+    project_namespaces: FxHashSet<String>,
+    /// Texts of tools that are constants of another module of the project.
+    pub imported_texts: Vec<ImportedText>,
+    /// The exported names bound once to constant text (or an object of texts): another module
+    /// may make one a tool's text.
+    pub exported_texts: Vec<TextConstant>,
     pub reexports: Vec<crate::analyze::source::Reexport>,
     /// `const weather = server.tool("weather", ...)`: variables holding a registered tool,
     /// prompt or resource, by the name it was registered under.
@@ -283,7 +292,126 @@ impl<'t> Module<'t> {
             }
         }
         m.resolve_texts(src);
+        m.exported_texts = m.texts_exported(&exported, src);
         m
+    }
+
+    /// The exported module-level names bound once to text, and the entries of those bound to
+    /// an object of texts, by key.
+    fn texts_exported(&self, exported: &FxHashSet<String>, src: &str) -> Vec<TextConstant> {
+        let mut out = Vec::new();
+        for (name, value) in self.text_constants.module_bindings() {
+            if !exported.contains(name) {
+                continue;
+            }
+            if kind_of(value) == "object" {
+                for pair in named_children(value)
+                    .into_iter()
+                    .filter(|p| kind_of(*p) == "pair")
+                {
+                    let (Some(key), Some(entry)) = (field(pair, F::Key), field(pair, F::Value))
+                    else {
+                        continue;
+                    };
+                    let key = string_value(key, src).unwrap_or(text(key, src));
+                    if let Some(pieces) =
+                        resolve(entry, src, &self.text_constants).into_iter().next()
+                    {
+                        out.push(TextConstant {
+                            name: name.to_string(),
+                            key: Some(key.to_string()),
+                            pieces,
+                        });
+                    }
+                }
+            } else if is_text_expression(value)
+                && let Some(pieces) = resolve(value, src, &self.text_constants).into_iter().next()
+            {
+                out.push(TextConstant {
+                    name: name.to_string(),
+                    key: None,
+                    pieces,
+                });
+            }
+        }
+        out.sort_by(|a, b| (&a.name, &a.key).cmp(&(&b.name, &b.key)));
+        out
+    }
+
+    /// A text that is a constant another module of the project exports: `DOC` after
+    /// `import { DOC } from "./docs.js"`, `DOCS.read` or `DOCS[name]` (an entry), `docs.DOC`
+    /// after `import * as docs`; named as calls name other modules' functions.
+    fn imported_text(&self, node: Node<'_>, src: &str) -> Option<(String, Option<EntryKey>)> {
+        let mut node = node;
+        loop {
+            node = match kind_of(node) {
+                "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+                    named_children(node).first().copied()?
+                }
+                // `DOC.trim()`: the same words.
+                "call_expression" => {
+                    let function = field(node, F::Function)?;
+                    let trims = kind_of(function) == "member_expression"
+                        && field(function, F::Property).is_some_and(|p| {
+                            matches!(text(p, src), "trim" | "trimStart" | "trimEnd")
+                        });
+                    if !trims {
+                        return None;
+                    }
+                    field(function, F::Object)?
+                }
+                _ => break,
+            };
+        }
+        // `X` alone: a named import (a namespace is a module, not a text).
+        let named = |head: Node<'_>| {
+            let local = text(head, src);
+            let target = self.project_imports.get(local)?;
+            (kind_of(head) == "identifier"
+                && !self.project_namespaces.contains(local)
+                && !target.ends_with(".default"))
+            .then(|| target.clone())
+        };
+        // `docs.X`: the namespace's member.
+        let member_of_namespace = |n: Node<'_>| {
+            if kind_of(n) != "member_expression" {
+                return None;
+            }
+            let object = field(n, F::Object).filter(|o| kind_of(*o) == "identifier")?;
+            let local = text(object, src);
+            if !self.project_namespaces.contains(local) {
+                return None;
+            }
+            let target = self.project_imports.get(local)?;
+            Some(format!("{target}.{}", text(field(n, F::Property)?, src)))
+        };
+        if kind_of(node) == "identifier" {
+            return named(node).map(|name| (name, None));
+        }
+        if let Some(name) = member_of_namespace(node) {
+            return Some((name, None));
+        }
+        // An entry: `X.key`, `X["key"]`, `X[key]`, `docs.X.key`.
+        let (object, key) = match kind_of(node) {
+            "member_expression" => (
+                field(node, F::Object)?,
+                EntryKey::Literal(text(field(node, F::Property)?, src).to_string()),
+            ),
+            "subscript_expression" => {
+                let index = field(node, F::Index)?;
+                let key = match string_value(index, src) {
+                    Some(literal) => EntryKey::Literal(literal.to_string()),
+                    None => EntryKey::Any,
+                };
+                (field(node, F::Object)?, key)
+            }
+            _ => return None,
+        };
+        let name = match kind_of(object) {
+            "identifier" => named(object)?,
+            _ => member_of_namespace(object)?,
+        };
+        Some((name, Some(key)))
     }
 
     /// The pending texts, resolved now that every module-level constant is known.
@@ -299,9 +427,24 @@ impl<'t> Module<'t> {
                 })
         };
         let mut texts: Vec<Description> = Vec::new();
+        let mut imported = Vec::new();
         for (node, owner, kind) in &self.pending_texts {
+            let before = texts.len();
             texts.extend(text_of(*node, owner.clone(), *kind));
+            if texts.len() == before
+                && let Some((name, key)) = self.imported_text(*node, src)
+            {
+                imported.push(ImportedText {
+                    owner: owner.clone(),
+                    tool_line: 0,
+                    start_byte: node.start_byte(),
+                    kind: *kind,
+                    name,
+                    key,
+                });
+            }
         }
+        self.imported_texts = imported;
         // A prompt's text is meant as instructions to the model; a tool's or a resource's
         // output is data.
         let mut entries: FxHashMap<usize, &str> = FxHashMap::default();
@@ -531,6 +674,7 @@ impl<'t> Module<'t> {
                         if let Some(id) = named_children(part).first() {
                             self.project_imports
                                 .insert(text(*id, src).into(), target.to_string());
+                            self.project_namespaces.insert(text(*id, src).into());
                         }
                     }
                     "named_imports" => {

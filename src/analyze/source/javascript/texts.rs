@@ -33,6 +33,13 @@ impl<'t> Constants<'t> {
             .push((value, block));
     }
 
+    /// The module-level names bound once, with their values.
+    pub(super) fn module_bindings(&self) -> impl Iterator<Item = (&str, Node<'t>)> + '_ {
+        self.module
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str(), (*value)?)))
+    }
+
     /// The value of the name `node`: a `const` declared before it in the innermost block
     /// around it, else a module-level name.
     fn get(&self, node: Node<'_>, src: &str) -> Option<Node<'t>> {

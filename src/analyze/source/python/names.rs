@@ -212,14 +212,15 @@ impl Module {
             imported_texts: imported
                 .into_iter()
                 .filter_map(|d| {
-                    let (written, key) = d.imported?;
-                    let name = imported_name(&written, &ir.imports)?;
+                    let imported = d.imported?;
+                    let name = imported_name(&imported.written, &ir.imports)?;
                     Some(ImportedText {
                         owner: d.owner,
                         tool_line: 0,
+                        start_byte: imported.start_byte,
                         kind: d.kind,
                         name,
-                        key,
+                        key: imported.key,
                     })
                 })
                 .collect(),

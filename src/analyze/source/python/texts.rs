@@ -4,7 +4,7 @@
 //! module or the function.
 
 use super::grammar::{F, K, NodeExt};
-use crate::analyze::source::model_text::EntryKey;
+use crate::analyze::source::model_text::{EntryKey, ImportedName};
 use crate::analyze::source::{Description, Piece};
 use crate::rules::TextKind;
 use std::collections::HashMap;
@@ -162,10 +162,7 @@ pub(super) fn text_of(
 
 /// `NAME` or `module.NAME` where no scope binds the first name, perhaps a constant of
 /// another module; or an entry of one (`NAME["key"]`, `NAME[key]`).
-fn unbound_name(
-    node: Node<'_>,
-    resolver: &Resolver<'_, '_, '_>,
-) -> Option<(String, Option<EntryKey>)> {
+fn unbound_name(node: Node<'_>, resolver: &Resolver<'_, '_, '_>) -> Option<ImportedName> {
     let mut node = node;
     while node.k() == K::ParenthesizedExpression {
         node = node.named_child(0)?;
@@ -184,10 +181,11 @@ fn unbound_name(
         K::Attribute => node.field(F::Object).filter(|o| o.k() == K::Identifier)?,
         _ => return None,
     };
-    resolver
-        .lookup(head)
-        .is_none()
-        .then(|| (text(node, resolver.src).to_string(), key))
+    resolver.lookup(head).is_none().then(|| ImportedName {
+        written: text(node, resolver.src).to_string(),
+        key,
+        start_byte: node.start_byte(),
+    })
 }
 
 /// The module's names bound once to a constant text, named as constants are (upper case): a
