@@ -33,7 +33,9 @@ pub(crate) fn join(
     let indexes: Vec<usize> = outcomes
         .iter()
         .enumerate()
-        .filter(|(_, (_, _, o))| !o.imported_texts.is_empty() || !o.text_constants.is_empty())
+        .filter(|(_, (_, _, o))| {
+            !o.imported_texts.is_empty() || !o.text_constants.is_empty() || !o.reexports.is_empty()
+        })
         .map(|(i, _)| i)
         .collect();
     let modules: Vec<TextModule<'_>> = indexes
@@ -43,6 +45,7 @@ pub(crate) fn join(
             path: &file.rel,
             imported: &o.imported_texts,
             constants: &o.text_constants,
+            reexports: &o.reexports,
         })
         .collect();
     let resolved = resolve(&modules);

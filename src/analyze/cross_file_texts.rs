@@ -2,8 +2,9 @@
 //! `from .docs import TOOL_DOC`): each is read as the tool's text, where the constant is
 //! written, so the description rules see what the model sees and report it on its line.
 
-use crate::analyze::source::Description;
 use crate::analyze::source::model_text::{EntryKey, ImportedText, TextConstant};
+use crate::analyze::source::{Description, Reexport};
+use std::collections::HashMap;
 
 /// What one module offers and asks for.
 pub struct TextModule<'a> {
@@ -11,7 +12,12 @@ pub struct TextModule<'a> {
     pub path: &'a str,
     pub imported: &'a [ImportedText],
     pub constants: &'a [TextConstant],
+    /// Names it exports from other modules (`export { DOC } from "./docs.js"`).
+    pub reexports: &'a [Reexport],
 }
+
+/// How many re-export hops (`descriptions/index.ts` -> `descriptions/read.ts`) are followed.
+const MAX_REEXPORT_HOPS: usize = 4;
 
 /// A tool's text found in another module.
 pub struct Resolved<'a> {
@@ -37,7 +43,7 @@ pub fn resolve<'a>(modules: &[TextModule<'a>]) -> Vec<Resolved<'a>> {
         modules
             .iter()
             .enumerate()
-            .filter(|(_, m)| !m.constants.is_empty())
+            .filter(|(_, m)| !m.constants.is_empty() || !m.reexports.is_empty())
             .map(|(i, m)| (i, m.path)),
     );
     let mut out = Vec::new();
@@ -46,10 +52,13 @@ pub fn resolve<'a>(modules: &[TextModule<'a>]) -> Vec<Resolved<'a>> {
             let Some(target) = super::cross_file::resolve(&text.name, m.path) else {
                 continue;
             };
-            let Some((module, constant)) = target.rsplit_once('.') else {
+            let Some((module, name)) = target.rsplit_once('.') else {
                 continue;
             };
-            let Some(&Some(home)) = by_name.get(module) else {
+            let Some(&Some(first)) = by_name.get(module) else {
+                continue;
+            };
+            let Some((home, constant)) = defining(modules, &by_name, first, name, 0) else {
                 continue;
             };
             let Some(h) = modules.get(home) else {
@@ -83,4 +92,34 @@ pub fn resolve<'a>(modules: &[TextModule<'a>]) -> Vec<Resolved<'a>> {
         }
     }
     out
+}
+
+/// The module defining the constant `name` of module `index` exports, and its name there:
+/// the module itself, or where a re-export (`export { DOC as READ_DOC } from "./docs.js"`,
+/// `export * from "./docs.js"`) leads, up to `MAX_REEXPORT_HOPS`.
+fn defining<'m>(
+    modules: &'m [TextModule<'_>],
+    by_name: &HashMap<String, Option<usize>>,
+    index: usize,
+    name: &'m str,
+    hops: usize,
+) -> Option<(usize, &'m str)> {
+    let m = modules.get(index)?;
+    if m.constants.iter().any(|c| c.name == name) {
+        return Some((index, name));
+    }
+    if hops >= MAX_REEXPORT_HOPS {
+        return None;
+    }
+    m.reexports.iter().find_map(|r| {
+        let original = match (&r.name, &r.original) {
+            (Some(exported), Some(original)) if exported == name => original.as_str(),
+            (None, _) => name,
+            _ => return None,
+        };
+        let Some(Some(target)) = by_name.get(&r.module) else {
+            return None;
+        };
+        defining(modules, by_name, *target, original, hops + 1)
+    })
 }
