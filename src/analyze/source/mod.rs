@@ -329,7 +329,10 @@ fn lower(
     budget: Duration,
 ) -> Result<Lowered, ParseFailure> {
     match lang {
-        Language::Python => python::lower(text, budget),
+        Language::Python => python::lower(text, budget).map(|mut lowered| {
+            lowered.reexports = package_reexports(&lowered.ir, rel_path);
+            lowered
+        }),
         Language::Any => Err(ParseFailure::Grammar(
             "any",
             "no front end parses it".into(),
@@ -339,6 +342,45 @@ fn lower(
         }
         Language::Rust => rust::lower(text, budget),
     }
+}
+
+/// What a Python package's `__init__.py` imports at module level, as names the package
+/// exports: after `from .tools import run`, `from pkg import run` is `pkg.tools.run`.
+fn package_reexports(ir: &crate::analyze::ir::Module, rel_path: &str) -> Vec<Reexport> {
+    if rel_path != "__init__.py" && !rel_path.ends_with("/__init__.py") {
+        return Vec::new();
+    }
+    let in_function = |span: &Span| {
+        ir.functions
+            .iter()
+            .skip(1)
+            .any(|f| f.span.start_row <= span.start_row && span.end_row <= f.span.end_row)
+    };
+    ir.imports
+        .iter()
+        .filter(|i| !in_function(&i.span))
+        .filter_map(|i| {
+            // `import x` binds a module; `from . import tools` a submodule, named directly.
+            let member = i.member.as_deref()?;
+            if i.module.trim_start_matches('.').is_empty() {
+                return None;
+            }
+            let module = crate::analyze::cross_file::resolve(&i.module, rel_path)?;
+            Some(if member == "*" {
+                Reexport {
+                    name: None,
+                    original: None,
+                    module,
+                }
+            } else {
+                Reexport {
+                    name: Some(i.local.clone()),
+                    original: Some(member.to_string()),
+                    module,
+                }
+            })
+        })
+        .collect()
 }
 
 /// Runs the taint engine over a lowered file, with what the first pass found of the other
