@@ -591,18 +591,33 @@ fn helpers(taint: &ExternalTaint, sink: &super::source::ExportedSink, target: &s
 const JS_EXTENSIONS: &[&str] = &[".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 
 /// Every name `module_names` gives each of `modules` (index, path), to its index; a name two
-/// modules share is ambiguous and maps to `None`.
+/// modules share is ambiguous and maps to `None`. A file wins over a directory's `index`
+/// file for the name they share (`./notes` is `notes.ts` before `notes/index.ts`), as Node
+/// and bundlers resolve it.
 pub(crate) fn module_index<'p>(
     modules: impl Iterator<Item = (usize, &'p str)>,
 ) -> HashMap<String, Option<usize>> {
+    fn claim(names: &mut HashMap<String, Option<usize>>, name: String, i: usize) {
+        names
+            .entry(name)
+            .and_modify(|slot| *slot = slot.filter(|&s| s == i))
+            .or_insert(Some(i));
+    }
     let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
+    let mut directories: HashMap<String, Option<usize>> = HashMap::new();
     for (i, path) in modules {
-        for name in module_names(path) {
-            by_name
-                .entry(name)
-                .and_modify(|slot| *slot = slot.filter(|&s| s == i))
-                .or_insert(Some(i));
+        let js = js_stem(path).is_some();
+        for (k, name) in module_names(path).into_iter().enumerate() {
+            // A JavaScript module's names after its own are its directory's.
+            if js && k > 0 {
+                claim(&mut directories, name, i);
+            } else {
+                claim(&mut by_name, name, i);
+            }
         }
+    }
+    for (name, slot) in directories {
+        by_name.entry(name).or_insert(slot);
     }
     by_name
 }
@@ -792,6 +807,25 @@ mod tests {
             resolve(".read.whole", "src/ops/files.rs").as_deref(),
             Some("rs:src.ops.read.whole")
         );
+    }
+
+    #[test]
+    fn a_file_wins_over_a_directory_index_for_the_name_they_share() {
+        let paths = [
+            "src/notes.ts",
+            "src/notes/index.ts",
+            "a/x/index.ts",
+            "b/x/index.js",
+        ];
+        let index = module_index(paths.iter().copied().enumerate());
+        assert_eq!(index.get("src/notes"), Some(&Some(0)));
+        assert_eq!(index.get("src/notes/index"), Some(&Some(1)));
+        assert_eq!(index.get("a/x"), Some(&Some(2)));
+        assert_eq!(index.get("b/x"), Some(&Some(3)));
+        // Python suffixes stay ambiguous when two files share one.
+        let index = module_index(["a/tools.py", "b/tools.py"].iter().copied().enumerate());
+        assert_eq!(index.get("tools"), Some(&None));
+        assert_eq!(index.get("a.tools"), Some(&Some(0)));
     }
 
     #[test]
