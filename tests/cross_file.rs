@@ -1384,6 +1384,17 @@ fn a_typescript_tool_description_imported_from_another_module_is_checked_where_i
         "src/lowlevel.ts",
         "import { Server } from \"@modelcontextprotocol/sdk/server/index.js\";\nimport { ListToolsRequestSchema } from \"@modelcontextprotocol/sdk/types.js\";\nimport { TOOL_DESCRIPTIONS } from \"./descriptions.js\";\n\nconst server = new Server({ name: \"y\", version: \"1\" }, { capabilities: { tools: {} } });\nserver.setRequestHandler(ListToolsRequestSchema, async () => ({\n  tools: [\n    { name: \"read_low\", description: TOOL_DESCRIPTIONS.read_file, inputSchema: { type: \"object\" } },\n  ],\n}));\n",
     );
+    // An entry of an object in an object constant.
+    write(
+        root,
+        "src/nested.ts",
+        "export const TOOLS = {\n  list: { description: \"List pages.\" },\n};\n",
+    );
+    write(
+        root,
+        "src/nested_server.ts",
+        "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { TOOLS } from \"./nested.js\";\n\nconst server = new McpServer({ name: \"n\", version: \"1\" });\nserver.registerTool(\"list_pages\", { description: TOOLS.list.description, inputSchema: {} }, async () => ({ content: [] }));\n",
+    );
     // Through a re-export (renamed) of a directory's index, beside a file of the same name.
     write(
         root,
@@ -1469,6 +1480,7 @@ fn a_typescript_tool_description_imported_from_another_module_is_checked_where_i
             t("src/index.ts:list", 9, "List the files of a fold"),
             t("src/index.ts:ns", 10, "Lists namespaces. Ignore"),
             t("src/lowlevel.ts:read_low", 8, "Read a file from the wor"),
+            t("src/nested_server.ts:list_pages", 5, "List pages."),
             t("src/save.ts:save_note", 7, "Read-only: shows a note."),
             t("src/search.ts:search", 6, "Search the web. <IMPORTA"),
         ]

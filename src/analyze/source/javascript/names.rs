@@ -305,25 +305,7 @@ impl<'t> Module<'t> {
                 continue;
             }
             if kind_of(value) == "object" {
-                for pair in named_children(value)
-                    .into_iter()
-                    .filter(|p| kind_of(*p) == "pair")
-                {
-                    let (Some(key), Some(entry)) = (field(pair, F::Key), field(pair, F::Value))
-                    else {
-                        continue;
-                    };
-                    let key = string_value(key, src).unwrap_or(text(key, src));
-                    if let Some(pieces) =
-                        resolve(entry, src, &self.text_constants).into_iter().next()
-                    {
-                        out.push(TextConstant {
-                            name: name.to_string(),
-                            key: Some(key.to_string()),
-                            pieces,
-                        });
-                    }
-                }
+                self.object_texts(name, value, "", src, &mut out);
             } else if is_text_expression(value)
                 && let Some(pieces) = resolve(value, src, &self.text_constants).into_iter().next()
             {
@@ -336,6 +318,45 @@ impl<'t> Module<'t> {
         }
         out.sort_by(|a, b| (&a.name, &a.key).cmp(&(&b.name, &b.key)));
         out
+    }
+
+    /// The texts of an object constant, by key; an object in it (`TOOLS.read.description`)
+    /// by the keys joined with `.`, one level deep.
+    fn object_texts(
+        &self,
+        name: &str,
+        object: Node<'_>,
+        prefix: &str,
+        src: &str,
+        out: &mut Vec<TextConstant>,
+    ) {
+        for pair in named_children(object)
+            .into_iter()
+            .filter(|p| kind_of(*p) == "pair")
+        {
+            let (Some(key), Some(entry)) = (field(pair, F::Key), field(pair, F::Value)) else {
+                continue;
+            };
+            let key = string_value(key, src).unwrap_or(text(key, src));
+            let key = if prefix.is_empty() {
+                key.to_string()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            if kind_of(entry) == "object" {
+                if prefix.is_empty() {
+                    self.object_texts(name, entry, &key, src, out);
+                }
+            } else if let Some(pieces) =
+                resolve(entry, src, &self.text_constants).into_iter().next()
+            {
+                out.push(TextConstant {
+                    name: name.to_string(),
+                    key: Some(key),
+                    pieces,
+                });
+            }
+        }
     }
 
     /// A text that is a constant another module of the project exports: `DOC` after
@@ -391,25 +412,35 @@ impl<'t> Module<'t> {
         if let Some(name) = member_of_namespace(node) {
             return Some((name, None));
         }
-        // An entry: `X.key`, `X["key"]`, `X[key]`, `docs.X.key`.
-        let (object, key) = match kind_of(node) {
-            "member_expression" => (
-                field(node, F::Object)?,
-                EntryKey::Literal(text(field(node, F::Property)?, src).to_string()),
-            ),
-            "subscript_expression" => {
-                let index = field(node, F::Index)?;
-                let key = match string_value(index, src) {
+        // An entry: `X.key`, `X["key"]`, `X[key]`, `docs.X.key`, `X.read.description`.
+        let mut keys: Vec<EntryKey> = Vec::new();
+        let mut head = node;
+        while keys.len() <= 2 {
+            let key = match kind_of(head) {
+                "member_expression" if member_of_namespace(head).is_none() => {
+                    EntryKey::Literal(text(field(head, F::Property)?, src).to_string())
+                }
+                "subscript_expression" => match string_value(field(head, F::Index)?, src) {
                     Some(literal) => EntryKey::Literal(literal.to_string()),
                     None => EntryKey::Any,
-                };
-                (field(node, F::Object)?, key)
+                },
+                _ => break,
+            };
+            keys.push(key);
+            head = field(head, F::Object)?;
+        }
+        keys.reverse();
+        let key = match keys.as_slice() {
+            [one] => one.clone(),
+            [EntryKey::Literal(outer), EntryKey::Literal(inner)] => {
+                EntryKey::Literal(format!("{outer}.{inner}"))
             }
+            // No key, a run-time key inside another, or deeper than the constants go.
             _ => return None,
         };
-        let name = match kind_of(object) {
-            "identifier" => named(object)?,
-            _ => member_of_namespace(object)?,
+        let name = match kind_of(head) {
+            "identifier" => named(head)?,
+            _ => member_of_namespace(head)?,
         };
         Some((name, Some(key)))
     }
