@@ -60,7 +60,17 @@ pub struct ModuleFacts<'a> {
 }
 
 /// How many re-export hops (`index.ts` -> `tools/index.ts` -> `tools/exec.ts`) are followed.
-const MAX_REEXPORT_HOPS: usize = 4;
+pub(crate) const MAX_REEXPORT_HOPS: usize = 4;
+
+/// The name `name` has in the module `reexport` takes it from, when the re-export covers it:
+/// `export { a as b } from` gives `b` as `a`; `export * from` gives every name as itself.
+pub(crate) fn reexported<'n>(reexport: &'n Reexport, name: &'n str) -> Option<&'n str> {
+    match (&reexport.name, &reexport.original) {
+        (Some(exported), Some(original)) if exported == name => Some(original.as_str()),
+        (None, _) => Some(name),
+        _ => None,
+    }
+}
 
 /// The exported functions of every module, found by the names calls give them.
 pub struct Exports<'a> {
@@ -482,11 +492,7 @@ fn find_export<'m>(
         );
     }
     m.reexports.iter().find_map(|r| {
-        let original = match (&r.name, &r.original) {
-            (Some(exported), Some(original)) if exported == name => original.as_str(),
-            (None, _) => name,
-            _ => return None,
-        };
+        let original = reexported(r, name)?;
         let Some(Some(target)) = by_name.get(&r.module) else {
             return None;
         };

@@ -16,9 +16,6 @@ pub struct TextModule<'a> {
     pub reexports: &'a [Reexport],
 }
 
-/// How many re-export hops (`descriptions/index.ts` -> `descriptions/read.ts`) are followed.
-const MAX_REEXPORT_HOPS: usize = 4;
-
 /// A tool's text found in another module.
 pub struct Resolved<'a> {
     /// Indexes in `modules` of the module whose tool names it, and of the one defining it.
@@ -96,7 +93,7 @@ pub fn resolve<'a>(modules: &[TextModule<'a>]) -> Vec<Resolved<'a>> {
 
 /// The module defining the constant `name` of module `index` exports, and its name there:
 /// the module itself, or where a re-export (`export { DOC as READ_DOC } from "./docs.js"`,
-/// `export * from "./docs.js"`) leads, up to `MAX_REEXPORT_HOPS`.
+/// `export * from "./docs.js"`) leads, up to `cross_file::MAX_REEXPORT_HOPS`.
 fn defining<'m>(
     modules: &'m [TextModule<'_>],
     by_name: &HashMap<String, Option<usize>>,
@@ -108,15 +105,11 @@ fn defining<'m>(
     if m.constants.iter().any(|c| c.name == name) {
         return Some((index, name));
     }
-    if hops >= MAX_REEXPORT_HOPS {
+    if hops >= super::cross_file::MAX_REEXPORT_HOPS {
         return None;
     }
     m.reexports.iter().find_map(|r| {
-        let original = match (&r.name, &r.original) {
-            (Some(exported), Some(original)) if exported == name => original.as_str(),
-            (None, _) => name,
-            _ => return None,
-        };
+        let original = super::cross_file::reexported(r, name)?;
         let Some(Some(target)) = by_name.get(&r.module) else {
             return None;
         };
