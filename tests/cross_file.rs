@@ -1536,3 +1536,52 @@ fn names_a_package_imports_in_its_init_are_followed_to_the_module_defining_them(
         ]
     );
 }
+
+#[test]
+fn names_a_module_imports_are_followed_when_another_module_imports_them_from_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    // `pkg/api.py` is not a package's `__init__.py`: it gathers helpers of other modules.
+    write(root, "pkg/__init__.py", "");
+    write(
+        root,
+        "pkg/api.py",
+        "from pkg.shell import run_cmd\nfrom .paths import read_any as read_file\n",
+    );
+    write(
+        root,
+        "pkg/shell.py",
+        "import subprocess\n\n\ndef run_cmd(c):\n    return subprocess.run(c, shell=True, capture_output=True).stdout\n",
+    );
+    write(
+        root,
+        "pkg/paths.py",
+        "def read_any(p):\n    with open(p) as f:\n        return f.read()\n",
+    );
+    write(
+        root,
+        "server.py",
+        "from mcp.server.fastmcp import FastMCP\nfrom pkg.api import run_cmd, read_file\n\nmcp = FastMCP(\"x\")\n\n\n@mcp.tool()\ndef run(cmd: str) -> str:\n    return run_cmd(cmd)\n\n\n@mcp.tool()\ndef show(path: str) -> str:\n    return read_file(path)\n",
+    );
+    assert_eq!(
+        scan(root),
+        vec![
+            at("python-path-traversal", "pkg/paths.py", 2, "high", "high"),
+            at("python-unbounded-read", "pkg/paths.py", 3, "low", "high"),
+            at(
+                "python-subprocess-shell-true",
+                "pkg/shell.py",
+                5,
+                "high",
+                "high"
+            ),
+            at(
+                "python-file-content-returned",
+                "server.py",
+                14,
+                "low",
+                "high"
+            ),
+        ]
+    );
+}

@@ -330,7 +330,7 @@ fn lower(
 ) -> Result<Lowered, ParseFailure> {
     match lang {
         Language::Python => python::lower(text, budget).map(|mut lowered| {
-            lowered.reexports = package_reexports(&lowered.ir, rel_path);
+            lowered.reexports = module_reexports(&lowered.ir, rel_path);
             lowered
         }),
         Language::Any => Err(ParseFailure::Grammar(
@@ -344,12 +344,11 @@ fn lower(
     }
 }
 
-/// What a Python package's `__init__.py` imports at module level, as names the package
-/// exports: after `from .tools import run`, `from pkg import run` is `pkg.tools.run`.
-fn package_reexports(ir: &crate::analyze::ir::Module, rel_path: &str) -> Vec<Reexport> {
-    if rel_path != "__init__.py" && !rel_path.ends_with("/__init__.py") {
-        return Vec::new();
-    }
+/// What a Python module imports at module level, as names it exports: Python binds them
+/// in the module, so after `from .tools import run` in `pkg/__init__.py` (or in
+/// `pkg/api.py`), `from pkg import run` (`from pkg.api import run`) is `pkg.tools.run`.
+/// A name the module defines itself is found first.
+fn module_reexports(ir: &crate::analyze::ir::Module, rel_path: &str) -> Vec<Reexport> {
     let in_function = |span: &Span| {
         ir.functions
             .iter()
