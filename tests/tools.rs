@@ -337,6 +337,102 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
 }
 
 #[test]
+fn tools_named_by_constants_are_listed_under_the_names_the_client_sees() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Python: a low-level server naming its tools by enum members (`GitTools.STATUS`,
+    // `TimeTools.NOW.value`) and a module constant.
+    let python = r#"from enum import Enum
+from mcp.server import Server
+from mcp.types import Tool
+
+LOG_TOOL = "git_log"
+
+
+class GitTools(str, Enum):
+    STATUS = "git_status"
+    DIFF = "git_diff"
+
+
+server = Server("git")
+
+
+@server.list_tools()
+async def list_tools() -> list[Tool]:
+    return [
+        Tool(name=GitTools.STATUS, description="Shows the working tree status", inputSchema={}),
+        Tool(name=GitTools.DIFF.value, description="Shows differences", inputSchema={}),
+        Tool(name=LOG_TOOL, description="Shows the commit logs", inputSchema={}),
+    ]
+"#;
+    // TypeScript: `registerTool(name, config, handler)` with both in constants, a tool
+    // declared as data named by an enum member, one by an entry of an object constant.
+    let typescript = r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+
+enum ToolName {
+  ECHO = "echo",
+}
+const NAMES = { sum: { name: "get_sum" } };
+const name = "get_env";
+const config = {
+  title: "Environment",
+  description: "Returns the environment variables.",
+  inputSchema: { key: z.string() },
+};
+
+export const register = (server: McpServer) => {
+  server.registerTool(name, config, async ({ key }) => ({
+    content: [{ type: "text", text: process.env[key] ?? "" }],
+  }));
+};
+
+export const TOOLS = [
+  { name: ToolName.ECHO, description: "Echoes back the input.", inputSchema: { type: "object" } },
+  { name: NAMES.sum.name, description: "Adds two numbers.", inputSchema: { type: "object" } },
+];
+"#;
+    std::fs::write(dir.path().join("server.py"), python).expect("write");
+    std::fs::write(dir.path().join("index.ts"), typescript).expect("write");
+    let out = mcpgate(&["tools", &dir.path().to_string_lossy(), "-f", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let listed: Vec<(String, String, u64, String)> = doc["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .map(|t| {
+            (
+                t["path"].as_str().unwrap_or_default().to_string(),
+                t["name"].as_str().unwrap_or_default().to_string(),
+                t["line"].as_u64().unwrap_or_default(),
+                t["description"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let r = |p: &str, n: &str, l: u64, d: &str| (p.to_string(), n.to_string(), l, d.to_string());
+    assert_eq!(
+        listed,
+        vec![
+            r(
+                "index.ts",
+                "get_env",
+                16,
+                "Returns the environment variables."
+            ),
+            r("index.ts", "echo", 22, "Echoes back the input."),
+            r("index.ts", "get_sum", 23, "Adds two numbers."),
+            r(
+                "server.py",
+                "git_status",
+                19,
+                "Shows the working tree status"
+            ),
+            r("server.py", "git_diff", 20, "Shows differences"),
+            r("server.py", "git_log", 21, "Shows the commit logs"),
+        ]
+    );
+}
+
+#[test]
 fn a_decorated_entry_point_is_listed_under_the_name_it_registers() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(

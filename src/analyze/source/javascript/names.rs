@@ -131,7 +131,7 @@ pub(super) struct Module<'t> {
     pending_texts: Vec<(Node<'t>, String, TextKind)>,
     /// Where each pending text starts: a literal described twice (by its registration
     /// and as a pair of its object) is read once.
-    pending_starts: FxHashSet<usize>,
+    pending_starts: FxHashMap<usize, usize>,
     /// `text: ...` of content items, with the functions around them (start bytes,
     /// innermost first): output when one of them is an entry point.
     pending_outputs: Vec<(Node<'t>, Vec<usize>)>,
@@ -201,6 +201,19 @@ impl<'t> Module<'t> {
                 .copied();
             match kind_of(node) {
                 "import_statement" => m.import(node, src, rel_path, project),
+                // `enum ToolName { ECHO = "echo" }`: its members name tools.
+                "enum_declaration"
+                    if parent
+                        .is_some_and(|p| matches!(kind_of(p), "program" | "export_statement")) =>
+                {
+                    if let Some(name) = field(node, F::Name)
+                        && let Some(body) = named_children(node)
+                            .into_iter()
+                            .find(|c| kind_of(*c) == "enum_body")
+                    {
+                        m.text_constants.bind_module(text(name, src), body);
+                    }
+                }
                 "variable_declarator" => {
                     m.declarator(node, grandparent, src, &mut exported);
                     m.project_require(node, src, rel_path, project);
@@ -930,10 +943,15 @@ impl<'t> Module<'t> {
             let Some(kind) = registration(method) else {
                 return;
             };
-            let Some(name) = args.first().and_then(|a| string_value(*a, src)) else {
+            // `server.registerTool(name, config, ...)` with `const name = "echo"`, or
+            // `TOOLS.run.name`, `ToolName.ECHO`: the name the client sees.
+            let Some(name) = args
+                .first()
+                .and_then(|a| super::texts::constant_string(*a, src, &self.text_constants))
+            else {
                 return;
             };
-            (kind, name.to_string())
+            (kind, name)
         };
         let Some((&handler, middle)) = args.split_last() else {
             return;
@@ -947,6 +965,12 @@ impl<'t> Module<'t> {
             if is_text_expression(*arg) && i == 0 {
                 self.describe(*arg, &owner);
             }
+            // `const config = { description, inputSchema }` registered by its name.
+            let arg = &if kind_of(*arg) == "identifier" {
+                super::texts::constant_object(*arg, src, &self.text_constants).unwrap_or(*arg)
+            } else {
+                *arg
+            };
             if kind_of(arg) == "object" {
                 // `registerTool(name, { description, inputSchema }, handler)`.
                 let mut config_schema = None;
@@ -1016,7 +1040,9 @@ impl<'t> Module<'t> {
                 _ => continue,
             };
             match key {
-                "name" => name = string_value(value, src),
+                "name" => {
+                    name = super::texts::constant_string(value, src, &self.text_constants);
+                }
                 "inputSchema" | "parameters" | "argsSchema" => schema_node = Some(value),
                 "uriTemplate" => resource = true,
                 "arguments" => prompt_arguments = true,
@@ -1035,8 +1061,9 @@ impl<'t> Module<'t> {
         } else {
             return;
         };
-        let owner = name.unwrap_or("tool").to_string();
-        if kind == EntryKind::Tool && name.is_some() {
+        let named = name.is_some();
+        let owner = name.unwrap_or_else(|| "tool".to_string());
+        if kind == EntryKind::Tool && named {
             for title in titles(node, src) {
                 self.title(title, &owner);
             }
@@ -1083,11 +1110,12 @@ impl<'t> Module<'t> {
             let k = text(k, src).trim_matches(['"', '\'']);
             described |= DESCRIBED_OBJECT_KEYS.contains(&k);
             if k == "name" {
-                owner = field(sibling, F::Value).and_then(|v| string_value(v, src));
+                owner = field(sibling, F::Value)
+                    .and_then(|v| super::texts::constant_string(v, src, &self.text_constants));
             }
         }
         if described {
-            let owner = owner.unwrap_or("tool").to_string();
+            let owner = owner.unwrap_or_else(|| "tool".to_string());
             self.describe(value, &owner);
         }
     }
@@ -1112,7 +1140,8 @@ impl<'t> Module<'t> {
     /// A text set at run time; marked as read, so a `description` pair of the same object
     /// literal is not read again as a declared one.
     fn runtime_text(&mut self, node: Node<'t>, owner: String) {
-        self.pending_starts.insert(node.start_byte());
+        self.pending_starts
+            .insert(node.start_byte(), self.pending_texts.len());
         self.pending_texts.push((node, owner, TextKind::Runtime));
     }
 
@@ -1130,9 +1159,23 @@ impl<'t> Module<'t> {
     }
 
     /// A text to read once the module's constants are known; each node is read once.
+    /// A text first read as an anonymous tool's (a `description` pair of a config object)
+    /// takes the name of the registration that passes the object.
     fn pend(&mut self, node: Node<'t>, owner: &str, kind: TextKind) {
-        if self.pending_starts.insert(node.start_byte()) {
-            self.pending_texts.push((node, owner.to_string(), kind));
+        match self.pending_starts.get(&node.start_byte()) {
+            None => {
+                self.pending_starts
+                    .insert(node.start_byte(), self.pending_texts.len());
+                self.pending_texts.push((node, owner.to_string(), kind));
+            }
+            Some(&index) => {
+                if let Some((_, first, first_kind)) = self.pending_texts.get_mut(index)
+                    && first == "tool"
+                    && *first_kind == kind
+                {
+                    *first = owner.to_string();
+                }
+            }
         }
     }
 }

@@ -58,6 +58,71 @@ impl<'t> Constants<'t> {
     }
 }
 
+/// The one string `node` is when it is constant: a literal without substitutions, a name
+/// bound to one, an entry of an object constant (`TOOLS.run.name`, `NAMES["run"]`) or a
+/// member of an enum (`ToolName.ECHO`): what a tool's name resolves to.
+pub(super) fn constant_string(
+    node: Node<'_>,
+    src: &str,
+    constants: &Constants<'_>,
+) -> Option<String> {
+    let value = constant_node(node, src, constants, 0)?;
+    super::names::string_value(value, src).map(str::to_string)
+}
+
+/// The object literal `node` is when it is one: the literal itself, a name bound to one, or
+/// an entry of one (`TOOLS.run`): a tool's configuration object, found by its name.
+pub(super) fn constant_object<'t>(
+    node: Node<'t>,
+    src: &str,
+    constants: &Constants<'t>,
+) -> Option<Node<'t>> {
+    constant_node(node, src, constants, 0).filter(|n| kind_of(*n) == "object")
+}
+
+/// The literal (string, object, enum body) `node` evaluates to through names and entries.
+fn constant_node<'t>(
+    node: Node<'t>,
+    src: &str,
+    constants: &Constants<'t>,
+    depth: usize,
+) -> Option<Node<'t>> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let next = depth + 1;
+    match kind_of(node) {
+        "string" | "template_string" | "object" | "enum_body" => Some(node),
+        "identifier" | "shorthand_property_identifier" => {
+            constant_node(constants.get(node, src)?, src, constants, next)
+        }
+        "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+            constant_node(*named_children(node).first()?, src, constants, next)
+        }
+        "member_expression" | "subscript_expression" => {
+            let object = constant_node(field(node, F::Object)?, src, constants, next)?;
+            let wanted = match field(node, F::Property) {
+                Some(property) => text(property, src).to_string(),
+                None => constant_string(field(node, F::Index)?, src, constants)?,
+            };
+            let value = named_children(object).into_iter().find_map(|entry| {
+                let (key, value) = match kind_of(entry) {
+                    "pair" => (field(entry, F::Key)?, field(entry, F::Value)?),
+                    "enum_assignment" => (field(entry, F::Name)?, field(entry, F::Value)?),
+                    _ => return None,
+                };
+                let key = match kind_of(key) {
+                    "string" => super::names::string_value(key, src)?,
+                    _ => text(key, src),
+                };
+                (key == wanted).then_some(value)
+            })?;
+            constant_node(value, src, constants, next)
+        }
+        _ => None,
+    }
+}
+
 /// Nesting and size limits: a hostile file can chain constants or concatenations deeply.
 const MAX_DEPTH: usize = 12;
 const MAX_PIECES: usize = 256;

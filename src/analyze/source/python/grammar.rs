@@ -91,6 +91,7 @@ pub(super) enum F {
     Arguments,
     Attribute,
     Body,
+    Definition,
     Function,
     Key,
     Left,
@@ -105,12 +106,13 @@ pub(super) enum F {
     Value,
 }
 
-const FIELD_NAMES: [(F, &str); 17] = [
+const FIELD_NAMES: [(F, &str); 18] = [
     (F::Alias, "alias"),
     (F::Argument, "argument"),
     (F::Arguments, "arguments"),
     (F::Attribute, "attribute"),
     (F::Body, "body"),
+    (F::Definition, "definition"),
     (F::Function, "function"),
     (F::Key, "key"),
     (F::Left, "left"),

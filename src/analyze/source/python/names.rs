@@ -6,7 +6,7 @@
 //! The IR says where the functions and the calls are; their nodes are looked up by span.
 
 use super::grammar::{F, K, NodeExt};
-use super::texts::{Constants, text_constants, text_of};
+use super::texts::{Constants, constant_string, text_constants, text_of};
 use crate::analyze::source::model_text::{ImportedText, TextConstant};
 use crate::analyze::source::{Description, EntryKind, FnKind};
 use crate::rules::TextKind;
@@ -144,7 +144,7 @@ impl Module {
         let mut descriptions = std::mem::take(&mut facts.texts);
         let mut functions = Vec::new();
         for &(index, node) in &defined {
-            let def = function_def(node, src, &registered);
+            let def = function_def(node, src, &registered, &module_constants);
             if let FnKind::Entry(kind) = def.kind {
                 let locals = node
                     .field(F::Body)
@@ -295,8 +295,7 @@ impl<'t> Facts<'t, '_> {
                 .flatten()
                 .filter_map(|call| call.field(F::Arguments))
                 .find_map(|args| keyword_value(args, "name", src))
-                .filter(|v| v.k() == K::String)
-                .map(|v| literal_text(text(v, src)));
+                .and_then(|v| constant_string(v, src, self.constants));
             let function = text(first, src).to_string();
             // `mcp.add_tool(fn, description="...")`: what the client sends instead of the
             // docstring, and the title beside it.
@@ -337,8 +336,7 @@ impl<'t> Facts<'t, '_> {
         let (owner, kind, keyword) = match last {
             "Tool" | "Prompt" | "Resource" | "ResourceTemplate" => {
                 let owner = keyword_value(arguments, "name", src)
-                    .filter(|v| v.k() == K::String)
-                    .map(|v| literal_text(text(v, src)))
+                    .and_then(|v| constant_string(v, src, self.constants))
                     .unwrap_or_else(|| last.to_string());
                 (owner, TextKind::Description, "description")
             }
@@ -416,9 +414,7 @@ impl<'t> Facts<'t, '_> {
                     continue;
                 };
                 match literal_text(text(key, src)).as_str() {
-                    "name" if value.k() == K::String => {
-                        owner = Some(literal_text(text(value, src)))
-                    }
+                    "name" => owner = constant_string(value, src, self.constants),
                     "description" => description = Some(value),
                     _ => {}
                 }
@@ -439,6 +435,7 @@ fn function_def(
     node: Node<'_>,
     src: &str,
     registered: &HashMap<&str, Option<&str>>,
+    constants: &Constants<'_>,
 ) -> FunctionDef {
     let name = node
         .field(F::Name)
@@ -491,8 +488,7 @@ fn function_def(
                     .then(|| expr.field(F::Arguments))
                     .flatten()
                     .and_then(|args| keyword_value(args, "name", src))
-                    .filter(|v| v.k() == K::String)
-                    .map(|v| literal_text(text(v, src)));
+                    .and_then(|v| constant_string(v, src, constants));
             }
         }
     }

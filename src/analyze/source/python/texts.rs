@@ -20,6 +20,10 @@ pub(super) struct Constants<'t> {
     /// a block around it. A module's names are read later, by functions: only a name bound
     /// once means one text.
     in_order: bool,
+    /// Attributes of the module's classes bound in their bodies (`GitTools.STATUS` after
+    /// `class GitTools(str, Enum): STATUS = "git_status"`), each with its values: names of
+    /// tools, not texts, so only `constant_string` reads them.
+    class_attributes: HashMap<String, Vec<Node<'t>>>,
 }
 
 /// How deep blocks nest before the rest is left out: a hostile file can nest thousands.
@@ -51,6 +55,9 @@ impl<'t> Constants<'t> {
         for statement in block.named_children(&mut cursor) {
             match statement.k() {
                 K::ExpressionStatement => self.add_assignment(statement, block, src),
+                K::ClassDefinition | K::DecoratedDefinition if !self.in_order && depth == 0 => {
+                    self.add_class_attributes(statement, src);
+                }
                 K::FunctionDefinition | K::ClassDefinition | K::DecoratedDefinition => {}
                 // `if`/`for`/`while`/`try`/`with`/`match`: their blocks, and the blocks of
                 // their `elif`/`else`/`except`/`finally`/`case` clauses.
@@ -90,6 +97,37 @@ impl<'t> Constants<'t> {
             .push((right, block));
     }
 
+    /// `NAME = value` statements of a module-level class body, as `Class.NAME`.
+    fn add_class_attributes(&mut self, statement: Node<'t>, src: &str) {
+        let class = if statement.k() == K::DecoratedDefinition {
+            statement.field(F::Definition)
+        } else {
+            Some(statement)
+        };
+        let Some(class) = class.filter(|c| c.k() == K::ClassDefinition) else {
+            return;
+        };
+        let (Some(name), Some(body)) = (class.field(F::Name), class.field(F::Body)) else {
+            return;
+        };
+        let class_name = text(name, src);
+        let mut cursor = body.walk();
+        for statement in body.named_children(&mut cursor) {
+            if let Some(assignment) = statement
+                .named_child(0)
+                .filter(|a| statement.k() == K::ExpressionStatement && a.k() == K::Assignment)
+                && let (Some(left), Some(right)) =
+                    (assignment.field(F::Left), assignment.field(F::Right))
+                && left.k() == K::Identifier
+            {
+                self.class_attributes
+                    .entry(format!("{class_name}.{}", text(left, src)))
+                    .or_default()
+                    .push(right);
+            }
+        }
+    }
+
     /// The value `name` has where the byte at `at` reads it.
     fn get(&self, name: &str, at: usize) -> Option<Node<'t>> {
         let bindings = self.values.get(name)?;
@@ -108,6 +146,37 @@ impl<'t> Constants<'t> {
             })
             .map(|(value, _)| *value)
     }
+}
+
+/// The one string `node` is, when it is constant: a literal without interpolations, a name
+/// bound to one, or an attribute a class body binds once to one (`GitTools.STATUS`): what a
+/// tool's `name=` resolves to.
+pub(super) fn constant_string(
+    node: Node<'_>,
+    src: &str,
+    constants: &Constants<'_>,
+) -> Option<String> {
+    let mut node = node;
+    let mut at = node.start_byte();
+    for _ in 0..MAX_DEPTH {
+        let next = match node.k() {
+            K::String => return plain_string(node, src).map(str::to_string),
+            K::Identifier => constants.get(text(node, src), at)?,
+            K::Attribute => {
+                // `TimeTools.NOW.value`: an enum member's value is what it was bound to.
+                let path = text(node, src);
+                let member = path.strip_suffix(".value").unwrap_or(path);
+                match constants.class_attributes.get(member)?.as_slice() {
+                    [value] => *value,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        at = next.start_byte();
+        node = next;
+    }
+    None
 }
 
 /// Nesting and size limits: a hostile file can chain constants or concatenations deeply.
