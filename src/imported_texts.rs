@@ -21,6 +21,8 @@ struct Gained {
     written: Vec<String>,
     /// The description the model reads, when one text is it.
     description: Option<String>,
+    /// The tool's name when it is a constant here: (the name as written there, its value).
+    name: Option<(String, String)>,
 }
 
 /// The findings of the join (the caller settles them against ignore comments).
@@ -57,11 +59,15 @@ pub(crate) fn join(
         let (Some(&home), Some(&importer)) = (indexes.get(r.home), indexes.get(r.importer)) else {
             continue;
         };
-        if seen.insert((home, r.constant, r.key, r.text.kind)) {
+        if r.text.kind != TextKind::Name && seen.insert((home, r.constant, r.key, r.text.kind)) {
             checked.entry(home).or_default().push(r.text.clone());
         }
         let tool = gained.entry((importer, r.tool_line)).or_default();
         tool.written.push(r.text.text());
+        if r.text.kind == TextKind::Name && !r.any_entry {
+            tool.name
+                .get_or_insert_with(|| (r.text.owner.clone(), r.text.plain()));
+        }
         if r.text.kind == TextKind::Description && !r.any_entry {
             tool.description.get_or_insert_with(|| r.text.plain());
         }
@@ -73,6 +79,11 @@ pub(crate) fn join(
         };
         gained.written.sort();
         for tool in o.tools.iter_mut().filter(|t| t.line == line) {
+            if let Some((written, name)) = &gained.name
+                && tool.name == *written
+            {
+                tool.name = name.clone();
+            }
             if tool.description.is_empty()
                 && let Some(description) = &gained.description
             {

@@ -433,6 +433,59 @@ export const TOOLS = [
 }
 
 #[test]
+fn tools_named_by_constants_of_another_module_are_listed_under_those_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let names = r#"export const QUERY_TOOL = "query-docs";
+export const TOOLS = {
+  fetch: { name: "fetch_page", description: "Fetches a page." },
+};
+"#;
+    let server = r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { QUERY_TOOL, TOOLS } from "./names.js";
+
+const serverInfo = { name: "Docs", version: "1.0.0", description: "Documentation server." };
+const server = new McpServer(serverInfo);
+
+server.registerTool(QUERY_TOOL, { description: "Queries the docs.", inputSchema: { q: z.string() } }, async ({ q }) => ({
+  content: [{ type: "text", text: q }],
+}));
+server.tool(TOOLS.fetch.name, TOOLS.fetch.description, { url: z.string() }, async ({ url }) => ({
+  content: [{ type: "text", text: url }],
+}));
+"#;
+    std::fs::write(dir.path().join("names.ts"), names).expect("write");
+    std::fs::write(dir.path().join("index.ts"), server).expect("write");
+    let out = mcpgate(&["tools", &dir.path().to_string_lossy(), "-f", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let listed: Vec<(String, String, u64, String)> = doc["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .map(|t| {
+            (
+                t["path"].as_str().unwrap_or_default().to_string(),
+                t["name"].as_str().unwrap_or_default().to_string(),
+                t["line"].as_u64().unwrap_or_default(),
+                t["description"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let r = |p: &str, n: &str, l: u64, d: &str| (p.to_string(), n.to_string(), l, d.to_string());
+    // The server's own `{ name, version, description }` is not a tool.
+    assert_eq!(
+        listed,
+        vec![
+            r("index.ts", "query-docs", 8, "Queries the docs."),
+            r("index.ts", "fetch_page", 11, "Fetches a page."),
+            // Also where its object is declared: `{ name, description }` reads as a tool
+            // declared as data (a ListTools entry), whoever registers it.
+            r("names.ts", "fetch_page", 3, "Fetches a page."),
+        ]
+    );
+}
+
+#[test]
 fn a_decorated_entry_point_is_listed_under_the_name_it_registers() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(

@@ -657,6 +657,9 @@ pub enum TextKind {
     /// A tool's display title (`title=`, `annotations.title`): clients show it to the user
     /// and may pass it to the model.
     Title,
+    /// A tool's name written as a constant of another module (`registerTool(TOOL_NAME, ...)`):
+    /// read to name the tool; no rule checks it unless it lists it.
+    Name,
 }
 
 impl TextKind {
@@ -668,6 +671,7 @@ impl TextKind {
             TextKind::Output => "literal text tools return",
             TextKind::Runtime => "descriptions set at run time",
             TextKind::Title => "tool titles",
+            TextKind::Name => "tool names",
         }
     }
 }

@@ -1125,7 +1125,7 @@ fn inventory(
                 .filter(|t| t.kind == TextKind::Description)
                 .map(|t| (t.owner.as_str(), t.start_byte)),
         )
-        .filter(|(owner, _)| !matches!(*owner, "parameter" | "tool" | ""))
+        .filter(|(owner, _)| !matches!(*owner, "parameter" | "tool" | "server" | ""))
         .filter(|(owner, _)| !parsed.entries.iter().any(|e| e.name == *owner))
         .collect();
     declared.sort();

@@ -132,6 +132,7 @@ impl Description {
                 format!("the description set at run time for `{}`", self.owner)
             }
             TextKind::Title => format!("the title of `{}`", self.owner),
+            TextKind::Name => format!("the name of `{}`", self.owner),
         }
     }
 

@@ -945,11 +945,19 @@ impl<'t> Module<'t> {
             };
             // `server.registerTool(name, config, ...)` with `const name = "echo"`, or
             // `TOOLS.run.name`, `ToolName.ECHO`: the name the client sees.
-            let Some(name) = args
-                .first()
-                .and_then(|a| super::texts::constant_string(*a, src, &self.text_constants))
-            else {
+            let Some(&first) = args.first() else {
                 return;
+            };
+            let name = match super::texts::constant_string(first, src, &self.text_constants) {
+                Some(name) => name,
+                // A constant of another module (`registerTool(QUERY_TOOL, ...)`): named as
+                // written until the scan reads that module.
+                None if self.imported_text(first, src).is_some() => {
+                    let written = text(first, src).to_string();
+                    self.pend(first, &written, TextKind::Name);
+                    written
+                }
+                None => return,
             };
             (kind, name)
         };
@@ -1100,6 +1108,7 @@ impl<'t> Module<'t> {
         let Some(object) = object else { return };
         let mut owner = None;
         let mut described = false;
+        let mut server_info = false;
         for sibling in named_children(object) {
             if kind_of(sibling) != "pair" {
                 continue;
@@ -1109,13 +1118,19 @@ impl<'t> Module<'t> {
             };
             let k = text(k, src).trim_matches(['"', '\'']);
             described |= DESCRIBED_OBJECT_KEYS.contains(&k);
+            // `{ name, version, description }`: the server's own identity, not a tool.
+            server_info |= k == "version";
             if k == "name" {
                 owner = field(sibling, F::Value)
                     .and_then(|v| super::texts::constant_string(v, src, &self.text_constants));
             }
         }
         if described {
-            let owner = owner.unwrap_or_else(|| "tool".to_string());
+            let owner = if server_info {
+                "server".to_string()
+            } else {
+                owner.unwrap_or_else(|| "tool".to_string())
+            };
             self.describe(value, &owner);
         }
     }
