@@ -454,8 +454,29 @@ server.tool(TOOLS.fetch.name, TOOLS.fetch.description, { url: z.string() }, asyn
   content: [{ type: "text", text: url }],
 }));
 "#;
+    // Python: a decorator's `name=` and a low-level `Tool(name=...)` imported.
+    let python_names = "QUERY_TOOL = \"search_notes\"\nSTATUS_TOOL = \"note_status\"\n";
+    let python = r#"import tool_names
+from mcp.server.fastmcp import FastMCP
+from mcp.types import Tool
+from tool_names import QUERY_TOOL
+
+mcp = FastMCP("notes")
+
+
+@mcp.tool(name=QUERY_TOOL)
+def search(q: str) -> str:
+    """Searches the notes."""
+    return q
+
+
+def listed() -> list[Tool]:
+    return [Tool(name=tool_names.STATUS_TOOL, description="Shows the status.", inputSchema={})]
+"#;
     std::fs::write(dir.path().join("names.ts"), names).expect("write");
     std::fs::write(dir.path().join("index.ts"), server).expect("write");
+    std::fs::write(dir.path().join("tool_names.py"), python_names).expect("write");
+    std::fs::write(dir.path().join("server.py"), python).expect("write");
     let out = mcpgate(&["tools", &dir.path().to_string_lossy(), "-f", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let listed: Vec<(String, String, u64, String)> = doc["tools"]
@@ -481,6 +502,8 @@ server.tool(TOOLS.fetch.name, TOOLS.fetch.description, { url: z.string() }, asyn
             // Also where its object is declared: `{ name, description }` reads as a tool
             // declared as data (a ListTools entry), whoever registers it.
             r("names.ts", "fetch_page", 3, "Fetches a page."),
+            r("server.py", "search_notes", 10, "Searches the notes."),
+            r("server.py", "note_status", 16, "Shows the status."),
         ]
     );
 }

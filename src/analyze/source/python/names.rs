@@ -144,7 +144,16 @@ impl Module {
         let mut descriptions = std::mem::take(&mut facts.texts);
         let mut functions = Vec::new();
         for &(index, node) in &defined {
-            let def = function_def(node, src, &registered, &module_constants);
+            let (def, name_elsewhere) = function_def(node, src, &registered, &module_constants);
+            if let Some(name) = name_elsewhere {
+                descriptions.extend(text_of(
+                    name,
+                    src,
+                    &[&module_constants],
+                    def.qualified.clone(),
+                    TextKind::Name,
+                ));
+            }
             if let FnKind::Entry(kind) = def.kind {
                 let locals = node
                     .field(F::Body)
@@ -335,9 +344,17 @@ impl<'t> Facts<'t, '_> {
         };
         let (owner, kind, keyword) = match last {
             "Tool" | "Prompt" | "Resource" | "ResourceTemplate" => {
-                let owner = keyword_value(arguments, "name", src)
-                    .and_then(|v| constant_string(v, src, self.constants))
-                    .unwrap_or_else(|| last.to_string());
+                let given = keyword_value(arguments, "name", src);
+                let owner = match given.map(|v| (v, constant_string(v, src, self.constants))) {
+                    Some((_, Some(name))) => name,
+                    // `name=names.QUERY`: named as written until the scan reads `names`.
+                    Some((v, None)) if matches!(v.k(), K::Identifier | K::Attribute) => {
+                        let written = text(v, src).to_string();
+                        self.read(v, src, written.clone(), TextKind::Name);
+                        written
+                    }
+                    _ => last.to_string(),
+                };
                 (owner, TextKind::Description, "description")
             }
             "FastMCP" | "Server" | "MCPServer" => {
@@ -431,12 +448,12 @@ impl<'t> Facts<'t, '_> {
     }
 }
 
-fn function_def(
-    node: Node<'_>,
+fn function_def<'t>(
+    node: Node<'t>,
     src: &str,
     registered: &HashMap<&str, Option<&str>>,
     constants: &Constants<'_>,
-) -> FunctionDef {
+) -> (FunctionDef, Option<Node<'t>>) {
     let name = node
         .field(F::Name)
         .map_or("<anonymous>", |n| text(n, src))
@@ -464,6 +481,7 @@ fn function_def(
     };
     let mut entry = None;
     let mut registered_as = None;
+    let mut name_elsewhere = None;
     if let Some(wrapper) = wrapper {
         let mut cursor = wrapper.walk();
         for decorator in wrapper
@@ -484,11 +502,15 @@ fn function_def(
                 .map(|a| text(a, src));
             if let Some(kind) = attr.and_then(entry_decorator) {
                 entry = Some(kind);
-                registered_as = (expr.k() == K::Call)
+                let given = (expr.k() == K::Call)
                     .then(|| expr.field(F::Arguments))
                     .flatten()
-                    .and_then(|args| keyword_value(args, "name", src))
-                    .and_then(|v| constant_string(v, src, constants));
+                    .and_then(|args| keyword_value(args, "name", src));
+                registered_as = given.and_then(|v| constant_string(v, src, constants));
+                // `name=TOOL_NAME` imported from another module: the scan reads it there.
+                name_elsewhere = given.filter(|v| {
+                    registered_as.is_none() && matches!(v.k(), K::Identifier | K::Attribute)
+                });
             }
         }
     }
@@ -508,13 +530,14 @@ fn function_def(
         .field(F::Parameters)
         .map(|p| params(p, src, class.is_some()))
         .unwrap_or_default();
-    FunctionDef {
+    let def = FunctionDef {
         qualified,
         start_byte: node.start_byte(),
         params,
         kind,
         registered: registered_as,
-    }
+    };
+    (def, name_elsewhere)
 }
 
 /// The description the client shows for an entry point: the `description=` of its decorator
