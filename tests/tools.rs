@@ -378,6 +378,7 @@ const config = {
   title: "Environment",
   description: "Returns the environment variables.",
   inputSchema: { key: z.string() },
+  annotations: { readOnlyHint: true, openWorldHint: false },
 };
 
 export const register = (server: McpServer) => {
@@ -415,11 +416,11 @@ export const TOOLS = [
             r(
                 "index.ts",
                 "get_env",
-                16,
+                17,
                 "Returns the environment variables."
             ),
-            r("index.ts", "echo", 22, "Echoes back the input."),
-            r("index.ts", "get_sum", 23, "Adds two numbers."),
+            r("index.ts", "echo", 23, "Echoes back the input."),
+            r("index.ts", "get_sum", 24, "Adds two numbers."),
             r(
                 "server.py",
                 "git_status",
@@ -429,6 +430,17 @@ export const TOOLS = [
             r("server.py", "git_diff", 20, "Shows differences"),
             r("server.py", "git_log", 21, "Shows the commit logs"),
         ]
+    );
+    // The config passed by name brings its annotations too.
+    let get_env = doc["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .find(|t| t["name"] == "get_env")
+        .expect("get_env listed");
+    assert_eq!(
+        get_env["annotations"],
+        serde_json::json!({ "openWorldHint": false, "readOnlyHint": true })
     );
 }
 

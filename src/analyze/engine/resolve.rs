@@ -516,6 +516,11 @@ impl Names {
         for f in &module.functions {
             calls.extend(crate::analyze::ir::walk::calls_in(&f.body));
         }
+        let config_objects = module
+            .functions
+            .first()
+            .map(|top| top_level_dicts(&top.body))
+            .unwrap_or_default();
         for call in calls {
             let ExprKind::Call { callee, args, .. } = &call.kind else {
                 continue;
@@ -567,6 +572,14 @@ impl Names {
                 let mut hints = hints_in(args);
                 if !std::ptr::eq(named_by, args) {
                     hints.extend(hints_in(named_by));
+                }
+                // `registerTool(name, config, handler)` with `const config = { annotations }`.
+                for arg in args {
+                    if let ExprKind::Name(n) = &arg.value.kind
+                        && let Some(config) = config_objects.get(n.as_str())
+                    {
+                        collect_hints(None, config, &mut hints, 0);
+                    }
                 }
                 add(&mut found, id, kind, name, hints);
                 // Properties the schema declares as numbers, booleans or fixed sets carry no
@@ -989,6 +1002,30 @@ fn collect_hints(
         }
         _ => {}
     }
+}
+
+/// Top-level names bound once, to a dict or object literal.
+fn top_level_dicts(top: &[Stmt]) -> HashMap<&str, &Expr> {
+    let mut dicts = HashMap::new();
+    let mut twice = std::collections::HashSet::new();
+    for stmt in top {
+        let Stmt::Assign { targets, value, .. } = stmt else {
+            continue;
+        };
+        for target in targets {
+            let crate::analyze::ir::Target::Name(name, _) = target else {
+                continue;
+            };
+            if dicts.contains_key(name.as_str()) || !matches!(value.kind, ExprKind::Dict(_)) {
+                twice.insert(name.as_str());
+            }
+            if matches!(value.kind, ExprKind::Dict(_)) {
+                dicts.insert(name.as_str(), value);
+            }
+        }
+    }
+    dicts.retain(|name, _| !twice.contains(name));
+    dicts
 }
 
 /// Top-level names assigned only literals, with where the (last) literal is written.
