@@ -17,6 +17,29 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// `mcpgate tools DIR -f json`.
+fn inventory(dir: &Path) -> serde_json::Value {
+    let out = mcpgate(&["tools", &dir.to_string_lossy(), "-f", "json"]);
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// Each listed tool as (`first` field, name, line, description).
+fn rows(doc: &serde_json::Value, first: &str) -> Vec<(String, String, u64, String)> {
+    doc["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .map(|t| {
+            (
+                t[first].as_str().unwrap_or_default().to_string(),
+                t["name"].as_str().unwrap_or_default().to_string(),
+                t["line"].as_u64().unwrap_or_default(),
+                t["description"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn the_example_inventory_lists_tools_with_their_reach() {
     let out = mcpgate(&["tools", "examples/vulnerable-server", "-f", "json"]);
@@ -311,21 +334,8 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
 });
 "#;
     std::fs::write(dir.path().join("index.ts"), server).expect("write");
-    let out = mcpgate(&["tools", &dir.path().to_string_lossy(), "-f", "json"]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let listed: Vec<(String, String, u64, String)> = doc["tools"]
-        .as_array()
-        .expect("tools")
-        .iter()
-        .map(|t| {
-            (
-                t["kind"].as_str().unwrap_or_default().to_string(),
-                t["name"].as_str().unwrap_or_default().to_string(),
-                t["line"].as_u64().unwrap_or_default(),
-                t["description"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let doc = inventory(dir.path());
+    let listed = rows(&doc, "kind");
     let r = |k: &str, n: &str, l: u64, d: &str| (k.to_string(), n.to_string(), l, d.to_string());
     assert_eq!(
         listed,
@@ -394,21 +404,8 @@ export const TOOLS = [
 "#;
     std::fs::write(dir.path().join("server.py"), python).expect("write");
     std::fs::write(dir.path().join("index.ts"), typescript).expect("write");
-    let out = mcpgate(&["tools", &dir.path().to_string_lossy(), "-f", "json"]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let listed: Vec<(String, String, u64, String)> = doc["tools"]
-        .as_array()
-        .expect("tools")
-        .iter()
-        .map(|t| {
-            (
-                t["path"].as_str().unwrap_or_default().to_string(),
-                t["name"].as_str().unwrap_or_default().to_string(),
-                t["line"].as_u64().unwrap_or_default(),
-                t["description"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let doc = inventory(dir.path());
+    let listed = rows(&doc, "path");
     let r = |p: &str, n: &str, l: u64, d: &str| (p.to_string(), n.to_string(), l, d.to_string());
     assert_eq!(
         listed,
@@ -489,21 +486,8 @@ def listed() -> list[Tool]:
     std::fs::write(dir.path().join("index.ts"), server).expect("write");
     std::fs::write(dir.path().join("tool_names.py"), python_names).expect("write");
     std::fs::write(dir.path().join("server.py"), python).expect("write");
-    let out = mcpgate(&["tools", &dir.path().to_string_lossy(), "-f", "json"]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let listed: Vec<(String, String, u64, String)> = doc["tools"]
-        .as_array()
-        .expect("tools")
-        .iter()
-        .map(|t| {
-            (
-                t["path"].as_str().unwrap_or_default().to_string(),
-                t["name"].as_str().unwrap_or_default().to_string(),
-                t["line"].as_u64().unwrap_or_default(),
-                t["description"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let doc = inventory(dir.path());
+    let listed = rows(&doc, "path");
     let r = |p: &str, n: &str, l: u64, d: &str| (p.to_string(), n.to_string(), l, d.to_string());
     // The server's own `{ name, version, description }` is not a tool.
     assert_eq!(
