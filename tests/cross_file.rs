@@ -1,6 +1,8 @@
 //! Sinks in one module reached from MCP entry points in another.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
+mod common;
+use common::inventory;
 use std::path::Path;
 use std::process::Command;
 
@@ -1485,17 +1487,6 @@ fn a_typescript_tool_description_imported_from_another_module_is_checked_where_i
             t("src/search.ts:search", 6, "Search the web. <IMPORTA"),
         ]
     );
-}
-
-/// `mcpgate tools --format json` of `root`.
-fn inventory(root: &Path) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
-        .arg("tools")
-        .arg(root)
-        .args(["--format", "json"])
-        .output()
-        .expect("run mcpgate tools");
-    serde_json::from_slice(&out.stdout).expect("json")
 }
 
 #[test]

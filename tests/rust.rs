@@ -2,6 +2,8 @@
 //! sinks, checks that make them safe, and calls into other modules of the crate.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
+mod common;
+use common::inventory;
 use std::path::Path;
 use std::process::Command;
 
@@ -58,17 +60,6 @@ fn scan(root: &Path) -> Vec<Found> {
         .collect();
     found.sort();
     found
-}
-
-/// The JSON inventory (`mcpgate tools --format json`) of `root`.
-fn inventory(root: &Path) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
-        .arg("tools")
-        .arg(root)
-        .args(["--format", "json"])
-        .output()
-        .expect("run mcpgate");
-    serde_json::from_slice(&out.stdout).expect("json")
 }
 
 const SERVER: &str = r#"use rmcp::{handler::server::wrapper::Parameters, tool, tool_router, ServerHandler};

@@ -2,6 +2,8 @@
 //! pull (a description rewritten, a read-only tool given a shell, a tool added or removed).
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)] // test code: a panic is a failed test, a skip says why
 
+mod common;
+use common::inventory;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -15,12 +17,6 @@ fn mcpgate(args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// `mcpgate tools DIR -f json`.
-fn inventory(dir: &Path) -> serde_json::Value {
-    let out = mcpgate(&["tools", &dir.to_string_lossy(), "-f", "json"]);
-    serde_json::from_slice(&out.stdout).expect("json")
 }
 
 /// Each listed tool as (`first` field, name, line, description).

@@ -95,3 +95,14 @@ pub fn available_or_skip(available: bool, what: &str) -> bool {
     eprintln!("skipped: {what} is not available here");
     false
 }
+
+/// The JSON inventory (`mcpgate tools --format json`) of `root`.
+pub fn inventory(root: &Path) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_mcpgate"))
+        .arg("tools")
+        .arg(root)
+        .args(["--format", "json"])
+        .output()
+        .expect("run mcpgate tools");
+    serde_json::from_slice(&out.stdout).expect("json")
+}

@@ -1220,7 +1220,7 @@ fn titles<'t>(object: Node<'t>, src: &str) -> Vec<Node<'t>> {
 }
 
 /// An object literal's `key: value` pair, its key without quotes.
-fn pair_entry<'t, 's>(pair: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>)> {
+pub(super) fn pair_entry<'t, 's>(pair: Node<'t>, src: &'s str) -> Option<(&'s str, Node<'t>)> {
     let key = field(pair, F::Key)?;
     let value = field(pair, F::Value)?;
     Some((text(key, src).trim_matches(['"', '\'']), value))

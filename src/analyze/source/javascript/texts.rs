@@ -107,13 +107,11 @@ fn constant_node<'t>(
             };
             let value = named_children(object).into_iter().find_map(|entry| {
                 let (key, value) = match kind_of(entry) {
-                    "pair" => (field(entry, F::Key)?, field(entry, F::Value)?),
-                    "enum_assignment" => (field(entry, F::Name)?, field(entry, F::Value)?),
+                    "pair" => super::names::pair_entry(entry, src)?,
+                    "enum_assignment" => {
+                        (text(field(entry, F::Name)?, src), field(entry, F::Value)?)
+                    }
                     _ => return None,
-                };
-                let key = match kind_of(key) {
-                    "string" => super::names::string_value(key, src)?,
-                    _ => text(key, src),
                 };
                 (key == wanted).then_some(value)
             })?;
