@@ -397,6 +397,11 @@ export const TOOLS = [
   { name: ToolName.ECHO, description: "Echoes back the input.", inputSchema: { type: "object" } },
   { name: NAMES.sum.name, description: "Adds two numbers.", inputSchema: { type: "object" } },
 ];
+
+// A name that looks itself up: resolving it must end (no tool, no hang, no crash).
+const KEYS = { a: "x" };
+const LOOP = KEYS[LOOP];
+export const registerLoop = (server: McpServer) => server.tool(LOOP, "Loops.", {}, async () => ({ content: [] }));
 "#;
     std::fs::write(dir.path().join("server.py"), python).expect("write");
     std::fs::write(dir.path().join("index.ts"), typescript).expect("write");

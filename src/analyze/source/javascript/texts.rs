@@ -101,9 +101,13 @@ fn constant_node<'t>(
         }
         "member_expression" | "subscript_expression" => {
             let object = constant_node(field(node, F::Object)?, src, constants, next)?;
+            // The depth carries on into the key: `const A = B[A]` must not loop.
             let wanted = match field(node, F::Property) {
-                Some(property) => text(property, src).to_string(),
-                None => constant_string(field(node, F::Index)?, src, constants)?,
+                Some(property) => text(property, src),
+                None => {
+                    let key = constant_node(field(node, F::Index)?, src, constants, next)?;
+                    super::names::string_value(key, src)?
+                }
             };
             let value = named_children(object).into_iter().find_map(|entry| {
                 let (key, value) = match kind_of(entry) {
