@@ -176,6 +176,53 @@ fn ambiguous_module_names_resolve_to_nothing() {
 }
 
 #[test]
+fn a_python_and_a_typescript_module_of_one_name_are_two_modules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // `shell.py` and `shell.ts` side by side: each import names its own language's module.
+    write(
+        dir.path(),
+        "server.py",
+        &SERVER
+            .replace("from .files", "from files")
+            .replace("from .shell", "from shell"),
+    );
+    write(dir.path(), "files.py", FILES);
+    write(dir.path(), "shell.py", SHELL);
+    write(
+        dir.path(),
+        "shell.ts",
+        "import { execSync } from \"node:child_process\";\n\nexport function runCommand(command: string): string {\n  return execSync(command).toString();\n}\n",
+    );
+    write(
+        dir.path(),
+        "index.ts",
+        "import { runCommand } from \"./shell.js\";\nimport { z } from \"zod\";\n\nserver.tool(\"run\", { cmd: z.string() }, async ({ cmd }) => {\n  return { content: [{ type: \"text\", text: runCommand(cmd) }] };\n});\n",
+    );
+    assert_eq!(
+        scan(dir.path()),
+        vec![
+            at("python-path-traversal", "files.py", 5, "high", "high"),
+            at("python-unbounded-read", "files.py", 6, "low", "high"),
+            at(
+                "python-file-content-returned",
+                "server.py",
+                11,
+                "low",
+                "high"
+            ),
+            at(
+                "python-subprocess-shell-true",
+                "shell.py",
+                5,
+                "high",
+                "high"
+            ),
+            at("ts-command-injection", "shell.ts", 4, "high", "high"),
+        ]
+    );
+}
+
+#[test]
 fn typescript_tools_reach_sinks_in_imported_modules() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(

@@ -438,7 +438,10 @@ const MAX_THROUGH: usize = 8;
 /// A function of another module as messages name it: its module's last name and its own
 /// (`src/tools/exec.runCommand` and `pkg.tools.exec.runCommand` read as `exec.runCommand`).
 fn short_name(target: &str) -> String {
-    let target = target.strip_prefix(RUST_MODULE).unwrap_or(target);
+    let target = [RUST_MODULE, JS_MODULE]
+        .iter()
+        .find_map(|namespace| target.strip_prefix(namespace))
+        .unwrap_or(target);
     let file = target.rsplit('/').next().unwrap_or(target);
     let mut parts = file.rsplitn(3, '.');
     match (parts.next(), parts.next()) {
@@ -632,9 +635,9 @@ pub(crate) fn module_index<'p>(
 /// TypeScript the path without its extension (also the directory, for an `index` file).
 pub fn module_names(path: &str) -> Vec<String> {
     if let Some(stem) = js_stem(path) {
-        let mut names = vec![stem.to_string()];
+        let mut names = vec![format!("{JS_MODULE}{stem}")];
         if let Some(dir) = stem.strip_suffix("/index") {
-            names.push(dir.to_string());
+            names.push(format!("{JS_MODULE}{dir}"));
         }
         return names;
     }
@@ -670,6 +673,10 @@ fn crate_root(path: &str) -> &str {
 
 /// The prefix of a Rust module's names, which live apart from Python's.
 pub const RUST_MODULE: &str = "rs:";
+
+/// The namespace of JavaScript and TypeScript module names: a root-level `names.ts` is not the
+/// Python module `names` (nor any Python module's suffix), so neither makes the other ambiguous.
+pub const JS_MODULE: &str = "js:";
 
 /// The path of a Python or Rust module without its extension, a package's or a Rust module
 /// directory's own file as the directory (`pkg/__init__.py`, `tools/mod.rs`, `src/lib.rs`).
@@ -723,7 +730,10 @@ pub fn js_import_target(importer: &str, specifier: &str) -> Option<String> {
         }
     }
     let joined = parts.join("/");
-    Some(js_stem(&joined).unwrap_or(&joined).to_string())
+    Some(format!(
+        "{JS_MODULE}{}",
+        js_stem(&joined).unwrap_or(&joined)
+    ))
 }
 
 /// Prefixes that tsconfig `paths` and package.json `imports` commonly map into the project
@@ -753,9 +763,9 @@ pub fn js_project_import(
         let prefix = dir.join("/");
         for under in ["", "src/"] {
             let candidate = if prefix.is_empty() {
-                format!("{under}{rest}")
+                format!("{JS_MODULE}{under}{rest}")
             } else {
-                format!("{prefix}/{under}{rest}")
+                format!("{JS_MODULE}{prefix}/{under}{rest}")
             };
             if project.contains(&candidate) {
                 return Some(candidate);
@@ -824,10 +834,10 @@ mod tests {
             "b/x/index.js",
         ];
         let index = module_index(paths.iter().copied().enumerate());
-        assert_eq!(index.get("src/notes"), Some(&Some(0)));
-        assert_eq!(index.get("src/notes/index"), Some(&Some(1)));
-        assert_eq!(index.get("a/x"), Some(&Some(2)));
-        assert_eq!(index.get("b/x"), Some(&Some(3)));
+        assert_eq!(index.get("js:src/notes"), Some(&Some(0)));
+        assert_eq!(index.get("js:src/notes/index"), Some(&Some(1)));
+        assert_eq!(index.get("js:a/x"), Some(&Some(2)));
+        assert_eq!(index.get("js:b/x"), Some(&Some(3)));
         // Python suffixes stay ambiguous when two files share one.
         let index = module_index(["a/tools.py", "b/tools.py"].iter().copied().enumerate());
         assert_eq!(index.get("tools"), Some(&None));
@@ -847,23 +857,27 @@ mod tests {
         );
         assert_eq!(module_names("pkg/__init__.py"), ["pkg"]);
         assert!(module_names("README.md").is_empty());
-        assert_eq!(module_names("src/tools/exec.ts"), ["src/tools/exec"]);
+        assert_eq!(module_names("src/tools/exec.ts"), ["js:src/tools/exec"]);
         assert_eq!(
             module_names("src/util/index.mjs"),
-            ["src/util/index", "src/util"]
+            ["js:src/util/index", "js:src/util"]
         );
         assert!(module_names("dist/index.d.ts").is_empty());
+        // A root-level script and a Python module of one name are two modules.
+        let index = module_index(["names.ts", "pkg/names.py"].iter().copied().enumerate());
+        assert_eq!(index.get("js:names"), Some(&Some(0)));
+        assert_eq!(index.get("names"), Some(&Some(1)));
     }
 
     #[test]
     fn relative_js_imports_resolve_against_the_importer() {
         assert_eq!(
             js_import_target("src/index.ts", "./tools/exec.js").as_deref(),
-            Some("src/tools/exec")
+            Some("js:src/tools/exec")
         );
         assert_eq!(
             js_import_target("src/tools/a.ts", "../util").as_deref(),
-            Some("src/util")
+            Some("js:src/util")
         );
         assert_eq!(js_import_target("index.ts", "../x.js"), None);
         assert_eq!(js_import_target("src/index.ts", "zod"), None);
@@ -875,11 +889,11 @@ mod tests {
         assert_eq!(
             js_project_import("pkg/src/mcp/tools/get.ts", "~/services/figma.js", &project)
                 .as_deref(),
-            Some("pkg/src/services/figma")
+            Some("js:pkg/src/services/figma")
         );
         assert_eq!(
             js_project_import("pkg/src/mcp/tools/get.ts", "@/services/figma", &project).as_deref(),
-            Some("pkg/src/services/figma")
+            Some("js:pkg/src/services/figma")
         );
         assert_eq!(
             js_project_import(
@@ -904,6 +918,7 @@ mod tests {
         assert_eq!(short_name("src/tools/exec.runCommand"), "exec.runCommand");
         assert_eq!(short_name("pkg.tools.exec.run"), "exec.run");
         assert_eq!(short_name("run"), "run");
+        assert_eq!(short_name("js:names.lookup"), "names.lookup");
     }
 
     #[test]
