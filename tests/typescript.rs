@@ -1032,3 +1032,72 @@ fn a_workers_fetch_handler_is_a_web_entry_point() {
         one("ts-ssrf", 4, Severity::High, Confidence::High)
     );
 }
+
+/// Bundled JavaScript (`var G = class { ... }`, handlers kept in tool-definition objects,
+/// a service passed in without a type): the tool's argument is followed into the class's
+/// method by the method's name, when one class of the module alone defines it.
+#[test]
+fn bundled_classes_tool_objects_and_untyped_services_are_followed() {
+    let src = r#"import { exec } from "child_process";
+import { readFileSync } from "fs";
+import { promisify } from "util";
+var run = promisify(exec);
+async function fetchWithCurl(url) {
+  const { stdout } = await run(`curl -s "${url}"`);
+  return stdout;
+}
+var Service = class {
+  base = "https://api.example.com";
+  async request(path) { return fetchWithCurl(`${this.base}${path}`); }
+  async getNode(key) { return this.request(`/files/${key}`); }
+};
+async function getData(params, service) {
+  return { content: [{ type: "text", text: await service.getNode(params.key) }] };
+}
+var GET_DATA = { name: "get_data", description: "Get data", handler: getData };
+var SHOW = { name: "show", handler: async (params) => readFileSync(params.path, "utf8") };
+function register(server, service) {
+  server.tool(GET_DATA.name, GET_DATA.description, {}, (p) => GET_DATA.handler(p, service));
+  server.tool(SHOW.name, "Show", {}, (p) => SHOW.handler(p, service));
+}
+register(new McpServer({ name: "x", version: "1" }), new Service());
+"#;
+    assert_eq!(
+        messages(src),
+        [
+            "`run()` runs a command line built at run time through the shell; tool parameter `p` of `register.<lambda>` reaches it through `getData()`, `Service.getNode()`, `Service.request()`, `fetchWithCurl()`",
+            "`readFileSync()` uses a path built from input without checking that it stays inside the allowed directory; tool parameter `p` of `register.<lambda>` reaches it through `<lambda>()`",
+            "the tool returns the contents of a file the caller chose, unmarked: instructions planted in the file reach the model as if the server wrote them; tool parameter `p` of `register.<lambda>` reaches it"
+        ]
+    );
+    assert_eq!(
+        scan(src),
+        vec![
+            at("ts-command-injection", 6, SevHigh, High),
+            at("ts-path-traversal", 18, SevHigh, High),
+            at("ts-file-content-returned", 21, SevLow, High),
+        ]
+    );
+}
+
+/// The method name alone says nothing when two classes define it, when builtin and library
+/// objects commonly have it, or when the object is a library's.
+#[test]
+fn a_method_name_two_classes_share_or_a_library_object_has_is_not_followed() {
+    let src = r#"import { execSync } from "child_process";
+import { Client } from "pg";
+class Shell { runLine(line) { return execSync(line); } write(line) { return execSync(line); } }
+class Other { runLine(line) { return line; } }
+server.tool("a", {}, async ({ line }, helper) => helper.runLine(line));
+server.tool("b", {}, async ({ line }, stream) => stream.write(line));
+server.tool("c", {}, async ({ line }) => { const c = new Client(); return c.runLine(line); });
+"#;
+    // Only each sink's own parameter, graded as library code.
+    assert_eq!(
+        scan(src),
+        vec![
+            at("ts-command-injection", 3, SevMedium, Medium),
+            at("ts-command-injection", 3, SevMedium, Medium),
+        ]
+    );
+}

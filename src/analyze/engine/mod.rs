@@ -3063,6 +3063,24 @@ impl<'m> Engine<'m> {
         }
     }
 
+    /// `service.getNode(id)` where nothing says what `service` is (a parameter without a type,
+    /// as in JavaScript and bundles): the one method of the module's classes of that name.
+    /// Not for an object a library call made or an import, whose methods are the library's.
+    fn sole_method_of_unknown(&self, callee: &Expr, env: &Env) -> Option<FuncId> {
+        let ExprKind::Attr(object, method) = &callee.kind else {
+            return None;
+        };
+        let root = root_name(object)?;
+        let library = env.made_by.contains_key(root)
+            || env.imported_objects.contains_key(root)
+            || (!env.vars.contains(root) && self.names.is_imported(root));
+        let known = matches!(&object.kind, ExprKind::Name(n) if env.classes.contains_key(n));
+        if library || known {
+            return None;
+        }
+        self.names.sole_method(method)
+    }
+
     /// The function of this module a callee names: a function bound in the walked function
     /// (`const run = (s) => ...`), else one the module's names resolve.
     fn named_function(&self, callee: &Expr, env: &Env) -> Option<FuncId> {
@@ -3633,7 +3651,8 @@ impl<'m> Engine<'m> {
                     self.names.method(self.module, class, method)
                 }
                 _ => None,
-            });
+            })
+            .or_else(|| self.sole_method_of_unknown(callee, env));
         // A function nested in this one sees its variables: walked where it is called.
         if let Some(func) = func
             && self.is_closure_of(func, env.scope)

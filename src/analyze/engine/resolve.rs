@@ -27,6 +27,107 @@ const ROUTE_METHODS: [&str; 11] = [
 /// Handler parameters a route's framework fills with its own objects, not with input.
 const RESPONSE_PARAMS: [&str; 5] = ["res", "reply", "response", "next", "h"];
 
+/// Method names that builtin values and library objects commonly have: a call of one on an
+/// object of unknown class is not taken for the module's own method of that name.
+const COMMON_METHODS: &[&str] = &[
+    "add",
+    "append",
+    "apply",
+    "bind",
+    "call",
+    "catch",
+    "clear",
+    "close",
+    "commit",
+    "connect",
+    "constructor",
+    "cursor",
+    "debug",
+    "decode",
+    "delete",
+    "emit",
+    "encode",
+    "end",
+    "entries",
+    "error",
+    "execute",
+    "exists",
+    "extend",
+    "fetch",
+    "fetchall",
+    "fetchone",
+    "filter",
+    "finally",
+    "find",
+    "forEach",
+    "format",
+    "get",
+    "has",
+    "includes",
+    "info",
+    "insert",
+    "items",
+    "join",
+    "json",
+    "keys",
+    "log",
+    "map",
+    "next",
+    "on",
+    "once",
+    "open",
+    "pop",
+    "post",
+    "push",
+    "put",
+    "query",
+    "read",
+    "reduce",
+    "remove",
+    "replace",
+    "request",
+    "run",
+    "send",
+    "set",
+    "slice",
+    "some",
+    "sort",
+    "split",
+    "start",
+    "stop",
+    "strip",
+    "test",
+    "text",
+    "then",
+    "toString",
+    "update",
+    "valueOf",
+    "values",
+    "warn",
+    "write",
+    "__init__",
+    "__call__",
+    "__enter__",
+    "__exit__",
+];
+
+/// Each method name with its function when exactly one class of the module defines it.
+fn sole_methods(module: &Module) -> HashMap<String, Option<FuncId>> {
+    let mut by_name: HashMap<String, Option<FuncId>> = HashMap::new();
+    for class in &module.classes {
+        for &m in &class.methods {
+            let Some(f) = module.functions.get(m) else {
+                continue;
+            };
+            by_name
+                .entry(f.name.clone())
+                .and_modify(|slot| *slot = None)
+                .or_insert(Some(m));
+        }
+    }
+    by_name
+}
+
 /// How deep a base-class chain is followed.
 const MAX_BASES: usize = 16;
 
@@ -45,6 +146,11 @@ pub(super) struct Names {
     schemas: HashMap<String, BTreeSet<String>>,
     /// Module-level instances of the module's classes (`TOOLS = Tools()`).
     instances: HashMap<String, usize>,
+    /// Module-level object literals' functions (`const getData = { handler: async (p) =>
+    /// ... }`): object -> property -> function.
+    objects: HashMap<String, HashMap<String, FuncId>>,
+    /// Methods by name, when one class of the module alone defines that name.
+    sole_methods: HashMap<String, Option<FuncId>>,
     /// Module-level names only ever assigned literals (`ROOT = "/srv/data"`) -> where the
     /// value is written (rules read a constant's text as `ROOT = "/srv/data"`).
     constants: HashMap<String, crate::analyze::Span>,
@@ -85,6 +191,8 @@ impl Names {
             tables: HashMap::new(),
             schemas: HashMap::new(),
             instances: HashMap::new(),
+            objects: HashMap::new(),
+            sole_methods: sole_methods(module),
             constants: HashMap::new(),
             options_objects: module.options_objects,
         };
@@ -127,6 +235,20 @@ impl Names {
                 continue;
             }
             if let ExprKind::Dict(entries) = &value.kind {
+                let members: HashMap<String, FuncId> = entries
+                    .iter()
+                    .filter_map(|(key, v)| match (key.as_ref().map(|k| &k.kind), &v.kind) {
+                        (Some(ExprKind::Str(k)), ExprKind::Function(id)) => Some((k.clone(), *id)),
+                        // `{ name: "get_data", handler: getData }`.
+                        (Some(ExprKind::Str(k)), ExprKind::Name(f)) => {
+                            Some((k.clone(), *names.functions.get(f)?))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if !members.is_empty() {
+                    names.objects.insert(local.clone(), members);
+                }
                 let handlers: Vec<Expr> = entries
                     .iter()
                     .filter(|(key, _)| key.is_some())
@@ -375,14 +497,27 @@ impl Names {
                         .get(x)
                         .copied()
                         .or_else(|| self.instances.get(x).copied())
-                        .or_else(|| self.classes.get(x).copied())?;
-                    self.method(module, class, method)
+                        .or_else(|| self.classes.get(x).copied());
+                    match class {
+                        Some(class) => self.method(module, class, method),
+                        None => self.objects.get(x)?.get(method).copied(),
+                    }
                 }
                 _ => None,
             },
             ExprKind::Function(id) => Some(*id),
             _ => None,
         }
+    }
+
+    /// The method named `name` when one class of the module alone defines it and the name is
+    /// not one that builtin and library objects commonly have: what `service.getNode(id)`
+    /// calls when `service` is a parameter without a type (a JavaScript handler, a bundle).
+    pub fn sole_method(&self, name: &str) -> Option<FuncId> {
+        if COMMON_METHODS.contains(&name) {
+            return None;
+        }
+        (*self.sole_methods.get(name)?).filter(|_| !self.functions.contains_key(name))
     }
 
     /// The methods of `class` (and its bases) whose names start with `prefix`: the set a

@@ -364,6 +364,19 @@ impl<'s> Lowering<'s> {
                 _ => {}
             }
         }
+        // A class assigned to a name is that class (`var G = class { ... }`, as bundlers write
+        // classes).
+        if value.kind() == "class" && name.kind() == "identifier" {
+            let name = self.text_of(name);
+            let id = self.class(value, name.clone(), scope, depth);
+            out.push(Stmt::Def {
+                name,
+                func: None,
+                class: Some(id),
+                span: at,
+            });
+            return;
+        }
         // A function assigned to a name is known by that name (`const run = async () => ...`).
         let value = if matches!(
             value.kind(),
