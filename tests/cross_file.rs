@@ -223,6 +223,31 @@ fn a_python_and_a_typescript_module_of_one_name_are_two_modules() {
 }
 
 #[test]
+fn objects_of_other_modules_classes_kept_in_fields_and_module_names_are_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "pkg/__init__.py", "");
+    // The only check is a flawed one (`".."` in the path; an absolute path passes).
+    write(
+        dir.path(),
+        "pkg/editor.py",
+        "class TextEditor:\n    def _check(self, path):\n        if \"..\" in path:\n            raise ValueError(\"no\")\n\n    def read_text(self, path):\n        self._check(path)\n        with open(path) as f:\n            return f.read(4096)\n\n    def write_text(self, path, text):\n        self._check(path)\n        with open(path, \"w\") as f:\n            f.write(text)\n",
+    );
+    // A handler object keeps the editor in a field; the module keeps another in a name.
+    write(
+        dir.path(),
+        "pkg/server.py",
+        "from typing import Any\nfrom mcp.server import Server\nfrom .editor import TextEditor\n\napp = Server(\"x\")\neditor = TextEditor()\n\n\nclass ReadHandler:\n    def __init__(self):\n        self.editor = TextEditor()\n\n    async def run_tool(self, arguments: dict) -> str:\n        return self.editor.read_text(arguments[\"path\"])\n\n\nread_handler = ReadHandler()\n\n\n@app.call_tool()\nasync def call_tool(name: str, arguments: Any):\n    if name == \"read\":\n        return await read_handler.run_tool(arguments)\n    return editor.write_text(arguments[\"path\"], arguments[\"text\"])\n",
+    );
+    assert_eq!(
+        highs(dir.path()),
+        vec![
+            at("python-path-traversal", "pkg/editor.py", 8, "high", "high"),
+            at("python-path-traversal", "pkg/editor.py", 13, "high", "high"),
+        ]
+    );
+}
+
+#[test]
 fn typescript_tools_reach_sinks_in_imported_modules() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(

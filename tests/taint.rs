@@ -639,3 +639,76 @@ def build(tag: str, name: str, count: Optional[int] = None) -> str:
         one("python-argument-injection", 13, SevHigh, High)
     );
 }
+
+/// A helper of the module whose own checks raise unless the value passes (whatever its name,
+/// `_private` too): its caller's variable carries what those checks prove. A check that
+/// proves nothing (`".." in path`) leaves the value as it was.
+#[test]
+fn what_a_helpers_own_checks_prove_holds_for_its_caller() {
+    let src = r#"
+import subprocess
+from mcp.server.fastmcp import FastMCP
+
+mcp = FastMCP("x")
+ALLOWED = {"ls", "cat"}
+
+
+class Runner:
+    @staticmethod
+    def _validate_ref(ref: str) -> None:
+        if not ref or not ref.strip():
+            raise ValueError("empty")
+        if ref.strip().startswith("-"):
+            raise ValueError("not a ref")
+
+    def _validate_command(self, argv):
+        program = argv[0].strip()
+        if program not in ALLOWED:
+            raise ValueError("not allowed")
+
+    def _validate_path(self, path):
+        if ".." in path:
+            raise ValueError("no traversal")
+
+    def diff(self, ref: str) -> str:
+        try:
+            self._validate_ref(ref)
+        except ValueError as e:
+            return "invalid ref"
+        return subprocess.run(["git", "diff", ref, "--"], capture_output=True, timeout=5).stdout
+
+    def run(self, argv: list[str]) -> str:
+        self._validate_command(argv)
+        return subprocess.run(argv, capture_output=True, timeout=5).stdout
+
+    def read(self, path: str) -> str:
+        self._validate_path(path)
+        with open(path) as f:
+            return f.read(4096)
+
+
+runner = Runner()
+
+
+@mcp.tool()
+def diff(ref: str) -> str:
+    return runner.diff(ref)
+
+
+@mcp.tool()
+def run(argv: list[str]) -> str:
+    return runner.run(argv)
+
+
+@mcp.tool()
+def read(path: str) -> str:
+    return runner.read(path)
+"#;
+    assert_eq!(
+        scan(src),
+        vec![
+            ("python-path-traversal".to_string(), 39, SevHigh, High),
+            ("python-file-content-returned".to_string(), 58, SevLow, High),
+        ]
+    );
+}

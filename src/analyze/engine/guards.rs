@@ -214,6 +214,37 @@ fn compare(op: &str, first: &Expr, rhs: &Expr, names: &Names) -> Proofs {
     }
 }
 
+/// The list whose first element `value` is (`argv[0]`, `argv[0].strip()`).
+pub(super) fn first_element_of(value: &Expr) -> Option<&str> {
+    match &unblanked(value).kind {
+        ExprKind::Index(object, index) if matches!(&index.kind, ExprKind::Number(n) if n == "0") => {
+            match &object.kind {
+                ExprKind::Name(x) => Some(x),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `x.strip()`, `x.trimStart()`: `x` with blanks removed at its ends, looked through.
+fn unblanked(expr: &Expr) -> &Expr {
+    match &expr.kind {
+        ExprKind::Call { callee, args, .. } if args.is_empty() => match &callee.kind {
+            ExprKind::Attr(inner, m)
+                if matches!(
+                    m.as_str(),
+                    "strip" | "lstrip" | "trim" | "trimStart" | "trimLeft" | "trim_start"
+                ) =>
+            {
+                unblanked(inner)
+            }
+            _ => expr,
+        },
+        _ => expr,
+    }
+}
+
 fn call(
     callee: &Expr,
     args: &[crate::analyze::ir::Arg],
@@ -248,14 +279,20 @@ fn call(
         (ExprKind::Attr(object, method), [arg])
             if matches!(method.as_str(), "startsWith" | "startswith" | "starts_with") =>
         {
+            // `if ref.startswith("-"): raise`: not an option where it does not; nor where
+            // its text without leading blanks does not (`ref.strip().startswith("-")`).
+            if let ExprKind::Str(prefix) = &arg.value.kind
+                && prefix.starts_with('-')
+            {
+                return match root(unblanked(object)) {
+                    Some(x) => (Vec::new(), own(x, taint::OPTION_CHECK)),
+                    None => none(),
+                };
+            }
             let Some(x) = root(object) else {
                 return none();
             };
             match &arg.value.kind {
-                // `if ref.startswith("-"): raise`: not an option where it does not.
-                ExprKind::Str(prefix) if prefix.starts_with('-') => {
-                    (Vec::new(), own(x, taint::OPTION_CHECK))
-                }
                 // A prefix check against a directory with its separator is containment;
                 // without one it is a flawed check, which its own rule reports.
                 _ if ends_with_separator(&arg.value) => {

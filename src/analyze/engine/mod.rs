@@ -685,6 +685,9 @@ struct Summary {
     /// What it stores in each field of its receiver (`self.root = root` in a constructor),
     /// by field index.
     field_stores: BTreeMap<u32, Taint>,
+    /// What the function's own checks prove of each parameter whenever it returns normally
+    /// (`if command[0] not in ALLOWED: raise` proves the program is allowed), by position.
+    checks: BTreeMap<usize, Labels>,
 }
 
 impl Summary {
@@ -1531,6 +1534,9 @@ struct Env {
     /// and whether `x` is `y` itself (`const requested = redirect_uri`): every check of an
     /// alias is a check of what it names.
     derived: BTreeMap<Rc<str>, (Rc<str>, bool)>,
+    /// `x` -> `argv` when `x` is the argv's first element (`cmd = argv[0].strip()`): an
+    /// allowlist check of `x` allows the program `argv` runs, not the rest of it.
+    program_of: BTreeMap<Rc<str>, Rc<str>>,
     /// Variables holding a handler looked up in a dispatch table -> the table.
     handlers: BTreeMap<String, String>,
     /// Variables whose text starts with a fixed scheme and host (`url = `${API}/items``):
@@ -1573,6 +1579,8 @@ impl Env {
         }
         // A derivation or a table lookup holds after a join only if both paths made it.
         self.derived.retain(|k, v| other.derived.get(k) == Some(v));
+        self.program_of
+            .retain(|k, v| other.program_of.get(k) == Some(v));
         self.handlers
             .retain(|k, v| other.handlers.get(k) == Some(v));
         self.host_fixed.retain(|k| other.host_fixed.contains(k));
@@ -1629,9 +1637,107 @@ struct Walk {
     summary: Summary,
     /// The receiver's name in this function (`self`, `this`).
     receiver: Option<String>,
+    /// The check labels each parameter carries at every normal exit seen so far (`None`
+    /// before the first exit).
+    exit_checks: Option<BTreeMap<usize, Labels>>,
 }
 
+/// The marks of a check that a helper proves for its caller's variable.
+const PROVEN_CHECKS: [&str; 7] = [
+    taint::ALLOWLIST,
+    taint::PATH_CONTAINMENT,
+    taint::PROGRAM_ALLOWLIST,
+    taint::FIXED_HOST,
+    taint::FIXED_SET,
+    taint::OPTION_CHECK,
+    taint::SCHEME_CHECK,
+];
+
 impl<'m> Engine<'m> {
+    /// At a normal exit of the walked function: keeps, of each parameter's check marks, those
+    /// it carries here too (a check proven on every way out).
+    fn note_exit(&self, env: &Env, walk: &mut Walk) {
+        let Some(function) = self.module.functions.get(env.scope) else {
+            return;
+        };
+        let mut here: BTreeMap<usize, Labels> = BTreeMap::new();
+        for (i, p) in function.params.iter().enumerate() {
+            let proven: Labels = env
+                .vars
+                .get(&p.name)
+                .and_then(|t| t.iter().find(|(slot, _)| **slot == Slot::Param(i)))
+                .map(|(_, labels)| {
+                    labels
+                        .iter()
+                        .filter(|l| PROVEN_CHECKS.contains(&l.as_str()))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !proven.is_empty() {
+                here.insert(i, proven);
+            }
+        }
+        walk.exit_checks = Some(match walk.exit_checks.take() {
+            None => here,
+            Some(mut before) => {
+                before.retain(|i, labels| {
+                    let now = here.get(i);
+                    labels.retain(|l| now.is_some_and(|n| n.contains(l)));
+                    !labels.is_empty()
+                });
+                before
+            }
+        });
+    }
+
+    /// `_validate_command(cmd)` as a statement, with the helper in this module: the
+    /// variables it was given carry what its checks prove on every normal return.
+    fn apply_helper_checks(&mut self, call: &Expr, env: &mut Env) {
+        let call = match &call.kind {
+            ExprKind::Await(inner) => &**inner,
+            _ => call,
+        };
+        let ExprKind::Call { callee, args, .. } = &call.kind else {
+            return;
+        };
+        let Some(func) = self.named_function(callee, env) else {
+            return;
+        };
+        let checks = self.summary(func).checks;
+        if checks.is_empty() {
+            return;
+        }
+        let shift = self.names.bound_offset(self.module, func);
+        let Some(params) = self.module.functions.get(func).map(|f| &f.params) else {
+            return;
+        };
+        for (i, labels) in &checks {
+            let Some(param) = params.get(*i) else {
+                continue;
+            };
+            let given = args
+                .iter()
+                .find(|a| a.keyword.as_deref() == Some(param.name.as_str()))
+                .or_else(|| {
+                    let positional: Vec<&Arg> = args
+                        .iter()
+                        .take_while(|a| {
+                            a.keyword.is_none() && !matches!(a.value.kind, ExprKind::Spread(_))
+                        })
+                        .collect();
+                    positional.get(i.checked_sub(shift)?).copied()
+                });
+            if let Some(x) = given.and_then(|a| normalized_variable(&a.value))
+                && let Some(t) = env.vars.get_mut(x)
+            {
+                for label in labels {
+                    t.label(label);
+                }
+            }
+        }
+    }
+
     /// What the walk leaves in its receiver: stores into the whole object and into each field
     /// (a field's own incoming value is not a store).
     fn note_receiver(&mut self, env: &Env, walk: &mut Walk) {
@@ -2189,9 +2295,13 @@ impl<'m> Engine<'m> {
             },
             ..Walk::default()
         };
-        self.block(&function.body, &mut env, &mut walk);
+        if !self.block(&function.body, &mut env, &mut walk) {
+            self.note_exit(&env, &mut walk);
+        }
         self.note_receiver(&env, &mut walk);
-        walk.summary
+        let mut summary = walk.summary;
+        summary.checks = walk.exit_checks.unwrap_or_default();
+        summary
     }
 
     /// Walks statements; returns whether the block always leaves (return or raise).
@@ -2300,6 +2410,16 @@ impl<'m> Engine<'m> {
                             env.handlers.remove(x);
                         }
                     }
+                    match guards::first_element_of(value)
+                        .filter(|y| *y != x && env.vars.contains(y))
+                    {
+                        Some(argv) if op.is_none() => {
+                            env.program_of.insert(Rc::from(x.as_str()), Rc::from(argv));
+                        }
+                        _ => {
+                            env.program_of.remove(x.as_str());
+                        }
+                    }
                     match guards::derived_from(value, &env.vars).filter(|y| *y != x) {
                         Some(y) if op.is_none() => {
                             let alias = matches!(value.kind, ExprKind::Name(_));
@@ -2315,6 +2435,7 @@ impl<'m> Engine<'m> {
             }
             Stmt::Expr(e) => {
                 self.eval(e, env, walk);
+                self.apply_helper_checks(e, env);
                 // A check called before use, its result unused (`validate_repo(path,
                 // allowed)` that raises unless the path is inside): the variables it was
                 // given are checked from here on. Only whole variables: a check of one field
@@ -2340,6 +2461,7 @@ impl<'m> Engine<'m> {
             }
             Stmt::Return(value, _) => {
                 self.note_receiver(env, walk);
+                self.note_exit(env, walk);
                 if let Some(v) = value {
                     let taint = self.eval(v, env, walk);
                     if self.entry_funcs.contains(&env.scope) {
@@ -2577,8 +2699,29 @@ impl<'m> Engine<'m> {
                     .callee(self.module, callee, &env.classes, env.scope)?;
                 self.summary(func).returns_class
             }
+            // `self.runner` after `self.runner = Runner()` in a method of the class.
+            ExprKind::Attr(..) => match self.field_object(value, env)? {
+                resolve::FieldObject::Local(class) => Some(*class),
+                resolve::FieldObject::Imported(..) => None,
+            },
             _ => None,
         }
+    }
+
+    /// What a field of a method's own object holds (`self.editor`, `this.client`), by what
+    /// the class's methods store there.
+    fn field_object(&self, value: &Expr, env: &Env) -> Option<&'m resolve::FieldObject> {
+        let ExprKind::Attr(holder, field) = &value.kind else {
+            return None;
+        };
+        let ExprKind::Name(h) = &holder.kind else {
+            return None;
+        };
+        if h != "self" && h != "this" {
+            return None;
+        }
+        let class = *env.classes.get(h.as_str())?;
+        self.names.field_object(class, field)
     }
 
     fn eval(&mut self, expr: &Expr, env: &mut Env, walk: &mut Walk) -> Taint {
@@ -3074,7 +3217,13 @@ impl<'m> Engine<'m> {
         let library = env.made_by.contains_key(root)
             || env.imported_objects.contains_key(root)
             || (!env.vars.contains(root) && self.names.is_imported(root));
-        let known = matches!(&object.kind, ExprKind::Name(n) if env.classes.contains_key(n));
+        let known = match &object.kind {
+            ExprKind::Name(n) => {
+                env.classes.contains_key(n)
+                    || (!env.vars.contains(n) && self.names.imported_instance(n).is_some())
+            }
+            _ => self.field_object(object, env).is_some(),
+        };
         if library || known {
             return None;
         }
@@ -3824,14 +3973,28 @@ impl<'m> Engine<'m> {
         let method_of = || match &callee.kind {
             ExprKind::Attr(object, method) => {
                 let (module, made) = match &object.kind {
-                    ExprKind::Name(v) => {
-                        env.imported_objects.get(v.as_str()).map(|m| (**m).clone())
-                    }
+                    ExprKind::Name(v) => env
+                        .imported_objects
+                        .get(v.as_str())
+                        .map(|m| (**m).clone())
+                        .or_else(|| {
+                            (!env.vars.contains(v))
+                                .then(|| self.names.imported_instance(v).cloned())
+                                .flatten()
+                        }),
                     ExprKind::Call { callee: maker, .. } => self.names.imported(maker),
                     // `self.executor.run(sql)`: a field the class declares with a type of
-                    // another module (`executor: SqlExecutor`, `Arc<FsService>`).
+                    // another module (`executor: SqlExecutor`, `Arc<FsService>`), or one
+                    // its methods store such an object in (`self.editor = TextEditor()`).
                     ExprKind::Attr(holder, field) if matches!(&holder.kind, ExprKind::Name(s) if s == "self" || s == "this") => {
-                        self.declared_field_object(env.scope, field)
+                        self.declared_field_object(env.scope, field).or_else(|| {
+                            match self.field_object(object, env)? {
+                                resolve::FieldObject::Imported(m, c) => {
+                                    Some((m.clone(), c.clone()))
+                                }
+                                resolve::FieldObject::Local(_) => None,
+                            }
+                        })
                     }
                     _ => None,
                 }?;
@@ -4529,6 +4692,13 @@ fn clean(env: &mut Env, proofs: &[guards::Proof]) {
                 .or_default()
                 .insert(proof.label.to_string());
             continue;
+        }
+        // `cmd = argv[0].strip()`, then `cmd in ALLOWED`: the program of `argv` is allowed.
+        if proof.label == taint::ALLOWLIST
+            && let Some(argv) = env.program_of.get(proof.name.as_str()).cloned()
+            && let Some(t) = env.vars.get_mut(&argv)
+        {
+            t.label(taint::PROGRAM_ALLOWLIST);
         }
         let mut name = proof.name.clone();
         for _ in 0..guards::MAX_DERIVATION {

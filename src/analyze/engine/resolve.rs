@@ -111,6 +111,60 @@ const COMMON_METHODS: &[&str] = &[
     "__exit__",
 ];
 
+/// An object a class keeps in a field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldObject {
+    /// Of a class of this module.
+    Local(usize),
+    /// Of another module's class (or what its function makes): (module, member).
+    Imported(String, String),
+}
+
+/// `self.editor = TextEditor()`, `this.client = new Client(key)` in any method of each class:
+/// what each field is made by, when every assignment to it is such a call and they agree.
+fn field_objects(module: &Module, names: &Names) -> HashMap<(usize, String), Option<FieldObject>> {
+    let mut out: HashMap<(usize, String), Option<FieldObject>> = HashMap::new();
+    for (class_id, class) in module.classes.iter().enumerate() {
+        for &m in &class.methods {
+            let Some(f) = module.functions.get(m) else {
+                continue;
+            };
+            crate::analyze::ir::walk::walk_stmts(&f.body, &mut |stmt| {
+                let Stmt::Assign { targets, value, .. } = stmt else {
+                    return;
+                };
+                for target in targets {
+                    let crate::analyze::ir::Target::Attr(holder, field, _) = target else {
+                        continue;
+                    };
+                    if !matches!(&holder.kind, ExprKind::Name(h) if h == "self" || h == "this") {
+                        continue;
+                    }
+                    let made = match &value.kind {
+                        ExprKind::Call { callee, .. } => match &callee.kind {
+                            ExprKind::Name(n) if names.classes.contains_key(n) => {
+                                names.classes.get(n).map(|&c| FieldObject::Local(c))
+                            }
+                            _ => names
+                                .imported(callee)
+                                .map(|(module, member)| FieldObject::Imported(module, member)),
+                        },
+                        _ => None,
+                    };
+                    out.entry((class_id, field.clone()))
+                        .and_modify(|slot| {
+                            if *slot != made {
+                                *slot = None;
+                            }
+                        })
+                        .or_insert(made);
+                }
+            });
+        }
+    }
+    out
+}
+
 /// Each method name with its function when exactly one class of the module defines it.
 fn sole_methods(module: &Module) -> HashMap<String, Option<FuncId>> {
     let mut by_name: HashMap<String, Option<FuncId>> = HashMap::new();
@@ -151,6 +205,13 @@ pub(super) struct Names {
     objects: HashMap<String, HashMap<String, FuncId>>,
     /// Methods by name, when one class of the module alone defines that name.
     sole_methods: HashMap<String, Option<FuncId>>,
+    /// Module-level objects of another module's classes (`editor = TextEditor()` after
+    /// `from .editor import TextEditor`) -> (module, class).
+    imported_instances: HashMap<String, (String, String)>,
+    /// What the methods of a class store in its object's fields (`self.editor =
+    /// TextEditor()` in `__init__`): (class, field) -> the object, when every such
+    /// assignment agrees.
+    field_objects: HashMap<(usize, String), Option<FieldObject>>,
     /// Module-level names only ever assigned literals (`ROOT = "/srv/data"`) -> where the
     /// value is written (rules read a constant's text as `ROOT = "/srv/data"`).
     constants: HashMap<String, crate::analyze::Span>,
@@ -193,6 +254,8 @@ impl Names {
             instances: HashMap::new(),
             objects: HashMap::new(),
             sole_methods: sole_methods(module),
+            imported_instances: HashMap::new(),
+            field_objects: HashMap::new(),
             constants: HashMap::new(),
             options_objects: module.options_objects,
         };
@@ -228,6 +291,12 @@ impl Names {
             {
                 names.instances.insert(local.clone(), id);
                 continue;
+            }
+            // `editor = TextEditor()` with the class from another module.
+            if let ExprKind::Call { callee, .. } = &value.kind
+                && let Some(made) = names.imported(callee)
+            {
+                names.imported_instances.insert(local.clone(), made);
             }
             // `new Map([["read", readNote], ...])`.
             if let Some(handlers) = map_of_handlers(value) {
@@ -281,7 +350,20 @@ impl Names {
                 names.aliases.insert(local.clone(), name);
             }
         }
+        names.field_objects = field_objects(module, &names);
         names
+    }
+
+    /// The object of another module's class a module-level name holds.
+    pub fn imported_instance(&self, name: &str) -> Option<&(String, String)> {
+        self.imported_instances.get(name)
+    }
+
+    /// The object the methods of `class` store in its field `field`.
+    pub fn field_object(&self, class: usize, field: &str) -> Option<&FieldObject> {
+        self.field_objects
+            .get(&(class, field.to_string()))?
+            .as_ref()
     }
 
     /// The imported module and member a call names (`extract` after `from .archive import
