@@ -1101,3 +1101,35 @@ server.tool("c", {}, async ({ line }) => { const c = new Client(); return c.runL
         ]
     );
 }
+
+/// A wrapper class kept in a field (`this.db = new DatabaseWrapper(path)`): its `query` is the
+/// module's own code, followed to the driver call inside it, where the finding is; the
+/// wrapper's call is not taken for a driver's `query` as well.
+#[test]
+fn a_wrapper_kept_in_a_field_is_followed_to_the_driver_call() {
+    let src = r#"import sqlite3 from "sqlite3";
+class DatabaseWrapper {
+  private readonly db: sqlite3.Database;
+  constructor(file: string) { this.db = new sqlite3.Database(file); }
+  query(sql: string): Promise<any[]> {
+    return new Promise((resolve) => this.db.all(sql, [], (e: any, rows: any[]) => resolve(rows)));
+  }
+}
+class Store {
+  private readonly db: DatabaseWrapper;
+  constructor(path: string) { this.db = new DatabaseWrapper(path); }
+  async describe(table: string) { return this.db.query(`PRAGMA table_info(${table})`); }
+}
+const store = new Store("x.db");
+server.tool("describe", { table: z.string() }, async ({ table }) => {
+  return { content: [{ type: "text", text: JSON.stringify(await store.describe(table)) }] };
+});
+"#;
+    assert_eq!(scan(src), one("ts-sql-injection", 6, SevHigh, High));
+    assert_eq!(
+        messages(src),
+        [
+            "`this.db.all()` runs SQL that embeds a value from outside instead of passing it as a parameter; tool parameter `table` of `describe` reaches it via `sql` through `Store.describe()`, `DatabaseWrapper.query()`"
+        ]
+    );
+}

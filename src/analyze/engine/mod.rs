@@ -3749,17 +3749,30 @@ impl<'m> Engine<'m> {
         {
             self.imported_calls.entry(caller).or_default().insert(named);
         }
-        // Sinks the model names.
+        // Sinks the model names. A method of an object whose class this module defines is
+        // that class's code, followed below: not a library's method of the same name
+        // (`this.db.query(sql)` on a wrapper reaches the driver's call inside it).
         {
             let object = match &callee.kind {
                 ExprKind::Attr(object, _) => Some(&**object),
                 _ => None,
             };
+            let own_method = match (object, method) {
+                (Some(o), Some(m)) => {
+                    self.named_function(callee, env).is_some()
+                        || (!matches!(o.kind, ExprKind::Name(_))
+                            && self
+                                .class_of(o, env)
+                                .and_then(|c| self.names.method(self.module, c, m))
+                                .is_some())
+                }
+                _ => false,
+            };
             let site = Site {
                 at: call.span,
                 callee: Some(callee),
                 name: name.as_deref(),
-                method,
+                method: method.filter(|_| !own_method),
                 args,
                 object,
             };
