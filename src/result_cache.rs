@@ -32,7 +32,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Bumped when what an entry holds changes shape or meaning.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 /// A cache file larger than this is not read.
 const MAX_CACHE_FILE_BYTES: u64 = 512 << 20;
 /// Cache files kept in one directory (one per scanned root); the oldest go first.

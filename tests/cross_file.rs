@@ -247,6 +247,65 @@ fn objects_of_other_modules_classes_kept_in_fields_and_module_names_are_followed
     );
 }
 
+/// Compiled or plain JavaScript has no types: a service passed to a handler of another module
+/// is found by its method's name, when one class of the project alone defines it; a handler
+/// kept in an exported object (`export const getDataTool = { handler }`) is called through it.
+/// What the object holds is not taken for the guessed class's fields.
+#[test]
+fn untyped_objects_reach_the_one_project_class_with_that_method() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "src/services/figma.js",
+        "import { execSync } from \"child_process\";\nexport class FigmaService {\n  async getNode(fileKey) {\n    return execSync(`curl -s https://api.figma.com/v1/files/${fileKey}`).toString();\n  }\n}\nexport class History {\n  constructor(file) { this.file = file; }\n  async tidy() { return execSync(`rm -f ${this.file}`); }\n}\n",
+    );
+    write(
+        dir.path(),
+        "src/tools/get-data.js",
+        "export const getDataTool = {\n  name: \"get_data\",\n  handler: async (params, service, doc) => {\n    await doc.tidy();\n    return { content: [{ type: \"text\", text: await service.getNode(params.fileKey) }] };\n  },\n};\n",
+    );
+    write(
+        dir.path(),
+        "src/server.js",
+        "import { FigmaService } from \"./services/figma.js\";\nimport { getDataTool } from \"./tools/get-data.js\";\nconst service = new FigmaService();\nserver.tool(\"get_data\", \"Get data\", {}, (p) => getDataTool.handler(p, service, p.doc));\n",
+    );
+    write(dir.path(), "pkg/__init__.py", "");
+    write(
+        dir.path(),
+        "pkg/service.py",
+        "import subprocess\n\n\nclass FigmaService:\n    def fetch_node(self, key):\n        return subprocess.run(f\"curl -s https://x/{key}\", shell=True, timeout=30).stdout\n",
+    );
+    write(
+        dir.path(),
+        "pkg/handlers.py",
+        "def get_data(params, service):\n    return service.fetch_node(params[\"key\"])\n",
+    );
+    write(
+        dir.path(),
+        "pkg/server.py",
+        "from typing import Any\nfrom mcp.server import Server\nfrom .handlers import get_data\nfrom .service import FigmaService\n\napp = Server(\"x\")\n\n\n@app.call_tool()\nasync def call_tool(name: str, arguments: Any):\n    return get_data(arguments, FigmaService())\n",
+    );
+    assert_eq!(
+        highs(dir.path()),
+        vec![
+            at(
+                "python-subprocess-shell-true",
+                "pkg/service.py",
+                6,
+                "high",
+                "high"
+            ),
+            at(
+                "ts-command-injection",
+                "src/services/figma.js",
+                4,
+                "high",
+                "high"
+            ),
+        ]
+    );
+}
+
 #[test]
 fn typescript_tools_reach_sinks_in_imported_modules() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -82,6 +82,9 @@ pub struct Exports<'a> {
     /// Rust methods by crate and `Type.method`: an `impl` block may sit in any module of the
     /// crate, not only the type's own. Two modules defining one name resolve to neither.
     rust_methods: HashMap<(&'a str, &'a str), Option<usize>>,
+    /// Exported class methods by language family (`true`: JavaScript) and bare method name,
+    /// when one function of the project alone has that name (`ANY_JS_CLASS`).
+    sole_methods: HashMap<(bool, &'a str), Option<(usize, usize)>>,
 }
 
 impl<'a> Exports<'a> {
@@ -101,6 +104,29 @@ impl<'a> Exports<'a> {
                 }
             }
         }
+        let mut sole_methods: HashMap<(bool, &str), Option<(usize, usize)>> = HashMap::new();
+        for (i, m) in modules.iter().enumerate() {
+            let js = js_stem(m.path).is_some();
+            if !js && !m.path.ends_with(".py") {
+                continue;
+            }
+            for (k, f) in m.exports.iter().enumerate() {
+                let Some((holder, method)) = f.name.rsplit_once('.') else {
+                    continue;
+                };
+                // Classes only (`Runner.run`), by their capitalized names: a module-level
+                // instance's or object's functions (`runner.run`, `tool.handler`) are named
+                // through it, and an instance's are its class's again.
+                let class = holder.chars().next().is_some_and(char::is_uppercase);
+                if !class || crate::analyze::engine::is_common_method(method) {
+                    continue;
+                }
+                sole_methods
+                    .entry((js, method))
+                    .and_modify(|slot| *slot = None)
+                    .or_insert(Some((i, k)));
+            }
+        }
         let by_name = module_index(
             modules
                 .iter()
@@ -112,6 +138,7 @@ impl<'a> Exports<'a> {
             modules,
             by_name,
             rust_methods,
+            sole_methods,
         }
     }
 
@@ -133,6 +160,18 @@ impl<'a> Exports<'a> {
             }
         });
         let target = resolve(callee, caller_path)?;
+        // A method of an object nothing types: the one class method of that name.
+        for (any, js) in [(ANY_JS_CLASS, true), (ANY_PY_CLASS, false)] {
+            if let Some(method) = target
+                .strip_prefix(any)
+                .and_then(|rest| rest.strip_prefix('.'))
+            {
+                let (home, k) = (*self.sole_methods.get(&(js, method))?)?;
+                let f = self.modules.get(home)?.exports.get(k)?;
+                let module = self.modules.get(home)?.path;
+                return Some((home, f, format!("{module}.{}", f.name)));
+            }
+        }
         let function_of = |module: &str, function: &str| {
             let found = match self.by_name.get(module) {
                 Some(Some(index)) => find_export(self.modules, &self.by_name, *index, function, 0),
@@ -673,6 +712,12 @@ fn crate_root(path: &str) -> &str {
 
 /// The prefix of a Rust module's names, which live apart from Python's.
 pub const RUST_MODULE: &str = "rs:";
+
+/// The module of a method called on an object nothing types (`service.getNode(id)` with
+/// `service` a parameter of untyped JavaScript): resolved by the method's name, when one
+/// class of the project's modules of that language alone defines it.
+pub const ANY_PY_CLASS: &str = "?";
+pub const ANY_JS_CLASS: &str = "js:?";
 
 /// The namespace of JavaScript and TypeScript module names: a root-level `names.ts` is not the
 /// Python module `names` (nor any Python module's suffix), so neither makes the other ambiguous.

@@ -20,7 +20,7 @@ pub mod uses;
 use crate::analyze::Span;
 use crate::analyze::ir::{Arg, Expr, ExprKind, FuncId, Module, Stmt, Target, TemplatePart};
 use resolve::Names;
-pub use resolve::{Entry, EntryKind, ImportedEntry};
+pub use resolve::{Entry, EntryKind, ImportedEntry, is_common_method};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 pub(crate) use taint::is_rust_number;
@@ -1172,6 +1172,19 @@ fn exports(engine: &mut Engine<'_>) -> Vec<Export> {
         .map(|(name, class)| (name.to_string(), class))
         .collect();
     holders.sort();
+    // The functions of its module-level objects (`export const tool = { handler: async (p)
+    // => ... }`), as `tool.handler`, for the `tool.handler(p)` of other modules.
+    let mut members: Vec<(String, FuncId)> = engine
+        .names
+        .object_functions()
+        .filter(|(object, _, _)| !object.starts_with('_'))
+        .map(|(object, key, id)| (format!("{object}.{key}"), id))
+        .collect();
+    members.sort();
+    for (name, id) in members {
+        let shift = engine.names.bound_offset(module, id);
+        out.extend(export_of(engine, id, name, shift));
+    }
     for (holder, class) in holders {
         for (id, function) in module.functions.iter().enumerate().skip(1) {
             let private = function.name.starts_with('_') || function.name.starts_with('<');
@@ -3230,6 +3243,37 @@ impl<'m> Engine<'m> {
         self.names.sole_method(method)
     }
 
+    /// The module name that stands for "whichever class of the project alone has this
+    /// method" (`cross_file::ANY_JS_CLASS`), for a call on an object nothing types: not an
+    /// import, a library's object, one of this module's classes, or a common method name.
+    fn untyped_object(&self, object: &Expr, method: &str, env: &Env) -> Option<&'static str> {
+        if is_common_method(method) || self.names.has_method(method) {
+            return None;
+        }
+        let root = root_name(object)?;
+        let library = env.made_by.contains_key(root)
+            || env.imported_objects.contains_key(root)
+            || (!env.vars.contains(root) && self.names.is_imported(root));
+        let known = match &object.kind {
+            ExprKind::Name(n) => {
+                env.classes.contains_key(n)
+                    || (!env.vars.contains(n) && self.names.imported_instance(n).is_some())
+            }
+            _ => self.field_object(object, env).is_some(),
+        };
+        if library || known {
+            return None;
+        }
+        if self.module.options_objects {
+            Some(crate::analyze::cross_file::ANY_JS_CLASS)
+        } else if self.module.bare_entry_attributes {
+            // Rust methods resolve by type (`cross_file::Exports::rust_method`).
+            None
+        } else {
+            Some(crate::analyze::cross_file::ANY_PY_CLASS)
+        }
+    }
+
     /// The function of this module a callee names: a function bound in the walked function
     /// (`const run = (s) => ...`), else one the module's names resolve.
     fn named_function(&self, callee: &Expr, env: &Env) -> Option<FuncId> {
@@ -3813,8 +3857,16 @@ impl<'m> Engine<'m> {
                     self.names.method(self.module, class, method)
                 }
                 _ => None,
-            })
-            .or_else(|| self.sole_method_of_unknown(callee, env));
+            });
+        // A method found by its name alone: the class is a guess, so what the object holds is
+        // not taken for that class's fields.
+        let (func, receiver_taint) = match func {
+            Some(f) => (Some(f), receiver_taint),
+            None => match self.sole_method_of_unknown(callee, env) {
+                Some(f) => (Some(f), Taint::new()),
+                None => (None, receiver_taint),
+            },
+        };
         // A function nested in this one sees its variables: walked where it is called.
         if let Some(func) = func
             && self.is_closure_of(func, env.scope)
@@ -3985,7 +4037,7 @@ impl<'m> Engine<'m> {
         let function = self.names.imported(callee);
         let method_of = || match &callee.kind {
             ExprKind::Attr(object, method) => {
-                let (module, made) = match &object.kind {
+                let found = match &object.kind {
                     ExprKind::Name(v) => env
                         .imported_objects
                         .get(v.as_str())
@@ -4010,8 +4062,15 @@ impl<'m> Engine<'m> {
                         })
                     }
                     _ => None,
-                }?;
-                Some((module, format!("{made}.{method}")))
+                };
+                match found {
+                    Some((module, made)) => Some((module, format!("{made}.{method}"))),
+                    // Nothing says what the object is: the project's one class method of
+                    // that name, if one alone has it.
+                    None => self
+                        .untyped_object(object, method, env)
+                        .map(|any| (any.to_string(), method.clone())),
+                }
             }
             _ => None,
         };
@@ -4020,7 +4079,11 @@ impl<'m> Engine<'m> {
         let mut via: Option<usize> = None;
         if let Some((module, member)) = function.or_else(method_of) {
             let mut inputs = BTreeSet::new();
-            let receiver = (!is_function).then_some((ArgSel::Receiver, &receiver_taint));
+            // A class guessed from the method's name alone says nothing of the object.
+            let guessed = module == crate::analyze::cross_file::ANY_JS_CLASS
+                || module == crate::analyze::cross_file::ANY_PY_CLASS;
+            let receiver =
+                (!is_function && !guessed).then_some((ArgSel::Receiver, &receiver_taint));
             let mut position = Some(0);
             for (arg, taint) in args.iter().zip(&arg_taints) {
                 let at = match (&arg.keyword, position) {

@@ -109,6 +109,15 @@ const COMMON_METHODS: &[&str] = &[
     "__call__",
     "__enter__",
     "__exit__",
+    "handler",
+    "handle",
+    "invoke",
+    "load",
+    "init",
+    "create",
+    "process",
+    "main",
+    "callback",
 ];
 
 /// An object a class keeps in a field.
@@ -163,6 +172,11 @@ fn field_objects(module: &Module, names: &Names) -> HashMap<(usize, String), Opt
         }
     }
     out
+}
+
+/// Whether builtin values and library objects commonly have a method of this name.
+pub fn is_common_method(name: &str) -> bool {
+    COMMON_METHODS.contains(&name)
 }
 
 /// Each method name with its function when exactly one class of the module defines it.
@@ -600,6 +614,20 @@ impl Names {
             return None;
         }
         (*self.sole_methods.get(name)?).filter(|_| !self.functions.contains_key(name))
+    }
+
+    /// The functions of the module-level objects: (object, property, function).
+    pub fn object_functions(&self) -> impl Iterator<Item = (&str, &str, FuncId)> {
+        self.objects.iter().flat_map(|(object, members)| {
+            members
+                .iter()
+                .map(move |(key, id)| (object.as_str(), key.as_str(), *id))
+        })
+    }
+
+    /// Whether a class of the module defines a method of this name.
+    pub fn has_method(&self, name: &str) -> bool {
+        self.sole_methods.contains_key(name)
     }
 
     /// The methods of `class` (and its bases) whose names start with `prefix`: the set a

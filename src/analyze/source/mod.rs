@@ -627,6 +627,11 @@ fn external_callee_of(
     rel_path: &str,
     project: &ProjectModules,
 ) -> Option<String> {
+    if module == crate::analyze::cross_file::ANY_PY_CLASS
+        || module == crate::analyze::cross_file::ANY_JS_CLASS
+    {
+        return Some(format!("{module}.{member}"));
+    }
     let module = match lang {
         // Also an instance a project module holds (`pkg.shell.runner`).
         Language::Python
