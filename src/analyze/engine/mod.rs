@@ -3219,14 +3219,12 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// `service.getNode(id)` where nothing says what `service` is (a parameter without a type,
-    /// as in JavaScript and bundles): the one method of the module's classes of that name.
-    /// Not for an object a library call made or an import, whose methods are the library's.
-    fn sole_method_of_unknown(&self, callee: &Expr, env: &Env) -> Option<FuncId> {
-        let ExprKind::Attr(object, method) = &callee.kind else {
-            return None;
+    /// Whether nothing says what `object` is: not an import or what a library call made
+    /// (whose methods are the library's), nor an object of a class known here.
+    fn is_untyped(&self, object: &Expr, env: &Env) -> bool {
+        let Some(root) = root_name(object) else {
+            return false;
         };
-        let root = root_name(object)?;
         let library = env.made_by.contains_key(root)
             || env.imported_objects.contains_key(root)
             || (!env.vars.contains(root) && self.names.is_imported(root));
@@ -3237,7 +3235,17 @@ impl<'m> Engine<'m> {
             }
             _ => self.field_object(object, env).is_some(),
         };
-        if library || known {
+        !library && !known
+    }
+
+    /// `service.getNode(id)` where nothing says what `service` is (a parameter without a type,
+    /// as in JavaScript and bundles): the one method of the module's classes of that name.
+    /// Not for an object a library call made or an import, whose methods are the library's.
+    fn sole_method_of_unknown(&self, callee: &Expr, env: &Env) -> Option<FuncId> {
+        let ExprKind::Attr(object, method) = &callee.kind else {
+            return None;
+        };
+        if !self.is_untyped(object, env) {
             return None;
         }
         self.names.sole_method(method)
@@ -3250,18 +3258,7 @@ impl<'m> Engine<'m> {
         if is_common_method(method) || self.names.has_method(method) {
             return None;
         }
-        let root = root_name(object)?;
-        let library = env.made_by.contains_key(root)
-            || env.imported_objects.contains_key(root)
-            || (!env.vars.contains(root) && self.names.is_imported(root));
-        let known = match &object.kind {
-            ExprKind::Name(n) => {
-                env.classes.contains_key(n)
-                    || (!env.vars.contains(n) && self.names.imported_instance(n).is_some())
-            }
-            _ => self.field_object(object, env).is_some(),
-        };
-        if library || known {
+        if !self.is_untyped(object, env) {
             return None;
         }
         if self.module.options_objects {
