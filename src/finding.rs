@@ -159,6 +159,24 @@ pub struct Finding {
     pub trace: Vec<TraceStep>,
 }
 
+impl Finding {
+    /// Gives back what its strings and trace reserved beyond their contents (messages are
+    /// built by formatting, snippets by pushing): a scan holds every finding until its end.
+    pub fn shrink_to_fit(&mut self) {
+        self.rule_id.shrink_to_fit();
+        self.message.shrink_to_fit();
+        self.location.path.shrink_to_fit();
+        self.snippet.shrink_to_fit();
+        self.fingerprint.shrink_to_fit();
+        self.line_hash.shrink_to_fit();
+        for step in &mut self.trace {
+            step.message.shrink_to_fit();
+            step.location.path.shrink_to_fit();
+        }
+        self.trace.shrink_to_fit();
+    }
+}
+
 /// One place on a tainted value's way from its source to the sink.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceStep {

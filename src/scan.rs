@@ -251,6 +251,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                         let imported = &o.imported_texts;
                         o.tools.retain(|t| texts_elsewhere(t, imported));
                     }
+                    o.shrink_to_fit();
                     (index, (file, b, o))
                 });
                 options.tell(ProgressEvent::FileDone);
@@ -317,6 +318,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                         let imported = &outcome.imported_texts;
                         outcome.tools.retain(|t| texts_elsewhere(t, imported));
                     }
+                    outcome.shrink_to_fit();
                     Some((i, bytes, outcome))
                 })
                 .collect()

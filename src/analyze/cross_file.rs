@@ -563,7 +563,7 @@ fn findings_for_call(
         else {
             continue;
         };
-        let mut finding = template.clone();
+        let mut finding = Finding::clone(template);
         finding.severity = rule.severity;
         finding.confidence = Confidence::High;
         let via = sink

@@ -67,6 +67,35 @@ pub struct FileOutcome {
     pub lowered: Option<std::sync::Arc<source::Lowered>>,
 }
 
+impl FileOutcome {
+    /// Gives back what its vectors reserved beyond their contents: every outcome is held
+    /// until the cross-file join, and a vector grown by pushes holds up to twice its length
+    /// (a function's one sink took room for four).
+    pub fn shrink_to_fit(&mut self) {
+        for finding in &mut self.findings {
+            finding.shrink_to_fit();
+        }
+        self.findings.shrink_to_fit();
+        self.notices.shrink_to_fit();
+        for export in &mut self.exports {
+            export.shrink_to_fit();
+        }
+        self.exports.shrink_to_fit();
+        self.external_calls.shrink_to_fit();
+        self.reexports.shrink_to_fit();
+        self.imported_results.shrink_to_fit();
+        self.imported_texts.shrink_to_fit();
+        self.text_constants.shrink_to_fit();
+        self.tools.shrink_to_fit();
+        self.ignores.shrink_to_fit();
+        self.unused_ignores.shrink_to_fit();
+        self.project_evidence.shrink_to_fit();
+        if let Some(library) = &mut self.library {
+            library.uses.shrink_to_fit();
+        }
+    }
+}
+
 /// What one source file uses of libraries, and whether all of it was read.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct LibraryUses {

@@ -259,7 +259,7 @@ pub fn analyze(
     ctx.fingerprint_in_order(&mut templates);
     for ((f, k), template) in slots.into_iter().zip(templates) {
         if let Some(sink) = exports.get_mut(f).and_then(|e| e.sinks.get_mut(k)) {
-            sink.template = Some(template);
+            sink.template = Some(Box::new(template));
         }
     }
     outcome.exports = exports;
@@ -983,7 +983,7 @@ pub struct ExportedSink {
     pub through: Vec<String>,
     /// The finding at the sink at the rule's own grade, filled in by `analyze`: location,
     /// snippet and fingerprints come from this file, the grade from the caller.
-    pub template: Option<crate::finding::Finding>,
+    pub template: Option<Box<crate::finding::Finding>>,
 }
 
 /// A top-level function of a module, as other modules see it.
@@ -1003,6 +1003,21 @@ pub struct ExportedFunction {
     /// The functions of other project modules they call, as `ExternalCall::callee` spells
     /// them.
     pub calls_out: Vec<String>,
+}
+
+impl ExportedFunction {
+    pub fn shrink_to_fit(&mut self) {
+        self.params.shrink_to_fit();
+        for sink in &mut self.sinks {
+            if let Some(template) = &mut sink.template {
+                template.shrink_to_fit();
+            }
+        }
+        self.sinks.shrink_to_fit();
+        self.forwards.shrink_to_fit();
+        self.effects.shrink_to_fit();
+        self.calls_out.shrink_to_fit();
+    }
 }
 
 /// "Parameter `param` is passed to `callee` (another module's function) as this argument."
