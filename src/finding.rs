@@ -160,18 +160,14 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// Gives back what its strings and trace reserved beyond their contents (messages are
-    /// built by formatting, snippets by pushing): a scan holds every finding until its end.
+    /// Gives back what its grown strings reserved beyond their contents (messages are built
+    /// by formatting, snippets by pushing; ids, paths and hashes are made to size): a scan
+    /// holds every finding until its end.
     pub fn shrink_to_fit(&mut self) {
-        self.rule_id.shrink_to_fit();
         self.message.shrink_to_fit();
-        self.location.path.shrink_to_fit();
         self.snippet.shrink_to_fit();
-        self.fingerprint.shrink_to_fit();
-        self.line_hash.shrink_to_fit();
         for step in &mut self.trace {
             step.message.shrink_to_fit();
-            step.location.path.shrink_to_fit();
         }
         self.trace.shrink_to_fit();
     }

@@ -246,12 +246,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                     if o.lowered.is_some() && !(may_again && within_cap()) {
                         o.lowered = None;
                     }
-                    if !keep_tools {
-                        // Those waiting for texts of other modules are checked whole later.
-                        let imported = &o.imported_texts;
-                        o.tools.retain(|t| texts_elsewhere(t, imported));
-                    }
-                    o.shrink_to_fit();
+                    hold_for_join(&mut o, keep_tools);
                     (index, (file, b, o))
                 });
                 options.tell(ProgressEvent::FileDone);
@@ -314,11 +309,7 @@ pub fn scan(options: &ScanOptions, rules: &RuleSet) -> Result<Report> {
                         .map(|c| (c, Pass::Second { digest: &digest }));
                     let lowered = first.lowered.clone();
                     let (bytes, mut outcome) = analyze_file(file, options, &env, cached, lowered)?;
-                    if !keep_tools {
-                        let imported = &outcome.imported_texts;
-                        outcome.tools.retain(|t| texts_elsewhere(t, imported));
-                    }
-                    outcome.shrink_to_fit();
+                    hold_for_join(&mut outcome, keep_tools);
                     Some((i, bytes, outcome))
                 })
                 .collect()
@@ -881,6 +872,16 @@ fn resolve_targets(paths: &[PathBuf], root: Option<&Path>) -> Result<(PathBuf, V
 
 /// Whether what the file's tools do depends on other modules' functions: the inventory lists
 /// it, and promises are kept or broken by it. The second pass looks again.
+/// What an outcome keeps until the cross-file join: its tools only when asked for (or when
+/// waiting for texts of other modules, checked whole later), and no spare vector room.
+fn hold_for_join(outcome: &mut FileOutcome, keep_tools: bool) {
+    if !keep_tools {
+        let imported = &outcome.imported_texts;
+        outcome.tools.retain(|t| texts_elsewhere(t, imported));
+    }
+    outcome.shrink_to_fit();
+}
+
 fn tools_depend_elsewhere(o: &FileOutcome, keep_tools: bool) -> bool {
     o.promises_depend_elsewhere || (keep_tools && o.tools.iter().any(|t| !t.calls_out.is_empty()))
 }

@@ -719,6 +719,11 @@ pub const RUST_MODULE: &str = "rs:";
 pub const ANY_PY_CLASS: &str = "?";
 pub const ANY_JS_CLASS: &str = "js:?";
 
+/// Whether `module` is one of those stand-ins: the class is a guess from the method's name.
+pub fn is_any_class(module: &str) -> bool {
+    module == ANY_PY_CLASS || module == ANY_JS_CLASS
+}
+
 /// The namespace of JavaScript and TypeScript module names: a root-level `names.ts` is not the
 /// Python module `names` (nor any Python module's suffix), so neither makes the other ambiguous.
 pub const JS_MODULE: &str = "js:";

@@ -4077,8 +4077,7 @@ impl<'m> Engine<'m> {
         if let Some((module, member)) = function.or_else(method_of) {
             let mut inputs = BTreeSet::new();
             // A class guessed from the method's name alone says nothing of the object.
-            let guessed = module == crate::analyze::cross_file::ANY_JS_CLASS
-                || module == crate::analyze::cross_file::ANY_PY_CLASS;
+            let guessed = crate::analyze::cross_file::is_any_class(&module);
             let receiver =
                 (!is_function && !guessed).then_some((ArgSel::Receiver, &receiver_taint));
             let mut position = Some(0);

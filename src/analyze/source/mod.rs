@@ -627,9 +627,7 @@ fn external_callee_of(
     rel_path: &str,
     project: &ProjectModules,
 ) -> Option<String> {
-    if module == crate::analyze::cross_file::ANY_PY_CLASS
-        || module == crate::analyze::cross_file::ANY_JS_CLASS
-    {
+    if crate::analyze::cross_file::is_any_class(module) {
         return Some(format!("{module}.{member}"));
     }
     let module = match lang {
